@@ -1,0 +1,648 @@
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { attachBrowserHooks, type BrowserHooksOptions } from './browser-hooks';
+import { PolySocketError, toPolySocketError } from './errors';
+import { Heartbeat, type HeartbeatPolicy } from './heartbeat';
+import { RedactingLogger, type Logger } from './logger';
+import { Outbox, sizeOf, type OutboxEntry, type OutboxOptions } from './outbox';
+import type { CloseDecision, HandshakeContext, Protocol, RestoreContext } from './protocol';
+import { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests, type RequestId, type RequestOptions } from './requests';
+import { SafeEmitter } from './safe-emitter';
+import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo, type Transport, type TransportData, type TransportFactory } from './transport';
+
+export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'failed';
+
+export interface DisconnectEvent extends CloseInfo {
+  /** False when the client is now `closed` or `failed`. */
+  willReconnect: boolean;
+  error?: PolySocketError;
+}
+
+export interface ReconnectingEvent {
+  /** 1 for the first retry after a stable session; grows until a session stays up for `minUptimeMs`. */
+  attempt: number;
+  delayMs: number;
+}
+
+export type ConnectionEvents<Info> = {
+  state: [state: ConnectionState, previous: ConnectionState];
+  connected: [info: Info];
+  disconnected: [event: DisconnectEvent];
+  reconnecting: [event: ReconnectingEvent];
+  error: [error: PolySocketError];
+  rtt: [ms: number];
+};
+
+export interface ConnectionOptions<Out, In, Info> {
+  protocol: Protocol<Out, In, Info>;
+  /** Makes a fresh transport for each attempt. */
+  transport: TransportFactory;
+  /** Receives every inbound frame that is not a heartbeat or a reply to a pending request. */
+  onFrame?: (frame: In) => void;
+  /** Reconnect after a drop. Default true. */
+  reconnect?: boolean;
+  backoff?: BackoffOptions;
+  /** Give up (state `failed`) after this many consecutive failed attempts. Default: never. */
+  maxAttempts?: number;
+  /** A session must stay up this long before the attempt counter resets. Default 5000 ms. */
+  minUptimeMs?: number;
+  /** Limit for opening the transport plus the handshake. Default 10 000 ms. */
+  connectTimeoutMs?: number;
+  /** Default timeout of `request()`. Default 10 000 ms. */
+  requestTimeoutMs?: number;
+  outbox?: OutboxOptions;
+  logger?: Logger;
+  /** Source of randomness for the backoff jitter; injectable for tests. */
+  random?: () => number;
+  /** Where to listen for online/offline and visibility; defaults to the browser's window/document. */
+  browser?: BrowserHooksOptions;
+}
+
+export interface SendOptions {
+  /** Drop instead of queueing when not connected. */
+  volatile?: boolean;
+  /** While queued, expire after this many ms (rejecting with TIMEOUT). */
+  ttlMs?: number;
+}
+
+type Phase = 'none' | 'opening' | 'handshake' | 'restore' | 'ready';
+
+const DISCONNECT_REASON_DEAD = 'dead link';
+const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
+const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
+
+class QueuedSend implements OutboxEntry {
+  constructor(
+    readonly data: TransportData,
+    readonly size: number,
+    readonly expiresAt: number,
+    private readonly resolve: (written: boolean) => void,
+    private readonly reject: (error: PolySocketError) => void,
+  ) {}
+  written(): void {
+    this.resolve(true);
+  }
+  failed(error: PolySocketError): void {
+    this.reject(error);
+  }
+}
+
+/**
+ * Runs a Protocol over a Transport: lifecycle and reconnect, request correlation, heartbeat,
+ * outbox. Adapters own one and build their API on it; it knows nothing of any wire.
+ */
+export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionEvents<Info>> {
+  readonly logger: RedactingLogger;
+  private currentState: ConnectionState = 'idle';
+  private sessionInfo: Info | undefined;
+  private lastRtt: number | undefined;
+
+  private readonly protocol: Protocol<Out, In, Info>;
+  private readonly outbox: Outbox;
+  private readonly requests = new PendingRequests<In>();
+  private readonly frameSink = (frame: In): void => this.route(frame);
+
+  private transport: Transport | undefined;
+  private generation = 0;
+  private phase: Phase = 'none';
+  private attempts = 0;
+  private hadSession = false;
+  private reauthNext = false;
+  private heartbeat: Heartbeat<Out, In> | undefined;
+  private attemptAbort: AbortController | undefined;
+  private handshakeQueue: In[] = [];
+  private handshakeWaiter: { resolve: (frame: In) => void; reject: (error: PolySocketError) => void } | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private uptimeTimer: ReturnType<typeof setTimeout> | undefined;
+  private detachHooks: (() => void) | undefined;
+  private waiters: { resolve: () => void; reject: (error: PolySocketError) => void }[] = [];
+
+  constructor(private readonly options: ConnectionOptions<Out, In, Info>) {
+    super((error) => this.reportListenerError(error));
+    this.protocol = options.protocol;
+    this.logger = new RedactingLogger(options.logger);
+    this.outbox = new Outbox(options.outbox);
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** What the last handshake established; undefined before the first session. */
+  get info(): Info | undefined {
+    return this.sessionInfo;
+  }
+
+  /** The last measured round-trip time in ms. */
+  get rtt(): number | undefined {
+    return this.lastRtt;
+  }
+
+  get pendingRequests(): number {
+    return this.requests.size;
+  }
+
+  get queued(): { messages: number; bytes: number } {
+    return { messages: this.outbox.length, bytes: this.outbox.bytes };
+  }
+
+  /**
+   * Starts connecting (from `idle`, `closed` or `failed`, with a fresh attempt counter). Resolves
+   * once connected; rejects if the client ends `failed` or `closed` first. While reconnecting it
+   * simply waits.
+   */
+  connect(): Promise<void> {
+    if (this.currentState === 'connected') return Promise.resolve();
+    const ready = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.currentState === 'idle' || this.currentState === 'closed' || this.currentState === 'failed') {
+      this.attempts = 0;
+      this.hadSession = false;
+      this.reauthNext = false;
+      this.detachHooks ??= attachBrowserHooks(this.options.browser ?? {}, {
+        online: () => this.onOnline(),
+        offline: () => this.checkLiveness(),
+        visible: () => this.checkLiveness(),
+      });
+      this.startAttempt();
+    }
+    return ready;
+  }
+
+  /** Ends the client: rejects pending requests and queued sends with CLOSED, releases every timer and listener. Idempotent. */
+  close(): void {
+    if (this.currentState === 'closed') return;
+    const wasConnected = this.currentState === 'connected';
+    this.teardownLink();
+    this.transport?.close(CLOSE_NORMAL, 'client closed');
+    this.transport = undefined;
+    this.clearTimer('retry');
+    this.detachHooks?.();
+    this.detachHooks = undefined;
+    this.setState('closed');
+    const error = new PolySocketError('CLOSED', 'the client was closed');
+    this.requests.rejectAll(error);
+    this.outbox.rejectAll(error);
+    if (wasConnected) this.emit('disconnected', { code: CLOSE_NORMAL, reason: 'client closed', wasClean: true, willReconnect: false });
+    this.settleWaiters(error);
+  }
+
+  /** Drops the current link and reconnects; `reauth` makes the next handshake fetch fresh credentials. */
+  reconnect(options: { reauth?: boolean; reason?: string } = {}): void {
+    if (this.currentState !== 'connected' && this.currentState !== 'connecting') return;
+    const reason = options.reason ?? 'reconnect requested';
+    this.lose({ code: CLOSE_CLIENT_DROP, reason, wasClean: true }, { action: options.reauth ? 'reauth' : 'reconnect' });
+  }
+
+  /** Stops for good with `error` (state `failed`); `connect()` starts again. */
+  fail(error: PolySocketError): void {
+    if (this.currentState === 'closed' || this.currentState === 'failed') return;
+    this.enterFailed(error, { code: CLOSE_NORMAL, reason: error.message, wasClean: true });
+  }
+
+  /**
+   * Sends a frame. Resolves true once written, false if it was volatile and dropped because the
+   * client was not connected. While not connected, it waits in the outbox; overflow rejects with
+   * OUTBOX_FULL, expiry with TIMEOUT, `close()` with CLOSED. The promise is pre-handled: ignoring it
+   * never causes an unhandled rejection (failures also reach the `error` event).
+   */
+  send(frame: Out, options?: SendOptions): Promise<boolean> {
+    let data: TransportData;
+    try {
+      data = this.protocol.encode(frame);
+    } catch (error) {
+      return handled(Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the frame')));
+    }
+    if (this.isWritable() && this.outbox.length === 0) {
+      try {
+        this.transport!.send(data);
+        return RESOLVED_TRUE;
+      } catch {
+        // The transport went away under us; queue it like any send while disconnected.
+      }
+    }
+    if (options?.volatile) return RESOLVED_FALSE;
+    if (this.currentState === 'closed' || this.currentState === 'failed') {
+      return handled(Promise.reject(new PolySocketError('CLOSED', `cannot send: the client is ${this.currentState}`)));
+    }
+    const ttl = options?.ttlMs;
+    const expiresAt = ttl !== undefined && ttl >= 0 ? Date.now() + ttl : Infinity;
+    const promise = new Promise<boolean>((resolve, reject) => {
+      const entry = new QueuedSend(data, sizeOf(data), expiresAt, resolve, (error) => {
+        this.emitError(error);
+        reject(error);
+      });
+      const full = this.outbox.push(entry);
+      if (full) entry.failed(full);
+    });
+    if (this.currentState === 'connected') this.flushOutbox();
+    return handled(promise);
+  }
+
+  /**
+   * Sends a request built around a fresh id and resolves with the frame that answers it (see
+   * `Protocol.replyTo`). Rejects with TIMEOUT (default 10 s, counted from this call), ABORTED, the
+   * reply's own error, or DISCONNECTED with `maybeDelivered: true` when the link dropped after the
+   * request was written (unless `resendSafe`, in which case it is written again after restore).
+   */
+  request<R extends In = In>(build: (id: RequestId) => Out, options: RequestOptions = {}): Promise<R> {
+    return this.makeRequest<R>(build, options, false);
+  }
+
+  private makeRequest<R extends In>(build: (id: RequestId) => Out, options: RequestOptions, direct: boolean): Promise<R> {
+    if (options.signal?.aborted) {
+      return Promise.reject(new PolySocketError('ABORTED', 'request aborted before it was sent', { cause: options.signal.reason }));
+    }
+    if (!direct && (this.currentState === 'closed' || this.currentState === 'failed')) {
+      return Promise.reject(new PolySocketError('CLOSED', `cannot send a request: the client is ${this.currentState}`));
+    }
+    const id = this.requests.nextId();
+    let data: TransportData;
+    try {
+      data = this.protocol.encode(build(id));
+    } catch (error) {
+      return Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the request'));
+    }
+    const { request, promise } = this.requests.add(
+      id,
+      data,
+      sizeOf(data),
+      { ...options, timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
+      (gone) => this.outbox.remove(gone),
+    );
+    if (direct || (this.isWritable() && this.outbox.length === 0)) {
+      try {
+        this.transport!.send(data);
+        request.written();
+        return promise as Promise<R>;
+      } catch {
+        if (direct) {
+          this.requests.settle(id, undefined as unknown as In, new PolySocketError('DISCONNECTED', 'the link closed before the request was written'));
+          return promise as Promise<R>;
+        }
+      }
+    }
+    const full = this.outbox.push(request);
+    if (full) this.requests.settle(id, undefined as unknown as In, full);
+    else if (this.currentState === 'connected') this.flushOutbox();
+    return promise as Promise<R>;
+  }
+
+  // ---- attempts ----
+
+  private startAttempt(): void {
+    const generation = ++this.generation;
+    this.setState('connecting');
+    this.phase = 'opening';
+    this.attemptAbort = new AbortController();
+    let transport: Transport;
+    try {
+      transport = this.options.transport();
+    } catch (error) {
+      this.lose({ code: 1006, reason: 'transport could not be created', wasClean: false }, {
+        action: 'stop',
+        error: toPolySocketError(error, 'INVALID', 'the transport could not be created'),
+      });
+      return;
+    }
+    this.transport = transport;
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    this.connectTimer = setTimeout(() => {
+      this.connectTimer = undefined;
+      this.lose({ code: CLOSE_CLIENT_DROP, reason: 'connect timeout', wasClean: false }, {
+        action: 'reconnect',
+        error: new PolySocketError('TIMEOUT', `not connected within ${timeoutMs} ms`),
+      });
+    }, timeoutMs);
+    const current = (): boolean => generation === this.generation;
+    try {
+      transport.open({
+        onOpen: () => {
+          if (current()) void this.runHandshake(generation, transport);
+        },
+        onMessage: (data) => {
+          if (current()) this.receive(data);
+        },
+        onClose: (info) => {
+          if (current()) this.onTransportClose(info);
+        },
+        onError: (error) => {
+          if (current()) this.logger.debug(`transport error: ${error.message}`);
+        },
+        onPong: () => {
+          if (current()) this.heartbeat?.transportPong();
+        },
+      });
+    } catch (error) {
+      this.lose({ code: 1006, reason: 'transport failed to open', wasClean: false }, {
+        action: 'reconnect',
+        error: toPolySocketError(error, 'DISCONNECTED'),
+      });
+    }
+  }
+
+  private async runHandshake(generation: number, transport: Transport): Promise<void> {
+    this.phase = 'handshake';
+    const signal = this.attemptAbort!.signal;
+    const context: HandshakeContext<Out, In> = {
+      send: (frame) => transport.send(this.protocol.encode(frame)),
+      receive: () => this.nextHandshakeFrame(),
+      attempt: this.attempts,
+      reconnect: this.hadSession,
+      reauth: this.reauthNext,
+      signal,
+      transport,
+    };
+    let result;
+    try {
+      result = await this.protocol.handshake(context);
+    } catch (error) {
+      if (generation !== this.generation) return;
+      const failure = attemptError(error, 'handshake failed');
+      this.lose({ code: CLOSE_CLIENT_DROP, reason: failure.message, wasClean: false }, decisionFor(failure));
+      return;
+    }
+    if (generation !== this.generation) return;
+    this.clearTimer('connect');
+    this.sessionInfo = result.info;
+    this.startHeartbeat(result.heartbeat, transport);
+    this.phase = 'restore';
+    const leftover = this.handshakeQueue;
+    this.handshakeQueue = [];
+    for (const frame of leftover) this.route(frame);
+
+    if (this.protocol.restore) {
+      const restoreContext: RestoreContext<Out, In> = {
+        send: (frame) => transport.send(this.protocol.encode(frame)),
+        request: (build, options) => this.makeRequest(build, options ?? {}, true),
+        reconnect: this.hadSession,
+        signal,
+      };
+      try {
+        await this.protocol.restore(restoreContext);
+      } catch (error) {
+        if (generation !== this.generation) return;
+        const failure = attemptError(error, 'restoring the session failed');
+        this.lose({ code: CLOSE_CLIENT_DROP, reason: failure.message, wasClean: false }, decisionFor(failure));
+        return;
+      }
+      if (generation !== this.generation) return;
+    }
+
+    this.phase = 'ready';
+    this.hadSession = true;
+    this.reauthNext = false;
+    this.uptimeTimer = setTimeout(() => {
+      this.uptimeTimer = undefined;
+      this.attempts = 0;
+    }, this.options.minUptimeMs ?? 5000);
+    this.setState('connected');
+    this.emit('connected', result.info);
+    this.settleWaiters();
+    // Listeners of `connected` ran first, so an app can inspect or discard what waits before it goes out.
+    if (generation === this.generation) this.flushOutbox();
+  }
+
+  private nextHandshakeFrame(): Promise<In> {
+    const queued = this.handshakeQueue.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    if (this.phase !== 'handshake') return Promise.reject(new PolySocketError('DISCONNECTED', 'the attempt ended'));
+    return new Promise<In>((resolve, reject) => {
+      this.handshakeWaiter = { resolve, reject };
+    });
+  }
+
+  private startHeartbeat(policy: HeartbeatPolicy<Out, In> | undefined, transport: Transport): void {
+    if (!policy) return;
+    this.heartbeat = new Heartbeat<Out, In>(policy, {
+      sendFrame: (frame) => {
+        try {
+          transport.send(this.protocol.encode(frame));
+        } catch {
+          // The link is going down; its close event will follow.
+        }
+      },
+      transportPing: () => transport.ping?.() ?? false,
+      onDead: (reason) =>
+        this.lose({ code: CLOSE_CLIENT_DROP, reason: `${DISCONNECT_REASON_DEAD}: ${reason}`, wasClean: false }, {
+          action: 'reconnect',
+          error: new PolySocketError('DISCONNECTED', `${DISCONNECT_REASON_DEAD}: ${reason}`),
+        }),
+      onRtt: (ms) => {
+        this.lastRtt = ms;
+        this.emit('rtt', ms);
+      },
+    });
+  }
+
+  // ---- inbound ----
+
+  private receive(data: TransportData): void {
+    this.heartbeat?.heard();
+    try {
+      this.protocol.decode(data, this.frameSink);
+    } catch (error) {
+      this.emitError(toPolySocketError(error, 'PROTOCOL', 'malformed frame'));
+    }
+  }
+
+  private route(frame: In): void {
+    if (this.phase === 'handshake' || this.phase === 'opening') {
+      const waiter = this.handshakeWaiter;
+      if (waiter) {
+        this.handshakeWaiter = undefined;
+        waiter.resolve(frame);
+      } else {
+        this.handshakeQueue.push(frame);
+      }
+      return;
+    }
+    const heartbeat = this.heartbeat;
+    if (heartbeat !== undefined && heartbeat.inspectsFrames && heartbeat.consume(frame)) return;
+    const protocol = this.protocol;
+    if (protocol.replyTo !== undefined) {
+      const id = protocol.replyTo(frame);
+      if (id !== undefined && this.requests.settle(id, frame, protocol.replyError?.(frame))) return;
+    }
+    const onFrame = this.options.onFrame;
+    if (onFrame === undefined) return;
+    try {
+      onFrame(frame);
+    } catch (error) {
+      this.reportListenerError(error);
+    }
+  }
+
+  // ---- loss, failure, reconnect ----
+
+  private onTransportClose(info: CloseInfo): void {
+    this.transport = undefined;
+    const decision = this.protocol.classifyClose?.(info) ?? { action: 'reconnect' };
+    this.lose(info, decision);
+  }
+
+  /** The link is gone (or abandoned): settle what depended on it, then reconnect or stop. */
+  private lose(info: CloseInfo, decision: CloseDecision): void {
+    const wasConnected = this.currentState === 'connected';
+    this.teardownLink();
+    if (this.transport) {
+      this.transport.close(CLOSE_CLIENT_DROP, info.reason.slice(0, 120));
+      this.transport = undefined;
+    }
+    this.outbox.unshift(this.requests.onDrop());
+    const error = decision.error;
+    this.logger.info(`link lost (${info.code}${info.reason ? ` ${info.reason}` : ''}); ${decision.action}`);
+
+    if (decision.action === 'stop' || this.options.reconnect === false) {
+      this.enterFailed(error ?? new PolySocketError('DISCONNECTED', `connection closed (${info.code})`), info, wasConnected);
+      return;
+    }
+    if (decision.action === 'reauth') this.reauthNext = true;
+    if (error) this.emitError(error);
+    if (wasConnected) this.emit('disconnected', { ...info, willReconnect: true, error });
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    this.attempts++;
+    const max = this.options.maxAttempts;
+    if (max !== undefined && this.attempts > max) {
+      this.enterFailed(
+        new PolySocketError('DISCONNECTED', `gave up after ${max} reconnect attempt${max === 1 ? '' : 's'}`),
+        { code: 1006, reason: 'attempt limit reached', wasClean: false },
+      );
+      return;
+    }
+    const delayMs = backoffDelay(this.attempts - 1, this.options.backoff, this.options.random);
+    this.setState('reconnecting');
+    this.emit('reconnecting', { attempt: this.attempts, delayMs });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.startAttempt();
+    }, delayMs);
+  }
+
+  private enterFailed(error: PolySocketError, info: CloseInfo, wasConnected = this.currentState === 'connected'): void {
+    this.teardownLink();
+    this.transport?.close(CLOSE_NORMAL, 'client failed');
+    this.transport = undefined;
+    this.clearTimer('retry');
+    this.detachHooks?.();
+    this.detachHooks = undefined;
+    this.setState('failed');
+    this.requests.rejectAll(error);
+    this.outbox.rejectAll(error);
+    if (wasConnected) this.emit('disconnected', { ...info, willReconnect: false, error });
+    this.emitError(error);
+    this.settleWaiters(error);
+  }
+
+  /** Stops everything tied to the current link and invalidates its callbacks. */
+  private teardownLink(): void {
+    this.generation++;
+    this.phase = 'none';
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    this.clearTimer('connect');
+    this.clearTimer('uptime');
+    this.attemptAbort?.abort();
+    this.attemptAbort = undefined;
+    this.handshakeQueue = [];
+    const waiter = this.handshakeWaiter;
+    this.handshakeWaiter = undefined;
+    waiter?.reject(new PolySocketError('DISCONNECTED', 'the link closed during the handshake'));
+  }
+
+  // ---- browser hooks ----
+
+  private onOnline(): void {
+    if (this.currentState === 'reconnecting' && this.retryTimer !== undefined) {
+      this.clearTimer('retry');
+      this.startAttempt();
+    } else {
+      this.checkLiveness();
+    }
+  }
+
+  /** Checks the deadlines now and sends a probe: timers may have slept. */
+  private checkLiveness(): void {
+    if (this.currentState === 'connected' && this.heartbeat?.check()) this.heartbeat?.probe();
+  }
+
+  // ---- helpers ----
+
+  private isWritable(): boolean {
+    return this.currentState === 'connected' && this.transport !== undefined && (this.heartbeat === undefined || this.heartbeat.check());
+  }
+
+  private flushOutbox(): void {
+    const transport = this.transport;
+    if (!transport || this.outbox.length === 0) return;
+    this.outbox.flush((data) => transport.send(data));
+  }
+
+  private setState(next: ConnectionState): void {
+    const previous = this.currentState;
+    if (previous === next) return;
+    this.currentState = next;
+    this.logger.debug(`state ${previous} → ${next}`);
+    this.emit('state', next, previous);
+  }
+
+  private settleWaiters(error?: PolySocketError): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) {
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  }
+
+  private clearTimer(which: 'retry' | 'connect' | 'uptime'): void {
+    const key = `${which}Timer` as 'retryTimer' | 'connectTimer' | 'uptimeTimer';
+    const timer = this[key];
+    if (timer !== undefined) clearTimeout(timer);
+    this[key] = undefined;
+  }
+
+  private emitError(error: PolySocketError): void {
+    this.logger.warn(`${error.code}: ${error.message}`);
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  private reportListenerError(error: unknown): void {
+    const wrapped = new PolySocketError('LISTENER', 'a listener threw', { cause: error });
+    this.logger.error(`listener threw: ${error instanceof Error ? error.message : String(error)}`);
+    if (this.listenerCount('error') > 0 && !this.reportingListenerError) {
+      this.reportingListenerError = true;
+      try {
+        this.emit('error', wrapped);
+      } finally {
+        this.reportingListenerError = false;
+      }
+    }
+  }
+
+  private reportingListenerError = false;
+}
+
+/** How a failed handshake or restore is handled, from its error. */
+function decisionFor(error: PolySocketError): CloseDecision {
+  if (error.code === 'AUTH_EXPIRED') return { action: 'reauth', error };
+  if (!error.retryable) return { action: 'stop', error };
+  return { action: 'reconnect', error };
+}
+
+/** An unexpected exception during an attempt is a retryable PROTOCOL error; typed errors keep their own class. */
+function attemptError(error: unknown, message: string): PolySocketError {
+  if (error instanceof PolySocketError) return error;
+  return new PolySocketError('PROTOCOL', `${message}: ${error instanceof Error ? error.message : String(error)}`, {
+    retryable: true,
+    cause: error,
+  });
+}
+
+/** Marks a promise as handled, so a caller that ignores it causes no unhandled rejection. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}

@@ -1,0 +1,68 @@
+/** The one error class every PolySocket API rejects or emits with. */
+export type ErrorCode =
+  | 'AUTH_FAILED'
+  | 'AUTH_EXPIRED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'TIMEOUT'
+  | 'DISCONNECTED'
+  | 'CLOSED'
+  | 'PROTOCOL'
+  | 'OUTBOX_FULL'
+  | 'RATE_LIMITED'
+  | 'SERVER'
+  | 'INVALID'
+  | 'ABORTED'
+  /** An app listener threw; reported, never rethrown into the read loop. */
+  | 'LISTENER';
+
+/** Codes whose errors are worth retrying unless the caller says otherwise. */
+const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'AUTH_EXPIRED',
+  'TIMEOUT',
+  'DISCONNECTED',
+  'RATE_LIMITED',
+  'SERVER',
+]);
+
+export interface PolySocketErrorOptions {
+  /** Overrides the default retryability of the code. */
+  retryable?: boolean;
+  /** The backend's own error or close code (e.g. 40102, 4003). */
+  backendCode?: number | string;
+  cause?: unknown;
+  /**
+   * For DISCONNECTED errors of requests: true when the request had been written to the
+   * transport before the drop, so the server may have acted on it.
+   */
+  maybeDelivered?: boolean;
+}
+
+export class PolySocketError extends Error {
+  readonly code: ErrorCode;
+  readonly retryable: boolean;
+  readonly backendCode?: number | string;
+  readonly maybeDelivered: boolean;
+  readonly cause?: unknown;
+
+  constructor(code: ErrorCode, message: string, options: PolySocketErrorOptions = {}) {
+    super(message);
+    this.name = 'PolySocketError';
+    this.code = code;
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.backendCode = options.backendCode;
+    this.maybeDelivered = options.maybeDelivered ?? false;
+    this.cause = options.cause;
+  }
+}
+
+export function isPolySocketError(value: unknown, code?: ErrorCode): value is PolySocketError {
+  return value instanceof PolySocketError && (code === undefined || value.code === code);
+}
+
+/** Wraps anything thrown into a PolySocketError of the given code, keeping the original as `cause`. */
+export function toPolySocketError(value: unknown, code: ErrorCode, message?: string): PolySocketError {
+  if (value instanceof PolySocketError) return value;
+  const text = message ?? (value instanceof Error ? value.message : String(value));
+  return new PolySocketError(code, text, { cause: value });
+}

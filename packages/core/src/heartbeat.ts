@@ -1,0 +1,189 @@
+/**
+ * How a protocol proves the link is alive. The core runs it; the adapter only describes it.
+ *
+ * - client pings (Foony): `ping` + `isPong` + `probeTimeoutMs` — a ping every `intervalMs`, and the
+ *   link is dead if nothing at all is heard within `probeTimeoutMs` of a ping.
+ * - server pings (Engine.IO): `isPing` + `pong` + `silenceTimeoutMs` — answer the server's pings, and
+ *   the link is dead after `silenceTimeoutMs` without any inbound frame.
+ * - keep-alive only (Ignis): `ping` without `isPong` — nothing answers, so only `transportPing`
+ *   (where the runtime can send WebSocket pings) detects a dead server.
+ */
+export interface HeartbeatPolicy<Out, In> {
+  /** How often to send `ping()` and/or a transport ping; 0 or less sends nothing. */
+  intervalMs: number;
+  ping?: () => Out;
+  /** Marks the server's answer to `ping()`; such frames are consumed and give a round-trip time. */
+  isPong?: (frame: In) => boolean;
+  /** Marks a server ping; such frames are consumed and answered with `pong(frame)`. */
+  isPing?: (frame: In) => boolean;
+  pong?: (frame: In) => Out | undefined;
+  /** Also probe with transport-level pings where the transport can send them. */
+  transportPing?: boolean;
+  /** After a probe that expects an answer, the link is dead unless something is heard within this. */
+  probeTimeoutMs?: number;
+  /** The link is dead after this long without hearing anything. */
+  silenceTimeoutMs?: number;
+}
+
+export interface HeartbeatHooks<Out> {
+  sendFrame(frame: Out): void;
+  /** Sends a transport ping; false where the transport cannot. */
+  transportPing(): boolean;
+  onDead(reason: string): void;
+  onRtt(ms: number): void;
+}
+
+/** A timer that fires more than this late means the process or tab was asleep. */
+const LATE_TIMER_MS = 1000;
+
+/** Runs one HeartbeatPolicy for one session. Inbound traffic costs one clock read, no timer reset. */
+export class Heartbeat<Out, In> {
+  private lastHeard = Date.now();
+  private probeSentAt = 0;
+  private probeTimer: ReturnType<typeof setInterval> | undefined;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
+  private deadlineAt = 0;
+  private stopped = false;
+  /** Whether `isPing`/`isPong` must see inbound frames at all. */
+  readonly inspectsFrames: boolean;
+
+  constructor(
+    private readonly policy: HeartbeatPolicy<Out, In>,
+    private readonly hooks: HeartbeatHooks<Out>,
+  ) {
+    this.inspectsFrames = Boolean(policy.isPong || policy.isPing);
+    if (policy.intervalMs > 0 && (policy.ping || policy.transportPing)) {
+      this.probeTimer = setInterval(() => this.probe(), policy.intervalMs);
+    }
+    this.armDeadline();
+  }
+
+  /** Call on every inbound message (and transport pong). */
+  heard(): void {
+    this.lastHeard = Date.now();
+  }
+
+  /** Handles heartbeat frames; returns true when the frame was one and is consumed. */
+  consume(frame: In): boolean {
+    const { isPong, isPing } = this.policy;
+    if (isPong && isPong(frame)) {
+      this.answered();
+      return true;
+    }
+    if (isPing && isPing(frame)) {
+      const reply = this.policy.pong?.(frame);
+      if (reply !== undefined) this.hooks.sendFrame(reply);
+      return true;
+    }
+    return false;
+  }
+
+  /** A transport-level pong arrived. */
+  transportPong(): void {
+    this.heard();
+    this.answered();
+  }
+
+  /**
+   * Checks the deadlines against the clock now, for when timers cannot be trusted (a send, a tab
+   * waking up). Returns false, after reporting the link dead, if a deadline has passed.
+   */
+  check(): boolean {
+    if (this.stopped) return false;
+    const expired = this.expiredReason(Date.now());
+    if (expired) {
+      this.die(expired);
+      return false;
+    }
+    return true;
+  }
+
+  /** Sends a probe now if one can be answered and none is outstanding (a liveness check). */
+  probe(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    const expired = this.expiredReason(now);
+    if (expired) return this.die(expired);
+    const { ping, isPong, transportPing } = this.policy;
+    let expectsAnswer = false;
+    if (ping) {
+      this.hooks.sendFrame(ping());
+      if (isPong) expectsAnswer = true;
+    }
+    if (transportPing && this.hooks.transportPing()) expectsAnswer = true;
+    if (expectsAnswer && this.probeSentAt === 0 && this.policy.probeTimeoutMs !== undefined) {
+      this.probeSentAt = now;
+      this.armDeadline();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.probeTimer !== undefined) clearInterval(this.probeTimer);
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.probeTimer = undefined;
+    this.deadlineTimer = undefined;
+  }
+
+  private answered(): void {
+    if (this.probeSentAt !== 0) {
+      this.hooks.onRtt(Date.now() - this.probeSentAt);
+      this.probeSentAt = 0;
+    }
+  }
+
+  /** The earliest moment a deadline can pass, given what is known now. */
+  private nextDeadline(): number {
+    let at = Infinity;
+    const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
+    if (silenceTimeoutMs !== undefined) at = this.lastHeard + silenceTimeoutMs;
+    if (this.probeSentAt !== 0 && probeTimeoutMs !== undefined) at = Math.min(at, this.probeSentAt + probeTimeoutMs);
+    return at;
+  }
+
+  private expiredReason(now: number): string | undefined {
+    const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
+    if (silenceTimeoutMs !== undefined && now - this.lastHeard >= silenceTimeoutMs) {
+      return `nothing heard for ${now - this.lastHeard} ms`;
+    }
+    if (this.probeSentAt !== 0 && probeTimeoutMs !== undefined) {
+      if (this.lastHeard >= this.probeSentAt) {
+        // Anything heard after the probe proves the link, even if the pong itself is still to come.
+        this.probeSentAt = 0;
+      } else if (now - this.probeSentAt >= probeTimeoutMs) {
+        return `no answer to a ping within ${probeTimeoutMs} ms`;
+      }
+    }
+    return undefined;
+  }
+
+  private armDeadline(): void {
+    if (this.stopped) return;
+    const at = this.nextDeadline();
+    if (at === Infinity) return;
+    if (this.deadlineTimer !== undefined && this.deadlineAt <= at) return;
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineAt = at;
+    this.deadlineTimer = setTimeout(() => this.onDeadline(at), Math.max(0, at - Date.now()));
+  }
+
+  private onDeadline(scheduledAt: number): void {
+    this.deadlineTimer = undefined;
+    if (this.stopped) return;
+    const now = Date.now();
+    const expired = this.expiredReason(now);
+    if (expired && now - scheduledAt > LATE_TIMER_MS) {
+      // Woken late (throttled tab, suspended laptop): let already-received data be read first.
+      this.deadlineAt = now + LATE_TIMER_MS;
+      this.deadlineTimer = setTimeout(() => this.onDeadline(now + LATE_TIMER_MS), LATE_TIMER_MS);
+      return;
+    }
+    if (expired) return this.die(expired);
+    this.armDeadline();
+  }
+
+  private die(reason: string): void {
+    this.stop();
+    this.hooks.onDead(reason);
+  }
+}

@@ -1,0 +1,32 @@
+export { Connection } from './connection';
+export type {
+  ConnectionEvents,
+  ConnectionOptions,
+  ConnectionState,
+  DisconnectEvent,
+  ReconnectingEvent,
+  SendOptions,
+} from './connection';
+export type { CloseAction, CloseDecision, HandshakeContext, HandshakeResult, Protocol, RestoreContext } from './protocol';
+export type { CloseInfo, Transport, TransportData, TransportFactory, TransportListener } from './transport';
+export { CLOSE_ABNORMAL, CLOSE_CLIENT_DROP, CLOSE_NORMAL } from './transport';
+export { WebSocketTransport, webSocketTransport } from './websocket-transport';
+export type { WebSocketConstructor, WebSocketLike, WebSocketTransportOptions } from './websocket-transport';
+export { MemoryPeer, MemoryServer, MemoryTransport } from './memory-transport';
+export { PolySocketError, isPolySocketError, toPolySocketError } from './errors';
+export type { ErrorCode, PolySocketErrorOptions } from './errors';
+export { backoffDelay, DEFAULT_BACKOFF } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { Heartbeat } from './heartbeat';
+export type { HeartbeatHooks, HeartbeatPolicy } from './heartbeat';
+export { Outbox } from './outbox';
+export type { OutboxEntry, OutboxOptions } from './outbox';
+export { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests } from './requests';
+export type { RequestId, RequestOptions } from './requests';
+export { CursorStore } from './cursor-store';
+export type { CursorStoreOptions, StorageLike } from './cursor-store';
+export { attachBrowserHooks } from './browser-hooks';
+export type { BrowserHookHandlers, BrowserHooksOptions, DocumentLike, EventTargetLike } from './browser-hooks';
+export { RedactingLogger } from './logger';
+export type { Logger } from './logger';
+export { SafeEmitter } from './safe-emitter';

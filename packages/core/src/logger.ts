@@ -1,0 +1,73 @@
+/** An optional sink for diagnostics. Console satisfies it. */
+export interface Logger {
+  debug(message: string, ...details: unknown[]): void;
+  info(message: string, ...details: unknown[]): void;
+  warn(message: string, ...details: unknown[]): void;
+  error(message: string, ...details: unknown[]): void;
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * A logger wrapper that replaces every registered secret (token, key) with `[redacted]` in
+ * messages, error messages and string details, so credentials never reach the app's log.
+ * The core never logs frames; this is the second line of defence for text that mentions a secret.
+ */
+export class RedactingLogger implements Logger {
+  private readonly secrets = new Set<string>();
+
+  constructor(private readonly sink: Logger | undefined) {}
+
+  /** Registers a value that must never be logged. Short values are ignored (they would redact noise). */
+  addSecret(secret: unknown): void {
+    if (typeof secret === 'string' && secret.length >= 4) this.secrets.add(secret);
+  }
+
+  debug(message: string, ...details: unknown[]): void {
+    this.write('debug', message, details);
+  }
+  info(message: string, ...details: unknown[]): void {
+    this.write('info', message, details);
+  }
+  warn(message: string, ...details: unknown[]): void {
+    this.write('warn', message, details);
+  }
+  error(message: string, ...details: unknown[]): void {
+    this.write('error', message, details);
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out;
+  }
+
+  private write(level: keyof Logger, message: string, details: unknown[]): void {
+    const sink = this.sink;
+    if (!sink) return;
+    try {
+      sink[level](this.redact(message), ...details.map((d) => this.redactDetail(d)));
+    } catch {
+      // A throwing logger must not break the client.
+    }
+  }
+
+  private redactDetail(detail: unknown): unknown {
+    if (typeof detail === 'string') return this.redact(detail);
+    if (detail instanceof Error) {
+      const copy = new Error(this.redact(detail.message));
+      copy.name = detail.name;
+      return copy;
+    }
+    if (detail !== null && typeof detail === 'object') {
+      try {
+        return JSON.parse(this.redact(JSON.stringify(detail)));
+      } catch {
+        return REDACTED;
+      }
+    }
+    return detail;
+  }
+}

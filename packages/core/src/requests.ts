@@ -1,0 +1,169 @@
+import { PolySocketError } from './errors';
+import type { OutboxEntry } from './outbox';
+import type { TransportData } from './transport';
+
+export type RequestId = number;
+
+export interface RequestOptions {
+  /** Default 10 000 ms. The clock runs from the call, including time spent waiting in the outbox. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /**
+   * The caller declares the request safe to send twice (idempotent). Then a request written before a
+   * drop is resent after the session is restored instead of rejecting with DISCONNECTED.
+   */
+  resendSafe?: boolean;
+}
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** One request awaiting its reply. It is its own outbox entry while it waits for a connection. */
+export class PendingRequest<Reply> implements OutboxEntry {
+  readonly expiresAt = Infinity;
+  isWritten = false;
+  settled = false;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  detachAbort: (() => void) | undefined;
+
+  constructor(
+    readonly id: RequestId,
+    readonly data: TransportData,
+    readonly size: number,
+    readonly resendSafe: boolean,
+    private readonly onResolve: (reply: Reply) => void,
+    private readonly onReject: (error: PolySocketError) => void,
+  ) {}
+
+  written(): void {
+    this.isWritten = true;
+  }
+
+  failed(error: PolySocketError): void {
+    this.reject(error);
+  }
+
+  resolve(reply: Reply): void {
+    if (this.settled) return;
+    this.release();
+    this.onResolve(reply);
+  }
+
+  reject(error: PolySocketError): void {
+    if (this.settled) return;
+    this.release();
+    this.onReject(error);
+  }
+
+  private release(): void {
+    this.settled = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.detachAbort?.();
+    this.detachAbort = undefined;
+  }
+}
+
+/** Request ids, the pending map, timeouts and aborts. The connection decides when data is written. */
+export class PendingRequests<Reply> {
+  private readonly pending = new Map<RequestId, PendingRequest<Reply>>();
+  private lastId = 0;
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Ids grow for the life of the client and are never reused, so a late reply cannot hit a new request. */
+  nextId(): RequestId {
+    this.lastId = this.lastId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastId + 1;
+    return this.lastId;
+  }
+
+  /**
+   * Registers a request. `onGone` runs when it times out or is aborted, so the caller can take it
+   * out of the outbox if it is still there.
+   */
+  add(
+    id: RequestId,
+    data: TransportData,
+    size: number,
+    options: RequestOptions,
+    onGone: (request: PendingRequest<Reply>) => void,
+  ): { request: PendingRequest<Reply>; promise: Promise<Reply> } {
+    let request!: PendingRequest<Reply>;
+    const promise = new Promise<Reply>((resolve, reject) => {
+      request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, resolve, reject);
+    });
+    this.pending.set(id, request);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+      request.timer = setTimeout(() => {
+        this.fail(
+          request,
+          new PolySocketError('TIMEOUT', `no reply to request ${id} within ${timeoutMs} ms`, {
+            maybeDelivered: request.isWritten,
+          }),
+        );
+        onGone(request);
+      }, timeoutMs);
+    }
+    const signal = options.signal;
+    if (signal) {
+      const onAbort = (): void => {
+        this.fail(
+          request,
+          new PolySocketError('ABORTED', `request ${id} aborted`, {
+            cause: signal.reason,
+            maybeDelivered: request.isWritten,
+          }),
+        );
+        onGone(request);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      request.detachAbort = () => signal.removeEventListener('abort', onAbort);
+    }
+    return { request, promise };
+  }
+
+  /** Settles the request `id` with a reply (or its error). Returns false if no such request is pending. */
+  settle(id: RequestId, reply: Reply, error?: PolySocketError): boolean {
+    const request = this.pending.get(id);
+    if (!request) return false;
+    this.pending.delete(id);
+    if (error) request.reject(error);
+    else request.resolve(reply);
+    return true;
+  }
+
+  /**
+   * The link dropped. Written requests either reject with a retryable DISCONNECTED that says they
+   * may have been delivered, or, when resend-safe, are returned (oldest first) to be queued again.
+   * Unwritten requests are untouched: they are still in the outbox.
+   */
+  onDrop(): PendingRequest<Reply>[] {
+    const resend: PendingRequest<Reply>[] = [];
+    for (const request of this.pending.values()) {
+      if (!request.isWritten) continue;
+      if (request.resendSafe) {
+        request.isWritten = false;
+        resend.push(request);
+      } else {
+        this.fail(
+          request,
+          new PolySocketError('DISCONNECTED', `connection lost before the reply to request ${request.id}; it may have been delivered`, {
+            maybeDelivered: true,
+          }),
+        );
+      }
+    }
+    return resend;
+  }
+
+  rejectAll(error: PolySocketError): void {
+    for (const request of [...this.pending.values()]) this.fail(request, error);
+  }
+
+  private fail(request: PendingRequest<Reply>, error: PolySocketError): void {
+    if (this.pending.get(request.id) === request) this.pending.delete(request.id);
+    request.reject(error);
+  }
+}

@@ -1,0 +1,75 @@
+import EventEmitter from 'eventemitter3';
+
+type AnyListener = (...args: any[]) => void;
+
+/**
+ * An eventemitter3 emitter whose listeners cannot break the code that emits: each listener is
+ * registered through a guard that hands its exception to `onListenerError`, so the remaining
+ * listeners still run and the read loop that emitted carries on.
+ */
+export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
+  private readonly guards = new WeakMap<AnyListener, AnyListener>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void) {
+    super();
+  }
+
+  override on<E extends EventEmitter.EventNames<Events>>(
+    event: E,
+    fn: EventEmitter.EventListener<Events, E>,
+    context?: unknown,
+  ): this {
+    return super.on(event, this.guard(fn as AnyListener) as typeof fn, context);
+  }
+
+  override addListener<E extends EventEmitter.EventNames<Events>>(
+    event: E,
+    fn: EventEmitter.EventListener<Events, E>,
+    context?: unknown,
+  ): this {
+    return this.on(event, fn, context);
+  }
+
+  override once<E extends EventEmitter.EventNames<Events>>(
+    event: E,
+    fn: EventEmitter.EventListener<Events, E>,
+    context?: unknown,
+  ): this {
+    return super.once(event, this.guard(fn as AnyListener) as typeof fn, context);
+  }
+
+  override off<E extends EventEmitter.EventNames<Events>>(
+    event: E,
+    fn?: EventEmitter.EventListener<Events, E>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    const guarded = fn === undefined ? undefined : (this.guards.get(fn as AnyListener) as typeof fn | undefined) ?? fn;
+    return super.off(event, guarded, context, once);
+  }
+
+  override removeListener<E extends EventEmitter.EventNames<Events>>(
+    event: E,
+    fn?: EventEmitter.EventListener<Events, E>,
+    context?: unknown,
+    once?: boolean,
+  ): this {
+    return this.off(event, fn, context, once);
+  }
+
+  private guard(fn: AnyListener): AnyListener {
+    let guarded = this.guards.get(fn);
+    if (!guarded) {
+      const report = this.onListenerError;
+      guarded = function (this: unknown, ...args: unknown[]) {
+        try {
+          fn.apply(this, args);
+        } catch (error) {
+          report(error);
+        }
+      };
+      this.guards.set(fn, guarded);
+    }
+    return guarded;
+  }
+}

@@ -1,0 +1,144 @@
+import IsomorphicWebSocket from 'isomorphic-ws';
+import type { CloseInfo, Transport, TransportData, TransportListener } from './transport';
+
+/** The parts of a WebSocket the transport uses: the browser's, `ws`'s and mock-socket's all fit. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  binaryType: string;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+  send(data: string | ArrayBuffer | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** Node's `ws` adds these; browsers have neither. */
+interface NodeWebSocketExtras {
+  ping(data?: unknown, mask?: boolean, cb?: (error?: Error) => void): void;
+  on(event: 'pong', listener: () => void): unknown;
+  removeAllListeners(event?: string): unknown;
+}
+
+export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
+
+export interface WebSocketTransportOptions {
+  url: string;
+  protocols?: string | string[];
+  /** Any WebSocket constructor. Defaults to isomorphic-ws: the global WebSocket in browsers, `ws` in Node. */
+  WebSocket?: WebSocketConstructor;
+}
+
+const OPEN = 1;
+const noop = (): void => {};
+
+function toTransportData(data: unknown): TransportData {
+  if (typeof data === 'string' || data instanceof ArrayBuffer || data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return String(data);
+}
+
+function hasNodeExtras(socket: WebSocketLike): socket is WebSocketLike & NodeWebSocketExtras {
+  const candidate = socket as Partial<NodeWebSocketExtras>;
+  return typeof candidate.ping === 'function' && typeof candidate.on === 'function';
+}
+
+/** A WebSocket as a Transport. */
+export class WebSocketTransport implements Transport {
+  readonly name = 'websocket';
+  private socket: WebSocketLike | undefined;
+  private listener: TransportListener | undefined;
+
+  constructor(private readonly options: WebSocketTransportOptions) {}
+
+  get bufferedAmount(): number {
+    return this.socket?.bufferedAmount ?? 0;
+  }
+
+  open(listener: TransportListener): void {
+    if (this.socket) throw new Error('WebSocketTransport.open() called twice');
+    this.listener = listener;
+    const Ctor = this.options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
+    let socket: WebSocketLike;
+    try {
+      socket = new Ctor(this.options.url, this.options.protocols);
+    } catch (error) {
+      // A malformed URL throws synchronously; report it like any failed connect, asynchronously.
+      queueMicrotask(() => this.fail(error instanceof Error ? error : new Error(String(error))));
+      return;
+    }
+    this.socket = socket;
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.listener?.onOpen();
+    socket.onmessage = (event) => this.listener?.onMessage(toTransportData(event.data));
+    socket.onerror = (event) => {
+      const message = (event as { message?: unknown }).message;
+      this.listener?.onError(new Error(typeof message === 'string' && message ? message : 'WebSocket error'));
+    };
+    socket.onclose = (event) => {
+      const listener = this.listener;
+      this.detach();
+      listener?.onClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+    };
+    if (hasNodeExtras(socket)) socket.on('pong', () => this.listener?.onPong?.());
+  }
+
+  send(data: TransportData): void {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN) throw new Error('WebSocket is not open');
+    socket.send(data);
+  }
+
+  ping(): boolean {
+    const socket = this.socket;
+    if (!socket || socket.readyState !== OPEN || !hasNodeExtras(socket)) return false;
+    try {
+      socket.ping(undefined, undefined, noop);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(code = 1000, reason = ''): void {
+    const socket = this.socket;
+    this.detach();
+    if (!socket) return;
+    try {
+      socket.close(code, reason);
+    } catch {
+      // Some implementations refuse app close codes or a close while connecting; the socket is abandoned either way.
+      try {
+        socket.close();
+      } catch {
+        /* nothing left to do */
+      }
+    }
+  }
+
+  /** Stops reporting events; later socket events go to no-ops (an `error` without a listener would crash `ws`). */
+  private detach(): void {
+    this.listener = undefined;
+    const socket = this.socket;
+    if (!socket) return;
+    socket.onopen = noop;
+    socket.onmessage = noop;
+    socket.onclose = noop;
+    socket.onerror = noop;
+    if (hasNodeExtras(socket)) socket.removeAllListeners('pong');
+  }
+
+  private fail(error: Error): void {
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.onError(error);
+    const info: CloseInfo = { code: 1006, reason: error.message, wasClean: false };
+    listener?.onClose(info);
+  }
+}
+
+/** A TransportFactory for a WebSocket URL. */
+export function webSocketTransport(options: WebSocketTransportOptions): () => WebSocketTransport {
+  return () => new WebSocketTransport(options);
+}

@@ -1,0 +1,7 @@
+import { echoModule } from './echo-module';
+import type { ProtocolModule } from './protocol-module';
+
+/** Every backend the mock server speaks, as the CLI and the playground mount them. */
+export function defaultModules(): ProtocolModule[] {
+  return [echoModule()];
+}

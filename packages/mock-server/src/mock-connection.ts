@@ -1,0 +1,95 @@
+import type { WebSocket } from 'ws';
+import type { FaultState } from './faults';
+
+let nextId = 1;
+
+/**
+ * One client connection as a protocol module sees it. Every outbound frame goes through the
+ * server's fault state, so modules get delays, silences and injected frames without knowing.
+ */
+export class MockConnection {
+  readonly id = `c${nextId++}`;
+  /** Free space for the protocol module (auth state, joined rooms, ...). */
+  readonly data: Record<string, unknown> = Object.create(null);
+  private silenced = false;
+  private readonly messageHandlers: ((text: string, isBinary: boolean) => void)[] = [];
+  private readonly closeHandlers: ((code: number, reason: string) => void)[] = [];
+
+  constructor(
+    readonly path: string,
+    readonly socket: WebSocket,
+    private readonly faults: FaultState,
+    readonly remoteAddress: string,
+  ) {
+    socket.on('message', (data, isBinary) => {
+      if (this.silenced) return;
+      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      for (const handler of this.messageHandlers) handler(text, isBinary);
+    });
+    socket.on('close', (code, reason) => {
+      for (const handler of this.closeHandlers) handler(code, reason.toString('utf8'));
+    });
+    socket.on('error', () => {
+      // Abrupt client drops surface here; the close event follows.
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === this.socket.OPEN;
+  }
+
+  get isSilenced(): boolean {
+    return this.silenced;
+  }
+
+  onMessage(handler: (text: string, isBinary: boolean) => void): void {
+    this.messageHandlers.push(handler);
+  }
+
+  onClose(handler: (code: number, reason: string) => void): void {
+    this.closeHandlers.push(handler);
+  }
+
+  /** Sends a text frame, subject to the current delay and silence faults. */
+  send(text: string): void {
+    if (this.silenced || !this.isOpen) return;
+    const delayMs = this.faults.delayMs;
+    if (delayMs > 0) {
+      this.faults.schedule(() => this.sendNow(text), delayMs);
+    } else {
+      this.sendNow(text);
+    }
+  }
+
+  /** Sends bytes exactly as given, bypassing delay (for injecting hostile frames). */
+  sendRaw(data: string | Buffer): void {
+    if (this.isOpen) this.socket.send(data);
+  }
+
+  close(code = 1000, reason = ''): void {
+    if (this.socket.readyState === this.socket.CLOSED) return;
+    try {
+      this.socket.close(code, reason);
+    } catch {
+      this.socket.terminate();
+    }
+  }
+
+  /** Drops the TCP connection with no close frame: the client sees 1006. */
+  drop(): void {
+    this.socket.terminate();
+  }
+
+  /**
+   * Goes half-open: nothing more is read or written, WebSocket pings go unanswered, and the TCP
+   * connection stays up, so only the client's liveness checks can notice.
+   */
+  silence(): void {
+    this.silenced = true;
+    this.socket.pause();
+  }
+
+  private sendNow(text: string): void {
+    if (!this.silenced && this.isOpen) this.socket.send(text);
+  }
+}

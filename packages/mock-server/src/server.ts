@@ -1,0 +1,270 @@
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { FaultState } from './faults';
+import { MockConnection } from './mock-connection';
+import type { ProtocolModule } from './protocol-module';
+
+export interface MockServerOptions {
+  /** Default 127.0.0.1: the mock server never listens beyond loopback unless told to. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  modules?: ProtocolModule[];
+  /** Receives one line per notable event (connections, faults). */
+  log?: (line: string) => void;
+}
+
+export interface Endpoint {
+  name: string;
+  url: string;
+}
+
+interface Mounted {
+  module: ProtocolModule;
+  wss: WebSocketServer;
+}
+
+/** One HTTP server on loopback that mounts the WebSocket endpoints of its protocol modules. */
+export class MockServer {
+  readonly faults: Faults;
+  private readonly faultState = new FaultState();
+  private readonly mounted = new Map<string, Mounted>();
+  private readonly modules: ProtocolModule[] = [];
+  private readonly live = new Set<MockConnection>();
+  private readonly sockets = new Set<Duplex>();
+  private http: HttpServer | undefined;
+  private boundPort = 0;
+  private readonly host: string;
+
+  constructor(private readonly options: MockServerOptions = {}) {
+    this.host = options.host ?? '127.0.0.1';
+    this.faults = new Faults(this, this.faultState);
+    for (const module of options.modules ?? []) this.use(module);
+  }
+
+  /** Adds a protocol module; call before `listen()`. */
+  use(module: ProtocolModule): this {
+    this.modules.push(module);
+    if (module.path) {
+      if (this.mounted.has(module.path)) throw new Error(`path ${module.path} is already mounted`);
+      const wss = new WebSocketServer({ noServer: true, maxPayload: module.maxPayload ?? 1024 * 1024 });
+      this.mounted.set(module.path, { module, wss });
+    }
+    return this;
+  }
+
+  get protocolModules(): readonly ProtocolModule[] {
+    return this.modules;
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get listening(): boolean {
+    return this.http?.listening ?? false;
+  }
+
+  /** http://host:port */
+  get url(): string {
+    return `http://${this.host}:${this.boundPort}`;
+  }
+
+  /** ws://host:port + path */
+  wsUrl(path: string): string {
+    return `ws://${this.host}:${this.boundPort}${path}`;
+  }
+
+  endpoints(): Endpoint[] {
+    return this.modules.map((m) => ({ name: m.name, url: m.path ? this.wsUrl(m.path) : this.url }));
+  }
+
+  /** Open connections, optionally only those on one path. */
+  connections(path?: string): MockConnection[] {
+    return [...this.live].filter((c) => path === undefined || c.path === path);
+  }
+
+  async listen(port = this.boundPort || this.options.port || 0): Promise<{ port: number; url: string }> {
+    if (this.http) throw new Error('already listening');
+    const http = createServer((request, response) => this.onRequest(request, response));
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));
+    http.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    this.http = http;
+    for (const module of this.modules) module.attach?.(http);
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, this.host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+    const address = http.address();
+    this.boundPort = typeof address === 'object' && address ? address.port : port;
+    this.log(`listening on ${this.url}`);
+    return { port: this.boundPort, url: this.url };
+  }
+
+  /** Stops listening and drops every connection. Module state is kept (see `restart`). */
+  async close(): Promise<void> {
+    const http = this.http;
+    if (!http) return;
+    this.http = undefined;
+    for (const module of this.modules) module.dropAll?.();
+    for (const module of this.modules) await module.detach?.();
+    for (const connection of this.live) connection.drop();
+    this.live.clear();
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    this.faultState.reset();
+    await new Promise<void>((resolve) => http.close(() => resolve()));
+    this.log('closed');
+  }
+
+  /** Drops everything, stays down for `downMs`, and listens again on the same port with the same state. */
+  async restart(downMs = 0): Promise<void> {
+    const port = this.boundPort;
+    await this.close();
+    if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+    await this.listen(port);
+  }
+
+  /** @internal */
+  log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  private onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://mock').pathname;
+    const mounted = this.mounted.get(path);
+    if (!mounted) {
+      // Another library (socket.io) may own this path; if nobody does, refuse it.
+      if (this.http && this.http.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, 'Not Found');
+      return;
+    }
+    if (this.faultState.refusing) {
+      rejectUpgrade(socket, 503, 'Service Unavailable');
+      return;
+    }
+    mounted.wss.handleUpgrade(request, socket, head, (ws) => {
+      const connection = new MockConnection(path, ws, this.faultState, request.socket.remoteAddress ?? '');
+      this.live.add(connection);
+      connection.onClose(() => this.live.delete(connection));
+      mounted.module.onConnection?.(connection, request);
+    });
+  }
+
+  private onRequest(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://mock');
+    if (url.pathname.startsWith('/_mock/')) {
+      void this.faults.handleHttp(url, request, response);
+      return;
+    }
+    for (const module of this.modules) {
+      if (module.handleHttp?.(request, response)) return;
+    }
+    response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  }
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+/** Fault injection, from tests (`server.faults.drop()`) or over HTTP (`POST /_mock/faults/drop`). */
+export class Faults {
+  constructor(
+    private readonly server: MockServer,
+    private readonly state: FaultState,
+  ) {}
+
+  /** Drops every connection (optionally only on one path) with no close frame. */
+  drop(path?: string): number {
+    const victims = this.server.connections(path);
+    for (const connection of victims) connection.drop();
+    if (path === undefined) for (const module of this.modules()) module.dropAll?.();
+    this.server.log(`fault: dropped ${victims.length} connection(s)`);
+    return victims.length;
+  }
+
+  /** Makes every current connection half-open: silent, unread, pings unanswered, TCP still up. */
+  silence(path?: string): number {
+    const victims = this.server.connections(path);
+    for (const connection of victims) connection.silence();
+    if (path === undefined) for (const module of this.modules()) module.silenceAll?.();
+    this.server.log(`fault: silenced ${victims.length} connection(s)`);
+    return victims.length;
+  }
+
+  /** Delays every outbound frame by `ms` from now on (0 to stop). */
+  delay(ms: number): void {
+    this.state.delayMs = Math.max(0, ms);
+    this.server.log(`fault: outbound delay ${this.state.delayMs} ms`);
+  }
+
+  /** Sends a raw frame, unvalidated, to every connection (optionally only on one path). */
+  inject(raw: string, path?: string): number {
+    const targets = this.server.connections(path);
+    for (const connection of targets) connection.sendRaw(raw);
+    if (path === undefined) for (const module of this.modules()) module.injectAll?.(raw);
+    return targets.length;
+  }
+
+  /** Refuses new connections for `ms` (HTTP 503 on upgrade). */
+  refuse(ms: number): void {
+    this.state.refuseUntil = Date.now() + Math.max(0, ms);
+    this.server.log(`fault: refusing connections for ${ms} ms`);
+  }
+
+  /** Restarts the server, keeping module state; see MockServer.restart. */
+  restart(downMs = 0): Promise<void> {
+    this.server.log(`fault: restart (down ${downMs} ms)`);
+    return this.server.restart(downMs);
+  }
+
+  /** Clears delay and refusal. */
+  reset(): void {
+    this.state.reset();
+  }
+
+  /** @internal */
+  async handleHttp(url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
+    const reply = (status: number, body: unknown): void => {
+      response.writeHead(status, headers).end(JSON.stringify(body));
+    };
+    if (url.pathname === '/_mock/endpoints') return reply(200, this.server.endpoints());
+    if (request.method !== 'POST') return reply(405, { error: 'use POST' });
+    const ms = Number(url.searchParams.get('ms') ?? '0');
+    const path = url.searchParams.get('path') ?? undefined;
+    switch (url.pathname) {
+      case '/_mock/faults/drop':
+        return reply(200, { dropped: this.drop(path) });
+      case '/_mock/faults/silence':
+        return reply(200, { silenced: this.silence(path) });
+      case '/_mock/faults/delay':
+        this.delay(ms);
+        return reply(200, { delayMs: ms });
+      case '/_mock/faults/refuse':
+        this.refuse(ms);
+        return reply(200, { refuseMs: ms });
+      case '/_mock/faults/reset':
+        this.reset();
+        return reply(200, { reset: true });
+      case '/_mock/faults/restart':
+        reply(202, { restarting: true, downMs: ms });
+        setTimeout(() => void this.restart(ms), 10);
+        return;
+      default:
+        return reply(404, { error: 'unknown fault' });
+    }
+  }
+
+  private modules(): readonly ProtocolModule[] {
+    return this.server.protocolModules;
+  }
+}

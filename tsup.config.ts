@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Options } from 'tsup';
+
+/** A package's runtime dependencies stay imports, never bundled (tsup only reads the root package.json). */
+function dependenciesOf(name: string): string[] {
+  const manifest = JSON.parse(readFileSync(`packages/${name}/package.json`, 'utf8')) as {
+    dependencies?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+  };
+  return [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
+}
+
+/** Each library package: ESM + CJS + .d.ts, ES2020, dependencies left external. */
+function library(name: string, extra: Partial<Options> = {}): Options {
+  return {
+    name,
+    entry: { index: `packages/${name}/src/index.ts` },
+    outDir: `packages/${name}/dist`,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2020',
+    platform: 'neutral',
+    treeshake: true,
+    tsconfig: 'tsconfig.base.json',
+    outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
+    external: dependenciesOf(name),
+    ...extra,
+  };
+}
+
+export default defineConfig([
+  library('core'),
+  library('mock-server', { platform: 'node', target: 'node20' }),
+  {
+    name: 'mock-server-cli',
+    entry: { cli: 'packages/mock-server/src/cli.ts' },
+    outDir: 'packages/mock-server/dist',
+    format: ['esm'],
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    clean: false,
+    banner: { js: '#!/usr/bin/env node' },
+    external: dependenciesOf('mock-server'),
+    tsconfig: 'tsconfig.base.json',
+  },
+]);

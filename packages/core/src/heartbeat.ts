@@ -147,7 +147,7 @@ export class Heartbeat<Out, In> {
       return `nothing heard for ${now - this.lastHeard} ms`;
     }
     if (this.probeSentAt !== 0 && probeTimeoutMs !== undefined) {
-      if (this.lastHeard >= this.probeSentAt) {
+      if (this.lastHeard > this.probeSentAt) {
         // Anything heard after the probe proves the link, even if the pong itself is still to come.
         this.probeSentAt = 0;
       } else if (now - this.probeSentAt >= probeTimeoutMs) {

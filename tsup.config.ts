@@ -32,6 +32,7 @@ function library(name: string, extra: Partial<Options> = {}): Options {
 
 export default defineConfig([
   library('core'),
+  library('foony'),
   library('mock-server', { platform: 'node', target: 'node20' }),
   {
     name: 'mock-server-cli',

@@ -7,6 +7,7 @@ const src = (name: string): string => fileURLToPath(new URL(`./packages/${name}/
 // separately (build + package import tests).
 const alias = {
   '@polysocket/core': src('core'),
+  '@polysocket/foony': src('foony'),
   '@polysocket/mock-server': src('mock-server'),
 };
 

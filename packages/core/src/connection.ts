@@ -57,6 +57,27 @@ export interface ConnectionOptions<Out, In, Info> {
   browser?: BrowserHooksOptions;
 }
 
+/** The connection options an adapter passes through from its own options unchanged. */
+export type ConnectionTuning = Pick<
+  ConnectionOptions<unknown, unknown, unknown>,
+  | 'reconnect'
+  | 'backoff'
+  | 'maxAttempts'
+  | 'minUptimeMs'
+  | 'connectTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'outbox'
+  | 'logger'
+  | 'random'
+  | 'browser'
+>;
+
+/** Picks the ConnectionTuning fields out of a larger options object. */
+export function pickTuning(options: ConnectionTuning): ConnectionTuning {
+  const { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser } = options;
+  return { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser };
+}
+
 export interface SendOptions {
   /** Drop instead of queueing when not connected. */
   volatile?: boolean;
@@ -197,6 +218,16 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   fail(error: PolySocketError): void {
     if (this.currentState === 'closed' || this.currentState === 'failed') return;
     this.enterFailed(error, { code: CLOSE_NORMAL, reason: error.message, wasClean: true });
+  }
+
+  /** Reports an adapter-level problem through the `error` event (and the logger). */
+  report(error: PolySocketError): void {
+    this.emitError(error);
+  }
+
+  /** Whether the session is up and app sends go straight out. */
+  get isConnected(): boolean {
+    return this.currentState === 'connected';
   }
 
   /**

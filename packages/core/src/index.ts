@@ -1,8 +1,9 @@
-export { Connection } from './connection';
+export { Connection, pickTuning } from './connection';
 export type {
   ConnectionEvents,
   ConnectionOptions,
   ConnectionState,
+  ConnectionTuning,
   DisconnectEvent,
   ReconnectingEvent,
   SendOptions,

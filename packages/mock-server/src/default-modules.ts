@@ -1,7 +1,8 @@
 import { echoModule } from './echo-module';
+import { foonyModule } from './foony/foony-module';
 import type { ProtocolModule } from './protocol-module';
 
 /** Every backend the mock server speaks, as the CLI and the playground mount them. */
 export function defaultModules(): ProtocolModule[] {
-  return [echoModule()];
+  return [foonyModule(), echoModule()];
 }

@@ -1,0 +1,263 @@
+import {
+  Connection,
+  CursorStore,
+  PolySocketError,
+  pickTuning,
+  webSocketTransport,
+  type ConnectionEvents,
+  type ConnectionState,
+  type ConnectionTuning,
+  type HandshakeContext,
+  type HandshakeResult,
+  type HeartbeatPolicy,
+  type Protocol,
+  type RestoreContext,
+  type StorageLike,
+  type TransportFactory,
+  type WebSocketConstructor,
+} from '@polysocket/core';
+import { FoonyChannel } from './channel';
+import { validateChannelName } from './channel-name';
+import { decodeFrame, encodeFrame } from './codec';
+import { errorFromFrame } from './errors';
+import { ErrorCode, type AuthFrame, type ClientFrame, type ErrorFrame, type ServerFrame } from './wire';
+
+export interface FoonyClientOptions extends ConnectionTuning {
+  /** The realtime endpoint, e.g. `wss://realtime.example.com` or `ws://127.0.0.1:8080/foony`. */
+  url: string;
+  /** A static token. It is never renewed: once the server calls it expired, the client fails. */
+  token?: string;
+  /** An API key (`app.keyId:secret`), for servers only. */
+  key?: string;
+  /** Returns a fresh token; called on every connect and after the server reports expiry. */
+  authCallback?: () => string | Promise<string>;
+  /** Sent with key auth to name this client. */
+  clientId?: string;
+  /** How long `authCallback` may take before the attempt fails (and is retried). Default 10 000 ms. */
+  authTimeoutMs?: number;
+  /** Apply the strict channel grammar of later Foony servers. Default false (loose checks only). */
+  strictChannelNames?: boolean;
+  /** Resend publishes that were in flight at a drop (at-least-once; may duplicate). Default false. */
+  publishResend?: boolean;
+  /** Persist resume cursors here (e.g. `localStorage`) so a reloaded page resumes where it left off. */
+  cursorStorage?: StorageLike;
+  /** The key cursors are stored under; default `polysocket:foony:<url>`. */
+  cursorStorageKey?: string;
+  /** Any WebSocket constructor (default: the global one in browsers, `ws` in Node). */
+  WebSocket?: WebSocketConstructor;
+  /** Replaces the WebSocket transport entirely (tests use the in-memory one). */
+  transport?: TransportFactory;
+}
+
+/** What a Foony session is, from its `connected` frame. */
+export interface FoonySession {
+  connectionId: string;
+  clientId: string;
+  keepAliveMs: number;
+}
+
+export type FoonyClientEvents = ConnectionEvents<FoonySession>;
+
+const PING: ClientFrame = { t: 'ping' };
+
+/** The dead-link deadline after each ping, as the official client clamps it. */
+export function pongDeadline(keepAliveMs: number): number {
+  return Math.min(10_000, Math.max(250, keepAliveMs));
+}
+
+/** A client for the Foony realtime JSON wire. */
+export class FoonyClient {
+  readonly connection: Connection<ClientFrame, ServerFrame, FoonySession>;
+  /** Resume cursors (channel → last delivered messageId) and recent ids for exactly-once delivery. */
+  readonly cursors: CursorStore;
+  private readonly channels = new Map<string, FoonyChannel>();
+  private sessionNumber = 0;
+
+  constructor(private readonly options: FoonyClientOptions) {
+    const modes = [options.token, options.key, options.authCallback].filter((v) => v !== undefined).length;
+    if (modes !== 1) throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
+    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'FoonyClient needs a url');
+    this.cursors = new CursorStore({
+      storage: options.cursorStorage,
+      storageKey: options.cursorStorageKey ?? `polysocket:foony:${options.url}`,
+      recentIds: 8192,
+    });
+    this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>({
+      connectTimeoutMs: 15_000,
+      ...pickTuning(options),
+      protocol: this.protocol(),
+      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket }),
+      onFrame: (frame) => this.onFrame(frame),
+    });
+    this.connection.logger.addSecret(options.token);
+    this.connection.logger.addSecret(options.key);
+    this.connection.on('state', (state) => {
+      if (state !== 'connected') for (const channel of this.channels.values()) channel.linkDown();
+    });
+    // A channel subscribed while the restore was running missed it: attach it now.
+    this.connection.on('connected', () => {
+      for (const channel of this.channels.values()) if (channel.needsAttach) channel.attach();
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /** The current (or last) session: connectionId, clientId, keepAliveMs. */
+  get session(): FoonySession | undefined {
+    return this.connection.info;
+  }
+
+  connect(): Promise<void> {
+    return this.connection.connect();
+  }
+
+  /** Closes the connection and flushes persisted cursors. Channels keep their intent for a later `connect()`. */
+  close(): void {
+    this.connection.close();
+    this.cursors.dispose();
+  }
+
+  on<E extends keyof FoonyClientEvents>(event: E, listener: (...args: FoonyClientEvents[E]) => void): this {
+    this.connection.on(event, listener as never);
+    return this;
+  }
+
+  once<E extends keyof FoonyClientEvents>(event: E, listener: (...args: FoonyClientEvents[E]) => void): this {
+    this.connection.once(event, listener as never);
+    return this;
+  }
+
+  off<E extends keyof FoonyClientEvents>(event: E, listener?: (...args: FoonyClientEvents[E]) => void): this {
+    this.connection.off(event, listener as never);
+    return this;
+  }
+
+  /** The channel of that name (the same instance on every call). Throws INVALID for a bad name. */
+  channel(name: string): FoonyChannel {
+    let channel = this.channels.get(name);
+    if (channel) return channel;
+    validateChannelName(name, this.options.strictChannelNames);
+    const host = this;
+    channel = new FoonyChannel(name, {
+      request: (build, options) => this.connection.request(build, options),
+      get session() {
+        return host.sessionNumber;
+      },
+      get isConnected() {
+        return host.connection.isConnected;
+      },
+      cursors: this.cursors,
+      publishResend: this.options.publishResend === true,
+      reportListenerError: (error) => this.reportListenerError(error),
+    });
+    this.channels.set(name, channel);
+    return channel;
+  }
+
+  // ---- the wire ----
+
+  private protocol(): Protocol<ClientFrame, ServerFrame, FoonySession> {
+    return {
+      name: 'foony',
+      encode: encodeFrame,
+      decode: (data, emit) => emit(decodeFrame(data)),
+      handshake: (context) => this.handshake(context),
+      replyTo: (frame) => (frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined) ? frame.id : undefined),
+      replyError: (frame) => (frame.t === 'err' ? errorFromFrame(frame) : undefined),
+      restore: (context) => this.restore(context),
+    };
+  }
+
+  private async handshake(context: HandshakeContext<ClientFrame, ServerFrame>): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
+    context.send(await this.authFrame());
+    const frame = await context.receive();
+    if (frame.t === 'err') throw this.handshakeError(frame);
+    if (frame.t !== 'connected') throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
+    this.sessionNumber++;
+    const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs: frame.keepAliveMs };
+    let heartbeat: HeartbeatPolicy<ClientFrame, ServerFrame> | undefined;
+    if (frame.keepAliveMs > 0) {
+      heartbeat = {
+        intervalMs: frame.keepAliveMs,
+        ping: () => PING,
+        isPong: (f) => f.t === 'pong',
+        probeTimeoutMs: pongDeadline(frame.keepAliveMs),
+      };
+    }
+    return { info: session, heartbeat };
+  }
+
+  private async authFrame(): Promise<AuthFrame> {
+    const { token, key, clientId, authCallback } = this.options;
+    if (key !== undefined) return { t: 'auth', key, ...(clientId !== undefined ? { clientId } : {}) };
+    if (token !== undefined) return { t: 'auth', token };
+    const timeoutMs = this.options.authTimeoutMs ?? 10_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const fresh = await Promise.race([
+        Promise.resolve().then(() => authCallback!()),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new PolySocketError('AUTH_FAILED', `authCallback did not settle within ${timeoutMs} ms`, { retryable: true })), timeoutMs);
+        }),
+      ]);
+      if (typeof fresh !== 'string' || fresh.length === 0) {
+        throw new PolySocketError('AUTH_FAILED', 'authCallback must return a non-empty token', { retryable: true });
+      }
+      this.connection.logger.addSecret(fresh);
+      return { t: 'auth', token: fresh };
+    } catch (error) {
+      if (error instanceof PolySocketError) throw error;
+      throw new PolySocketError('AUTH_FAILED', 'authCallback failed', { retryable: true, cause: error });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  /** BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback. */
+  private handshakeError(frame: ErrorFrame): PolySocketError {
+    const isAuth = frame.code === ErrorCode.BadAuth || frame.code === ErrorCode.AuthExpired;
+    if (!isAuth) return errorFromFrame(frame, { retryable: true });
+    return errorFromFrame(frame, { retryable: this.options.authCallback !== undefined });
+  }
+
+  private async restore(context: RestoreContext<ClientFrame, ServerFrame>): Promise<void> {
+    const request = context.request;
+    await Promise.all([...this.channels.values()].map((channel) => channel.restore(request)));
+  }
+
+  private onFrame(frame: ServerFrame): void {
+    switch (frame.t) {
+      case 'msg':
+        this.channels.get(frame.channel)?.deliver(frame);
+        return;
+      case 'presEvt':
+        this.channels.get(frame.channel)?.presence.apply(frame);
+        return;
+      case 'err':
+        this.onUnscopedError(frame);
+        return;
+      default:
+        // A late ack/histRes for a request that already timed out, or a stray pong: nothing to do.
+        return;
+    }
+  }
+
+  /** An `err` with no pending request: token expiry mid-session, or a server-side problem. */
+  private onUnscopedError(frame: ErrorFrame): void {
+    if (frame.id !== undefined) return; // the reply to a request that timed out or was aborted
+    const isAuth = frame.code === ErrorCode.AuthExpired || frame.code === ErrorCode.BadAuth;
+    if (isAuth && this.options.authCallback) {
+      this.connection.reconnect({ reauth: true, reason: 'token expired' });
+      return;
+    }
+    const error = errorFromFrame(frame, { retryable: !isAuth });
+    if (isAuth) this.connection.fail(error);
+    else this.connection.report(error);
+  }
+
+  private reportListenerError(error: unknown): void {
+    this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+  }
+}

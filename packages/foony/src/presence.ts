@@ -1,0 +1,146 @@
+import { SafeEmitter } from '@polysocket/core';
+import type { PresenceAction, PresenceEventFrame } from './wire';
+
+/** One member of a channel's presence set, keyed by its connection. */
+export interface PresenceMember {
+  readonly clientId: string;
+  readonly connectionId: string;
+  readonly data?: unknown;
+  readonly timestamp: number;
+}
+
+export interface PresenceChange {
+  action: PresenceAction;
+  member: PresenceMember;
+}
+
+export type PresenceEvents = {
+  enter: [member: PresenceMember];
+  update: [member: PresenceMember];
+  leave: [member: PresenceMember];
+  /** Every change, whichever the action. */
+  change: [change: PresenceChange];
+};
+
+/** What presence needs from its channel and client. */
+export interface PresenceHost {
+  send(action: PresenceAction, data: unknown, options?: { timeoutMs?: number }): Promise<void>;
+  attach(): void;
+  reportListenerError(error: unknown): void;
+}
+
+/**
+ * A channel's presence: enter/update/leave for this client, and a live member map kept from
+ * `presEvt`. After each (re)subscribe the server sends its current set; the map is swapped for the
+ * fresh one when the subscribe is acknowledged, and only real differences are emitted.
+ */
+export class FoonyPresence extends SafeEmitter<PresenceEvents> {
+  private current = new Map<string, PresenceMember>();
+  private syncing: Map<string, PresenceMember> | undefined;
+  /** The data this client entered with, re-entered after every reconnect; undefined when not present. */
+  private own: { data: unknown } | undefined;
+
+  constructor(private readonly host: PresenceHost) {
+    super((error) => host.reportListenerError(error));
+  }
+
+  /** Members by connectionId. The map is live: it changes as presence events arrive. */
+  members(): ReadonlyMap<string, PresenceMember> {
+    return this.current;
+  }
+
+  /** Whether this client has entered (and will re-enter after a reconnect). */
+  get isPresent(): boolean {
+    return this.own !== undefined;
+  }
+
+  enter(data?: unknown): Promise<void> {
+    this.own = { data };
+    this.host.attach();
+    return this.host.send('enter', data);
+  }
+
+  update(data?: unknown): Promise<void> {
+    this.own = { data };
+    this.host.attach();
+    return this.host.send('update', data);
+  }
+
+  leave(data?: unknown): Promise<void> {
+    this.own = undefined;
+    return this.host.send('leave', data);
+  }
+
+  /** Listens to every change; returns the function that stops listening. */
+  subscribe(listener: (change: PresenceChange) => void): () => void {
+    this.on('change', listener);
+    return () => this.off('change', listener);
+  }
+
+  /** @internal The re-entry a restore must send, if any. */
+  get ownEntry(): { data: unknown } | undefined {
+    return this.own;
+  }
+
+  /** @internal A subscribe went out: collect the server's fresh set from here. */
+  beginSync(): void {
+    this.syncing = new Map();
+  }
+
+  /** @internal The subscribe was acknowledged: adopt the fresh set, emitting only what changed. */
+  endSync(): void {
+    const next = this.syncing;
+    this.syncing = undefined;
+    if (!next) return;
+    const previous = this.current;
+    this.current = next;
+    for (const [id, member] of previous) if (!next.has(id)) this.announce('leave', member);
+    for (const [id, member] of next) {
+      const before = previous.get(id);
+      if (!before) this.announce('enter', member);
+      else if (!sameData(before.data, member.data)) this.announce('update', member);
+    }
+  }
+
+  /** @internal The channel was left: nobody is known to be here any more. */
+  clear(): void {
+    this.syncing = undefined;
+    this.own = undefined;
+    this.current = new Map();
+  }
+
+  /** @internal */
+  apply(frame: PresenceEventFrame): void {
+    const member: PresenceMember = {
+      clientId: frame.clientId,
+      connectionId: frame.connectionId,
+      data: frame.data,
+      timestamp: frame.timestamp,
+    };
+    if (this.syncing) {
+      if (frame.action === 'leave') this.syncing.delete(frame.connectionId);
+      else this.syncing.set(frame.connectionId, member);
+      return;
+    }
+    if (frame.action === 'leave') {
+      if (!this.current.delete(frame.connectionId)) return;
+    } else {
+      this.current.set(frame.connectionId, member);
+    }
+    this.announce(frame.action, member);
+  }
+
+  private announce(action: PresenceAction, member: PresenceMember): void {
+    this.emit(action, member);
+    this.emit('change', { action, member });
+  }
+}
+
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } catch {
+    return false;
+  }
+}

@@ -30,21 +30,32 @@ function library(name: string, extra: Partial<Options> = {}): Options {
   };
 }
 
-export default defineConfig([
-  library('core'),
-  library('foony'),
-  library('mock-server', { platform: 'node', target: 'node20' }),
-  {
-    name: 'mock-server-cli',
-    entry: { cli: 'packages/mock-server/src/cli.ts' },
-    outDir: 'packages/mock-server/dist',
-    format: ['esm'],
-    platform: 'node',
-    target: 'node20',
-    sourcemap: true,
-    clean: false,
-    banner: { js: '#!/usr/bin/env node' },
-    external: dependenciesOf('mock-server'),
-    tsconfig: 'tsconfig.base.json',
-  },
-]);
+/**
+ * Packages build in dependency stages (`tsup --env.stage N`): a package's .d.ts build reads the
+ * .d.ts of the packages it imports, so those must be complete first. `npm run build` runs them all.
+ */
+const stages: Options[][] = [
+  [library('core')],
+  [
+    library('foony'),
+    library('mock-server', { platform: 'node', target: 'node20' }),
+    {
+      name: 'mock-server-cli',
+      entry: { cli: 'packages/mock-server/src/cli.ts' },
+      outDir: 'packages/mock-server/dist',
+      format: ['esm'],
+      platform: 'node',
+      target: 'node20',
+      sourcemap: true,
+      clean: false,
+      banner: { js: '#!/usr/bin/env node' },
+      external: dependenciesOf('mock-server'),
+      tsconfig: 'tsconfig.base.json',
+    },
+  ],
+];
+
+export default defineConfig((overrides) => {
+  const stage = (overrides.env as Record<string, string> | undefined)?.stage;
+  return stage === undefined ? stages.flat() : stages[Number(stage)];
+});

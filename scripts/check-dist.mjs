@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 const require = createRequire(import.meta.url);
 const packages = {
   '@polysocket/core': ['Connection', 'WebSocketTransport', 'MemoryServer', 'PolySocketError', 'CursorStore', 'backoffDelay'],
-  '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules'],
+  '@polysocket/foony': ['FoonyClient', 'FoonyChannel', 'decodeFrame', 'ErrorCode'],
+  '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule'],
 };
 
 let failures = 0;

@@ -38,6 +38,7 @@ const stages: Options[][] = [
   [library('core')],
   [
     library('foony'),
+    library('ignis'),
     library('mock-server', { platform: 'node', target: 'node20' }),
     {
       name: 'mock-server-cli',

@@ -8,6 +8,7 @@ const src = (name: string): string => fileURLToPath(new URL(`./packages/${name}/
 const alias = {
   '@polysocket/core': src('core'),
   '@polysocket/foony': src('foony'),
+  '@polysocket/ignis': src('ignis'),
   '@polysocket/mock-server': src('mock-server'),
 };
 

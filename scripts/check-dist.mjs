@@ -7,6 +7,7 @@ const require = createRequire(import.meta.url);
 const packages = {
   '@polysocket/core': ['Connection', 'WebSocketTransport', 'MemoryServer', 'PolySocketError', 'CursorStore', 'backoffDelay'],
   '@polysocket/foony': ['FoonyClient', 'FoonyChannel', 'decodeFrame', 'ErrorCode'],
+  '@polysocket/ignis': ['IgnisClient', 'EcdhSession', 'decodeEnvelope', 'validateRoomName'],
   '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule'],
 };
 

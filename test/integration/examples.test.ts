@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { main as foony } from '../../examples/foony';
+import { main as ignis } from '../../examples/ignis';
 
 describe('examples run as documented', () => {
   it('examples/foony.ts', async () => {
@@ -9,5 +10,14 @@ describe('examples run as documented', () => {
     expect(lines).toContain('presence enter: user-1');
     expect(lines.some((l) => l.startsWith('history: "hello", "world"'))).toBe(true);
     expect(lines.filter((l) => l === 'state: connected')).toHaveLength(2);
+  });
+
+  it('examples/ignis.ts', async () => {
+    const lines: string[] = [];
+    const seen = await ignis(undefined, (line) => lines.push(line));
+    expect(seen).toEqual(['before the drop', 'after the drop']);
+    expect(lines.some((l) => /encrypted true/.test(l))).toBe(true);
+    expect(lines).toContain('reply: {"question":"ping?"}');
+    expect(lines.filter((l) => l.startsWith('error:'))).toEqual([]);
   });
 });

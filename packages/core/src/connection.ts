@@ -220,6 +220,19 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.enterFailed(error, { code: CLOSE_NORMAL, reason: error.message, wasClean: true });
   }
 
+  /** Reserves a request id, for a frame that must be built (e.g. encrypted) before `request(…, { id })`. */
+  nextRequestId(): RequestId {
+    return this.requests.nextId();
+  }
+
+  /**
+   * Routes a frame as if it had just been decoded: heartbeat, reply matching, then `onFrame`. For
+   * frames an adapter unwraps itself (an encrypted envelope's inner frame).
+   */
+  dispatch(frame: In): void {
+    this.route(frame);
+  }
+
   /** Reports an adapter-level problem through the `error` event (and the logger). */
   report(error: PolySocketError): void {
     this.emitError(error);
@@ -286,7 +299,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (!direct && (this.currentState === 'closed' || this.currentState === 'failed')) {
       return Promise.reject(new PolySocketError('CLOSED', `cannot send a request: the client is ${this.currentState}`));
     }
-    const id = this.requests.nextId();
+    const id = options.id ?? this.requests.nextId();
     let data: TransportData;
     try {
       data = this.protocol.encode(build(id));

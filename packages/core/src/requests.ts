@@ -13,6 +13,8 @@ export interface RequestOptions {
    * drop is resent after the session is restored instead of rejecting with DISCONNECTED.
    */
   resendSafe?: boolean;
+  /** An id reserved with `Connection.nextRequestId()`, for frames that must be built before the request is made. */
+  id?: RequestId;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;

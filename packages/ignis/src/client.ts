@@ -1,0 +1,481 @@
+import {
+  Connection,
+  PolySocketError,
+  pickTuning,
+  webSocketTransport,
+  type ConnectionEvents,
+  type ConnectionState,
+  type ConnectionTuning,
+  type HandshakeContext,
+  type HandshakeResult,
+  type Protocol,
+  type RequestId,
+  type TransportFactory,
+  type WebSocketConstructor,
+} from '@polysocket/core';
+import { EcdhSession, type EncryptionOptions } from './encryption';
+import { checkEnvelope, decodeEnvelope, encodeAppEnvelope, encodeChecked, HEARTBEAT_FRAME, type IgnisEnvelope } from './envelope';
+import { classifyIgnisClose, errorFromMessage } from './errors';
+import { validateRooms } from './rooms';
+
+export type AuthPayload = Record<string, unknown>;
+
+export interface IgnisClientOptions extends ConnectionTuning {
+  /** The helper's endpoint, e.g. `ws://127.0.0.1:3000/ws`. */
+  url: string;
+  /** The `authenticate` payload, as the server app defines it (e.g. `{ token }`). */
+  auth?: AuthPayload;
+  /** Produces the payload on every connect; `reauth` is true after the server refused the last one. */
+  authProvider?: (context: { reauth: boolean }) => AuthPayload | Promise<AuthPayload>;
+  /** How long `authProvider` may take. Default 5000 ms (the server's auth timer is 5 s). */
+  authTimeoutMs?: number;
+  /** Rooms to join on every connect. */
+  rooms?: string[];
+  /** `{event:'heartbeat'}` every this many ms; the server closes silent clients (4002). Default 30 000; 0 turns it off. */
+  heartbeatIntervalMs?: number;
+  /**
+   * Where the runtime can send WebSocket pings (Node), a server that does not answer one within this
+   * is dead. The Ignis protocol itself never answers, so browsers rely on close events. Default 10 000 ms.
+   */
+  deadServerTimeoutMs?: number;
+  /** ECDH P-256 + HKDF-SHA-256 + AES-256-GCM, as the Ignis crypto helper does it. */
+  encryption?: boolean | EncryptionOptions;
+  /** The server's inbound frame limit; larger sends are refused client-side. Default 131 072 bytes. */
+  maxPayloadBytes?: number;
+  /**
+   * Where the app's server puts the request id in its replies. Default: the top-level `id` it echoed.
+   * Return the id the request was sent with (a string), or undefined for frames that are not replies.
+   */
+  replyId?: (frame: IgnisEnvelope) => string | number | undefined;
+  WebSocket?: WebSocketConstructor;
+  transport?: TransportFactory;
+}
+
+/** What an Ignis session is, from its `connected` frame. */
+export interface IgnisSession {
+  /** The server-assigned id of this connection (new on every connection). */
+  clientId: string;
+  /** The stable identity, when the server app returned one. */
+  userId?: string;
+  /** The server's clock at `connected` (ISO string). */
+  serverTime: string;
+  /** Server clock minus local clock, in ms (about; includes half a round trip). */
+  clockSkewMs: number;
+  encrypted: boolean;
+}
+
+export type IgnisLifecycleEvents = ConnectionEvents<IgnisSession>;
+export type AppListener<Data = unknown> = (data: Data, envelope: IgnisEnvelope<Data>) => void;
+export type AnyListener = (event: string, data: unknown, envelope: IgnisEnvelope) => void;
+
+const LIFECYCLE: ReadonlySet<string> = new Set(['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt']);
+const ROOMS_PER_FRAME = 100;
+
+function randomTag(): string {
+  return Math.random().toString(36).slice(2, 8);
+}
+
+/** A client for the Ignis WebSocket helper's `{event, data, id?}` envelope. */
+export class IgnisClient<Events extends Record<string, unknown> = Record<string, unknown>> {
+  readonly connection: Connection<string, IgnisEnvelope, IgnisSession>;
+  private readonly rooms = new Set<string>();
+  private readonly listeners = new Map<string, Set<AppListener>>();
+  private readonly anyListeners = new Set<AnyListener>();
+  private readonly maxPayloadBytes: number;
+  private readonly encryption: EncryptionOptions | undefined;
+  /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */
+  private readonly idTag = randomTag();
+  private cipher: EcdhSession | undefined;
+  private decryptQueue: Promise<void> = Promise.resolve();
+  private sealQueue: Promise<unknown> = Promise.resolve();
+  private lastErrorMessage: string | undefined;
+  private authFailures = 0;
+  private earlyFrames: IgnisEnvelope[] = [];
+
+  constructor(private readonly options: IgnisClientOptions) {
+    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'IgnisClient needs a url');
+    if (options.auth !== undefined && options.authProvider !== undefined) {
+      throw new PolySocketError('INVALID', 'give IgnisClient either auth or authProvider, not both');
+    }
+    this.maxPayloadBytes = options.maxPayloadBytes ?? 131_072;
+    this.encryption = options.encryption === true ? {} : options.encryption || undefined;
+    for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
+    this.connection = new Connection<string, IgnisEnvelope, IgnisSession>({
+      ...pickTuning(options),
+      protocol: this.protocol(),
+      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket }),
+      onFrame: (frame) => this.onFrame(frame),
+    });
+    this.registerSecrets(options.auth);
+  }
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  get session(): IgnisSession | undefined {
+    return this.connection.info;
+  }
+
+  /** The rooms the app asked for; re-joined after every reconnect (the server never confirms them). */
+  get joinedRooms(): ReadonlySet<string> {
+    return this.rooms;
+  }
+
+  connect(): Promise<void> {
+    return this.connection.connect();
+  }
+
+  close(): void {
+    this.connection.close();
+  }
+
+  /** Lifecycle events (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`), or app events by name. */
+  on<E extends keyof IgnisLifecycleEvents>(event: E, listener: (...args: IgnisLifecycleEvents[E]) => void): this;
+  on<E extends keyof Events & string>(event: E, listener: AppListener<Events[E]>): this;
+  on(event: string, listener: AppListener): this;
+  on(event: string, listener: (...args: never[]) => void): this {
+    if (LIFECYCLE.has(event)) this.connection.on(event as 'state', listener as never);
+    else this.onEvent(event, listener as AppListener);
+    return this;
+  }
+
+  once(event: string, listener: (...args: never[]) => void): this {
+    if (LIFECYCLE.has(event)) {
+      this.connection.once(event as 'state', listener as never);
+      return this;
+    }
+    const wrapper: AppListener = (data, envelope) => {
+      this.offEvent(event, wrapper);
+      (listener as AppListener)(data, envelope);
+    };
+    return this.onEvent(event, wrapper);
+  }
+
+  off(event: string, listener?: (...args: never[]) => void): this {
+    if (LIFECYCLE.has(event)) this.connection.off(event as 'state', listener as never);
+    else this.offEvent(event, listener as AppListener | undefined);
+    return this;
+  }
+
+  /** Always an app event, even one named like a lifecycle event. */
+  onEvent(event: string, listener: AppListener): this {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return this;
+  }
+
+  offEvent(event: string, listener?: AppListener): this {
+    if (!listener) this.listeners.delete(event);
+    else this.listeners.get(event)?.delete(listener);
+    return this;
+  }
+
+  /** Every app event. Returns the function that stops listening. */
+  onAny(listener: AnyListener): () => void {
+    this.anyListeners.add(listener);
+    return () => this.anyListeners.delete(listener);
+  }
+
+  /**
+   * Sends an app event. Throws INVALID at once for a system event name or a frame over
+   * `maxPayloadBytes`. While not connected it waits in the outbox (see the core's `send`).
+   */
+  emit<E extends keyof Events & string>(event: E, data?: Events[E]): Promise<boolean>;
+  emit(event: string, data?: unknown): Promise<boolean>;
+  emit(event: string, data?: unknown): Promise<boolean> {
+    const text = encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes);
+    if (this.encryption?.sealOutbound) return this.sealed(text, (sealed) => this.connection.send(sealed));
+    return this.connection.send(text);
+  }
+
+  /**
+   * Sends an app event with an `id` and resolves with the reply that carries the same id
+   * (top-level by default; see `replyId`). The server app must echo it: the helper itself never does.
+   */
+  request<Reply = unknown>(event: string, data?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<IgnisEnvelope<Reply>> {
+    try {
+      encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes); // validate before anything is reserved
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const build = (id: RequestId): string => encodeAppEnvelope(event, data, this.wireId(id), this.maxPayloadBytes);
+    if (this.encryption?.sealOutbound) {
+      const id = this.connection.nextRequestId();
+      return this.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope<Reply>>);
+    }
+    return this.connection.request(build, options) as Promise<IgnisEnvelope<Reply>>;
+  }
+
+  /** Joins rooms (validated by the helper's rules); they are re-joined after every reconnect. */
+  join(rooms: string | string[]): void {
+    const list = validateRooms(rooms).filter((room) => !this.rooms.has(room));
+    for (const room of list) this.rooms.add(room);
+    if (list.length > 0 && this.connection.isConnected) this.sendRooms('join', list);
+  }
+
+  /** Leaves rooms. The connection's own clientId room is never left (direct messages need it). */
+  leave(rooms: string | string[]): void {
+    const list = validateRooms(rooms);
+    const own = this.session?.clientId;
+    if (own !== undefined && list.includes(own)) {
+      throw new PolySocketError('INVALID', 'refusing to leave the connection’s own clientId room: direct messages are routed through it');
+    }
+    for (const room of list) this.rooms.delete(room);
+    if (list.length > 0 && this.connection.isConnected) this.sendRooms('leave', list);
+  }
+
+  // ---- the wire ----
+
+  private protocol(): Protocol<string, IgnisEnvelope, IgnisSession> {
+    return {
+      name: 'ignis',
+      encode: (text) => text,
+      decode: (data, emit) => emit(decodeEnvelope(data)),
+      handshake: (context) => this.handshake(context),
+      replyTo: (frame) => this.replyTo(frame),
+      classifyClose: (info) => classifyIgnisClose(info, this.lastErrorMessage, this.canReauth()),
+      restore: (context) => {
+        if (this.rooms.size > 0) this.sendRooms('join', [...this.rooms], (text) => context.send(text));
+        const early = this.earlyFrames;
+        this.earlyFrames = [];
+        for (const frame of early) this.deliver(frame);
+      },
+    };
+  }
+
+  private async handshake(context: HandshakeContext<string, IgnisEnvelope>): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
+    this.cipher = undefined;
+    this.lastErrorMessage = undefined;
+    this.earlyFrames = [];
+    this.decryptQueue = Promise.resolve();
+    const payload: AuthPayload = { ...(await this.authPayload(context.reauth)) };
+    const cipher = this.encryption ? await EcdhSession.create(this.encryption) : undefined;
+    if (cipher) payload[this.encryption!.publicKeyField ?? 'publicKey'] = cipher.publicKey;
+    context.send(encodeChecked({ event: 'authenticate', data: payload }, this.maxPayloadBytes));
+    for (;;) {
+      const frame = await context.receive();
+      if (frame.event === 'connected') return this.established(frame, cipher);
+      if (frame.event === 'error') throw this.handshakeError(frame);
+      if (frame.event === 'encrypted') {
+        throw new PolySocketError(
+          'INVALID',
+          'an encrypted frame arrived before a key exists: the server encrypts `connected` (its transformer must pass `connected` through in plaintext)',
+          { retryable: false },
+        );
+      }
+      this.earlyFrames.push(frame); // an app frame before `connected` (rare): delivered once connected
+    }
+  }
+
+  private async established(frame: IgnisEnvelope, cipher: EcdhSession | undefined): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
+    const data = (frame.data ?? {}) as { id?: unknown; userId?: unknown; time?: unknown; serverPublicKey?: unknown; salt?: unknown };
+    if (typeof data.id !== 'string') throw new PolySocketError('PROTOCOL', 'connected without a client id', { retryable: true });
+    if (cipher) {
+      if (data.serverPublicKey === undefined || data.salt === undefined) {
+        throw new PolySocketError('INVALID', 'encryption is on but the server sent no serverPublicKey/salt: it does not run the encryption handshake', {
+          retryable: false,
+        });
+      }
+      await cipher.derive(data.serverPublicKey, data.salt);
+      this.cipher = cipher;
+    }
+    this.authFailures = 0;
+    const serverTime = typeof data.time === 'string' ? data.time : new Date().toISOString();
+    const parsed = Date.parse(serverTime);
+    const session: IgnisSession = {
+      clientId: data.id,
+      ...(typeof data.userId === 'string' ? { userId: data.userId } : {}),
+      serverTime,
+      clockSkewMs: Number.isNaN(parsed) ? 0 : parsed - Date.now(),
+      encrypted: cipher !== undefined,
+    };
+    const interval = this.options.heartbeatIntervalMs ?? 30_000;
+    return {
+      info: session,
+      heartbeat:
+        interval > 0
+          ? { intervalMs: interval, ping: () => HEARTBEAT_FRAME, transportPing: true, probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000 }
+          : undefined,
+    };
+  }
+
+  /** `Authentication failed` is final with static credentials; with a provider it asks once for new ones. */
+  private handshakeError(frame: IgnisEnvelope): PolySocketError {
+    const message = (frame.data as { message?: unknown } | undefined)?.message;
+    const error = errorFromMessage(message);
+    this.lastErrorMessage = error.message;
+    if (error.message !== 'Authentication failed') return error;
+    this.authFailures++;
+    if (this.canReauth()) {
+      return new PolySocketError('AUTH_EXPIRED', 'Authentication failed; asking the auth provider for new credentials', { backendCode: 4003 });
+    }
+    return new PolySocketError('AUTH_FAILED', 'Authentication failed', { retryable: false, backendCode: 4003 });
+  }
+
+  private canReauth(): boolean {
+    return this.options.authProvider !== undefined && this.authFailures <= 1;
+  }
+
+  private async authPayload(reauth: boolean): Promise<AuthPayload> {
+    const provider = this.options.authProvider;
+    if (!provider) return this.options.auth ?? {};
+    const timeoutMs = this.options.authTimeoutMs ?? 5000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const payload = await Promise.race([
+        Promise.resolve().then(() => provider({ reauth })),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new PolySocketError('AUTH_FAILED', `authProvider did not settle within ${timeoutMs} ms`, { retryable: true })), timeoutMs);
+        }),
+      ]);
+      if (payload === null || typeof payload !== 'object') throw new PolySocketError('AUTH_FAILED', 'authProvider must return an object', { retryable: true });
+      this.registerSecrets(payload);
+      return payload;
+    } catch (error) {
+      if (error instanceof PolySocketError) throw error;
+      throw new PolySocketError('AUTH_FAILED', 'authProvider failed', { retryable: true, cause: error });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  private registerSecrets(payload: AuthPayload | undefined): void {
+    if (!payload) return;
+    for (const value of Object.values(payload)) this.connection.logger.addSecret(value);
+  }
+
+  private wireId(id: RequestId): string {
+    return `${this.idTag}:${id}`;
+  }
+
+  private replyTo(frame: IgnisEnvelope): RequestId | undefined {
+    let id: string | number | undefined;
+    try {
+      id = this.options.replyId ? this.options.replyId(frame) : frame.id;
+    } catch {
+      return undefined;
+    }
+    if (typeof id === 'number') return id;
+    if (typeof id !== 'string' || !id.startsWith(this.idTag) || id.charCodeAt(this.idTag.length) !== 58 /* : */) return undefined;
+    const n = Number(id.slice(this.idTag.length + 1));
+    return Number.isInteger(n) ? n : undefined;
+  }
+
+  private onFrame(frame: IgnisEnvelope): void {
+    switch (frame.event) {
+      case 'encrypted':
+        this.decrypt(frame);
+        return;
+      case 'error': {
+        const error = errorFromMessage((frame.data as { message?: unknown } | undefined)?.message);
+        this.lastErrorMessage = error.message;
+        this.connection.report(error);
+        return;
+      }
+      case 'connected':
+        return; // only one per connection; a second one is ignored
+      default:
+        this.deliver(frame);
+    }
+  }
+
+  /** Decrypts in arrival order (WebCrypto is async; a queue keeps the order), then routes the inner frame. */
+  private decrypt(frame: IgnisEnvelope): void {
+    const cipher = this.cipher;
+    if (!cipher) {
+      this.connection.report(
+        new PolySocketError('PROTOCOL', this.encryption ? 'an encrypted frame arrived before a key exists' : 'an encrypted frame arrived but encryption is not enabled on this client'),
+      );
+      return;
+    }
+    this.decryptQueue = this.decryptQueue.then(async () => {
+      let inner: IgnisEnvelope;
+      try {
+        inner = checkEnvelope(JSON.parse(await cipher.open(frame.data)));
+      } catch (error) {
+        if (cipher === this.cipher) this.connection.report(error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', 'an encrypted frame did not contain an envelope', { cause: error }));
+        return;
+      }
+      if (cipher !== this.cipher) return; // the connection it belonged to is gone
+      if (inner.event === 'encrypted') {
+        this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame contained another encrypted frame'));
+        return;
+      }
+      this.connection.dispatch(inner);
+    });
+  }
+
+  private deliver(frame: IgnisEnvelope): void {
+    const listeners = this.listeners.get(frame.event);
+    if (listeners !== undefined) {
+      for (const listener of listeners) {
+        try {
+          listener(frame.data, frame);
+        } catch (error) {
+          this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+        }
+      }
+    }
+    for (const listener of this.anyListeners) {
+      try {
+        listener(frame.event, frame.data, frame);
+      } catch (error) {
+        this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+      }
+    }
+  }
+
+  private sendRooms(event: 'join' | 'leave', rooms: string[], write: (text: string) => void = (text) => void this.connection.send(text)): void {
+    for (let i = 0; i < rooms.length; i += ROOMS_PER_FRAME) {
+      write(encodeChecked({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }, this.maxPayloadBytes));
+    }
+  }
+
+  // ---- outbound sealing ----
+
+  private async sealText(cipher: EcdhSession, text: string): Promise<string> {
+    return encodeChecked({ event: 'encrypted', data: await cipher.seal(text) }, this.maxPayloadBytes);
+  }
+
+  /**
+   * Seals `text` with the current connection's key and hands it to `write`, in call order, once
+   * connected. A frame sealed for one connection is never written on another: if the link changed
+   * while sealing, it is sealed again for the new one. The queue waits for the seal, not for `write`'s
+   * outcome (a request's reply).
+   */
+  private sealed<T>(text: string, write: (sealed: string) => Promise<T>): Promise<T> {
+    const seal = async (): Promise<{ outcome: Promise<T> }> => {
+      for (;;) {
+        await this.untilConnected();
+        const cipher = this.cipher;
+        if (!cipher) throw new PolySocketError('INVALID', 'sealOutbound needs an encrypted session (encryption on, and a server that runs the handshake)');
+        const sealed = await this.sealText(cipher, text);
+        if (this.cipher === cipher && this.connection.isConnected) return { outcome: write(sealed) };
+      }
+    };
+    const step = this.sealQueue.then(seal, seal);
+    this.sealQueue = step.catch(() => undefined);
+    return step.then((box) => box.outcome);
+  }
+
+  private untilConnected(): Promise<void> {
+    if (this.connection.isConnected) return Promise.resolve();
+    if (this.connection.state === 'closed' || this.connection.state === 'failed') {
+      return Promise.reject(new PolySocketError('CLOSED', `cannot send: the client is ${this.connection.state}`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const onState = (state: ConnectionState): void => {
+        if (state === 'connected') {
+          this.connection.off('state', onState);
+          resolve();
+        } else if (state === 'closed' || state === 'failed') {
+          this.connection.off('state', onState);
+          reject(new PolySocketError('CLOSED', `cannot send: the client is ${state}`));
+        }
+      };
+      this.connection.on('state', onState);
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { PolySocketError, type TransportData } from '@polysocket/core';
+
+/** The Ignis WebSocket helper's envelope. The server never sends `id` itself; apps may echo it. */
+export interface IgnisEnvelope<Data = unknown> {
+  readonly event: string;
+  readonly data?: Data;
+  readonly id?: string | number;
+}
+
+/** Events the helper itself understands or sends; the client API refuses them for app events. */
+export const SYSTEM_EVENTS: ReadonlySet<string> = new Set(['authenticate', 'connected', 'error', 'join', 'leave', 'heartbeat', 'encrypted', 'disconnect']);
+
+export const HEARTBEAT_FRAME = '{"event":"heartbeat"}';
+
+const decoder = /* @__PURE__ */ new TextDecoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
+
+/** Parses one server frame; anything but a JSON object with a non-empty string `event` is a PROTOCOL error. */
+export function decodeEnvelope(data: TransportData): IgnisEnvelope {
+  const text = typeof data === 'string' ? data : decoder.decode(data);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: not JSON');
+  }
+  return checkEnvelope(parsed);
+}
+
+export function checkEnvelope(parsed: unknown): IgnisEnvelope {
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: not an object');
+  }
+  const frame = parsed as { event?: unknown; id?: unknown };
+  if (typeof frame.event !== 'string' || frame.event.length === 0) {
+    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: no event name');
+  }
+  if (frame.id !== undefined && typeof frame.id !== 'string' && typeof frame.id !== 'number') {
+    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: id is neither a string nor a number');
+  }
+  return parsed as IgnisEnvelope;
+}
+
+/** UTF-8 length of a string, without allocating when it is clearly under `limit`. */
+export function utf8Length(text: string, limit: number): number {
+  if (text.length * 3 <= limit) return text.length; // even all-BMP multi-byte text fits: skip the exact count
+  return encoder.encode(text).byteLength;
+}
+
+/**
+ * Encodes an app envelope, refusing system event names and frames over the server's inbound
+ * limit (which would otherwise make the server drop the socket with 1006 and no explanation).
+ */
+export function encodeAppEnvelope(event: string, data: unknown, id: string | undefined, maxPayloadBytes: number): string {
+  if (typeof event !== 'string' || event.length === 0) throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
+  if (SYSTEM_EVENTS.has(event)) throw new PolySocketError('INVALID', `"${event}" is a system event of the Ignis protocol and cannot be sent by the app`);
+  return encodeChecked({ event, ...(data !== undefined ? { data } : {}), ...(id !== undefined ? { id } : {}) }, maxPayloadBytes);
+}
+
+export function encodeChecked(envelope: IgnisEnvelope, maxPayloadBytes: number): string {
+  let text: string;
+  try {
+    text = JSON.stringify(envelope);
+  } catch (error) {
+    throw new PolySocketError('INVALID', 'the data cannot be serialised to JSON', { cause: error });
+  }
+  const size = utf8Length(text, maxPayloadBytes);
+  if (size > maxPayloadBytes) {
+    throw new PolySocketError('INVALID', `frame of ${size} bytes is over the server's ${maxPayloadBytes}-byte limit (it would drop the connection)`);
+  }
+  return text;
+}

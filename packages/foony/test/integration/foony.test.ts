@@ -159,7 +159,7 @@ describe('Foony adapter against the mock server', () => {
   it('BadAuth with a static token ends in failed after one attempt', async () => {
     world = await foonyWorld();
     const client = world.client({ token: 'not-a-token' });
-    const error = await client.connect().catch((e: PolySocketError) => e);
+    const error = (await client.connect().catch((e: unknown) => e)) as PolySocketError;
     expect(error).toMatchObject({ code: 'AUTH_FAILED', retryable: false, backendCode: 40101 });
     expect(client.state).toBe('failed');
     await sleep(400);

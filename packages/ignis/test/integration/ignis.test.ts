@@ -31,7 +31,7 @@ describe('Ignis adapter: auth', () => {
   it('Authentication failed with static credentials: exactly one attempt, then failed', async () => {
     world = await ignisWorld();
     const client = world.client({ auth: { token: 'wrong' } });
-    const error = await client.connect().catch((e: PolySocketError) => e);
+    const error = (await client.connect().catch((e: unknown) => e)) as PolySocketError;
     expect(error).toMatchObject({ code: 'AUTH_FAILED', retryable: false });
     expect(client.state).toBe('failed');
     await sleep(300);
@@ -266,7 +266,7 @@ describe('Ignis adapter: close codes, one at a time', () => {
   it('4004 stops with a configuration error', async () => {
     world = await ignisWorld({ requireEncryption: true });
     const client = world.client(); // no encryption option: the server's handshake fails
-    const error = await client.connect().catch((e: PolySocketError) => e);
+    const error = (await client.connect().catch((e: unknown) => e)) as PolySocketError;
     expect(error).toMatchObject({ code: 'INVALID', retryable: false });
     expect(error.message).toMatch(/Encryption handshake failed|requires encryption/);
     await sleep(200);
@@ -334,7 +334,7 @@ describe('Ignis adapter: encryption', () => {
   it('an encrypted `connected` (the docs’ transformer bug) is a clear configuration failure', async () => {
     world = await ignisWorld({ requireEncryption: true, encryptConnected: true });
     const client = world.client({ encryption: true });
-    const error = await client.connect().catch((e: PolySocketError) => e);
+    const error = (await client.connect().catch((e: unknown) => e)) as PolySocketError;
     expect(error).toMatchObject({ code: 'INVALID', retryable: false });
     expect(error.message).toMatch(/encrypts `connected`/);
   });

@@ -3,11 +3,11 @@ import { attachBrowserHooks, type BrowserHooksOptions } from './browser-hooks';
 import { PolySocketError, toPolySocketError } from './errors';
 import { Heartbeat, type HeartbeatPolicy } from './heartbeat';
 import { RedactingLogger, type Logger } from './logger';
-import { Outbox, sizeOf, type OutboxEntry, type OutboxOptions } from './outbox';
+import { Outbox, sizeOf, type Gate, type OutboxEntry, type OutboxOptions } from './outbox';
 import type { CloseDecision, HandshakeContext, Protocol, RestoreContext } from './protocol';
 import { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests, type RequestId, type RequestOptions } from './requests';
 import { SafeEmitter } from './safe-emitter';
-import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo, type Transport, type TransportData, type TransportFactory } from './transport';
+import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo, type EncodedFrame, type Transport, type TransportData, type TransportFactory } from './transport';
 
 export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'failed';
 
@@ -83,6 +83,8 @@ export interface SendOptions {
   volatile?: boolean;
   /** While queued, expire after this many ms (rejecting with TIMEOUT). */
   ttlMs?: number;
+  /** Hold the send (in order, in the outbox) until this says it may go; see `Gate`. */
+  gate?: Gate;
 }
 
 type Phase = 'none' | 'opening' | 'handshake' | 'restore' | 'ready';
@@ -93,9 +95,10 @@ const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 
 class QueuedSend implements OutboxEntry {
   constructor(
-    readonly data: TransportData,
+    readonly data: EncodedFrame,
     readonly size: number,
     readonly expiresAt: number,
+    readonly gate: Gate | undefined,
     private readonly resolve: (written: boolean) => void,
     private readonly reject: (error: PolySocketError) => void,
   ) {}
@@ -250,15 +253,17 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
    * never causes an unhandled rejection (failures also reach the `error` event).
    */
   send(frame: Out, options?: SendOptions): Promise<boolean> {
-    let data: TransportData;
+    let data: EncodedFrame;
     try {
       data = this.protocol.encode(frame);
     } catch (error) {
       return handled(Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the frame')));
     }
-    if (this.isWritable() && this.outbox.length === 0) {
+    const gate = options?.gate?.();
+    if (gate !== undefined && gate !== true && gate !== false) return handled(Promise.reject(gate));
+    if (gate !== false && this.isWritable() && this.outbox.length === 0) {
       try {
-        this.transport!.send(data);
+        this.write(data);
         return RESOLVED_TRUE;
       } catch {
         // The transport went away under us; queue it like any send while disconnected.
@@ -271,7 +276,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const ttl = options?.ttlMs;
     const expiresAt = ttl !== undefined && ttl >= 0 ? Date.now() + ttl : Infinity;
     const promise = new Promise<boolean>((resolve, reject) => {
-      const entry = new QueuedSend(data, sizeOf(data), expiresAt, resolve, (error) => {
+      const entry = new QueuedSend(data, sizeOf(data), expiresAt, options?.gate, resolve, (error) => {
         this.emitError(error);
         reject(error);
       });
@@ -299,8 +304,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (!direct && (this.currentState === 'closed' || this.currentState === 'failed')) {
       return Promise.reject(new PolySocketError('CLOSED', `cannot send a request: the client is ${this.currentState}`));
     }
+    const gate = options.gate?.();
+    if (gate !== undefined && gate !== true && gate !== false) return Promise.reject(gate);
     const id = options.id ?? this.requests.nextId();
-    let data: TransportData;
+    let data: EncodedFrame;
     try {
       data = this.protocol.encode(build(id));
     } catch (error) {
@@ -313,9 +320,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       { ...options, timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
       (gone) => this.outbox.remove(gone),
     );
-    if (direct || (this.isWritable() && this.outbox.length === 0)) {
+    if (direct || (gate !== false && this.isWritable() && this.outbox.length === 0)) {
       try {
-        this.transport!.send(data);
+        this.write(data);
         request.written();
         return promise as Promise<R>;
       } catch {
@@ -388,7 +395,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.phase = 'handshake';
     const signal = this.attemptAbort!.signal;
     const context: HandshakeContext<Out, In> = {
-      send: (frame) => transport.send(this.protocol.encode(frame)),
+      send: (frame) => writeTo(transport, this.protocol.encode(frame)),
       receive: () => this.nextHandshakeFrame(),
       attempt: this.attempts,
       reconnect: this.hadSession,
@@ -416,7 +423,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
     if (this.protocol.restore) {
       const restoreContext: RestoreContext<Out, In> = {
-        send: (frame) => transport.send(this.protocol.encode(frame)),
+        send: (frame) => writeTo(transport, this.protocol.encode(frame)),
         request: (build, options) => this.makeRequest(build, options ?? {}, true),
         reconnect: this.hadSession,
         signal,
@@ -460,7 +467,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.heartbeat = new Heartbeat<Out, In>(policy, {
       sendFrame: (frame) => {
         try {
-          transport.send(this.protocol.encode(frame));
+          writeTo(transport, this.protocol.encode(frame));
         } catch {
           // The link is going down; its close event will follow.
         }
@@ -618,10 +625,19 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     return this.currentState === 'connected' && this.transport !== undefined && (this.heartbeat === undefined || this.heartbeat.check());
   }
 
+  /** Writes what waits in the outbox, if connected; adapters call it when a gate opens. */
+  flush(): void {
+    if (this.currentState === 'connected') this.flushOutbox();
+  }
+
   private flushOutbox(): void {
     const transport = this.transport;
     if (!transport || this.outbox.length === 0) return;
-    this.outbox.flush((data) => transport.send(data));
+    this.outbox.flush((data) => writeTo(transport, data));
+  }
+
+  private write(data: EncodedFrame): void {
+    writeTo(this.transport!, data);
   }
 
   private setState(next: ConnectionState): void {
@@ -667,6 +683,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   private reportingListenerError = false;
+}
+
+function writeTo(transport: Transport, data: EncodedFrame): void {
+  if (typeof data === 'string' || !Array.isArray(data)) transport.send(data as TransportData);
+  else for (const part of data as readonly TransportData[]) transport.send(part);
 }
 
 /** How a failed handshake or restore is handled, from its error. */

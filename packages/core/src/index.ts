@@ -9,7 +9,7 @@ export type {
   SendOptions,
 } from './connection';
 export type { CloseAction, CloseDecision, HandshakeContext, HandshakeResult, Protocol, RestoreContext } from './protocol';
-export type { CloseInfo, Transport, TransportData, TransportFactory, TransportListener } from './transport';
+export type { CloseInfo, EncodedFrame, Transport, TransportData, TransportFactory, TransportListener } from './transport';
 export { CLOSE_ABNORMAL, CLOSE_CLIENT_DROP, CLOSE_NORMAL } from './transport';
 export { WebSocketTransport, webSocketTransport } from './websocket-transport';
 export type { WebSocketConstructor, WebSocketLike, WebSocketTransportOptions } from './websocket-transport';
@@ -21,7 +21,7 @@ export type { BackoffOptions } from './backoff';
 export { Heartbeat } from './heartbeat';
 export type { HeartbeatHooks, HeartbeatPolicy } from './heartbeat';
 export { Outbox } from './outbox';
-export type { OutboxEntry, OutboxOptions } from './outbox';
+export type { Gate, OutboxEntry, OutboxOptions } from './outbox';
 export { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests } from './requests';
 export type { RequestId, RequestOptions } from './requests';
 export { CursorStore } from './cursor-store';

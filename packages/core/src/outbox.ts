@@ -1,9 +1,15 @@
 import { PolySocketError } from './errors';
-import type { TransportData } from './transport';
+import type { EncodedFrame } from './transport';
 
 /** Something waiting to be written once the session is usable again. */
+/**
+ * Whether a queued entry may be written now: true, false (wait; it also holds back everything
+ * behind it, to keep the order), or an error to drop it with.
+ */
+export type Gate = () => boolean | PolySocketError;
+
 export interface OutboxEntry {
-  readonly data: TransportData;
+  readonly data: EncodedFrame;
   /** Counted against `maxBytes`: string length, or byte length for binary. */
   readonly size: number;
   /** Epoch ms after which the entry is dropped with TIMEOUT; Infinity for never. */
@@ -12,6 +18,7 @@ export interface OutboxEntry {
   written(): void;
   /** Called once if the entry is dropped (expired, rejected at close). */
   failed(error: PolySocketError): void;
+  readonly gate?: Gate;
 }
 
 export interface OutboxOptions {
@@ -21,8 +28,14 @@ export interface OutboxOptions {
   maxBytes?: number;
 }
 
-export function sizeOf(data: TransportData): number {
-  return typeof data === 'string' ? data.length : data.byteLength;
+export function sizeOf(data: EncodedFrame): number {
+  if (typeof data === 'string') return data.length;
+  if (Array.isArray(data)) {
+    let total = 0;
+    for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[]) total += typeof part === 'string' ? part.length : part.byteLength;
+    return total;
+  }
+  return (data as ArrayBuffer | Uint8Array).byteLength;
 }
 
 /** A bounded FIFO of sends made while not connected. Nothing leaves it silently. */
@@ -80,13 +93,22 @@ export class Outbox {
   }
 
   /**
-   * Writes entries in order. Stops at the first write that throws (the link is going down) and
-   * keeps that entry and the rest. Returns whether everything was written.
+   * Writes entries in order. Stops at the first write that throws (the link is going down), or at
+   * an entry whose gate says wait, and keeps that entry and the rest. An entry whose gate returns
+   * an error is dropped with it. Returns whether everything was written.
    */
-  flush(write: (data: TransportData) => void): boolean {
+  flush(write: (data: EncodedFrame) => void): boolean {
     this.sweep();
     while (this.entries.length > 0) {
       const entry = this.entries[0];
+      const gate = entry.gate?.();
+      if (gate === false) return false;
+      if (gate !== undefined && gate !== true) {
+        this.entries.shift();
+        this.totalBytes -= entry.size;
+        entry.failed(gate);
+        continue;
+      }
       try {
         write(entry.data);
       } catch {

@@ -1,7 +1,7 @@
 import type { PolySocketError } from './errors';
 import type { HeartbeatPolicy } from './heartbeat';
 import type { RequestId, RequestOptions } from './requests';
-import type { CloseInfo, Transport, TransportData } from './transport';
+import type { CloseInfo, EncodedFrame, Transport, TransportData } from './transport';
 
 /** What to do after the link closed: try again, try again with fresh credentials, or stop. */
 export type CloseAction = 'reconnect' | 'reauth' | 'stop';
@@ -51,7 +51,8 @@ export interface RestoreContext<Out, In> {
  */
 export interface Protocol<Out, In, Info = unknown> {
   readonly name: string;
-  encode(frame: Out): TransportData;
+  /** One frame → one transport message, or several to be written back to back. */
+  encode(frame: Out): EncodedFrame;
   /**
    * Decodes one transport message into 0..n frames, handed to `emit` in order. Throws on garbage;
    * the core reports that as one PROTOCOL error and keeps the connection.

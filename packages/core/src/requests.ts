@@ -1,6 +1,6 @@
 import { PolySocketError } from './errors';
-import type { OutboxEntry } from './outbox';
-import type { TransportData } from './transport';
+import type { Gate, OutboxEntry } from './outbox';
+import type { EncodedFrame } from './transport';
 
 export type RequestId = number;
 
@@ -13,6 +13,8 @@ export interface RequestOptions {
    * drop is resent after the session is restored instead of rejecting with DISCONNECTED.
    */
   resendSafe?: boolean;
+  /** Hold the request (in order, in the outbox) until this says it may go; see `Gate`. */
+  gate?: Gate;
   /** An id reserved with `Connection.nextRequestId()`, for frames that must be built before the request is made. */
   id?: RequestId;
 }
@@ -29,9 +31,10 @@ export class PendingRequest<Reply> implements OutboxEntry {
 
   constructor(
     readonly id: RequestId,
-    readonly data: TransportData,
+    readonly data: EncodedFrame,
     readonly size: number,
     readonly resendSafe: boolean,
+    readonly gate: Gate | undefined,
     private readonly onResolve: (reply: Reply) => void,
     private readonly onReject: (error: PolySocketError) => void,
   ) {}
@@ -86,14 +89,14 @@ export class PendingRequests<Reply> {
    */
   add(
     id: RequestId,
-    data: TransportData,
+    data: EncodedFrame,
     size: number,
     options: RequestOptions,
     onGone: (request: PendingRequest<Reply>) => void,
   ): { request: PendingRequest<Reply>; promise: Promise<Reply> } {
     let request!: PendingRequest<Reply>;
     const promise = new Promise<Reply>((resolve, reject) => {
-      request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, resolve, reject);
+      request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, options.gate, resolve, reject);
     });
     this.pending.set(id, request);
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;

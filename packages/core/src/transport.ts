@@ -1,6 +1,12 @@
 /** What a transport carries: text, or binary. */
 export type TransportData = string | ArrayBuffer | Uint8Array;
 
+/**
+ * One encoded frame: a single transport message, or several written back to back (a Socket.IO
+ * binary event is a header followed by its attachments).
+ */
+export type EncodedFrame = TransportData | readonly TransportData[];
+
 export interface CloseInfo {
   code: number;
   reason: string;

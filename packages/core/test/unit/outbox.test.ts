@@ -138,4 +138,37 @@ describe('outbox', () => {
       process.off('unhandledRejection', unhandled);
     }
   });
+
+  it('a gated send waits even while connected, holds what comes after it, and goes when the gate opens', async () => {
+    const { client, echo } = harness();
+    await client.connect();
+    let open: boolean | PolySocketError = false;
+    const held = client.send({ t: 'msg', body: 'gated' }, { gate: () => open });
+    const behind = client.send({ t: 'msg', body: 'behind it' });
+    await flush();
+    expect(echo.frames().filter((f) => f.t === 'msg')).toEqual([]);
+    open = true;
+    client.flush();
+    expect(await held).toBe(true);
+    expect(await behind).toBe(true);
+    await flush();
+    expect(echo.frames().filter((f) => f.t === 'msg').map((f) => (f as { body: string }).body)).toEqual(['gated', 'behind it']);
+    client.close();
+  });
+
+  it('a gate that returns an error rejects the send with it, at once or while queued', async () => {
+    const { client } = harness();
+    await client.connect();
+    const { PolySocketError } = await import('@polysocket/core');
+    const refused = new PolySocketError('FORBIDDEN', 'namespace refused');
+    await expect(client.send({ t: 'msg', body: 1 }, { gate: () => refused })).rejects.toBe(refused);
+    let state: boolean | PolySocketError = false;
+    const queued = client.send({ t: 'msg', body: 2 }, { gate: () => state });
+    const request = client.request((id) => ({ t: 'req', id, body: 3 }), { gate: () => state });
+    state = refused;
+    client.flush();
+    await expect(queued).rejects.toBe(refused);
+    await expect(request).rejects.toBe(refused);
+    client.close();
+  });
 });

@@ -172,3 +172,35 @@ describe('requests', () => {
     client.close();
   });
 });
+
+describe('multi-part frames', () => {
+  it('writes every part of an encoded frame back to back', async () => {
+    const { Connection, MemoryServer } = await import('@polysocket/core');
+    vi.useRealTimers();
+    const server = new MemoryServer();
+    server.onConnection = (peer) => {
+      peer.onMessage = (data) => {
+        if (data === 'hello') peer.send('welcome');
+      };
+    };
+    const client = new Connection<string[], string>({
+      protocol: {
+        name: 'parts',
+        encode: (parts) => parts,
+        decode: (data, emit) => emit(String(data)),
+        async handshake(context) {
+          context.send(['hello']);
+          await context.receive();
+          return { info: undefined };
+        },
+      },
+      transport: server.transport,
+      browser: { network: null, document: null },
+    });
+    await client.connect();
+    await client.send(['header', 'attachment-1', 'attachment-2']);
+    await flush();
+    expect(server.last!.received).toEqual(['hello', 'header', 'attachment-1', 'attachment-2']);
+    client.close();
+  });
+});

@@ -39,6 +39,7 @@ const stages: Options[][] = [
   [
     library('foony'),
     library('ignis'),
+    library('socketio'),
     library('mock-server', { platform: 'node', target: 'node20' }),
     {
       name: 'mock-server-cli',

@@ -9,6 +9,7 @@ const alias = {
   '@polysocket/core': src('core'),
   '@polysocket/foony': src('foony'),
   '@polysocket/ignis': src('ignis'),
+  '@polysocket/socketio': src('socketio'),
   '@polysocket/mock-server': src('mock-server'),
 };
 

@@ -8,6 +8,7 @@ const packages = {
   '@polysocket/core': ['Connection', 'WebSocketTransport', 'MemoryServer', 'PolySocketError', 'CursorStore', 'backoffDelay'],
   '@polysocket/foony': ['FoonyClient', 'FoonyChannel', 'decodeFrame', 'ErrorCode'],
   '@polysocket/ignis': ['IgnisClient', 'EcdhSession', 'decodeEnvelope', 'validateRoomName'],
+  '@polysocket/socketio': ['SocketIOClient', 'SocketIOSocket', 'PacketDecoder', 'PollingTransport'],
   '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule'],
 };
 

@@ -1,0 +1,444 @@
+import {
+  Connection,
+  PolySocketError,
+  pickTuning,
+  WebSocketTransport,
+  type ConnectionEvents,
+  type ConnectionState,
+  type ConnectionTuning,
+  type EncodedFrame,
+  type Gate,
+  type HandshakeContext,
+  type HandshakeResult,
+  type Protocol,
+  type RequestOptions,
+  type RestoreContext,
+  type Transport,
+  type TransportData,
+  type WebSocketConstructor,
+} from '@polysocket/core';
+import { engineUrl, parseHandshake, type EngineHandshake } from './engine';
+import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
+import { PollingTransport, type FetchLike } from './polling-transport';
+import { SocketIOSocket, type AckOptions, type AnyEventListener } from './socket';
+import { UpgradingTransport } from './upgrading-transport';
+
+export type TransportName = 'websocket' | 'polling';
+export type AuthData = Record<string, unknown>;
+/** Static auth, or a function called on every (re)connect of a namespace (returning it, or passing it to `cb`). */
+export type AuthOption = AuthData | ((cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | void);
+
+export interface SocketIOClientOptions extends ConnectionTuning {
+  /** The server, e.g. `http://127.0.0.1:3000` (ws:// works too). */
+  url: string;
+  /** Default `/socket.io/`. */
+  path?: string;
+  /**
+   * Default `['polling', 'websocket']`: long-polling first, then upgrade to a WebSocket (as
+   * socket.io-client). `['websocket']` is WebSocket only; `['polling']` polling only;
+   * `['websocket', 'polling']` tries a WebSocket and falls back to polling when it cannot connect.
+   */
+  transports?: TransportName[];
+  /** The CONNECT payload of the main namespace (and of others unless they have their own). */
+  auth?: AuthOption;
+  /** Extra query parameters on the Engine.IO URL. */
+  query?: Record<string, string>;
+  /** Connect in the constructor. Default true, as socket.io-client. */
+  autoConnect?: boolean;
+  /** Default timeout of `emitWithAck` (10 s). */
+  ackTimeoutMs?: number;
+  fetch?: FetchLike;
+  WebSocket?: WebSocketConstructor;
+}
+
+/** The Engine.IO session. */
+export type EngineSession = EngineHandshake;
+
+/** What the protocol hands the client: an Engine.IO control packet, or a complete Socket.IO packet. */
+export type EngineFrame =
+  | { kind: 'open'; handshake: EngineHandshake }
+  | { kind: 'ping' }
+  | { kind: 'pong' }
+  | { kind: 'close' }
+  | { kind: 'noop' }
+  | { kind: 'upgrade' }
+  | { kind: 'packet'; packet: Packet };
+
+export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
+
+const PING: EngineFrame = { kind: 'ping' };
+const PONG: EngineFrame = { kind: 'pong' };
+const CLOSE: EngineFrame = { kind: 'close' };
+const NOOP: EngineFrame = { kind: 'noop' };
+const UPGRADE: EngineFrame = { kind: 'upgrade' };
+
+/**
+ * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
+ * outbox, heartbeat deadline and reconnect replace socket.io-client's Manager. The methods of the
+ * main namespace (`emit`, `on`, ...) are on the client itself; `socket(nsp)` gives other namespaces.
+ */
+export class SocketIOClient {
+  readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
+  private readonly sockets = new Map<string, SocketIOSocket>();
+  private readonly decoder = new PacketDecoder();
+  /** Namespace → id of its CONNECT request in flight (replies carry no id). */
+  private readonly connecting = new Map<string, number>();
+  private readonly main: SocketIOSocket;
+  private readonly transports: TransportName[];
+  /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
+  private fallBack = false;
+  private currentTransport: Transport | undefined;
+  /** The name the current attempt started with ('websocket' or 'polling'). */
+  private lastTransport: string | undefined;
+  /** Whether the current attempt got as far as the Engine.IO open packet. */
+  private opened = false;
+
+  constructor(private readonly options: SocketIOClientOptions) {
+    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
+    this.transports = options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
+    for (const name of this.transports) {
+      if (name !== 'websocket' && name !== 'polling') throw new PolySocketError('INVALID', `unknown transport ${String(name)}`);
+    }
+    this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>({
+      ...pickTuning(options),
+      protocol: this.protocol(),
+      transport: () => this.makeTransport(),
+      onFrame: (frame) => this.onFrame(frame),
+    });
+    if (options.auth && typeof options.auth === 'object') {
+      for (const value of Object.values(options.auth)) this.connection.logger.addSecret(value);
+    }
+    this.connection.on('state', (state) => this.onState(state));
+    this.main = this.socket('/');
+    if (options.autoConnect !== false) this.connect().catch(() => undefined);
+  }
+
+  // ---- the client ----
+
+  get state(): ConnectionState {
+    return this.connection.state;
+  }
+
+  /** The Engine.IO session: sid, pingInterval, pingTimeout, maxPayload, upgrades. */
+  get engine(): EngineSession | undefined {
+    return this.connection.info;
+  }
+
+  /** The transport in use now: 'websocket' or 'polling' (it changes when polling is upgraded). */
+  get transport(): string | undefined {
+    return this.currentTransport?.name;
+  }
+
+  /** Connects (or reconnects after `close()`/`failed`); resolves once every wanted namespace was answered. */
+  connect(): Promise<void> {
+    for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
+    return this.connection.connect();
+  }
+
+  /** Closes the connection and every namespace. */
+  close(): void {
+    this.connection.close();
+  }
+
+  /** socket.io-client's name for `close()`. */
+  disconnect(): void {
+    this.close();
+  }
+
+  /** Lifecycle events of the Engine.IO connection: state, connected, disconnected, reconnecting, error, rtt. */
+  onLifecycle<E extends keyof SocketIOClientEvents>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this {
+    this.connection.on(event, listener as never);
+    return this;
+  }
+
+  /** The socket of a namespace (the same instance each time); connects it if the client is connected. */
+  socket(nsp = '/', options: { auth?: AuthOption } = {}): SocketIOSocket {
+    const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
+    let socket = this.sockets.get(name);
+    if (socket) return socket;
+    socket = new SocketIOSocket(name, this.host(), options.auth);
+    this.sockets.set(name, socket);
+    if (this.connection.isConnected) this.connectNamespace(socket);
+    else if (this.connection.state !== 'idle' && this.connection.state !== 'closed' && this.connection.state !== 'failed') socket.setConnecting();
+    return socket;
+  }
+
+  // ---- the main namespace ----
+
+  get id(): string | undefined {
+    return this.main.id;
+  }
+
+  get connected(): boolean {
+    return this.main.connected;
+  }
+
+  get volatile(): SocketIOSocket['volatile'] {
+    return this.main.volatile;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  on(event: string, listener: (...args: any[]) => void): this {
+    this.main.on(event, listener);
+    return this;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  once(event: string, listener: (...args: any[]) => void): this {
+    this.main.once(event, listener);
+    return this;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  off(event: string, listener?: (...args: any[]) => void): this {
+    this.main.off(event, listener);
+    return this;
+  }
+
+  onAny(listener: AnyEventListener): this {
+    this.main.onAny(listener);
+    return this;
+  }
+
+  emit(event: string, ...args: unknown[]): Promise<boolean> {
+    return this.main.emit(event, ...args);
+  }
+
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
+    return this.main.emitWithAck(event, ...args);
+  }
+
+  timeout(timeoutMs: number): ReturnType<SocketIOSocket['timeout']> {
+    return this.main.timeout(timeoutMs);
+  }
+
+  withOptions(options: AckOptions): ReturnType<SocketIOSocket['withOptions']> {
+    return this.main.withOptions(options);
+  }
+
+  // ---- transports ----
+
+  private makeTransport(): Transport {
+    const { url, query } = this.options;
+    const path = this.options.path ?? '/socket.io/';
+    const websocket = (sid?: string): Transport =>
+      new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
+    const polling = (): PollingTransport => new PollingTransport({ url: engineUrl(url, path, 'polling', query), fetch: this.options.fetch });
+    const [first] = this.transports;
+    const canPoll = this.transports.includes('polling');
+    const canUpgrade = this.transports.includes('websocket');
+    let transport: Transport;
+    if (first === 'websocket') transport = this.fallBack && canPoll ? polling() : websocket();
+    else transport = canUpgrade ? new UpgradingTransport(polling(), (sid) => websocket(sid)) : polling();
+    this.currentTransport = transport;
+    this.lastTransport = transport.name;
+    this.opened = false;
+    return transport;
+  }
+
+  // ---- the protocol ----
+
+  private protocol(): Protocol<EncodedFrame, EngineFrame, EngineSession> {
+    return {
+      name: 'socket.io',
+      encode: (frame) => frame,
+      decode: (data, emit) => this.decode(data, emit),
+      handshake: (context) => this.handshake(context),
+      replyTo: (frame) => {
+        if (frame.kind !== 'packet') return undefined;
+        const { type, id, nsp } = frame.packet;
+        if (type === PacketType.ACK) return id;
+        if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) {
+          const requestId = this.connecting.get(nsp);
+          // Mark the namespace connected now, not when the awaiting code resumes: events the server
+          // sends right after its CONNECT reply may be in the same chunk and must not be dropped.
+          if (requestId !== undefined && type === PacketType.CONNECT) this.sockets.get(nsp)?.onConnected(sidOf(frame.packet));
+          return requestId;
+        }
+        return undefined;
+      },
+      replyError: (frame) => (frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR ? connectError(frame.packet) : undefined),
+      restore: (context) => this.restore(context),
+    };
+  }
+
+  private decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
+    if (typeof data !== 'string') {
+      const packet = this.decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+      if (packet) emit({ kind: 'packet', packet });
+      return;
+    }
+    switch (data.charCodeAt(0)) {
+      case 52 /* 4 message */: {
+        const packet = this.decoder.addText(data.slice(1));
+        if (packet) emit({ kind: 'packet', packet });
+        return;
+      }
+      case 50 /* 2 ping */:
+        return emit(PING);
+      case 51 /* 3 pong */:
+        return emit(PONG);
+      case 48 /* 0 open */:
+        return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
+      case 49 /* 1 close */:
+        return emit(CLOSE);
+      case 54 /* 6 noop */:
+        return emit(NOOP);
+      case 53 /* 5 upgrade */:
+        return emit(UPGRADE);
+      default:
+        throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data.charAt(0))}`);
+    }
+  }
+
+  private async handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
+    this.decoder.reset();
+    this.connecting.clear();
+    const first = await context.receive();
+    this.opened = true;
+    if (first.kind !== 'open') throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, { retryable: true });
+    const { pingInterval, pingTimeout } = first.handshake;
+    return {
+      info: first.handshake,
+      heartbeat: {
+        intervalMs: 0,
+        isPing: (frame) => frame.kind === 'ping',
+        pong: () => '3',
+        // Engine.IO v4: the server pings every pingInterval; silent for pingInterval + pingTimeout = dead.
+        silenceTimeoutMs: pingInterval + pingTimeout,
+      },
+    };
+  }
+
+  /** Reconnects every wanted namespace; the outbox is flushed only after all of them were answered. */
+  private async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
+    const wanted = [...this.sockets.values()].filter((socket) => socket.wanted && socket.state !== 'failed');
+    await Promise.all(wanted.map((socket) => this.connectNamespaceWith(socket, context.request)));
+    if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
+      // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
+      throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
+    }
+  }
+
+  private connectNamespace(socket: SocketIOSocket): void {
+    if (!this.connection.isConnected) {
+      socket.setConnecting();
+      return; // the next restore connects it
+    }
+    void this.connectNamespaceWith(socket, (build, options) => this.connection.request(build, options)).then(
+      () => this.connection.flush(),
+      () => undefined,
+    );
+  }
+
+  private async connectNamespaceWith(
+    socket: SocketIOSocket,
+    request: <R extends EngineFrame>(build: (id: number) => EncodedFrame, options?: RequestOptions) => Promise<R>,
+  ): Promise<void> {
+    socket.setConnecting();
+    const auth = await this.resolveAuth(socket.auth ?? this.options.auth);
+    let requestId = -1;
+    try {
+      const reply = await request<EngineFrame>(
+        (id) => {
+          requestId = id;
+          this.connecting.set(socket.nsp, id);
+          return encodePacket({ type: PacketType.CONNECT, nsp: socket.nsp, ...(auth !== undefined ? { data: auth } : {}) });
+        },
+        { timeoutMs: this.options.connectTimeoutMs ?? 10_000 },
+      );
+      if (!socket.connected && reply.kind === 'packet') socket.onConnected(sidOf(reply.packet));
+    } catch (error) {
+      const failure = error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', String(error));
+      if (failure.code === 'AUTH_FAILED') socket.onConnectError(failure);
+      else if (failure.code !== 'DISCONNECTED' && failure.code !== 'CLOSED') throw failure;
+    } finally {
+      if (this.connecting.get(socket.nsp) === requestId) this.connecting.delete(socket.nsp);
+    }
+  }
+
+  private async resolveAuth(auth: AuthOption | undefined): Promise<AuthData | undefined> {
+    if (auth === undefined) return undefined;
+    if (typeof auth !== 'function') return auth;
+    const value = await new Promise<AuthData | undefined>((resolve, reject) => {
+      try {
+        const returned = auth((data) => resolve(data));
+        if (returned !== undefined) Promise.resolve(returned).then(resolve, reject);
+      } catch (error) {
+        reject(error);
+      }
+    });
+    if (value && typeof value === 'object') for (const v of Object.values(value)) this.connection.logger.addSecret(v);
+    return value;
+  }
+
+  private onFrame(frame: EngineFrame): void {
+    if (frame.kind === 'close') {
+      this.connection.reconnect({ reason: 'the server closed the Engine.IO session' });
+      return;
+    }
+    if (frame.kind !== 'packet') return;
+    const packet = frame.packet;
+    const socket = this.sockets.get(packet.nsp);
+    if (!socket) return;
+    switch (packet.type) {
+      case PacketType.EVENT:
+        if (socket.connected) socket.deliver(packet);
+        return;
+      case PacketType.DISCONNECT:
+        socket.onServerDisconnect();
+        if (![...this.sockets.values()].some((s) => s.wanted)) this.connection.close();
+        return;
+      default:
+        return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
+    }
+  }
+
+  private onState(state: ConnectionState): void {
+    if (state === 'connected') return;
+    if (state === 'reconnecting' && this.transports[0] === 'websocket') {
+      // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
+      this.fallBack = this.lastTransport === 'websocket' && !this.opened;
+    }
+    if (state === 'closed' || state === 'failed') {
+      const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false });
+      for (const socket of this.sockets.values()) socket.onClientEnd(error);
+      return;
+    }
+    for (const socket of this.sockets.values()) socket.onTransportDown();
+  }
+
+  private host() {
+    return {
+      send: (packet: Packet, options: { volatile?: boolean; gate?: Gate }) => this.connection.send(encodePacket(packet), options),
+      request: async (build: (id: number) => Packet, options: AckOptions & { gate?: Gate }) => {
+        const reply = await this.connection.request<EngineFrame>((id) => encodePacket(build(id)), {
+          timeoutMs: options.timeoutMs ?? this.options.ackTimeoutMs ?? 10_000,
+          signal: options.signal,
+          gate: options.gate,
+        });
+        return reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];
+      },
+      connectNamespace: (socket: SocketIOSocket) => this.connectNamespace(socket),
+      disconnectNamespace: (socket: SocketIOSocket) => {
+        void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
+      },
+      reportListenerError: (error: unknown) => this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error })),
+    };
+  }
+}
+
+function sidOf(packet: Packet): string | undefined {
+  const sid = (packet.data as { sid?: unknown } | undefined)?.sid;
+  return typeof sid === 'string' ? sid : undefined;
+}
+
+function connectError(packet: Packet): PolySocketError {
+  const data = packet.data as { message?: unknown; data?: unknown } | string | undefined;
+  const message = typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : 'connection refused';
+  return new PolySocketError('AUTH_FAILED', message, {
+    retryable: false,
+    backendCode: message,
+    cause: typeof data === 'object' ? data?.data : undefined,
+  });
+}

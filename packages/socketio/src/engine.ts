@@ -1,0 +1,88 @@
+import { PolySocketError } from '@polysocket/core';
+
+/** Engine.IO v4 packet types (the first character of a text packet). */
+export const EngineType = { open: '0', close: '1', ping: '2', pong: '3', message: '4', upgrade: '5', noop: '6' } as const;
+
+/** Polling payloads join packets with the record separator. */
+export const RECORD_SEPARATOR = '\x1e';
+
+export interface EngineHandshake {
+  sid: string;
+  upgrades: string[];
+  pingInterval: number;
+  pingTimeout: number;
+  maxPayload: number;
+}
+
+/** Parses the JSON of an `open` packet (everything after the leading `0`). */
+export function parseHandshake(json: string): EngineHandshake {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    throw new PolySocketError('PROTOCOL', 'Engine.IO open packet is not JSON');
+  }
+  const d = (data ?? {}) as Partial<Record<keyof EngineHandshake, unknown>>;
+  if (typeof d.sid !== 'string' || typeof d.pingInterval !== 'number' || typeof d.pingTimeout !== 'number') {
+    throw new PolySocketError('PROTOCOL', 'Engine.IO open packet lacks sid, pingInterval or pingTimeout');
+  }
+  return {
+    sid: d.sid,
+    upgrades: Array.isArray(d.upgrades) ? d.upgrades.filter((u): u is string => typeof u === 'string') : [],
+    pingInterval: d.pingInterval,
+    pingTimeout: d.pingTimeout,
+    maxPayload: typeof d.maxPayload === 'number' ? d.maxPayload : 1_000_000,
+  };
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Joins packets into a polling payload: text as is, binary as `b` + base64. */
+export function encodePayload(packets: readonly (string | Uint8Array | ArrayBuffer)[]): string {
+  return packets
+    .map((p) => (typeof p === 'string' ? p : `b${toBase64(p instanceof Uint8Array ? p : new Uint8Array(p))}`))
+    .join(RECORD_SEPARATOR);
+}
+
+/** Splits a polling payload into packets; `b`-prefixed ones are binary messages. */
+export function decodePayload(payload: string): (string | Uint8Array)[] {
+  if (payload.length === 0) return [];
+  return payload.split(RECORD_SEPARATOR).map((p) => {
+    if (p.charCodeAt(0) !== 98 /* b */) return p;
+    try {
+      return fromBase64(p.slice(1));
+    } catch {
+      throw new PolySocketError('PROTOCOL', 'bad base64 in a polling payload');
+    }
+  });
+}
+
+/** The HTTP(S) or WS(S) URL of an Engine.IO endpoint. */
+export function engineUrl(
+  base: string,
+  path: string,
+  transport: 'polling' | 'websocket',
+  query: Record<string, string> = {},
+  sid?: string,
+): string {
+  const url = new URL(base);
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  url.protocol = transport === 'websocket' ? (secure ? 'wss:' : 'ws:') : secure ? 'https:' : 'http:';
+  url.pathname = path.endsWith('/') ? path : `${path}/`;
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  url.searchParams.set('EIO', '4');
+  url.searchParams.set('transport', transport);
+  if (sid !== undefined) url.searchParams.set('sid', sid);
+  return url.toString();
+}

@@ -1,0 +1,11 @@
+export { SocketIOClient } from './client';
+export type { AuthData, AuthOption, EngineFrame, EngineSession, SocketIOClientEvents, SocketIOClientOptions, TransportName } from './client';
+export { SocketIOSocket, RESERVED_EVENTS } from './socket';
+export type { AckOptions, AnyEventListener, SocketState } from './socket';
+export { encodePacket, hasBinary, PacketDecoder, PacketType } from './parser';
+export type { Packet } from './parser';
+export { decodePayload, encodePayload, engineUrl, EngineType, parseHandshake, RECORD_SEPARATOR } from './engine';
+export type { EngineHandshake } from './engine';
+export { PollingTransport } from './polling-transport';
+export type { FetchLike, PollingTransportOptions } from './polling-transport';
+export { UpgradingTransport } from './upgrading-transport';

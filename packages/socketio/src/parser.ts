@@ -1,0 +1,198 @@
+import { PolySocketError } from '@polysocket/core';
+
+/** Socket.IO v5 packet types. */
+export const PacketType = {
+  CONNECT: 0,
+  DISCONNECT: 1,
+  EVENT: 2,
+  ACK: 3,
+  CONNECT_ERROR: 4,
+  BINARY_EVENT: 5,
+  BINARY_ACK: 6,
+} as const;
+export type PacketType = (typeof PacketType)[keyof typeof PacketType];
+
+export interface Packet {
+  type: PacketType;
+  nsp: string;
+  id?: number;
+  data?: unknown;
+}
+
+/** Binary attachments and nesting are bounded, so a hostile packet cannot make the decoder allocate without limit. */
+const MAX_ATTACHMENTS = 64;
+const MAX_DEPTH = 32;
+
+type Binary = ArrayBuffer | Uint8Array;
+
+function isBinary(value: unknown): value is Binary | ArrayBufferView {
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
+}
+
+function toBytes(value: Binary | ArrayBufferView): Uint8Array {
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+}
+
+export function hasBinary(value: unknown, depth = 0): boolean {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return false;
+  if (isBinary(value)) return true;
+  if (Array.isArray(value)) return value.some((item) => hasBinary(item, depth + 1));
+  for (const key in value as Record<string, unknown>) {
+    if (Object.prototype.hasOwnProperty.call(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
+  }
+  return false;
+}
+
+function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unknown {
+  if (depth > MAX_DEPTH) throw new PolySocketError('INVALID', 'data nested too deeply to send');
+  if (value === null || typeof value !== 'object') return value;
+  if (isBinary(value)) {
+    buffers.push(toBytes(value));
+    return { _placeholder: true, num: buffers.length - 1 };
+  }
+  if (Array.isArray(value)) return value.map((item) => deconstruct(item, buffers, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = deconstruct((value as Record<string, unknown>)[key], buffers, depth + 1);
+  return out;
+}
+
+/**
+ * Encodes a packet as Engine.IO message packets: one text packet (`4` + Socket.IO encoding), then
+ * one binary packet per attachment.
+ */
+export function encodePacket(packet: Packet): string | (string | Uint8Array)[] {
+  let type: number = packet.type;
+  let data = packet.data;
+  let buffers: Uint8Array[] | undefined;
+  if ((type === PacketType.EVENT || type === PacketType.ACK) && hasBinary(data)) {
+    buffers = [];
+    data = deconstruct(data, buffers, 0);
+    type = type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
+  }
+  let text = `4${type}`;
+  if (buffers) text += `${buffers.length}-`;
+  if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
+  if (packet.id !== undefined) text += packet.id;
+  if (data !== undefined) text += JSON.stringify(data);
+  return buffers ? [text, ...buffers] : text;
+}
+
+function bad(what: string): PolySocketError {
+  return new PolySocketError('PROTOCOL', `malformed Socket.IO packet: ${what}`);
+}
+
+function isValidPayload(type: PacketType, payload: unknown): boolean {
+  switch (type) {
+    case PacketType.CONNECT:
+      return payload === undefined || (typeof payload === 'object' && payload !== null && !Array.isArray(payload));
+    case PacketType.DISCONNECT:
+      return payload === undefined;
+    case PacketType.CONNECT_ERROR:
+      return typeof payload === 'string' || (typeof payload === 'object' && payload !== null);
+    case PacketType.EVENT:
+    case PacketType.BINARY_EVENT:
+      return Array.isArray(payload) && payload.length > 0 && (typeof payload[0] === 'string' || typeof payload[0] === 'number');
+    case PacketType.ACK:
+    case PacketType.BINARY_ACK:
+      return Array.isArray(payload);
+    default:
+      return false;
+  }
+}
+
+/** Decodes the Socket.IO part of a message packet (after the Engine.IO `4`), collecting binary attachments. */
+export class PacketDecoder {
+  private pending: { packet: Packet; needed: number; buffers: Uint8Array[] } | undefined;
+
+  reset(): void {
+    this.pending = undefined;
+  }
+
+  /** A text message. Returns the packet if complete, undefined if it waits for attachments. */
+  addText(text: string): Packet | undefined {
+    if (this.pending) {
+      this.pending = undefined;
+      throw bad('text packet while attachments were expected');
+    }
+    let i = 0;
+    const type = Number(text.charAt(0));
+    if (!(text.length > 0 && type >= 0 && type <= 6 && text.charCodeAt(0) >= 48 && text.charCodeAt(0) <= 54)) throw bad('unknown type');
+    i = 1;
+    let attachments = 0;
+    if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+      const dash = text.indexOf('-', i);
+      const count = text.slice(i, dash);
+      if (dash < 0 || !/^\d{1,3}$/.test(count)) throw bad('attachment count');
+      attachments = Number(count);
+      if (attachments > MAX_ATTACHMENTS) throw bad(`more than ${MAX_ATTACHMENTS} attachments`);
+      i = dash + 1;
+    }
+    let nsp = '/';
+    if (text.charAt(i) === '/') {
+      const comma = text.indexOf(',', i);
+      const end = comma < 0 ? text.length : comma;
+      nsp = text.slice(i, end);
+      i = comma < 0 ? end : end + 1;
+    }
+    let id: number | undefined;
+    const idStart = i;
+    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    if (i > idStart) {
+      if (i - idStart > 15) throw bad('ack id too long');
+      id = Number(text.slice(idStart, i));
+    }
+    let data: unknown;
+    if (i < text.length) {
+      try {
+        data = JSON.parse(text.slice(i));
+      } catch {
+        throw bad('payload is not JSON');
+      }
+    }
+    if (!isValidPayload(type as PacketType, data)) throw bad(`invalid payload for type ${type}`);
+    const packet: Packet = { type: type as PacketType, nsp, ...(id !== undefined ? { id } : {}), ...(data !== undefined ? { data } : {}) };
+    if (attachments === 0) {
+      if (type === PacketType.BINARY_EVENT) packet.type = PacketType.EVENT;
+      if (type === PacketType.BINARY_ACK) packet.type = PacketType.ACK;
+      return packet;
+    }
+    this.pending = { packet, needed: attachments, buffers: [] };
+    return undefined;
+  }
+
+  /** A binary message: the next attachment of the pending packet. */
+  addBinary(bytes: Uint8Array): Packet | undefined {
+    const pending = this.pending;
+    if (!pending) throw bad('binary data without a binary packet');
+    pending.buffers.push(bytes);
+    if (pending.buffers.length < pending.needed) return undefined;
+    this.pending = undefined;
+    const packet = pending.packet;
+    packet.data = reconstruct(packet.data, pending.buffers, 0);
+    packet.type = packet.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+    return packet;
+  }
+}
+
+function reconstruct(value: unknown, buffers: Uint8Array[], depth: number): unknown {
+  if (depth > MAX_DEPTH) throw bad('nested too deeply');
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reconstruct(value[i], buffers, depth + 1);
+    return value;
+  }
+  // defineProperty, not assignment: a `__proto__` key from JSON.parse must stay a plain property.
+  const record = value as Record<string, unknown>;
+  if (record._placeholder === true) {
+    const num = record.num;
+    if (typeof num !== 'number' || !Number.isInteger(num) || num < 0 || num >= buffers.length) throw bad('placeholder index');
+    return buffers[num];
+  }
+  for (const key of Object.keys(record)) {
+    const next = reconstruct(record[key], buffers, depth + 1);
+    if (next !== record[key]) Object.defineProperty(record, key, { value: next, writable: true, enumerable: true, configurable: true });
+  }
+  return record;
+}

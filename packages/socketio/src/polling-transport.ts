@@ -1,0 +1,183 @@
+import { PolySocketError, type Transport, type TransportData, type TransportListener } from '@polysocket/core';
+import { decodePayload, encodePayload, parseHandshake } from './engine';
+
+export type FetchLike = (input: string, init?: { method?: string; body?: string; signal?: AbortSignal; headers?: Record<string, string>; keepalive?: boolean }) => Promise<{
+  ok: boolean;
+  status: number;
+  text(): Promise<string>;
+}>;
+
+export interface PollingTransportOptions {
+  /** The Engine.IO polling URL (with EIO=4&transport=polling, without sid). */
+  url: string;
+  fetch?: FetchLike;
+  /** Each HTTP request is abandoned after this. Default 60 000 ms (a long poll is held ~pingInterval). */
+  requestTimeoutMs?: number;
+}
+
+/**
+ * Engine.IO HTTP long-polling as a Transport: a GET loop receives payloads, POSTs send them. Each
+ * Engine.IO packet is reported as one message, exactly as over a WebSocket, so the protocol above
+ * does not know which transport it runs on. It reads the `open` packet only for the session id.
+ */
+export class PollingTransport implements Transport {
+  readonly name = 'polling';
+  private listener: TransportListener | undefined;
+  private sid: string | undefined;
+  private closed = false;
+  private readonly abort = new AbortController();
+  private queue: TransportData[] = [];
+  private sending = false;
+  private polling = false;
+  private pauseWaiter: (() => void) | undefined;
+  private paused = false;
+  private counter = 0;
+
+  constructor(private readonly options: PollingTransportOptions) {}
+
+  get sessionId(): string | undefined {
+    return this.sid;
+  }
+
+  get bufferedAmount(): number {
+    let total = 0;
+    for (const item of this.queue) total += typeof item === 'string' ? item.length : item.byteLength;
+    return total;
+  }
+
+  open(listener: TransportListener): void {
+    this.listener = listener;
+    void this.poll();
+  }
+
+  send(data: TransportData): void {
+    if (this.closed) throw new Error('polling transport is closed');
+    this.queue.push(data);
+    void this.flush();
+  }
+
+  /** Stops polling once the request in flight returns and the sends in flight are done (for an upgrade). */
+  pause(): Promise<void> {
+    this.paused = true;
+    if (!this.polling && !this.sending) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.pauseWaiter = resolve;
+    });
+  }
+
+  /** Hands back what was queued but not sent (for an upgrade). */
+  takeQueued(): TransportData[] {
+    const queued = this.queue;
+    this.queue = [];
+    return queued;
+  }
+
+  /** Stops without telling the server (the session moved to another transport). */
+  detach(): void {
+    this.closed = true;
+    this.listener = undefined;
+    this.abort.abort();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    const sid = this.sid;
+    this.detach();
+    // Tell the server at once (best effort), so it does not wait for a ping timeout.
+    if (sid !== undefined) this.request('POST', '1').catch(() => undefined);
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.closed && !this.paused) {
+      this.polling = true;
+      let body: string;
+      try {
+        body = await this.request('GET');
+      } catch (error) {
+        this.polling = false;
+        return this.fail(error);
+      }
+      this.polling = false;
+      if (this.closed) return;
+      let packets: (string | Uint8Array)[];
+      try {
+        packets = decodePayload(body);
+      } catch (error) {
+        return this.fail(error);
+      }
+      if (this.sid === undefined) {
+        const first = packets[0];
+        if (typeof first !== 'string' || first.charAt(0) !== '0') return this.fail(new Error('the first polling response is not an open packet'));
+        try {
+          this.sid = parseHandshake(first.slice(1)).sid;
+        } catch (error) {
+          return this.fail(error);
+        }
+        this.listener?.onOpen();
+      }
+      for (const packet of packets) {
+        if (this.closed) return;
+        if (packet === '1') return this.fail(new Error('server closed the session'), true);
+        this.listener?.onMessage(packet);
+      }
+    }
+    this.settlePause();
+  }
+
+  private async flush(): Promise<void> {
+    if (this.sending || this.sid === undefined) return;
+    this.sending = true;
+    while (this.queue.length > 0 && !this.closed) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        await this.request('POST', encodePayload(batch as (string | Uint8Array | ArrayBuffer)[]));
+      } catch (error) {
+        this.sending = false;
+        return this.fail(error);
+      }
+    }
+    this.sending = false;
+    this.settlePause();
+  }
+
+  private settlePause(): void {
+    if (this.paused && !this.polling && !this.sending && this.pauseWaiter) {
+      const waiter = this.pauseWaiter;
+      this.pauseWaiter = undefined;
+      waiter();
+    }
+  }
+
+  private async request(method: 'GET' | 'POST', body?: string): Promise<string> {
+    const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
+    if (!fetchImpl) throw new PolySocketError('INVALID', 'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option');
+    const url = `${this.options.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.options.requestTimeoutMs ?? 60_000);
+    const onAbort = (): void => timeout.abort();
+    this.abort.signal.addEventListener('abort', onAbort);
+    try {
+      const response = await fetchImpl(url, {
+        method,
+        signal: timeout.signal,
+        ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain;charset=UTF-8' } } : {}),
+      });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 100)}`);
+      return text;
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private fail(error: unknown, clean = false): void {
+    if (this.closed) return;
+    const listener = this.listener;
+    this.detach();
+    const message = error instanceof Error ? error.message : String(error);
+    if (!clean) listener?.onError(error instanceof Error ? error : new Error(message));
+    listener?.onClose({ code: clean ? 1000 : 1006, reason: message, wasClean: clean });
+  }
+}

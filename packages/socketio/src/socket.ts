@@ -1,0 +1,274 @@
+import { PolySocketError, type Gate } from '@polysocket/core';
+import { PacketType, type Packet } from './parser';
+
+/** A namespace socket's own state; the Engine.IO connection underneath has its own (`client.state`). */
+export type SocketState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
+export type AnyEventListener = (event: string, ...args: unknown[]) => void;
+
+/** Names Socket.IO reserves for lifecycle events; they cannot be emitted. */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+
+export interface AckOptions {
+  /** Default: the client's `ackTimeoutMs` (10 s). socket.io-client has no default and can wait forever. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** What a namespace socket needs from its client. */
+export interface SocketHost {
+  send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean>;
+  request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]>;
+  connectNamespace(socket: SocketIOSocket): void;
+  disconnectNamespace(socket: SocketIOSocket): void;
+  reportListenerError(error: unknown): void;
+}
+
+/**
+ * One Socket.IO namespace on the shared Engine.IO connection: emit (buffered until the namespace is
+ * connected), acks both ways, `connect` / `connect_error` / `disconnect` events like socket.io-client.
+ */
+export class SocketIOSocket {
+  /** The namespace's session id from the server's CONNECT reply. */
+  id: string | undefined;
+  private currentState: SocketState = 'idle';
+  private failure: PolySocketError | undefined;
+  /** The app wants this namespace connected (kept across reconnects). */
+  wanted = true;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly anyListeners = new Set<AnyEventListener>();
+  private readonly pendingAcks = new Set<AbortController>();
+
+  /** Sends that are dropped rather than queued while not connected. */
+  readonly volatile = {
+    emit: (event: string, ...args: unknown[]): Promise<boolean> => this.sendEvent(event, args, true),
+  };
+
+  /** Whether the namespace may carry packets now; queued packets wait, or fail with the error. */
+  readonly gate: Gate = () => {
+    if (this.currentState === 'connected') return true;
+    if (this.currentState === 'failed') return this.failure ?? new PolySocketError('AUTH_FAILED', 'namespace connection refused', { retryable: false });
+    if (this.currentState === 'disconnected' && !this.wanted) return new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false });
+    return false;
+  };
+
+  constructor(
+    readonly nsp: string,
+    private readonly host: SocketHost,
+    /** Per-namespace auth, overriding the client's. */
+    readonly auth?: import("./client").AuthOption,
+  ) {}
+
+  get state(): SocketState {
+    return this.currentState;
+  }
+
+  get connected(): boolean {
+    return this.currentState === 'connected';
+  }
+
+  /** The error the namespace failed with (a CONNECT_ERROR), if any. */
+  get error(): PolySocketError | undefined {
+    return this.failure;
+  }
+
+  on(event: string, listener: Listener): this {
+    let set = this.listeners.get(event);
+    if (!set) this.listeners.set(event, (set = new Set()));
+    set.add(listener);
+    return this;
+  }
+
+  once(event: string, listener: Listener): this {
+    const wrapper: Listener = (...args) => {
+      this.off(event, wrapper);
+      listener(...args);
+    };
+    return this.on(event, wrapper);
+  }
+
+  off(event: string, listener?: Listener): this {
+    if (!listener) this.listeners.delete(event);
+    else this.listeners.get(event)?.delete(listener);
+    return this;
+  }
+
+  onAny(listener: AnyEventListener): this {
+    this.anyListeners.add(listener);
+    return this;
+  }
+
+  offAny(listener?: AnyEventListener): this {
+    if (listener) this.anyListeners.delete(listener);
+    else this.anyListeners.clear();
+    return this;
+  }
+
+  /**
+   * Emits an event. Resolves true once written; while the namespace is not connected it waits in
+   * the outbox, in order. Throws INVALID for a reserved name.
+   */
+  emit(event: string, ...args: unknown[]): Promise<boolean> {
+    return this.sendEvent(event, args, false);
+  }
+
+  /** Emits and resolves with the first argument the server's callback was called with. */
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
+    return this.ackRequest(event, args, {});
+  }
+
+  /** `socket.timeout(ms).emitWithAck(...)`, as in socket.io-client. */
+  timeout(timeoutMs: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } {
+    return { emitWithAck: (event, ...args) => this.ackRequest(event, args, { timeoutMs }) };
+  }
+
+  /** Acks with explicit options (timeout, AbortSignal). */
+  withOptions(options: AckOptions): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } {
+    return { emitWithAck: (event, ...args) => this.ackRequest(event, args, options) };
+  }
+
+  /** (Re)connects the namespace after a server-side disconnect, a refusal, or `disconnect()`. */
+  connect(): this {
+    this.wanted = true;
+    if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
+    this.failure = undefined;
+    this.host.connectNamespace(this);
+    return this;
+  }
+
+  /** Leaves the namespace: sends DISCONNECT, rejects what waits for it, and does not reconnect it. */
+  disconnect(): this {
+    const wasConnected = this.currentState === 'connected';
+    this.wanted = false;
+    if (wasConnected) this.host.disconnectNamespace(this);
+    this.setDisconnected('io client disconnect', wasConnected);
+    return this;
+  }
+
+  // ---- driven by the client ----
+
+  /** @internal */
+  setConnecting(): void {
+    if (this.currentState !== 'connected') this.currentState = 'connecting';
+  }
+
+  /** @internal */
+  onConnected(sid: string | undefined): void {
+    this.id = sid;
+    this.failure = undefined;
+    this.currentState = 'connected';
+    this.fire('connect');
+  }
+
+  /** @internal The server refused the namespace (CONNECT_ERROR): no automatic retry. */
+  onConnectError(error: PolySocketError): void {
+    this.failure = error;
+    this.currentState = 'failed';
+    this.abortAcks(error);
+    this.fire('connect_error', error);
+  }
+
+  /** @internal The server disconnected the namespace: like socket.io-client, it is not reconnected automatically. */
+  onServerDisconnect(): void {
+    this.wanted = false;
+    this.setDisconnected('io server disconnect', true);
+  }
+
+  /** @internal The Engine.IO link dropped: the namespace will be reconnected with it. */
+  onTransportDown(): void {
+    if (this.currentState !== 'connected') return;
+    this.currentState = 'connecting';
+    this.fire('disconnect', 'transport close');
+  }
+
+  /** @internal The whole client closed or failed. */
+  onClientEnd(error: PolySocketError): void {
+    const wasConnected = this.currentState === 'connected';
+    this.abortAcks(error);
+    if (this.currentState === 'failed') return;
+    this.currentState = 'disconnected';
+    if (wasConnected) this.fire('disconnect', error.code === 'CLOSED' ? 'io client disconnect' : 'transport error');
+  }
+
+  /** @internal An EVENT from the server; with an id, the last listener argument is the ack callback. */
+  deliver(packet: Packet): void {
+    const [event, ...args] = packet.data as [string, ...unknown[]];
+    if (packet.id !== undefined) {
+      const id = packet.id;
+      let sent = false;
+      args.push((...response: unknown[]) => {
+        if (sent) return;
+        sent = true;
+        void this.host.send({ type: PacketType.ACK, nsp: this.nsp, id, data: response }, { gate: this.gate });
+      });
+    }
+    this.fire(String(event), ...args);
+    for (const listener of this.anyListeners) {
+      try {
+        listener(String(event), ...args);
+      } catch (error) {
+        this.host.reportListenerError(error);
+      }
+    }
+  }
+
+  private sendEvent(event: string, args: unknown[], volatile: boolean): Promise<boolean> {
+    this.checkEvent(event);
+    return this.host.send({ type: PacketType.EVENT, nsp: this.nsp, data: [event, ...args] }, { volatile, gate: this.gate });
+  }
+
+  private async ackRequest(event: string, args: unknown[], options: AckOptions): Promise<unknown> {
+    this.checkEvent(event);
+    const controller = new AbortController();
+    const onOuterAbort = (): void => controller.abort(options.signal?.reason);
+    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    this.pendingAcks.add(controller);
+    try {
+      const response = await this.host.request((id) => ({ type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] }), {
+        timeoutMs: options.timeoutMs,
+        signal: controller.signal,
+        gate: this.gate,
+      });
+      return response[0];
+    } catch (error) {
+      // Aborted by a namespace-level end: report that, not the abort.
+      if (controller.signal.aborted && controller.signal.reason instanceof PolySocketError) throw controller.signal.reason;
+      throw error;
+    } finally {
+      this.pendingAcks.delete(controller);
+      options.signal?.removeEventListener('abort', onOuterAbort);
+    }
+  }
+
+  private checkEvent(event: string): void {
+    if (typeof event !== 'string' || event.length === 0) throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
+    if (RESERVED_EVENTS.has(event)) throw new PolySocketError('INVALID', `"${event}" is a reserved Socket.IO event name`);
+  }
+
+  private setDisconnected(reason: string, announce: boolean): void {
+    const error = new PolySocketError('DISCONNECTED', `namespace ${this.nsp} disconnected (${reason})`, { retryable: false, maybeDelivered: true });
+    this.currentState = 'disconnected';
+    this.abortAcks(error);
+    if (announce) this.fire('disconnect', reason);
+  }
+
+  private abortAcks(error: PolySocketError): void {
+    for (const controller of this.pendingAcks) controller.abort(error);
+    this.pendingAcks.clear();
+  }
+
+  private fire(event: string, ...args: unknown[]): void {
+    const set = this.listeners.get(event);
+    if (!set) return;
+    for (const listener of set) {
+      try {
+        listener(...args);
+      } catch (error) {
+        this.host.reportListenerError(error);
+      }
+    }
+  }
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { main as foony } from '../../examples/foony';
 import { main as ignis } from '../../examples/ignis';
+import { main as socketio } from '../../examples/socketio';
 
 describe('examples run as documented', () => {
   it('examples/foony.ts', async () => {
@@ -19,5 +20,13 @@ describe('examples run as documented', () => {
     expect(lines.some((l) => /encrypted true/.test(l))).toBe(true);
     expect(lines).toContain('reply: {"question":"ping?"}');
     expect(lines.filter((l) => l.startsWith('error:'))).toEqual([]);
+  });
+
+  it('examples/socketio.ts', async () => {
+    const lines: string[] = [];
+    const results = await socketio(undefined, (line) => lines.push(line));
+    expect(results).toEqual([5, 'NAMESPACES SHARE ONE CONNECTION']);
+    expect(lines.some((l) => l.startsWith('welcome: hello '))).toBe(true);
+    expect(lines).toContain('transport now: websocket');
   });
 });

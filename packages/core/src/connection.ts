@@ -320,7 +320,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       { ...options, timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
       (gone) => this.outbox.remove(gone),
     );
-    if (direct || (gate !== false && this.isWritable() && this.outbox.length === 0)) {
+    if (direct || (gate !== false && this.isWritable() && (this.outbox.length === 0 || options.bypassOutbox === true))) {
       try {
         this.write(data);
         request.written();

@@ -13,6 +13,11 @@ export interface RequestOptions {
    * drop is resent after the session is restored instead of rejecting with DISCONNECTED.
    */
   resendSafe?: boolean;
+  /**
+   * A control frame that must not wait behind queued app sends (a Socket.IO namespace CONNECT that
+   * those sends are waiting for): written at once whenever the session is up.
+   */
+  bypassOutbox?: boolean;
   /** Hold the request (in order, in the outbox) until this says it may go; see `Gate`. */
   gate?: Gate;
   /** An id reserved with `Connection.nextRequestId()`, for frames that must be built before the request is made. */

@@ -345,7 +345,7 @@ export class SocketIOClient {
           this.connecting.set(socket.nsp, id);
           return encodePacket({ type: PacketType.CONNECT, nsp: socket.nsp, ...(auth !== undefined ? { data: auth } : {}) });
         },
-        { timeoutMs: this.options.connectTimeoutMs ?? 10_000 },
+        { timeoutMs: this.options.connectTimeoutMs ?? 10_000, bypassOutbox: true },
       );
       if (!socket.connected && reply.kind === 'packet') socket.onConnected(sidOf(reply.packet));
     } catch (error) {

@@ -172,3 +172,18 @@ describe('outbox', () => {
     client.close();
   });
 });
+
+describe('control frames', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  it('a bypassOutbox request goes out at once even while gated sends wait', async () => {
+    const { client, echo } = harness();
+    await client.connect();
+    void client.send({ t: 'msg', body: 'waits for the control frame' }, { gate: () => false });
+    void client.request((id) => ({ t: 'req', id, body: 'control' }), { bypassOutbox: true });
+    await flush();
+    expect(echo.frames().map((f) => f.t)).toEqual(['hello', 'req']);
+    client.close();
+  });
+});

@@ -112,6 +112,16 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     expect(server.io.of('/admin').sockets.size).toBe(1);
   });
 
+  it('a namespace opened while connected can be used at once (emits wait for its CONNECT)', async () => {
+    server = await startIo({}, (io) => io.of('/late').on('connection', (socket) => socket.on('say', (t: string, ack) => ack(t.toUpperCase()))));
+    const c = client(server.url);
+    await c.connect();
+    const late = c.socket('/late');
+    const [reply] = await Promise.all([late.emitWithAck('say', 'now'), late.emit('say', 'also queued')]);
+    expect(reply).toBe('NOW');
+    expect(late.connected).toBe(true);
+  });
+
   for (const transports of [['polling'], ['websocket'], ['polling', 'websocket']] as const) {
     it(`works over ${transports.join(' then upgrade to ')}`, async () => {
       const serverTransports: string[] = [];

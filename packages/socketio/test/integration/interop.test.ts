@@ -113,7 +113,7 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
   });
 
   it('a namespace opened while connected can be used at once (emits wait for its CONNECT)', async () => {
-    server = await startIo({}, (io) => io.of('/late').on('connection', (socket) => socket.on('say', (t: string, ack) => ack(t.toUpperCase()))));
+    server = await startIo({}, (io) => io.of('/late').on('connection', (socket) => socket.on('say', (t: string, ack?: (v: string) => void) => ack?.(t.toUpperCase()))));
     const c = client(server.url);
     await c.connect();
     const late = c.socket('/late');

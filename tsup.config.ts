@@ -36,10 +36,11 @@ function library(name: string, extra: Partial<Options> = {}): Options {
  */
 const stages: Options[][] = [
   [library('core')],
+  [library('socketio')],
   [
+    library('sockr'),
     library('foony'),
     library('ignis'),
-    library('socketio'),
     library('mock-server', { platform: 'node', target: 'node20' }),
     {
       name: 'mock-server-cli',

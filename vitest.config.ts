@@ -10,6 +10,7 @@ const alias = {
   '@polysocket/foony': src('foony'),
   '@polysocket/ignis': src('ignis'),
   '@polysocket/socketio': src('socketio'),
+  '@polysocket/sockr': src('sockr'),
   '@polysocket/mock-server': src('mock-server'),
 };
 

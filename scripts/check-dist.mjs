@@ -9,7 +9,8 @@ const packages = {
   '@polysocket/foony': ['FoonyClient', 'FoonyChannel', 'decodeFrame', 'ErrorCode'],
   '@polysocket/ignis': ['IgnisClient', 'EcdhSession', 'decodeEnvelope', 'validateRoomName'],
   '@polysocket/socketio': ['SocketIOClient', 'SocketIOSocket', 'PacketDecoder', 'PollingTransport'],
-  '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule'],
+  '@polysocket/sockr': ['SockrClient', 'SockrCall', 'SocketEvent', 'conversationIdOf'],
+  '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule', 'ignisModule', 'sockrModule'],
 };
 
 let failures = 0;

@@ -9,3 +9,5 @@ export type { FoonyMockOptions } from './foony/foony-module';
 export { IgnisMock, ignisModule } from './ignis/ignis-module';
 export type { IgnisAuthResult, IgnisClientInfo, IgnisMockOptions } from './ignis/ignis-module';
 export { ServerEcdh } from './ignis/ecdh';
+export { SockrMock, sockrModule } from './sockr/sockr-module';
+export type { SockrMockOptions } from './sockr/sockr-module';

@@ -49,6 +49,22 @@ export interface SocketIOClientOptions extends ConnectionTuning {
   ackTimeoutMs?: number;
   fetch?: FetchLike;
   WebSocket?: WebSocketConstructor;
+  /**
+   * Runs after every (re)connect once the namespaces are connected, before queued emits are sent:
+   * for protocols with their own login on top of Socket.IO (Sockr). A rejection fails the attempt:
+   * with a non-retryable error the client ends `failed`, otherwise it reconnects with backoff.
+   */
+  onReady?: (context: ReadyContext) => Promise<void> | void;
+}
+
+/** Direct access to the main namespace during `onReady` (ahead of the outbox). */
+export interface ReadyContext {
+  /** Writes an event on the main namespace at once. */
+  emit(event: string, ...args: unknown[]): void;
+  /** The next arguments of any of `events` on the main namespace; rejects with TIMEOUT. */
+  next(events: string[], timeoutMs: number): Promise<{ event: string; args: unknown[] }>;
+  /** A session existed before (this is a reconnect). */
+  reconnect: boolean;
 }
 
 /** The Engine.IO session. */
@@ -318,6 +334,30 @@ export class SocketIOClient {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
     }
+    const onReady = this.options.onReady;
+    if (onReady && this.main.connected) {
+      await onReady({
+        emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, ...args] })),
+        next: (events, timeoutMs) => this.nextEvent(events, timeoutMs, context.signal),
+        reconnect: context.reconnect,
+      });
+    }
+  }
+
+  private nextEvent(events: string[], timeoutMs: number, signal: AbortSignal): Promise<{ event: string; args: unknown[] }> {
+    return new Promise((resolve, reject) => {
+      const handlers = events.map((event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const);
+      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.join(' or ')} within ${timeoutMs} ms`))), timeoutMs);
+      const onAbort = (): void => finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        for (const [event, handler] of handlers) this.main.off(event, handler);
+        settle();
+      };
+      for (const [event, handler] of handlers) this.main.on(event, handler);
+      signal.addEventListener('abort', onAbort);
+    });
   }
 
   private connectNamespace(socket: SocketIOSocket): void {
@@ -387,11 +427,29 @@ export class SocketIOClient {
         return;
       case PacketType.DISCONNECT:
         socket.onServerDisconnect();
-        if (![...this.sockets.values()].some((s) => s.wanted)) this.connection.close();
+        if (![...this.sockets.values()].some((s) => s.wanted)) this.endAfterServerDisconnect();
         return;
       default:
         return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
     }
+  }
+
+  /**
+   * No namespace is left. Connected: close. Still connecting (the server refused something during
+   * `onReady`, e.g. Sockr's auth_error followed by a disconnect in the same chunk): let the attempt
+   * fail with its own, more precise error first, and only then end the client.
+   */
+  private endAfterServerDisconnect(): void {
+    if (this.connection.isConnected) {
+      this.connection.close();
+      return;
+    }
+    setTimeout(() => {
+      const state = this.connection.state;
+      if (state !== 'closed' && state !== 'failed') {
+        this.connection.fail(new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', { retryable: false }));
+      }
+    }, 0);
   }
 
   private onState(state: ConnectionState): void {

@@ -1,5 +1,5 @@
 export { SocketIOClient } from './client';
-export type { AuthData, AuthOption, EngineFrame, EngineSession, SocketIOClientEvents, SocketIOClientOptions, TransportName } from './client';
+export type { AuthData, AuthOption, EngineFrame, EngineSession, ReadyContext, SocketIOClientEvents, SocketIOClientOptions, TransportName } from './client';
 export { SocketIOSocket, RESERVED_EVENTS } from './socket';
 export type { AckOptions, AnyEventListener, SocketState } from './socket';
 export { encodePacket, hasBinary, PacketDecoder, PacketType } from './parser';

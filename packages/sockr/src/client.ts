@@ -1,0 +1,712 @@
+import { CursorStore, PolySocketError, SafeEmitter, type ConnectionState, type ConnectionTuning, type Logger } from '@polysocket/core';
+import { SocketIOClient, type ReadyContext } from '@polysocket/socketio';
+import { SockrCall } from './call';
+import { Limiter, ReplyMatcher } from './replies';
+import { Typing } from './typing';
+import {
+  conversationIdOf,
+  type ClientConfig,
+  type Group,
+  type GroupMember,
+  type IceServer,
+  type ISFUClientAdapter,
+  type PersistedMessage,
+  type ServerEvent,
+  type ServerPayloads,
+  type SFUConnectOptions,
+} from './types';
+
+export interface SockrClientOptions extends ClientConfig, Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random'> {
+  /** A static token. */
+  token?: string;
+  /** Returns the current token; called on every (re)connect. */
+  getToken?: () => string | Promise<string>;
+  /** Emit `authenticated` back after login so the real server runs its post-login work (presence, offline queue, group rooms). Default true. */
+  emitAuthEcho?: boolean;
+  /** Timeout of every request that has a reply. Default 10 000 ms (ICE servers: 5 000 ms). */
+  requestTimeoutMs?: number;
+  /** How many direct messages may await their `message_delivered` at once (replies carry no id). Default 1. */
+  maxMessagesInFlight?: number;
+  /** Hang up an unanswered outgoing call after this. Default 45 000 ms. */
+  ringTimeoutMs?: number;
+  /** Typing: send `start` at most every `throttleMs` (2000), stop after `idleMs` (3000) idle, expire remote ones after `expireMs` (5000). */
+  typing?: { throttleMs?: number; idleMs?: number; expireMs?: number };
+  /**
+   * After every re-login, fetch the recent history of each conversation this client has seen and
+   * deliver what it missed (a live message written to a dying socket is otherwise lost: the server
+   * counts it delivered). Each message still arrives once. Default true.
+   */
+  catchUp?: boolean;
+  logger?: Logger;
+}
+
+/** A direct or group message as the app receives it: each messageId once. */
+export interface IncomingMessage {
+  messageId: string;
+  from: string;
+  content: string;
+  timestamp: number;
+  metadata?: Record<string, unknown>;
+  /** Set for group messages. */
+  groupId?: string;
+}
+
+export interface ConferenceState {
+  groupId: string;
+  active: boolean;
+  startedBy?: string;
+  participantCount: number;
+  participants: Set<string>;
+}
+
+/** Local events on top of the server's: deduplicated messages, typing, calls, lifecycle. */
+export type SockrLocalEvents = {
+  /** A direct message, once per messageId (live, queued while offline, or flushed). */
+  message: [message: IncomingMessage];
+  /** A group message, once per messageId (live, or from `group_joined`). */
+  group_message: [message: IncomingMessage];
+  /** An incoming call. */
+  call: [call: SockrCall];
+  /** Someone started or stopped typing (expired after 5 s without news). Key: userId, or `groupId:userId`. */
+  typing: [change: { key: string; typing: boolean; groupId?: string; userId: string }];
+  connect: [];
+  disconnect: [reason: string];
+  error: [error: PolySocketError];
+  state: [state: ConnectionState];
+};
+
+type ServerEvents = { [E in ServerEvent]: [data: ServerPayloads[E]] };
+export type SockrEvents = ServerEvents & SockrLocalEvents;
+
+const SERVER_EVENTS: ReadonlySet<string> = new Set<ServerEvent>([
+  'authenticated', 'auth_error', 'user_online', 'user_offline', 'online_status', 'receive_message', 'message_delivered', 'message_read',
+  'message_error', 'typing_start', 'typing_stop', 'message_history', 'group_created', 'group_create_error', 'group_joined', 'group_join_error',
+  'group_left', 'group_member_joined', 'group_member_left', 'group_members', 'user_groups', 'group_receive_message', 'group_message_delivered',
+  'group_message_read', 'group_message_error', 'group_typing_start', 'group_typing_stop', 'group_message_history', 'call_ice_servers',
+  'call_incoming', 'call_ringing', 'call_answered', 'call_rejected', 'call_ended', 'call_busy', 'call_ice_candidate', 'conference_token',
+  'conference_started', 'conference_ended', 'conference_participant_joined', 'conference_participant_left', 'conference_error',
+]);
+
+type Data = Record<string, unknown>;
+
+function uuid(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/**
+ * A client for Sockr (sockr-shared's 60 events on Socket.IO), on PolySocket's Socket.IO adapter:
+ * login on every (re)connect, typed events, promise-returning requests with timeouts, messages
+ * deduplicated by id, history paging, groups re-joined after each login, call signalling and SFU
+ * conferences. It accepts sockr-client's ClientConfig.
+ */
+export class SockrClient extends SafeEmitter<SockrEvents> {
+  readonly io: SocketIOClient;
+  private readonly replies = new ReplyMatcher();
+  private readonly directSends: Limiter;
+  private readonly groupSends: Limiter;
+  private readonly seen = new CursorStore({ recentIds: 8192 });
+  private readonly knownGroups = new Set<string>();
+  private readonly calls = new Map<string, SockrCall>();
+  /** Outgoing calls the server has not named yet, oldest first. */
+  private readonly unnamed: SockrCall[] = [];
+  private readonly conferences = new Map<string, ConferenceState>();
+  private readonly typing: Typing;
+  private readonly groupTyping: Typing;
+  private userId: string | undefined;
+  private readonly timeoutMs: number;
+  /** Peer → timestamp of the newest direct message seen with them (for the catch-up after a reconnect). */
+  private readonly conversations = new Map<string, number>();
+  private sessions = 0;
+
+  constructor(private readonly options: SockrClientOptions) {
+    super((error) => this.reportListenerError(error));
+    if (options.token === undefined && options.getToken === undefined) throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    this.directSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
+    this.groupSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
+    const throttle = { throttleMs: 2000, idleMs: 3000, expireMs: 5000, ...options.typing };
+    this.typing = new Typing(throttle, (to) => this.fire('typing_start', { to }), (to) => this.fire('typing_stop', { to }), (key, on) =>
+      this.emit('typing', { key, typing: on, userId: key }),
+    );
+    this.groupTyping = new Typing(
+      throttle,
+      (groupId) => this.fire('group_typing_start', { groupId }),
+      (groupId) => this.fire('group_typing_stop', { groupId }),
+      (key, on) => {
+        const at = key.indexOf('\u0000');
+        this.emit('typing', { key: key.replace('\u0000', ':'), typing: on, groupId: key.slice(0, at), userId: key.slice(at + 1) });
+      },
+    );
+    this.io = new SocketIOClient({
+      url: options.url,
+      transports: options.transports ?? ['websocket'],
+      autoConnect: false,
+      reconnect: options.reconnection !== false,
+      maxAttempts: options.reconnectionAttempts,
+      backoff: { ...(options.reconnectionDelay !== undefined ? { initialDelayMs: options.reconnectionDelay } : {}), ...options.backoff },
+      connectTimeoutMs: options.timeout ?? 20_000,
+      requestTimeoutMs: this.timeoutMs,
+      minUptimeMs: options.minUptimeMs,
+      outbox: options.outbox,
+      browser: options.browser,
+      random: options.random,
+      logger: options.logger,
+      onReady: (context) => this.login(context),
+    });
+    this.io.connection.logger.addSecret(options.token);
+    this.io.onAny((event, ...args) => this.onServerEvent(event, (args[0] ?? {}) as Data));
+    this.io.onLifecycle('state', (state) => this.emit('state', state));
+    this.io.onLifecycle('connected', () => {
+      this.emit('connect');
+      if (++this.sessions > 1 && this.options.catchUp !== false) void this.catchUp();
+    });
+    this.io.onLifecycle('disconnected', (event) => this.emit('disconnect', event.reason));
+    this.io.onLifecycle('error', (error) => this.emit('error', error));
+    this.io.onLifecycle('state', (state) => {
+      if (state === 'closed' || state === 'failed') this.onEnd(state);
+    });
+    if (options.autoConnect !== false) this.connect().catch(() => undefined);
+  }
+
+  // ---- connection (sockr-client's surface) ----
+
+  /** Connects and logs in; resolves once authenticated. A refused token rejects and ends `failed` (no retry loop). */
+  connect(): Promise<void> {
+    return this.io.connect();
+  }
+
+  /** Closes the connection; pending requests reject with CLOSED. */
+  disconnect(): void {
+    this.io.close();
+  }
+
+  close(): void {
+    this.disconnect();
+  }
+
+  get state(): ConnectionState {
+    return this.io.state;
+  }
+
+  isConnected(): boolean {
+    return this.io.state === 'connected';
+  }
+
+  /** Logged in (the client is `connected` only once logged in). */
+  isAuthenticated(): boolean {
+    return this.io.state === 'connected' && this.userId !== undefined;
+  }
+
+  getUserId(): string | undefined {
+    return this.userId;
+  }
+
+  /** sockr-client's states. */
+  getConnectionState(): 'disconnected' | 'connecting' | 'authenticated' | 'error' | 'reconnecting' {
+    switch (this.io.state) {
+      case 'connected':
+        return 'authenticated';
+      case 'connecting':
+        return 'connecting';
+      case 'reconnecting':
+        return 'reconnecting';
+      case 'failed':
+        return 'error';
+      default:
+        return 'disconnected';
+    }
+  }
+
+  /** sockr-client style: returns the function that removes the listener. */
+  subscribe<E extends keyof SockrEvents>(event: E, listener: (...args: SockrEvents[E]) => void): () => void {
+    this.on(event, listener as never);
+    return () => this.off(event, listener as never);
+  }
+
+  onStateChange(listener: (state: ConnectionState) => void): () => void {
+    return this.subscribe('state', listener);
+  }
+
+  // ---- presence ----
+
+  /** `{userId: online}` for each id. */
+  async getOnlineStatus(userIds: string[]): Promise<Record<string, boolean>> {
+    const reply = await this.request<{ statuses: Record<string, boolean> }>('online_status', 'get_online_status', { userIds });
+    return reply.statuses;
+  }
+
+  // ---- direct messages ----
+
+  /**
+   * Sends a direct message; resolves with the server's messageId once the server accepted it (stored,
+   * and delivered or queued). Replies carry no request id, so by default one message is in flight at
+   * a time; `metadata.clientMessageId` lets the recipient and other devices match it.
+   */
+  sendMessage(to: string, content: string, metadata: Record<string, unknown> = {}): Promise<{ messageId: string; clientMessageId: string }> {
+    const clientMessageId = typeof metadata.clientMessageId === 'string' ? metadata.clientMessageId : uuid();
+    const payload = { to, content, metadata: { ...metadata, clientMessageId } };
+    this.sawConversation(to, 0);
+    return this.directSends.run(async () => {
+      const reply = await this.replies.expect<{ messageId: string }>({
+        ok: 'message_delivered',
+        errors: ['message_error'],
+        timeoutMs: this.timeoutMs,
+        fail: (_event, data) => sendError(data),
+        send: () => this.fire('send_message', payload),
+      });
+      return { messageId: reply.messageId, clientMessageId };
+    });
+  }
+
+  /** Tells `from` (the sender) that their message was read. Fire-and-forget. */
+  markMessageRead(messageId: string, from: string): void {
+    this.fire('message_read', { messageId, from });
+  }
+
+  /** Throttled (once per 2 s) and stopped by itself after 3 s without another call. */
+  startTyping(to: string): void {
+    this.typing.start(to);
+  }
+
+  stopTyping(to: string): void {
+    this.typing.stop(to);
+  }
+
+  /** Users (and `groupId:userId` pairs) currently typing to this client. */
+  get typingNow(): ReadonlySet<string> {
+    return new Set([...this.typing.typing, ...[...this.groupTyping.typing].map((k) => k.replace('\u0000', ':'))]);
+  }
+
+  /** One page: the newest `limit` messages before `before` (exclusive), oldest first. */
+  async fetchMessageHistory(withUser: string, options: { limit?: number; before?: number } = {}): Promise<PersistedMessage[]> {
+    const me = this.userId;
+    const conversationId = me !== undefined ? conversationIdOf(me, withUser) : undefined;
+    const reply = await this.request<{ conversationId: string; messages: PersistedMessage[] }>(
+      'message_history',
+      'get_message_history',
+      { with: withUser, limit: options.limit ?? 50, ...(options.before !== undefined ? { before: options.before } : {}) },
+      (data) => conversationId === undefined || data.conversationId === conversationId,
+    );
+    return this.markSeen(reply.messages);
+  }
+
+  /** Every stored message of a conversation, page by page from the newest (each page oldest first, each message once). */
+  getMessageHistory(withUser: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
+    return this.pages((before) => this.fetchMessageHistory(withUser, { limit: options.limit, before }), options);
+  }
+
+  // ---- groups ----
+
+  async createGroup(name: string, members: string[] = [], metadata?: Record<string, unknown>): Promise<Group> {
+    const reply = await this.replies.expect<{ group: Group }>({
+      ok: 'group_created',
+      errors: ['group_create_error'],
+      timeoutMs: this.timeoutMs,
+      fail: (_event, data) => new PolySocketError(errorCodeOf(data.error), String(data.error ?? 'group_create_error'), { backendCode: String(data.error) }),
+      send: () => this.fire('group_create', { name, members, ...(metadata ? { metadata } : {}) }),
+    });
+    this.knownGroups.add(reply.group.id);
+    return reply.group;
+  }
+
+  /** Joins; resolves with the group and its recent messages (which are also delivered as `group_message`). */
+  async joinGroup(groupId: string): Promise<{ group: Group; queuedMessages: PersistedMessage[] }> {
+    const reply = await this.replies.expect<{ group: Group; queuedMessages?: PersistedMessage[] }>({
+      ok: 'group_joined',
+      errors: ['group_join_error'],
+      match: (_event, data) => data.groupId === groupId,
+      timeoutMs: this.timeoutMs,
+      fail: (_event, data) => new PolySocketError(errorCodeOf(data.error), String(data.error), { backendCode: String(data.error) }),
+      send: () => this.fire('group_join', { groupId }),
+    });
+    return { group: reply.group, queuedMessages: reply.queuedMessages ?? [] };
+  }
+
+  async leaveGroup(groupId: string): Promise<void> {
+    this.knownGroups.delete(groupId);
+    await this.request('group_left', 'group_leave', { groupId }, (data) => data.groupId === groupId);
+  }
+
+  async getGroupMembers(groupId: string): Promise<GroupMember[]> {
+    const reply = await this.request<{ members: GroupMember[] }>('group_members', 'get_group_members', { groupId }, (data) => data.groupId === groupId);
+    return reply.members;
+  }
+
+  async getUserGroups(): Promise<Group[]> {
+    const reply = await this.request<{ groups: Group[] }>('user_groups', 'get_user_groups', {});
+    for (const group of reply.groups) this.knownGroups.add(group.id);
+    return reply.groups;
+  }
+
+  /** Resolves with the messageId once the server accepted it (the room echo arrives first, as `group_message`). */
+  sendGroupMessage(groupId: string, content: string, metadata: Record<string, unknown> = {}): Promise<{ messageId: string; clientMessageId: string }> {
+    const clientMessageId = typeof metadata.clientMessageId === 'string' ? metadata.clientMessageId : uuid();
+    return this.groupSends.run(async () => {
+      const reply = await this.replies.expect<{ messageId: string }>({
+        ok: 'group_message_delivered',
+        errors: ['group_message_error'],
+        match: (_event, data) => data.groupId === groupId,
+        timeoutMs: this.timeoutMs,
+        fail: (_event, data) => sendError(data),
+        send: () => this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }),
+      });
+      return { messageId: reply.messageId, clientMessageId };
+    });
+  }
+
+  markGroupMessageRead(groupId: string, messageId: string): void {
+    this.fire('group_message_read', { groupId, messageId });
+  }
+
+  startGroupTyping(groupId: string): void {
+    this.groupTyping.start(groupId);
+  }
+
+  stopGroupTyping(groupId: string): void {
+    this.groupTyping.stop(groupId);
+  }
+
+  async fetchGroupMessageHistory(groupId: string, options: { limit?: number; before?: number } = {}): Promise<PersistedMessage[]> {
+    const reply = await this.request<{ messages: PersistedMessage[] }>(
+      'group_message_history',
+      'get_group_message_history',
+      { groupId, limit: options.limit ?? 50, ...(options.before !== undefined ? { before: options.before } : {}) },
+      (data) => data.groupId === groupId,
+    );
+    return this.markSeen(reply.messages);
+  }
+
+  getGroupMessageHistory(groupId: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
+    return this.pages((before) => this.fetchGroupMessageHistory(groupId, { limit: options.limit, before }), options);
+  }
+
+  // ---- calls ----
+
+  /** STUN/TURN servers for this user (TURN credentials are short-lived). */
+  async getIceServers(): Promise<IceServer[]> {
+    const reply = await this.request<{ iceServers: IceServer[] }>('call_ice_servers', 'call_get_ice_servers', {}, undefined, 5000);
+    return reply.iceServers;
+  }
+
+  /** Starts a call with an SDP offer. The call object follows it: calling → ringing → active → ended. */
+  call(to: string, sdpOffer: string): SockrCall {
+    const call = new SockrCall(this.callHost(), 'outgoing', to, { ringTimeoutMs: this.options.ringTimeoutMs ?? 45_000 });
+    this.unnamed.push(call);
+    this.fire('call_initiate', { to, sdpOffer });
+    return call;
+  }
+
+  /** Calls in progress, by callId. */
+  get activeCalls(): ReadonlyMap<string, SockrCall> {
+    return this.calls;
+  }
+
+  // ---- conferences ----
+
+  /** Joins a group's SFU conference; resolves with where to connect and the access token. */
+  async joinConference(groupId: string): Promise<{ sfuUrl: string; token: string }> {
+    const reply = await this.replies.expect<{ sfuUrl: string; token: string }>({
+      ok: 'conference_token',
+      errors: ['conference_error'],
+      match: (_event, data) => data.groupId === groupId,
+      timeoutMs: this.timeoutMs,
+      fail: (_event, data) => new PolySocketError(errorCodeOf(data.error), String(data.error), { backendCode: String(data.error) }),
+      send: () => this.fire('conference_join', { groupId }),
+    });
+    const state = this.conference(groupId);
+    if (this.userId !== undefined) state.participants.add(this.userId);
+    return { sfuUrl: reply.sfuUrl, token: reply.token };
+  }
+
+  /** Joins and connects an SFU adapter (LiveKit or another) with the token. */
+  async joinConferenceWith(adapter: ISFUClientAdapter, groupId: string, options?: SFUConnectOptions): Promise<void> {
+    const { sfuUrl, token } = await this.joinConference(groupId);
+    await adapter.connect(sfuUrl, token, options);
+  }
+
+  /** Leaves (the server ignores it while this user has other sockets). */
+  leaveConference(groupId: string): void {
+    if (this.userId !== undefined) this.conferences.get(groupId)?.participants.delete(this.userId);
+    this.fire('conference_leave', { groupId });
+  }
+
+  /** What is known of a group's conference, from the conference events. */
+  conferenceOf(groupId: string): Readonly<ConferenceState> | undefined {
+    return this.conferences.get(groupId);
+  }
+
+  // ---- internals ----
+
+  private async login(context: ReadyContext): Promise<void> {
+    const token = this.options.getToken ? await this.options.getToken() : this.options.token!;
+    this.io.connection.logger.addSecret(token);
+    context.emit('authenticate', { token });
+    const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs);
+    const data = (args[0] ?? {}) as Data;
+    if (event === 'auth_error') {
+      // The server disconnects after auth_error; retrying with the same token would loop forever.
+      throw new PolySocketError('AUTH_FAILED', String(data.message ?? 'auth_error'), { retryable: false, backendCode: String(data.message) });
+    }
+    this.userId = String(data.userId);
+    if (this.options.emitAuthEcho !== false) context.emit('authenticated', data);
+    for (const groupId of this.knownGroups) context.emit('group_join', { groupId });
+  }
+
+  private onServerEvent(event: string, data: Data): void {
+    if (!SERVER_EVENTS.has(event)) return;
+    const consumed = this.replies.handle(event, data);
+    switch (event) {
+      case 'receive_message':
+        this.sawConversation(String(data.from), Number(data.timestamp));
+        if (this.seen.accept('messages', String(data.messageId))) {
+          this.emit('receive_message', data as never);
+          this.emit('message', incoming(data));
+        }
+        return;
+      case 'group_receive_message':
+        if (this.seen.accept('messages', String(data.messageId))) {
+          this.emit('group_receive_message', data as never);
+          this.emit('group_message', incoming(data));
+        }
+        return;
+      case 'group_joined':
+        this.knownGroups.add(String(data.groupId));
+        for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
+          if (this.seen.accept('messages', message.id)) this.emit('group_message', fromPersisted(message));
+        }
+        break;
+      case 'group_created':
+        this.knownGroups.add(String((data.group as Group | undefined)?.id));
+        break;
+      case 'typing_start':
+      case 'typing_stop':
+        this.typing.remote(String(data.from), event === 'typing_start');
+        break;
+      case 'group_typing_start':
+      case 'group_typing_stop':
+        this.groupTyping.remote(`${String(data.groupId)}\u0000${String(data.from)}`, event === 'group_typing_start');
+        break;
+      default:
+        this.onCallOrConference(event, data);
+    }
+    this.emit(event as ServerEvent, data as never);
+    void consumed;
+  }
+
+  private onCallOrConference(event: string, data: Data): void {
+    const callId = String(data.callId ?? '');
+    switch (event) {
+      case 'call_ringing':
+      case 'call_busy': {
+        const call = this.unnamed.shift();
+        if (!call) return;
+        if (event === 'call_busy') return call.finish('busy', callId);
+        this.calls.set(callId, call);
+        call.named(callId);
+        return;
+      }
+      case 'call_incoming': {
+        const call = new SockrCall(this.callHost(), 'incoming', String(data.from), {
+          callId,
+          sdpOffer: String(data.sdpOffer ?? ''),
+          iceServers: (data.iceServers as IceServer[] | undefined) ?? [],
+        });
+        this.calls.set(callId, call);
+        this.emit('call', call);
+        return;
+      }
+      case 'call_answered':
+        this.calls.get(callId)?.answered(String(data.sdpAnswer ?? ''));
+        return;
+      case 'call_rejected':
+        this.calls.get(callId)?.finish('rejected');
+        return;
+      case 'call_ended':
+        // An empty callId answers a call whose callee is offline.
+        if (callId === '') this.unnamed.shift()?.finish('unavailable');
+        else this.calls.get(callId)?.finish('ended');
+        return;
+      case 'call_ice_candidate':
+        this.calls.get(callId)?.remoteCandidate(data.candidate as never);
+        return;
+      case 'conference_started': {
+        const state = this.conference(String(data.groupId));
+        state.active = true;
+        state.startedBy = String(data.startedBy);
+        state.participantCount = Number(data.participantCount);
+        state.participants.add(String(data.startedBy));
+        return;
+      }
+      case 'conference_participant_joined':
+      case 'conference_participant_left': {
+        const state = this.conference(String(data.groupId));
+        state.active = true;
+        state.participantCount = Number(data.participantCount);
+        if (event === 'conference_participant_joined') state.participants.add(String(data.userId));
+        else state.participants.delete(String(data.userId));
+        return;
+      }
+      case 'conference_ended':
+        this.conferences.delete(String(data.groupId));
+        return;
+      default:
+        return;
+    }
+  }
+
+  private conference(groupId: string): ConferenceState {
+    let state = this.conferences.get(groupId);
+    if (!state) this.conferences.set(groupId, (state = { groupId, active: false, participantCount: 0, participants: new Set() }));
+    return state;
+  }
+
+  private callHost() {
+    return {
+      emit: (event: string, payload: unknown) => this.fire(event, payload),
+      forget: (call: SockrCall) => {
+        if (call.callId !== undefined && this.calls.get(call.callId) === call) this.calls.delete(call.callId);
+      },
+      reportListenerError: (error: unknown) => this.reportListenerError(error),
+    };
+  }
+
+  /** A request whose reply is the next `reply` event (matching `match`); it has a timeout, unlike sockr-client's. */
+  private request<T>(reply: string, event: string, payload: unknown, match?: (data: Data) => boolean, timeoutMs = this.timeoutMs): Promise<T> {
+    return this.replies.expect<T>({
+      ok: reply,
+      match: match ? (_event, data) => match(data) : undefined,
+      timeoutMs,
+      fail: () => new PolySocketError('SERVER', `${event} failed`),
+      send: () => this.fire(event, payload),
+    });
+  }
+
+  /** Fire-and-forget emit (queued while disconnected, like every send). */
+  private fire(event: string, payload: unknown): void {
+    void this.io.emit(event, payload);
+  }
+
+  private sawConversation(peer: string, timestamp: number): void {
+    if (peer === this.userId) return;
+    const known = this.conversations.get(peer) ?? 0;
+    if (timestamp >= known) this.conversations.set(peer, timestamp);
+  }
+
+  /** Delivers, oldest first and once each, the direct messages missed while the link was down. */
+  private async catchUp(): Promise<void> {
+    const me = this.userId;
+    for (const [peer, since] of [...this.conversations]) {
+      const missed: PersistedMessage[] = [];
+      try {
+        for await (const page of this.pages((before) => this.historyPage(peer, before), { limit: 100 })) {
+          for (const message of page) if (message.from !== me && !this.seen.has('messages', message.id)) missed.push(message);
+          if (page[0].timestamp < since) break;
+        }
+      } catch {
+        continue; // a timeout or a drop: the next reconnect tries again
+      }
+      missed.sort((a, b) => a.timestamp - b.timestamp);
+      for (const message of missed) {
+        if (!this.seen.accept('messages', message.id)) continue;
+        this.sawConversation(peer, message.timestamp);
+        const live = { from: message.from, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata };
+        this.emit('receive_message', live as never);
+        this.emit('message', fromPersisted(message));
+      }
+    }
+  }
+
+  /** A history page that does not mark its messages as seen (the catch-up decides what was delivered). */
+  private async historyPage(withUser: string, before: number | undefined): Promise<PersistedMessage[]> {
+    const conversationId = this.userId !== undefined ? conversationIdOf(this.userId, withUser) : undefined;
+    const reply = await this.request<{ messages: PersistedMessage[] }>(
+      'message_history',
+      'get_message_history',
+      { with: withUser, limit: 100, ...(before !== undefined ? { before } : {}) },
+      (data) => conversationId === undefined || data.conversationId === conversationId,
+    );
+    return reply.messages;
+  }
+
+  private markSeen(messages: PersistedMessage[]): PersistedMessage[] {
+    for (const message of messages) this.seen.accept('messages', message.id);
+    return messages;
+  }
+
+  /**
+   * Pages backwards with `before` = the oldest timestamp seen + 1 (`before` is exclusive and several
+   * messages can share a millisecond), yielding each message once; stops on a short or empty page.
+   */
+  private async *pages(
+    fetch: (before: number | undefined) => Promise<PersistedMessage[]>,
+    options: { limit?: number; before?: number },
+  ): AsyncGenerator<PersistedMessage[], void, undefined> {
+    const limit = options.limit ?? 50;
+    const yielded = new Set<string>();
+    let before = options.before;
+    for (;;) {
+      const page = await fetch(before);
+      const fresh = page.filter((m) => !yielded.has(m.id));
+      for (const m of fresh) yielded.add(m.id);
+      if (fresh.length > 0) yield fresh;
+      if (page.length < limit || fresh.length === 0) return;
+      before = page[0].timestamp + 1;
+      if (before === options.before) return;
+      options = { ...options, before };
+    }
+  }
+
+  private onEnd(state: 'closed' | 'failed'): void {
+    this.replies.rejectAll(new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false }));
+    this.typing.dispose();
+    this.groupTyping.dispose();
+    for (const call of [...this.calls.values(), ...this.unnamed]) call.finish('ended');
+    this.unnamed.length = 0;
+    this.userId = undefined;
+  }
+
+  private reportListenerError(error: unknown): void {
+    this.io.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+  }
+}
+
+function incoming(data: Data): IncomingMessage {
+  return {
+    messageId: String(data.messageId),
+    from: String(data.from),
+    content: String(data.content),
+    timestamp: Number(data.timestamp),
+    ...(data.metadata && typeof data.metadata === 'object' ? { metadata: data.metadata as Record<string, unknown> } : {}),
+    ...(typeof data.groupId === 'string' ? { groupId: data.groupId } : {}),
+  };
+}
+
+function fromPersisted(message: PersistedMessage): IncomingMessage {
+  return {
+    messageId: message.id,
+    from: message.from,
+    content: message.content,
+    timestamp: message.timestamp,
+    ...(message.metadata ? { metadata: message.metadata } : {}),
+    ...(message.groupId !== undefined ? { groupId: message.groupId } : {}),
+  };
+}
+
+function errorCodeOf(message: unknown): 'AUTH_FAILED' | 'FORBIDDEN' | 'NOT_FOUND' | 'SERVER' {
+  const text = String(message);
+  if (text === 'Not authenticated') return 'AUTH_FAILED';
+  if (text.startsWith('Not a member')) return 'FORBIDDEN';
+  if (text.endsWith('not found')) return 'NOT_FOUND';
+  return 'SERVER';
+}
+
+function sendError(data: Data): PolySocketError {
+  const text = String(data.error ?? 'message_error');
+  // "Recipient is offline" (older servers) is worth retrying; the rest are the server's refusals.
+  return new PolySocketError(text === 'Recipient is offline' ? 'SERVER' : errorCodeOf(text), text, {
+    backendCode: text,
+    retryable: text === 'Recipient is offline' || text.startsWith('Failed'),
+  });
+}

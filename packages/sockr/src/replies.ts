@@ -1,0 +1,100 @@
+import { PolySocketError } from '@polysocket/core';
+
+interface Waiter {
+  events: ReadonlySet<string>;
+  match?: (event: string, data: Record<string, unknown>) => boolean;
+  settle: (event: string, data: Record<string, unknown>) => void;
+}
+
+/**
+ * Sockr replies carry no request id: each request waits for the first of its reply events that
+ * matches (by a key such as groupId, or simply the oldest waiter, in order).
+ */
+export class ReplyMatcher {
+  private waiters: Waiter[] = [];
+
+  /**
+   * Resolves with the data of `ok`, rejects with `fail(data)` for an error event, or TIMEOUT.
+   * `send` runs after the waiter is registered, so a fast reply cannot be missed.
+   */
+  expect<T>(options: {
+    ok: string;
+    errors?: string[];
+    match?: (event: string, data: Record<string, unknown>) => boolean;
+    timeoutMs: number;
+    fail: (event: string, data: Record<string, unknown>) => PolySocketError;
+    send: () => void;
+  }): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const waiter: Waiter = {
+        events: new Set([options.ok, ...(options.errors ?? [])]),
+        match: options.match,
+        settle: (event, data) => {
+          clearTimeout(timer);
+          if (event === options.ok) resolve(data as T);
+          else reject(options.fail(event, data));
+        },
+      };
+      const timer = setTimeout(() => {
+        this.remove(waiter);
+        reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: true }));
+      }, options.timeoutMs);
+      this.waiters.push(waiter);
+      try {
+        options.send();
+      } catch (error) {
+        clearTimeout(timer);
+        this.remove(waiter);
+        reject(error);
+      }
+    });
+  }
+
+  /** Offers an incoming event to the waiters, oldest first; returns whether one took it. */
+  handle(event: string, data: Record<string, unknown>): boolean {
+    for (let i = 0; i < this.waiters.length; i++) {
+      const waiter = this.waiters[i];
+      if (!waiter.events.has(event) || (waiter.match && !waiter.match(event, data))) continue;
+      this.waiters.splice(i, 1);
+      waiter.settle(event, data);
+      return true;
+    }
+    return false;
+  }
+
+  /** Fails every waiter (the client closed). */
+  rejectAll(error: PolySocketError): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter.settle('__closed__', { error });
+  }
+
+  private remove(waiter: Waiter): void {
+    const index = this.waiters.indexOf(waiter);
+    if (index >= 0) this.waiters.splice(index, 1);
+  }
+}
+
+/** At most `limit` tasks at once, started in call order. */
+export class Limiter {
+  private running = 0;
+  private readonly queue: (() => void)[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = (): void => {
+        this.running++;
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            this.running--;
+            this.queue.shift()?.();
+          });
+      };
+      if (this.running < this.limit) start();
+      else this.queue.push(start);
+    });
+  }
+}

@@ -1,0 +1,62 @@
+import { MockServer, sockrModule, type SockrMock, type SockrMockOptions } from '@polysocket/mock-server';
+import { SockrClient, type SockrClientOptions, type SockrEvents } from '@polysocket/sockr';
+
+export interface SockrWorld {
+  server: MockServer;
+  sockr: SockrMock;
+  url: string;
+  client(user: string, options?: Partial<SockrClientOptions>): SockrClient;
+  connected(user: string, options?: Partial<SockrClientOptions>): Promise<SockrClient>;
+  close(): Promise<void>;
+}
+
+export async function sockrWorld(options: SockrMockOptions = {}): Promise<SockrWorld> {
+  const sockr = sockrModule(options);
+  const server = new MockServer({ modules: [sockr] });
+  await server.listen();
+  const clients: SockrClient[] = [];
+  const world: SockrWorld = {
+    server,
+    sockr,
+    url: server.url,
+    client(user, overrides = {}) {
+      const client = new SockrClient({
+        url: server.url,
+        token: `token:${user}`,
+        autoConnect: false,
+        backoff: { initialDelayMs: 30, maxDelayMs: 150, minDelayMs: 5 },
+        browser: { network: null, document: null },
+        ...overrides,
+      });
+      clients.push(client);
+      return client;
+    },
+    async connected(user, overrides) {
+      const client = world.client(user, overrides);
+      await client.connect();
+      return client;
+    },
+    async close() {
+      for (const client of clients) client.close();
+      await server.close();
+    },
+  };
+  return world;
+}
+
+/** Records every payload of an event. */
+export function record<E extends keyof SockrEvents>(client: SockrClient, event: E): SockrEvents[E][0][] {
+  const seen: SockrEvents[E][0][] = [];
+  client.on(event, ((...args: SockrEvents[E]) => seen.push(args[0])) as never);
+  return seen;
+}
+
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -116,8 +116,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private readonly groupTyping: Typing;
   private userId: string | undefined;
   private readonly timeoutMs: number;
-  /** Peer → timestamp of the newest direct message seen with them (for the catch-up after a reconnect). */
+  /** Peer → timestamp of the newest direct message seen with them. */
   private readonly conversations = new Map<string, number>();
+  /** Peer → the newest timestamp seen when the link went down: what was sent after it may be lost. */
+  private resumePoints = new Map<string, number>();
+  private catchUpChain: Promise<void> = Promise.resolve();
   private sessions = 0;
 
   constructor(private readonly options: SockrClientOptions) {
@@ -160,9 +163,12 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.io.onLifecycle('state', (state) => this.emit('state', state));
     this.io.onLifecycle('connected', () => {
       this.emit('connect');
-      if (++this.sessions > 1 && this.options.catchUp !== false) void this.catchUp();
+      if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = this.catchUpChain.then(() => this.catchUp());
     });
-    this.io.onLifecycle('disconnected', (event) => this.emit('disconnect', event.reason));
+    this.io.onLifecycle('disconnected', (event) => {
+      for (const [peer, timestamp] of this.conversations) if (!this.resumePoints.has(peer)) this.resumePoints.set(peer, timestamp);
+      this.emit('disconnect', event.reason);
+    });
     this.io.onLifecycle('error', (error) => this.emit('error', error));
     this.io.onLifecycle('state', (state) => {
       if (state === 'closed' || state === 'failed') this.onEnd(state);
@@ -594,18 +600,27 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     if (timestamp >= known) this.conversations.set(peer, timestamp);
   }
 
-  /** Delivers, oldest first and once each, the direct messages missed while the link was down. */
+  /**
+   * Delivers, oldest first and once each, the direct messages missed around a drop: it pages back
+   * through each conversation until it passes the newest message seen before the link went down
+   * (at most 10 pages of 100).
+   */
   private async catchUp(): Promise<void> {
     const me = this.userId;
-    for (const [peer, since] of [...this.conversations]) {
+    const points = this.resumePoints;
+    this.resumePoints = new Map();
+    for (const [peer, since] of points) {
       const missed: PersistedMessage[] = [];
+      let pages = 0;
       try {
         for await (const page of this.pages((before) => this.historyPage(peer, before), { limit: 100 })) {
           for (const message of page) if (message.from !== me && !this.seen.has('messages', message.id)) missed.push(message);
-          if (page[0].timestamp < since) break;
+          if (page[0].timestamp < since || ++pages >= 10) break;
         }
       } catch {
-        continue; // a timeout or a drop: the next reconnect tries again
+        // A timeout or another drop: keep the point, the next reconnect tries again.
+        if (!this.resumePoints.has(peer)) this.resumePoints.set(peer, since);
+        continue;
       }
       missed.sort((a, b) => a.timestamp - b.timestamp);
       for (const message of missed) {

@@ -126,6 +126,19 @@ export class SockrMock implements ProtocolModule {
     for (const socket of this.io?.sockets.sockets.values() ?? []) (socket.conn as unknown as { write(data: string): void }).write(raw);
   }
 
+  /**
+   * A user's link dies silently: everything the server writes to their sockets from now on is lost,
+   * while the server still counts it delivered (the socket only closes later, with `dropUser`).
+   */
+  blackhole(userId: string): void {
+    for (const socket of this.online.get(userId) ?? []) (socket.conn as unknown as { sendPacket: () => void }).sendPacket = () => undefined;
+  }
+
+  /** Drops a user's sockets abruptly (TCP reset). */
+  dropUser(userId: string): void {
+    for (const socket of this.online.get(userId) ?? []) socket.conn.request.socket.destroy();
+  }
+
   /** The server's own copy of the user's sockets (count), for assertions. */
   socketsOf(userId: string): number {
     return this.online.get(userId)?.size ?? 0;

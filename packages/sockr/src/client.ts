@@ -130,13 +130,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.directSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     this.groupSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     const throttle = { throttleMs: 2000, idleMs: 3000, expireMs: 5000, ...options.typing };
-    this.typing = new Typing(throttle, (to) => this.fire('typing_start', { to }), (to) => this.fire('typing_stop', { to }), (key, on) =>
+    this.typing = new Typing(throttle, (to) => void this.fire('typing_start', { to }), (to) => void this.fire('typing_stop', { to }), (key, on) =>
       this.emit('typing', { key, typing: on, userId: key }),
     );
     this.groupTyping = new Typing(
       throttle,
-      (groupId) => this.fire('group_typing_start', { groupId }),
-      (groupId) => this.fire('group_typing_stop', { groupId }),
+      (groupId) => void this.fire('group_typing_start', { groupId }),
+      (groupId) => void this.fire('group_typing_stop', { groupId }),
       (key, on) => {
         const at = key.indexOf('\u0000');
         this.emit('typing', { key: key.replace('\u0000', ':'), typing: on, groupId: key.slice(0, at), userId: key.slice(at + 1) });
@@ -166,7 +166,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = this.catchUpChain.then(() => this.catchUp());
     });
     this.io.onLifecycle('disconnected', (event) => {
-      for (const [peer, timestamp] of this.conversations) if (!this.resumePoints.has(peer)) this.resumePoints.set(peer, timestamp);
+      for (const [peer, timestamp] of this.conversations) this.keepResumePoint(peer, timestamp);
+      this.replies.rejectWritten(
+        new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
+      );
       this.emit('disconnect', event.reason);
     });
     this.io.onLifecycle('error', (error) => this.emit('error', error));
@@ -570,7 +573,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private callHost() {
     return {
-      emit: (event: string, payload: unknown) => this.fire(event, payload),
+      emit: (event: string, payload: unknown) => void this.fire(event, payload),
       forget: (call: SockrCall) => {
         if (call.callId !== undefined && this.calls.get(call.callId) === call) this.calls.delete(call.callId);
       },
@@ -589,9 +592,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     });
   }
 
-  /** Fire-and-forget emit (queued while disconnected, like every send). */
-  private fire(event: string, payload: unknown): void {
-    void this.io.emit(event, payload);
+  /** Emits (queued while disconnected, like every send); resolves true once written. */
+  private fire(event: string, payload: unknown): Promise<boolean> {
+    const written = this.io.emit(event, payload);
+    written.catch(() => undefined);
+    return written;
   }
 
   private sawConversation(peer: string, timestamp: number): void {
@@ -619,7 +624,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         }
       } catch {
         // A timeout or another drop: keep the point, the next reconnect tries again.
-        if (!this.resumePoints.has(peer)) this.resumePoints.set(peer, since);
+        this.keepResumePoint(peer, since);
         continue;
       }
       missed.sort((a, b) => a.timestamp - b.timestamp);
@@ -631,6 +636,12 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         this.emit('message', fromPersisted(message));
       }
     }
+  }
+
+  /** Several drops before a successful catch-up: resume from the oldest point. */
+  private keepResumePoint(peer: string, timestamp: number): void {
+    const known = this.resumePoints.get(peer);
+    this.resumePoints.set(peer, known === undefined ? timestamp : Math.min(known, timestamp));
   }
 
   /** A history page that does not mark its messages as seen (the catch-up decides what was delivered). */

@@ -1,6 +1,8 @@
 import { PolySocketError } from '@polysocket/core';
 
 interface Waiter {
+  /** The request went out on the current link (its reply can only come on that link). */
+  written: boolean;
   events: ReadonlySet<string>;
   match?: (event: string, data: Record<string, unknown>) => boolean;
   settle: (event: string, data: Record<string, unknown>) => void;
@@ -23,15 +25,18 @@ export class ReplyMatcher {
     match?: (event: string, data: Record<string, unknown>) => boolean;
     timeoutMs: number;
     fail: (event: string, data: Record<string, unknown>) => PolySocketError;
-    send: () => void;
+    /** Sends the request; resolves true once written (false or never while it waits offline). */
+    send: () => Promise<boolean> | void;
   }): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
+        written: false,
         events: new Set([options.ok, ...(options.errors ?? [])]),
         match: options.match,
         settle: (event, data) => {
           clearTimeout(timer);
           if (event === options.ok) resolve(data as T);
+          else if (data.error instanceof PolySocketError) reject(data.error);
           else reject(options.fail(event, data));
         },
       };
@@ -41,7 +46,13 @@ export class ReplyMatcher {
       }, options.timeoutMs);
       this.waiters.push(waiter);
       try {
-        options.send();
+        const sent = options.send();
+        if (sent) {
+          sent.then(
+            (written) => (waiter.written = written),
+            () => undefined,
+          );
+        }
       } catch (error) {
         clearTimeout(timer);
         this.remove(waiter);
@@ -60,6 +71,16 @@ export class ReplyMatcher {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The link dropped: a request written on it can no longer be answered (Sockr replies go to the
+   * socket that asked). Those fail with `error`; requests still waiting to be written keep waiting.
+   */
+  rejectWritten(error: PolySocketError): void {
+    const lost = this.waiters.filter((w) => w.written);
+    this.waiters = this.waiters.filter((w) => !w.written);
+    for (const waiter of lost) waiter.settle('__dropped__', { error });
   }
 
   /** Fails every waiter (the client closed). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { main as foony } from '../../examples/foony';
 import { main as ignis } from '../../examples/ignis';
 import { main as socketio } from '../../examples/socketio';
+import { main as sockr } from '../../examples/sockr';
 
 describe('examples run as documented', () => {
   it('examples/foony.ts', async () => {
@@ -28,5 +29,13 @@ describe('examples run as documented', () => {
     expect(results).toEqual([5, 'NAMESPACES SHARE ONE CONNECTION']);
     expect(lines.some((l) => l.startsWith('welcome: hello '))).toBe(true);
     expect(lines).toContain('transport now: websocket');
+  });
+
+  it('examples/sockr.ts', async () => {
+    const lines: string[] = [];
+    const seen = await sockr(undefined, (line) => lines.push(line));
+    expect(seen).toEqual(['hello bob', 'who is in?']);
+    expect(lines).toContain('bob read it');
+    expect(lines.some((l) => l.startsWith('alice: call active'))).toBe(true);
   });
 });

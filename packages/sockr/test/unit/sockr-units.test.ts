@@ -1,0 +1,169 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PolySocketError } from '@polysocket/core';
+import { conversationIdOf, Limiter, ReplyMatcher, SockrCall, SocketEvent, Typing, type EventPayloads } from '@polysocket/sockr';
+
+describe('sockr-shared types', () => {
+  it('has the 63 event names (60 protocol events + connect/disconnect/error), each with a payload type', () => {
+    const names = Object.values(SocketEvent);
+    expect(names).toHaveLength(63);
+    expect(new Set(names).size).toBe(63);
+    // Every protocol event is a key of EventPayloads (checked by the compiler through this map).
+    const payloadKeys: Record<Exclude<SocketEvent, 'connect' | 'disconnect' | 'error'>, keyof EventPayloads> = Object.fromEntries(
+      names.filter((n) => !['connect', 'disconnect', 'error'].includes(n)).map((n) => [n, n]),
+    ) as never;
+    expect(Object.keys(payloadKeys)).toHaveLength(60);
+  });
+
+  it('computes the 1:1 conversation id as the server does', () => {
+    expect(conversationIdOf('bob', 'alice')).toBe('alice:bob');
+    expect(conversationIdOf('alice', 'bob')).toBe('alice:bob');
+  });
+});
+
+describe('ReplyMatcher', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const fail = (_e: string, d: Record<string, unknown>) => new PolySocketError('SERVER', String(d.error));
+
+  it('gives each reply to the oldest matching waiter', async () => {
+    const m = new ReplyMatcher();
+    const a = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const b = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const c = m.expect({ ok: 'other', match: (_e, d) => d.key === 'x', timeoutMs: 1000, fail, send: () => undefined });
+    expect(m.handle('other', { key: 'y' })).toBe(false);
+    expect(m.handle('done', { n: 1 })).toBe(true);
+    expect(m.handle('other', { key: 'x' })).toBe(true);
+    expect(m.handle('done', { n: 2 })).toBe(true);
+    expect(await a).toEqual({ n: 1 });
+    expect(await b).toEqual({ n: 2 });
+    expect(await c).toEqual({ key: 'x' });
+  });
+
+  it('rejects on an error event, on timeout, and (only for written requests) on a drop', async () => {
+    const m = new ReplyMatcher();
+    const errored = m.expect({ ok: 'ok', errors: ['bad'], timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('bad', { error: 'nope' });
+    await expect(errored).rejects.toMatchObject({ code: 'SERVER', message: 'nope' });
+
+    const slow = m.expect({ ok: 'ok', timeoutMs: 1000, fail, send: () => undefined });
+    const outcome = expect(slow).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await outcome;
+
+    const written = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => Promise.resolve(true) });
+    const queued = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => new Promise<boolean>(() => undefined) });
+    await Promise.resolve();
+    await Promise.resolve();
+    m.rejectWritten(new PolySocketError('DISCONNECTED', 'dropped'));
+    await expect(written).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    m.handle('ok', { late: true });
+    expect(await queued).toEqual({ late: true });
+  });
+
+  it('Limiter runs at most n tasks at once, in call order', async () => {
+    const limiter = new Limiter(1);
+    const order: string[] = [];
+    let release!: () => void;
+    const first = limiter.run(() => new Promise<void>((r) => (release = () => (order.push('first'), r()))));
+    const second = limiter.run(async () => void order.push('second'));
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    release();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+  });
+});
+
+describe('Typing', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('throttles starts, stops after idle, expires remote indicators, and releases its timers', () => {
+    const sent: string[] = [];
+    const changes: [string, boolean][] = [];
+    const typing = new Typing(
+      { throttleMs: 2000, idleMs: 3000, expireMs: 5000 },
+      (t) => sent.push(`start:${t}`),
+      (t) => sent.push(`stop:${t}`),
+      (k, on) => changes.push([k, on]),
+    );
+    typing.start('bob');
+    vi.advanceTimersByTime(1000);
+    typing.start('bob');
+    expect(sent).toEqual(['start:bob']);
+    vi.advanceTimersByTime(1500);
+    typing.start('bob'); // 2.5 s after the first: sent again
+    expect(sent).toEqual(['start:bob', 'start:bob']);
+    vi.advanceTimersByTime(3000);
+    expect(sent).toEqual(['start:bob', 'start:bob', 'stop:bob']);
+
+    typing.remote('carol', true);
+    typing.remote('carol', true);
+    vi.advanceTimersByTime(4999);
+    expect(changes).toEqual([['carol', true]]);
+    vi.advanceTimersByTime(1);
+    expect(changes).toEqual([['carol', true], ['carol', false]]);
+
+    typing.start('dave');
+    typing.remote('erin', true);
+    typing.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('SockrCall', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  function host() {
+    const emitted: [string, unknown][] = [];
+    return { emitted, host: { emit: (e: string, p: unknown) => void emitted.push([e, p]), forget: () => undefined, reportListenerError: () => undefined } };
+  }
+
+  it('buffers local candidates until named, and hangs up on the ring timeout', () => {
+    const { emitted, host: h } = host();
+    const call = new SockrCall(h, 'outgoing', 'bob', { ringTimeoutMs: 45_000 });
+    const states: string[] = [];
+    call.on('state', (s) => states.push(s));
+    call.addLocalCandidate({ candidate: 'c1' });
+    expect(emitted).toEqual([]);
+    call.named('call-1');
+    expect(emitted).toEqual([['call_ice_candidate', { callId: 'call-1', candidate: { candidate: 'c1' } }]]);
+    vi.advanceTimersByTime(45_000);
+    expect(emitted[1]).toEqual(['call_hangup', { callId: 'call-1' }]);
+    expect(states).toEqual(['ringing', 'ended']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a hang-up before the server named the call is sent as soon as it is', () => {
+    const { emitted, host: h } = host();
+    const call = new SockrCall(h, 'outgoing', 'bob', {});
+    call.hangUp();
+    expect(call.state).toBe('ended');
+    call.named('call-2');
+    expect(emitted).toEqual([['call_hangup', { callId: 'call-2' }]]);
+  });
+
+  it('an incoming call answers or rejects once', () => {
+    const { emitted, host: h } = host();
+    const call = new SockrCall(h, 'incoming', 'alice', { callId: 'c3', sdpOffer: 'offer' });
+    call.answer('answer');
+    call.answer('again');
+    call.reject();
+    expect(emitted).toEqual([['call_answer', { callId: 'c3', sdpAnswer: 'answer' }]]);
+    expect(call.state).toBe('active');
+  });
+});

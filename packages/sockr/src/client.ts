@@ -662,8 +662,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   /**
-   * Pages backwards with `before` = the oldest timestamp seen + 1 (`before` is exclusive and several
-   * messages can share a millisecond), yielding each message once; stops on a short or empty page.
+   * Pages backwards. `before` is exclusive and several messages can share a millisecond, so the next
+   * cursor is the oldest timestamp + 1 and messages already yielded are skipped; when a page brings
+   * nothing new (more than `limit` messages in one millisecond), it steps strictly past that
+   * millisecond once. Stops on a short page. Each message is yielded once.
    */
   private async *pages(
     fetch: (before: number | undefined) => Promise<PersistedMessage[]>,
@@ -674,13 +676,18 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     let before = options.before;
     for (;;) {
       const page = await fetch(before);
+      if (page.length === 0) return;
       const fresh = page.filter((m) => !yielded.has(m.id));
       for (const m of fresh) yielded.add(m.id);
       if (fresh.length > 0) yield fresh;
-      if (page.length < limit || fresh.length === 0) return;
-      before = page[0].timestamp + 1;
-      if (before === options.before) return;
-      options = { ...options, before };
+      if (page.length < limit) return;
+      const oldest = page[0].timestamp;
+      if (fresh.length === 0) {
+        if (before !== oldest + 1) return;
+        before = oldest; // the same page again: step past this millisecond
+      } else {
+        before = oldest + 1;
+      }
     }
   }
 

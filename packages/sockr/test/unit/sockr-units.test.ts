@@ -167,3 +167,37 @@ describe('SockrCall', () => {
     expect(call.state).toBe('active');
   });
 });
+
+describe('history paging', () => {
+  async function pageAll(timestamps: number[], limit: number): Promise<{ ids: string[]; stored: string[] }> {
+    const { SockrClient } = await import('@polysocket/sockr');
+    const stored = timestamps.map((timestamp, i) => ({ id: `m${i}`, timestamp }));
+    // The server's rule: the newest `limit` messages strictly older than `before`, ascending.
+    const server = (before: number | undefined) => {
+      const older = stored.filter((m) => before === undefined || m.timestamp < before);
+      return older.slice(Math.max(0, older.length - limit));
+    };
+    const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 't', autoConnect: false });
+    type Pager = (f: (b?: number) => Promise<{ id: string }[]>, o: { limit: number }) => AsyncGenerator<{ id: string }[]>;
+    const pages = (client as unknown as { pages: Pager }).pages;
+    const ids: string[] = [];
+    for await (const page of pages.call(client, async (before) => server(before), { limit })) ids.push(...page.map((m) => m.id));
+    client.close();
+    return { ids, stored: stored.map((m) => m.id) };
+  }
+
+  it('returns every message once when timestamps collide (up to a page per millisecond)', async () => {
+    const { ids, stored } = await pageAll([1, 2, 2, 3, 3, 3, 4, 5, 5, 6, 7, 7], 3);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...stored].sort());
+  });
+
+  it('never repeats or stalls when one millisecond holds more than a page', async () => {
+    const timestamps = [1, 2, 3, 4, 4, 4, 4, 4, 5, 6, 6, 7];
+    const { ids } = await pageAll(timestamps, 3);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Everything outside the crowded millisecond is there; inside it, a timestamp cursor can reach at most a page.
+    const outside = timestamps.map((t, i) => (t === 4 ? undefined : `m${i}`)).filter(Boolean);
+    for (const id of outside) expect(ids).toContain(id);
+  });
+});

@@ -357,6 +357,25 @@ describe('Sockr: conferences', () => {
 });
 
 describe('Sockr mock speaks real Socket.IO: the official socket.io-client drives it', () => {
+  it('error replies before login: message_error and group_create_error "Not authenticated"', async () => {
+    world = await sockrWorld();
+    const socket = officialClient(world.url, { transports: ['websocket'], reconnection: false });
+    try {
+      await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+      const messageError = new Promise((resolve) => socket.once(SocketEvent.MESSAGE_ERROR, resolve));
+      socket.emit(SocketEvent.SEND_MESSAGE, { to: 'bob', content: 'too early' });
+      expect(await messageError).toEqual({ error: 'Not authenticated' });
+      const createError = new Promise((resolve) => socket.once(SocketEvent.GROUP_CREATE_ERROR, resolve));
+      socket.emit(SocketEvent.GROUP_CREATE, { name: 'x' });
+      expect(await createError).toEqual({ error: 'Not authenticated' });
+      const statuses = new Promise((resolve) => socket.once(SocketEvent.ONLINE_STATUS, resolve));
+      socket.emit(SocketEvent.GET_ONLINE_STATUS, { userIds: ['nobody'] }); // presence needs no login
+      expect(await statuses).toEqual({ statuses: { nobody: false } });
+    } finally {
+      socket.close();
+    }
+  });
+
   it('auth, a direct message and a group, with socket.io-client 4.8', async () => {
     world = await sockrWorld();
     const bob = await world.connected('bob');

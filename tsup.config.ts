@@ -31,6 +31,31 @@ function library(name: string, extra: Partial<Options> = {}): Options {
 }
 
 /**
+ * A script-tag bundle: minified IIFE for browsers, exposing `window.PolySocket`, with every
+ * dependency inlined and isomorphic-ws resolved to the page's WebSocket (its `browser` entry).
+ */
+function browserBundle(name: string): Options {
+  return {
+    name: `browser-${name}`,
+    entry: { [name]: `packages/polysocket/src/browser/${name === 'polysocket' ? 'all' : name}.ts` },
+    outDir: 'packages/polysocket/dist/browser',
+    format: ['iife'],
+    globalName: 'PolySocket',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    clean: false,
+    dts: false,
+    noExternal: [/.*/],
+    tsconfig: 'tsconfig.base.json',
+    outExtension: () => ({ js: '.global.js' }),
+  };
+}
+
+export const BROWSER_BUNDLES = ['polysocket', 'foony', 'ignis', 'socketio', 'sockr'];
+
+/**
  * Packages build in dependency stages (`tsup --env.stage N`): a package's .d.ts build reads the
  * .d.ts of the packages it imports, so those must be complete first. `npm run build` runs them all.
  */
@@ -56,6 +81,7 @@ const stages: Options[][] = [
       tsconfig: 'tsconfig.base.json',
     },
   ],
+  [library('polysocket', { clean: false, entry: { index: 'packages/polysocket/src/index.ts' } }), ...BROWSER_BUNDLES.map(browserBundle)],
 ];
 
 export default defineConfig((overrides) => {

@@ -12,6 +12,7 @@ const alias = {
   '@polysocket/socketio': src('socketio'),
   '@polysocket/sockr': src('sockr'),
   '@polysocket/mock-server': src('mock-server'),
+  polysocket: src('polysocket'),
 };
 
 export default defineConfig({
@@ -33,6 +34,15 @@ export default defineConfig({
           include: ['packages/*/test/integration/**/*.test.ts', 'test/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
     ],

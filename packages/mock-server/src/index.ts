@@ -11,3 +11,4 @@ export type { IgnisAuthResult, IgnisClientInfo, IgnisMockOptions } from './ignis
 export { ServerEcdh } from './ignis/ecdh';
 export { SockrMock, sockrModule } from './sockr/sockr-module';
 export type { SockrMockOptions } from './sockr/sockr-module';
+export { staticModule } from './static-module';

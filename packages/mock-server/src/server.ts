@@ -182,20 +182,23 @@ export class Faults {
     private readonly state: FaultState,
   ) {}
 
-  /** Drops every connection (optionally only on one path) with no close frame. */
-  drop(path?: string): number {
-    const victims = this.server.connections(path);
+  /**
+   * Drops every connection with no close frame; `target` limits it to one endpoint path or one
+   * module by name (e.g. 'sockr', whose Socket.IO connections are its own).
+   */
+  drop(target?: string): number {
+    const victims = this.server.connections(this.pathOf(target));
     for (const connection of victims) connection.drop();
-    if (path === undefined) for (const module of this.modules()) module.dropAll?.();
+    for (const module of this.modules()) if (this.targets(module, target)) module.dropAll?.();
     this.server.log(`fault: dropped ${victims.length} connection(s)`);
     return victims.length;
   }
 
   /** Makes every current connection half-open: silent, unread, pings unanswered, TCP still up. */
-  silence(path?: string): number {
-    const victims = this.server.connections(path);
+  silence(target?: string): number {
+    const victims = this.server.connections(this.pathOf(target));
     for (const connection of victims) connection.silence();
-    if (path === undefined) for (const module of this.modules()) module.silenceAll?.();
+    for (const module of this.modules()) if (this.targets(module, target)) module.silenceAll?.();
     this.server.log(`fault: silenced ${victims.length} connection(s)`);
     return victims.length;
   }
@@ -240,7 +243,7 @@ export class Faults {
     if (url.pathname === '/_mock/endpoints') return reply(200, this.server.endpoints());
     if (request.method !== 'POST') return reply(405, { error: 'use POST' });
     const ms = Number(url.searchParams.get('ms') ?? '0');
-    const path = url.searchParams.get('path') ?? undefined;
+    const path = url.searchParams.get('path') ?? url.searchParams.get('module') ?? undefined;
     switch (url.pathname) {
       case '/_mock/faults/drop':
         return reply(200, { dropped: this.drop(path) });
@@ -262,6 +265,17 @@ export class Faults {
       default:
         return reply(404, { error: 'unknown fault' });
     }
+  }
+
+  /** A module name stands for its path; anything else is a path. */
+  private pathOf(target: string | undefined): string | undefined {
+    if (target === undefined) return undefined;
+    const module = this.modules().find((m) => m.name === target);
+    return module ? (module.path ?? `\u0000${module.name}`) : target;
+  }
+
+  private targets(module: ProtocolModule, target: string | undefined): boolean {
+    return target === undefined || module.name === target || module.path === target;
   }
 
   private modules(): readonly ProtocolModule[] {

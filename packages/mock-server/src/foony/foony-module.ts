@@ -22,6 +22,8 @@ export interface FoonyMockOptions {
    * would (the seed wire allows it: the client must de-duplicate). Default 0.
    */
   resumeOverlap?: number;
+  /** Publish a counter on a channel while it has subscribers (for demos watching resume). */
+  ticker?: { channel: string; intervalMs: number };
   /** Close a connection that has not authenticated within this. Default 10 000 ms. */
   authTimeoutMs?: number;
 }
@@ -55,6 +57,8 @@ export class FoonyMock implements ProtocolModule {
   private readonly channels = new Map<string, ChannelState>();
   private readonly sessions = new Set<Session>();
   private nextMessage = 0;
+  private tickTimer: ReturnType<typeof setInterval> | undefined;
+  private tick = 0;
   private nextConnection = 0;
   /** Every auth frame's credential, in order (for tests asserting what was sent). */
   readonly authLog: { token?: string; key?: string }[] = [];
@@ -98,6 +102,22 @@ export class FoonyMock implements ProtocolModule {
   /** Authenticated sessions subscribed to a channel. */
   subscriberCount(channel: string): number {
     return this.channels.get(channel)?.subscribers.size ?? 0;
+  }
+
+  /** Stops the ticker (called when the server closes; module state is kept). */
+  detach(): void {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
+  }
+
+  attach(): void {
+    const ticker = this.options.ticker;
+    if (!ticker || this.tickTimer) return;
+    this.tickTimer = setInterval(() => {
+      // Once anyone has subscribed, keep ticking (also while they are disconnected, so a resume has something to catch up).
+      if (this.channels.has(ticker.channel)) this.store(ticker.channel, "tick", ++this.tick);
+    }, ticker.intervalMs);
+    this.tickTimer.unref?.();
   }
 
   onConnection(connection: MockConnection): void {

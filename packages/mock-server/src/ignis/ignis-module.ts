@@ -89,7 +89,7 @@ function validRoomName(room: unknown): room is string {
  * and oversize inbound frames dropping the connection.
  */
 export class IgnisMock implements ProtocolModule {
-  readonly name = 'ignis';
+  readonly name: string;
   readonly path: string;
   /** Connection payload limit of the ws server itself: above the helper's, which is enforced by hand. */
   readonly maxPayload = 16 * 1024 * 1024;
@@ -102,6 +102,7 @@ export class IgnisMock implements ProtocolModule {
 
   constructor(private readonly options: IgnisMockOptions = {}) {
     this.path = options.path ?? '/ignis';
+    this.name = this.path === '/ignis' ? 'ignis' : this.path.replace(/^\//, '').replace(/\//g, '-');
   }
 
   /** A snapshot of every connected client, for assertions. */

@@ -1,0 +1,11 @@
+export { createClient } from './create-client';
+export type { ClientByProtocol, ClientOptions, ProtocolName } from './create-client';
+export * from '@polysocket/core';
+export * from '@polysocket/foony';
+export * from '@polysocket/ignis';
+export * from '@polysocket/socketio';
+export * from '@polysocket/sockr';
+// Two packages export an ErrorCode: the core's error-code type wins the plain name, and the Foony
+// wire's numeric codes are FoonyErrorCode.
+export type { ErrorCode } from '@polysocket/core';
+export { ErrorCode as FoonyErrorCode } from '@polysocket/foony';

@@ -1,5 +1,5 @@
-// Imports every built package by name, as ESM and as CJS, and checks its main exports exist.
-// Run after `npm run build`; it proves the `exports` maps and the emitted files agree.
+// After `npm run build`: imports every built package by name, as ESM and as CJS, checks its exports
+// and .d.ts, then connects each adapter (both module formats) to the built mock server.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 
@@ -10,28 +10,88 @@ const packages = {
   '@polysocket/ignis': ['IgnisClient', 'EcdhSession', 'decodeEnvelope', 'validateRoomName'],
   '@polysocket/socketio': ['SocketIOClient', 'SocketIOSocket', 'PacketDecoder', 'PollingTransport'],
   '@polysocket/sockr': ['SockrClient', 'SockrCall', 'SocketEvent', 'conversationIdOf'],
-  '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule', 'ignisModule', 'sockrModule'],
+  polysocket: ['createClient', 'FoonyClient', 'IgnisClient', 'SocketIOClient', 'SockrClient', 'PolySocketError', 'FoonyErrorCode'],
+  '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule', 'ignisModule', 'sockrModule', 'staticModule'],
 };
 
 let failures = 0;
+const fail = (message) => {
+  console.error(`✗ ${message}`);
+  failures++;
+};
+
+const loaded = {};
 for (const [name, names] of Object.entries(packages)) {
   const esm = await import(name);
   const cjs = require(name);
+  loaded[name] = { esm, cjs };
   for (const exported of names) {
     for (const [format, module] of [['esm', esm], ['cjs', cjs]]) {
-      if (module[exported] === undefined) {
-        console.error(`${name} (${format}) does not export ${exported}`);
-        failures++;
-      }
+      if (module[exported] === undefined) fail(`${name} (${format}) does not export ${exported}`);
     }
   }
   const dir = require.resolve(name).replace(/index\.cjs$/, '');
   for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
-    if (!existsSync(dir + file)) {
-      console.error(`${name}: missing dist/${file}`);
-      failures++;
+    if (!existsSync(dir + file)) fail(`${name}: missing dist/${file}`);
+  }
+  console.log(`✓ ${name}: ESM and CJS import, ${names.length} exports, .d.ts`);
+}
+for (const bundle of ['polysocket', 'foony', 'ignis', 'socketio', 'sockr']) {
+  const file = require.resolve('polysocket').replace(/index\.cjs$/, `browser/${bundle}.global.js`);
+  if (!existsSync(file)) fail(`missing script-tag bundle ${bundle}.global.js`);
+}
+console.log('✓ script-tag bundles present');
+
+// Connect every adapter, as ESM and as CJS, to the built mock server.
+const { MockServer, defaultModules } = loaded['@polysocket/mock-server'].esm;
+const server = new MockServer({ modules: defaultModules() });
+await server.listen();
+const quiet = { browser: { network: null, document: null } };
+const withTimeout = (promise, what) =>
+  Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(`${what} timed out`)), 10_000))]);
+
+try {
+  for (const format of ['esm', 'cjs']) {
+    const foony = loaded['@polysocket/foony'][format];
+    const ignis = loaded['@polysocket/ignis'][format];
+    const sockr = loaded['@polysocket/sockr'][format];
+    const umbrella = loaded.polysocket[format];
+    const checks = {
+      foony: async () => {
+        const client = new foony.FoonyClient({ url: server.wsUrl('/foony'), token: 'valid-token', ...quiet });
+        await client.connect();
+        await client.channel('dist').publish('check', format);
+        client.close();
+      },
+      ignis: async () => {
+        const client = new ignis.IgnisClient({ url: server.wsUrl('/ignis'), auth: { token: 'good-token' }, ...quiet });
+        await client.connect();
+        const reply = await client.request('echo', format);
+        if (reply.data !== format) throw new Error('wrong echo');
+        client.close();
+      },
+      sockr: async () => {
+        const client = new sockr.SockrClient({ url: server.url, token: 'token:dist', ...quiet });
+        await client.connect();
+        await client.getOnlineStatus(['dist']);
+        client.close();
+      },
+      'polysocket createClient': async () => {
+        const client = umbrella.createClient({ protocol: 'foony', url: server.wsUrl('/foony'), token: 'valid-token', ...quiet });
+        await client.connect();
+        client.close();
+      },
+    };
+    for (const [what, check] of Object.entries(checks)) {
+      try {
+        await withTimeout(check(), `${what} (${format})`);
+        console.log(`✓ ${what} (${format}) connected to the mock server`);
+      } catch (error) {
+        fail(`${what} (${format}): ${error.message}`);
+      }
     }
   }
-  console.log(`${name}: ESM and CJS import, ${names.length} exports checked, .d.ts present`);
+} finally {
+  await server.close();
 }
 if (failures > 0) process.exit(1);

@@ -112,6 +112,23 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     expect(await text('#sockr-dupes')).toBe('0');
   });
 
+  it('the README script-tag example runs in the browser as printed', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- readme:script-tag -->\n```html\n([\s\S]*?)```/.exec(readme)![1];
+    const port = new URL(playground.url).port;
+    const html = block
+      .replace('https://unpkg.com/polysocket/dist/browser/polysocket.global.js', `${playground.url}polysocket.global.js`)
+      .split('127.0.0.1:8080').join(`127.0.0.1:${port}`);
+    const tab = await browser.newPage();
+    const errors: string[] = [];
+    tab.on('pageerror', (error) => errors.push(error.message));
+    await tab.setContent(`<!doctype html><html><head></head><body>${html}</body></html>`);
+    await tab.waitForFunction(() => document.body.textContent?.includes('text: hello from a script tag'), undefined, { timeout: 15_000 });
+    await tab.close();
+    expect(errors).toEqual([]);
+  });
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

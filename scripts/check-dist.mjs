@@ -1,7 +1,7 @@
 // After `npm run build`: imports every built package by name, as ESM and as CJS, checks its exports
 // and .d.ts, then connects each adapter (both module formats) to the built mock server.
 import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const packages = {
@@ -38,9 +38,17 @@ for (const [name, names] of Object.entries(packages)) {
 }
 for (const bundle of ['polysocket', 'foony', 'ignis', 'socketio', 'sockr']) {
   const file = require.resolve('polysocket').replace(/index\.cjs$/, `browser/${bundle}.global.js`);
-  if (!existsSync(file)) fail(`missing script-tag bundle ${bundle}.global.js`);
+  if (!existsSync(file)) {
+    fail(`missing script-tag bundle ${bundle}.global.js`);
+    continue;
+  }
+  // A browser bundle must not reach for Node: no require(), no node: built-ins, no `ws`.
+  const code = readFileSync(file, 'utf8');
+  for (const forbidden of ['require(', '"node:', 'permessage-deflate']) {
+    if (code.includes(forbidden)) fail(`${bundle}.global.js contains ${forbidden}`);
+  }
 }
-console.log('✓ script-tag bundles present');
+console.log('✓ script-tag bundles present, with no Node built-ins');
 
 // Connect every adapter, as ESM and as CJS, to the built mock server.
 const { MockServer, defaultModules } = loaded['@polysocket/mock-server'].esm;

@@ -1,0 +1,167 @@
+// One benchmark measurement in its own process: `client.ts <scenario> <kind> <host:port> <n>` prints JSON.
+// Scenarios: inbound (CPU per message), rtt (sequential round trips), inflight (100 outstanding), heap (idle clients).
+import WebSocket from 'ws';
+import { io as officialIo } from 'socket.io-client';
+import { FoonyClient } from '@polysocket/foony';
+import { IgnisClient } from '@polysocket/ignis';
+import { SocketIOClient } from '@polysocket/socketio';
+import { SockrClient } from '@polysocket/sockr';
+
+const [scenario, kind, host, nArg] = process.argv.slice(2);
+const n = Number(nArg);
+const quiet = { browser: { network: null, document: null } } as const;
+
+interface Harness {
+  /** Resolves when connected (and, for `stream`, when the server was asked to stream). */
+  ready: Promise<void>;
+  onMessage(listener: () => void): void;
+  request(i: number): Promise<unknown>;
+  close(): void;
+}
+
+function make(kind: string, stream: boolean): Harness {
+  switch (kind) {
+    case 'raw': {
+      const ws = new WebSocket(`ws://${host}/raw${stream ? '?mode=stream' : ''}`);
+      const pending = new Map<number, () => void>();
+      let listener: () => void = () => undefined;
+      ws.on('message', (data) => {
+        const frame = JSON.parse(data.toString()) as { id?: number };
+        if (frame.id !== undefined) pending.get(frame.id)?.();
+        else listener();
+      });
+      return {
+        ready: new Promise((resolve) => ws.once('open', () => resolve())),
+        onMessage: (l) => (listener = l),
+        request: (i) => new Promise<void>((resolve) => (pending.set(i, resolve), ws.send(`{"id":${i},"body":"ping"}`))),
+        close: () => ws.terminate(),
+      };
+    }
+    case 'foony': {
+      const client = new FoonyClient({ url: `ws://${host}/foony`, token: 't', ...quiet });
+      let listener: () => void = () => undefined;
+      return {
+        ready: client.connect().then(() => {
+          if (stream) client.channel('stream').subscribe(() => listener());
+        }),
+        onMessage: (l) => (listener = l),
+        request: (i) => client.channel('rtt').publish('x', i),
+        close: () => client.close(),
+      };
+    }
+    case 'ignis': {
+      const client = new IgnisClient({ url: `ws://${host}/ignis`, auth: { token: 't', stream }, heartbeatIntervalMs: 0, ...quiet });
+      let listener: () => void = () => undefined;
+      client.on('tick', () => listener());
+      return { ready: client.connect(), onMessage: (l) => (listener = l), request: (i) => client.request('echo', i), close: () => client.close() };
+    }
+    case 'socketio': {
+      const client = new SocketIOClient({ url: `http://${host}`, transports: ['websocket'], auth: { stream }, ...quiet });
+      let listener: () => void = () => undefined;
+      client.on('tick', () => listener());
+      return { ready: client.connect(), onMessage: (l) => (listener = l), request: (i) => client.emitWithAck('echo', i), close: () => client.close() };
+    }
+    case 'socket.io-client': {
+      const socket = officialIo(`http://${host}`, { transports: ['websocket'], auth: { stream }, reconnection: false });
+      let listener: () => void = () => undefined;
+      socket.on('tick', () => listener());
+      return {
+        ready: new Promise((resolve) => socket.once('connect', () => resolve())),
+        onMessage: (l) => (listener = l),
+        request: (i) => socket.timeout(10_000).emitWithAck('echo', i),
+        close: () => socket.close(),
+      };
+    }
+    case 'sockr': {
+      const client = new SockrClient({ url: `http://${host}`, token: stream ? 'stream' : 't', transports: ['websocket'], emitAuthEcho: false, catchUp: false, ...quiet });
+      let listener: () => void = () => undefined;
+      client.on('message', () => listener());
+      return { ready: client.connect(), onMessage: (l) => (listener = l), request: () => client.sendMessage('peer', 'x'), close: () => client.close() };
+    }
+    default:
+      throw new Error(`unknown kind ${kind}`);
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function inbound(): Promise<unknown> {
+  const startCpu = process.cpuUsage();
+  const started = performance.now();
+  const harness = make(kind, true);
+  let count = 0;
+  const done = new Promise<void>((resolve) => harness.onMessage(() => ++count === n && resolve()));
+  await harness.ready;
+  await done;
+  const cpu = process.cpuUsage(startCpu);
+  const ms = performance.now() - started;
+  harness.close();
+  return { cpuUsPerMessage: (cpu.user + cpu.system) / n, messagesPerSecond: Math.round(n / (ms / 1000)) };
+}
+
+async function rtt(): Promise<unknown> {
+  const harness = make(kind, false);
+  await harness.ready;
+  for (let i = 0; i < 200; i++) await harness.request(i); // warm-up
+  const latencies: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await harness.request(i);
+    latencies.push(performance.now() - t);
+  }
+  harness.close();
+  latencies.sort((a, b) => a - b);
+  return { p50Us: percentile(latencies, 50) * 1000, p99Us: percentile(latencies, 99) * 1000 };
+}
+
+async function inflight(): Promise<unknown> {
+  const harness = make(kind, false);
+  await harness.ready;
+  let next = 0;
+  const started = performance.now();
+  const worker = async (): Promise<void> => {
+    while (next < n) await harness.request(next++);
+  };
+  await Promise.all(Array.from({ length: 100 }, worker));
+  const ms = performance.now() - started;
+  harness.close();
+  return { requestsPerSecond: Math.round(n / (ms / 1000)) };
+}
+
+async function heap(): Promise<unknown> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with --expose-gc');
+  // Warm the module and allocation paths with one client first.
+  const warm = make(kind, false);
+  await warm.ready;
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const clients: Harness[] = [];
+  for (let i = 0; i < n; i++) {
+    const harness = make(kind, false);
+    await harness.ready;
+    clients.push(harness);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  gc();
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  for (const c of [warm, ...clients]) c.close();
+  return { bytesPerClient: Math.round((after - before) / n) };
+}
+
+const run = { inbound, rtt, inflight, heap }[scenario as 'inbound'];
+if (!run) throw new Error(`unknown scenario ${scenario}`);
+run().then(
+  (result) => {
+    console.log(JSON.stringify(result));
+    process.exit(0);
+  },
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

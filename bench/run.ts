@@ -1,0 +1,166 @@
+// `npm run bench` (full: medians of 5 runs) or `npm run bench -- --quick` (CI: 1 small run, just to keep the
+// benchmarks from rotting). Each server and each measured client runs in its own process; results are
+// ratios against baselines measured in the same run. `--write` puts the tables into BENCHMARKS.md.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const quick = process.argv.includes('--quick');
+const write = process.argv.includes('--write');
+const config = quick
+  ? { runs: 1, stream: 20_000, rtt: 2_000, inflight: 4_000, heap: 100 }
+  : { runs: 5, stream: 200_000, rtt: 20_000, inflight: 20_000, heap: 1000 };
+const KINDS = ['raw', 'foony', 'ignis', 'socketio', 'socket.io-client', 'sockr'] as const;
+type Kind = (typeof KINDS)[number];
+
+async function startServer(): Promise<{ port: number; process: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/server.ts`, '0'], {
+    cwd: repo,
+    env: { ...process.env, BENCH_STREAM: String(config.stream) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += String(chunk);
+      const match = /READY (\d+)/.exec(out);
+      if (match) resolve(Number(match[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  return { port, process: child };
+}
+
+async function measure(scenario: string, kind: Kind, port: number, n: number): Promise<Record<string, number>> {
+  const args = ['--import', 'tsx', ...(scenario === 'heap' ? ['--expose-gc'] : []), `${repo}bench/client.ts`, scenario, kind, `127.0.0.1:${port}`, String(n)];
+  const { stdout } = await run(process.execPath, args, { cwd: repo, timeout: 300_000, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+
+async function scenario(name: string, n: number, port: number, kinds: readonly Kind[] = KINDS): Promise<Record<Kind, Record<string, number>>> {
+  const out = {} as Record<Kind, Record<string, number>>;
+  for (const kind of kinds) {
+    const samples: Record<string, number>[] = [];
+    // Interleaving would be fairer still, but one kind at a time keeps each process alone on the machine.
+    for (let i = 0; i < config.runs; i++) samples.push(await measure(name, kind, port, n));
+    out[kind] = Object.fromEntries(Object.keys(samples[0]).map((key) => [key, median(samples.map((s) => s[key]))]));
+    process.stderr.write(`  ${name} ${kind}: ${JSON.stringify(out[kind])}\n`);
+  }
+  return out;
+}
+
+async function bundleSize(contents: string, resolveDir = repo): Promise<{ min: number; gzip: number }> {
+  const result = await build({
+    stdin: { contents, resolveDir, loader: 'ts' },
+    bundle: true,
+    write: false,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2020',
+    tsconfig: `${repo}tsconfig.json`,
+    external: ['ws'],
+    logLevel: 'silent',
+  });
+  const code = result.outputFiles[0].contents;
+  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+
+async function main(): Promise<void> {
+  const lines: string[] = [];
+  const out = (line = ''): void => {
+    lines.push(line);
+    console.log(line);
+  };
+  process.stderr.write(`mode: ${quick ? 'quick' : 'full'} (${JSON.stringify(config)})\n`);
+  const server = await startServer();
+  let inbound, rtt, inflight, heap;
+  try {
+    inbound = await scenario('inbound', config.stream, server.port);
+    rtt = await scenario('rtt', config.rtt, server.port);
+    inflight = await scenario('inflight', config.inflight, server.port);
+    heap = await scenario('heap', config.heap, server.port);
+  } finally {
+    server.process.kill('SIGTERM');
+  }
+
+  out(`### 1. Inbound stream (${fmt(config.stream)} messages of ~100 bytes, client CPU)`);
+  out();
+  out('| client | µs CPU / message | messages / s | vs raw ws | vs socket.io-client |');
+  out('|---|---:|---:|---:|---:|');
+  for (const kind of KINDS) {
+    const r = inbound[kind];
+    const sio = kind === 'socketio' || kind === 'sockr' ? ratio(r.cpuUsPerMessage, inbound['socket.io-client'].cpuUsPerMessage) : '';
+    out(`| ${kind} | ${fmt(r.cpuUsPerMessage, 2)} | ${fmt(r.messagesPerSecond)} | ${ratio(r.cpuUsPerMessage, inbound.raw.cpuUsPerMessage)} | ${sio} |`);
+  }
+  out();
+  out(`### 2. Request round trip (${fmt(config.rtt)} sequential; ${fmt(config.inflight)} with 100 in flight)`);
+  out();
+  out('| client | p50 µs | p99 µs | p50 vs raw | requests / s (100 in flight) | vs raw |');
+  out('|---|---:|---:|---:|---:|---:|');
+  for (const kind of KINDS) {
+    const r = rtt[kind];
+    const f = inflight[kind];
+    out(`| ${kind} | ${fmt(r.p50Us)} | ${fmt(r.p99Us)} | ${ratio(r.p50Us, rtt.raw.p50Us)} | ${fmt(f.requestsPerSecond)} | ${ratio(f.requestsPerSecond, inflight.raw.requestsPerSecond)} |`);
+  }
+  out();
+  out(`### 4. Heap per idle connected client (${fmt(config.heap)} clients in one process, after GC)`);
+  out();
+  out('| client | bytes / client | vs raw ws |');
+  out('|---|---:|---:|');
+  for (const kind of KINDS) out(`| ${kind} | ${fmt(heap[kind].bytesPerClient)} | ${ratio(heap[kind].bytesPerClient, heap.raw.bytesPerClient)} |`);
+  out();
+
+  out('### 3. Bundle size (browser, minified, tree-shaken ESM import; gzip -9)');
+  out();
+  out('| bundle | min bytes | gzip bytes |');
+  out('|---|---:|---:|');
+  const sizes: [string, string][] = [
+    ['core + Foony', "import { FoonyClient } from '@polysocket/foony'; console.log(FoonyClient);"],
+    ['core + Ignis', "import { IgnisClient } from '@polysocket/ignis'; console.log(IgnisClient);"],
+    ['core + Socket.IO', "import { SocketIOClient } from '@polysocket/socketio'; console.log(SocketIOClient);"],
+    ['core + Socket.IO + Sockr', "import { SockrClient } from '@polysocket/sockr'; console.log(SockrClient);"],
+    ['all-in-one (IIFE entry)', "export * from './packages/polysocket/src/browser/all';"],
+    ['socket.io-client 4.8 (peer)', "import { io } from 'socket.io-client'; console.log(io);"],
+    ['@foony/realtime 0.16 (peer)', "import { Realtime } from '@foony/realtime'; console.log(Realtime);"],
+  ];
+  for (const [name, contents] of sizes) {
+    try {
+      const size = await bundleSize(contents);
+      out(`| ${name} | ${fmt(size.min)} | ${fmt(size.gzip)} |`);
+    } catch (error) {
+      out(`| ${name} | failed: ${(error as Error).message.split('\n')[0]} | |`);
+    }
+  }
+  out();
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}.`);
+
+  if (write) {
+    const file = `${repo}BENCHMARKS.md`;
+    const text = readFileSync(file, 'utf8');
+    const start = '<!-- results:start -->';
+    const end = '<!-- results:end -->';
+    const next = text.replace(new RegExp(`${start}[\\s\\S]*${end}`), `${start}\n${lines.join('\n')}\n${end}`);
+    writeFileSync(file, next);
+    console.log(`\nwrote the results into BENCHMARKS.md`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

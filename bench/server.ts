@@ -1,0 +1,141 @@
+// Benchmark server (its own process): minimal Foony, Ignis, Engine.IO/Socket.IO (and Sockr login)
+// and raw endpoints on one port. Streams are pre-encoded and written in batches, with backpressure,
+// so the client is the bottleneck. Prints "READY <port>" when listening.
+import { createServer } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+const port = Number(process.argv[2] ?? 0);
+const streamLength = Number(process.env.BENCH_STREAM ?? 200_000);
+const payload = { user: 'bench-user-01', text: 'the quick brown fox jumps', n: 0 }; // about 100 bytes on the wire per frame
+
+/** Writes `frames` in batches, pausing while the socket's buffer is full. */
+function stream(ws: WebSocket, frames: string[]): void {
+  let i = 0;
+  const pump = (): void => {
+    if (ws.readyState !== ws.OPEN) return;
+    while (i < frames.length && ws.bufferedAmount < 1 << 20) {
+      const end = Math.min(frames.length, i + 512);
+      for (; i < end; i++) ws.send(frames[i]);
+    }
+    if (i < frames.length) setTimeout(pump, 1);
+  };
+  pump();
+}
+
+const frameCache = new Map<string, string[]>();
+function frames(kind: string, make: (n: number) => string): string[] {
+  let list = frameCache.get(kind);
+  if (!list) {
+    list = Array.from({ length: streamLength }, (_, n) => make(n + 1));
+    frameCache.set(kind, list);
+  }
+  return list;
+}
+const body = (n: number): string => JSON.stringify({ ...payload, n });
+
+const http = createServer((_req, res) => res.writeHead(404).end());
+const wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
+http.on('upgrade', (request, socket, head) => {
+  const url = new URL(request.url ?? '/', 'http://x');
+  wss.handleUpgrade(request, socket, head, (ws) => route(ws, url));
+});
+
+function route(ws: WebSocket, url: URL): void {
+  switch (url.pathname) {
+    case '/raw':
+      return raw(ws, url);
+    case '/foony':
+      return foony(ws);
+    case '/ignis':
+      return ignis(ws);
+    case '/socket.io/':
+      return engine(ws);
+    default:
+      ws.close(4404);
+  }
+}
+
+/** Raw: `stream` streams JSON frames; anything else is echoed. */
+function raw(ws: WebSocket, url: URL): void {
+  if (url.searchParams.get('mode') === 'stream') stream(ws, frames('raw', body));
+  ws.on('message', (data) => ws.send(data.toString()));
+}
+
+function foony(ws: WebSocket): void {
+  let connection = 0;
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as { t: string; id?: number; channel?: string };
+    switch (frame.t) {
+      case 'auth':
+        ws.send(JSON.stringify({ t: 'connected', connectionId: `c${++connection}`, keepAliveMs: 0, clientId: 'bench' }));
+        return;
+      case 'sub':
+        ws.send(JSON.stringify({ t: 'ack', id: frame.id }));
+        if (frame.channel === 'stream') {
+          stream(ws, frames('foony', (n) => JSON.stringify({ t: 'msg', channel: 'stream', name: 'tick', data: { ...payload, n }, timestamp: 1700000000000 + n, messageId: `m${n}` })));
+        }
+        return;
+      case 'pub':
+      case 'pres':
+      case 'unsub':
+        ws.send(`{"t":"ack","id":${frame.id}}`);
+        return;
+      case 'ping':
+        ws.send('{"t":"pong"}');
+        return;
+      default:
+        return;
+    }
+  });
+}
+
+function ignis(ws: WebSocket): void {
+  ws.on('message', (data) => {
+    const frame = JSON.parse(data.toString()) as { event: string; data?: { stream?: boolean }; id?: string };
+    if (frame.event === 'authenticate') {
+      ws.send(JSON.stringify({ event: 'connected', data: { id: 'bench-client', userId: 'bench', time: new Date().toISOString() } }));
+      if (frame.data?.stream) stream(ws, frames('ignis', (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } })));
+    } else if (frame.event === 'echo') {
+      ws.send(JSON.stringify({ event: 'echo', data: frame.data, id: frame.id }));
+    }
+  });
+}
+
+/** Engine.IO v4 over WebSocket, Socket.IO v5 on '/': `tick` streams, `echo` acks, and Sockr's login + messages. */
+function engine(ws: WebSocket): void {
+  ws.send(JSON.stringify({ sid: `s${Math.random()}`, upgrades: [], pingInterval: 300000, pingTimeout: 300000, maxPayload: 1e7 }).replace(/^/, '0'));
+  ws.on('message', (data) => {
+    const text = data.toString();
+    if (text === '3') return; // pong
+    if (text.startsWith('40')) {
+      ws.send(`40{"sid":"n${Math.random()}"}`);
+      const auth = text.length > 2 ? (JSON.parse(text.slice(2)) as { stream?: boolean }) : {};
+      if (auth.stream) stream(ws, frames('sio', (n) => `42["tick",${body(n)}]`));
+      return;
+    }
+    if (!text.startsWith('42')) return;
+    const match = /^42(\d*)(\[.*)$/.exec(text);
+    if (!match) return;
+    const [event, arg] = JSON.parse(match[2]) as [string, Record<string, unknown>];
+    if (event === 'echo' && match[1]) ws.send(`43${match[1]}[${JSON.stringify(arg)}]`);
+    else if (event === 'authenticate') {
+      ws.send(`42["authenticated",{"userId":"bench","socketId":"s"}]`);
+      if (arg?.token === 'stream') {
+        stream(ws, frames('sockr', (n) => `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`));
+      }
+    } else if (event === 'send_message') ws.send(`42["message_delivered",{"messageId":"x"}]`);
+  });
+}
+
+// Encode every stream before reporting ready, so no run pays for it.
+frames('raw', body);
+frames('foony', (n) => JSON.stringify({ t: 'msg', channel: 'stream', name: 'tick', data: { ...payload, n }, timestamp: 1700000000000 + n, messageId: `m${n}` }));
+frames('ignis', (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } }));
+frames('sio', (n) => `42["tick",${body(n)}]`);
+frames('sockr', (n) => `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`);
+
+http.listen(port, '127.0.0.1', () => {
+  const address = http.address();
+  console.log(`READY ${typeof address === 'object' && address ? address.port : port}`);
+});
+process.on('SIGTERM', () => process.exit(0));

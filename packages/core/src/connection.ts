@@ -223,6 +223,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.enterFailed(error, { code: CLOSE_NORMAL, reason: error.message, wasClean: true });
   }
 
+  /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
+  cancelRequest(id: RequestId, error: PolySocketError): boolean {
+    const request = this.requests.cancel(id, error);
+    if (request) this.outbox.remove(request);
+    return request !== undefined;
+  }
+
   /** Reserves a request id, for a frame that must be built (e.g. encrypted) before `request(…, { id })`. */
   nextRequestId(): RequestId {
     return this.requests.nextId();

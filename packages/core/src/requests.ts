@@ -31,7 +31,10 @@ export class PendingRequest<Reply> implements OutboxEntry {
   readonly expiresAt = Infinity;
   isWritten = false;
   settled = false;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  /** Epoch ms at which it times out (Infinity: never). */
+  deadline = Infinity;
+  timeoutMs = 0;
+  onGone: ((request: PendingRequest<Reply>) => void) | undefined;
   detachAbort: (() => void) | undefined;
 
   constructor(
@@ -66,17 +69,21 @@ export class PendingRequest<Reply> implements OutboxEntry {
 
   private release(): void {
     this.settled = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
     this.detachAbort?.();
     this.detachAbort = undefined;
   }
 }
 
-/** Request ids, the pending map, timeouts and aborts. The connection decides when data is written. */
+/**
+ * Request ids, the pending map, timeouts and aborts. The connection decides when data is written.
+ * Timeouts share one timer, armed for the earliest deadline: a request that settles in time costs no
+ * timer call at all (per-request setTimeout/clearTimeout dominated the round-trip cost).
+ */
 export class PendingRequests<Reply> {
   private readonly pending = new Map<RequestId, PendingRequest<Reply>>();
   private lastId = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
 
   get size(): number {
     return this.pending.size;
@@ -106,15 +113,10 @@ export class PendingRequests<Reply> {
     this.pending.set(id, request);
     const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-      request.timer = setTimeout(() => {
-        this.fail(
-          request,
-          new PolySocketError('TIMEOUT', `no reply to request ${id} within ${timeoutMs} ms`, {
-            maybeDelivered: request.isWritten,
-          }),
-        );
-        onGone(request);
-      }, timeoutMs);
+      request.timeoutMs = timeoutMs;
+      request.deadline = Date.now() + timeoutMs;
+      request.onGone = onGone;
+      if (request.deadline < this.timerAt) this.arm(request.deadline);
     }
     const signal = options.signal;
     if (signal) {
@@ -139,6 +141,7 @@ export class PendingRequests<Reply> {
     const request = this.pending.get(id);
     if (!request) return false;
     this.pending.delete(id);
+    if (this.pending.size === 0) this.disarm();
     if (error) request.reject(error);
     else request.resolve(reply);
     return true;
@@ -170,10 +173,54 @@ export class PendingRequests<Reply> {
 
   rejectAll(error: PolySocketError): void {
     for (const request of [...this.pending.values()]) this.fail(request, error);
+    this.disarm();
+  }
+
+  /** Rejects one pending request (an adapter-level cancel). Returns whether it was pending. */
+  cancel(id: RequestId, error: PolySocketError): PendingRequest<Reply> | undefined {
+    const request = this.pending.get(id);
+    if (!request) return undefined;
+    this.fail(request, error);
+    return request;
   }
 
   private fail(request: PendingRequest<Reply>, error: PolySocketError): void {
     if (this.pending.get(request.id) === request) this.pending.delete(request.id);
+    if (this.pending.size === 0) this.disarm();
     request.reject(error);
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, at - Date.now()));
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
+  }
+
+  /** Times out what is due and re-arms for the next deadline. */
+  private sweep(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const request of [...this.pending.values()]) {
+      if (request.deadline <= now) {
+        this.fail(
+          request,
+          new PolySocketError('TIMEOUT', `no reply to request ${request.id} within ${request.timeoutMs} ms`, {
+            maybeDelivered: request.isWritten,
+          }),
+        );
+        request.onGone?.(request);
+      } else if (request.deadline < next) {
+        next = request.deadline;
+      }
+    }
+    if (next !== Infinity && this.pending.size > 0) this.arm(next);
   }
 }

@@ -18,6 +18,7 @@ export interface WebSocketLike {
 interface NodeWebSocketExtras {
   ping(data?: unknown, mask?: boolean, cb?: (error?: Error) => void): void;
   on(event: 'pong', listener: () => void): unknown;
+  on(event: 'message', listener: (data: Uint8Array & { toString(encoding?: string): string }, isBinary: boolean) => void): unknown;
   removeAllListeners(event?: string): unknown;
 }
 
@@ -69,9 +70,15 @@ export class WebSocketTransport implements Transport {
       return;
     }
     this.socket = socket;
-    socket.binaryType = 'arraybuffer';
     socket.onopen = () => this.listener?.onOpen();
-    socket.onmessage = (event) => this.listener?.onMessage(toTransportData(event.data));
+    if (hasNodeExtras(socket)) {
+      // Node's `ws`: its EventEmitter path skips the MessageEvent its onmessage wrapper allocates per message.
+      socket.binaryType = 'nodebuffer';
+      socket.on('message', (data, isBinary) => this.listener?.onMessage(isBinary ? data : data.toString()));
+    } else {
+      socket.binaryType = 'arraybuffer';
+      socket.onmessage = (event) => this.listener?.onMessage(toTransportData(event.data));
+    }
     socket.onerror = (event) => {
       const message = (event as { message?: unknown }).message;
       this.listener?.onError(new Error(typeof message === 'string' && message ? message : 'WebSocket error'));
@@ -126,7 +133,10 @@ export class WebSocketTransport implements Transport {
     socket.onmessage = noop;
     socket.onclose = noop;
     socket.onerror = noop;
-    if (hasNodeExtras(socket)) socket.removeAllListeners('pong');
+    if (hasNodeExtras(socket)) {
+      socket.removeAllListeners('pong');
+      socket.removeAllListeners('message');
+    }
   }
 
   private fail(error: Error): void {

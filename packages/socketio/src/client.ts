@@ -477,6 +477,7 @@ export class SocketIOClient {
         });
         return reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];
       },
+      cancel: (id: number, error: PolySocketError) => void this.connection.cancelRequest(id, error),
       connectNamespace: (socket: SocketIOSocket) => this.connectNamespace(socket),
       disconnectNamespace: (socket: SocketIOSocket) => {
         void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));

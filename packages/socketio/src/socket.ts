@@ -21,6 +21,7 @@ export interface AckOptions {
 export interface SocketHost {
   send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean>;
   request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]>;
+  cancel(id: number, error: PolySocketError): void;
   connectNamespace(socket: SocketIOSocket): void;
   disconnectNamespace(socket: SocketIOSocket): void;
   reportListenerError(error: unknown): void;
@@ -39,7 +40,8 @@ export class SocketIOSocket {
   wanted = true;
   private readonly listeners = new Map<string, Set<Listener>>();
   private readonly anyListeners = new Set<AnyEventListener>();
-  private readonly pendingAcks = new Set<AbortController>();
+  /** Ids of this namespace's acks in flight, cancelled when the namespace ends. */
+  private readonly pendingAcks = new Set<number>();
 
   /** Sends that are dropped rather than queued while not connected. */
   readonly volatile = {
@@ -221,25 +223,19 @@ export class SocketIOSocket {
 
   private async ackRequest(event: string, args: unknown[], options: AckOptions): Promise<unknown> {
     this.checkEvent(event);
-    const controller = new AbortController();
-    const onOuterAbort = (): void => controller.abort(options.signal?.reason);
-    options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-    if (options.signal?.aborted) controller.abort(options.signal.reason);
-    this.pendingAcks.add(controller);
+    let id = -1;
     try {
-      const response = await this.host.request((id) => ({ type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] }), {
-        timeoutMs: options.timeoutMs,
-        signal: controller.signal,
-        gate: this.gate,
-      });
+      const response = await this.host.request(
+        (requestId) => {
+          id = requestId;
+          this.pendingAcks.add(requestId);
+          return { type: PacketType.EVENT, nsp: this.nsp, id: requestId, data: [event, ...args] };
+        },
+        { timeoutMs: options.timeoutMs, signal: options.signal, gate: this.gate },
+      );
       return response[0];
-    } catch (error) {
-      // Aborted by a namespace-level end: report that, not the abort.
-      if (controller.signal.aborted && controller.signal.reason instanceof PolySocketError) throw controller.signal.reason;
-      throw error;
     } finally {
-      this.pendingAcks.delete(controller);
-      options.signal?.removeEventListener('abort', onOuterAbort);
+      this.pendingAcks.delete(id);
     }
   }
 
@@ -256,8 +252,9 @@ export class SocketIOSocket {
   }
 
   private abortAcks(error: PolySocketError): void {
-    for (const controller of this.pendingAcks) controller.abort(error);
+    const ids = [...this.pendingAcks];
     this.pendingAcks.clear();
+    for (const id of ids) this.host.cancel(id, error);
   }
 
   private fire(event: string, ...args: unknown[]): void {

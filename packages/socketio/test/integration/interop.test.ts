@@ -179,12 +179,19 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
   });
 
   it('a server-side disconnect ends the namespace, without reconnecting', async () => {
-    server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('kick-me', () => socket.disconnect())));
+    server = await startIo({}, (io) =>
+      io.on('connection', (socket) => {
+        socket.on('kick-me', () => socket.disconnect());
+        socket.on('never-acked', () => undefined);
+      }),
+    );
     const c = client(server.url);
     await c.connect();
     const reason = new Promise((resolve) => c.on('disconnect', resolve));
+    const pendingAck = c.emitWithAck('never-acked');
     await c.emit('kick-me');
     expect(await reason).toBe('io server disconnect');
+    await expect(pendingAck).rejects.toMatchObject({ code: 'DISCONNECTED', retryable: false });
     await sleep(300);
     expect(c.connected).toBe(false);
     expect(c.state).toBe('closed');

@@ -19,10 +19,15 @@ interface Harness {
   close(): void;
 }
 
-function make(kind: string, stream: boolean): Harness {
+type Mode = 'idle' | 'stream' | 'slow';
+
+function make(kind: string, streamOrMode: boolean | Mode): Harness {
+  const mode: Mode = streamOrMode === true ? 'stream' : streamOrMode === false ? 'idle' : streamOrMode;
+  const stream = mode === 'stream';
+  const slow = mode === 'slow';
   switch (kind) {
     case 'raw': {
-      const ws = new WebSocket(`ws://${host}/raw${stream ? '?mode=stream' : ''}`);
+      const ws = new WebSocket(`ws://${host}/raw${stream ? '?mode=stream' : slow ? '?mode=slow' : ''}`);
       const pending = new Map<number, () => void>();
       let listener: () => void = () => undefined;
       ws.on('message', (data) => {
@@ -43,6 +48,7 @@ function make(kind: string, stream: boolean): Harness {
       return {
         ready: client.connect().then(() => {
           if (stream) client.channel('stream').subscribe(() => listener());
+          if (slow) client.channel('slow').subscribe(() => listener());
         }),
         onMessage: (l) => (listener = l),
         request: (i) => client.channel('rtt').publish('x', i),
@@ -50,19 +56,19 @@ function make(kind: string, stream: boolean): Harness {
       };
     }
     case 'ignis': {
-      const client = new IgnisClient({ url: `ws://${host}/ignis`, auth: { token: 't', stream }, heartbeatIntervalMs: 0, ...quiet });
+      const client = new IgnisClient({ url: `ws://${host}/ignis`, auth: { token: 't', stream, slow }, heartbeatIntervalMs: 0, ...quiet });
       let listener: () => void = () => undefined;
       client.on('tick', () => listener());
       return { ready: client.connect(), onMessage: (l) => (listener = l), request: (i) => client.request('echo', i), close: () => client.close() };
     }
     case 'socketio': {
-      const client = new SocketIOClient({ url: `http://${host}`, transports: ['websocket'], auth: { stream }, ...quiet });
+      const client = new SocketIOClient({ url: `http://${host}`, transports: ['websocket'], auth: { stream, slow }, ...quiet });
       let listener: () => void = () => undefined;
       client.on('tick', () => listener());
       return { ready: client.connect(), onMessage: (l) => (listener = l), request: (i) => client.emitWithAck('echo', i), close: () => client.close() };
     }
     case 'socket.io-client': {
-      const socket = officialIo(`http://${host}`, { transports: ['websocket'], auth: { stream }, reconnection: false });
+      const socket = officialIo(`http://${host}`, { transports: ['websocket'], auth: { stream, slow }, reconnection: slow });
       let listener: () => void = () => undefined;
       socket.on('tick', () => listener());
       return {
@@ -73,7 +79,7 @@ function make(kind: string, stream: boolean): Harness {
       };
     }
     case 'sockr': {
-      const client = new SockrClient({ url: `http://${host}`, token: stream ? 'stream' : 't', transports: ['websocket'], emitAuthEcho: false, catchUp: false, ...quiet });
+      const client = new SockrClient({ url: `http://${host}`, token: stream ? 'stream' : slow ? 'slow' : 't', transports: ['websocket'], emitAuthEcho: false, catchUp: false, ...quiet });
       let listener: () => void = () => undefined;
       client.on('message', () => listener());
       return { ready: client.connect(), onMessage: (l) => (listener = l), request: () => client.sendMessage('peer', 'x'), close: () => client.close() };
@@ -166,7 +172,27 @@ async function heap(): Promise<unknown> {
   return { bytesPerClient: Math.round((after - before) / n) };
 }
 
-const run = { inbound, rtt, inflight, heap }[scenario as 'inbound'];
+/**
+ * Recovery: prints READY once the slow stream flows, then, after the orchestrator restarts the server,
+ * prints the epoch time of the first message that ends a silence of more than 200 ms.
+ */
+async function recovery(): Promise<unknown> {
+  const harness = make(kind, 'slow');
+  let last = 0;
+  return new Promise((resolve) => {
+    harness.onMessage(() => {
+      const now = Date.now();
+      if (last === 0) console.log('READY');
+      else if (now - last > 200) {
+        harness.close();
+        resolve({ resumedAt: now });
+      }
+      last = now;
+    });
+  });
+}
+
+const run = { inbound, rtt, inflight, heap, recovery }[scenario as 'inbound'];
 if (!run) throw new Error(`unknown scenario ${scenario}`);
 run().then(
   (result) => {

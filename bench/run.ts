@@ -19,13 +19,13 @@ const config = quick
 const KINDS = ['raw', 'foony', 'ignis', 'socketio', 'socket.io-client', 'sockr'] as const;
 type Kind = (typeof KINDS)[number];
 
-async function startServer(): Promise<{ port: number; process: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/server.ts`, '0'], {
+async function startServer(port = 0): Promise<{ port: number; process: ChildProcess; readyAt: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/server.ts`, String(port)], {
     cwd: repo,
     env: { ...process.env, BENCH_STREAM: String(config.stream) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const bound = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {
       out += String(chunk);
@@ -34,7 +34,44 @@ async function startServer(): Promise<{ port: number; process: ChildProcess }> {
     });
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
-  return { port, process: child };
+  return { port: bound, process: child, readyAt: Date.now() };
+}
+
+/**
+ * One recovery sample: the client streams from a server that is killed (abruptly), stays down 500 ms,
+ * and comes back on the same port; returns ms from "server ready again" to "first message after the gap".
+ */
+async function recoverySample(kind: Kind): Promise<number> {
+  const first = await startServer();
+  const client = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/client.ts`, 'recovery', kind, `127.0.0.1:${first.port}`, '0'], {
+    cwd: repo,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  client.stdout!.on('data', (chunk) => (out += String(chunk)));
+  const waitFor = async (pattern: RegExp): Promise<RegExpExecArray> => {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const match = pattern.exec(out);
+      if (match) return match;
+      if (Date.now() > deadline) throw new Error(`recovery ${kind}: no ${pattern} (got ${out})`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  let second: Awaited<ReturnType<typeof startServer>> | undefined;
+  try {
+    await waitFor(/READY/);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    first.process.kill('SIGKILL');
+    await new Promise((resolve) => first.process.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    second = await startServer(first.port);
+    const match = await waitFor(/\{"resumedAt":(\d+)\}/);
+    return Number(match[1]) - second.readyAt;
+  } finally {
+    client.kill('SIGKILL');
+    second?.process.kill('SIGTERM');
+  }
 }
 
 async function measure(scenario: string, kind: Kind, port: number, n: number): Promise<Record<string, number>> {
@@ -97,6 +134,14 @@ async function main(): Promise<void> {
   } finally {
     server.process.kill('SIGTERM');
   }
+  const recovery = {} as Record<Kind, number>;
+  for (const kind of KINDS) {
+    if (kind === 'raw') continue; // raw ws has no reconnect
+    const samples: number[] = [];
+    for (let i = 0; i < config.runs; i++) samples.push(await recoverySample(kind));
+    recovery[kind] = median(samples);
+    process.stderr.write(`  recovery ${kind}: ${recovery[kind]} ms (${samples.join(', ')})\n`);
+  }
 
   out(`### 1. Inbound stream (${fmt(config.stream)} messages of ~100 bytes, client CPU)`);
   out();
@@ -125,6 +170,15 @@ async function main(): Promise<void> {
   for (const kind of KINDS) out(`| ${kind} | ${fmt(heap[kind].bytesPerClient)} | ${ratio(heap[kind].bytesPerClient, heap.raw.bytesPerClient)} |`);
   out();
 
+  out('### 5. Recovery (server killed, back on the same port after 500 ms; default reconnect settings)');
+  out();
+  out('| client | ms from server ready to first resumed message |');
+  out('|---|---:|');
+  for (const kind of KINDS) if (kind !== 'raw') out(`| ${kind} | ${fmt(recovery[kind])} |`);
+  out();
+  out('Each client reconnects with its own default backoff (PolySocket: full jitter, first retry within 0.1–1 s, then');
+  out('up to 2 s; socket.io-client: 1 s ± 50 %), so this mostly measures the backoff schedules, which is the point.');
+  out();
   out('### 3. Bundle size (browser, minified, tree-shaken ESM import; gzip -9)');
   out();
   out('| bundle | min bytes | gzip bytes |');

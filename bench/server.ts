@@ -8,6 +8,15 @@ const port = Number(process.argv[2] ?? 0);
 const streamLength = Number(process.env.BENCH_STREAM ?? 200_000);
 const payload = { user: 'bench-user-01', text: 'the quick brown fox jumps', n: 0 }; // about 100 bytes on the wire per frame
 
+/** A slow live stream (one frame every 20 ms) for the recovery scenario. */
+function trickle(ws: WebSocket, make: (n: number) => string): void {
+  let n = 0;
+  const timer = setInterval(() => {
+    if (ws.readyState === ws.OPEN) ws.send(make(++n));
+  }, 20);
+  ws.on('close', () => clearInterval(timer));
+}
+
 /** Writes `frames` in batches, pausing while the socket's buffer is full. */
 function stream(ws: WebSocket, frames: string[]): void {
   let i = 0;
@@ -58,6 +67,7 @@ function route(ws: WebSocket, url: URL): void {
 /** Raw: `stream` streams JSON frames; anything else is echoed. */
 function raw(ws: WebSocket, url: URL): void {
   if (url.searchParams.get('mode') === 'stream') stream(ws, frames('raw', body));
+  if (url.searchParams.get('mode') === 'slow') trickle(ws, body);
   ws.on('message', (data) => ws.send(data.toString()));
 }
 
@@ -71,6 +81,10 @@ function foony(ws: WebSocket): void {
         return;
       case 'sub':
         ws.send(JSON.stringify({ t: 'ack', id: frame.id }));
+        if (frame.channel === 'slow') {
+          const base = Date.now();
+          trickle(ws, (n) => JSON.stringify({ t: 'msg', channel: 'slow', name: 'tick', data: n, timestamp: base + n, messageId: `s${base}-${n}` }));
+        }
         if (frame.channel === 'stream') {
           stream(ws, frames('foony', (n) => JSON.stringify({ t: 'msg', channel: 'stream', name: 'tick', data: { ...payload, n }, timestamp: 1700000000000 + n, messageId: `m${n}` })));
         }
@@ -91,9 +105,10 @@ function foony(ws: WebSocket): void {
 
 function ignis(ws: WebSocket): void {
   ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as { event: string; data?: { stream?: boolean }; id?: string };
+    const frame = JSON.parse(data.toString()) as { event: string; data?: { stream?: boolean; slow?: boolean }; id?: string };
     if (frame.event === 'authenticate') {
       ws.send(JSON.stringify({ event: 'connected', data: { id: 'bench-client', userId: 'bench', time: new Date().toISOString() } }));
+      if (frame.data?.slow) trickle(ws, (n) => JSON.stringify({ event: 'tick', data: n }));
       if (frame.data?.stream) stream(ws, frames('ignis', (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } })));
     } else if (frame.event === 'echo') {
       ws.send(JSON.stringify({ event: 'echo', data: frame.data, id: frame.id }));
@@ -109,8 +124,9 @@ function engine(ws: WebSocket): void {
     if (text === '3') return; // pong
     if (text.startsWith('40')) {
       ws.send(`40{"sid":"n${Math.random()}"}`);
-      const auth = text.length > 2 ? (JSON.parse(text.slice(2)) as { stream?: boolean }) : {};
+      const auth = text.length > 2 ? (JSON.parse(text.slice(2)) as { stream?: boolean; slow?: boolean }) : {};
       if (auth.stream) stream(ws, frames('sio', (n) => `42["tick",${body(n)}]`));
+      if (auth.slow) trickle(ws, (n) => `42["tick",${n}]`);
       return;
     }
     if (!text.startsWith('42')) return;
@@ -120,6 +136,10 @@ function engine(ws: WebSocket): void {
     if (event === 'echo' && match[1]) ws.send(`43${match[1]}[${JSON.stringify(arg)}]`);
     else if (event === 'authenticate') {
       ws.send(`42["authenticated",{"userId":"bench","socketId":"s"}]`);
+      if (arg?.token === 'slow') {
+        const base = Date.now();
+        trickle(ws, (n) => `42["receive_message",{"from":"peer","content":"x","timestamp":${base + n},"messageId":"s${base}-${n}"}]`);
+      }
       if (arg?.token === 'stream') {
         stream(ws, frames('sockr', (n) => `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`));
       }

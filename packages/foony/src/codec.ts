@@ -67,6 +67,7 @@ export function decodeFrame(data: TransportData): ServerFrame {
       return f as unknown as ServerFrame;
     }
     default:
-      throw bad(`unknown type ${JSON.stringify(String(f.t)).slice(0, 40)}`);
+      // Never String() a hostile value: `{"toString":null}` makes String() itself throw.
+      throw bad(`unknown type ${typeof f.t === 'string' ? JSON.stringify(f.t.slice(0, 40)) : typeof f.t}`);
   }
 }

@@ -36,8 +36,8 @@ const server = new MockServer({
 
 await server.listen();
 console.log(`PolySocket mock server on ${server.url}`);
-for (const endpoint of server.endpoints()) console.log(`  ${endpoint.name.padEnd(8)} ${endpoint.url}`);
-console.log(`  faults   POST ${server.url}/_mock/faults/{drop,silence,delay?ms=,refuse?ms=,restart?ms=,reset}`);
+for (const endpoint of server.endpoints()) console.log(`  ${endpoint.name.padEnd(13)} ${endpoint.url}`);
+console.log(`  faults        POST ${server.url}/_mock/faults/{drop,silence,delay?ms=,refuse?ms=,restart?ms=,reset}`);
 
 const stop = async (): Promise<void> => {
   await server.close();

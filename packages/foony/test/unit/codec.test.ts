@@ -36,6 +36,9 @@ const malformed: unknown[] = [
   JSON.stringify({ t: 'histRes', id: 3, channel: 'a', messages: [{ t: 'msg' }] }),
   JSON.stringify({ t: 'histRes', id: 3, channel: 'a', messages: {}, more: false }),
   JSON.stringify({ t: 'histRes', id: 3, channel: 'a', messages: [], more: 'yes' }),
+  // Found by the fuzzer: describing this `t` with String() threw a TypeError instead of a PROTOCOL error.
+  '{"t":[{"toString":null}]}',
+  '{"t":{"toString":null,"valueOf":null}}',
 ];
 
 describe('Foony codec', () => {

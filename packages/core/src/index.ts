@@ -31,3 +31,4 @@ export type { BrowserHookHandlers, BrowserHooksOptions, DocumentLike, EventTarge
 export { RedactingLogger } from './logger';
 export type { Logger } from './logger';
 export { SafeEmitter } from './safe-emitter';
+export { checkSecureUrl, isLoopbackHost } from './secure-url';

@@ -1,4 +1,5 @@
 import IsomorphicWebSocket from 'isomorphic-ws';
+import { checkSecureUrl } from './secure-url';
 import type { CloseInfo, Transport, TransportData, TransportListener } from './transport';
 
 /** The parts of a WebSocket the transport uses: the browser's, `ws`'s and mock-socket's all fit. */
@@ -29,6 +30,8 @@ export interface WebSocketTransportOptions {
   protocols?: string | string[];
   /** Any WebSocket constructor. Defaults to isomorphic-ws: the global WebSocket in browsers, `ws` in Node. */
   WebSocket?: WebSocketConstructor;
+  /** Refuse `ws://` to a non-loopback host (the client then fails with INVALID instead of sending a token in clear). */
+  secureOnly?: boolean;
 }
 
 const OPEN = 1;
@@ -51,7 +54,9 @@ export class WebSocketTransport implements Transport {
   private socket: WebSocketLike | undefined;
   private listener: TransportListener | undefined;
 
-  constructor(private readonly options: WebSocketTransportOptions) {}
+  constructor(private readonly options: WebSocketTransportOptions) {
+    checkSecureUrl(options.url, options.secureOnly);
+  }
 
   get bufferedAmount(): number {
     return this.socket?.bufferedAmount ?? 0;

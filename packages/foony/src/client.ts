@@ -47,6 +47,8 @@ export interface FoonyClientOptions extends ConnectionTuning {
   WebSocket?: WebSocketConstructor;
   /** Replaces the WebSocket transport entirely (tests use the in-memory one). */
   transport?: TransportFactory;
+  /** Refuse `ws://` to a non-loopback host: the client fails (INVALID) instead of sending a token in clear. */
+  secureOnly?: boolean;
 }
 
 /** What a Foony session is, from its `connected` frame. */
@@ -86,7 +88,7 @@ export class FoonyClient {
       connectTimeoutMs: 15_000,
       ...pickTuning(options),
       protocol: this.protocol(),
-      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket }),
+      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
       onFrame: (frame) => this.onFrame(frame),
     });
     this.connection.logger.addSecret(options.token);

@@ -49,6 +49,8 @@ export interface IgnisClientOptions extends ConnectionTuning {
   replyId?: (frame: IgnisEnvelope) => string | number | undefined;
   WebSocket?: WebSocketConstructor;
   transport?: TransportFactory;
+  /** Refuse `ws://` to a non-loopback host: the client fails (INVALID) instead of sending credentials in clear. */
+  secureOnly?: boolean;
 }
 
 /** What an Ignis session is, from its `connected` frame. */
@@ -103,7 +105,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     this.connection = new Connection<string, IgnisEnvelope, IgnisSession>({
       ...pickTuning(options),
       protocol: this.protocol(),
-      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket }),
+      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
       onFrame: (frame) => this.onFrame(frame),
     });
     this.registerSecrets(options.auth);

@@ -3,6 +3,7 @@ import {
   PolySocketError,
   pickTuning,
   WebSocketTransport,
+  checkSecureUrl,
   type ConnectionEvents,
   type ConnectionState,
   type ConnectionTuning,
@@ -49,6 +50,8 @@ export interface SocketIOClientOptions extends ConnectionTuning {
   ackTimeoutMs?: number;
   fetch?: FetchLike;
   WebSocket?: WebSocketConstructor;
+  /** Refuse `ws://` and `http://` to a non-loopback host: the client fails (INVALID) instead of sending auth in clear. */
+  secureOnly?: boolean;
   /**
    * Runs after every (re)connect once the namespaces are connected, before queued emits are sent:
    * for protocols with their own login on top of Socket.IO (Sockr). A rejection fails the attempt:
@@ -236,6 +239,7 @@ export class SocketIOClient {
 
   private makeTransport(): Transport {
     const { url, query } = this.options;
+    checkSecureUrl(url, this.options.secureOnly);
     const path = this.options.path ?? '/socket.io/';
     const websocket = (sid?: string): Transport =>
       new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });

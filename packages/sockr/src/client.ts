@@ -27,6 +27,8 @@ export interface SockrClientOptions extends ClientConfig, Pick<ConnectionTuning,
   requestTimeoutMs?: number;
   /** How many direct messages may await their `message_delivered` at once (replies carry no id). Default 1. */
   maxMessagesInFlight?: number;
+  /** Refuse `ws://`/`http://` to a non-loopback host: the client fails (INVALID) instead of sending the token in clear. */
+  secureOnly?: boolean;
   /** Hang up an unanswered outgoing call after this. Default 45 000 ms. */
   ringTimeoutMs?: number;
   /** Typing: send `start` at most every `throttleMs` (2000), stop after `idleMs` (3000) idle, expire remote ones after `expireMs` (5000). */
@@ -156,6 +158,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       browser: options.browser,
       random: options.random,
       logger: options.logger,
+      secureOnly: options.secureOnly,
       onReady: (context) => this.login(context),
     });
     this.io.connection.logger.addSecret(options.token);

@@ -291,6 +291,9 @@ export class SocketIOClient {
     switch (data.charCodeAt(0)) {
       case 52 /* 4 message */: {
         const packet = this.decoder.addText(data.slice(1));
+        if (this.decoder.takeAbandoned()) {
+          this.connection.report(new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'));
+        }
         if (packet) emit({ kind: 'packet', packet });
         return;
       }

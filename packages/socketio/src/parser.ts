@@ -105,16 +105,27 @@ function isValidPayload(type: PacketType, payload: unknown): boolean {
 /** Decodes the Socket.IO part of a message packet (after the Engine.IO `4`), collecting binary attachments. */
 export class PacketDecoder {
   private pending: { packet: Packet; needed: number; buffers: Uint8Array[] } | undefined;
+  private abandoned = false;
 
   reset(): void {
     this.pending = undefined;
+  }
+
+  /**
+   * Whether a binary packet was abandoned (a text packet came before all its attachments) since the
+   * last call. The text packet itself is still decoded: one bad packet must not cost the next good one.
+   */
+  takeAbandoned(): boolean {
+    const abandoned = this.abandoned;
+    this.abandoned = false;
+    return abandoned;
   }
 
   /** A text message. Returns the packet if complete, undefined if it waits for attachments. */
   addText(text: string): Packet | undefined {
     if (this.pending) {
       this.pending = undefined;
-      throw bad('text packet while attachments were expected');
+      this.abandoned = true;
     }
     let i = 0;
     const type = Number(text.charAt(0));

@@ -81,6 +81,15 @@ describe('Socket.IO packets', () => {
     expect(d.addText('2["still works"]')).toMatchObject({ data: ['still works'] });
   });
 
+  it('a binary packet whose attachments never come is reported, and the next text packet still decodes', () => {
+    // Found by the hostile-sequence fuzzer: the ack after `51-[""]` was lost and emitWithAck timed out.
+    const d = new PacketDecoder();
+    expect(d.addText('51-[""]')).toBeUndefined();
+    expect(d.addText('37["ok"]')).toEqual({ type: PacketType.ACK, nsp: '/', id: 7, data: ['ok'] });
+    expect(d.takeAbandoned()).toBe(true);
+    expect(d.takeAbandoned()).toBe(false);
+  });
+
   it('keeps __proto__ keys inert when reassembling', () => {
     const d = new PacketDecoder();
     d.addText('51-["a",{"__proto__":{"_placeholder":true,"num":0}}]');

@@ -4,6 +4,7 @@ import { MemoryServer, type MemoryPeer, type PolySocketError } from '@polysocket
 import { FoonyClient } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { SocketIOClient } from '@polysocket/socketio';
+import { SockrClient } from '@polysocket/sockr';
 
 /**
  * Connected clients fed hostile frame sequences over the in-memory transport: nothing escapes to the
@@ -130,6 +131,53 @@ describe(`clients under hostile frame sequences (${RUNS} sequences each, seed ${
           if (client.connected) expect(await client.emitWithAck('echo')).toBe('ok');
         };
         return { server, client: client.connection as unknown as Setup['client'], peer: () => server.last!, alive };
+      },
+      shaped,
+    );
+  });
+
+  it('Sockr', async () => {
+    const events = ['receive_message', 'group_receive_message', 'group_joined', 'message_delivered', 'message_error', 'typing_start', 'group_typing_start', 'call_incoming', 'call_ringing', 'call_ended', 'call_ice_candidate', 'conference_started', 'conference_participant_joined', 'user_online', 'online_status', 'authenticated'];
+    const poison = { toString: null, valueOf: null };
+    const payload = fc.oneof(
+      anyJson,
+      fc.constantFrom(
+        { messageId: poison, from: poison, content: poison, timestamp: poison, groupId: poison, callId: poison, error: poison, userId: poison },
+        { messageId: 'm1', from: poison, content: 'x', timestamp: 1 },
+        { groupId: 'g', queuedMessages: [{ id: poison }], group: poison },
+        { callId: poison, from: 'x', sdpOffer: poison, iceServers: poison },
+      ),
+    );
+    const shaped = fc.tuple(fc.constantFrom(...events), payload).map(([event, data]) => `42${JSON.stringify([event, data])}`);
+    await run(
+      'sockr',
+      async () => {
+        const server = new MemoryServer();
+        server.onConnection = (peer) => {
+          peer.send('0{"sid":"e1","upgrades":[],"pingInterval":300000,"pingTimeout":300000,"maxPayload":1000000}');
+          peer.onMessage = (data) => {
+            const text = String(data);
+            if (text.startsWith('40')) peer.send('40{"sid":"s1"}');
+            if (text.startsWith('42["authenticate"')) peer.send('42["authenticated",{"userId":"me","socketId":"s1"}]');
+            if (text.startsWith('42["get_online_status"')) peer.send('42["online_status",{"statuses":{"x":true}}]');
+          };
+        };
+        const client = new SockrClient({ url: 'http://memory', token: 't', autoConnect: false, catchUp: false, ...quiet });
+        (client.io as unknown as { makeTransport: () => unknown }).makeTransport = () => server.transport();
+        client.on('message', () => undefined);
+        client.on('group_message', () => undefined);
+        await client.connect();
+        const errors: PolySocketError[] = [];
+        client.io.connection.on('error', (e) => errors.push(e));
+        return {
+          server,
+          client: client.io.connection as unknown as Setup['client'],
+          peer: () => server.last!,
+          alive: async () => {
+            expect(await client.getOnlineStatus(['x'])).toEqual({ x: true });
+            expect(errors.filter((e) => e.code === 'LISTENER')).toEqual([]);
+          },
+        };
       },
       shaped,
     );

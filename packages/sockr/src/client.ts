@@ -3,6 +3,7 @@ import { SocketIOClient, type ReadyContext } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { Limiter, ReplyMatcher } from './replies';
 import { Typing } from './typing';
+import { isPersistedMessage, isValidEvent } from './validate';
 import {
   conversationIdOf,
   type ClientConfig,
@@ -301,7 +302,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       { with: withUser, limit: options.limit ?? 50, ...(options.before !== undefined ? { before: options.before } : {}) },
       (data) => conversationId === undefined || data.conversationId === conversationId,
     );
-    return this.markSeen(reply.messages);
+    return this.markSeen(reply.messages.filter(isPersistedMessage));
   }
 
   /** Every stored message of a conversation, page by page from the newest (each page oldest first, each message once). */
@@ -387,7 +388,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       { groupId, limit: options.limit ?? 50, ...(options.before !== undefined ? { before: options.before } : {}) },
       (data) => data.groupId === groupId,
     );
-    return this.markSeen(reply.messages);
+    return this.markSeen(reply.messages.filter(isPersistedMessage));
   }
 
   getGroupMessageHistory(groupId: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
@@ -468,6 +469,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private onServerEvent(event: string, data: Data): void {
     if (!SERVER_EVENTS.has(event)) return;
+    if (!isValidEvent(event, data)) {
+      this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
+      return;
+    }
     const consumed = this.replies.handle(event, data);
     switch (event) {
       case 'receive_message':
@@ -486,12 +491,14 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       case 'group_joined':
         this.knownGroups.add(String(data.groupId));
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
-          if (this.seen.accept('messages', message.id)) this.emit('group_message', fromPersisted(message));
+          if (isPersistedMessage(message) && this.seen.accept('messages', message.id)) this.emit('group_message', fromPersisted(message));
         }
         break;
-      case 'group_created':
-        this.knownGroups.add(String((data.group as Group | undefined)?.id));
+      case 'group_created': {
+        const id = (data.group as { id?: unknown }).id;
+        if (typeof id === 'string') this.knownGroups.add(id);
         break;
+      }
       case 'typing_start':
       case 'typing_stop':
         this.typing.remote(String(data.from), event === 'typing_start');
@@ -656,7 +663,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       { with: withUser, limit: 100, ...(before !== undefined ? { before } : {}) },
       (data) => conversationId === undefined || data.conversationId === conversationId,
     );
-    return reply.messages;
+    return reply.messages.filter(isPersistedMessage);
   }
 
   private markSeen(messages: PersistedMessage[]): PersistedMessage[] {

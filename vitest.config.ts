@@ -19,6 +19,8 @@ export default defineConfig({
   resolve: { alias },
   test: {
     maxWorkers: 2,
+    // Every test file runs under the secrets audit (test/support/secrets-audit.ts).
+    setupFiles: ['test/support/secrets-audit.ts'],
     projects: [
       {
         extends: true,

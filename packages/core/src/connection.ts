@@ -556,7 +556,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
     if (decision.action === 'reauth') this.reauthNext = true;
     if (error) this.emitError(error);
-    if (wasConnected) this.emit('disconnected', { ...info, willReconnect: true, error });
+    if (wasConnected) this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: true, error: error && this.scrub(error) });
     this.scheduleReconnect();
   }
 
@@ -587,11 +587,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.detachHooks?.();
     this.detachHooks = undefined;
     this.setState('failed');
-    this.requests.rejectAll(error);
-    this.outbox.rejectAll(error);
-    if (wasConnected) this.emit('disconnected', { ...info, willReconnect: false, error });
-    this.emitError(error);
-    this.settleWaiters(error);
+    const safe = this.scrub(error);
+    this.requests.rejectAll(safe);
+    this.outbox.rejectAll(safe);
+    if (wasConnected) this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: false, error: safe });
+    this.emitError(safe);
+    this.settleWaiters(safe);
   }
 
   /** Stops everything tied to the current link and invalidates its callbacks. */
@@ -672,8 +673,21 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   private emitError(error: PolySocketError): void {
-    this.logger.warn(`${error.code}: ${error.message}`);
-    if (this.listenerCount('error') > 0) this.emit('error', error);
+    const safe = this.scrub(error);
+    this.logger.warn(`${safe.code}: ${safe.message}`);
+    if (this.listenerCount('error') > 0) this.emit('error', safe);
+  }
+
+  /** A copy of `error` without registered secrets in its message (a server may echo a token back). */
+  private scrub(error: PolySocketError): PolySocketError {
+    const message = this.logger.redact(error.message);
+    if (message === error.message) return error;
+    return new PolySocketError(error.code, message, {
+      retryable: error.retryable,
+      backendCode: typeof error.backendCode === 'string' ? this.logger.redact(error.backendCode) : error.backendCode,
+      maybeDelivered: error.maybeDelivered,
+      cause: error.cause,
+    });
   }
 
   private reportListenerError(error: unknown): void {

@@ -11,6 +11,8 @@ vi.mock('ws', () => {
   throw new Error('the browser path must not load ws');
 });
 
+// The secrets-audit setup file already loaded the core with the real isomorphic-ws: load it afresh, mocked.
+vi.resetModules();
 const { Connection, WebSocketTransport, webSocketTransport } = await import('@polysocket/core');
 const { echoProtocol } = await import('../helpers/echo-protocol');
 

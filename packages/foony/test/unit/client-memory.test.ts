@@ -136,6 +136,9 @@ describe('FoonyClient with a hand-driven edge', () => {
     const lines: string[] = [];
     const record = (...args: unknown[]): void => void lines.push(args.map(String).join(' '));
     const c = client(server, { logger: { debug: record, info: record, warn: record, error: record } });
+    const events: string[] = [];
+    c.on('error', (error) => events.push(error.message));
+    c.on('disconnected', (event) => events.push(event.reason));
     await c.connect();
     send(server.last!, { t: 'err', code: 50000, message: 'bad token secret-token-123 seen' });
     server.last!.close(4001, 'secret-token-123');
@@ -143,6 +146,9 @@ describe('FoonyClient with a hand-driven edge', () => {
     c.close();
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain('secret-token-123');
+    // A server that echoes the token back: error events and close reasons are scrubbed too.
+    expect(events).toContain('bad token [redacted] seen');
+    expect(events).toContain('[redacted]');
   });
 
   it('requires exactly one credential', () => {

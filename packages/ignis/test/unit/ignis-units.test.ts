@@ -87,6 +87,14 @@ describe('Ignis encryption interop (WebCrypto client ↔ Node crypto server)', (
     await expect(client.open(server.seal('x'))).rejects.toMatchObject({ code: 'PROTOCOL' });
   });
 
+  it('keeps the private key non-extractable (it cannot reach a log, an error or an event)', async () => {
+    const session = await EcdhSession.create();
+    const { privateKey } = (session as unknown as { keyPair: CryptoKeyPair }).keyPair;
+    expect(privateKey.extractable).toBe(false);
+    await expect(globalThis.crypto.subtle.exportKey('pkcs8', privateKey)).rejects.toThrow();
+    expect(JSON.stringify(session)).not.toMatch(/"d"|pkcs8/);
+  });
+
   it('refuses a malformed server key', async () => {
     const client = await EcdhSession.create();
     await expect(client.derive('AAAA', Buffer.alloc(32).toString('base64'))).rejects.toMatchObject({ code: 'PROTOCOL' });

@@ -30,6 +30,20 @@ const hostile = (shaped: fc.Arbitrary<string>) =>
     { maxLength: 12 },
   );
 
+/** An in-memory Engine.IO + Socket.IO peer: open packet, CONNECT reply, then `onText` for every later text frame. */
+function socketIoMemoryServer(onText: (peer: MemoryPeer, text: string) => void): MemoryServer {
+  const server = new MemoryServer();
+  server.onConnection = (peer) => {
+    peer.send('0{"sid":"e1","upgrades":[],"pingInterval":300000,"pingTimeout":300000,"maxPayload":1000000}');
+    peer.onMessage = (data) => {
+      const text = String(data);
+      if (text.startsWith('40')) peer.send('40{"sid":"s1"}');
+      else onText(peer, text);
+    };
+  };
+  return server;
+}
+
 interface Setup {
   server: MemoryServer;
   client: { close(): void; state: string; on(event: 'error', listener: (error: PolySocketError) => void): unknown };
@@ -112,16 +126,10 @@ describe(`clients under hostile frame sequences (${RUNS} sequences each, seed ${
     await run(
       'socketio',
       async () => {
-        const server = new MemoryServer();
-        server.onConnection = (peer) => {
-          peer.send('0{"sid":"e1","upgrades":[],"pingInterval":300000,"pingTimeout":300000,"maxPayload":1000000}');
-          peer.onMessage = (data) => {
-            const text = String(data);
-            if (text.startsWith('40')) peer.send('40{"sid":"s1"}');
-            const ack = /^42(\d+)\["echo"/.exec(text);
-            if (ack) peer.send(`43${ack[1]}["ok"]`);
-          };
-        };
+        const server = socketIoMemoryServer((peer, text) => {
+          const ack = /^42(\d+)\["echo"/.exec(text);
+          if (ack) peer.send(`43${ack[1]}["ok"]`);
+        });
         const client = new SocketIOClient({ url: 'http://memory', transports: ['websocket'], autoConnect: false, ...quiet });
         // The WebSocket transport is swapped for the in-memory one.
         (client as unknown as { makeTransport: () => unknown }).makeTransport = () => server.transport();
@@ -152,16 +160,10 @@ describe(`clients under hostile frame sequences (${RUNS} sequences each, seed ${
     await run(
       'sockr',
       async () => {
-        const server = new MemoryServer();
-        server.onConnection = (peer) => {
-          peer.send('0{"sid":"e1","upgrades":[],"pingInterval":300000,"pingTimeout":300000,"maxPayload":1000000}');
-          peer.onMessage = (data) => {
-            const text = String(data);
-            if (text.startsWith('40')) peer.send('40{"sid":"s1"}');
-            if (text.startsWith('42["authenticate"')) peer.send('42["authenticated",{"userId":"me","socketId":"s1"}]');
-            if (text.startsWith('42["get_online_status"')) peer.send('42["online_status",{"statuses":{"x":true}}]');
-          };
-        };
+        const server = socketIoMemoryServer((peer, text) => {
+          if (text.startsWith('42["authenticate"')) peer.send('42["authenticated",{"userId":"me","socketId":"s1"}]');
+          if (text.startsWith('42["get_online_status"')) peer.send('42["online_status",{"statuses":{"x":true}}]');
+        });
         const client = new SockrClient({ url: 'http://memory', token: 't', autoConnect: false, catchUp: false, ...quiet });
         (client.io as unknown as { makeTransport: () => unknown }).makeTransport = () => server.transport();
         client.on('message', () => undefined);

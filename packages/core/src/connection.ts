@@ -690,7 +690,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     });
   }
 
-  private reportListenerError(error: unknown): void {
+  /** Reports an exception thrown by an app listener as a LISTENER error event (adapters route theirs here). */
+  reportListenerError(error: unknown): void {
     const wrapped = new PolySocketError('LISTENER', 'a listener threw', { cause: error });
     this.logger.error(`listener threw: ${error instanceof Error ? error.message : String(error)}`);
     if (this.listenerCount('error') > 0 && !this.reportingListenerError) {

@@ -32,3 +32,4 @@ export { RedactingLogger } from './logger';
 export type { Logger } from './logger';
 export { SafeEmitter } from './safe-emitter';
 export { checkSecureUrl, isLoopbackHost } from './secure-url';
+export { fetchCredentials } from './credentials';

@@ -2,6 +2,7 @@ import {
   Connection,
   CursorStore,
   PolySocketError,
+  fetchCredentials,
   pickTuning,
   webSocketTransport,
   type ConnectionEvents,
@@ -152,7 +153,7 @@ export class FoonyClient {
       },
       cursors: this.cursors,
       publishResend: this.options.publishResend === true,
-      reportListenerError: (error) => this.reportListenerError(error),
+      reportListenerError: (error) => this.connection.reportListenerError(error),
     });
     this.channels.set(name, channel);
     return channel;
@@ -195,26 +196,13 @@ export class FoonyClient {
     const { token, key, clientId, authCallback } = this.options;
     if (key !== undefined) return { t: 'auth', key, ...(clientId !== undefined ? { clientId } : {}) };
     if (token !== undefined) return { t: 'auth', token };
-    const timeoutMs = this.options.authTimeoutMs ?? 10_000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const fresh = await Promise.race([
-        Promise.resolve().then(() => authCallback!()),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new PolySocketError('AUTH_FAILED', `authCallback did not settle within ${timeoutMs} ms`, { retryable: true })), timeoutMs);
-        }),
-      ]);
-      if (typeof fresh !== 'string' || fresh.length === 0) {
-        throw new PolySocketError('AUTH_FAILED', 'authCallback must return a non-empty token', { retryable: true });
-      }
-      this.connection.logger.addSecret(fresh);
-      return { t: 'auth', token: fresh };
-    } catch (error) {
-      if (error instanceof PolySocketError) throw error;
-      throw new PolySocketError('AUTH_FAILED', 'authCallback failed', { retryable: true, cause: error });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
+    const fresh = await fetchCredentials('authCallback', authCallback!, {
+      timeoutMs: this.options.authTimeoutMs ?? 10_000,
+      valid: (value) => typeof value === 'string' && value.length > 0,
+      expected: 'a non-empty token',
+    });
+    this.connection.logger.addSecret(fresh);
+    return { t: 'auth', token: fresh };
   }
 
   /** BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback. */
@@ -259,7 +247,4 @@ export class FoonyClient {
     else this.connection.report(error);
   }
 
-  private reportListenerError(error: unknown): void {
-    this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
-  }
 }

@@ -1,6 +1,7 @@
 import {
   Connection,
   PolySocketError,
+  fetchCredentials,
   pickTuning,
   webSocketTransport,
   type ConnectionEvents,
@@ -323,24 +324,13 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   private async authPayload(reauth: boolean): Promise<AuthPayload> {
     const provider = this.options.authProvider;
     if (!provider) return this.options.auth ?? {};
-    const timeoutMs = this.options.authTimeoutMs ?? 5000;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const payload = await Promise.race([
-        Promise.resolve().then(() => provider({ reauth })),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new PolySocketError('AUTH_FAILED', `authProvider did not settle within ${timeoutMs} ms`, { retryable: true })), timeoutMs);
-        }),
-      ]);
-      if (payload === null || typeof payload !== 'object') throw new PolySocketError('AUTH_FAILED', 'authProvider must return an object', { retryable: true });
-      this.registerSecrets(payload);
-      return payload;
-    } catch (error) {
-      if (error instanceof PolySocketError) throw error;
-      throw new PolySocketError('AUTH_FAILED', 'authProvider failed', { retryable: true, cause: error });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
+    const payload = await fetchCredentials('authProvider', () => provider({ reauth }), {
+      timeoutMs: this.options.authTimeoutMs ?? 5000,
+      valid: (value) => value !== null && typeof value === 'object',
+      expected: 'an object',
+    });
+    this.registerSecrets(payload);
+    return payload;
   }
 
   private registerSecrets(payload: AuthPayload | undefined): void {
@@ -416,7 +406,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
         try {
           listener(frame.data, frame);
         } catch (error) {
-          this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+          this.connection.reportListenerError(error);
         }
       }
     }
@@ -424,7 +414,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       try {
         listener(frame.event, frame.data, frame);
       } catch (error) {
-        this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+        this.connection.reportListenerError(error);
       }
     }
   }

@@ -489,7 +489,7 @@ export class SocketIOClient {
       disconnectNamespace: (socket: SocketIOSocket) => {
         void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
       },
-      reportListenerError: (error: unknown) => this.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error })),
+      reportListenerError: (error: unknown) => this.connection.reportListenerError(error),
     };
   }
 }

@@ -317,7 +317,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       ok: 'group_created',
       errors: ['group_create_error'],
       timeoutMs: this.timeoutMs,
-      fail: (_event, data) => new PolySocketError(errorCodeOf(data.error), String(data.error ?? 'group_create_error'), { backendCode: String(data.error) }),
+      fail: (_event, data) => refusal(data),
       send: () => this.fire('group_create', { name, members, ...(metadata ? { metadata } : {}) }),
     });
     this.knownGroups.add(reply.group.id);
@@ -331,7 +331,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       errors: ['group_join_error'],
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
-      fail: (_event, data) => new PolySocketError(errorCodeOf(data.error), String(data.error), { backendCode: String(data.error) }),
+      fail: (_event, data) => refusal(data),
       send: () => this.fire('group_join', { groupId }),
     });
     return { group: reply.group, queuedMessages: reply.queuedMessages ?? [] };
@@ -425,7 +425,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       errors: ['conference_error'],
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
-      fail: (_event, data) => new PolySocketError(errorCodeOf(data.error), String(data.error), { backendCode: String(data.error) }),
+      fail: (_event, data) => refusal(data),
       send: () => this.fire('conference_join', { groupId }),
     });
     const state = this.conference(groupId);
@@ -711,7 +711,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private reportListenerError(error: unknown): void {
-    this.io.connection.report(new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+    this.io.connection.reportListenerError(error);
   }
 }
 
@@ -743,6 +743,12 @@ function errorCodeOf(message: unknown): 'AUTH_FAILED' | 'FORBIDDEN' | 'NOT_FOUND
   if (text.startsWith('Not a member')) return 'FORBIDDEN';
   if (text.endsWith('not found')) return 'NOT_FOUND';
   return 'SERVER';
+}
+
+/** A `*_error` reply (`{error}`) as a typed error carrying the server's text. */
+function refusal(data: Data): PolySocketError {
+  const text = String(data.error ?? 'refused');
+  return new PolySocketError(errorCodeOf(text), text, { backendCode: text });
 }
 
 function sendError(data: Data): PolySocketError {

@@ -220,9 +220,7 @@ export class SockrMock implements ProtocolModule {
         to(message.to!, 'receive_message', { from: userId, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata });
         message.deliveredTo.push(message.to!);
       } else {
-        let queue = this.queues.get(message.to!);
-        if (!queue) this.queues.set(message.to!, (queue = []));
-        queue.push(message);
+        this.enqueue(message.to!, message);
       }
       socket.emit('message_delivered', { messageId: message.id });
     });
@@ -325,11 +323,7 @@ export class SockrMock implements ProtocolModule {
       for (const member of this.members.get(id) ?? []) {
         if (member.userId === userId) continue;
         if (this.isOnline(member.userId)) message.deliveredTo.push(member.userId);
-        else {
-          let queue = this.queues.get(member.userId);
-          if (!queue) this.queues.set(member.userId, (queue = []));
-          queue.push(message);
-        }
+        else this.enqueue(member.userId, message);
       }
       socket.emit('group_message_delivered', { groupId: id, messageId: message.id });
     });
@@ -429,6 +423,12 @@ export class SockrMock implements ProtocolModule {
     } else {
       this.io?.to(groupId).emit('conference_participant_left', { groupId, userId, participantCount: room.participants.size });
     }
+  }
+
+  private enqueue(userId: string, message: StoredMessage): void {
+    let queue = this.queues.get(userId);
+    if (!queue) this.queues.set(userId, (queue = []));
+    queue.push(message);
   }
 
   private isMember(groupId: string, userId: string): boolean {

@@ -26,12 +26,20 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
   const stream = mode === 'stream';
   const slow = mode === 'slow';
   switch (kind) {
-    case 'raw': {
-      const ws = new WebSocket(`ws://${host}/raw${stream ? '?mode=stream' : slow ? '?mode=slow' : ''}`);
+    case 'raw':
+    case 'raw-foony':
+    case 'raw-ignis':
+    case 'raw-sio':
+    case 'raw-sockr': {
+      // The ceiling: ws + JSON.parse of the same frames the adapter gets (Socket.IO's `42` prefix stripped).
+      const as = kind === 'raw' ? 'raw' : kind.slice(4);
+      const skip = as === 'sio' || as === 'sockr' ? 2 : 0;
+      const ws = new WebSocket(`ws://${host}/raw${stream ? `?mode=stream&as=${as}` : slow ? '?mode=slow' : ''}`);
       const pending = new Map<number, () => void>();
       let listener: () => void = () => undefined;
       ws.on('message', (data) => {
-        const frame = JSON.parse(data.toString()) as { id?: number };
+        const text = data.toString();
+        const frame = JSON.parse(skip ? text.slice(skip) : text) as { id?: number };
         if (frame.id !== undefined) pending.get(frame.id)?.();
         else listener();
       });
@@ -75,6 +83,18 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
         ready: new Promise((resolve) => socket.once('connect', () => resolve())),
         onMessage: (l) => (listener = l),
         request: (i) => socket.timeout(10_000).emitWithAck('echo', i),
+        close: () => socket.close(),
+      };
+    }
+    case 'socket.io-client/sockr': {
+      // The official client receiving Sockr's frames (login by hand), for the Sockr-vs-socket.io-client ratio.
+      const socket = officialIo(`http://${host}`, { transports: ['websocket'], reconnection: false });
+      let listener: () => void = () => undefined;
+      socket.on('receive_message', () => listener());
+      return {
+        ready: new Promise<void>((resolve) => socket.once('connect', () => resolve())).then(() => void socket.emit('authenticate', { token: 'stream' })),
+        onMessage: (l) => (listener = l),
+        request: () => Promise.reject(new Error('not measured')),
         close: () => socket.close(),
       };
     }

@@ -17,7 +17,27 @@ const config = quick
   ? { runs: 1, stream: 20_000, rtt: 2_000, inflight: 4_000, heap: 100 }
   : { runs: 5, stream: 200_000, rtt: 20_000, inflight: 20_000, heap: 1000 };
 const KINDS = ['raw', 'foony', 'ignis', 'socketio', 'socket.io-client', 'sockr'] as const;
-type Kind = (typeof KINDS)[number];
+/** Inbound: every client next to a raw ws + JSON.parse baseline on the very same frames. */
+const INBOUND_KINDS = ['raw-foony', 'foony', 'raw-ignis', 'ignis', 'raw-sio', 'socketio', 'socket.io-client', 'raw-sockr', 'sockr', 'socket.io-client/sockr'] as const;
+const BASELINE: Record<string, string> = { foony: 'raw-foony', ignis: 'raw-ignis', socketio: 'raw-sio', 'socket.io-client': 'raw-sio', sockr: 'raw-sockr', 'socket.io-client/sockr': 'raw-sockr' };
+const PEER: Record<string, string> = { socketio: 'socket.io-client', sockr: 'socket.io-client/sockr' };
+type Kind = (typeof KINDS)[number] | (typeof INBOUND_KINDS)[number];
+
+// The measured client runs as plain JavaScript bundled the way tsup builds the packages, not under tsx:
+// tsx compiles with esbuild's keepNames, which defines a `name` property on every closure (≈ 5 KB of
+// property dictionaries per idle client, and a call per closure created on the hot path).
+const clientScript = `${repo}bench/.build/client.mjs`;
+await build({
+  entryPoints: [`${repo}bench/client.ts`],
+  outfile: clientScript,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'es2020',
+  tsconfig: `${repo}tsconfig.json`,
+  external: ['ws', 'socket.io-client', 'eventemitter3', 'isomorphic-ws'],
+  logLevel: 'silent',
+});
 
 async function startServer(port = 0): Promise<{ port: number; process: ChildProcess; readyAt: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/server.ts`, String(port)], {
@@ -43,7 +63,7 @@ async function startServer(port = 0): Promise<{ port: number; process: ChildProc
  */
 async function recoverySample(kind: Kind): Promise<number> {
   const first = await startServer();
-  const client = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/client.ts`, 'recovery', kind, `127.0.0.1:${first.port}`, '0'], {
+  const client = spawn(process.execPath, [clientScript, 'recovery', kind, `127.0.0.1:${first.port}`, '0'], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -75,7 +95,7 @@ async function recoverySample(kind: Kind): Promise<number> {
 }
 
 async function measure(scenario: string, kind: Kind, port: number, n: number): Promise<Record<string, number>> {
-  const args = ['--import', 'tsx', ...(scenario === 'heap' ? ['--expose-gc'] : []), `${repo}bench/client.ts`, scenario, kind, `127.0.0.1:${port}`, String(n)];
+  const args = [...(scenario === 'heap' ? ['--expose-gc'] : []), clientScript, scenario, kind, `127.0.0.1:${port}`, String(n)];
   const { stdout } = await run(process.execPath, args, { cwd: repo, timeout: 300_000, maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
 }
@@ -85,7 +105,7 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-async function scenario(name: string, n: number, port: number, kinds: readonly Kind[] = KINDS): Promise<Record<Kind, Record<string, number>>> {
+async function scenario(name: string, n: number, port: number, kinds: readonly Kind[] = KINDS): Promise<Record<string, Record<string, number>>> {
   const out = {} as Record<Kind, Record<string, number>>;
   for (const kind of kinds) {
     const samples: Record<string, number>[] = [];
@@ -127,14 +147,14 @@ async function main(): Promise<void> {
   const server = await startServer();
   let inbound, rtt, inflight, heap;
   try {
-    inbound = await scenario('inbound', config.stream, server.port);
+    inbound = await scenario('inbound', config.stream, server.port, INBOUND_KINDS);
     rtt = await scenario('rtt', config.rtt, server.port);
     inflight = await scenario('inflight', config.inflight, server.port);
     heap = await scenario('heap', config.heap, server.port);
   } finally {
     server.process.kill('SIGTERM');
   }
-  const recovery = {} as Record<Kind, number>;
+  const recovery = {} as Record<string, number>;
   for (const kind of KINDS) {
     if (kind === 'raw') continue; // raw ws has no reconnect
     const samples: number[] = [];
@@ -143,14 +163,18 @@ async function main(): Promise<void> {
     process.stderr.write(`  recovery ${kind}: ${recovery[kind]} ms (${samples.join(', ')})\n`);
   }
 
-  out(`### 1. Inbound stream (${fmt(config.stream)} messages of ~100 bytes, client CPU)`);
+  out(`### 1. Inbound stream (${fmt(config.stream)} messages of 70–150 bytes, client CPU)`);
   out();
-  out('| client | µs CPU / message | messages / s | vs raw ws | vs socket.io-client |');
+  out('Each client is compared with raw `ws` + `JSON.parse` on exactly the frames it received (`raw-<frames>` rows).');
+  out();
+  out('| client | µs CPU / message | messages / s | vs raw ws, same frames | vs socket.io-client, same frames |');
   out('|---|---:|---:|---:|---:|');
-  for (const kind of KINDS) {
+  for (const kind of INBOUND_KINDS) {
     const r = inbound[kind];
-    const sio = kind === 'socketio' || kind === 'sockr' ? ratio(r.cpuUsPerMessage, inbound['socket.io-client'].cpuUsPerMessage) : '';
-    out(`| ${kind} | ${fmt(r.cpuUsPerMessage, 2)} | ${fmt(r.messagesPerSecond)} | ${ratio(r.cpuUsPerMessage, inbound.raw.cpuUsPerMessage)} | ${sio} |`);
+    const base = BASELINE[kind];
+    const vsRaw = base ? ratio(r.cpuUsPerMessage, inbound[base].cpuUsPerMessage) : '1.00×';
+    const vsPeer = PEER[kind] ? ratio(r.cpuUsPerMessage, inbound[PEER[kind]].cpuUsPerMessage) : '';
+    out(`| ${kind} | ${fmt(r.cpuUsPerMessage, 2)} | ${fmt(r.messagesPerSecond)} | ${vsRaw} | ${vsPeer} |`);
   }
   out();
   out(`### 2. Request round trip (${fmt(config.rtt)} sequential; ${fmt(config.inflight)} with 100 in flight)`);

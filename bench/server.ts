@@ -1,6 +1,6 @@
 // Benchmark server (its own process): minimal Foony, Ignis, Engine.IO/Socket.IO (and Sockr login)
-// and raw endpoints on one port. Streams are pre-encoded and written in batches, with backpressure,
-// so the client is the bottleneck. Prints "READY <port>" when listening.
+// and raw endpoints on one port. Streams are pre-encoded WebSocket frames written straight to the socket
+// with backpressure, so the client is the bottleneck. Prints "READY <port>" when listening.
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -17,30 +17,64 @@ function trickle(ws: WebSocket, make: (n: number) => string): void {
   ws.on('close', () => clearInterval(timer));
 }
 
-/** Writes `frames` in batches, pausing while the socket's buffer is full. */
-function stream(ws: WebSocket, frames: string[]): void {
+/**
+ * Writes `frames` as pre-built WebSocket frames straight into the TCP socket, refilling on 'drain', so
+ * the client always finds a full socket buffer: the server's own cost is a memcpy, and a fast client is
+ * never left idle between batches (an idle client pays a wake-up per handful of messages, which would
+ * make the fastest client look the most expensive per message).
+ */
+function stream(ws: WebSocket, frames: Buffer[]): void {
+  const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
   let i = 0;
   const pump = (): void => {
-    if (ws.readyState !== ws.OPEN) return;
-    while (i < frames.length && ws.bufferedAmount < 1 << 20) {
-      const end = Math.min(frames.length, i + 512);
-      for (; i < end; i++) ws.send(frames[i]);
+    while (i < frames.length && ws.readyState === ws.OPEN) {
+      if (!socket.write(frames[i++])) return void socket.once('drain', pump);
     }
-    if (i < frames.length) setTimeout(pump, 1);
   };
   pump();
 }
 
-const frameCache = new Map<string, string[]>();
-function frames(kind: string, make: (n: number) => string): string[] {
-  let list = frameCache.get(kind);
-  if (!list) {
-    list = Array.from({ length: streamLength }, (_, n) => make(n + 1));
-    frameCache.set(kind, list);
+/** One unmasked server-to-client text frame (RFC 6455 §5.2). */
+function wsFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const length = payload.length;
+  const header = length < 126 ? Buffer.from([0x81, length]) : Buffer.from([0x81, 126, length >> 8, length & 0xff]);
+  if (length > 0xffff) throw new Error('bench frames are small');
+  return Buffer.concat([header, payload]);
+}
+
+const frameCache = new Map<string, Buffer[]>();
+/** The whole stream for `kind`, encoded once, in 256 KB chunks of whole frames. */
+function frames(kind: string, make: (n: number) => string): Buffer[] {
+  let chunks = frameCache.get(kind);
+  if (!chunks) {
+    chunks = [];
+    let pending: Buffer[] = [];
+    let size = 0;
+    for (let n = 1; n <= streamLength; n++) {
+      const frame = wsFrame(make(n));
+      pending.push(frame);
+      size += frame.length;
+      if (size >= 256 << 10 || n === streamLength) {
+        chunks.push(Buffer.concat(pending));
+        pending = [];
+        size = 0;
+      }
+    }
+    frameCache.set(kind, chunks);
   }
-  return list;
+  return chunks;
 }
 const body = (n: number): string => JSON.stringify({ ...payload, n });
+
+/** Each stream's n-th frame. */
+const makers: Record<string, (n: number) => string> = {
+  raw: body,
+  foony: (n) => JSON.stringify({ t: 'msg', channel: 'stream', name: 'tick', data: { ...payload, n }, timestamp: 1700000000000 + n, messageId: `m${n}` }),
+  ignis: (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } }),
+  sio: (n) => `42["tick",${body(n)}]`,
+  sockr: (n) => `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`,
+};
 
 const http = createServer((_req, res) => res.writeHead(404).end());
 const wss = new WebSocketServer({ noServer: true, maxPayload: 16 << 20 });
@@ -64,9 +98,12 @@ function route(ws: WebSocket, url: URL): void {
   }
 }
 
-/** Raw: `stream` streams JSON frames; anything else is echoed. */
+/**
+ * Raw: `stream` streams JSON frames (`as=foony|ignis|sio|sockr`: exactly the frames that adapter's
+ * stream carries, so each adapter has a baseline on identical bytes); anything else is echoed.
+ */
 function raw(ws: WebSocket, url: URL): void {
-  if (url.searchParams.get('mode') === 'stream') stream(ws, frames('raw', body));
+  if (url.searchParams.get('mode') === 'stream') stream(ws, frameCache.get(url.searchParams.get('as') ?? 'raw')!);
   if (url.searchParams.get('mode') === 'slow') trickle(ws, body);
   ws.on('message', (data) => ws.send(data.toString()));
 }
@@ -86,7 +123,7 @@ function foony(ws: WebSocket): void {
           trickle(ws, (n) => JSON.stringify({ t: 'msg', channel: 'slow', name: 'tick', data: n, timestamp: base + n, messageId: `s${base}-${n}` }));
         }
         if (frame.channel === 'stream') {
-          stream(ws, frames('foony', (n) => JSON.stringify({ t: 'msg', channel: 'stream', name: 'tick', data: { ...payload, n }, timestamp: 1700000000000 + n, messageId: `m${n}` })));
+          stream(ws, frames('foony', makers.foony));
         }
         return;
       case 'pub':
@@ -109,7 +146,7 @@ function ignis(ws: WebSocket): void {
     if (frame.event === 'authenticate') {
       ws.send(JSON.stringify({ event: 'connected', data: { id: 'bench-client', userId: 'bench', time: new Date().toISOString() } }));
       if (frame.data?.slow) trickle(ws, (n) => JSON.stringify({ event: 'tick', data: n }));
-      if (frame.data?.stream) stream(ws, frames('ignis', (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } })));
+      if (frame.data?.stream) stream(ws, frames('ignis', makers.ignis));
     } else if (frame.event === 'echo') {
       ws.send(JSON.stringify({ event: 'echo', data: frame.data, id: frame.id }));
     }
@@ -125,7 +162,7 @@ function engine(ws: WebSocket): void {
     if (text.startsWith('40')) {
       ws.send(`40{"sid":"n${Math.random()}"}`);
       const auth = text.length > 2 ? (JSON.parse(text.slice(2)) as { stream?: boolean; slow?: boolean }) : {};
-      if (auth.stream) stream(ws, frames('sio', (n) => `42["tick",${body(n)}]`));
+      if (auth.stream) stream(ws, frames('sio', makers.sio));
       if (auth.slow) trickle(ws, (n) => `42["tick",${n}]`);
       return;
     }
@@ -141,18 +178,14 @@ function engine(ws: WebSocket): void {
         trickle(ws, (n) => `42["receive_message",{"from":"peer","content":"x","timestamp":${base + n},"messageId":"s${base}-${n}"}]`);
       }
       if (arg?.token === 'stream') {
-        stream(ws, frames('sockr', (n) => `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`));
+        stream(ws, frames('sockr', makers.sockr));
       }
     } else if (event === 'send_message') ws.send(`42["message_delivered",{"messageId":"x"}]`);
   });
 }
 
 // Encode every stream before reporting ready, so no run pays for it.
-frames('raw', body);
-frames('foony', (n) => JSON.stringify({ t: 'msg', channel: 'stream', name: 'tick', data: { ...payload, n }, timestamp: 1700000000000 + n, messageId: `m${n}` }));
-frames('ignis', (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } }));
-frames('sio', (n) => `42["tick",${body(n)}]`);
-frames('sockr', (n) => `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`);
+for (const [kind, make] of Object.entries(makers)) frames(kind, make);
 
 http.listen(port, '127.0.0.1', () => {
   const address = http.address();

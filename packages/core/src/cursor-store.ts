@@ -1,3 +1,5 @@
+import { RecentIds } from './recent-ids';
+
 /** The subset of Web Storage the cursor store needs (localStorage, sessionStorage, or any map-backed stand-in). */
 export interface StorageLike {
   getItem(key: string): string | null;
@@ -22,7 +24,7 @@ export interface CursorStoreOptions {
  */
 export class CursorStore {
   private readonly cursors = new Map<string, string>();
-  private readonly recent = new Map<string, Set<string>>();
+  private readonly recent = new Map<string, RecentIds>();
   private readonly recentLimit: number;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -63,16 +65,10 @@ export class CursorStore {
   accept(stream: string, id: string, cursor: string = id): boolean {
     let ids = this.recent.get(stream);
     if (!ids) {
-      ids = new Set();
+      ids = new RecentIds(this.recentLimit);
       this.recent.set(stream, ids);
-    } else if (ids.has(id)) {
-      return false;
     }
-    ids.add(id);
-    if (ids.size > this.recentLimit) {
-      // A Set iterates in insertion order: the first is the oldest.
-      ids.delete(ids.values().next().value as string);
-    }
+    if (!ids.accept(id)) return false;
     this.set(stream, cursor);
     return true;
   }

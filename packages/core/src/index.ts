@@ -25,6 +25,7 @@ export type { Gate, OutboxEntry, OutboxOptions } from './outbox';
 export { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests } from './requests';
 export type { RequestId, RequestOptions } from './requests';
 export { CursorStore } from './cursor-store';
+export { RecentIds } from './recent-ids';
 export type { CursorStoreOptions, StorageLike } from './cursor-store';
 export { attachBrowserHooks } from './browser-hooks';
 export type { BrowserHookHandlers, BrowserHooksOptions, DocumentLike, EventTargetLike } from './browser-hooks';

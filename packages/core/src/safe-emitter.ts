@@ -61,9 +61,12 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     let guarded = this.guards.get(fn);
     if (!guarded) {
       const report = this.onListenerError;
-      guarded = function (this: unknown, ...args: unknown[]) {
+      // `apply(this, arguments)` rather than rest parameters: V8 passes the arguments through
+      // without building an array, and this runs for every event delivered to the app.
+      guarded = function (this: unknown) {
         try {
-          fn.apply(this, args);
+          // eslint-disable-next-line prefer-rest-params
+          fn.apply(this, arguments as unknown as unknown[]);
         } catch (error) {
           report(error);
         }

@@ -290,7 +290,7 @@ export class SocketIOClient {
     }
     switch (data.charCodeAt(0)) {
       case 52 /* 4 message */: {
-        const packet = this.decoder.addText(data.slice(1));
+        const packet = this.decoder.addText(data, 1); // the Engine.IO type is the first character
         if (this.decoder.takeAbandoned()) {
           this.connection.report(new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'));
         }

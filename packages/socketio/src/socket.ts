@@ -161,7 +161,7 @@ export class SocketIOSocket {
     this.id = sid;
     this.failure = undefined;
     this.currentState = 'connected';
-    this.fire('connect');
+    this.fire('connect', []);
   }
 
   /** @internal The server refused the namespace (CONNECT_ERROR): no automatic retry. */
@@ -169,7 +169,7 @@ export class SocketIOSocket {
     this.failure = error;
     this.currentState = 'failed';
     this.abortAcks(error);
-    this.fire('connect_error', error);
+    this.fire('connect_error', [error]);
   }
 
   /** @internal The server disconnected the namespace: like socket.io-client, it is not reconnected automatically. */
@@ -182,7 +182,7 @@ export class SocketIOSocket {
   onTransportDown(): void {
     if (this.currentState !== 'connected') return;
     this.currentState = 'connecting';
-    this.fire('disconnect', 'transport close');
+    this.fire('disconnect', ['transport close']);
   }
 
   /** @internal The whole client closed or failed. */
@@ -191,12 +191,14 @@ export class SocketIOSocket {
     this.abortAcks(error);
     if (this.currentState === 'failed') return;
     this.currentState = 'disconnected';
-    if (wasConnected) this.fire('disconnect', error.code === 'CLOSED' ? 'io client disconnect' : 'transport error');
+    if (wasConnected) this.fire('disconnect', [error.code === 'CLOSED' ? 'io client disconnect' : 'transport error']);
   }
 
   /** @internal An EVENT from the server; with an id, the last listener argument is the ack callback. */
   deliver(packet: Packet): void {
-    const [event, ...args] = packet.data as [string, ...unknown[]];
+    // The decoded array is ours: shifting the name off leaves the arguments without a copy.
+    const args = packet.data as unknown[];
+    const event = String(args.shift());
     if (packet.id !== undefined) {
       const id = packet.id;
       let sent = false;
@@ -206,10 +208,10 @@ export class SocketIOSocket {
         void this.host.send({ type: PacketType.ACK, nsp: this.nsp, id, data: response }, { gate: this.gate });
       });
     }
-    this.fire(String(event), ...args);
+    this.fire(event, args);
     for (const listener of this.anyListeners) {
       try {
-        listener(String(event), ...args);
+        listener(event, ...args);
       } catch (error) {
         this.host.reportListenerError(error);
       }
@@ -248,7 +250,7 @@ export class SocketIOSocket {
     const error = new PolySocketError('DISCONNECTED', `namespace ${this.nsp} disconnected (${reason})`, { retryable: false, maybeDelivered: true });
     this.currentState = 'disconnected';
     this.abortAcks(error);
-    if (announce) this.fire('disconnect', reason);
+    if (announce) this.fire('disconnect', [reason]);
   }
 
   private abortAcks(error: PolySocketError): void {
@@ -257,7 +259,7 @@ export class SocketIOSocket {
     for (const id of ids) this.host.cancel(id, error);
   }
 
-  private fire(event: string, ...args: unknown[]): void {
+  private fire(event: string, args: unknown[]): void {
     const set = this.listeners.get(event);
     if (!set) return;
     for (const listener of set) {

@@ -1,4 +1,4 @@
-import { CursorStore, PolySocketError, SafeEmitter, type ConnectionState, type ConnectionTuning, type Logger } from '@polysocket/core';
+import { PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type Logger } from '@polysocket/core';
 import { SocketIOClient, type ReadyContext } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { Limiter, ReplyMatcher } from './replies';
@@ -109,7 +109,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private readonly replies = new ReplyMatcher();
   private readonly directSends: Limiter;
   private readonly groupSends: Limiter;
-  private readonly seen = new CursorStore({ recentIds: 8192 });
+  private readonly seen = new RecentIds(8192);
   private readonly knownGroups = new Set<string>();
   private readonly calls = new Map<string, SockrCall>();
   /** Outgoing calls the server has not named yet, oldest first. */
@@ -163,7 +163,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       onReady: (context) => this.login(context),
     });
     this.io.connection.logger.addSecret(options.token);
-    this.io.onAny((event, ...args) => this.onServerEvent(event, (args[0] ?? {}) as Data));
+    this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
     this.io.onLifecycle('state', (state) => this.emit('state', state));
     this.io.onLifecycle('connected', () => {
       this.emit('connect');
@@ -477,13 +477,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     switch (event) {
       case 'receive_message':
         this.sawConversation(String(data.from), Number(data.timestamp));
-        if (this.seen.accept('messages', String(data.messageId))) {
+        if (this.seen.accept(String(data.messageId))) {
           this.emit('receive_message', data as never);
           this.emit('message', incoming(data));
         }
         return;
       case 'group_receive_message':
-        if (this.seen.accept('messages', String(data.messageId))) {
+        if (this.seen.accept(String(data.messageId))) {
           this.emit('group_receive_message', data as never);
           this.emit('group_message', incoming(data));
         }
@@ -491,7 +491,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       case 'group_joined':
         this.knownGroups.add(String(data.groupId));
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
-          if (isPersistedMessage(message) && this.seen.accept('messages', message.id)) this.emit('group_message', fromPersisted(message));
+          if (isPersistedMessage(message) && this.seen.accept(message.id)) this.emit('group_message', fromPersisted(message));
         }
         break;
       case 'group_created': {
@@ -629,7 +629,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       let pages = 0;
       try {
         for await (const page of this.pages((before) => this.historyPage(peer, before), { limit: 100 })) {
-          for (const message of page) if (message.from !== me && !this.seen.has('messages', message.id)) missed.push(message);
+          for (const message of page) if (message.from !== me && !this.seen.has(message.id)) missed.push(message);
           if (page[0].timestamp < since || ++pages >= 10) break;
         }
       } catch {
@@ -639,7 +639,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       }
       missed.sort((a, b) => a.timestamp - b.timestamp);
       for (const message of missed) {
-        if (!this.seen.accept('messages', message.id)) continue;
+        if (!this.seen.accept(message.id)) continue;
         this.sawConversation(peer, message.timestamp);
         const live = { from: message.from, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata };
         this.emit('receive_message', live as never);
@@ -667,7 +667,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private markSeen(messages: PersistedMessage[]): PersistedMessage[] {
-    for (const message of messages) this.seen.accept('messages', message.id);
+    for (const message of messages) this.seen.accept(message.id);
     return messages;
   }
 
@@ -716,14 +716,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 }
 
 function incoming(data: Data): IncomingMessage {
-  return {
-    messageId: String(data.messageId),
-    from: String(data.from),
-    content: String(data.content),
-    timestamp: Number(data.timestamp),
-    ...(data.metadata && typeof data.metadata === 'object' ? { metadata: data.metadata as Record<string, unknown> } : {}),
-    ...(typeof data.groupId === 'string' ? { groupId: data.groupId } : {}),
-  };
+  const message: IncomingMessage = { messageId: String(data.messageId), from: String(data.from), content: String(data.content), timestamp: Number(data.timestamp) };
+  if (data.metadata && typeof data.metadata === 'object') message.metadata = data.metadata as Record<string, unknown>;
+  if (typeof data.groupId === 'string') message.groupId = data.groupId;
+  return message;
 }
 
 function fromPersisted(message: PersistedMessage): IncomingMessage {

@@ -50,27 +50,27 @@ const SHAPES: Record<string, Record<string, Kind>> = {
   conference_error: { groupId: 's', error: 's' },
 };
 
-function fits(value: unknown, kind: Kind): boolean {
-  const optional = kind.endsWith('?');
-  if (value === undefined) return optional;
-  switch (kind[0]) {
-    case 's':
-      return typeof value === 'string';
-    case 'n':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'a':
-      return Array.isArray(value);
-    default:
-      return value !== null && typeof value === 'object' && !Array.isArray(value);
-  }
-}
+const CHECKS: Record<Kind, (value: unknown) => boolean> = {
+  s: (v) => typeof v === 'string',
+  n: (v) => typeof v === 'number' && Number.isFinite(v),
+  a: (v) => Array.isArray(v),
+  o: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
+  's?': (v) => v === undefined || typeof v === 'string',
+  'a?': (v) => v === undefined || Array.isArray(v),
+  'o?': (v) => v === undefined || (v !== null && typeof v === 'object' && !Array.isArray(v)),
+};
+
+/** Each shape as a list of [field, check], built once: this runs for every inbound event. */
+const COMPILED = new Map<string, [string, (value: unknown) => boolean][]>(
+  Object.entries(SHAPES).map(([event, shape]) => [event, Object.entries(shape).map(([field, kind]) => [field, CHECKS[kind]])]),
+);
 
 /** Whether `data` has the shape of `event` (events the client does not interpret always pass). */
 export function isValidEvent(event: string, data: unknown): data is Record<string, unknown> {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
-  const shape = SHAPES[event];
-  if (!shape) return true;
-  for (const field in shape) if (!fits((data as Record<string, unknown>)[field], shape[field])) return false;
+  const checks = COMPILED.get(event);
+  if (!checks) return true;
+  for (const [field, check] of checks) if (!check((data as Record<string, unknown>)[field])) return false;
   return true;
 }
 

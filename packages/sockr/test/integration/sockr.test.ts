@@ -211,7 +211,12 @@ describe('Sockr: groups', () => {
     expect(typing[0]).toEqual({ groupId: group.id, from: 'bob' });
     expect(alice.typingNow.has(`${group.id}:bob`)).toBe(true);
 
-    for (let i = 0; i < 7; i++) await bob.sendGroupMessage(group.id, `g${i}`);
+    // Sockr pages by an exclusive millisecond cursor: no client can page through more than `limit`
+    // messages stored in one millisecond, so the messages are spaced (fast sends were a flake).
+    for (let i = 0; i < 7; i++) {
+      await bob.sendGroupMessage(group.id, `g${i}`);
+      await sleep(2);
+    }
     const pages: string[][] = [];
     for await (const page of alice.getGroupMessageHistory(group.id, { limit: 3 })) pages.push(page.map((m) => m.content));
     expect(pages.reverse().flat()).toEqual(['hello team', ...Array.from({ length: 7 }, (_, i) => `g${i}`)]);

@@ -1,0 +1,31 @@
+/**
+ * The last `limit` ids, oldest evicted first. The order lives in a ring rather than in the Set's
+ * insertion order: evicting with `set.values().next()` walks over every slot deleted since the Set's
+ * last rehash, which made each message cost thousands of steps once the window was full.
+ */
+export class RecentIds {
+  private readonly ids = new Set<string>();
+  private readonly ring: string[] = [];
+  private next = 0;
+
+  constructor(private readonly limit: number) {
+    if (!(limit >= 1)) throw new RangeError('RecentIds needs a limit of at least 1');
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  /** Records `id`; false (and nothing changes) when it is already among the last `limit`. */
+  accept(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    if (this.ring.length < this.limit) this.ring.push(id);
+    else {
+      this.ids.delete(this.ring[this.next]);
+      this.ring[this.next] = id;
+      this.next = (this.next + 1) % this.limit;
+    }
+    this.ids.add(id);
+    return true;
+  }
+}

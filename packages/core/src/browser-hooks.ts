@@ -33,10 +33,14 @@ function defaultDocument(): DocumentLike | null {
   return doc && typeof doc.addEventListener === 'function' ? doc : null;
 }
 
+const NOTHING_TO_DETACH = (): void => {};
+
 /** Attaches the listeners; returns the function that removes every one of them. */
 export function attachBrowserHooks(options: BrowserHooksOptions, handlers: BrowserHookHandlers): () => void {
   const network = options.network === undefined ? defaultNetwork() : options.network;
   const doc = options.document === undefined ? defaultDocument() : options.document;
+  // Nothing to listen to (Node, workers, or hooks turned off): keep no handlers alive per client.
+  if (!network && !doc) return NOTHING_TO_DETACH;
   const onOnline = (): void => handlers.online();
   const onOffline = (): void => handlers.offline();
   const onVisibility = (): void => {

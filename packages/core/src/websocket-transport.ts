@@ -18,9 +18,9 @@ export interface WebSocketLike {
 /** Node's `ws` adds these; browsers have neither. */
 interface NodeWebSocketExtras {
   ping(data?: unknown, mask?: boolean, cb?: (error?: Error) => void): void;
-  on(event: 'pong', listener: () => void): unknown;
+  on(event: 'open' | 'pong', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'message', listener: (data: Uint8Array & { toString(encoding?: string): string }, isBinary: boolean) => void): unknown;
-  removeAllListeners(event?: string): unknown;
 }
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
@@ -75,25 +75,29 @@ export class WebSocketTransport implements Transport {
       return;
     }
     this.socket = socket;
-    socket.onopen = () => this.listener?.onOpen();
     if (hasNodeExtras(socket)) {
-      // Node's `ws`: its EventEmitter path skips the MessageEvent its onmessage wrapper allocates per message.
+      // Node's `ws`: its EventEmitter API skips what its on* setters allocate (a wrapper function per
+      // handler, and a MessageEvent per message). These listeners stay on the socket: once detached,
+      // `this.listener` is undefined and they do nothing, and the `error` one keeps `ws` from throwing.
       socket.binaryType = 'nodebuffer';
+      socket.on('open', () => this.listener?.onOpen());
       socket.on('message', (data, isBinary) => this.listener?.onMessage(isBinary ? data : data.toString()));
+      socket.on('error', (error) => this.listener?.onError(error));
+      socket.on('pong', () => this.listener?.onPong?.());
     } else {
       socket.binaryType = 'arraybuffer';
+      socket.onopen = () => this.listener?.onOpen();
       socket.onmessage = (event) => this.listener?.onMessage(toTransportData(event.data));
+      socket.onerror = (event) => {
+        const message = (event as { message?: unknown }).message;
+        this.listener?.onError(new Error(typeof message === 'string' && message ? message : 'WebSocket error'));
+      };
     }
-    socket.onerror = (event) => {
-      const message = (event as { message?: unknown }).message;
-      this.listener?.onError(new Error(typeof message === 'string' && message ? message : 'WebSocket error'));
-    };
     socket.onclose = (event) => {
       const listener = this.listener;
       this.detach();
       listener?.onClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
     };
-    if (hasNodeExtras(socket)) socket.on('pong', () => this.listener?.onPong?.());
   }
 
   send(data: TransportData): void {
@@ -129,19 +133,15 @@ export class WebSocketTransport implements Transport {
     }
   }
 
-  /** Stops reporting events; later socket events go to no-ops (an `error` without a listener would crash `ws`). */
+  /** Stops reporting events; a browser-style socket's handlers become no-ops. */
   private detach(): void {
     this.listener = undefined;
     const socket = this.socket;
-    if (!socket) return;
+    if (!socket || hasNodeExtras(socket)) return;
     socket.onopen = noop;
     socket.onmessage = noop;
     socket.onclose = noop;
     socket.onerror = noop;
-    if (hasNodeExtras(socket)) {
-      socket.removeAllListeners('pong');
-      socket.removeAllListeners('message');
-    }
   }
 
   private fail(error: Error): void {

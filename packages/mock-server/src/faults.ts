@@ -4,25 +4,41 @@ export class FaultState {
   delayMs = 0;
   /** New connections are refused until this time (epoch ms). */
   refuseUntil = 0;
-  private readonly timers = new Set<ReturnType<typeof setTimeout>>();
+  /** Held frames, oldest first: one queue, so a frame never overtakes an earlier one when the delay drops. */
+  private readonly held: { at: number; fn: () => void }[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   get refusing(): boolean {
     return Date.now() < this.refuseUntil;
   }
 
-  /** Runs `fn` after `ms`; `reset()` cancels whatever has not run yet. */
+  /** Whether frames are still held back (a frame sent now must queue behind them). */
+  get holding(): boolean {
+    return this.held.length > 0;
+  }
+
+  /** Runs `fn` after `ms`, but never before anything scheduled earlier; `reset()` cancels whatever has not run yet. */
   schedule(fn: () => void, ms: number): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.add(timer);
+    this.held.push({ at: Date.now() + ms, fn });
+    if (this.held.length === 1) this.arm();
   }
 
   reset(): void {
     this.delayMs = 0;
     this.refuseUntil = 0;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.held.length = 0;
+  }
+
+  private arm(): void {
+    this.timer = setTimeout(() => this.release(), Math.max(0, this.held[0].at - Date.now()));
+  }
+
+  private release(): void {
+    this.timer = undefined;
+    const now = Date.now();
+    while (this.held.length > 0 && this.held[0].at <= now) this.held.shift()!.fn();
+    if (this.held.length > 0) this.arm();
   }
 }

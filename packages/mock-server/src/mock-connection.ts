@@ -54,7 +54,7 @@ export class MockConnection {
   send(text: string): void {
     if (this.silenced || !this.isOpen) return;
     const delayMs = this.faults.delayMs;
-    if (delayMs > 0) {
+    if (delayMs > 0 || this.faults.holding) {
       this.faults.schedule(() => this.sendNow(text), delayMs);
     } else {
       this.sendNow(text);

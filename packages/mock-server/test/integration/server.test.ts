@@ -101,6 +101,31 @@ describe('MockServer', () => {
     socket.close();
   });
 
+  it('a frame sent after the delay is lowered never overtakes a held one (one TCP stream keeps order)', async () => {
+    server = new MockServer({ modules: [echoModule()] });
+    await server.listen();
+    const socket = await open(server.wsUrl('/echo'));
+    const got: string[] = [];
+    const all = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        got.push(String(data));
+        if (got.length === 4) resolve();
+      }),
+    );
+    server.faults.delay(80);
+    socket.send('a');
+    socket.send('b');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    server.faults.delay(10);
+    socket.send('c');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    server.faults.delay(0);
+    socket.send('d');
+    await all;
+    expect(got).toEqual(['a', 'b', 'c', 'd']);
+    socket.close();
+  });
+
   it('inject() sends raw frames to every connection', async () => {
     server = new MockServer({ modules: [echoModule()] });
     await server.listen();

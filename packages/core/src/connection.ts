@@ -566,7 +566,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const wasConnected = this.currentState === 'connected';
     this.teardownLink();
     if (this.transport) {
-      this.transport.close(CLOSE_CLIENT_DROP, info.reason.slice(0, 120));
+      // A link lost uncleanly (dead, timed out, broken) gets no closing handshake: its peer may never answer it.
+      if (info.wasClean || !this.transport.terminate) this.transport.close(CLOSE_CLIENT_DROP, info.reason.slice(0, 120));
+      else this.transport.terminate(CLOSE_CLIENT_DROP, info.reason.slice(0, 120));
       this.transport = undefined;
     }
     this.outbox.unshift(this.requests.onDrop());

@@ -35,6 +35,12 @@ export interface Transport {
   send(data: TransportData): void;
   /** Closes without waiting: after this call the listener hears nothing more. Idempotent. */
   close(code?: number, reason?: string): void;
+  /**
+   * Drops the link at once, with no closing handshake, for a link the core abandons as dead or broken:
+   * a closing handshake with a peer that no longer answers keeps the socket, and in Node a timer, alive
+   * for the WebSocket library's close timeout (30 s in `ws`). Where missing, `close()` is used.
+   */
+  terminate?(code?: number, reason?: string): void;
   /** Bytes accepted by `send()` and not yet handed to the network. */
   readonly bufferedAmount: number;
   /**

@@ -133,6 +133,14 @@ export class WebSocketTransport implements Transport {
     }
   }
 
+  /** Node's `ws` can drop the TCP connection at once (`terminate`); elsewhere this is `close()`. */
+  terminate(code?: number, reason?: string): void {
+    const socket = this.socket as (WebSocketLike & { terminate?: () => void }) | undefined;
+    if (typeof socket?.terminate !== 'function') return this.close(code, reason);
+    this.detach();
+    socket.terminate();
+  }
+
   /** Stops reporting events; a browser-style socket's handlers become no-ops. */
   private detach(): void {
     this.listener = undefined;

@@ -7,6 +7,9 @@ export type FetchLike = (input: string, init?: { method?: string; body?: string;
   text(): Promise<string>;
 }>;
 
+/** How long a handshake in flight at close() may still take to answer. */
+const HANDSHAKE_GRACE_MS = 5000;
+
 export interface PollingTransportOptions {
   /** The Engine.IO polling URL (with EIO=4&transport=polling, without sid). */
   url: string;
@@ -83,22 +86,28 @@ export class PollingTransport implements Transport {
     if (this.closed) return;
     const sid = this.sid;
     this.detach();
-    // Tell the server at once (best effort), so it does not wait for a ping timeout.
+    // Tell the server at once (best effort), so it does not wait for a ping timeout. A handshake still
+    // in flight is left to finish: its session is closed as soon as its id arrives (see `poll`).
     if (sid !== undefined) this.request('POST', '1').catch(() => undefined);
   }
 
   private async poll(): Promise<void> {
     while (!this.closed && !this.paused) {
       this.polling = true;
+      const handshake = this.sid === undefined;
       let body: string;
       try {
-        body = await this.request('GET');
+        // close() does not abort the handshake at once: the server may already have opened the session.
+        body = await this.request('GET', undefined, !handshake);
       } catch (error) {
         this.polling = false;
         return this.fail(error);
       }
       this.polling = false;
-      if (this.closed) return;
+      if (this.closed) {
+        if (handshake) this.closeOpenedSession(body);
+        return;
+      }
       let packets: (string | Uint8Array)[];
       try {
         packets = decodePayload(body);
@@ -141,6 +150,21 @@ export class PollingTransport implements Transport {
     this.settlePause();
   }
 
+  /**
+   * close() came while the handshake was in flight, but the server opened the session anyway: end it
+   * now (as engine.io-client does) instead of leaving it to the server's ping timeout.
+   */
+  private closeOpenedSession(body: string): void {
+    try {
+      const first = decodePayload(body)[0];
+      if (typeof first !== 'string' || first.charAt(0) !== '0') return;
+      this.sid = parseHandshake(first.slice(1)).sid;
+    } catch {
+      return; // no session to close
+    }
+    this.request('POST', '1').catch(() => undefined);
+  }
+
   private settlePause(): void {
     if (this.paused && !this.polling && !this.sending && this.pauseWaiter) {
       const waiter = this.pauseWaiter;
@@ -149,13 +173,18 @@ export class PollingTransport implements Transport {
     }
   }
 
-  private async request(method: 'GET' | 'POST', body?: string): Promise<string> {
+  private async request(method: 'GET' | 'POST', body?: string, abortOnClose = true): Promise<string> {
     const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
     if (!fetchImpl) throw new PolySocketError('INVALID', 'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option');
     const url = `${this.options.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.options.requestTimeoutMs ?? 60_000);
-    const onAbort = (): void => timeout.abort();
+    let timer = setTimeout(() => timeout.abort(), this.options.requestTimeoutMs ?? 60_000);
+    const onAbort = (): void => {
+      if (abortOnClose) return timeout.abort();
+      // Closed during the handshake: give the server a moment to answer (so its session can be closed), no more.
+      clearTimeout(timer);
+      timer = setTimeout(() => timeout.abort(), HANDSHAKE_GRACE_MS);
+    };
     this.abort.signal.addEventListener('abort', onAbort);
     try {
       const response = await fetchImpl(url, {

@@ -5,11 +5,11 @@ import { SockrClient } from '@polysocket/sockr';
 import { sleep, waitFor } from '../support/wait';
 import { ChaosSchedule, FULL } from './chaos-schedule';
 import { activeTimers } from './chaos-support';
-import { sockrUserTarget } from './sockr-faults';
 
 /**
  * Sockr direct messages from a sender to a receiver whose link is hit by the seeded chaos schedule
- * (drops, half-open silences, delayed packets, refused reconnects, restarts). The sender retries a
+ * (drops, half-open silences, delayed packets, refused reconnects, restarts), through the mock
+ * server's per-user Sockr faults (`sockr.faultsFor`). The sender retries a
  * send that fails with a typed error, as an app would; the receiver must see every message the server
  * stored exactly once (live, from the offline queue, or caught up from history after a reconnect).
  */
@@ -69,7 +69,7 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
 
     // Each fault waits for the receiver to be back, so the next one hits a live link (the losses that
     // matter: messages the server wrote to a link that was dying, and counts delivered).
-    chaos = new ChaosSchedule(sockrUserTarget(server, sockr, RECEIVER), {
+    chaos = new ChaosSchedule(sockr.faultsFor(RECEIVER), {
       afterFault: () => waitFor(() => receiver.state === 'connected', 'the receiver back after a fault', 30_000),
     });
     chaos.start();

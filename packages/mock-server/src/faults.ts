@@ -1,4 +1,7 @@
-/** The server-wide fault state that connections consult. */
+/**
+ * A fault state that connections consult: the server-wide one (every WebSocket connection and every
+ * Sockr Engine.IO connection), or one user's in the Sockr module.
+ */
 export class FaultState {
   /** Delay added to every outbound frame. */
   delayMs = 0;
@@ -15,6 +18,12 @@ export class FaultState {
   /** Whether frames are still held back (a frame sent now must queue behind them). */
   get holding(): boolean {
     return this.held.length > 0;
+  }
+
+  /** Runs `fn` now, or queues it behind the held frames when a delay is on or frames are still held. */
+  pass(fn: () => void): void {
+    if (this.delayMs > 0 || this.holding) this.schedule(fn, this.delayMs);
+    else fn();
   }
 
   /** Runs `fn` after `ms`, but never before anything scheduled earlier; `reset()` cancels whatever has not run yet. */

@@ -11,4 +11,5 @@ export type { IgnisAuthResult, IgnisClientInfo, IgnisMockOptions } from './ignis
 export { ServerEcdh } from './ignis/ecdh';
 export { SockrMock, sockrModule } from './sockr/sockr-module';
 export type { SockrMockOptions } from './sockr/sockr-module';
+export type { SockrUserFaults } from './sockr/sockr-link';
 export { staticModule } from './static-module';

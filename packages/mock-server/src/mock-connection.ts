@@ -53,12 +53,7 @@ export class MockConnection {
   /** Sends a text frame, subject to the current delay and silence faults. */
   send(text: string): void {
     if (this.silenced || !this.isOpen) return;
-    const delayMs = this.faults.delayMs;
-    if (delayMs > 0 || this.faults.holding) {
-      this.faults.schedule(() => this.sendNow(text), delayMs);
-    } else {
-      this.sendNow(text);
-    }
+    this.faults.pass(() => this.sendNow(text));
   }
 
   /** Sends bytes exactly as given, bypassing delay (for injecting hostile frames). */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Server as HttpServer } from 'node:http';
 import type { MockConnection } from './mock-connection';
+import type { Faults } from './server';
 
 /** A backend the mock server speaks. Modules keep their own state, which survives `restart()`. */
 export interface ProtocolModule {
@@ -12,8 +13,11 @@ export interface ProtocolModule {
   readonly maxPayload?: number;
   /** A new WebSocket connection on `path`. */
   onConnection?(connection: MockConnection, request: IncomingMessage): void;
-  /** Called after each (re)listen with the HTTP server, for modules that bring their own server library. */
-  attach?(server: HttpServer): void;
+  /**
+   * Called after each (re)listen with the HTTP server, for modules that bring their own server library.
+   * Their connections are not MockConnections, so they apply `faults` (delay, refusal) themselves.
+   */
+  attach?(server: HttpServer, faults: Faults): void;
   /** Called before the HTTP server closes (restart or close). */
   detach?(): void | Promise<void>;
   /** Drops every connection abruptly (for modules that manage their own sockets). */

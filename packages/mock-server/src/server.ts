@@ -94,7 +94,7 @@ export class MockServer {
       socket.on('close', () => this.sockets.delete(socket));
     });
     this.http = http;
-    for (const module of this.modules) module.attach?.(http);
+    for (const module of this.modules) module.attach?.(http, this.faults);
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(port, this.host, () => {
@@ -179,7 +179,8 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 export class Faults {
   constructor(
     private readonly server: MockServer,
-    private readonly state: FaultState,
+    /** @internal The state that connections consult (modules with their own sockets read it too). */
+    readonly state: FaultState,
   ) {}
 
   /**
@@ -203,7 +204,7 @@ export class Faults {
     return victims.length;
   }
 
-  /** Delays every outbound frame by `ms` from now on (0 to stop). */
+  /** Delays every outbound frame (Sockr: every Engine.IO packet) by `ms` from now on (0 to stop). */
   delay(ms: number): void {
     this.state.delayMs = Math.max(0, ms);
     this.server.log(`fault: outbound delay ${this.state.delayMs} ms`);
@@ -217,7 +218,7 @@ export class Faults {
     return targets.length;
   }
 
-  /** Refuses new connections for `ms` (HTTP 503 on upgrade). */
+  /** Refuses new connections for `ms` (HTTP 503 on upgrade; Sockr: Engine.IO refuses new handshakes). */
   refuse(ms: number): void {
     this.state.refuseUntil = Date.now() + Math.max(0, ms);
     this.server.log(`fault: refusing connections for ${ms} ms`);

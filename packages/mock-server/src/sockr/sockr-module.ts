@@ -1,7 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import { FaultState } from '../faults';
 import type { ProtocolModule } from '../protocol-module';
+import type { Faults } from '../server';
+import { SockrLink, type EngineSocket, type SockrUserFaults } from './sockr-link';
 
 /** Shapes as the Sockr server stores and sends them (written from the protocol notes, not the client). */
 interface StoredMessage {
@@ -62,7 +65,8 @@ const HISTORY_DEFAULT = 50;
  * Sockr's server (auth, presence, direct messages with persistence and an offline queue, receipts,
  * typing, history paging, groups and group messages, P2P call signalling with TURN credentials,
  * SFU conferences with a fake provider) on the real `socket.io` server library. State lives in the
- * module and survives a mock-server restart.
+ * module and survives a mock-server restart. The server's delay and refusal apply to its Engine.IO
+ * connections too; `faultsFor(userId)` aims drops, silences and delays at one user.
  */
 export class SockrMock implements ProtocolModule {
   readonly name = 'sockr';
@@ -79,11 +83,15 @@ export class SockrMock implements ProtocolModule {
   readonly authLog: string[] = [];
   /** Every event received, in order, as [userId | '-', event]. */
   readonly eventLog: [string, string][] = [];
-  private frozen = false;
+  private faults: Faults | undefined;
+  private readonly links = new Map<EngineSocket, SockrLink>();
+  /** userId → the delay on that user's packets (and the packets it holds). */
+  private readonly userFaults = new Map<string, FaultState>();
 
   constructor(private readonly options: SockrMockOptions = {}) {}
 
-  attach(http: HttpServer): void {
+  attach(http: HttpServer, faults: Faults): void {
+    this.faults = faults;
     const io = new Server(http, {
       path: '/socket.io/',
       pingInterval: this.options.pingInterval ?? 25_000,
@@ -91,10 +99,18 @@ export class SockrMock implements ProtocolModule {
       transports: ['websocket', 'polling'],
       cors: { origin: '*' },
       destroyUpgrade: false,
+      // While the server refuses, new handshakes fail (engine.io answers 403, or 400 to an upgrade).
+      allowRequest: (_request, done) => {
+        const refusing = faults.state.refusing;
+        done(refusing ? 'refused by the mock server' : null, !refusing);
+      },
     });
     this.io = io;
-    this.frozen = false;
-    io.on("connection", (socket) => this.onSocket(socket));
+    io.engine.on('connection', (conn: EngineSocket) => {
+      this.links.set(conn, new SockrLink(conn, faults.state));
+      conn.once('close', () => this.links.delete(conn));
+    });
+    io.on('connection', (socket) => this.onSocket(socket));
   }
 
   async detach(): Promise<void> {
@@ -103,6 +119,8 @@ export class SockrMock implements ProtocolModule {
     if (!io) return;
     for (const sockets of this.online.values()) sockets.clear();
     this.online.clear();
+    this.links.clear();
+    for (const state of this.userFaults.values()) state.reset();
     // io.close() would also close the shared HTTP server. Closing the engine drops every transport
     // without a Socket.IO DISCONNECT, as a process going away would, so clients reconnect.
     io.engine.close();
@@ -110,20 +128,16 @@ export class SockrMock implements ProtocolModule {
 
   /** Abrupt drop of every connection: TCP reset, no Socket.IO DISCONNECT (so clients reconnect). */
   dropAll(): void {
-    for (const socket of this.io?.sockets.sockets.values() ?? []) socket.conn.request.socket.destroy();
+    for (const link of this.links.values()) link.drop();
   }
 
-  /** Half-open: the server stops writing and reading; sockets stay up. */
+  /** Half-open: the current connections stop writing and reading and stay up; new connections work. */
   silenceAll(): void {
-    this.frozen = true;
-    for (const socket of this.io?.sockets.sockets.values() ?? []) {
-      (socket.conn as unknown as { sendPacket: () => void }).sendPacket = () => undefined;
-      socket.conn.request.socket.pause();
-    }
+    for (const link of this.links.values()) link.silence();
   }
 
   injectAll(raw: string): void {
-    for (const socket of this.io?.sockets.sockets.values() ?? []) (socket.conn as unknown as { write(data: string): void }).write(raw);
+    for (const link of this.links.values()) link.inject(raw);
   }
 
   /**
@@ -131,12 +145,29 @@ export class SockrMock implements ProtocolModule {
    * while the server still counts it delivered (the socket only closes later, with `dropUser`).
    */
   blackhole(userId: string): void {
-    for (const socket of this.online.get(userId) ?? []) (socket.conn as unknown as { sendPacket: () => void }).sendPacket = () => undefined;
+    for (const link of this.linksOf(userId)) link.mute();
   }
 
   /** Drops a user's sockets abruptly (TCP reset). */
-  dropUser(userId: string): void {
-    for (const socket of this.online.get(userId) ?? []) socket.conn.request.socket.destroy();
+  dropUser(userId: string): number {
+    return this.faultsFor(userId).drop();
+  }
+
+  /** Faults aimed at one user's link (drop, half-open silence, delay), plus the server's refusal and restart. */
+  faultsFor(userId: string): SockrUserFaults {
+    const server = (): Faults => {
+      if (!this.faults) throw new Error('the Sockr module is not attached to a mock server');
+      return this.faults;
+    };
+    return {
+      drop: () => this.each(userId, (link) => link.drop()),
+      silence: () => this.each(userId, (link) => link.silence()),
+      delay: (ms) => {
+        this.userFaultState(userId).delayMs = Math.max(0, ms);
+      },
+      refuse: (ms) => server().refuse(ms),
+      restart: (downMs) => server().restart(downMs),
+    };
   }
 
   /** The server's own copy of the user's sockets (count), for assertions. */
@@ -148,14 +179,31 @@ export class SockrMock implements ProtocolModule {
     return this.socketsOf(userId) > 0;
   }
 
+  private linksOf(userId: string): SockrLink[] {
+    return [...(this.online.get(userId) ?? [])].flatMap((socket) => this.links.get(socket.conn) ?? []);
+  }
+
+  private each(userId: string, fault: (link: SockrLink) => void): number {
+    const links = this.linksOf(userId);
+    for (const link of links) fault(link);
+    return links.length;
+  }
+
+  private userFaultState(userId: string): FaultState {
+    let state = this.userFaults.get(userId);
+    if (!state) this.userFaults.set(userId, (state = new FaultState()));
+    return state;
+  }
+
   private onSocket(socket: Socket): void {
+    const link = this.links.get(socket.conn);
     let userId: string | undefined;
     const to = (uid: string, event: string, payload: unknown): void => {
       for (const s of this.online.get(uid) ?? []) s.emit(event, payload);
     };
     const on = (event: string, handler: (data: Record<string, unknown>) => void): void => {
       socket.on(event, (data: unknown) => {
-        if (this.frozen) return;
+        if (link?.isSilenced) return;
         this.eventLog.push([userId ?? '-', event]);
         handler(data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : {});
       });
@@ -177,6 +225,7 @@ export class SockrMock implements ProtocolModule {
         return;
       }
       userId = uid;
+      if (link) link.user = this.userFaultState(uid);
       let set = this.online.get(uid);
       if (!set) this.online.set(uid, (set = new Set()));
       set.add(socket);

@@ -55,6 +55,12 @@ export interface ConnectionOptions<Out, In, Info> {
   random?: () => number;
   /** Where to listen for online/offline and visibility; defaults to the browser's window/document. */
   browser?: BrowserHooksOptions;
+  /**
+   * Inbound messages longer than this (UTF-16 code units for text, bytes for binary) are not decoded: each is
+   * one PROTOCOL error and is dropped, so a hostile or broken server cannot make the client parse without
+   * bound. Default 16 MiB.
+   */
+  maxFrameSize?: number;
 }
 
 /** The connection options an adapter passes through from its own options unchanged. */
@@ -70,12 +76,13 @@ export type ConnectionTuning = Pick<
   | 'logger'
   | 'random'
   | 'browser'
+  | 'maxFrameSize'
 >;
 
 /** Picks the ConnectionTuning fields out of a larger options object. */
 export function pickTuning(options: ConnectionTuning): ConnectionTuning {
-  const { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser } = options;
-  return { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser };
+  const { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser, maxFrameSize } = options;
+  return { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser, maxFrameSize };
 }
 
 export interface SendOptions {
@@ -90,6 +97,7 @@ export interface SendOptions {
 type Phase = 'none' | 'opening' | 'handshake' | 'restore' | 'ready';
 
 const DISCONNECT_REASON_DEAD = 'dead link';
+const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
 const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
 
@@ -519,6 +527,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   private receive(data: TransportData): void {
     this.heartbeat?.heard();
+    const size = typeof data === 'string' ? data.length : data.byteLength;
+    if (size > (this.options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE)) {
+      this.emitError(new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize; dropped`));
+      return;
+    }
     try {
       this.protocol.decode(data, this.frameSink);
     } catch (error) {

@@ -17,7 +17,7 @@ import {
   type SFUConnectOptions,
 } from './types';
 
-export interface SockrClientOptions extends ClientConfig, Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random'> {
+export interface SockrClientOptions extends ClientConfig, Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random' | 'maxFrameSize'> {
   /** A static token. */
   token?: string;
   /** Returns the current token; called on every (re)connect. */
@@ -160,6 +160,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       random: options.random,
       logger: options.logger,
       secureOnly: options.secureOnly,
+      maxFrameSize: options.maxFrameSize,
       onReady: (context) => this.login(context),
     });
     this.io.connection.logger.addSecret(options.token);

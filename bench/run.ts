@@ -106,12 +106,14 @@ const median = (values: number[]): number => {
 };
 
 async function scenario(name: string, n: number, port: number, kinds: readonly Kind[] = KINDS): Promise<Record<string, Record<string, number>>> {
+  // Runs are interleaved (every kind once per round), so a slow spell of the machine hits every kind alike
+  // and the ratios stay fair; each measurement still has the machine to itself.
+  const samples = new Map<Kind, Record<string, number>[]>(kinds.map((kind) => [kind, []]));
+  for (let i = 0; i < config.runs; i++) for (const kind of kinds) samples.get(kind)!.push(await measure(name, kind, port, n));
   const out = {} as Record<Kind, Record<string, number>>;
   for (const kind of kinds) {
-    const samples: Record<string, number>[] = [];
-    // Interleaving would be fairer still, but one kind at a time keeps each process alone on the machine.
-    for (let i = 0; i < config.runs; i++) samples.push(await measure(name, kind, port, n));
-    out[kind] = Object.fromEntries(Object.keys(samples[0]).map((key) => [key, median(samples.map((s) => s[key]))]));
+    const runs = samples.get(kind)!;
+    out[kind] = Object.fromEntries(Object.keys(runs[0]).map((key) => [key, median(runs.map((s) => s[key]))]));
     process.stderr.write(`  ${name} ${kind}: ${JSON.stringify(out[kind])}\n`);
   }
   return out;

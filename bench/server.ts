@@ -100,12 +100,13 @@ function route(ws: WebSocket, url: URL): void {
 
 /**
  * Raw: `stream` streams JSON frames (`as=foony|ignis|sio|sockr`: exactly the frames that adapter's
- * stream carries, so each adapter has a baseline on identical bytes); anything else is echoed.
+ * stream carries, so each adapter has a baseline on identical bytes); any JSON it receives is echoed.
  */
 function raw(ws: WebSocket, url: URL): void {
   if (url.searchParams.get('mode') === 'stream') stream(ws, frameCache.get(url.searchParams.get('as') ?? 'raw')!);
   if (url.searchParams.get('mode') === 'slow') trickle(ws, body);
-  ws.on('message', (data) => ws.send(data.toString()));
+  // The echo parses and re-encodes like every protocol endpoint here, so a round trip costs the server the same.
+  ws.on('message', (data) => ws.send(JSON.stringify(JSON.parse(data.toString()))));
 }
 
 function foony(ws: WebSocket): void {

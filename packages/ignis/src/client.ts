@@ -15,7 +15,7 @@ import {
   type WebSocketConstructor,
 } from '@polysocket/core';
 import { EcdhSession, type EncryptionOptions } from './encryption';
-import { checkEnvelope, decodeEnvelope, encodeAppEnvelope, encodeChecked, HEARTBEAT_FRAME, type IgnisEnvelope } from './envelope';
+import { checkEnvelope, decodeEnvelope, encodeAppEnvelope, encodeChecked, HEARTBEAT_FRAME, withId, type IgnisEnvelope } from './envelope';
 import { classifyIgnisClose, errorFromMessage } from './errors';
 import { validateRooms } from './rooms';
 
@@ -198,12 +198,13 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
    * (top-level by default; see `replyId`). The server app must echo it: the helper itself never does.
    */
   request<Reply = unknown>(event: string, data?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<IgnisEnvelope<Reply>> {
+    let encoded: string;
     try {
-      encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes); // validate before anything is reserved
+      encoded = encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes); // validate before anything is reserved
     } catch (error) {
       return Promise.reject(error);
     }
-    const build = (id: RequestId): string => encodeAppEnvelope(event, data, this.wireId(id), this.maxPayloadBytes);
+    const build = (id: RequestId): string => withId(encoded, this.wireId(id), this.maxPayloadBytes);
     if (this.encryption?.sealOutbound) {
       const id = this.connection.nextRequestId();
       return this.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope<Reply>>);

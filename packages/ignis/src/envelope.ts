@@ -57,6 +57,19 @@ export function encodeAppEnvelope(event: string, data: unknown, id: string | und
   return encodeChecked({ event, ...(data !== undefined ? { data } : {}), ...(id !== undefined ? { id } : {}) }, maxPayloadBytes);
 }
 
+/**
+ * Adds `id` to an envelope encoded without one: the same text as encoding `{event, data, id}` (the id is
+ * the last key either way), without serialising `data` a second time.
+ */
+export function withId(encoded: string, id: string, maxPayloadBytes: number): string {
+  const text = `${encoded.slice(0, -1)},"id":${JSON.stringify(id)}}`;
+  const size = utf8Length(text, maxPayloadBytes);
+  if (size > maxPayloadBytes) {
+    throw new PolySocketError('INVALID', `frame of ${size} bytes is over the server's ${maxPayloadBytes}-byte limit (it would drop the connection)`);
+  }
+  return text;
+}
+
 export function encodeChecked(envelope: IgnisEnvelope, maxPayloadBytes: number): string {
   let text: string;
   try {

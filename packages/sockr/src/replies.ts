@@ -5,15 +5,20 @@ interface Waiter {
   written: boolean;
   events: ReadonlySet<string>;
   match?: (event: string, data: Record<string, unknown>) => boolean;
+  deadline: number;
   settle: (event: string, data: Record<string, unknown>) => void;
+  expire: () => void;
 }
 
 /**
  * Sockr replies carry no request id: each request waits for the first of its reply events that
- * matches (by a key such as groupId, or simply the oldest waiter, in order).
+ * matches (by a key such as groupId, or simply the oldest waiter, in order). Timeouts share one timer
+ * armed for the earliest deadline, as the core's requests do: a reply in time costs no timer call.
  */
 export class ReplyMatcher {
   private waiters: Waiter[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = Infinity;
 
   /**
    * Resolves with the data of `ok`, rejects with `fail(data)` for an error event, or TIMEOUT.
@@ -33,18 +38,16 @@ export class ReplyMatcher {
         written: false,
         events: new Set([options.ok, ...(options.errors ?? [])]),
         match: options.match,
+        deadline: Date.now() + options.timeoutMs,
         settle: (event, data) => {
-          clearTimeout(timer);
           if (event === options.ok) resolve(data as T);
           else if (data.error instanceof PolySocketError) reject(data.error);
           else reject(options.fail(event, data));
         },
+        expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: true })),
       };
-      const timer = setTimeout(() => {
-        this.remove(waiter);
-        reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: true }));
-      }, options.timeoutMs);
       this.waiters.push(waiter);
+      if (waiter.deadline < this.timerAt) this.arm(waiter.deadline);
       try {
         const sent = options.send();
         if (sent) {
@@ -54,7 +57,6 @@ export class ReplyMatcher {
           );
         }
       } catch (error) {
-        clearTimeout(timer);
         this.remove(waiter);
         reject(error);
       }
@@ -83,16 +85,42 @@ export class ReplyMatcher {
     for (const waiter of lost) waiter.settle('__dropped__', { error });
   }
 
-  /** Fails every waiter (the client closed). */
+  /** Fails every waiter (the client closed) and releases the timer. */
   rejectAll(error: PolySocketError): void {
     const waiters = this.waiters;
     this.waiters = [];
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerAt = Infinity;
     for (const waiter of waiters) waiter.settle('__closed__', { error });
   }
 
   private remove(waiter: Waiter): void {
     const index = this.waiters.indexOf(waiter);
     if (index >= 0) this.waiters.splice(index, 1);
+  }
+
+  private arm(at: number): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.sweep(), Math.max(0, at - Date.now()));
+  }
+
+  /** Times out what is due and re-arms for the next deadline. */
+  private sweep(): void {
+    this.timer = undefined;
+    this.timerAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const waiter of [...this.waiters]) {
+      if (waiter.deadline <= now) {
+        this.remove(waiter);
+        waiter.expire();
+      } else if (waiter.deadline < next) {
+        next = waiter.deadline;
+      }
+    }
+    if (next !== Infinity) this.arm(next);
   }
 }
 

@@ -65,6 +65,32 @@ describe('ReplyMatcher', () => {
     expect(await queued).toEqual({ late: true });
   });
 
+  it('shares one timer: each waiter still times out at its own deadline, and close releases the timer', async () => {
+    const m = new ReplyMatcher();
+    const long = m.expect({ ok: 'ok', timeoutMs: 3000, fail, send: () => undefined });
+    const short = m.expect({ ok: 'ok', timeoutMs: 1000, fail, send: () => undefined });
+    const answered = m.expect({ ok: 'other', timeoutMs: 500, fail, send: () => undefined });
+    expect(vi.getTimerCount()).toBe(1);
+    m.handle('other', { n: 1 });
+    expect(await answered).toEqual({ n: 1 });
+    let shortDone = false;
+    let longDone = false;
+    short.catch(() => (shortDone = true));
+    long.catch(() => (longDone = true));
+    await vi.advanceTimersByTimeAsync(999);
+    expect(shortDone).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect([shortDone, longDone]).toEqual([true, false]);
+    await expect(short).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(2000);
+    await expect(long).rejects.toMatchObject({ code: 'TIMEOUT' });
+
+    const pending = m.expect({ ok: 'ok', timeoutMs: 1000, fail, send: () => undefined });
+    m.rejectAll(new PolySocketError('CLOSED', 'closed'));
+    await expect(pending).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('Limiter runs at most n tasks at once, in call order', async () => {
     const limiter = new Limiter(1);
     const order: string[] = [];

@@ -1,3 +1,4 @@
+import { LazyMap } from './lazy-collections';
 import { RecentIds } from './recent-ids';
 
 /** The subset of Web Storage the cursor store needs (localStorage, sessionStorage, or any map-backed stand-in). */
@@ -23,8 +24,8 @@ export interface CursorStoreOptions {
  * reaches the app once even when a resume replays some of what was already delivered.
  */
 export class CursorStore {
-  private readonly cursors = new Map<string, string>();
-  private readonly recent = new Map<string, RecentIds>();
+  private readonly cursors = new LazyMap<string, string>();
+  private readonly recent = new LazyMap<string, RecentIds>();
   private readonly recentLimit: number;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
 

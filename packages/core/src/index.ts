@@ -26,6 +26,7 @@ export { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests } from './requests';
 export type { RequestId, RequestOptions } from './requests';
 export { CursorStore } from './cursor-store';
 export { RecentIds } from './recent-ids';
+export { LazyMap, LazySet } from './lazy-collections';
 export type { CursorStoreOptions, StorageLike } from './cursor-store';
 export { attachBrowserHooks } from './browser-hooks';
 export type { BrowserHookHandlers, BrowserHooksOptions, DocumentLike, EventTargetLike } from './browser-hooks';

@@ -1,3 +1,4 @@
+import { LazyMap } from './lazy-collections';
 import { PolySocketError } from './errors';
 import type { Gate, OutboxEntry } from './outbox';
 import type { EncodedFrame } from './transport';
@@ -80,7 +81,7 @@ export class PendingRequest<Reply> implements OutboxEntry {
  * timer call at all (per-request setTimeout/clearTimeout dominated the round-trip cost).
  */
 export class PendingRequests<Reply> {
-  private readonly pending = new Map<RequestId, PendingRequest<Reply>>();
+  private readonly pending = new LazyMap<RequestId, PendingRequest<Reply>>();
   private lastId = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;

@@ -1,4 +1,4 @@
-import { PolySocketError, SafeEmitter, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, SafeEmitter, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
 import { FoonyPresence } from './presence';
 import type { AckFrame, ClientFrame, HistoryResponseFrame, MessageFrame, PresenceAction, ServerFrame } from './wire';
 
@@ -60,8 +60,8 @@ const noop = (): void => undefined;
 export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   readonly presence: FoonyPresence;
   private currentState: ChannelState = 'detached';
-  private readonly all = new Set<MessageListener>();
-  private readonly named = new Map<string, Set<MessageListener>>();
+  private readonly all = new LazySet<MessageListener>();
+  private readonly named = new LazyMap<string, Set<MessageListener>>();
   /** The app wants this channel subscribed (kept across reconnects). */
   private wanted = false;
   /** Bumped when the intent changes, so a late ack of an older sub cannot undo a newer unsubscribe. */

@@ -1,5 +1,6 @@
 import {
   Connection,
+  LazyMap,
   CursorStore,
   PolySocketError,
   fetchCredentials,
@@ -73,7 +74,7 @@ export class FoonyClient {
   readonly connection: Connection<ClientFrame, ServerFrame, FoonySession>;
   /** Resume cursors (channel → last delivered messageId) and recent ids for exactly-once delivery. */
   readonly cursors: CursorStore;
-  private readonly channels = new Map<string, FoonyChannel>();
+  private readonly channels = new LazyMap<string, FoonyChannel>();
   private sessionNumber = 0;
 
   constructor(private readonly options: FoonyClientOptions) {

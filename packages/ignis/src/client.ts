@@ -1,5 +1,7 @@
 import {
   Connection,
+  LazyMap,
+  LazySet,
   PolySocketError,
   fetchCredentials,
   pickTuning,
@@ -81,9 +83,9 @@ function randomTag(): string {
 /** A client for the Ignis WebSocket helper's `{event, data, id?}` envelope. */
 export class IgnisClient<Events extends Record<string, unknown> = Record<string, unknown>> {
   readonly connection: Connection<string, IgnisEnvelope, IgnisSession>;
-  private readonly rooms = new Set<string>();
-  private readonly listeners = new Map<string, Set<AppListener>>();
-  private readonly anyListeners = new Set<AnyListener>();
+  private readonly rooms = new LazySet<string>();
+  private readonly listeners = new LazyMap<string, Set<AppListener>>();
+  private readonly anyListeners = new LazySet<AnyListener>();
   private readonly maxPayloadBytes: number;
   private readonly encryption: EncryptionOptions | undefined;
   /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */

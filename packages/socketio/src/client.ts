@@ -1,5 +1,6 @@
 import {
   Connection,
+  LazyMap,
   PolySocketError,
   pickTuning,
   WebSocketTransport,
@@ -98,10 +99,10 @@ const UPGRADE: EngineFrame = { kind: 'upgrade' };
  */
 export class SocketIOClient {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
-  private readonly sockets = new Map<string, SocketIOSocket>();
+  private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
   /** Namespace → id of its CONNECT request in flight (replies carry no id). */
-  private readonly connecting = new Map<string, number>();
+  private readonly connecting = new LazyMap<string, number>();
   private readonly main: SocketIOSocket;
   private readonly transports: TransportName[];
   /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */

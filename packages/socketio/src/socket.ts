@@ -1,4 +1,4 @@
-import { PolySocketError, type Gate } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, type Gate } from '@polysocket/core';
 import { PacketType, type Packet } from './parser';
 
 /** A namespace socket's own state; the Engine.IO connection underneath has its own (`client.state`). */
@@ -38,10 +38,10 @@ export class SocketIOSocket {
   private failure: PolySocketError | undefined;
   /** The app wants this namespace connected (kept across reconnects). */
   wanted = true;
-  private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly anyListeners = new Set<AnyEventListener>();
+  private readonly listeners = new LazyMap<string, Set<Listener>>();
+  private readonly anyListeners = new LazySet<AnyEventListener>();
   /** Ids of this namespace's acks in flight, cancelled when the namespace ends. */
-  private readonly pendingAcks = new Set<number>();
+  private readonly pendingAcks = new LazySet<number>();
 
   /** Sends that are dropped rather than queued while not connected. */
   readonly volatile = {

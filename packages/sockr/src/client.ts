@@ -1,4 +1,4 @@
-import { PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type Logger } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type Logger } from '@polysocket/core';
 import { SocketIOClient, type ReadyContext } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { Limiter, ReplyMatcher } from './replies';
@@ -110,19 +110,19 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private readonly directSends: Limiter;
   private readonly groupSends: Limiter;
   private readonly seen = new RecentIds(8192);
-  private readonly knownGroups = new Set<string>();
-  private readonly calls = new Map<string, SockrCall>();
+  private readonly knownGroups = new LazySet<string>();
+  private readonly calls = new LazyMap<string, SockrCall>();
   /** Outgoing calls the server has not named yet, oldest first. */
   private readonly unnamed: SockrCall[] = [];
-  private readonly conferences = new Map<string, ConferenceState>();
+  private readonly conferences = new LazyMap<string, ConferenceState>();
   private readonly typing: Typing;
   private readonly groupTyping: Typing;
   private userId: string | undefined;
   private readonly timeoutMs: number;
   /** Peer → timestamp of the newest direct message seen with them. */
-  private readonly conversations = new Map<string, number>();
+  private readonly conversations = new LazyMap<string, number>();
   /** Peer → the newest timestamp seen when the link went down: what was sent after it may be lost. */
-  private resumePoints = new Map<string, number>();
+  private resumePoints = new LazyMap<string, number>();
   private catchUpChain: Promise<void> = Promise.resolve();
   private sessions = 0;
 
@@ -624,7 +624,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private async catchUp(): Promise<void> {
     const me = this.userId;
     const points = this.resumePoints;
-    this.resumePoints = new Map();
+    this.resumePoints = new LazyMap();
     for (const [peer, since] of points) {
       const missed: PersistedMessage[] = [];
       let pages = 0;

@@ -1,11 +1,13 @@
+import { LazyMap } from '@polysocket/core';
+
 /**
  * Typing indicators. Outgoing: `start` goes out at most once per `throttleMs` per target and stops by
  * itself after `idleMs` without another start. Incoming: an indicator expires after `expireMs`
  * (the server never expires them).
  */
 export class Typing {
-  private readonly outgoing = new Map<string, { lastSent: number; idle: ReturnType<typeof setTimeout> }>();
-  private readonly incoming = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly outgoing = new LazyMap<string, { lastSent: number; idle: ReturnType<typeof setTimeout> }>();
+  private readonly incoming = new LazyMap<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly options: { throttleMs: number; idleMs: number; expireMs: number },

@@ -1,4 +1,4 @@
-import type { BrowserHooksOptions, ConnectionState, ReconnectingEvent } from '@polysocket/core';
+import { LazyMap, LazySet, type BrowserHooksOptions, type ConnectionState, type ReconnectingEvent } from '@polysocket/core';
 import { FoonyClient, type FoonyChannel } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { foonyModule, ignisModule, MockServer, sockrModule } from '@polysocket/mock-server';
@@ -55,8 +55,8 @@ function countsOf(prefix: string, emitter: EmitterLike, into: Record<string, num
 /** SocketIOSocket keeps its listeners in a private map; read it, and fail loudly if that ever changes. */
 function socketCounts(prefix: string, socket: object, into: Record<string, number>): Record<string, number> {
   const { listeners, anyListeners } = socket as { listeners?: unknown; anyListeners?: unknown };
-  if (!(listeners instanceof Map) || !(anyListeners instanceof Set)) throw new Error('SocketIOSocket no longer keeps listeners in a Map: update the listener check');
-  for (const [event, set] of listeners as Map<string, Set<unknown>>) if (set.size > 0) into[`${prefix}:${event}`] = set.size;
+  if (!(listeners instanceof LazyMap) || !(anyListeners instanceof LazySet)) throw new Error('SocketIOSocket no longer keeps listeners in a LazyMap: update the listener check');
+  for (const [event, set] of listeners as LazyMap<string, Set<unknown>>) if (set.size > 0) into[`${prefix}:${event}`] = set.size;
   into[`${prefix}:*`] = anyListeners.size;
   return into;
 }

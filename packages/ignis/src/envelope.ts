@@ -62,12 +62,7 @@ export function encodeAppEnvelope(event: string, data: unknown, id: string | und
  * the last key either way), without serialising `data` a second time.
  */
 export function withId(encoded: string, id: string, maxPayloadBytes: number): string {
-  const text = `${encoded.slice(0, -1)},"id":${JSON.stringify(id)}}`;
-  const size = utf8Length(text, maxPayloadBytes);
-  if (size > maxPayloadBytes) {
-    throw new PolySocketError('INVALID', `frame of ${size} bytes is over the server's ${maxPayloadBytes}-byte limit (it would drop the connection)`);
-  }
-  return text;
+  return checkSize(`${encoded.slice(0, -1)},"id":${JSON.stringify(id)}}`, maxPayloadBytes);
 }
 
 export function encodeChecked(envelope: IgnisEnvelope, maxPayloadBytes: number): string {
@@ -77,6 +72,11 @@ export function encodeChecked(envelope: IgnisEnvelope, maxPayloadBytes: number):
   } catch (error) {
     throw new PolySocketError('INVALID', 'the data cannot be serialised to JSON', { cause: error });
   }
+  return checkSize(text, maxPayloadBytes);
+}
+
+/** The frame as is, or INVALID when it is over the server's inbound limit (which would drop the socket). */
+function checkSize(text: string, maxPayloadBytes: number): string {
   const size = utf8Length(text, maxPayloadBytes);
   if (size > maxPayloadBytes) {
     throw new PolySocketError('INVALID', `frame of ${size} bytes is over the server's ${maxPayloadBytes}-byte limit (it would drop the connection)`);

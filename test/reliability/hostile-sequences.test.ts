@@ -43,6 +43,34 @@ async function run(name: string, make: () => Promise<MemoryClientSetup>, shaped:
   void name;
 }
 
+describe(`each certainly-malformed frame is exactly one PROTOCOL error (${RUNS / 4} sequences per client, seed ${SEED})`, () => {
+  // `{` plus anything is never a valid frame: not JSON, or a JSON object where each protocol wants its own shape
+  // (Foony needs a known `t`, Ignis an `event`, a Socket.IO EVENT an array).
+  const clients: [string, () => Promise<MemoryClientSetup>, string][] = [
+    ['Foony', foonySetup, ''],
+    ['Ignis', ignisSetup, ''],
+    ['Socket.IO', socketIoSetup, '42'],
+    ['Sockr', sockrSetup, '42'],
+  ];
+  for (const [name, make, prefix] of clients) {
+    it(name, async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(fc.string(), { minLength: 1, maxLength: 12 }), async (tails) => {
+          const setup = await make();
+          const errors: PolySocketError[] = [];
+          setup.client.on('error', (error) => errors.push(error));
+          for (const tail of tails) setup.peer().send(`${prefix}{${tail}`);
+          await flush();
+          expect(errors.map((e) => e.code)).toEqual(tails.map(() => 'PROTOCOL'));
+          await setup.alive();
+          setup.close();
+        }),
+        { numRuns: RUNS / 4, seed: SEED },
+      );
+    });
+  }
+});
+
 describe(`clients under hostile frame sequences (${RUNS} sequences each, seed ${SEED})`, () => {
   it('Foony', async () => {
     const shaped = fc

@@ -90,9 +90,11 @@ describe(`decoders under fuzzing (${RUNS.toLocaleString('en')} frames per proper
       anyJson.map((data) => `51-${JSON.stringify(['e', { _placeholder: true, num: typeof data === 'number' ? data : 0 }, data])}`),
     );
     const step = fc.oneof(packetText.map((text) => ({ text })), fc.uint8Array({ maxLength: 8 }).map((bytes) => ({ bytes })));
+    let frames = 0;
     fc.assert(
       fc.property(fc.array(step, { maxLength: 6 }), (steps) => {
         const decoder = new PacketDecoder();
+        frames += steps.length;
         for (const s of steps) {
           const packet = onlyProtocolErrors(() => ('text' in s ? decoder.addText(s.text) : decoder.addBinary(s.bytes))) as { type?: unknown; nsp?: unknown } | undefined;
           if (packet) {
@@ -104,9 +106,10 @@ describe(`decoders under fuzzing (${RUNS.toLocaleString('en')} frames per proper
         decoder.reset();
         expect(decoder.addText('2["ok"]')).toMatchObject({ data: ['ok'] });
       }),
-      // Sequences of up to 6 frames: RUNS / 2 sequences are well over RUNS frames.
+      // Sequences of up to 6 frames: RUNS / 2 sequences carry over RUNS frames (asserted below).
       { ...settings, numRuns: Math.ceil(RUNS / 2) },
     );
+    expect(frames).toBeGreaterThanOrEqual(RUNS);
     prototypeIntact();
   });
 });

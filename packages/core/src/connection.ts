@@ -469,6 +469,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
 
     this.phase = 'ready';
+    // The attempt is over: nothing is left to abort, and the controller would stay for the whole session.
+    this.attemptAbort = undefined;
     this.hadSession = true;
     this.reauthNext = false;
     this.uptimeTimer = setTimeout(() => {
@@ -483,11 +485,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   /**
-   * The signal that aborts when attempt `generation` ends, made on first use: most adapters never ask,
-   * and an AbortController costs about 0.6 KB per idle client in Node.
+   * The signal that aborts when attempt `generation` ends before it is ready, made on first use: most
+   * adapters never ask, and an AbortController costs about 0.6 KB per client in Node.
    */
   private attemptSignal(generation: number): AbortSignal {
     if (generation !== this.generation) return AbortSignal.abort();
+    if (this.phase === 'ready') return new AbortController().signal;
     return (this.attemptAbort ??= new AbortController()).signal;
   }
 

@@ -1,3 +1,5 @@
+import { LazySet } from './lazy-collections';
+
 /** An optional sink for diagnostics. Console satisfies it. */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void;
@@ -14,7 +16,7 @@ const REDACTED = '[redacted]';
  * The core never logs frames; this is the second line of defence for text that mentions a secret.
  */
 export class RedactingLogger implements Logger {
-  private readonly secrets = new Set<string>();
+  private readonly secrets = new LazySet<string>();
 
   constructor(private readonly sink: Logger | undefined) {}
 

@@ -23,7 +23,10 @@ export interface HandshakeContext<Out, In> {
   readonly reconnect: boolean;
   /** The previous session or attempt ended because the credentials expired: fetch fresh ones. */
   readonly reauth: boolean;
-  /** Aborted when the attempt ends (drop, timeout, close). */
+  /**
+   * Aborted when the attempt ends before its session is ready (drop, timeout, close). Once the session is
+   * ready the attempt is over: the signal is released and never aborts.
+   */
   readonly signal: AbortSignal;
   readonly transport: Transport;
 }
@@ -41,6 +44,7 @@ export interface RestoreContext<Out, In> {
   /** A request written at once, ahead of the outbox. */
   request<R extends In = In>(build: (id: RequestId) => Out, options?: RequestOptions): Promise<R>;
   readonly reconnect: boolean;
+  /** As in the handshake: aborted if the attempt ends before the session is ready. */
   readonly signal: AbortSignal;
 }
 

@@ -17,6 +17,8 @@ import {
   type StorageLike,
   type TransportFactory,
   type WebSocketConstructor,
+  type RequestId,
+  type TransportData,
 } from '@polysocket/core';
 import { FoonyChannel } from './channel';
 import { validateChannelName } from './channel-name';
@@ -166,10 +168,10 @@ export class FoonyClient {
     return {
       name: 'foony',
       encode: encodeFrame,
-      decode: (data, emit) => emit(decodeFrame(data)),
+      decode,
       handshake: (context) => this.handshake(context),
-      replyTo: (frame) => (frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined) ? frame.id : undefined),
-      replyError: (frame) => (frame.t === 'err' ? errorFromFrame(frame) : undefined),
+      replyTo,
+      replyError,
       restore: (context) => this.restore(context),
     };
   }
@@ -249,3 +251,9 @@ export class FoonyClient {
   }
 
 }
+
+// The stateless parts of the wire are shared by every client (no closures per client).
+const decode = (data: TransportData, emit: (frame: ServerFrame) => void): void => emit(decodeFrame(data));
+const replyTo = (frame: ServerFrame): RequestId | undefined =>
+  frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined) ? frame.id : undefined;
+const replyError = (frame: ServerFrame): PolySocketError | undefined => (frame.t === 'err' ? errorFromFrame(frame) : undefined);

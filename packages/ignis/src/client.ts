@@ -15,6 +15,7 @@ import {
   type RequestId,
   type TransportFactory,
   type WebSocketConstructor,
+  type TransportData,
 } from '@polysocket/core';
 import { EcdhSession, type EncryptionOptions } from './encryption';
 import { checkEnvelope, decodeEnvelope, encodeAppEnvelope, encodeChecked, HEARTBEAT_FRAME, withId, type IgnisEnvelope } from './envelope';
@@ -238,7 +239,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     return {
       name: 'ignis',
       encode: (text) => text,
-      decode: (data, emit) => emit(decodeEnvelope(data)),
+      decode: decodeIgnis,
       handshake: (context) => this.handshake(context),
       replyTo: (frame) => this.replyTo(frame),
       classifyClose: (info) => classifyIgnisClose(info, this.lastErrorMessage, this.canReauth()),
@@ -474,3 +475,6 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     });
   }
 }
+
+/** Shared by every client (no closure per client). */
+const decodeIgnis = (data: TransportData, emit: (frame: IgnisEnvelope) => void): void => emit(decodeEnvelope(data));

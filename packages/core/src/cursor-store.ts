@@ -19,13 +19,19 @@ export interface CursorStoreOptions {
   persistDelayMs?: number;
 }
 
+/** One stream's resume state: where it stands, and which ids it delivered last. */
+interface StreamState {
+  cursor: string | undefined;
+  recent: RecentIds | undefined;
+}
+
 /**
  * Stream key → last delivered cursor, plus a bounded set of recent ids per stream so each message
- * reaches the app once even when a resume replays some of what was already delivered.
+ * reaches the app once even when a resume replays some of what was already delivered. Both live in one
+ * record per stream: `accept` runs for every inbound message and looks the stream up once.
  */
 export class CursorStore {
-  private readonly cursors = new LazyMap<string, string>();
-  private readonly recent = new LazyMap<string, RecentIds>();
+  private readonly states = new LazyMap<string, StreamState>();
   private readonly recentLimit: number;
   private persistTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -35,28 +41,32 @@ export class CursorStore {
   }
 
   get(stream: string): string | undefined {
-    return this.cursors.get(stream);
+    return this.states.get(stream)?.cursor;
   }
 
   set(stream: string, cursor: string): void {
-    if (this.cursors.get(stream) === cursor) return;
-    this.cursors.set(stream, cursor);
+    const state = this.stateOf(stream);
+    if (state.cursor === cursor) return;
+    state.cursor = cursor;
     this.schedulePersist();
   }
 
   /** Forgets a stream's cursor and recent ids (after an explicit unsubscribe). */
   delete(stream: string): void {
-    this.recent.delete(stream);
-    if (this.cursors.delete(stream)) this.schedulePersist();
+    const state = this.states.get(stream);
+    if (!state) return;
+    this.states.delete(stream);
+    if (state.cursor !== undefined) this.schedulePersist();
   }
 
+  /** The streams that have a cursor. */
   streams(): string[] {
-    return [...this.cursors.keys()];
+    return this.cursorEntries().map(([stream]) => stream);
   }
 
   /** Whether `id` was seen recently on `stream`. */
   has(stream: string, id: string): boolean {
-    return this.recent.get(stream)?.has(id) ?? false;
+    return this.states.get(stream)?.recent?.has(id) ?? false;
   }
 
   /**
@@ -64,13 +74,13 @@ export class CursorStore {
    * delivered: the caller then drops the duplicate. The cursor moves to `cursor` (default: the id).
    */
   accept(stream: string, id: string, cursor: string = id): boolean {
-    let ids = this.recent.get(stream);
-    if (!ids) {
-      ids = new RecentIds(this.recentLimit);
-      this.recent.set(stream, ids);
+    const state = this.stateOf(stream);
+    const recent = (state.recent ??= new RecentIds(this.recentLimit));
+    if (!recent.accept(id)) return false;
+    if (state.cursor !== cursor) {
+      state.cursor = cursor;
+      this.schedulePersist();
     }
-    if (!ids.accept(id)) return false;
-    this.set(stream, cursor);
     return true;
   }
 
@@ -81,8 +91,9 @@ export class CursorStore {
     const storage = this.options.storage;
     if (!storage) return;
     try {
-      if (this.cursors.size === 0) storage.removeItem(this.key);
-      else storage.setItem(this.key, JSON.stringify(Object.fromEntries(this.cursors)));
+      const cursors = this.cursorEntries();
+      if (cursors.length === 0) storage.removeItem(this.key);
+      else storage.setItem(this.key, JSON.stringify(Object.fromEntries(cursors)));
     } catch {
       // Quota exceeded or storage disabled: resume still works for this page's lifetime.
     }
@@ -115,7 +126,22 @@ export class CursorStore {
     }
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return;
     for (const [stream, cursor] of Object.entries(parsed as Record<string, unknown>)) {
-      if (typeof cursor === 'string') this.cursors.set(stream, cursor);
+      if (typeof cursor === 'string') this.stateOf(stream).cursor = cursor;
     }
+  }
+
+  private stateOf(stream: string): StreamState {
+    let state = this.states.get(stream);
+    if (state === undefined) {
+      state = { cursor: undefined, recent: undefined };
+      this.states.set(stream, state);
+    }
+    return state;
+  }
+
+  private cursorEntries(): [string, string][] {
+    const entries: [string, string][] = [];
+    for (const [stream, state] of this.states) if (state.cursor !== undefined) entries.push([stream, state.cursor]);
+    return entries;
   }
 }

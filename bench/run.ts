@@ -39,10 +39,11 @@ await build({
   logLevel: 'silent',
 });
 
-async function startServer(port = 0): Promise<{ port: number; process: ChildProcess; readyAt: number }> {
+/** `streams: false` for the recovery servers: they only trickle, and pre-encoding the streams would lengthen the outage. */
+async function startServer(port = 0, streams = true): Promise<{ port: number; process: ChildProcess; readyAt: number }> {
   const child = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/server.ts`, String(port)], {
     cwd: repo,
-    env: { ...process.env, BENCH_STREAM: String(config.stream) },
+    env: { ...process.env, BENCH_STREAM: String(streams ? config.stream : 0) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const bound = await new Promise<number>((resolve, reject) => {
@@ -62,7 +63,7 @@ async function startServer(port = 0): Promise<{ port: number; process: ChildProc
  * and comes back on the same port; returns ms from "server ready again" to "first message after the gap".
  */
 async function recoverySample(kind: Kind): Promise<number> {
-  const first = await startServer();
+  const first = await startServer(0, false);
   const client = spawn(process.execPath, [clientScript, 'recovery', kind, `127.0.0.1:${first.port}`, '0'], {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -85,7 +86,7 @@ async function recoverySample(kind: Kind): Promise<number> {
     first.process.kill('SIGKILL');
     await new Promise((resolve) => first.process.once('exit', resolve));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    second = await startServer(first.port);
+    second = await startServer(first.port, false);
     const match = await waitFor(/\{"resumedAt":(\d+)\}/);
     return Number(match[1]) - second.readyAt;
   } finally {

@@ -60,9 +60,14 @@ const CHECKS: Record<Kind, (value: unknown) => boolean> = {
   'o?': (v) => v === undefined || (v !== null && typeof v === 'object' && !Array.isArray(v)),
 };
 
-/** Each shape as a list of [field, check], built once: this runs for every inbound event. */
-const COMPILED = new Map<string, [string, (value: unknown) => boolean][]>(
-  Object.entries(SHAPES).map(([event, shape]) => [event, Object.entries(shape).map(([field, kind]) => [field, CHECKS[kind]])]),
+interface FieldCheck {
+  field: string;
+  check: (value: unknown) => boolean;
+}
+
+/** Each shape as a list of field checks, built once: this runs for every inbound event. */
+const COMPILED = new Map<string, FieldCheck[]>(
+  Object.entries(SHAPES).map(([event, shape]) => [event, Object.entries(shape).map(([field, kind]) => ({ field, check: CHECKS[kind] }))]),
 );
 
 /** Whether `data` has the shape of `event` (events the client does not interpret always pass). */
@@ -70,7 +75,9 @@ export function isValidEvent(event: string, data: unknown): data is Record<strin
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
   const checks = COMPILED.get(event);
   if (!checks) return true;
-  for (const [field, check] of checks) if (!check((data as Record<string, unknown>)[field])) return false;
+  for (let i = 0; i < checks.length; i++) {
+    if (!checks[i].check((data as Record<string, unknown>)[checks[i].field])) return false;
+  }
   return true;
 }
 

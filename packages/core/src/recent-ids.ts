@@ -4,7 +4,8 @@
  * last rehash, which made each message cost thousands of steps once the window was full.
  */
 export class RecentIds {
-  private readonly ids = new Set<string>();
+  /** Made on the first id: a client may never receive one (an empty Set is ~150 bytes). */
+  private ids: Set<string> | undefined;
   private readonly ring: string[] = [];
   private next = 0;
 
@@ -13,19 +14,20 @@ export class RecentIds {
   }
 
   has(id: string): boolean {
-    return this.ids.has(id);
+    return this.ids !== undefined && this.ids.has(id);
   }
 
   /** Records `id`; false (and nothing changes) when it is already among the last `limit`. */
   accept(id: string): boolean {
-    if (this.ids.has(id)) return false;
+    const ids = (this.ids ??= new Set());
+    if (ids.has(id)) return false;
     if (this.ring.length < this.limit) this.ring.push(id);
     else {
-      this.ids.delete(this.ring[this.next]);
+      ids.delete(this.ring[this.next]);
       this.ring[this.next] = id;
       this.next = (this.next + 1) % this.limit;
     }
-    this.ids.add(id);
+    ids.add(id);
     return true;
   }
 }

@@ -115,8 +115,9 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   /** Outgoing calls the server has not named yet, oldest first. */
   private readonly unnamed: SockrCall[] = [];
   private readonly conferences = new LazyMap<string, ConferenceState>();
-  private readonly typing: Typing;
-  private readonly groupTyping: Typing;
+  /** Made on first use (most clients never type): see `typing` and `groupTyping`. */
+  private directTypingState: Typing | undefined;
+  private groupTypingState: Typing | undefined;
   private userId: string | undefined;
   private readonly timeoutMs: number;
   /** Peer → timestamp of the newest direct message seen with them. */
@@ -132,19 +133,6 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.directSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     this.groupSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
-    const throttle = { throttleMs: 2000, idleMs: 3000, expireMs: 5000, ...options.typing };
-    this.typing = new Typing(throttle, (to) => void this.fire('typing_start', { to }), (to) => void this.fire('typing_stop', { to }), (key, on) =>
-      this.emit('typing', { key, typing: on, userId: key }),
-    );
-    this.groupTyping = new Typing(
-      throttle,
-      (groupId) => void this.fire('group_typing_start', { groupId }),
-      (groupId) => void this.fire('group_typing_stop', { groupId }),
-      (key, on) => {
-        const at = key.indexOf('\u0000');
-        this.emit('typing', { key: key.replace('\u0000', ':'), typing: on, groupId: key.slice(0, at), userId: key.slice(at + 1) });
-      },
-    );
     this.io = new SocketIOClient({
       url: options.url,
       transports: options.transports ?? ['websocket'],
@@ -290,7 +278,34 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   /** Users (and `groupId:userId` pairs) currently typing to this client. */
   get typingNow(): ReadonlySet<string> {
-    return new Set([...this.typing.typing, ...[...this.groupTyping.typing].map((k) => k.replace('\u0000', ':'))]);
+    const direct = this.directTypingState?.typing ?? [];
+    const group = [...(this.groupTypingState?.typing ?? [])].map((k) => k.replace('\u0000', ':'));
+    return new Set([...direct, ...group]);
+  }
+
+  private get typing(): Typing {
+    return (this.directTypingState ??= new Typing(
+      this.typingThrottle(),
+      (to) => void this.fire('typing_start', { to }),
+      (to) => void this.fire('typing_stop', { to }),
+      (key, on) => this.emit('typing', { key, typing: on, userId: key }),
+    ));
+  }
+
+  private get groupTyping(): Typing {
+    return (this.groupTypingState ??= new Typing(
+      this.typingThrottle(),
+      (groupId) => void this.fire('group_typing_start', { groupId }),
+      (groupId) => void this.fire('group_typing_stop', { groupId }),
+      (key, on) => {
+        const at = key.indexOf('\u0000');
+        this.emit('typing', { key: key.replace('\u0000', ':'), typing: on, groupId: key.slice(0, at), userId: key.slice(at + 1) });
+      },
+    ));
+  }
+
+  private typingThrottle(): { throttleMs: number; idleMs: number; expireMs: number } {
+    return { throttleMs: 2000, idleMs: 3000, expireMs: 5000, ...this.options.typing };
   }
 
   /** One page: the newest `limit` messages before `before` (exclusive), oldest first. */
@@ -704,8 +719,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private onEnd(state: 'closed' | 'failed'): void {
     this.replies.rejectAll(new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false }));
-    this.typing.dispose();
-    this.groupTyping.dispose();
+    this.directTypingState?.dispose();
+    this.groupTypingState?.dispose();
     for (const call of [...this.calls.values(), ...this.unnamed]) call.finish('ended');
     this.unnamed.length = 0;
     this.userId = undefined;

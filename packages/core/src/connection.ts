@@ -129,6 +129,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private lastRtt: number | undefined;
 
   private readonly protocol: Protocol<Out, In, Info>;
+  private readonly maxFrameSize: number;
   private readonly outbox: Outbox;
   private readonly requests = new PendingRequests<In>();
   private readonly frameSink = (frame: In): void => this.route(frame);
@@ -152,6 +153,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   constructor(private readonly options: ConnectionOptions<Out, In, Info>) {
     super((error) => this.reportListenerError(error));
     this.protocol = options.protocol;
+    this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     this.logger = new RedactingLogger(options.logger);
     this.outbox = new Outbox(options.outbox);
   }
@@ -531,7 +533,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private receive(data: TransportData): void {
     this.heartbeat?.heard();
     const size = typeof data === 'string' ? data.length : data.byteLength;
-    if (size > (this.options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE)) {
+    if (size > this.maxFrameSize) {
       this.emitError(new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize; dropped`));
       return;
     }

@@ -27,6 +27,7 @@ export type { RequestId, RequestOptions } from './requests';
 export { CursorStore } from './cursor-store';
 export { RecentIds } from './recent-ids';
 export { LazyMap, LazySet } from './lazy-collections';
+export { DeadlineTimer } from './deadline-timer';
 export type { CursorStoreOptions, StorageLike } from './cursor-store';
 export { attachBrowserHooks } from './browser-hooks';
 export type { BrowserHookHandlers, BrowserHooksOptions, DocumentLike, EventTargetLike } from './browser-hooks';

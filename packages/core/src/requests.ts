@@ -1,3 +1,4 @@
+import { DeadlineTimer } from './deadline-timer';
 import { LazyMap } from './lazy-collections';
 import { PolySocketError } from './errors';
 import type { Gate, OutboxEntry } from './outbox';
@@ -83,8 +84,7 @@ export class PendingRequest<Reply> implements OutboxEntry {
 export class PendingRequests<Reply> {
   private readonly pending = new LazyMap<RequestId, PendingRequest<Reply>>();
   private lastId = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerAt = Infinity;
+  private readonly timer = new DeadlineTimer(() => this.sweep());
 
   get size(): number {
     return this.pending.size;
@@ -117,7 +117,7 @@ export class PendingRequests<Reply> {
       request.timeoutMs = timeoutMs;
       request.deadline = Date.now() + timeoutMs;
       request.onGone = onGone;
-      if (request.deadline < this.timerAt) this.arm(request.deadline);
+      this.timer.include(request.deadline);
     }
     const signal = options.signal;
     if (signal) {
@@ -176,7 +176,7 @@ export class PendingRequests<Reply> {
 
   rejectAll(error: PolySocketError): void {
     for (const request of [...this.pending.values()]) this.fail(request, error);
-    this.disarm();
+    this.timer.clear();
   }
 
   /** Rejects one pending request (an adapter-level cancel). Returns whether it was pending. */
@@ -189,26 +189,12 @@ export class PendingRequests<Reply> {
 
   private fail(request: PendingRequest<Reply>, error: PolySocketError): void {
     if (this.pending.get(request.id) === request) this.pending.delete(request.id);
-    if (this.pending.size === 0) this.disarm();
+    if (this.pending.size === 0) this.timer.clear();
     request.reject(error);
-  }
-
-  private arm(at: number): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.sweep(), Math.max(0, at - Date.now()));
-  }
-
-  private disarm(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Infinity;
   }
 
   /** Times out what is due and re-arms for the next deadline. */
   private sweep(): void {
-    this.timer = undefined;
-    this.timerAt = Infinity;
     const now = Date.now();
     let next = Infinity;
     for (const request of [...this.pending.values()]) {
@@ -224,6 +210,6 @@ export class PendingRequests<Reply> {
         next = request.deadline;
       }
     }
-    if (next !== Infinity && this.pending.size > 0) this.arm(next);
+    if (next !== Infinity && this.pending.size > 0) this.timer.include(next);
   }
 }

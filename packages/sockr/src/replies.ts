@@ -1,4 +1,4 @@
-import { PolySocketError } from '@polysocket/core';
+import { DeadlineTimer, PolySocketError } from '@polysocket/core';
 
 interface Waiter {
   /** The request went out on the current link (its reply can only come on that link). */
@@ -17,8 +17,7 @@ interface Waiter {
  */
 export class ReplyMatcher {
   private waiters: Waiter[] = [];
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private timerAt = Infinity;
+  private readonly timer = new DeadlineTimer(() => this.sweep());
 
   /**
    * Resolves with the data of `ok`, rejects with `fail(data)` for an error event, or TIMEOUT.
@@ -47,7 +46,7 @@ export class ReplyMatcher {
         expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: true })),
       };
       this.waiters.push(waiter);
-      if (waiter.deadline < this.timerAt) this.arm(waiter.deadline);
+      this.timer.include(waiter.deadline);
       try {
         const sent = options.send();
         if (sent) {
@@ -89,9 +88,7 @@ export class ReplyMatcher {
   rejectAll(error: PolySocketError): void {
     const waiters = this.waiters;
     this.waiters = [];
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.timerAt = Infinity;
+    this.timer.clear();
     for (const waiter of waiters) waiter.settle('__closed__', { error });
   }
 
@@ -100,16 +97,8 @@ export class ReplyMatcher {
     if (index >= 0) this.waiters.splice(index, 1);
   }
 
-  private arm(at: number): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.sweep(), Math.max(0, at - Date.now()));
-  }
-
   /** Times out what is due and re-arms for the next deadline. */
   private sweep(): void {
-    this.timer = undefined;
-    this.timerAt = Infinity;
     const now = Date.now();
     let next = Infinity;
     for (const waiter of [...this.waiters]) {
@@ -120,7 +109,7 @@ export class ReplyMatcher {
         next = waiter.deadline;
       }
     }
-    if (next !== Infinity) this.arm(next);
+    if (next !== Infinity) this.timer.include(next);
   }
 }
 

@@ -1,0 +1,29 @@
+/**
+ * One timer for many deadlines, armed for the earliest: an owner with many pending items calls
+ * `include(deadline)` for each and, when the timer fires, times out what is due and includes the
+ * next deadline again. An item that settles in time costs no timer call.
+ */
+export class DeadlineTimer {
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private at = Infinity;
+
+  constructor(private readonly onDue: () => void) {}
+
+  /** Makes sure the timer fires no later than `at`. */
+  include(at: number): void {
+    if (at >= this.at) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.at = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.at = Infinity;
+      this.onDue();
+    }, Math.max(0, at - Date.now()));
+  }
+
+  clear(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.at = Infinity;
+  }
+}

@@ -1,7 +1,7 @@
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { attachBrowserHooks, type BrowserHooksOptions } from './browser-hooks';
 import { PolySocketError, toPolySocketError } from './errors';
-import { Heartbeat, type HeartbeatPolicy } from './heartbeat';
+import { Heartbeat, type HeartbeatHooks, type HeartbeatPolicy } from './heartbeat';
 import { RedactingLogger, type Logger } from './logger';
 import { Outbox, sizeOf, type Gate, type OutboxEntry, type OutboxOptions } from './outbox';
 import type { CloseDecision, HandshakeContext, Protocol, RestoreContext } from './protocol';
@@ -79,12 +79,6 @@ export type ConnectionTuning = Pick<
   | 'maxFrameSize'
 >;
 
-/** Picks the ConnectionTuning fields out of a larger options object. */
-export function pickTuning(options: ConnectionTuning): ConnectionTuning {
-  const { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser, maxFrameSize } = options;
-  return { reconnect, backoff, maxAttempts, minUptimeMs, connectTimeoutMs, requestTimeoutMs, outbox, logger, random, browser, maxFrameSize };
-}
-
 export interface SendOptions {
   /** Drop instead of queueing when not connected. */
   volatile?: boolean;
@@ -129,9 +123,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private lastRtt: number | undefined;
 
   private readonly protocol: Protocol<Out, In, Info>;
+  private readonly transportFactory: TransportFactory;
+  private readonly onFrame: ((frame: In) => void) | undefined;
+  private readonly tuning: ConnectionTuning;
   private readonly maxFrameSize: number;
-  private readonly outbox: Outbox;
-  private readonly requests = new PendingRequests<In>();
+  // Made on first use: an idle client that never queues or requests carries neither.
+  private outboxStore: Outbox | undefined;
+  private requestStore: PendingRequests<In> | undefined;
   private readonly frameSink = (frame: In): void => this.route(frame);
 
   private transport: Transport | undefined;
@@ -140,22 +138,38 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private attempts = 0;
   private hadSession = false;
   private reauthNext = false;
+  /** When the current session became ready; the attempt counter resets if it lasts `minUptimeMs`. */
+  private readyAt = 0;
   private heartbeat: Heartbeat<Out, In> | undefined;
   private attemptAbort: AbortController | undefined;
-  private handshakeQueue: In[] = [];
+  private handshakeQueue: In[] | undefined;
   private handshakeWaiter: { resolve: (frame: In) => void; reject: (error: PolySocketError) => void } | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private connectTimer: ReturnType<typeof setTimeout> | undefined;
-  private uptimeTimer: ReturnType<typeof setTimeout> | undefined;
   private detachHooks: (() => void) | undefined;
-  private waiters: { resolve: () => void; reject: (error: PolySocketError) => void }[] = [];
+  private waiters: { resolve: () => void; reject: (error: PolySocketError) => void }[] | undefined;
+  private reportingListenerError = false;
 
-  constructor(private readonly options: ConnectionOptions<Out, In, Info>) {
-    super((error) => this.reportListenerError(error));
+  /**
+   * `tuning` is where the tuning fields are read from, by default `options` itself: an adapter passes
+   * its app's options object, so nothing is copied per client.
+   */
+  constructor(options: ConnectionOptions<Out, In, Info>, tuning: ConnectionTuning = options) {
+    super();
     this.protocol = options.protocol;
-    this.maxFrameSize = options.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
-    this.logger = new RedactingLogger(options.logger);
-    this.outbox = new Outbox(options.outbox);
+    this.transportFactory = options.transport;
+    this.onFrame = options.onFrame;
+    this.tuning = tuning;
+    this.maxFrameSize = tuning.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    this.logger = new RedactingLogger(tuning.logger);
+  }
+
+  private get outbox(): Outbox {
+    return (this.outboxStore ??= new Outbox(this.tuning.outbox));
+  }
+
+  private get requests(): PendingRequests<In> {
+    return (this.requestStore ??= new PendingRequests<In>());
   }
 
   get state(): ConnectionState {
@@ -173,11 +187,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   get pendingRequests(): number {
-    return this.requests.size;
+    return this.requestStore?.size ?? 0;
   }
 
   get queued(): { messages: number; bytes: number } {
-    return { messages: this.outbox.length, bytes: this.outbox.bytes };
+    return { messages: this.outboxStore?.length ?? 0, bytes: this.outboxStore?.bytes ?? 0 };
   }
 
   /**
@@ -187,12 +201,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
    */
   connect(): Promise<void> {
     if (this.currentState === 'connected') return Promise.resolve();
-    const ready = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const ready = new Promise<void>((resolve, reject) => (this.waiters ??= []).push({ resolve, reject }));
     if (this.currentState === 'idle' || this.currentState === 'closed' || this.currentState === 'failed') {
       this.attempts = 0;
       this.hadSession = false;
       this.reauthNext = false;
-      this.detachHooks ??= attachBrowserHooks(this.options.browser ?? {}, {
+      this.detachHooks ??= attachBrowserHooks(this.tuning.browser ?? {}, {
         online: () => this.onOnline(),
         offline: () => this.checkLiveness(),
         visible: () => this.checkLiveness(),
@@ -214,8 +228,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.detachHooks = undefined;
     this.setState('closed');
     const error = new PolySocketError('CLOSED', 'the client was closed');
-    this.requests.rejectAll(error);
-    this.outbox.rejectAll(error);
+    this.requestStore?.rejectAll(error);
+    this.outboxStore?.rejectAll(error);
     if (wasConnected) this.emit('disconnected', { code: CLOSE_NORMAL, reason: 'client closed', wasClean: true, willReconnect: false });
     this.settleWaiters(error);
   }
@@ -235,8 +249,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
   cancelRequest(id: RequestId, error: PolySocketError): boolean {
-    const request = this.requests.cancel(id, error);
-    if (request) this.outbox.remove(request);
+    const request = this.requestStore?.cancel(id, error);
+    if (request) this.outboxStore?.remove(request);
     return request !== undefined;
   }
 
@@ -278,7 +292,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
     const gate = options?.gate?.();
     if (gate !== undefined && gate !== true && gate !== false) return handled(Promise.reject(gate));
-    if (gate !== false && this.isWritable() && this.outbox.length === 0) {
+    if (gate !== false && this.isWritable() && this.queueIsEmpty()) {
       try {
         this.write(data);
         return RESOLVED_TRUE;
@@ -334,10 +348,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       id,
       data,
       sizeOf(data),
-      { ...options, timeoutMs: options.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
-      (gone) => this.outbox.remove(gone),
+      { ...options, timeoutMs: options.timeoutMs ?? this.tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
+      (gone) => this.outboxStore?.remove(gone),
     );
-    if (direct || (gate !== false && this.isWritable() && (this.outbox.length === 0 || options.bypassOutbox === true))) {
+    if (direct || (gate !== false && this.isWritable() && (this.queueIsEmpty() || options.bypassOutbox === true))) {
       try {
         this.write(data);
         request.written();
@@ -363,7 +377,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.phase = 'opening';
     let transport: Transport;
     try {
-      transport = this.options.transport();
+      transport = this.transportFactory();
     } catch (error) {
       this.lose({ code: 1006, reason: 'transport could not be created', wasClean: false }, {
         action: 'stop',
@@ -372,7 +386,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       return;
     }
     this.transport = transport;
-    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    const timeoutMs = this.tuning.connectTimeoutMs ?? this.protocol.connectTimeoutMs ?? 10_000;
     this.connectTimer = setTimeout(() => {
       this.connectTimer = undefined;
       this.lose({ code: CLOSE_CLIENT_DROP, reason: 'connect timeout', wasClean: false }, {
@@ -381,7 +395,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       });
     }, timeoutMs);
     try {
-      transport.open(new Connection.AttemptListener(this, generation, transport));
+      transport.open(new Connection.Attempt(this, generation, transport));
     } catch (error) {
       this.lose({ code: 1006, reason: 'transport failed to open', wasClean: false }, {
         action: 'reconnect',
@@ -390,18 +404,26 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
   }
 
-  /** One attempt's transport events, passed on while that attempt is current: one object, not five closures. */
-  private static readonly AttemptListener = class AttemptListener<O, I, N> implements TransportListener {
+  /**
+   * Everything tied to one attempt's transport, as one object rather than a dozen closures: it receives
+   * the transport's events, is the handshake's and the restore's context, and runs the session's
+   * heartbeat. Once its attempt is no longer current it passes nothing on.
+   */
+  private static readonly Attempt = class Attempt<O, I, N>
+    implements TransportListener, HandshakeContext<O, I>, RestoreContext<O, I>, HeartbeatHooks<O>
+  {
     constructor(
       private readonly connection: Connection<O, I, N>,
       private readonly generation: number,
-      private readonly transport: Transport,
+      readonly transport: Transport,
     ) {}
     private get current(): boolean {
       return this.generation === this.connection.generation;
     }
+
+    // TransportListener
     onOpen(): void {
-      if (this.current) void this.connection.runHandshake(this.generation, this.transport);
+      if (this.current) void this.connection.runHandshake(this);
     }
     onMessage(data: TransportData): void {
       if (this.current) this.connection.receive(data);
@@ -415,26 +437,64 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     onPong(): void {
       if (this.current) this.connection.heartbeat?.transportPong();
     }
+
+    // HandshakeContext and RestoreContext. `send`, `receive` and `request` are made on access, so an adapter
+    // may pass them around detached; the session keeps none of them.
+    get send(): (frame: O) => void {
+      return (frame) => this.write(frame);
+    }
+    get receive(): () => Promise<I> {
+      return () => this.connection.nextHandshakeFrame();
+    }
+    get request(): <R extends I = I>(build: (id: RequestId) => O, options?: RequestOptions) => Promise<R> {
+      return (build, options) => this.connection.makeRequest(build, options ?? {}, true);
+    }
+    private write(frame: O): void {
+      writeTo(this.transport, this.connection.protocol.encode(frame));
+    }
+    get attempt(): number {
+      return this.connection.attempts;
+    }
+    get reconnect(): boolean {
+      return this.connection.hadSession;
+    }
+    get reauth(): boolean {
+      return this.connection.reauthNext;
+    }
+    get signal(): AbortSignal {
+      return this.connection.attemptSignal(this.generation);
+    }
+
+    // HeartbeatHooks
+    sendFrame(frame: O): void {
+      try {
+        this.write(frame);
+      } catch {
+        // The link is going down; its close event will follow.
+      }
+    }
+    transportPing(): boolean {
+      return this.transport.ping?.() ?? false;
+    }
+    onDead(reason: string): void {
+      const message = `${DISCONNECT_REASON_DEAD}: ${reason}`;
+      this.connection.lose({ code: CLOSE_CLIENT_DROP, reason: message, wasClean: false }, {
+        action: 'reconnect',
+        error: new PolySocketError('DISCONNECTED', message),
+      });
+    }
+    onRtt(ms: number): void {
+      this.connection.lastRtt = ms;
+      this.connection.emit('rtt', ms);
+    }
   };
 
-  private async runHandshake(generation: number, transport: Transport): Promise<void> {
+  private async runHandshake(attempt: HandshakeContext<Out, In> & RestoreContext<Out, In> & HeartbeatHooks<Out>): Promise<void> {
+    const generation = this.generation;
     this.phase = 'handshake';
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const connection = this;
-    const context: HandshakeContext<Out, In> = {
-      send: (frame) => writeTo(transport, this.protocol.encode(frame)),
-      receive: () => this.nextHandshakeFrame(),
-      attempt: this.attempts,
-      reconnect: this.hadSession,
-      reauth: this.reauthNext,
-      get signal() {
-        return connection.attemptSignal(generation);
-      },
-      transport,
-    };
     let result;
     try {
-      result = await this.protocol.handshake(context);
+      result = await this.protocol.handshake(attempt);
     } catch (error) {
       if (generation !== this.generation) return;
       const failure = attemptError(error, 'handshake failed');
@@ -444,23 +504,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (generation !== this.generation) return;
     this.clearTimer('connect');
     this.sessionInfo = result.info;
-    this.startHeartbeat(result.heartbeat, transport);
+    if (result.heartbeat) this.heartbeat = new Heartbeat<Out, In>(result.heartbeat, attempt);
     this.phase = 'restore';
     const leftover = this.handshakeQueue;
-    this.handshakeQueue = [];
-    for (const frame of leftover) this.route(frame);
+    this.handshakeQueue = undefined;
+    if (leftover) for (const frame of leftover) this.route(frame);
 
     if (this.protocol.restore) {
-      const restoreContext: RestoreContext<Out, In> = {
-        send: (frame) => writeTo(transport, this.protocol.encode(frame)),
-        request: (build, options) => this.makeRequest(build, options ?? {}, true),
-        reconnect: this.hadSession,
-        get signal() {
-          return connection.attemptSignal(generation);
-        },
-      };
       try {
-        await this.protocol.restore(restoreContext);
+        await this.protocol.restore(attempt);
       } catch (error) {
         if (generation !== this.generation) return;
         const failure = attemptError(error, 'restoring the session failed');
@@ -475,10 +527,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.attemptAbort = undefined;
     this.hadSession = true;
     this.reauthNext = false;
-    this.uptimeTimer = setTimeout(() => {
-      this.uptimeTimer = undefined;
-      this.attempts = 0;
-    }, this.options.minUptimeMs ?? 5000);
+    this.readyAt = Date.now();
     this.setState('connected');
     this.emit('connected', result.info);
     this.settleWaiters();
@@ -497,34 +546,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   private nextHandshakeFrame(): Promise<In> {
-    const queued = this.handshakeQueue.shift();
+    const queued = this.handshakeQueue?.shift();
     if (queued !== undefined) return Promise.resolve(queued);
     if (this.phase !== 'handshake') return Promise.reject(new PolySocketError('DISCONNECTED', 'the attempt ended'));
     return new Promise<In>((resolve, reject) => {
       this.handshakeWaiter = { resolve, reject };
-    });
-  }
-
-  private startHeartbeat(policy: HeartbeatPolicy<Out, In> | undefined, transport: Transport): void {
-    if (!policy) return;
-    this.heartbeat = new Heartbeat<Out, In>(policy, {
-      sendFrame: (frame) => {
-        try {
-          writeTo(transport, this.protocol.encode(frame));
-        } catch {
-          // The link is going down; its close event will follow.
-        }
-      },
-      transportPing: () => transport.ping?.() ?? false,
-      onDead: (reason) =>
-        this.lose({ code: CLOSE_CLIENT_DROP, reason: `${DISCONNECT_REASON_DEAD}: ${reason}`, wasClean: false }, {
-          action: 'reconnect',
-          error: new PolySocketError('DISCONNECTED', `${DISCONNECT_REASON_DEAD}: ${reason}`),
-        }),
-      onRtt: (ms) => {
-        this.lastRtt = ms;
-        this.emit('rtt', ms);
-      },
     });
   }
 
@@ -551,7 +577,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
         this.handshakeWaiter = undefined;
         waiter.resolve(frame);
       } else {
-        this.handshakeQueue.push(frame);
+        (this.handshakeQueue ??= []).push(frame);
       }
       return;
     }
@@ -560,12 +586,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const protocol = this.protocol;
     if (protocol.replyTo !== undefined) {
       const id = protocol.replyTo(frame);
-      if (id !== undefined && this.requests.settle(id, frame, protocol.replyError?.(frame))) return;
+      if (id !== undefined && this.requestStore?.settle(id, frame, protocol.replyError?.(frame))) return;
     }
-    const onFrame = this.options.onFrame;
-    if (onFrame === undefined) return;
     try {
-      onFrame(frame);
+      if (this.onFrame !== undefined) this.onFrame(frame);
+      else protocol.onFrame?.(frame);
     } catch (error) {
       this.reportListenerError(error);
     }
@@ -589,11 +614,14 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       else this.transport.terminate(CLOSE_CLIENT_DROP, info.reason.slice(0, 120));
       this.transport = undefined;
     }
-    this.outbox.unshift(this.requests.onDrop());
+    const unanswered = this.requestStore?.onDrop();
+    if (unanswered !== undefined && unanswered.length > 0) this.outbox.unshift(unanswered);
+    // A session that stayed up long enough was stable: the next retry counts from the first again.
+    if (wasConnected && Date.now() - this.readyAt >= (this.tuning.minUptimeMs ?? 5000)) this.attempts = 0;
     const error = decision.error;
     this.logger.info(`link lost (${info.code}${info.reason ? ` ${info.reason}` : ''}); ${decision.action}`);
 
-    if (decision.action === 'stop' || this.options.reconnect === false) {
+    if (decision.action === 'stop' || this.tuning.reconnect === false) {
       this.enterFailed(error ?? new PolySocketError('DISCONNECTED', `connection closed (${info.code})`), info, wasConnected);
       return;
     }
@@ -605,7 +633,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   private scheduleReconnect(): void {
     this.attempts++;
-    const max = this.options.maxAttempts;
+    const max = this.tuning.maxAttempts;
     if (max !== undefined && this.attempts > max) {
       this.enterFailed(
         new PolySocketError('DISCONNECTED', `gave up after ${max} reconnect attempt${max === 1 ? '' : 's'}`),
@@ -613,7 +641,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       );
       return;
     }
-    const delayMs = backoffDelay(this.attempts - 1, this.options.backoff, this.options.random);
+    const delayMs = backoffDelay(this.attempts - 1, this.tuning.backoff, this.tuning.random);
     this.setState('reconnecting');
     this.emit('reconnecting', { attempt: this.attempts, delayMs });
     this.retryTimer = setTimeout(() => {
@@ -631,8 +659,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.detachHooks = undefined;
     this.setState('failed');
     const safe = this.scrub(error);
-    this.requests.rejectAll(safe);
-    this.outbox.rejectAll(safe);
+    this.requestStore?.rejectAll(safe);
+    this.outboxStore?.rejectAll(safe);
     if (wasConnected) this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: false, error: safe });
     this.emitError(safe);
     this.settleWaiters(safe);
@@ -645,10 +673,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.heartbeat?.stop();
     this.heartbeat = undefined;
     this.clearTimer('connect');
-    this.clearTimer('uptime');
     this.attemptAbort?.abort();
     this.attemptAbort = undefined;
-    this.handshakeQueue = [];
+    this.handshakeQueue = undefined;
     const waiter = this.handshakeWaiter;
     this.handshakeWaiter = undefined;
     waiter?.reject(new PolySocketError('DISCONNECTED', 'the link closed during the handshake'));
@@ -683,8 +710,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   private flushOutbox(): void {
     const transport = this.transport;
-    if (!transport || this.outbox.length === 0) return;
-    this.outbox.flush((data) => writeTo(transport, data));
+    const outbox = this.outboxStore;
+    if (!transport || outbox === undefined || outbox.length === 0) return;
+    outbox.flush((data) => writeTo(transport, data));
+  }
+
+  private queueIsEmpty(): boolean {
+    return this.outboxStore === undefined || this.outboxStore.length === 0;
   }
 
   private write(data: EncodedFrame): void {
@@ -696,20 +728,28 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (previous === next) return;
     this.currentState = next;
     this.logger.debug(`state ${previous} → ${next}`);
+    if (this.protocol.onState !== undefined) {
+      try {
+        this.protocol.onState(next, previous);
+      } catch (error) {
+        this.reportListenerError(error);
+      }
+    }
     this.emit('state', next, previous);
   }
 
   private settleWaiters(error?: PolySocketError): void {
     const waiters = this.waiters;
-    this.waiters = [];
+    if (waiters === undefined) return;
+    this.waiters = undefined;
     for (const waiter of waiters) {
       if (error) waiter.reject(error);
       else waiter.resolve();
     }
   }
 
-  private clearTimer(which: 'retry' | 'connect' | 'uptime'): void {
-    const key = `${which}Timer` as 'retryTimer' | 'connectTimer' | 'uptimeTimer';
+  private clearTimer(which: 'retry' | 'connect'): void {
+    const key = `${which}Timer` as 'retryTimer' | 'connectTimer';
     const timer = this[key];
     if (timer !== undefined) clearTimeout(timer);
     this[key] = undefined;
@@ -747,7 +787,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
   }
 
-  private reportingListenerError = false;
+  /** SafeEmitter's hook: a listener of this connection's events threw. */
+  protected override onListenerError(error: unknown): void {
+    this.reportListenerError(error);
+  }
 }
 
 function writeTo(transport: Transport, data: EncodedFrame): void {

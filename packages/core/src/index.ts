@@ -1,4 +1,4 @@
-export { Connection, pickTuning } from './connection';
+export { Connection } from './connection';
 export type {
   ConnectionEvents,
   ConnectionOptions,

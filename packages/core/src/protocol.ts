@@ -1,3 +1,4 @@
+import type { ConnectionState } from './connection';
 import type { PolySocketError } from './errors';
 import type { HeartbeatPolicy } from './heartbeat';
 import type { RequestId, RequestOptions } from './requests';
@@ -72,4 +73,13 @@ export interface Protocol<Out, In, Info = unknown> {
   classifyClose?(info: CloseInfo): CloseDecision;
   /** Runs after each handshake, before queued sends are flushed: re-subscribe, re-join, resume. */
   restore?(context: RestoreContext<Out, In>): Promise<void> | void;
+  /**
+   * Receives every inbound frame that is not a heartbeat or a reply to a pending request (unless the
+   * connection was given its own `onFrame`).
+   */
+  onFrame?(frame: In): void;
+  /** Told of every state change before the app's `state` listeners (and, for `connected`, before `connected`'s). */
+  onState?(state: ConnectionState, previous: ConnectionState): void;
+  /** This backend's usual limit for opening plus the handshake; the app's `connectTimeoutMs` wins. Default 10 000 ms. */
+  readonly connectTimeoutMs?: number;
 }

@@ -84,7 +84,8 @@ export class PendingRequest<Reply> implements OutboxEntry {
 export class PendingRequests<Reply> {
   private readonly pending = new LazyMap<RequestId, PendingRequest<Reply>>();
   private lastId = 0;
-  private readonly timer = new DeadlineTimer(() => this.sweep());
+  /** Made with the first request that has a timeout. */
+  private timer: DeadlineTimer | undefined;
 
   get size(): number {
     return this.pending.size;
@@ -117,7 +118,7 @@ export class PendingRequests<Reply> {
       request.timeoutMs = timeoutMs;
       request.deadline = Date.now() + timeoutMs;
       request.onGone = onGone;
-      this.timer.include(request.deadline);
+      this.deadlines().include(request.deadline);
     }
     const signal = options.signal;
     if (signal) {
@@ -135,6 +136,11 @@ export class PendingRequests<Reply> {
       request.detachAbort = () => signal.removeEventListener('abort', onAbort);
     }
     return { request, promise };
+  }
+
+  /** Made here, not in `add`: a closure made there would keep that call's request alive. */
+  private deadlines(): DeadlineTimer {
+    return (this.timer ??= new DeadlineTimer(() => this.sweep()));
   }
 
   /** Settles the request `id` with a reply (or its error). Returns false if no such request is pending. */
@@ -176,7 +182,7 @@ export class PendingRequests<Reply> {
 
   rejectAll(error: PolySocketError): void {
     for (const request of [...this.pending.values()]) this.fail(request, error);
-    this.timer.clear();
+    this.timer?.clear();
   }
 
   /** Rejects one pending request (an adapter-level cancel). Returns whether it was pending. */
@@ -189,7 +195,7 @@ export class PendingRequests<Reply> {
 
   private fail(request: PendingRequest<Reply>, error: PolySocketError): void {
     if (this.pending.get(request.id) === request) this.pending.delete(request.id);
-    if (this.pending.size === 0) this.timer.clear();
+    if (this.pending.size === 0) this.timer?.clear();
     request.reject(error);
   }
 
@@ -210,6 +216,6 @@ export class PendingRequests<Reply> {
         next = request.deadline;
       }
     }
-    if (next !== Infinity && this.pending.size > 0) this.timer.include(next);
+    if (next !== Infinity && this.pending.size > 0) this.timer?.include(next);
   }
 }

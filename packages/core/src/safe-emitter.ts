@@ -8,10 +8,19 @@ type AnyListener = (...args: any[]) => void;
  * listeners still run and the read loop that emitted carries on.
  */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
-  private readonly guards = new WeakMap<AnyListener, AnyListener>();
+  /** Listener → its guard, made with the first listener (an emitter nobody listens to carries none). */
+  private guards: WeakMap<AnyListener, AnyListener> | undefined;
+  private readonly listenerErrorSink: ((error: unknown) => void) | undefined;
 
-  constructor(private readonly onListenerError: (error: unknown) => void) {
+  /** `onListenerError` receives what a listener threw; subclasses may override the method instead. */
+  constructor(onListenerError?: (error: unknown) => void) {
     super();
+    this.listenerErrorSink = onListenerError;
+  }
+
+  /** Called with what a listener threw. */
+  protected onListenerError(error: unknown): void {
+    this.listenerErrorSink?.(error);
   }
 
   override on<E extends EventEmitter.EventNames<Events>>(
@@ -20,6 +29,15 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     context?: unknown,
   ): this {
     return super.on(event, this.guard(fn as AnyListener) as typeof fn, context);
+  }
+
+  /**
+   * Registers one of the library's own listeners: without a guard (so it must not throw; what it passes on
+   * to the app goes through guarded listeners) and, with a `context` as its `this`, without a closure per
+   * client. `off(event, fn, context)` removes it.
+   */
+  listenInternally<E extends EventEmitter.EventNames<Events>>(event: E, fn: EventEmitter.EventListener<Events, E>, context?: unknown): this {
+    return super.on(event, fn, context);
   }
 
   override addListener<E extends EventEmitter.EventNames<Events>>(
@@ -44,7 +62,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     context?: unknown,
     once?: boolean,
   ): this {
-    const guarded = fn === undefined ? undefined : (this.guards.get(fn as AnyListener) as typeof fn | undefined) ?? fn;
+    const guarded = fn === undefined ? undefined : (this.guards?.get(fn as AnyListener) as typeof fn | undefined) ?? fn;
     return super.off(event, guarded, context, once);
   }
 
@@ -58,9 +76,11 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   }
 
   private guard(fn: AnyListener): AnyListener {
-    let guarded = this.guards.get(fn);
+    const guards = (this.guards ??= new WeakMap());
+    let guarded = guards.get(fn);
     if (!guarded) {
-      const report = this.onListenerError;
+      // eslint-disable-next-line @typescript-eslint/no-this-alias
+      const emitter = this;
       // `apply(this, arguments)` rather than rest parameters: V8 passes the arguments through
       // without building an array, and this runs for every event delivered to the app.
       guarded = function (this: unknown) {
@@ -68,10 +88,10 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
           // eslint-disable-next-line prefer-rest-params
           fn.apply(this, arguments as unknown as unknown[]);
         } catch (error) {
-          report(error);
+          emitter.onListenerError(error);
         }
       };
-      this.guards.set(fn, guarded);
+      guards.set(fn, guarded);
     }
     return guarded;
   }

@@ -18,10 +18,18 @@ export interface WebSocketLike {
 /** Node's `ws` adds these; browsers have neither. */
 interface NodeWebSocketExtras {
   ping(data?: unknown, mask?: boolean, cb?: (error?: Error) => void): void;
-  on(event: 'open' | 'pong', listener: () => void): unknown;
-  on(event: 'error', listener: (error: Error) => void): unknown;
-  on(event: 'message', listener: (data: Uint8Array & { toString(encoding?: string): string }, isBinary: boolean) => void): unknown;
+  on(event: 'open' | 'pong', listener: (this: NodeSocket) => void): unknown;
+  on(event: 'error', listener: (this: NodeSocket, error: Error) => void): unknown;
+  on(event: 'message', listener: (this: NodeSocket, data: NodeBuffer, isBinary: boolean) => void): unknown;
+  on(event: 'close', listener: (this: NodeSocket, code: number, reason: NodeBuffer) => void): unknown;
 }
+
+type NodeBuffer = Uint8Array & { toString(encoding?: string): string };
+
+/** The transport a `ws` socket reports to, kept on the socket so that one set of listener functions serves every socket. */
+const OWNER = Symbol('polysocket.transport');
+
+type NodeSocket = WebSocketLike & NodeWebSocketExtras & { [OWNER]?: WebSocketTransport };
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
@@ -43,7 +51,7 @@ function toTransportData(data: unknown): TransportData {
   return String(data);
 }
 
-function hasNodeExtras(socket: WebSocketLike): socket is WebSocketLike & NodeWebSocketExtras {
+function hasNodeExtras(socket: WebSocketLike): socket is NodeSocket {
   const candidate = socket as Partial<NodeWebSocketExtras>;
   return typeof candidate.ping === 'function' && typeof candidate.on === 'function';
 }
@@ -77,27 +85,49 @@ export class WebSocketTransport implements Transport {
     this.socket = socket;
     if (hasNodeExtras(socket)) {
       // Node's `ws`: its EventEmitter API skips what its on* setters allocate (a wrapper function per
-      // handler, and a MessageEvent per message). These listeners stay on the socket: once detached,
+      // handler, and a MessageEvent per message), and it calls listeners with the socket as `this`, so
+      // the same five functions serve every socket. They stay on the socket: once detached,
       // `this.listener` is undefined and they do nothing, and the `error` one keeps `ws` from throwing.
       socket.binaryType = 'nodebuffer';
-      socket.on('open', () => this.listener?.onOpen());
-      socket.on('message', (data, isBinary) => this.listener?.onMessage(isBinary ? data : data.toString()));
-      socket.on('error', (error) => this.listener?.onError(error));
-      socket.on('pong', () => this.listener?.onPong?.());
-    } else {
-      socket.binaryType = 'arraybuffer';
-      socket.onopen = () => this.listener?.onOpen();
-      socket.onmessage = (event) => this.listener?.onMessage(toTransportData(event.data));
-      socket.onerror = (event) => {
-        const message = (event as { message?: unknown }).message;
-        this.listener?.onError(new Error(typeof message === 'string' && message ? message : 'WebSocket error'));
-      };
+      socket[OWNER] = this;
+      socket.on('open', WebSocketTransport.onNodeOpen);
+      socket.on('message', WebSocketTransport.onNodeMessage);
+      socket.on('error', WebSocketTransport.onNodeError);
+      socket.on('pong', WebSocketTransport.onNodePong);
+      socket.on('close', WebSocketTransport.onNodeClose);
+      return;
     }
-    socket.onclose = (event) => {
-      const listener = this.listener;
-      this.detach();
-      listener?.onClose({ code: event.code, reason: event.reason, wasClean: event.wasClean });
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.listener?.onOpen();
+    socket.onmessage = (event) => this.listener?.onMessage(toTransportData(event.data));
+    socket.onerror = (event) => {
+      const message = (event as { message?: unknown }).message;
+      this.listener?.onError(new Error(typeof message === 'string' && message ? message : 'WebSocket error'));
     };
+    socket.onclose = (event) => this.closed(event.code, event.reason, event.wasClean);
+  }
+
+  private static onNodeOpen(this: NodeSocket): void {
+    this[OWNER]?.listener?.onOpen();
+  }
+  private static onNodeMessage(this: NodeSocket, data: NodeBuffer, isBinary: boolean): void {
+    this[OWNER]?.listener?.onMessage(isBinary ? data : data.toString());
+  }
+  private static onNodeError(this: NodeSocket, error: Error): void {
+    this[OWNER]?.listener?.onError(error);
+  }
+  private static onNodePong(this: NodeSocket): void {
+    this[OWNER]?.listener?.onPong?.();
+  }
+  /** `ws` sets 1006 exactly when no closing handshake took place. */
+  private static onNodeClose(this: NodeSocket, code: number, reason: NodeBuffer): void {
+    this[OWNER]?.closed(code, reason.toString(), code !== 1006);
+  }
+
+  private closed(code: number, reason: string, wasClean: boolean): void {
+    const listener = this.listener;
+    this.detach();
+    listener?.onClose({ code, reason, wasClean });
   }
 
   send(data: TransportData): void {

@@ -73,12 +73,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     readonly name: string,
     private readonly host: ChannelHost,
   ) {
-    super((error) => host.reportListenerError(error));
+    super();
     this.presence = new FoonyPresence({
       send: (action, data, options) => this.sendPresence(action, data, options),
       attach: () => this.attach(),
       reportListenerError: (error) => host.reportListenerError(error),
     });
+  }
+
+  protected override onListenerError(error: unknown): void {
+    this.host.reportListenerError(error);
   }
 
   get state(): ChannelState {

@@ -4,7 +4,6 @@ import {
   CursorStore,
   PolySocketError,
   fetchCredentials,
-  pickTuning,
   webSocketTransport,
   type ConnectionEvents,
   type ConnectionState,
@@ -88,22 +87,15 @@ export class FoonyClient {
       storageKey: options.cursorStorageKey ?? `polysocket:foony:${options.url}`,
       recentIds: 8192,
     });
-    this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>({
-      connectTimeoutMs: 15_000,
-      ...pickTuning(options),
-      protocol: this.protocol(),
-      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
-      onFrame: (frame) => this.onFrame(frame),
-    });
+    this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
+      {
+        protocol: new FoonyClient.Wire(this),
+        transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
+      },
+      options,
+    );
     this.connection.logger.addSecret(options.token);
     this.connection.logger.addSecret(options.key);
-    this.connection.on('state', (state) => {
-      if (state !== 'connected') for (const channel of this.channels.values()) channel.linkDown();
-    });
-    // A channel subscribed while the restore was running missed it: attach it now.
-    this.connection.on('connected', () => {
-      for (const channel of this.channels.values()) if (channel.needsAttach) channel.attach();
-    });
   }
 
   get state(): ConnectionState {
@@ -164,17 +156,47 @@ export class FoonyClient {
 
   // ---- the wire ----
 
-  private protocol(): Protocol<ClientFrame, ServerFrame, FoonySession> {
-    return {
-      name: 'foony',
-      encode: encodeFrame,
-      decode,
-      handshake: (context) => this.handshake(context),
-      replyTo,
-      replyError,
-      restore: (context) => this.restore(context),
-    };
-  }
+  /** The client's side of the connection: one object per client, its methods on the prototype. */
+  private static readonly Wire = class FoonyWire implements Protocol<ClientFrame, ServerFrame, FoonySession> {
+    constructor(private readonly client: FoonyClient) {}
+    get name(): string {
+      return 'foony';
+    }
+    /** The official client allows 15 s. */
+    get connectTimeoutMs(): number {
+      return 15_000;
+    }
+    encode(frame: ClientFrame): string {
+      return encodeFrame(frame);
+    }
+    decode(data: TransportData, emit: (frame: ServerFrame) => void): void {
+      emit(decodeFrame(data));
+    }
+    handshake(context: HandshakeContext<ClientFrame, ServerFrame>): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
+      return this.client.handshake(context);
+    }
+    replyTo(frame: ServerFrame): RequestId | undefined {
+      return frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined) ? frame.id : undefined;
+    }
+    replyError(frame: ServerFrame): PolySocketError | undefined {
+      return frame.t === 'err' ? errorFromFrame(frame) : undefined;
+    }
+    restore(context: RestoreContext<ClientFrame, ServerFrame>): Promise<void> {
+      return this.client.restore(context);
+    }
+    onFrame(frame: ServerFrame): void {
+      this.client.onFrame(frame);
+    }
+    onState(state: ConnectionState): void {
+      const channels = this.client.channels;
+      if (state !== 'connected') {
+        for (const channel of channels.values()) channel.linkDown();
+      } else {
+        // A channel subscribed while the restore was running missed it: attach it now.
+        for (const channel of channels.values()) if (channel.needsAttach) channel.attach();
+      }
+    }
+  };
 
   private async handshake(context: HandshakeContext<ClientFrame, ServerFrame>): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
     context.send(await this.authFrame());
@@ -185,12 +207,7 @@ export class FoonyClient {
     const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs: frame.keepAliveMs };
     let heartbeat: HeartbeatPolicy<ClientFrame, ServerFrame> | undefined;
     if (frame.keepAliveMs > 0) {
-      heartbeat = {
-        intervalMs: frame.keepAliveMs,
-        ping: () => PING,
-        isPong: (f) => f.t === 'pong',
-        probeTimeoutMs: pongDeadline(frame.keepAliveMs),
-      };
+      heartbeat = { intervalMs: frame.keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(frame.keepAliveMs) };
     }
     return { info: session, heartbeat };
   }
@@ -252,8 +269,6 @@ export class FoonyClient {
 
 }
 
-// The stateless parts of the wire are shared by every client (no closures per client).
-const decode = (data: TransportData, emit: (frame: ServerFrame) => void): void => emit(decodeFrame(data));
-const replyTo = (frame: ServerFrame): RequestId | undefined =>
-  frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined) ? frame.id : undefined;
-const replyError = (frame: ServerFrame): PolySocketError | undefined => (frame.t === 'err' ? errorFromFrame(frame) : undefined);
+// The heartbeat's functions are shared by every session.
+const ping = (): ClientFrame => PING;
+const isPong = (frame: ServerFrame): boolean => frame.t === 'pong';

@@ -41,7 +41,11 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   private own: { data: unknown } | undefined;
 
   constructor(private readonly host: PresenceHost) {
-    super((error) => host.reportListenerError(error));
+    super();
+  }
+
+  protected override onListenerError(error: unknown): void {
+    this.host.reportListenerError(error);
   }
 
   /** Members by connectionId. The map is live: it changes as presence events arrive. */

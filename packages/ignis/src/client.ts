@@ -4,15 +4,17 @@ import {
   LazySet,
   PolySocketError,
   fetchCredentials,
-  pickTuning,
   webSocketTransport,
   type ConnectionEvents,
   type ConnectionState,
   type ConnectionTuning,
+  type CloseDecision,
+  type CloseInfo,
   type HandshakeContext,
   type HandshakeResult,
   type Protocol,
   type RequestId,
+  type RestoreContext,
   type TransportFactory,
   type WebSocketConstructor,
   type TransportData,
@@ -92,11 +94,13 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */
   private readonly idTag = randomTag();
   private cipher: EcdhSession | undefined;
-  private decryptQueue: Promise<void> = Promise.resolve();
-  private sealQueue: Promise<unknown> = Promise.resolve();
+  // Made on first use: most sessions are not encrypted.
+  private decryptQueue: Promise<void> | undefined;
+  private sealQueue: Promise<unknown> | undefined;
   private lastErrorMessage: string | undefined;
   private authFailures = 0;
-  private earlyFrames: IgnisEnvelope[] = [];
+  /** App frames that arrived before `connected` (rare), delivered once connected. */
+  private earlyFrames: IgnisEnvelope[] | undefined;
 
   constructor(private readonly options: IgnisClientOptions) {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'IgnisClient needs a url');
@@ -106,12 +110,13 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     this.maxPayloadBytes = options.maxPayloadBytes ?? 131_072;
     this.encryption = options.encryption === true ? {} : options.encryption || undefined;
     for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
-    this.connection = new Connection<string, IgnisEnvelope, IgnisSession>({
-      ...pickTuning(options),
-      protocol: this.protocol(),
-      transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
-      onFrame: (frame) => this.onFrame(frame),
-    });
+    this.connection = new Connection<string, IgnisEnvelope, IgnisSession>(
+      {
+        protocol: new IgnisClient.Wire(this),
+        transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
+      },
+      options,
+    );
     this.registerSecrets(options.auth);
   }
 
@@ -235,28 +240,46 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
 
   // ---- the wire ----
 
-  private protocol(): Protocol<string, IgnisEnvelope, IgnisSession> {
-    return {
-      name: 'ignis',
-      encode: (text) => text,
-      decode: decodeIgnis,
-      handshake: (context) => this.handshake(context),
-      replyTo: (frame) => this.replyTo(frame),
-      classifyClose: (info) => classifyIgnisClose(info, this.lastErrorMessage, this.canReauth()),
-      restore: (context) => {
-        if (this.rooms.size > 0) this.sendRooms('join', [...this.rooms], (text) => context.send(text));
-        const early = this.earlyFrames;
-        this.earlyFrames = [];
-        for (const frame of early) this.deliver(frame);
-      },
-    };
-  }
+  /** The client's side of the connection: one object per client, its methods on the prototype. */
+  private static readonly Wire = class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> {
+    // `any`: the wire serves every IgnisClient whatever its event map; nothing of it reaches the public API.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(private readonly client: IgnisClient<any>) {}
+    get name(): string {
+      return 'ignis';
+    }
+    encode(text: string): string {
+      return text;
+    }
+    decode(data: TransportData, emit: (frame: IgnisEnvelope) => void): void {
+      emit(decodeEnvelope(data));
+    }
+    handshake(context: HandshakeContext<string, IgnisEnvelope>): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
+      return this.client.handshake(context);
+    }
+    replyTo(frame: IgnisEnvelope): RequestId | undefined {
+      return this.client.replyTo(frame);
+    }
+    classifyClose(info: CloseInfo): CloseDecision {
+      return classifyIgnisClose(info, this.client.lastErrorMessage, this.client.canReauth());
+    }
+    restore(context: RestoreContext<string, IgnisEnvelope>): void {
+      const client = this.client;
+      if (client.rooms.size > 0) client.sendRooms('join', [...client.rooms], (text) => context.send(text));
+      const early = client.earlyFrames;
+      client.earlyFrames = undefined;
+      if (early) for (const frame of early) client.deliver(frame);
+    }
+    onFrame(frame: IgnisEnvelope): void {
+      this.client.onFrame(frame);
+    }
+  };
 
   private async handshake(context: HandshakeContext<string, IgnisEnvelope>): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
     this.cipher = undefined;
     this.lastErrorMessage = undefined;
-    this.earlyFrames = [];
-    this.decryptQueue = Promise.resolve();
+    this.earlyFrames = undefined;
+    this.decryptQueue = undefined;
     const payload: AuthPayload = { ...(await this.authPayload(context.reauth)) };
     const cipher = this.encryption ? await EcdhSession.create(this.encryption) : undefined;
     if (cipher) payload[this.encryption!.publicKeyField ?? 'publicKey'] = cipher.publicKey;
@@ -272,7 +295,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
           { retryable: false },
         );
       }
-      this.earlyFrames.push(frame); // an app frame before `connected` (rare): delivered once connected
+      (this.earlyFrames ??= []).push(frame); // an app frame before `connected` (rare): delivered once connected
     }
   }
 
@@ -303,7 +326,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       info: session,
       heartbeat:
         interval > 0
-          ? { intervalMs: interval, ping: () => HEARTBEAT_FRAME, transportPing: true, probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000 }
+          ? { intervalMs: interval, ping: heartbeatFrame, transportPing: true, probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000 }
           : undefined,
     };
   }
@@ -386,7 +409,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       );
       return;
     }
-    this.decryptQueue = this.decryptQueue.then(async () => {
+    this.decryptQueue = (this.decryptQueue ?? Promise.resolve()).then(async () => {
       let inner: IgnisEnvelope;
       try {
         inner = checkEnvelope(JSON.parse(await cipher.open(frame.data)));
@@ -451,7 +474,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
         if (this.cipher === cipher && this.connection.isConnected) return { outcome: write(sealed) };
       }
     };
-    const step = this.sealQueue.then(seal, seal);
+    const step = (this.sealQueue ?? Promise.resolve()).then(seal, seal);
     this.sealQueue = step.catch(() => undefined);
     return step.then((box) => box.outcome);
   }
@@ -476,5 +499,5 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   }
 }
 
-/** Shared by every client (no closure per client). */
-const decodeIgnis = (data: TransportData, emit: (frame: IgnisEnvelope) => void): void => emit(decodeEnvelope(data));
+/** Shared by every session (no closure per session). */
+const heartbeatFrame = (): string => HEARTBEAT_FRAME;

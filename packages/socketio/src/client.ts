@@ -2,7 +2,6 @@ import {
   Connection,
   LazyMap,
   PolySocketError,
-  pickTuning,
   WebSocketTransport,
   checkSecureUrl,
   type ConnectionEvents,
@@ -13,6 +12,7 @@ import {
   type HandshakeContext,
   type HandshakeResult,
   type Protocol,
+  type RequestId,
   type RequestOptions,
   type RestoreContext,
   type Transport,
@@ -22,7 +22,7 @@ import {
 import { engineUrl, parseHandshake, type EngineHandshake } from './engine';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport, type FetchLike } from './polling-transport';
-import { SocketIOSocket, type AckOptions, type AnyEventListener } from './socket';
+import { SocketIOSocket, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
 import { UpgradingTransport } from './upgrading-transport';
 
 export type TransportName = 'websocket' | 'polling';
@@ -119,16 +119,13 @@ export class SocketIOClient {
     for (const name of this.transports) {
       if (name !== 'websocket' && name !== 'polling') throw new PolySocketError('INVALID', `unknown transport ${String(name)}`);
     }
-    this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>({
-      ...pickTuning(options),
-      protocol: this.protocol(),
-      transport: () => this.makeTransport(),
-      onFrame: (frame) => this.onFrame(frame),
-    });
+    this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
+      { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
+      options,
+    );
     if (options.auth && typeof options.auth === 'object') {
       for (const value of Object.values(options.auth)) this.connection.logger.addSecret(value);
     }
-    this.connection.on('state', (state) => this.onState(state));
     this.main = this.socket('/');
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
@@ -176,7 +173,7 @@ export class SocketIOClient {
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
     let socket = this.sockets.get(name);
     if (socket) return socket;
-    socket = new SocketIOSocket(name, this.host(), options.auth);
+    socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
     this.sockets.set(name, socket);
     if (this.connection.isConnected) this.connectNamespace(socket);
     else if (this.connection.state !== 'idle' && this.connection.state !== 'closed' && this.connection.state !== 'failed') socket.setConnecting();
@@ -259,28 +256,50 @@ export class SocketIOClient {
 
   // ---- the protocol ----
 
-  private protocol(): Protocol<EncodedFrame, EngineFrame, EngineSession> {
-    return {
-      name: 'socket.io',
-      encode: (frame) => frame,
-      decode: (data, emit) => this.decode(data, emit),
-      handshake: (context) => this.handshake(context),
-      replyTo: (frame) => {
-        if (frame.kind !== 'packet') return undefined;
-        const { type, id, nsp } = frame.packet;
-        if (type === PacketType.ACK) return id;
-        if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) {
-          const requestId = this.connecting.get(nsp);
-          // Mark the namespace connected now, not when the awaiting code resumes: events the server
-          // sends right after its CONNECT reply may be in the same chunk and must not be dropped.
-          if (requestId !== undefined && type === PacketType.CONNECT) this.sockets.get(nsp)?.onConnected(sidOf(frame.packet));
-          return requestId;
-        }
-        return undefined;
-      },
-      replyError: (frame) => (frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR ? connectError(frame.packet) : undefined),
-      restore: (context) => this.restore(context),
-    };
+  /** The client's side of the connection: one object per client, its methods on the prototype. */
+  private static readonly Wire = class SocketIOWire implements Protocol<EncodedFrame, EngineFrame, EngineSession> {
+    constructor(private readonly client: SocketIOClient) {}
+    get name(): string {
+      return 'socket.io';
+    }
+    encode(frame: EncodedFrame): EncodedFrame {
+      return frame;
+    }
+    decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
+      this.client.decode(data, emit);
+    }
+    handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
+      return this.client.handshake(context);
+    }
+    replyTo(frame: EngineFrame): RequestId | undefined {
+      return this.client.replyTo(frame);
+    }
+    replyError(frame: EngineFrame): PolySocketError | undefined {
+      return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR ? connectError(frame.packet) : undefined;
+    }
+    restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
+      return this.client.restore(context);
+    }
+    onFrame(frame: EngineFrame): void {
+      this.client.onFrame(frame);
+    }
+    onState(state: ConnectionState): void {
+      this.client.onState(state);
+    }
+  };
+
+  private replyTo(frame: EngineFrame): RequestId | undefined {
+    if (frame.kind !== 'packet') return undefined;
+    const { type, id, nsp } = frame.packet;
+    if (type === PacketType.ACK) return id;
+    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) {
+      const requestId = this.connecting.get(nsp);
+      // Mark the namespace connected now, not when the awaiting code resumes: events the server
+      // sends right after its CONNECT reply may be in the same chunk and must not be dropped.
+      if (requestId !== undefined && type === PacketType.CONNECT) this.sockets.get(nsp)?.onConnected(sidOf(frame.packet));
+      return requestId;
+    }
+    return undefined;
   }
 
   private decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
@@ -326,8 +345,8 @@ export class SocketIOClient {
       info: first.handshake,
       heartbeat: {
         intervalMs: 0,
-        isPing: (frame) => frame.kind === 'ping',
-        pong: () => '3',
+        isPing,
+        pong,
         // Engine.IO v4: the server pings every pingInterval; silent for pingInterval + pingTimeout = dead.
         silenceTimeoutMs: pingInterval + pingTimeout,
       },
@@ -474,25 +493,33 @@ export class SocketIOClient {
     for (const socket of this.sockets.values()) socket.onTransportDown();
   }
 
-  private host() {
-    return {
-      send: (packet: Packet, options: { volatile?: boolean; gate?: Gate }) => this.connection.send(encodePacket(packet), options),
-      request: async (build: (id: number) => Packet, options: AckOptions & { gate?: Gate }) => {
-        const reply = await this.connection.request<EngineFrame>((id) => encodePacket(build(id)), {
-          timeoutMs: options.timeoutMs ?? this.options.ackTimeoutMs ?? 10_000,
-          signal: options.signal,
-          gate: options.gate,
-        });
-        return reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];
-      },
-      cancel: (id: number, error: PolySocketError) => void this.connection.cancelRequest(id, error),
-      connectNamespace: (socket: SocketIOSocket) => this.connectNamespace(socket),
-      disconnectNamespace: (socket: SocketIOSocket) => {
-        void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
-      },
-      reportListenerError: (error: unknown) => this.connection.reportListenerError(error),
-    };
-  }
+  /** What a namespace may ask of the client: one object per namespace, its methods on the prototype. */
+  private static readonly Host = class NamespaceHost implements SocketHost {
+    constructor(private readonly client: SocketIOClient) {}
+    send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
+      return this.client.connection.send(encodePacket(packet), options);
+    }
+    async request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]> {
+      const reply = await this.client.connection.request<EngineFrame>((id) => encodePacket(build(id)), {
+        timeoutMs: options.timeoutMs ?? this.client.options.ackTimeoutMs ?? 10_000,
+        signal: options.signal,
+        gate: options.gate,
+      });
+      return reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];
+    }
+    cancel(id: number, error: PolySocketError): void {
+      this.client.connection.cancelRequest(id, error);
+    }
+    connectNamespace(socket: SocketIOSocket): void {
+      this.client.connectNamespace(socket);
+    }
+    disconnectNamespace(socket: SocketIOSocket): void {
+      void this.client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
+    }
+    reportListenerError(error: unknown): void {
+      this.client.connection.reportListenerError(error);
+    }
+  };
 }
 
 function sidOf(packet: Packet): string | undefined {
@@ -509,3 +536,7 @@ function connectError(packet: Packet): PolySocketError {
     cause: typeof data === 'object' ? data?.data : undefined,
   });
 }
+
+// The heartbeat's functions are shared by every session.
+const isPing = (frame: EngineFrame): boolean => frame.kind === 'ping';
+const pong = (): EncodedFrame => '3';

@@ -44,17 +44,22 @@ export class SocketIOSocket {
   private readonly pendingAcks = new LazySet<number>();
 
   /** Sends that are dropped rather than queued while not connected. */
-  readonly volatile = {
-    emit: (event: string, ...args: unknown[]): Promise<boolean> => this.sendEvent(event, args, true),
-  };
+  get volatile(): { emit(event: string, ...args: unknown[]): Promise<boolean> } {
+    return { emit: (event: string, ...args: unknown[]): Promise<boolean> => this.sendEvent(event, args, true) };
+  }
+
+  /** Made with the first packet: a namespace that never sends carries none. */
+  private gateFn: Gate | undefined;
 
   /** Whether the namespace may carry packets now; queued packets wait, or fail with the error. */
-  readonly gate: Gate = () => {
-    if (this.currentState === 'connected') return true;
-    if (this.currentState === 'failed') return this.failure ?? new PolySocketError('AUTH_FAILED', 'namespace connection refused', { retryable: false });
-    if (this.currentState === 'disconnected' && !this.wanted) return new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false });
-    return false;
-  };
+  get gate(): Gate {
+    return (this.gateFn ??= () => {
+      if (this.currentState === 'connected') return true;
+      if (this.currentState === 'failed') return this.failure ?? new PolySocketError('AUTH_FAILED', 'namespace connection refused', { retryable: false });
+      if (this.currentState === 'disconnected' && !this.wanted) return new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false });
+      return false;
+    });
+  }
 
   constructor(
     readonly nsp: string,
@@ -92,8 +97,8 @@ export class SocketIOSocket {
   }
 
   off(event: string, listener?: Listener): this {
-    if (!listener) this.listeners.delete(event);
-    else this.listeners.get(event)?.delete(listener);
+    const set = this.listeners.get(event);
+    if (!listener || (set?.delete(listener) && set.size === 0)) this.listeners.delete(event);
     return this;
   }
 

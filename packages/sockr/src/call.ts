@@ -39,7 +39,7 @@ export class SockrCall extends SafeEmitter<CallEvents> {
     readonly peer: string,
     options: { callId?: string; sdpOffer?: string; iceServers?: IceServer[]; ringTimeoutMs?: number },
   ) {
-    super((error) => host.reportListenerError(error));
+    super();
     this.callId = options.callId;
     this.sdpOffer = options.sdpOffer;
     this.iceServers = options.iceServers ?? [];
@@ -48,6 +48,10 @@ export class SockrCall extends SafeEmitter<CallEvents> {
       // Nobody answered: hang up (the server has no ring timeout).
       this.ringTimer = setTimeout(() => this.hangUp(), options.ringTimeoutMs);
     }
+  }
+
+  protected override onListenerError(error: unknown): void {
+    this.host.reportListenerError(error);
   }
 
   /** The caller's SDP offer (incoming calls). */

@@ -1,4 +1,4 @@
-import { LazyMap, LazySet, PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type Logger } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
 import { SocketIOClient, type ReadyContext } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { Limiter, ReplyMatcher } from './replies';
@@ -113,7 +113,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private readonly knownGroups = new LazySet<string>();
   private readonly calls = new LazyMap<string, SockrCall>();
   /** Outgoing calls the server has not named yet, oldest first. */
-  private readonly unnamed: SockrCall[] = [];
+  private unnamed: SockrCall[] | undefined;
   private readonly conferences = new LazyMap<string, ConferenceState>();
   /** Made on first use (most clients never type): see `typing` and `groupTyping`. */
   private directTypingState: Typing | undefined;
@@ -124,11 +124,12 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private readonly conversations = new LazyMap<string, number>();
   /** Peer → the newest timestamp seen when the link went down: what was sent after it may be lost. */
   private resumePoints = new LazyMap<string, number>();
-  private catchUpChain: Promise<void> = Promise.resolve();
+  /** Catch-ups run one after another; made with the first. */
+  private catchUpChain: Promise<void> | undefined;
   private sessions = 0;
 
   constructor(private readonly options: SockrClientOptions) {
-    super((error) => this.reportListenerError(error));
+    super();
     if (options.token === undefined && options.getToken === undefined) throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.directSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
@@ -153,23 +154,39 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     });
     this.io.connection.logger.addSecret(options.token);
     this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
-    this.io.onLifecycle('state', (state) => this.emit('state', state));
-    this.io.onLifecycle('connected', () => {
-      this.emit('connect');
-      if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = this.catchUpChain.then(() => this.catchUp());
-    });
-    this.io.onLifecycle('disconnected', (event) => {
-      for (const [peer, timestamp] of this.conversations) this.keepResumePoint(peer, timestamp);
-      this.replies.rejectWritten(
-        new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
-      );
-      this.emit('disconnect', event.reason);
-    });
-    this.io.onLifecycle('error', (error) => this.emit('error', error));
-    this.io.onLifecycle('state', (state) => {
-      if (state === 'closed' || state === 'failed') this.onEnd(state);
-    });
+    // Static listeners with this client as their `this`: no closures or guards per client.
+    const connection = this.io.connection;
+    connection.listenInternally('state', SockrClient.onIoState, this);
+    connection.listenInternally('connected', SockrClient.onIoConnected, this);
+    connection.listenInternally('disconnected', SockrClient.onIoDisconnected, this);
+    connection.listenInternally('error', SockrClient.onIoError, this);
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
+  }
+
+  protected override onListenerError(error: unknown): void {
+    this.io.connection.reportListenerError(error);
+  }
+
+  private static onIoState(this: SockrClient, state: ConnectionState): void {
+    this.emit('state', state);
+    if (state === 'closed' || state === 'failed') this.onEnd(state);
+  }
+
+  private static onIoConnected(this: SockrClient): void {
+    this.emit('connect');
+    if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = (this.catchUpChain ?? Promise.resolve()).then(() => this.catchUp());
+  }
+
+  private static onIoDisconnected(this: SockrClient, event: DisconnectEvent): void {
+    for (const [peer, timestamp] of this.conversations) this.keepResumePoint(peer, timestamp);
+    this.replies.rejectWritten(
+      new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
+    );
+    this.emit('disconnect', event.reason);
+  }
+
+  private static onIoError(this: SockrClient, error: PolySocketError): void {
+    this.emit('error', error);
   }
 
   // ---- connection (sockr-client's surface) ----
@@ -422,7 +439,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   /** Starts a call with an SDP offer. The call object follows it: calling → ringing → active → ended. */
   call(to: string, sdpOffer: string): SockrCall {
     const call = new SockrCall(this.callHost(), 'outgoing', to, { ringTimeoutMs: this.options.ringTimeoutMs ?? 45_000 });
-    this.unnamed.push(call);
+    (this.unnamed ??= []).push(call);
     this.fire('call_initiate', { to, sdpOffer });
     return call;
   }
@@ -535,7 +552,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     switch (event) {
       case 'call_ringing':
       case 'call_busy': {
-        const call = this.unnamed.shift();
+        const call = this.unnamed?.shift();
         if (!call) return;
         if (event === 'call_busy') return call.finish('busy', callId);
         this.calls.set(callId, call);
@@ -560,7 +577,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         return;
       case 'call_ended':
         // An empty callId answers a call whose callee is offline.
-        if (callId === '') this.unnamed.shift()?.finish('unavailable');
+        if (callId === '') this.unnamed?.shift()?.finish('unavailable');
         else this.calls.get(callId)?.finish('ended');
         return;
       case 'call_ice_candidate':
@@ -721,8 +738,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.replies.rejectAll(new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false }));
     this.directTypingState?.dispose();
     this.groupTypingState?.dispose();
-    for (const call of [...this.calls.values(), ...this.unnamed]) call.finish('ended');
-    this.unnamed.length = 0;
+    for (const call of [...this.calls.values(), ...(this.unnamed ?? [])]) call.finish('ended');
+    this.unnamed = undefined;
     this.userId = undefined;
   }
 

@@ -17,7 +17,8 @@ interface Waiter {
  */
 export class ReplyMatcher {
   private waiters: Waiter[] = [];
-  private readonly timer = new DeadlineTimer(() => this.sweep());
+  /** Made with the first waiter. */
+  private timer: DeadlineTimer | undefined;
 
   /**
    * Resolves with the data of `ok`, rejects with `fail(data)` for an error event, or TIMEOUT.
@@ -46,7 +47,7 @@ export class ReplyMatcher {
         expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: true })),
       };
       this.waiters.push(waiter);
-      this.timer.include(waiter.deadline);
+      this.deadlines().include(waiter.deadline);
       try {
         const sent = options.send();
         if (sent) {
@@ -60,6 +61,11 @@ export class ReplyMatcher {
         reject(error);
       }
     });
+  }
+
+  /** Made here, not in `expect`: a closure made there would keep that call's waiter alive. */
+  private deadlines(): DeadlineTimer {
+    return (this.timer ??= new DeadlineTimer(() => this.sweep()));
   }
 
   /** Offers an incoming event to the waiters, oldest first; returns whether one took it. */
@@ -88,7 +94,7 @@ export class ReplyMatcher {
   rejectAll(error: PolySocketError): void {
     const waiters = this.waiters;
     this.waiters = [];
-    this.timer.clear();
+    this.timer?.clear();
     for (const waiter of waiters) waiter.settle('__closed__', { error });
   }
 
@@ -109,14 +115,14 @@ export class ReplyMatcher {
         next = waiter.deadline;
       }
     }
-    if (next !== Infinity) this.timer.include(next);
+    if (next !== Infinity) this.deadlines().include(next);
   }
 }
 
 /** At most `limit` tasks at once, started in call order. */
 export class Limiter {
   private running = 0;
-  private readonly queue: (() => void)[] = [];
+  private queue: (() => void)[] | undefined;
 
   constructor(private readonly limit: number) {}
 
@@ -128,11 +134,11 @@ export class Limiter {
           .then(resolve, reject)
           .finally(() => {
             this.running--;
-            this.queue.shift()?.();
+            this.queue?.shift()?.();
           });
       };
       if (this.running < this.limit) start();
-      else this.queue.push(start);
+      else (this.queue ??= []).push(start);
     });
   }
 }

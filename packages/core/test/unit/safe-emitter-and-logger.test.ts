@@ -31,6 +31,36 @@ describe('SafeEmitter', () => {
     expect(always).toHaveBeenCalledTimes(2);
     expect(emitter.listenerCount('tick')).toBe(0);
   });
+
+  it('reports through an overridden onListenerError, and allocates no guard map until a listener is added', () => {
+    class Reporting extends SafeEmitter<Events> {
+      readonly errors: unknown[] = [];
+      protected override onListenerError(error: unknown): void {
+        this.errors.push(error);
+      }
+    }
+    const emitter = new Reporting();
+    expect((emitter as unknown as { guards?: unknown }).guards).toBeUndefined();
+    emitter.on('tick', () => {
+      throw new Error('boom');
+    });
+    emitter.emit('tick', 1);
+    expect((emitter.errors[0] as Error).message).toBe('boom');
+  });
+
+  it('listenInternally registers the function itself with its context, unguarded, and off removes it', () => {
+    const emitter = new SafeEmitter<Events>(() => undefined);
+    const owner = { seen: [] as number[] };
+    function record(this: typeof owner, n: number): void {
+      this.seen.push(n);
+    }
+    emitter.listenInternally('tick', record, owner);
+    expect(emitter.listeners('tick')).toEqual([record]);
+    emitter.emit('tick', 7);
+    expect(owner.seen).toEqual([7]);
+    emitter.off('tick', record, owner);
+    expect(emitter.listenerCount('tick')).toBe(0);
+  });
 });
 
 describe('RedactingLogger', () => {

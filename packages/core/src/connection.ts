@@ -169,7 +169,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   private get requests(): PendingRequests<In> {
-    return (this.requestStore ??= new PendingRequests<In>());
+    return (this.requestStore ??= new PendingRequests<In>((gone) => this.outboxStore?.remove(gone)));
   }
 
   get state(): ConnectionState {
@@ -344,13 +344,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     } catch (error) {
       return Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the request'));
     }
-    const { request, promise } = this.requests.add(
-      id,
-      data,
-      sizeOf(data),
-      { ...options, timeoutMs: options.timeoutMs ?? this.tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
-      (gone) => this.outboxStore?.remove(gone),
-    );
+    const request = this.requests.add(id, data, sizeOf(data), options, options.timeoutMs ?? this.tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    const promise = request.promise;
     if (direct || (gate !== false && this.isWritable() && (this.queueIsEmpty() || options.bypassOutbox === true))) {
       try {
         this.write(data);

@@ -36,8 +36,9 @@ export class PendingRequest<Reply> implements OutboxEntry {
   /** Epoch ms at which it times out (Infinity: never). */
   deadline = Infinity;
   timeoutMs = 0;
-  onGone: ((request: PendingRequest<Reply>) => void) | undefined;
   detachAbort: (() => void) | undefined;
+  /** Settles with the reply (or the failure). */
+  promise!: Promise<Reply>;
 
   constructor(
     readonly id: RequestId,
@@ -97,27 +98,20 @@ export class PendingRequests<Reply> {
     return this.lastId;
   }
 
-  /**
-   * Registers a request. `onGone` runs when it times out or is aborted, so the caller can take it
-   * out of the outbox if it is still there.
-   */
-  add(
-    id: RequestId,
-    data: EncodedFrame,
-    size: number,
-    options: RequestOptions,
-    onGone: (request: PendingRequest<Reply>) => void,
-  ): { request: PendingRequest<Reply>; promise: Promise<Reply> } {
+  /** `onGone` runs for a request that timed out or was aborted, so its owner can take it out of the outbox. */
+  constructor(private readonly onGone?: (request: PendingRequest<Reply>) => void) {}
+
+  /** Registers a request that times out after `timeoutMs` (0 or less, or not finite: never). */
+  add(id: RequestId, data: EncodedFrame, size: number, options: RequestOptions, timeoutMs: number): PendingRequest<Reply> {
     let request!: PendingRequest<Reply>;
     const promise = new Promise<Reply>((resolve, reject) => {
       request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, options.gate, resolve, reject);
     });
+    request.promise = promise;
     this.pending.set(id, request);
-    const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
       request.timeoutMs = timeoutMs;
       request.deadline = Date.now() + timeoutMs;
-      request.onGone = onGone;
       this.deadlines().include(request.deadline);
     }
     const signal = options.signal;
@@ -130,12 +124,12 @@ export class PendingRequests<Reply> {
             maybeDelivered: request.isWritten,
           }),
         );
-        onGone(request);
+        this.onGone?.(request);
       };
       signal.addEventListener('abort', onAbort, { once: true });
       request.detachAbort = () => signal.removeEventListener('abort', onAbort);
     }
-    return { request, promise };
+    return request;
   }
 
   /** Made here, not in `add`: a closure made there would keep that call's request alive. */
@@ -211,7 +205,7 @@ export class PendingRequests<Reply> {
             maybeDelivered: request.isWritten,
           }),
         );
-        request.onGone?.(request);
+        this.onGone?.(request);
       } else if (request.deadline < next) {
         next = request.deadline;
       }

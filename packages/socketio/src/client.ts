@@ -499,13 +499,9 @@ export class SocketIOClient {
     send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
       return this.client.connection.send(encodePacket(packet), options);
     }
-    async request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]> {
-      const reply = await this.client.connection.request<EngineFrame>((id) => encodePacket(build(id)), {
-        timeoutMs: options.timeoutMs ?? this.client.options.ackTimeoutMs ?? 10_000,
-        signal: options.signal,
-        gate: options.gate,
-      });
-      return reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];
+    request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]> {
+      if (options.timeoutMs === undefined) options.timeoutMs = this.client.options.ackTimeoutMs ?? 10_000;
+      return this.client.connection.request<EngineFrame>((id) => encodePacket(build(id)), options).then(ackArguments);
     }
     cancel(id: number, error: PolySocketError): void {
       this.client.connection.cancelRequest(id, error);
@@ -540,3 +536,5 @@ function connectError(packet: Packet): PolySocketError {
 // The heartbeat's functions are shared by every session.
 const isPing = (frame: EngineFrame): boolean => frame.kind === 'ping';
 const pong = (): EncodedFrame => '3';
+const ackArguments = (reply: EngineFrame): unknown[] =>
+  reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

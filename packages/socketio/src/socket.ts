@@ -228,22 +228,34 @@ export class SocketIOSocket {
     return this.host.send({ type: PacketType.EVENT, nsp: this.nsp, data: [event, ...args] }, { volatile, gate: this.gate });
   }
 
-  private async ackRequest(event: string, args: unknown[], options: AckOptions): Promise<unknown> {
-    this.checkEvent(event);
-    let id = -1;
+  private ackRequest(event: string, args: unknown[], options: AckOptions): Promise<unknown> {
     try {
-      const response = await this.host.request(
+      this.checkEvent(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    let id = -1;
+    const done = (): void => void this.pendingAcks.delete(id);
+    // A fresh options object: the host fills in the default timeout.
+    return this.host
+      .request(
         (requestId) => {
           id = requestId;
           this.pendingAcks.add(requestId);
           return { type: PacketType.EVENT, nsp: this.nsp, id: requestId, data: [event, ...args] };
         },
         { timeoutMs: options.timeoutMs, signal: options.signal, gate: this.gate },
+      )
+      .then(
+        (response) => {
+          done();
+          return response[0];
+        },
+        (error: unknown) => {
+          done();
+          throw error;
+        },
       );
-      return response[0];
-    } finally {
-      this.pendingAcks.delete(id);
-    }
   }
 
   private checkEvent(event: string): void {

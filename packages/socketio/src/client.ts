@@ -421,6 +421,7 @@ export class SocketIOClient {
       else if (failure.code !== 'DISCONNECTED' && failure.code !== 'CLOSED') throw failure;
     } finally {
       if (this.connecting.get(socket.nsp) === requestId) this.connecting.delete(socket.nsp);
+      if (this.connecting.size === 0) this.connecting.clear();
     }
   }
 

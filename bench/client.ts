@@ -64,7 +64,7 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
       };
     }
     case 'ignis': {
-      const client = new IgnisClient({ url: `ws://${host}/ignis`, auth: { token: 't', stream, slow }, heartbeatIntervalMs: 0, ...quiet });
+      const client = new IgnisClient({ url: `ws://${host}/ignis`, auth: { token: 't', stream, slow }, ...quiet });
       let listener: () => void = () => undefined;
       client.on('tick', () => listener());
       return { ready: client.connect(), onMessage: (l) => (listener = l), request: (i) => client.request('echo', i), close: () => client.close() };

@@ -115,7 +115,8 @@ function foony(ws: WebSocket): void {
     const frame = JSON.parse(data.toString()) as { t: string; id?: number; channel?: string };
     switch (frame.t) {
       case 'auth':
-        ws.send(JSON.stringify({ t: 'connected', connectionId: `c${++connection}`, keepAliveMs: 0, clientId: 'bench' }));
+        // 15 s, like the mock server and a default Foony deployment: the client runs its heartbeat, as in production.
+        ws.send(JSON.stringify({ t: 'connected', connectionId: `c${++connection}`, keepAliveMs: 15_000, clientId: 'bench' }));
         return;
       case 'sub':
         ws.send(JSON.stringify({ t: 'ack', id: frame.id }));

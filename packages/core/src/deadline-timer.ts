@@ -14,11 +14,14 @@ export class DeadlineTimer {
     if (at >= this.at) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.at = at;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.at = Infinity;
-      this.onDue();
-    }, Math.max(0, at - Date.now()));
+    this.timer = setTimeout(DeadlineTimer.fire, Math.max(0, at - Date.now()), this);
+  }
+
+  /** The timer's callback gets its owner as an argument: one shared function, no closure per timer. */
+  private static fire(deadlines: DeadlineTimer): void {
+    deadlines.timer = undefined;
+    deadlines.at = Infinity;
+    deadlines.onDue();
   }
 
   clear(): void {

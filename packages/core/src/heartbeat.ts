@@ -53,7 +53,7 @@ export class Heartbeat<Out, In> {
   ) {
     this.inspectsFrames = Boolean(policy.isPong || policy.isPing);
     if (policy.intervalMs > 0 && (policy.ping || policy.transportPing)) {
-      this.probeTimer = setInterval(() => this.probe(), policy.intervalMs);
+      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(Heartbeat.probeDue, policy.intervalMs, this);
     }
     this.armDeadline();
   }
@@ -164,7 +164,18 @@ export class Heartbeat<Out, In> {
     if (this.deadlineTimer !== undefined && this.deadlineAt <= at) return;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.deadlineAt = at;
-    this.deadlineTimer = setTimeout(() => this.onDeadline(at), Math.max(0, at - Date.now()));
+    this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(Heartbeat.deadlineDue, Math.max(0, at - Date.now()), this, at);
+  }
+
+  // Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
+  private static probeDue(heartbeat: Heartbeat<any, any>): void {
+    heartbeat.probe();
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  private static deadlineDue(heartbeat: Heartbeat<any, any>, scheduledAt: number): void {
+    heartbeat.onDeadline(scheduledAt);
   }
 
   private onDeadline(scheduledAt: number): void {
@@ -175,7 +186,7 @@ export class Heartbeat<Out, In> {
     if (expired && now - scheduledAt > LATE_TIMER_MS) {
       // Woken late (throttled tab, suspended laptop): let already-received data be read first.
       this.deadlineAt = now + LATE_TIMER_MS;
-      this.deadlineTimer = setTimeout(() => this.onDeadline(now + LATE_TIMER_MS), LATE_TIMER_MS);
+      this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(Heartbeat.deadlineDue, LATE_TIMER_MS, this, now + LATE_TIMER_MS);
       return;
     }
     if (expired) return this.die(expired);

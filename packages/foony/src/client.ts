@@ -90,7 +90,8 @@ export class FoonyClient {
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
       {
         protocol: new FoonyClient.Wire(this),
-        transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
+        // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
+        transport: options.transport ?? webSocketTransport(options),
       },
       options,
     );

@@ -113,7 +113,8 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     this.connection = new Connection<string, IgnisEnvelope, IgnisSession>(
       {
         protocol: new IgnisClient.Wire(this),
-        transport: options.transport ?? webSocketTransport({ url: options.url, WebSocket: options.WebSocket, secureOnly: options.secureOnly }),
+        // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
+        transport: options.transport ?? webSocketTransport(options),
       },
       options,
     );

@@ -120,14 +120,16 @@ async function scenario(name: string, n: number, port: number, kinds: readonly K
   return out;
 }
 
-async function bundleSize(contents: string, resolveDir = repo): Promise<{ min: number; gzip: number }> {
+/** `contents` is an ESM import to tree-shake, or `{ iife }`: a script-tag bundle's entry file. */
+async function bundleSize(contents: string | { iife: string }, resolveDir = repo): Promise<{ min: number; gzip: number }> {
+  const iife = typeof contents === 'string' ? undefined : contents.iife;
   const result = await build({
-    stdin: { contents, resolveDir, loader: 'ts' },
+    ...(iife ? { entryPoints: [iife], globalName: 'PolySocket' } : { stdin: { contents: contents as string, resolveDir, loader: 'ts' as const } }),
     bundle: true,
     write: false,
     minify: true,
     platform: 'browser',
-    format: 'esm',
+    format: iife ? 'iife' : 'esm',
     target: 'es2020',
     tsconfig: `${repo}tsconfig.json`,
     external: ['ws'],
@@ -206,16 +208,21 @@ async function main(): Promise<void> {
   out('Each client reconnects with its own default backoff (PolySocket: full jitter, first retry within 0.1–1 s, then');
   out('up to 2 s; socket.io-client: 1 s ± 50 %), so this mostly measures the backoff schedules, which is the point.');
   out();
-  out('### 3. Bundle size (browser, minified, tree-shaken ESM import; gzip -9)');
+  out('### 3. Bundle size (browser, minified; ESM rows tree-shaken from an import; gzip -9)');
   out();
   out('| bundle | min bytes | gzip bytes |');
   out('|---|---:|---:|');
-  const sizes: [string, string][] = [
-    ['core + Foony', "import { FoonyClient } from '@polysocket/foony'; console.log(FoonyClient);"],
-    ['core + Ignis', "import { IgnisClient } from '@polysocket/ignis'; console.log(IgnisClient);"],
-    ['core + Socket.IO', "import { SocketIOClient } from '@polysocket/socketio'; console.log(SocketIOClient);"],
-    ['core + Socket.IO + Sockr', "import { SockrClient } from '@polysocket/sockr'; console.log(SockrClient);"],
-    ['all-in-one (IIFE entry)', "export * from './packages/polysocket/src/browser/all';"],
+  const browser = `${repo}packages/polysocket/src/browser/`;
+  const sizes: [string, string | { iife: string }][] = [
+    ['ESM core + Foony', "import { FoonyClient } from '@polysocket/foony'; console.log(FoonyClient);"],
+    ['ESM core + Ignis', "import { IgnisClient } from '@polysocket/ignis'; console.log(IgnisClient);"],
+    ['ESM core + Socket.IO', "import { SocketIOClient } from '@polysocket/socketio'; console.log(SocketIOClient);"],
+    ['ESM core + Socket.IO + Sockr', "import { SockrClient } from '@polysocket/sockr'; console.log(SockrClient);"],
+    ['IIFE foony.global.js', { iife: `${browser}foony.ts` }],
+    ['IIFE ignis.global.js', { iife: `${browser}ignis.ts` }],
+    ['IIFE socketio.global.js', { iife: `${browser}socketio.ts` }],
+    ['IIFE sockr.global.js', { iife: `${browser}sockr.ts` }],
+    ['IIFE polysocket.global.js (all-in-one)', { iife: `${browser}all.ts` }],
     ['socket.io-client 4.8 (peer)', "import { io } from 'socket.io-client'; console.log(io);"],
     ['@foony/realtime 0.16 (peer)', "import { Realtime } from '@foony/realtime'; console.log(Realtime);"],
   ];

@@ -20,14 +20,18 @@ export class RecentIds {
   /** Records `id`; false (and nothing changes) when it is already among the last `limit`. */
   accept(id: string): boolean {
     const ids = (this.ids ??= new Set());
-    if (ids.has(id)) return false;
-    if (this.ring.length < this.limit) this.ring.push(id);
-    else {
-      ids.delete(this.ring[this.next]);
-      this.ring[this.next] = id;
-      this.next = (this.next + 1) % this.limit;
-    }
+    // One hash lookup for "seen?" and "remember": `add` leaves the size alone for an id already there.
+    const before = ids.size;
     ids.add(id);
+    if (ids.size === before) return false;
+    const ring = this.ring;
+    if (ring.length < this.limit) ring.push(id);
+    else {
+      const slot = this.next;
+      ids.delete(ring[slot]);
+      ring[slot] = id;
+      this.next = slot + 1 === this.limit ? 0 : slot + 1;
+    }
     return true;
   }
 }

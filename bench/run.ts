@@ -1,7 +1,7 @@
 // `npm run bench` (full: medians of 5 runs) or `npm run bench -- --quick` (CI: 1 small run, just to keep the
 // benchmarks from rotting). Each server and each measured client runs in its own process; results are
 // ratios against baselines measured in the same run. `--write` puts the tables into BENCHMARKS.md.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +39,28 @@ await build({
   logLevel: 'silent',
 });
 
+/**
+ * Where `taskset` exists and there are two cores, the server runs on CPU 0 and every measured client on CPU 1,
+ * so they never compete for a core and the client's CPU time is not inflated by waiting its turn.
+ */
+const pinning = ((): boolean => {
+  if (cpus().length < 2) return false;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** The command line for `node args…` on `cpu` (taskset execs node, so the process id stays node's). */
+function onCpu(cpu: 0 | 1, args: string[]): [string, string[]] {
+  return pinning ? ['taskset', ['-c', String(cpu), process.execPath, ...args]] : [process.execPath, args];
+}
+
 /** `streams: false` for the recovery servers: they only trickle, and pre-encoding the streams would lengthen the outage. */
 async function startServer(port = 0, streams = true): Promise<{ port: number; process: ChildProcess; readyAt: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `${repo}bench/server.ts`, String(port)], {
+  const child = spawn(...onCpu(0, ['--import', 'tsx', `${repo}bench/server.ts`, String(port)]), {
     cwd: repo,
     env: { ...process.env, BENCH_STREAM: String(streams ? config.stream : 0) },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -64,7 +83,7 @@ async function startServer(port = 0, streams = true): Promise<{ port: number; pr
  */
 async function recoverySample(kind: Kind): Promise<number> {
   const first = await startServer(0, false);
-  const client = spawn(process.execPath, [clientScript, 'recovery', kind, `127.0.0.1:${first.port}`, '0'], {
+  const client = spawn(...onCpu(1, [clientScript, 'recovery', kind, `127.0.0.1:${first.port}`, '0']), {
     cwd: repo,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -97,7 +116,7 @@ async function recoverySample(kind: Kind): Promise<number> {
 
 async function measure(scenario: string, kind: Kind, port: number, n: number): Promise<Record<string, number>> {
   const args = [...(scenario === 'heap' ? ['--expose-gc'] : []), clientScript, scenario, kind, `127.0.0.1:${port}`, String(n)];
-  const { stdout } = await run(process.execPath, args, { cwd: repo, timeout: 300_000, maxBuffer: 1 << 20 });
+  const { stdout } = await run(...onCpu(1, args), { cwd: repo, timeout: 300_000, maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
 }
 
@@ -235,7 +254,7 @@ async function main(): Promise<void> {
     }
   }
   out();
-  out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}.`);
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}. ${pinning ? 'Server pinned to CPU 0, clients to CPU 1 (taskset).' : 'Not pinned to CPUs (no taskset).'}`);
 
   if (write) {
     const file = `${repo}BENCHMARKS.md`;

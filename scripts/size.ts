@@ -1,8 +1,11 @@
 // `npm run size`: minified and gzip -9 bytes of each script-tag bundle, and of each adapter as a
 // tree-shaken ESM import (what an app bundler would ship), all for browsers.
+// `npm run size -- --modules`: what each source module costs core + Foony (the bundle rebuilt with that module
+// replaced by an empty stand-in; a module's cost includes what only it pulls in).
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
@@ -12,8 +15,23 @@ interface Row {
   gzip: number;
 }
 
-async function measure(name: string, options: { entry?: string; contents?: string; iife?: boolean }): Promise<Row> {
+/** Replaces the module at `path` with stand-ins of its exports, so the bundle shows what the module costs. */
+function without(path: string): Plugin {
+  return {
+    name: 'without',
+    setup(plugin) {
+      plugin.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (!args.path.endsWith(path)) return undefined;
+        const names = [...readFileSync(args.path, 'utf8').matchAll(/^export (?:abstract )?(?:class|function|const|let)\s+([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
+        return { contents: `${names.map((name) => `export const ${name}: any = class {};`).join('\n')}\nexport {};`, loader: 'ts' };
+      });
+    },
+  };
+}
+
+async function measure(name: string, options: { entry?: string; contents?: string; iife?: boolean; plugins?: Plugin[] }): Promise<Row> {
   const result = await build({
+    plugins: options.plugins ?? [],
     ...(options.entry ? { entryPoints: [options.entry] } : { stdin: { contents: options.contents!, resolveDir: repo, loader: 'ts' } }),
     bundle: true,
     write: false,
@@ -28,6 +46,22 @@ async function measure(name: string, options: { entry?: string; contents?: strin
   });
   const code = result.outputFiles[0].contents;
   return { name, min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
+}
+
+if (process.argv.includes('--modules')) {
+  const contents = "import { FoonyClient } from '@polysocket/foony'; console.log(FoonyClient);";
+  const full = await measure('core + Foony', { contents });
+  console.log(`core + Foony: ${full.min.toLocaleString('en')} min, ${full.gzip.toLocaleString('en')} gzip -9`);
+  console.log(`${'module'.padEnd(34)}  ${'min'.padStart(7)}  ${'gzip'.padStart(6)}`);
+  const modules = [
+    ...['connection', 'heartbeat', 'requests', 'outbox', 'websocket-transport', 'cursor-store', 'recent-ids', 'deadline-timer', 'lazy-collections', 'safe-emitter', 'logger', 'browser-hooks', 'credentials', 'secure-url', 'backoff', 'errors'].map((m) => `core/src/${m}.ts`),
+    ...['channel', 'presence', 'codec', 'channel-name', 'errors'].map((m) => `foony/src/${m}.ts`),
+  ];
+  for (const module of modules) {
+    const row = await measure(module, { contents, plugins: [without(`packages/${module}`)] });
+    console.log(`${module.padEnd(34)}  ${(full.min - row.min).toLocaleString('en').padStart(7)}  ${(full.gzip - row.gzip).toLocaleString('en').padStart(6)}`);
+  }
+  process.exit(0);
 }
 
 const rows: Row[] = [];

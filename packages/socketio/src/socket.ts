@@ -214,9 +214,13 @@ export class SocketIOSocket {
       });
     }
     this.fire(event, args);
+    if (this.anyListeners.size === 0) return;
+    // Most events carry one argument: call without spreading it (a spread call costs an arguments copy).
+    const single = args.length === 1;
     for (const listener of this.anyListeners) {
       try {
-        listener(event, ...args);
+        if (single) listener(event, args[0]);
+        else listener(event, ...args);
       } catch (error) {
         this.host.reportListenerError(error);
       }
@@ -279,9 +283,11 @@ export class SocketIOSocket {
   private fire(event: string, args: unknown[]): void {
     const set = this.listeners.get(event);
     if (!set) return;
+    const single = args.length === 1;
     for (const listener of set) {
       try {
-        listener(...args);
+        if (single) listener(args[0]);
+        else listener(...args);
       } catch (error) {
         this.host.reportListenerError(error);
       }

@@ -120,8 +120,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private groupTypingState: Typing | undefined;
   private userId: string | undefined;
   private readonly timeoutMs: number;
-  /** Peer → timestamp of the newest direct message seen with them. */
-  private readonly conversations = new LazyMap<string, number>();
+  /** Peer → the timestamp of the newest direct message seen with them. */
+  private readonly conversations = new LazyMap<string, { newest: number }>();
   /** Peer → the newest timestamp seen when the link went down: what was sent after it may be lost. */
   private resumePoints = new LazyMap<string, number>();
   /** Catch-ups run one after another; made with the first. */
@@ -178,7 +178,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private static onIoDisconnected(this: SockrClient, event: DisconnectEvent): void {
-    for (const [peer, timestamp] of this.conversations) this.keepResumePoint(peer, timestamp);
+    for (const [peer, seen] of this.conversations) this.keepResumePoint(peer, seen.newest);
     this.replies.rejectWritten(
       new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
     );
@@ -644,8 +644,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private sawConversation(peer: string, timestamp: number): void {
     if (peer === this.userId) return;
-    const known = this.conversations.get(peer) ?? 0;
-    if (timestamp >= known) this.conversations.set(peer, timestamp);
+    // A record per peer, updated in place: one lookup per message rather than a get and a set.
+    const seen = this.conversations.get(peer);
+    if (seen === undefined) this.conversations.set(peer, { newest: timestamp });
+    else if (timestamp >= seen.newest) seen.newest = timestamp;
   }
 
   /**

@@ -162,6 +162,7 @@ const fmt = (n: number, digits = 0): string => n.toLocaleString('en', { maximumF
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const lines: string[] = [];
   const out = (line = ''): void => {
     lines.push(line);
@@ -254,7 +255,7 @@ async function main(): Promise<void> {
     }
   }
   out();
-  out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}. ${pinning ? 'Server pinned to CPU 0, clients to CPU 1 (taskset).' : 'Not pinned to CPUs (no taskset).'}`);
+  out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}, ${((Date.now() - started) / 60_000).toFixed(1)} min. ${pinning ? 'Server pinned to CPU 0, clients to CPU 1 (taskset).' : 'Not pinned to CPUs (no taskset).'}`);
 
   if (write) {
     const file = `${repo}BENCHMARKS.md`;

@@ -36,8 +36,6 @@ export interface ConnectionOptions<Out, In, Info> {
   protocol: Protocol<Out, In, Info>;
   /** Makes a fresh transport for each attempt. */
   transport: TransportFactory;
-  /** Receives every inbound frame that is not a heartbeat or a reply to a pending request. */
-  onFrame?: (frame: In) => void;
   /** Reconnect after a drop. Default true. */
   reconnect?: boolean;
   backoff?: BackoffOptions;
@@ -124,7 +122,6 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   private readonly protocol: Protocol<Out, In, Info>;
   private readonly transportFactory: TransportFactory;
-  private readonly onFrame: ((frame: In) => void) | undefined;
   private readonly tuning: ConnectionTuning;
   private readonly maxFrameSize: number;
   // Made on first use: an idle client that never queues or requests carries neither.
@@ -158,7 +155,6 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     super();
     this.protocol = options.protocol;
     this.transportFactory = options.transport;
-    this.onFrame = options.onFrame;
     this.tuning = tuning;
     this.maxFrameSize = tuning.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     this.logger = new RedactingLogger(tuning.logger);
@@ -584,8 +580,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       if (id !== undefined && this.requestStore?.settle(id, frame, protocol.replyError?.(frame))) return;
     }
     try {
-      if (this.onFrame !== undefined) this.onFrame(frame);
-      else protocol.onFrame?.(frame);
+      protocol.onFrame?.(frame);
     } catch (error) {
       this.reportListenerError(error);
     }

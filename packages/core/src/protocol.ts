@@ -73,10 +73,7 @@ export interface Protocol<Out, In, Info = unknown> {
   classifyClose?(info: CloseInfo): CloseDecision;
   /** Runs after each handshake, before queued sends are flushed: re-subscribe, re-join, resume. */
   restore?(context: RestoreContext<Out, In>): Promise<void> | void;
-  /**
-   * Receives every inbound frame that is not a heartbeat or a reply to a pending request (unless the
-   * connection was given its own `onFrame`).
-   */
+  /** Receives every inbound frame that is not a heartbeat or a reply to a pending request. */
   onFrame?(frame: In): void;
   /** Told of every state change before the app's `state` listeners (and, for `connected`, before `connected`'s). */
   onState?(state: ConnectionState, previous: ConnectionState): void;

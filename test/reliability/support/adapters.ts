@@ -1,7 +1,7 @@
 import { LazyMap, LazySet, type BrowserHooksOptions, type ConnectionState, type ReconnectingEvent } from '@polysocket/core';
 import { FoonyClient, type FoonyChannel } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
-import { foonyModule, ignisModule, MockServer, sockrModule } from '@polysocket/mock-server';
+import { foonyModule, ignisModule, MockServer, sockrModule, type ProtocolModule } from '@polysocket/mock-server';
 import { SocketIOClient } from '@polysocket/socketio';
 import { SockrClient } from '@polysocket/sockr';
 
@@ -61,22 +61,38 @@ function socketCounts(prefix: string, socket: object, into: Record<string, numbe
   return into;
 }
 
+/** A mock server with `module` mounted, listening on 127.0.0.1. */
+async function listening(module: ProtocolModule): Promise<MockServer> {
+  const server = new MockServer({ modules: [module] });
+  await server.listen();
+  return server;
+}
+
+/** The lifecycle part every adapter's client has in common, plus what is adapter-specific. */
+function rigClient(
+  client: { readonly state: ConnectionState; connect(): Promise<void>; close(): void },
+  rest: Omit<RigClient, 'state' | 'connect' | 'close'>,
+): RigClient {
+  return {
+    get state() {
+      return client.state;
+    },
+    connect: () => client.connect(),
+    close: () => client.close(),
+    ...rest,
+  };
+}
+
 async function foony(): Promise<Rig> {
   const mock = foonyModule();
-  const server = new MockServer({ modules: [mock] });
-  await server.listen();
+  const server = await listening(mock);
   return {
     name: 'Foony',
     server,
     client(_id, browser = noHooks) {
       const client = new FoonyClient({ url: server.wsUrl('/foony'), token: 'valid-token', browser });
       let channel: FoonyChannel | undefined;
-      return {
-        get state() {
-          return client.state;
-        },
-        connect: () => client.connect(),
-        close: () => client.close(),
+      return rigClient(client, {
         onReconnecting: (listener) => void client.on('reconnecting', listener),
         onState: (listener) => void client.on('state', listener),
         onStream: (listener) => {
@@ -87,7 +103,7 @@ async function foony(): Promise<Rig> {
           const counts = countsOf('connection', client.connection, {});
           return channel ? countsOf('channel', channel, counts) : counts;
         },
-      };
+      });
     },
     serverSessions: () => server.connections('/foony').length,
     push: (n) => void mock.publish(STREAM, 'n', n),
@@ -98,24 +114,18 @@ async function foony(): Promise<Rig> {
 
 async function ignis(): Promise<Rig> {
   const mock = ignisModule();
-  const server = new MockServer({ modules: [mock] });
-  await server.listen();
+  const server = await listening(mock);
   return {
     name: 'Ignis',
     server,
     client(_id, browser = noHooks) {
       const client = new IgnisClient({ url: server.wsUrl('/ignis'), auth: { token: 'good-token' }, browser });
-      return {
-        get state() {
-          return client.state;
-        },
-        connect: () => client.connect(),
-        close: () => client.close(),
+      return rigClient(client, {
         onReconnecting: (listener) => void client.on('reconnecting', listener),
         onState: (listener) => void client.on('state', listener),
         onStream: (listener) => void client.on(STREAM, (data) => listener(data as number)),
         listenerCounts: () => countsOf('connection', client.connection, {}),
-      };
+      });
     },
     serverSessions: () => mock.clientList().filter((c) => c.state === 'authenticated').length,
     push: (n) => mock.broadcast(STREAM, n),
@@ -127,24 +137,18 @@ async function ignis(): Promise<Rig> {
 /** The generic Socket.IO client against the mock's socket.io server (the one Sockr runs on), main namespace. */
 async function socketio(transport: 'websocket' | 'polling' = 'websocket'): Promise<Rig> {
   const mock = sockrModule();
-  const server = new MockServer({ modules: [mock] });
-  await server.listen();
+  const server = await listening(mock);
   return {
     name: transport === 'websocket' ? 'Socket.IO' : 'Socket.IO (polling)',
     server,
     client(_id, browser = noHooks) {
       const client = new SocketIOClient({ url: server.url, transports: [transport], autoConnect: false, browser });
-      return {
-        get state() {
-          return client.state;
-        },
-        connect: () => client.connect(),
-        close: () => client.close(),
+      return rigClient(client, {
         onReconnecting: (listener) => void client.onLifecycle('reconnecting', listener),
         onState: (listener) => void client.onLifecycle('state', listener),
         onStream: (listener) => void client.on(STREAM, listener),
         listenerCounts: () => socketCounts('main', client.socket('/'), countsOf('connection', client.connection, {})),
-      };
+      });
     },
     serverSessions: () => mock.io?.sockets.sockets.size ?? 0,
     push: (n) => void mock.io?.emit(STREAM, n),
@@ -158,24 +162,18 @@ async function socketio(transport: 'websocket' | 'polling' = 'websocket'): Promi
 
 async function sockr(): Promise<Rig> {
   const mock = sockrModule();
-  const server = new MockServer({ modules: [mock] });
-  await server.listen();
+  const server = await listening(mock);
   return {
     name: 'Sockr',
     server,
     client(id, browser = noHooks) {
       const client = new SockrClient({ url: server.url, token: `token:u${id}`, autoConnect: false, browser });
-      return {
-        get state() {
-          return client.state;
-        },
-        connect: () => client.connect(),
-        close: () => client.close(),
+      return rigClient(client, {
         onReconnecting: (listener) => void client.io.onLifecycle('reconnecting', listener),
         onState: (listener) => void client.on('state', listener),
         onStream: (listener) => void client.on('message', (message) => listener(Number(message.content))),
         listenerCounts: () => socketCounts('main', client.io.socket('/'), countsOf('connection', client.io.connection, countsOf('sockr', client, {}))),
-      };
+      });
     },
     serverSessions: () => mock.online.size,
     push: (n) => {

@@ -21,9 +21,8 @@ export function harness(
   const echo = memoryEchoServer(options.server);
   const frames: EchoIn[] = [];
   const client = new Connection<EchoOut, EchoIn, EchoInfo>({
-    protocol: echoProtocol(options.protocol),
+    protocol: echoProtocol({ onFrame: (frame) => frames.push(frame), ...options.protocol }),
     transport: echo.server.transport,
-    onFrame: (frame) => frames.push(frame),
     random: () => 0.5,
     browser: { network: null, document: null },
     ...options.connection,

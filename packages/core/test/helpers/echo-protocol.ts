@@ -38,6 +38,8 @@ export interface EchoProtocolOptions {
   /** Receives every handshake's flags. */
   handshakes?: { attempt: number; reconnect: boolean; reauth: boolean }[];
   classifyClose?: (info: CloseInfo) => ReturnType<NonNullable<Protocol<EchoOut, EchoIn>['classifyClose']>>;
+  /** Receives the frames that are not heartbeats or replies. */
+  onFrame?: (frame: EchoIn) => void;
 }
 
 export function clientPingHeartbeat(intervalMs: number, probeTimeoutMs: number): HeartbeatPolicy<EchoOut, EchoIn> {
@@ -68,6 +70,7 @@ export function echoProtocol(options: EchoProtocolOptions = {}): Protocol<EchoOu
     replyTo: (frame) => (frame.t === 'res' ? frame.id : undefined),
     replyError: (frame) => (frame.t === 'res' && frame.error ? new PolySocketError('SERVER', frame.error) : undefined),
     classifyClose: options.classifyClose,
+    onFrame: options.onFrame,
     restore(context: RestoreContext<EchoOut, EchoIn>) {
       options.restoreCalls?.push({ reconnect: context.reconnect });
       for (const stream of options.streams ?? []) context.send({ t: 'sub', stream });

@@ -21,9 +21,8 @@ afterEach(async () => {
 
 function client(protocol: EchoProtocolOptions = {}, frames: EchoIn[] = []): Connection<EchoOut, EchoIn> {
   const c = new Connection<EchoOut, EchoIn>({
-    protocol: echoProtocol(protocol),
+    protocol: echoProtocol({ ...protocol, onFrame: (frame) => frames.push(frame) }),
     transport: webSocketTransport({ url: server.wsUrl('/echo') }),
-    onFrame: (frame) => frames.push(frame),
     backoff: { initialDelayMs: 50, maxDelayMs: 200, minDelayMs: 10 },
     browser: { network: null, document: null },
   });

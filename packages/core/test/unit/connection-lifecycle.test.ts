@@ -283,7 +283,7 @@ describe('Connection lifecycle', () => {
   it('a throwing onFrame handler is reported and the next frames still arrive', async () => {
     let calls = 0;
     const { client, echo, errors } = harness({
-      connection: {
+      protocol: {
         onFrame: () => {
           calls++;
           if (calls === 1) throw new Error('boom');

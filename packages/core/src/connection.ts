@@ -2,6 +2,7 @@ import { backoffDelay, type BackoffOptions } from './backoff';
 import { attachBrowserHooks, type BrowserHooksOptions } from './browser-hooks';
 import { PolySocketError, toPolySocketError } from './errors';
 import { Heartbeat, type HeartbeatHooks, type HeartbeatPolicy } from './heartbeat';
+import { oversize } from './message-size';
 import { RedactingLogger, type Logger } from './logger';
 import { Outbox, sizeOf, type Gate, type OutboxEntry, type OutboxOptions } from './outbox';
 import type { CloseDecision, HandshakeContext, Protocol, RestoreContext } from './protocol';
@@ -21,6 +22,8 @@ export interface ReconnectingEvent {
   /** 1 for the first retry after a stable session; grows until a session stays up for `minUptimeMs`. */
   attempt: number;
   delayMs: number;
+  /** Why the link dropped or the last attempt failed (ECONNREFUSED, HTTP 503, a timeout...), when known. */
+  error?: PolySocketError;
 }
 
 export type ConnectionEvents<Info> = {
@@ -59,6 +62,13 @@ export interface ConnectionOptions<Out, In, Info> {
    * bound. Default 16 MiB.
    */
   maxFrameSize?: number;
+  /**
+   * The largest message the client writes (UTF-8 bytes for text, bytes for binary). A send or request over
+   * it is refused with TOO_LARGE (and an `error` event) instead of being written: servers close the link on
+   * an oversized frame and the message would be lost. Default: the adapter's (the server's usual limit); a
+   * limit the server announces in its handshake lowers it.
+   */
+  maxMessageSize?: number;
 }
 
 /** The connection options an adapter passes through from its own options unchanged. */
@@ -75,6 +85,7 @@ export type ConnectionTuning = Pick<
   | 'random'
   | 'browser'
   | 'maxFrameSize'
+  | 'maxMessageSize'
 >;
 
 export interface SendOptions {
@@ -124,6 +135,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private readonly transportFactory: TransportFactory;
   private readonly tuning: ConnectionTuning;
   private readonly maxFrameSize: number;
+  /** The largest message written: the app's or the adapter's limit, lowered by what the session's server announced. */
+  private sendLimit: number;
   // Made on first use: an idle client that never queues or requests carries neither.
   private outboxStore: Outbox | undefined;
   private requestStore: PendingRequests<In> | undefined;
@@ -146,6 +159,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private detachHooks: (() => void) | undefined;
   private waiters: { resolve: () => void; reject: (error: PolySocketError) => void }[] | undefined;
   private reportingListenerError = false;
+  /** Why the client is `failed`. */
+  private failure: PolySocketError | undefined;
 
   /**
    * `tuning` is where the tuning fields are read from, by default `options` itself: an adapter passes
@@ -157,6 +172,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.transportFactory = options.transport;
     this.tuning = tuning;
     this.maxFrameSize = tuning.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
+    this.sendLimit = this.configuredSendLimit();
     this.logger = new RedactingLogger(tuning.logger);
   }
 
@@ -274,6 +290,24 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   /**
+   * The error an app send gets now because of the client's state, or undefined when sends are accepted
+   * (connected, or queued while connecting/reconnecting): INVALID before the first `connect()`, CLOSED after
+   * `close()` or in `failed`. Adapters with send paths of their own check it first.
+   */
+  cannotSend(): PolySocketError | undefined {
+    switch (this.currentState) {
+      case 'idle':
+        return new PolySocketError('INVALID', 'the client is not connected: call connect() first');
+      case 'closed':
+        return new PolySocketError('CLOSED', 'the client is closed: call connect() to open it again');
+      case 'failed':
+        return new PolySocketError('CLOSED', 'the client has failed (see its last error): call connect() to start again', { cause: this.failure });
+      default:
+        return undefined;
+    }
+  }
+
+  /**
    * Sends a frame. Resolves true once written, false if it was volatile and dropped because the
    * client was not connected. While not connected, it waits in the outbox; overflow rejects with
    * OUTBOX_FULL, expiry with TIMEOUT, `close()` with CLOSED. The promise is pre-handled: ignoring it
@@ -286,6 +320,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     } catch (error) {
       return handled(Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the frame')));
     }
+    if (this.currentState !== 'connected') {
+      const refused = this.cannotSend();
+      if (refused) return handled(Promise.reject(refused));
+    }
+    const tooLarge = this.checkSize(data);
+    if (tooLarge) {
+      this.emitError(tooLarge);
+      return handled(Promise.reject(tooLarge));
+    }
     const gate = options?.gate?.();
     if (gate !== undefined && gate !== true && gate !== false) return handled(Promise.reject(gate));
     if (gate !== false && this.isWritable() && this.queueIsEmpty()) {
@@ -297,9 +340,6 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       }
     }
     if (options?.volatile) return RESOLVED_FALSE;
-    if (this.currentState === 'closed' || this.currentState === 'failed') {
-      return handled(Promise.reject(new PolySocketError('CLOSED', `cannot send: the client is ${this.currentState}`)));
-    }
     const ttl = options?.ttlMs;
     const expiresAt = ttl !== undefined && ttl >= 0 ? Date.now() + ttl : Infinity;
     const promise = new Promise<boolean>((resolve, reject) => {
@@ -328,8 +368,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (options.signal?.aborted) {
       return Promise.reject(new PolySocketError('ABORTED', 'request aborted before it was sent', { cause: options.signal.reason }));
     }
-    if (!direct && (this.currentState === 'closed' || this.currentState === 'failed')) {
-      return Promise.reject(new PolySocketError('CLOSED', `cannot send a request: the client is ${this.currentState}`));
+    if (!direct && this.currentState !== 'connected') {
+      const refused = this.cannotSend();
+      if (refused) return Promise.reject(refused);
     }
     const gate = options.gate?.();
     if (gate !== undefined && gate !== true && gate !== false) return Promise.reject(gate);
@@ -339,6 +380,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       data = this.protocol.encode(build(id));
     } catch (error) {
       return Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the request'));
+    }
+    if (!direct) {
+      const tooLarge = this.checkSize(data);
+      if (tooLarge) return Promise.reject(tooLarge);
     }
     const request = this.requests.add(id, data, sizeOf(data), options, options.timeoutMs ?? this.tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     const promise = request.promise;
@@ -495,6 +540,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (generation !== this.generation) return;
     this.clearTimer('connect');
     this.sessionInfo = result.info;
+    this.sendLimit = Math.min(this.configuredSendLimit(), result.maxMessageSize ?? Infinity);
     if (result.heartbeat) this.heartbeat = new Heartbeat<Out, In>(result.heartbeat, attempt);
     this.phase = 'restore';
     const leftover = this.handshakeQueue;
@@ -577,7 +623,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const protocol = this.protocol;
     if (protocol.replyTo !== undefined) {
       const id = protocol.replyTo(frame);
-      if (id !== undefined && this.requestStore?.settle(id, frame, protocol.replyError?.(frame))) return;
+      if (id !== undefined && this.requestStore?.has(id)) {
+        const error = protocol.replyError?.(frame);
+        this.requestStore.settle(id, frame, error && this.scrub(error));
+        return;
+      }
     }
     try {
       protocol.onFrame?.(frame);
@@ -647,8 +697,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.clearTimer('retry');
     this.detachHooks?.();
     this.detachHooks = undefined;
-    this.setState('failed');
     const safe = this.scrub(error);
+    this.failure = safe;
+    this.setState('failed');
     this.requestStore?.rejectAll(safe);
     this.outboxStore?.rejectAll(safe);
     if (wasConnected) this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: false, error: safe });
@@ -702,7 +753,21 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const transport = this.transport;
     const outbox = this.outboxStore;
     if (!transport || outbox === undefined || outbox.length === 0) return;
-    outbox.flush((data) => writeTo(transport, data));
+    outbox.flush((data) => writeTo(transport, data), this.sendLimit === Infinity ? undefined : (entry) => this.checkSize(entry.data));
+  }
+
+  private configuredSendLimit(): number {
+    const limit = this.tuning.maxMessageSize ?? this.protocol.maxMessageSize;
+    return typeof limit === 'number' && limit > 0 ? limit : Infinity;
+  }
+
+  /** TOO_LARGE for data with a message over the send limit. */
+  private checkSize(data: EncodedFrame): PolySocketError | undefined {
+    const limit = this.sendLimit;
+    if (limit === Infinity) return undefined;
+    const size = oversize(data, limit);
+    if (size === 0) return undefined;
+    return new PolySocketError('TOO_LARGE', `message of ${size} bytes is over the ${limit}-byte limit (maxMessageSize or the server's): not sent`);
   }
 
   private queueIsEmpty(): boolean {

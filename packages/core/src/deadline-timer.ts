@@ -1,3 +1,5 @@
+import { timerDelay } from './timing';
+
 /**
  * One timer for many deadlines, armed for the earliest: an owner with many pending items calls
  * `include(deadline)` for each and, when the timer fires, times out what is due and includes the
@@ -14,7 +16,7 @@ export class DeadlineTimer {
     if (at >= this.at) return;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.at = at;
-    this.timer = setTimeout(DeadlineTimer.fire, Math.max(0, at - Date.now()), this);
+    this.timer = setTimeout(DeadlineTimer.fire, timerDelay(at - Date.now()), this);
   }
 
   /** The timer's callback gets its owner as an argument: one shared function, no closure per timer. */

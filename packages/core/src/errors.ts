@@ -13,6 +13,8 @@ export type ErrorCode =
   | 'SERVER'
   | 'INVALID'
   | 'ABORTED'
+  /** A message over the server's (or the configured) size limit; refused before anything was written. */
+  | 'TOO_LARGE'
   /** An app listener threw; reported, never rethrown into the read loop. */
   | 'LISTENER';
 

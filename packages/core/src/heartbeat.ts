@@ -1,3 +1,5 @@
+import { timerDelay } from './timing';
+
 /**
  * How a protocol proves the link is alive. The core runs it; the adapter only describes it.
  *
@@ -58,7 +60,7 @@ export class Heartbeat<Out, In> {
     this.inspectsFrames = Boolean(policy.isPong || policy.isPing);
     this.tracksSilence = policy.silenceTimeoutMs !== undefined;
     if (policy.intervalMs > 0 && (policy.ping || policy.transportPing)) {
-      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(Heartbeat.probeDue, policy.intervalMs, this);
+      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(Heartbeat.probeDue, timerDelay(policy.intervalMs), this);
     }
     this.armDeadline();
   }
@@ -171,7 +173,7 @@ export class Heartbeat<Out, In> {
     if (this.deadlineTimer !== undefined && this.deadlineAt <= at) return;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.deadlineAt = at;
-    this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(Heartbeat.deadlineDue, Math.max(0, at - Date.now()), this, at);
+    this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(Heartbeat.deadlineDue, timerDelay(at - Date.now()), this, at);
   }
 
   // Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.

@@ -36,3 +36,5 @@ export type { Logger } from './logger';
 export { SafeEmitter } from './safe-emitter';
 export { checkSecureUrl, isLoopbackHost } from './secure-url';
 export { fetchCredentials } from './credentials';
+export type { FetchCredentialsOptions } from './credentials';
+export { clampMs, timerDelay, MAX_TIMER_MS } from './timing';

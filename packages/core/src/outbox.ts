@@ -1,4 +1,5 @@
 import { PolySocketError } from './errors';
+import { timerDelay } from './timing';
 import type { EncodedFrame } from './transport';
 
 /** Something waiting to be written once the session is usable again. */
@@ -94,14 +95,14 @@ export class Outbox {
 
   /**
    * Writes entries in order. Stops at the first write that throws (the link is going down), or at
-   * an entry whose gate says wait, and keeps that entry and the rest. An entry whose gate returns
-   * an error is dropped with it. Returns whether everything was written.
+   * an entry whose gate says wait, and keeps that entry and the rest. An entry whose gate (or `refuse`)
+   * returns an error is dropped with it. Returns whether everything was written.
    */
-  flush(write: (data: EncodedFrame) => void): boolean {
+  flush(write: (data: EncodedFrame) => void, refuse?: (entry: OutboxEntry) => PolySocketError | undefined): boolean {
     this.sweep();
     while (this.entries.length > 0) {
       const entry = this.entries[0];
-      const gate = entry.gate?.();
+      const gate = entry.gate?.() ?? refuse?.(entry);
       if (gate === false) return false;
       if (gate !== undefined && gate !== true) {
         this.entries.shift();
@@ -167,7 +168,7 @@ export class Outbox {
       this.sweepTimer = undefined;
       this.sweepAt = Infinity;
       this.sweep();
-    }, Math.max(0, at - Date.now()));
+    }, timerDelay(at - Date.now()));
   }
 
   private cancelSweep(): void {

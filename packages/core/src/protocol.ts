@@ -37,6 +37,11 @@ export interface HandshakeResult<Out, In, Info> {
   heartbeat?: HeartbeatPolicy<Out, In>;
   /** What the session is (ids, server time...), exposed as `connection.info` and the `connected` event. */
   info: Info;
+  /**
+   * The largest message (UTF-8 bytes, or bytes for binary) the server said it accepts for this session
+   * (Engine.IO's `maxPayload`). App sends over it are refused with TOO_LARGE before they are written.
+   */
+  maxMessageSize?: number;
 }
 
 export interface RestoreContext<Out, In> {
@@ -79,4 +84,9 @@ export interface Protocol<Out, In, Info = unknown> {
   onState?(state: ConnectionState, previous: ConnectionState): void;
   /** This backend's usual limit for opening plus the handshake; the app's `connectTimeoutMs` wins. Default 10 000 ms. */
   readonly connectTimeoutMs?: number;
+  /**
+   * This backend's usual inbound limit (bytes per message); the app's `maxMessageSize` wins, and a limit the
+   * server announces in the handshake lowers it. Default: none.
+   */
+  readonly maxMessageSize?: number;
 }

@@ -48,14 +48,16 @@ export class PendingRequest<Reply> implements OutboxEntry {
     readonly gate: Gate | undefined,
     private readonly onResolve: (reply: Reply) => void,
     private readonly onReject: (error: PolySocketError) => void,
+    private readonly table: PendingRequests<Reply>,
   ) {}
 
   written(): void {
     this.isWritten = true;
   }
 
+  /** The outbox dropped it (a gate's error, an oversized message, close): it leaves the pending table too. */
   failed(error: PolySocketError): void {
-    this.reject(error);
+    this.table.drop(this, error);
   }
 
   resolve(reply: Reply): void {
@@ -92,6 +94,10 @@ export class PendingRequests<Reply> {
     return this.pending.size;
   }
 
+  has(id: RequestId): boolean {
+    return this.pending.has(id);
+  }
+
   /** Ids grow for the life of the client and are never reused, so a late reply cannot hit a new request. */
   nextId(): RequestId {
     this.lastId = this.lastId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastId + 1;
@@ -105,7 +111,7 @@ export class PendingRequests<Reply> {
   add(id: RequestId, data: EncodedFrame, size: number, options: RequestOptions, timeoutMs: number): PendingRequest<Reply> {
     let request!: PendingRequest<Reply>;
     const promise = new Promise<Reply>((resolve, reject) => {
-      request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, options.gate, resolve, reject);
+      request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, options.gate, resolve, reject, this);
     });
     request.promise = promise;
     this.pending.set(id, request);
@@ -177,9 +183,17 @@ export class PendingRequests<Reply> {
     return resend;
   }
 
+  /** The client ended (close, failed): a request already written may have been acted on, and says so. */
   rejectAll(error: PolySocketError): void {
-    for (const request of [...this.pending.values()]) this.fail(request, error);
+    for (const request of [...this.pending.values()]) {
+      this.fail(request, request.isWritten && !error.maybeDelivered ? maybeDeliveredCopy(error) : error);
+    }
     this.timer?.clear();
+  }
+
+  /** @internal A request the outbox dropped. */
+  drop(request: PendingRequest<Reply>, error: PolySocketError): void {
+    this.fail(request, error);
   }
 
   /** Rejects one pending request (an adapter-level cancel). Returns whether it was pending. */
@@ -218,4 +232,13 @@ export class PendingRequests<Reply> {
     }
     if (next !== Infinity && this.pending.size > 0) this.timer?.include(next);
   }
+}
+
+function maybeDeliveredCopy(error: PolySocketError): PolySocketError {
+  return new PolySocketError(error.code, `${error.message}; the request had been written and may have been delivered`, {
+    retryable: error.retryable,
+    backendCode: error.backendCode,
+    cause: error.cause,
+    maybeDelivered: true,
+  });
 }

@@ -200,7 +200,7 @@ export class FoonyClient {
   };
 
   private async handshake(context: HandshakeContext<ClientFrame, ServerFrame>): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
-    context.send(await this.authFrame());
+    context.send(await this.authFrame(context.signal));
     const frame = await context.receive();
     if (frame.t === 'err') throw this.handshakeError(frame);
     if (frame.t !== 'connected') throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
@@ -213,7 +213,7 @@ export class FoonyClient {
     return { info: session, heartbeat };
   }
 
-  private async authFrame(): Promise<AuthFrame> {
+  private async authFrame(signal: AbortSignal): Promise<AuthFrame> {
     const { token, key, clientId, authCallback } = this.options;
     if (key !== undefined) return { t: 'auth', key, ...(clientId !== undefined ? { clientId } : {}) };
     if (token !== undefined) return { t: 'auth', token };
@@ -221,6 +221,7 @@ export class FoonyClient {
       timeoutMs: this.options.authTimeoutMs ?? 10_000,
       valid: (value) => typeof value === 'string' && value.length > 0,
       expected: 'a non-empty token',
+      signal,
     });
     this.connection.logger.addSecret(fresh);
     return { t: 'auth', token: fresh };

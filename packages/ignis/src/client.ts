@@ -281,7 +281,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     this.lastErrorMessage = undefined;
     this.earlyFrames = undefined;
     this.decryptQueue = undefined;
-    const payload: AuthPayload = { ...(await this.authPayload(context.reauth)) };
+    const payload: AuthPayload = { ...(await this.authPayload(context.reauth, context.signal)) };
     const cipher = this.encryption ? await EcdhSession.create(this.encryption) : undefined;
     if (cipher) payload[this.encryption!.publicKeyField ?? 'publicKey'] = cipher.publicKey;
     context.send(encodeChecked({ event: 'authenticate', data: payload }, this.maxPayloadBytes));
@@ -349,13 +349,14 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     return this.options.authProvider !== undefined && this.authFailures <= 1;
   }
 
-  private async authPayload(reauth: boolean): Promise<AuthPayload> {
+  private async authPayload(reauth: boolean, signal: AbortSignal): Promise<AuthPayload> {
     const provider = this.options.authProvider;
     if (!provider) return this.options.auth ?? {};
     const payload = await fetchCredentials('authProvider', () => provider({ reauth }), {
       timeoutMs: this.options.authTimeoutMs ?? 5000,
       valid: (value) => value !== null && typeof value === 'object',
       expected: 'an object',
+      signal,
     });
     this.registerSecrets(payload);
     return payload;

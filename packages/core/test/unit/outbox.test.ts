@@ -45,10 +45,21 @@ describe('outbox', () => {
     client.close();
   });
 
-  it('keeps sends made before the first connect too', async () => {
+  it('refuses sends and requests before the first connect, at once, saying what to do', async () => {
     const { client, echo } = harness();
-    const sent = client.send({ t: 'msg', body: 'early' });
+    await expect(client.send({ t: 'msg', body: 'early' })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('call connect() first') });
+    await expect(client.request((id) => ({ t: 'req', id, body: 1 }))).rejects.toMatchObject({ code: 'INVALID' });
+    expect(client.queued).toEqual({ messages: 0, bytes: 0 });
     await client.connect();
+    expect(echo.frames()).toEqual([{ t: 'hello', token: 'good-token' }]);
+    client.close();
+  });
+
+  it('a send made while the first connect is under way waits and goes out once connected', async () => {
+    const { client, echo } = harness();
+    const ready = client.connect();
+    const sent = client.send({ t: 'msg', body: 'early' });
+    await ready;
     expect(await sent).toBe(true);
     expect(echo.frames()[1]).toEqual({ t: 'msg', body: 'early' });
     client.close();

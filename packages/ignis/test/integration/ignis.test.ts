@@ -188,9 +188,11 @@ describe('Ignis adapter: events and requests', () => {
     const client = world.client();
     const got: unknown[] = [];
     client.on('echo', (data) => got.push(data));
+    await expect(client.emit('echo', 'before connect()')).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('call connect() first') });
+    const ready = client.connect();
     const sent = client.emit('echo', 'early');
     expect(client.connection.queued.messages).toBe(1);
-    await client.connect();
+    await ready;
     expect(await sent).toBe(true);
     await waitFor(() => got.length === 1, 'echo');
     expect(got).toEqual(['early']);

@@ -240,7 +240,7 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     const received: string[] = [];
     server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('v', (x: string) => received.push(x))));
     const c = client(server.url, { autoConnect: false });
-    expect(await c.volatile.emit('v', 'while idle')).toBe(false);
+    await expect(c.volatile.emit('v', 'while idle')).rejects.toMatchObject({ code: 'INVALID' });
     await c.connect();
     expect(await c.volatile.emit('v', 'while connected')).toBe(true);
     await waitFor(() => received.length === 1, 'one');

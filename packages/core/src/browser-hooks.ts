@@ -9,17 +9,27 @@ export interface DocumentLike extends EventTargetLike {
 }
 
 export interface BrowserHooksOptions {
-  /** Receives `online`/`offline`. Default: `globalThis` where it has addEventListener (browsers); none in Node. */
+  /**
+   * Receives `online`/`offline` and `pagehide`/`pageshow`. Default: `globalThis` where it has
+   * addEventListener and a document (a window); none in Node or workers.
+   */
   network?: EventTargetLike | null;
-  /** Receives `visibilitychange`. Default: `globalThis.document` where there is one. */
+  /** Receives `visibilitychange`, `freeze` and `resume`. Default: `globalThis.document` where there is one. */
   document?: DocumentLike | null;
+  /** Says whether the browser believes it is online. Default: `globalThis.navigator` with the default `network`. */
+  navigator?: { readonly onLine: boolean } | null;
 }
 
+/** What the page told the client; see docs/architecture.md, "The browser's network and page lifecycle". */
 export interface BrowserHookHandlers {
   online(): void;
   offline(): void;
-  /** The page became visible: timers may have been throttled while it was hidden. */
-  visible(): void;
+  /** The page became visible, or was resumed: timers may have been throttled or stopped. */
+  wake(): void;
+  /** The page is going into the back/forward cache, or is being frozen: let go of the link. */
+  sleep(): void;
+  /** The page came back from the back/forward cache. */
+  restored(): void;
 }
 
 function defaultNetwork(): EventTargetLike | null {
@@ -33,25 +43,61 @@ function defaultDocument(): DocumentLike | null {
   return doc && typeof doc.addEventListener === 'function' ? doc : null;
 }
 
-const NOTHING_TO_DETACH = (): void => {};
+function defaultNavigator(): { readonly onLine: boolean } | null {
+  const nav = (globalThis as { navigator?: { onLine?: unknown } }).navigator;
+  return nav && typeof nav.onLine === 'boolean' ? (nav as { readonly onLine: boolean }) : null;
+}
 
-/** Attaches the listeners; returns the function that removes every one of them. */
-export function attachBrowserHooks(options: BrowserHooksOptions, handlers: BrowserHookHandlers): () => void {
+/** Attached browser listeners: `offline` says what the browser believes now; `detach()` removes every listener. */
+export interface BrowserHooks {
+  readonly offline: boolean;
+  detach(): void;
+}
+
+const NO_HOOKS: BrowserHooks = { offline: false, detach: () => {} };
+
+type PageTransition = { persisted?: boolean };
+
+/** Attaches the listeners; in Node (no window, no document) attaches nothing and keeps no handler. */
+export function attachBrowserHooks(options: BrowserHooksOptions, handlers: BrowserHookHandlers): BrowserHooks {
   const network = options.network === undefined ? defaultNetwork() : options.network;
   const doc = options.document === undefined ? defaultDocument() : options.document;
-  // Nothing to listen to (Node, workers, or hooks turned off): keep no handlers alive per client.
-  if (!network && !doc) return NOTHING_TO_DETACH;
+  if (!network && !doc) return NO_HOOKS;
+  const nav = options.navigator === undefined ? (options.network === undefined ? defaultNavigator() : null) : options.navigator;
   const onOnline = (): void => handlers.online();
   const onOffline = (): void => handlers.offline();
   const onVisibility = (): void => {
-    if (doc && doc.visibilityState === 'visible') handlers.visible();
+    if (doc && doc.visibilityState === 'visible') handlers.wake();
   };
+  const onResume = (): void => handlers.wake();
+  const onFreeze = (): void => handlers.sleep();
+  // A page that is only being unloaded (persisted false) is left alone: the socket ends with it. The
+  // targets pass the event, which the listener type (kept loose so any EventTarget fits) does not show.
+  const onPageHide = ((event: PageTransition): void => {
+    if (event && event.persisted) handlers.sleep();
+  }) as () => void;
+  const onPageShow = ((event: PageTransition): void => {
+    if (event && event.persisted) handlers.restored();
+  }) as () => void;
   network?.addEventListener('online', onOnline);
   network?.addEventListener('offline', onOffline);
+  network?.addEventListener('pagehide', onPageHide);
+  network?.addEventListener('pageshow', onPageShow);
   doc?.addEventListener('visibilitychange', onVisibility);
-  return () => {
-    network?.removeEventListener('online', onOnline);
-    network?.removeEventListener('offline', onOffline);
-    doc?.removeEventListener('visibilitychange', onVisibility);
+  doc?.addEventListener('freeze', onFreeze);
+  doc?.addEventListener('resume', onResume);
+  return {
+    get offline(): boolean {
+      return nav !== null && nav.onLine === false;
+    },
+    detach(): void {
+      network?.removeEventListener('online', onOnline);
+      network?.removeEventListener('offline', onOffline);
+      network?.removeEventListener('pagehide', onPageHide);
+      network?.removeEventListener('pageshow', onPageShow);
+      doc?.removeEventListener('visibilitychange', onVisibility);
+      doc?.removeEventListener('freeze', onFreeze);
+      doc?.removeEventListener('resume', onResume);
+    },
   };
 }

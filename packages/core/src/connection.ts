@@ -1,133 +1,46 @@
-import { backoffDelay, type BackoffOptions } from './backoff';
-import { attachBrowserHooks, type BrowserHooksOptions } from './browser-hooks';
+import { attemptError, decisionFor, gaveUp, lossError, openingFailure } from './attempt-errors';
+import { backoffDelay } from './backoff';
+import { attachBrowserHooks, type BrowserHooks } from './browser-hooks';
+import { ConnectWaiters } from './connect-waiters';
+import type { ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionTuning, SendOptions } from './connection-types';
 import { PolySocketError, toPolySocketError } from './errors';
-import { Heartbeat, type HeartbeatHooks, type HeartbeatPolicy } from './heartbeat';
+import { Heartbeat, type HeartbeatHooks } from './heartbeat';
+import { RedactingLogger } from './logger';
 import { oversize } from './message-size';
-import { RedactingLogger, type Logger } from './logger';
-import { Outbox, sizeOf, type Gate, type OutboxEntry, type OutboxOptions } from './outbox';
+import { Outbox, sizeOf, type OutboxEntry } from './outbox';
 import type { CloseDecision, HandshakeContext, Protocol, RestoreContext } from './protocol';
+import { QueuedSend } from './queued-send';
 import { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests, type RequestId, type RequestOptions } from './requests';
 import { SafeEmitter } from './safe-emitter';
+import { timerDelay } from './timing';
 import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo, type EncodedFrame, type Transport, type TransportData, type TransportFactory, type TransportListener } from './transport';
 
-export type ConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed' | 'failed';
-
-export interface DisconnectEvent extends CloseInfo {
-  /** False when the client is now `closed` or `failed`. */
-  willReconnect: boolean;
-  error?: PolySocketError;
-}
-
-export interface ReconnectingEvent {
-  /** 1 for the first retry after a stable session; grows until a session stays up for `minUptimeMs`. */
-  attempt: number;
-  delayMs: number;
-  /** Why the link dropped or the last attempt failed (ECONNREFUSED, HTTP 503, a timeout...), when known. */
-  error?: PolySocketError;
-}
-
-export type ConnectionEvents<Info> = {
-  state: [state: ConnectionState, previous: ConnectionState];
-  connected: [info: Info];
-  disconnected: [event: DisconnectEvent];
-  reconnecting: [event: ReconnectingEvent];
-  error: [error: PolySocketError];
-  rtt: [ms: number];
-};
-
-export interface ConnectionOptions<Out, In, Info> {
-  protocol: Protocol<Out, In, Info>;
-  /** Makes a fresh transport for each attempt. */
-  transport: TransportFactory;
-  /** Reconnect after a drop. Default true. */
-  reconnect?: boolean;
-  backoff?: BackoffOptions;
-  /** Give up (state `failed`) after this many consecutive failed attempts. Default: never. */
-  maxAttempts?: number;
-  /** A session must stay up this long before the attempt counter resets. Default 5000 ms. */
-  minUptimeMs?: number;
-  /** Limit for opening the transport plus the handshake. Default 10 000 ms. */
-  connectTimeoutMs?: number;
-  /** Default timeout of `request()`. Default 10 000 ms. */
-  requestTimeoutMs?: number;
-  outbox?: OutboxOptions;
-  logger?: Logger;
-  /** Source of randomness for the backoff jitter; injectable for tests. */
-  random?: () => number;
-  /** Where to listen for online/offline and visibility; defaults to the browser's window/document. */
-  browser?: BrowserHooksOptions;
-  /**
-   * Inbound messages longer than this (UTF-16 code units for text, bytes for binary) are not decoded: each is
-   * one PROTOCOL error and is dropped, so a hostile or broken server cannot make the client parse without
-   * bound. Default 16 MiB.
-   */
-  maxFrameSize?: number;
-  /**
-   * The largest message the client writes (UTF-8 bytes for text, bytes for binary). A send or request over
-   * it is refused with TOO_LARGE (and an `error` event) instead of being written: servers close the link on
-   * an oversized frame and the message would be lost. Default: the adapter's (the server's usual limit); a
-   * limit the server announces in its handshake lowers it.
-   */
-  maxMessageSize?: number;
-}
-
-/** The connection options an adapter passes through from its own options unchanged. */
-export type ConnectionTuning = Pick<
-  ConnectionOptions<unknown, unknown, unknown>,
-  | 'reconnect'
-  | 'backoff'
-  | 'maxAttempts'
-  | 'minUptimeMs'
-  | 'connectTimeoutMs'
-  | 'requestTimeoutMs'
-  | 'outbox'
-  | 'logger'
-  | 'random'
-  | 'browser'
-  | 'maxFrameSize'
-  | 'maxMessageSize'
->;
-
-export interface SendOptions {
-  /** Drop instead of queueing when not connected. */
-  volatile?: boolean;
-  /** While queued, expire after this many ms (rejecting with TIMEOUT). */
-  ttlMs?: number;
-  /** Hold the send (in order, in the outbox) until this says it may go; see `Gate`. */
-  gate?: Gate;
-}
+export type { ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionTuning, DisconnectEvent, ReconnectingEvent, SendOptions } from './connection-types';
 
 type Phase = 'none' | 'opening' | 'handshake' | 'restore' | 'ready';
 
 const DISCONNECT_REASON_DEAD = 'dead link';
 const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
+const DEFAULT_CONNECT_WAIT_MS = 20_000;
+/** After the browser says it is back online (or a page is restored), reconnect within this, spread at random. */
+const WAKE_JITTER_MS = 500;
 const RESOLVED_TRUE: Promise<boolean> = Promise.resolve(true);
 const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
-
-class QueuedSend implements OutboxEntry {
-  constructor(
-    readonly data: EncodedFrame,
-    readonly size: number,
-    readonly expiresAt: number,
-    readonly gate: Gate | undefined,
-    private readonly resolve: (written: boolean) => void,
-    private readonly reject: (error: PolySocketError) => void,
-  ) {}
-  written(): void {
-    this.resolve(true);
-  }
-  failed(error: PolySocketError): void {
-    this.reject(error);
-  }
-}
 
 /**
  * Runs a Protocol over a Transport: lifecycle and reconnect, request correlation, heartbeat,
  * outbox. Adapters own one and build their API on it; it knows nothing of any wire.
+ *
+ * Every lifecycle change first settles the client's own state (timers, transport, requests, waiters) and
+ * only then tells listeners, checking after each notification whether a listener moved the client on
+ * (`close()` in a `disconnected` listener, `connect()` in a `state` listener…): then the rest of the old
+ * change's notifications are skipped, except the one `disconnected` a drop owes.
  */
 export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionEvents<Info>> {
   readonly logger: RedactingLogger;
   private currentState: ConnectionState = 'idle';
+  /** Counts state changes, so a notifier can tell that a listener moved the client on. */
+  private transitions = 0;
   private sessionInfo: Info | undefined;
   private lastRtt: number | undefined;
 
@@ -140,6 +53,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   // Made on first use: an idle client that never queues or requests carries neither.
   private outboxStore: Outbox | undefined;
   private requestStore: PendingRequests<In> | undefined;
+  private waitersStore: ConnectWaiters | undefined;
   private readonly frameSink = (frame: In): void => this.route(frame);
 
   private transport: Transport | undefined;
@@ -154,13 +68,24 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private attemptAbort: AbortController | undefined;
   private handshakeQueue: In[] | undefined;
   private handshakeWaiter: { resolve: (frame: In) => void; reject: (error: PolySocketError) => void } | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private connectTimer: ReturnType<typeof setTimeout> | undefined;
-  private detachHooks: (() => void) | undefined;
-  private waiters: { resolve: () => void; reject: (error: PolySocketError) => void }[] | undefined;
+  /** The transport's last error in the current attempt (ECONNREFUSED, an HTTP status…). */
+  private transportError: Error | undefined;
+  private retryTimer: unknown;
+  private connectTimer: unknown;
+  private hooks: BrowserHooks | undefined;
+  /** The page is in the back/forward cache or frozen: no attempts until it is back. */
+  private asleep = false;
+  /** The browser said it went offline since the last `online` (only then does `online` cut the backoff short). */
+  private wentOffline = false;
+  /** When the last attempt started while the browser said it was offline (0: none since it went offline). */
+  private offlineAttemptAt = 0;
+  /** When the retry timer fires. */
+  private retryAt = 0;
   private reportingListenerError = false;
   /** Why the client is `failed`. */
   private failure: PolySocketError | undefined;
+  /** Why the last attempt failed or the last session dropped; cleared once connected. */
+  private lastError: PolySocketError | undefined;
 
   /**
    * `tuning` is where the tuning fields are read from, by default `options` itself: an adapter passes
@@ -182,6 +107,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   private get requests(): PendingRequests<In> {
     return (this.requestStore ??= new PendingRequests<In>((gone) => this.outboxStore?.remove(gone)));
+  }
+
+  private get waiters(): ConnectWaiters {
+    return (this.waitersStore ??= new ConnectWaiters(() => this.lastError));
   }
 
   get state(): ConnectionState {
@@ -207,22 +136,23 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   /**
-   * Starts connecting (from `idle`, `closed` or `failed`, with a fresh attempt counter). Resolves
-   * once connected; rejects if the client ends `failed` or `closed` first. While reconnecting it
-   * simply waits.
+   * Starts connecting (from `idle`, `closed` or `failed`, with a fresh attempt counter). Resolves once
+   * connected; rejects if the client ends `failed` or `closed` first, or with TIMEOUT (the last attempt's
+   * error as its cause) after `connectWaitMs` while the client keeps trying. While reconnecting it waits.
    */
   connect(): Promise<void> {
     if (this.currentState === 'connected') return Promise.resolve();
-    const ready = new Promise<void>((resolve, reject) => (this.waiters ??= []).push({ resolve, reject }));
+    const ready = this.waiters.add(this.tuning.connectWaitMs ?? DEFAULT_CONNECT_WAIT_MS);
     if (this.currentState === 'idle' || this.currentState === 'closed' || this.currentState === 'failed') {
       this.attempts = 0;
       this.hadSession = false;
       this.reauthNext = false;
-      this.detachHooks ??= attachBrowserHooks(this.tuning.browser ?? {}, {
-        online: () => this.onOnline(),
-        offline: () => this.checkLiveness(),
-        visible: () => this.checkLiveness(),
-      });
+      this.failure = undefined;
+      this.lastError = undefined;
+      this.asleep = false;
+      this.wentOffline = false;
+      this.offlineAttemptAt = 0;
+      this.hooks ??= attachBrowserHooks(this.tuning.browser ?? {}, new Connection.PageEvents(this));
       this.startAttempt();
     }
     return ready;
@@ -232,18 +162,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   close(): void {
     if (this.currentState === 'closed') return;
     const wasConnected = this.currentState === 'connected';
-    this.teardownLink();
-    this.transport?.close(CLOSE_NORMAL, 'client closed');
-    this.transport = undefined;
-    this.clearTimer('retry');
-    this.detachHooks?.();
-    this.detachHooks = undefined;
-    this.setState('closed');
+    this.releaseLink(CLOSE_NORMAL, 'client closed');
     const error = new PolySocketError('CLOSED', 'the client was closed');
-    this.requestStore?.rejectAll(error);
-    this.outboxStore?.rejectAll(error);
+    const dropped = this.endClient(error);
+    this.setState('closed');
     if (wasConnected) this.emit('disconnected', { code: CLOSE_NORMAL, reason: 'client closed', wasClean: true, willReconnect: false });
-    this.settleWaiters(error);
+    for (const entry of dropped) entry.failed(error);
   }
 
   /** Drops the current link and reconnects; `reauth` makes the next handshake fetch fresh credentials. */
@@ -301,7 +225,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       case 'closed':
         return new PolySocketError('CLOSED', 'the client is closed: call connect() to open it again');
       case 'failed':
-        return new PolySocketError('CLOSED', 'the client has failed (see its last error): call connect() to start again', { cause: this.failure });
+        return new PolySocketError('CLOSED', `the client has failed (${this.failure?.message ?? 'see its last error'}): call connect() to start again`, {
+          cause: this.failure,
+        });
       default:
         return undefined;
     }
@@ -310,19 +236,20 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /**
    * Sends a frame. Resolves true once written, false if it was volatile and dropped because the
    * client was not connected. While not connected, it waits in the outbox; overflow rejects with
-   * OUTBOX_FULL, expiry with TIMEOUT, `close()` with CLOSED. The promise is pre-handled: ignoring it
-   * never causes an unhandled rejection (failures also reach the `error` event).
+   * OUTBOX_FULL, expiry with TIMEOUT, `close()` with CLOSED, a message over the size limit with TOO_LARGE.
+   * The promise is pre-handled: ignoring it never causes an unhandled rejection (failures also reach the
+   * `error` event).
    */
   send(frame: Out, options?: SendOptions): Promise<boolean> {
+    if (this.currentState !== 'connected') {
+      const refused = this.cannotSend();
+      if (refused) return handled(Promise.reject(refused));
+    }
     let data: EncodedFrame;
     try {
       data = this.protocol.encode(frame);
     } catch (error) {
       return handled(Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the frame')));
-    }
-    if (this.currentState !== 'connected') {
-      const refused = this.cannotSend();
-      if (refused) return handled(Promise.reject(refused));
     }
     const tooLarge = this.checkSize(data);
     if (tooLarge) {
@@ -409,8 +336,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   private startAttempt(): void {
     const generation = ++this.generation;
-    this.setState('connecting');
     this.phase = 'opening';
+    this.transportError = undefined;
+    if (this.hooks?.offline) {
+      this.wentOffline = true;
+      this.offlineAttemptAt = Date.now();
+    }
+    if (!this.setState('connecting') || generation !== this.generation) return;
     let transport: Transport;
     try {
       transport = this.transportFactory();
@@ -422,22 +354,51 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       return;
     }
     this.transport = transport;
-    const timeoutMs = this.tuning.connectTimeoutMs ?? this.protocol.connectTimeoutMs ?? 10_000;
-    this.connectTimer = setTimeout(() => {
-      this.connectTimer = undefined;
-      this.lose({ code: CLOSE_CLIENT_DROP, reason: 'connect timeout', wasClean: false }, {
-        action: 'reconnect',
-        error: new PolySocketError('TIMEOUT', `not connected within ${timeoutMs} ms`),
-      });
-    }, timeoutMs);
+    this.connectTimer = setTimeout(Connection.connectTimedOut, timerDelay(this.connectTimeoutMs()), this, generation);
     try {
       transport.open(new Connection.Attempt(this, generation, transport));
     } catch (error) {
-      this.lose({ code: 1006, reason: 'transport failed to open', wasClean: false }, {
-        action: 'reconnect',
-        error: toPolySocketError(error, 'DISCONNECTED'),
-      });
+      if (generation === this.generation) {
+        this.lose({ code: 1006, reason: 'transport failed to open', wasClean: false }, {
+          action: 'reconnect',
+          error: toPolySocketError(error, 'DISCONNECTED'),
+        });
+      }
     }
+  }
+
+  private connectTimeoutMs(): number {
+    return this.tuning.connectTimeoutMs ?? this.protocol.connectTimeoutMs ?? 10_000;
+  }
+
+  // Timer callbacks get the connection as an argument: one shared function rather than a closure per attempt.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any connection; nothing typed leaves here
+  private static connectTimedOut(connection: Connection<any, any, any>, generation: number): void {
+    if (generation !== connection.generation) return;
+    connection.connectTimer = undefined;
+    const cause = connection.transportError;
+    connection.lose({ code: CLOSE_CLIENT_DROP, reason: 'connect timeout', wasClean: false }, {
+      action: 'reconnect',
+      error: new PolySocketError('TIMEOUT', `not connected within ${connection.connectTimeoutMs()} ms${cause ? ` (${cause.message})` : ''}`, { cause }),
+    });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  private static retryDue(connection: Connection<any, any, any>): void {
+    connection.retryTimer = undefined;
+    connection.retryNow();
+  }
+
+  /** The retry timer fired, or the page/network came back: attempt now, unless the browser says there is no network. */
+  private retryNow(): void {
+    if (this.currentState !== 'reconnecting' || this.asleep) return;
+    if (this.hooks?.offline && this.offlineAttemptAt !== 0) {
+      // One attempt was made since the browser went offline (in case navigator.onLine is wrong); the next
+      // waits for `online`, or for the backoff's cap to pass.
+      const wait = this.offlineAttemptAt + (this.tuning.backoff?.maxDelayMs ?? 30_000) - Date.now();
+      if (wait > 0) return this.armRetry(wait);
+    }
+    this.startAttempt();
   }
 
   /**
@@ -468,7 +429,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       if (this.current) this.connection.onTransportClose(info);
     }
     onError(error: Error): void {
-      if (this.current) this.connection.logger.debug(`transport error: ${error.message}`);
+      if (!this.current) return;
+      this.connection.transportError = error;
+      this.connection.logger.debug(`transport error: ${error.message}`);
     }
     onPong(): void {
       if (this.current) this.connection.heartbeat?.transportPong();
@@ -565,11 +528,14 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.hadSession = true;
     this.reauthNext = false;
     this.readyAt = Date.now();
-    this.setState('connected');
+    this.lastError = undefined;
+    this.offlineAttemptAt = 0;
+    if (!this.setState('connected')) return;
     this.emit('connected', result.info);
-    this.settleWaiters();
+    if (this.currentState !== 'connected' || generation !== this.generation) return;
+    this.waitersStore?.resolveAll();
     // Listeners of `connected` ran first, so an app can inspect or discard what waits before it goes out.
-    if (generation === this.generation) this.flushOutbox();
+    this.flushOutbox();
   }
 
   /**
@@ -641,24 +607,29 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private onTransportClose(info: CloseInfo): void {
     this.transport = undefined;
     const decision = this.protocol.classifyClose?.(info) ?? { action: 'reconnect' };
-    this.lose(info, decision);
+    // A link that never opened failed for a reason only the transport knows (refused, HTTP status…).
+    const plain = decision.action === 'reconnect' && decision.error === undefined;
+    this.lose(info, plain && this.phase === 'opening' ? undefined : decision);
   }
 
-  /** The link is gone (or abandoned): settle what depended on it, then reconnect or stop. */
-  private lose(info: CloseInfo, decision: CloseDecision): void {
+  /**
+   * The link is gone (or abandoned): settle what depended on it, then reconnect or stop. Without a
+   * decision, the attempt failed while opening and the transport's own error says why.
+   */
+  private lose(info: CloseInfo, decision: CloseDecision | undefined): void {
     const wasConnected = this.currentState === 'connected';
-    this.teardownLink();
-    if (this.transport) {
-      // A link lost uncleanly (dead, timed out, broken) gets no closing handshake: its peer may never answer it.
-      if (info.wasClean || !this.transport.terminate) this.transport.close(CLOSE_CLIENT_DROP, info.reason.slice(0, 120));
-      else this.transport.terminate(CLOSE_CLIENT_DROP, info.reason.slice(0, 120));
-      this.transport = undefined;
-    }
+    const cause = this.transportError;
+    const opening = this.phase === 'opening';
+    if (decision === undefined) decision = openingFailure(info, cause);
+    this.releaseLink(CLOSE_CLIENT_DROP, info.reason.slice(0, 120), !info.wasClean);
     const unanswered = this.requestStore?.onDrop();
     if (unanswered !== undefined && unanswered.length > 0) this.outbox.unshift(unanswered);
     // A session that stayed up long enough was stable: the next retry counts from the first again.
     if (wasConnected && Date.now() - this.readyAt >= (this.tuning.minUptimeMs ?? 5000)) this.attempts = 0;
-    const error = decision.error;
+    // A failed attempt is always reported with its cause; a dropped session is told by `disconnected`.
+    const reported = decision.error ?? (opening ? undefined : lossError(info, cause));
+    const error = reported && this.scrub(reported);
+    if (error) this.lastError = error;
     this.logger.info(`link lost (${info.code}${info.reason ? ` ${info.reason}` : ''}); ${decision.action}`);
 
     if (decision.action === 'stop' || this.tuning.reconnect === false) {
@@ -666,45 +637,59 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       return;
     }
     if (decision.action === 'reauth') this.reauthNext = true;
-    if (error) this.emitError(error);
-    if (wasConnected) this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: true, error: error && this.scrub(error) });
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
     this.attempts++;
     const max = this.tuning.maxAttempts;
     if (max !== undefined && this.attempts > max) {
-      this.enterFailed(
-        new PolySocketError('DISCONNECTED', `gave up after ${max} reconnect attempt${max === 1 ? '' : 's'}`),
-        { code: 1006, reason: 'attempt limit reached', wasClean: false },
-      );
+      this.enterFailed(gaveUp(max, error ?? new PolySocketError('DISCONNECTED', `connection closed (${info.code})`)), info, wasConnected);
       return;
     }
     const delayMs = backoffDelay(this.attempts - 1, this.tuning.backoff, this.tuning.random);
-    this.setState('reconnecting');
-    this.emit('reconnecting', { attempt: this.attempts, delayMs });
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.startAttempt();
-    }, delayMs);
+    // The timer is armed before anyone is told, so a `close()` in any listener below releases it.
+    this.armRetry(delayMs);
+    const changed = this.transitions;
+    const current = this.setState('reconnecting');
+    if (wasConnected) {
+      this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: this.isTrying(), error });
+    }
+    if (decision.error) this.emitError(decision.error);
+    if (current && this.transitions === changed + 1) this.emit('reconnecting', { attempt: this.attempts, delayMs, error });
   }
 
   private enterFailed(error: PolySocketError, info: CloseInfo, wasConnected = this.currentState === 'connected'): void {
-    this.teardownLink();
-    this.transport?.close(CLOSE_NORMAL, 'client failed');
-    this.transport = undefined;
-    this.clearTimer('retry');
-    this.detachHooks?.();
-    this.detachHooks = undefined;
+    this.releaseLink(CLOSE_NORMAL, 'client failed');
     const safe = this.scrub(error);
     this.failure = safe;
+    const dropped = this.endClient(safe);
     this.setState('failed');
-    this.requestStore?.rejectAll(safe);
-    this.outboxStore?.rejectAll(safe);
     if (wasConnected) this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: false, error: safe });
+    for (const entry of dropped) entry.failed(safe);
     this.emitError(safe);
-    this.settleWaiters(safe);
+  }
+
+  /** Closes (or, for a broken link, cuts) the transport and stops everything tied to it and to retrying. */
+  private releaseLink(code: number, reason: string, broken = false): void {
+    this.teardownLink();
+    const transport = this.transport;
+    this.transport = undefined;
+    // A link lost uncleanly (dead, timed out, broken) gets no closing handshake: its peer may never answer it.
+    if (transport) {
+      if (broken && transport.terminate) transport.terminate(code, reason);
+      else transport.close(code, reason);
+    }
+    this.clearTimer('retry');
+  }
+
+  /**
+   * The client ends (`closed` or `failed`): its browser listeners go, pending requests and `connect()`
+   * calls reject now (asynchronously), and what waited in the outbox is returned, to be failed once the
+   * state change has been announced — a listener that sends again then starts a fresh outbox.
+   */
+  private endClient(error: PolySocketError): OutboxEntry[] {
+    this.hooks?.detach();
+    this.hooks = undefined;
+    this.requestStore?.rejectAll(error);
+    this.waitersStore?.rejectAll(error);
+    return this.outboxStore?.takeAll() ?? [];
   }
 
   /** Stops everything tied to the current link and invalidates its callbacks. */
@@ -722,15 +707,68 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     waiter?.reject(new PolySocketError('DISCONNECTED', 'the link closed during the handshake'));
   }
 
-  // ---- browser hooks ----
+  private isTrying(): boolean {
+    return this.currentState === 'reconnecting' || this.currentState === 'connecting';
+  }
 
-  private onOnline(): void {
-    if (this.currentState === 'reconnecting' && this.retryTimer !== undefined) {
-      this.clearTimer('retry');
-      this.startAttempt();
-    } else {
-      this.checkLiveness();
+  // ---- the browser's network and page lifecycle ----
+
+  /** What the page tells the client, as one object with prototype methods (no closures per client). */
+  private static readonly PageEvents = class PageEvents {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any connection; nothing typed leaves here
+    constructor(private readonly connection: Connection<any, any, any>) {}
+    online(): void {
+      this.connection.onOnline();
     }
+    offline(): void {
+      this.connection.wentOffline = true;
+      this.connection.abandonLink('the browser went offline');
+    }
+    wake(): void {
+      if (this.connection.asleep) this.restored();
+      else this.connection.checkLiveness();
+    }
+    sleep(): void {
+      this.connection.asleep = true;
+      this.connection.abandonLink('the page was put away (back/forward cache or frozen)', true);
+    }
+    restored(): void {
+      const connection = this.connection;
+      connection.asleep = false;
+      if (connection.currentState === 'reconnecting') connection.retrySoon();
+      else connection.checkLiveness();
+    }
+  };
+
+  /** The browser says the network or the page is gone: leave the link now (it may be half-open) rather than wait for a deadline. */
+  private abandonLink(reason: string, clean = false): void {
+    if (this.currentState !== 'connected' && this.currentState !== 'connecting') return;
+    this.lose({ code: CLOSE_CLIENT_DROP, reason, wasClean: clean }, { action: 'reconnect', error: new PolySocketError('DISCONNECTED', reason) });
+  }
+
+  /** Back online: cut the backoff short, but only after the browser had said it was offline (a flood of `online` events must not bypass it). */
+  private onOnline(): void {
+    const wasOffline = this.wentOffline;
+    this.wentOffline = false;
+    this.offlineAttemptAt = 0;
+    if (this.currentState === 'reconnecting' && wasOffline) this.retrySoon();
+    else this.checkLiveness();
+  }
+
+  /**
+   * Replaces a longer backoff wait with a short random one: the network or page just came back. Random so
+   * that a whole office coming back online does not arrive in the same millisecond.
+   */
+  private retrySoon(): void {
+    if (this.currentState !== 'reconnecting') return;
+    const delay = Math.floor((this.tuning.random ?? Math.random)() * WAKE_JITTER_MS);
+    if (this.retryTimer === undefined || this.retryAt > Date.now() + delay) this.armRetry(delay);
+  }
+
+  private armRetry(delayMs: number): void {
+    this.clearTimer('retry');
+    this.retryAt = Date.now() + delayMs;
+    this.retryTimer = setTimeout(Connection.retryDue, timerDelay(delayMs), this);
   }
 
   /** Checks the deadlines now and sends a probe: timers may have slept. */
@@ -778,10 +816,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     writeTo(this.transport!, data);
   }
 
-  private setState(next: ConnectionState): void {
+  /**
+   * Moves to `next` and tells the adapter, then the app. Returns false if a listener moved the client on
+   * meanwhile (the caller then skips the rest of its notifications).
+   */
+  private setState(next: ConnectionState): boolean {
     const previous = this.currentState;
-    if (previous === next) return;
+    if (previous === next) return true;
     this.currentState = next;
+    const mine = ++this.transitions;
     this.logger.debug(`state ${previous} → ${next}`);
     if (this.protocol.onState !== undefined) {
       try {
@@ -789,24 +832,16 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       } catch (error) {
         this.reportListenerError(error);
       }
+      if (this.transitions !== mine) return false;
     }
     this.emit('state', next, previous);
-  }
-
-  private settleWaiters(error?: PolySocketError): void {
-    const waiters = this.waiters;
-    if (waiters === undefined) return;
-    this.waiters = undefined;
-    for (const waiter of waiters) {
-      if (error) waiter.reject(error);
-      else waiter.resolve();
-    }
+    return this.transitions === mine;
   }
 
   private clearTimer(which: 'retry' | 'connect'): void {
     const key = `${which}Timer` as 'retryTimer' | 'connectTimer';
     const timer = this[key];
-    if (timer !== undefined) clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer as ReturnType<typeof setTimeout>);
     this[key] = undefined;
   }
 
@@ -851,22 +886,6 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 function writeTo(transport: Transport, data: EncodedFrame): void {
   if (typeof data === 'string' || !Array.isArray(data)) transport.send(data as TransportData);
   else for (const part of data as readonly TransportData[]) transport.send(part);
-}
-
-/** How a failed handshake or restore is handled, from its error. */
-function decisionFor(error: PolySocketError): CloseDecision {
-  if (error.code === 'AUTH_EXPIRED') return { action: 'reauth', error };
-  if (!error.retryable) return { action: 'stop', error };
-  return { action: 'reconnect', error };
-}
-
-/** An unexpected exception during an attempt is a retryable PROTOCOL error; typed errors keep their own class. */
-function attemptError(error: unknown, message: string): PolySocketError {
-  if (error instanceof PolySocketError) return error;
-  return new PolySocketError('PROTOCOL', `${message}: ${error instanceof Error ? error.message : String(error)}`, {
-    retryable: true,
-    cause: error,
-  });
 }
 
 /** Marks a promise as handled, so a caller that ignores it causes no unhandled rejection. */

@@ -123,6 +123,15 @@ export class Outbox {
     return true;
   }
 
+  /** Empties the outbox and returns what it held, for the caller to fail once its own state is settled. */
+  takeAll(): OutboxEntry[] {
+    const taken = this.entries;
+    this.entries = [];
+    this.totalBytes = 0;
+    this.cancelSweep();
+    return taken;
+  }
+
   /** Drops every entry, failing each with `error`. Returns how many were dropped. */
   rejectAll(error: PolySocketError): number {
     const dropped = this.entries;

@@ -114,6 +114,9 @@ export class WebSocketTransport implements Transport {
     this[OWNER]?.listener?.onMessage(isBinary ? data : data.toString());
   }
   private static onNodeError(this: NodeSocket, error: Error): void {
+    // `ws` reports an HTTP answer to the upgrade only in its message; the core reads a numeric `status`.
+    const status = /^Unexpected server response: (\d{3})/.exec(error.message);
+    if (status) (error as Error & { status?: number }).status = Number(status[1]);
     this[OWNER]?.listener?.onError(error);
   }
   private static onNodePong(this: NodeSocket): void {

@@ -40,6 +40,8 @@ export interface EchoProtocolOptions {
   classifyClose?: (info: CloseInfo) => ReturnType<NonNullable<Protocol<EchoOut, EchoIn>['classifyClose']>>;
   /** Receives the frames that are not heartbeats or replies. */
   onFrame?: (frame: EchoIn) => void;
+  /** The adapter's state hook (runs before the app's `state` listeners). */
+  onState?: Protocol<EchoOut, EchoIn>['onState'];
 }
 
 export function clientPingHeartbeat(intervalMs: number, probeTimeoutMs: number): HeartbeatPolicy<EchoOut, EchoIn> {
@@ -71,6 +73,7 @@ export function echoProtocol(options: EchoProtocolOptions = {}): Protocol<EchoOu
     replyError: (frame) => (frame.t === 'res' && frame.error ? new PolySocketError('SERVER', frame.error) : undefined),
     classifyClose: options.classifyClose,
     onFrame: options.onFrame,
+    onState: options.onState,
     restore(context: RestoreContext<EchoOut, EchoIn>) {
       options.restoreCalls?.push({ reconnect: context.reconnect });
       for (const stream of options.streams ?? []) context.send({ t: 'sub', stream });

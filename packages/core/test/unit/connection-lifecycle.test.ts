@@ -48,7 +48,7 @@ describe('Connection lifecycle', () => {
     expect(client.state).toBe('reconnecting');
     expect(disconnected).toHaveBeenCalledWith(expect.objectContaining({ code: 1006, wasClean: false, willReconnect: true }));
     // random() = 0.5 → delay = 100 + 0.5 * (1000 - 100) on the first retry
-    expect(reconnecting).toEqual([{ attempt: 1, delayMs: 550 }]);
+    expect(reconnecting).toEqual([{ attempt: 1, delayMs: 550, error: expect.objectContaining({ code: 'DISCONNECTED', backendCode: 1006 }) }]);
 
     await advance(549);
     expect(client.state).toBe('reconnecting');
@@ -228,21 +228,40 @@ describe('Connection lifecycle', () => {
     await expect(ready).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
-  it('the browser online event retries at once instead of waiting out the backoff', async () => {
+  it('the browser online event after offline cuts the backoff short, within a random 0–500 ms', async () => {
     const network = new EventTarget();
     const { client, echo } = harness({ connection: { browser: { network, document: null } } });
     echo.server.refuse = true;
-    void client.connect();
+    void client.connect().catch(() => undefined);
     await flush();
     await advance(550);
     await advance(1050);
-    expect(client.state).toBe('reconnecting');
+    expect(client.state).toBe('reconnecting'); // the next try is 2050 ms away
+    network.dispatchEvent(new Event('offline'));
     echo.server.refuse = false;
     const before = echo.server.attempts;
     network.dispatchEvent(new Event('online'));
-    await flush();
+    await advance(249);
+    expect(echo.server.attempts).toBe(before);
+    await advance(1); // random() = 0.5 → 250 ms
     expect(echo.server.attempts).toBe(before + 1);
     expect(client.state).toBe('connected');
+    client.close();
+  });
+
+  it('online events without an offline before them respect the backoff (no storm from a flood of them)', async () => {
+    const network = new EventTarget();
+    const { client, echo } = harness({ connection: { browser: { network, document: null } } });
+    echo.server.refuse = true;
+    void client.connect().catch(() => undefined);
+    await flush();
+    const before = echo.server.attempts;
+    // one event every 20 ms for 3 s; the backoff alone allows the retries at 550, 1600 (and 3650) ms
+    for (let t = 0; t < 3000; t += 20) {
+      network.dispatchEvent(new Event('online'));
+      await advance(20);
+    }
+    expect(echo.server.attempts - before).toBe(2);
     client.close();
   });
 
@@ -256,7 +275,7 @@ describe('Connection lifecycle', () => {
     const doc = { ...target, visibilityState: 'visible' };
     const { client } = harness({ connection: { browser: { network: target, document: doc } } });
     await client.connect();
-    expect(added.sort()).toEqual(['offline', 'online', 'visibilitychange']);
+    expect(added.sort()).toEqual(['freeze', 'offline', 'online', 'pagehide', 'pageshow', 'resume', 'visibilitychange']);
     client.close();
     expect(removed.sort()).toEqual(added.sort());
   });

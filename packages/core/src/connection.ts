@@ -32,15 +32,19 @@ const RESOLVED_FALSE: Promise<boolean> = Promise.resolve(false);
  * outbox. Adapters own one and build their API on it; it knows nothing of any wire.
  *
  * Every lifecycle change first settles the client's own state (timers, transport, requests, waiters) and
- * only then tells listeners, checking after each notification whether a listener moved the client on
- * (`close()` in a `disconnected` listener, `connect()` in a `state` listener…): then the rest of the old
- * change's notifications are skipped, except the one `disconnected` a drop owes.
+ * only then tells listeners. Notifications run to completion, in order: a change made by a listener
+ * (`close()` in a `disconnected` listener, `connect()` in a `state` listener…) takes effect at once, but is
+ * told after the notification under way has reached every listener, so every listener sees the same chain
+ * of states. A `connected` or `reconnecting` event a later change has made untrue is not told; a drop's
+ * one `disconnected` always is.
  */
 export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionEvents<Info>> {
   readonly logger: RedactingLogger;
   private currentState: ConnectionState = 'idle';
-  /** Counts state changes, so a notifier can tell that a listener moved the client on. */
+  /** Counts state changes, so a notification can tell that a listener moved the client on. */
   private transitions = 0;
+  /** Notifications waiting while one is being told; see the class comment. */
+  private notices: (() => void)[] | undefined;
   private sessionInfo: Info | undefined;
   private lastRtt: number | undefined;
 
@@ -166,8 +170,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const error = new PolySocketError('CLOSED', 'the client was closed');
     const dropped = this.endClient(error);
     this.setState('closed');
-    if (wasConnected) this.emit('disconnected', { code: CLOSE_NORMAL, reason: 'client closed', wasClean: true, willReconnect: false });
-    for (const entry of dropped) entry.failed(error);
+    if (wasConnected) this.notify(() => this.emit('disconnected', { code: CLOSE_NORMAL, reason: 'client closed', wasClean: true, willReconnect: false }));
+    if (dropped.length > 0) this.notify(() => failAll(dropped, error));
   }
 
   /** Drops the current link and reconnects; `reauth` makes the next handshake fetch fresh credentials. */
@@ -342,7 +346,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       this.wentOffline = true;
       this.offlineAttemptAt = Date.now();
     }
-    if (!this.setState('connecting') || generation !== this.generation) return;
+    this.setState('connecting');
+    if (generation !== this.generation) return; // a `state` listener closed the client
     let transport: Transport;
     try {
       transport = this.transportFactory();
@@ -530,12 +535,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.readyAt = Date.now();
     this.lastError = undefined;
     this.offlineAttemptAt = 0;
-    if (!this.setState('connected')) return;
-    this.emit('connected', result.info);
-    if (this.currentState !== 'connected' || generation !== this.generation) return;
-    this.waitersStore?.resolveAll();
-    // Listeners of `connected` ran first, so an app can inspect or discard what waits before it goes out.
-    this.flushOutbox();
+    const mine = this.setState('connected');
+    this.notify(() => {
+      if (this.transitions !== mine) return;
+      this.emit('connected', result.info);
+      if (this.transitions !== mine) return;
+      this.waitersStore?.resolveAll();
+      // Listeners of `connected` ran first, so an app can inspect or discard what waits before it goes out.
+      this.flushOutbox();
+    });
   }
 
   /**
@@ -646,13 +654,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const delayMs = backoffDelay(this.attempts - 1, this.tuning.backoff, this.tuning.random);
     // The timer is armed before anyone is told, so a `close()` in any listener below releases it.
     this.armRetry(delayMs);
-    const changed = this.transitions;
-    const current = this.setState('reconnecting');
+    const mine = this.setState('reconnecting');
+    const attempt = this.attempts;
     if (wasConnected) {
-      this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: this.isTrying(), error });
+      this.notify(() => this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: this.isTrying(), error }));
     }
-    if (decision.error) this.emitError(decision.error);
-    if (current && this.transitions === changed + 1) this.emit('reconnecting', { attempt: this.attempts, delayMs, error });
+    if (decision.error) this.notify(() => this.emitError(error!));
+    this.notify(() => {
+      if (this.transitions === mine) this.emit('reconnecting', { attempt, delayMs, error });
+    });
   }
 
   private enterFailed(error: PolySocketError, info: CloseInfo, wasConnected = this.currentState === 'connected'): void {
@@ -661,9 +671,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.failure = safe;
     const dropped = this.endClient(safe);
     this.setState('failed');
-    if (wasConnected) this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: false, error: safe });
-    for (const entry of dropped) entry.failed(safe);
-    this.emitError(safe);
+    if (wasConnected) this.notify(() => this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: false, error: safe }));
+    if (dropped.length > 0) this.notify(() => failAll(dropped, safe));
+    this.notify(() => this.emitError(safe));
   }
 
   /** Closes (or, for a broken link, cuts) the transport and stops everything tied to it and to retrying. */
@@ -817,25 +827,47 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   /**
-   * Moves to `next` and tells the adapter, then the app. Returns false if a listener moved the client on
-   * meanwhile (the caller then skips the rest of its notifications).
+   * Moves to `next` now, and tells the adapter, then the app (in turn, see `notify`). Returns the change's
+   * number, for notifications that must not be told once a later change made them untrue.
    */
-  private setState(next: ConnectionState): boolean {
+  private setState(next: ConnectionState): number {
     const previous = this.currentState;
-    if (previous === next) return true;
+    if (previous === next) return this.transitions;
     this.currentState = next;
     const mine = ++this.transitions;
     this.logger.debug(`state ${previous} → ${next}`);
-    if (this.protocol.onState !== undefined) {
-      try {
-        this.protocol.onState(next, previous);
-      } catch (error) {
-        this.reportListenerError(error);
+    this.notify(() => {
+      if (this.protocol.onState !== undefined) {
+        try {
+          this.protocol.onState(next, previous);
+        } catch (error) {
+          this.reportListenerError(error);
+        }
       }
-      if (this.transitions !== mine) return false;
+      this.emit('state', next, previous);
+    });
+    return mine;
+  }
+
+  /** Tells listeners now, or — while another notification is being told — right after it and those before. */
+  private notify(notice: () => void): void {
+    const queue = this.notices;
+    if (queue !== undefined) {
+      queue.push(notice);
+      return;
     }
-    this.emit('state', next, previous);
-    return this.transitions === mine;
+    const run: (() => void)[] = (this.notices = [notice]);
+    try {
+      for (let next = run.shift(); next !== undefined; next = run.shift()) {
+        try {
+          next();
+        } catch (error) {
+          this.reportListenerError(error);
+        }
+      }
+    } finally {
+      this.notices = undefined;
+    }
   }
 
   private clearTimer(which: 'retry' | 'connect'): void {
@@ -892,4 +924,8 @@ function writeTo(transport: Transport, data: EncodedFrame): void {
 function handled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => undefined);
   return promise;
+}
+
+function failAll(entries: OutboxEntry[], error: PolySocketError): void {
+  for (const entry of entries) entry.failed(error);
 }

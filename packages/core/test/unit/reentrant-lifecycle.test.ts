@@ -112,6 +112,23 @@ describe('close() wins from inside every listener', () => {
 });
 
 describe('re-entrant calls agree with the state', () => {
+  it('every listener hears the same chain of states, whichever listener changed it', async () => {
+    const h = await connected();
+    const later: [string, string][] = [];
+    h.client.on('state', (state) => {
+      if (state === 'reconnecting') h.client.close();
+    });
+    h.client.on('state', (state, previous) => later.push([previous, state]));
+    h.echo.server.last!.drop();
+    await flush();
+    expect(later).toEqual([
+      ['connected', 'reconnecting'],
+      ['reconnecting', 'closed'],
+    ]);
+    await expectStaysClosed(h);
+  });
+
+
   it('connect() from a closed listener connects, and its promise resolves', async () => {
     const h = await connected();
     let again: Promise<void> | undefined;
@@ -168,8 +185,8 @@ describe('re-entrant calls agree with the state', () => {
     closeOnReconnecting = true;
     h.echo.server.last!.drop();
     await flush();
-    // The app never hears of the `reconnecting` its adapter's listener interrupted.
-    expect(seen).toEqual(['closed']);
+    // Every listener hears the same chain: the change under way, then the close made during it.
+    expect(seen).toEqual(['reconnecting', 'closed']);
     await expectStaysClosed(h);
   });
 });

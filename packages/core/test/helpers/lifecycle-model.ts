@@ -32,6 +32,8 @@ export interface Real {
   navigator: { onLine: boolean };
   token: { value: string };
   transitions: { previous: ConnectionState; next: ConnectionState }[];
+  /** The page is in the back/forward cache (between a persisted pagehide and pageshow). */
+  asleep: boolean;
   disconnects: number;
   tracked: Tracked[];
   unhandled: unknown[];
@@ -49,7 +51,7 @@ export function newReal(unhandled: unknown[]): Real {
     server: { badTokens: new Set(['bad-token']) },
     connection: { browser: { network: window, document, navigator }, connectTimeoutMs: 2000, outbox: { maxMessages: 20 }, random: Math.random },
   });
-  const real: Real = { h, window, document, navigator, token, transitions: [], disconnects: 0, tracked: [], unhandled };
+  const real: Real = { h, window, document, navigator, token, transitions: [], asleep: false, disconnects: 0, tracked: [], unhandled };
   // Registered first, so they see each event before any armed listener acts on it.
   h.client.on('state', (next, previous) => real.transitions.push({ previous, next }));
   h.client.on('disconnected', () => real.disconnects++);
@@ -169,7 +171,10 @@ export function commands(): fc.Arbitrary<Command>[] {
       }),
     ),
     fc.constantFrom('pagehide', 'pageshow').map((type) =>
-      command(`browser: ${type} persisted`, (real) => void real.window.dispatchEvent(Object.assign(new Event(type), { persisted: true }))),
+      command(`browser: ${type} persisted`, (real) => {
+        real.asleep = type === 'pagehide';
+        real.window.dispatchEvent(Object.assign(new Event(type), { persisted: true }));
+      }),
     ),
     fc.constant(command('browser: visible', (real) => void real.document.dispatchEvent(new Event('visibilitychange')))),
   ];
@@ -236,6 +241,10 @@ export function checkInvariants(real: Real, step: string): void {
     fail(step, `${open} open transport(s) while reconnecting`);
   } else if (open > 1) {
     fail(step, `${open} open transports`);
+  }
+  // A state that can be left has a timer that leaves it (connect timeout, retry); asleep, the page brings it back.
+  if ((state === 'connecting' || (state === 'reconnecting' && !real.asleep)) && vi.getTimerCount() === 0) {
+    fail(step, `${state} with no timer to leave it`);
   }
 
   // Every settled promise agrees with what happened after its call.

@@ -48,6 +48,7 @@ export interface ChannelHost {
   readonly isConnected: boolean;
   readonly cursors: CursorStore;
   readonly publishResend: boolean;
+  cannotSend(): PolySocketError | undefined;
   reportListenerError(error: unknown): void;
 }
 
@@ -77,6 +78,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.presence = new FoonyPresence({
       send: (action, data, options) => this.sendPresence(action, data, options),
       attach: () => this.attach(),
+      cannotSend: () => host.cannotSend(),
       reportListenerError: (error) => host.reportListenerError(error),
     });
   }

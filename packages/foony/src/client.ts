@@ -149,6 +149,7 @@ export class FoonyClient {
       },
       cursors: this.cursors,
       publishResend: this.options.publishResend === true,
+      cannotSend: () => this.connection.cannotSend(),
       reportListenerError: (error) => this.connection.reportListenerError(error),
     });
     this.channels.set(name, channel);

@@ -467,6 +467,8 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
    * outcome (a request's reply).
    */
   private sealed<T>(text: string, write: (sealed: string) => Promise<T>): Promise<T> {
+    const refused = this.connection.cannotSend();
+    if (refused) return Promise.reject(refused);
     const seal = async (): Promise<{ outcome: Promise<T> }> => {
       for (;;) {
         await this.untilConnected();
@@ -481,20 +483,18 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     return step.then((box) => box.outcome);
   }
 
+  /** Resolves once connected; rejects (INVALID/CLOSED, see `cannotSend`) if the client is or becomes idle, closed or failed. */
   private untilConnected(): Promise<void> {
     if (this.connection.isConnected) return Promise.resolve();
-    if (this.connection.state === 'closed' || this.connection.state === 'failed') {
-      return Promise.reject(new PolySocketError('CLOSED', `cannot send: the client is ${this.connection.state}`));
-    }
+    const refused = this.connection.cannotSend();
+    if (refused) return Promise.reject(refused);
     return new Promise<void>((resolve, reject) => {
       const onState = (state: ConnectionState): void => {
-        if (state === 'connected') {
-          this.connection.off('state', onState);
-          resolve();
-        } else if (state === 'closed' || state === 'failed') {
-          this.connection.off('state', onState);
-          reject(new PolySocketError('CLOSED', `cannot send: the client is ${state}`));
-        }
+        const stop = state === 'connected' ? undefined : this.connection.cannotSend();
+        if (state !== 'connected' && !stop) return;
+        this.connection.off('state', onState);
+        if (stop) reject(stop);
+        else resolve();
       };
       this.connection.on('state', onState);
     });

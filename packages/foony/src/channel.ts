@@ -49,6 +49,8 @@ export interface ChannelHost {
   readonly cursors: CursorStore;
   readonly publishResend: boolean;
   cannotSend(): PolySocketError | undefined;
+  /** An `error` event on the client. */
+  report(error: PolySocketError): void;
   reportListenerError(error: unknown): void;
 }
 
@@ -155,11 +157,24 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   async publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
     if (typeof name !== 'string') throw new PolySocketError('INVALID', 'publish(name, data) needs a string name');
     const payload = data === undefined ? null : data;
-    await this.host.request<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
+    await this.ask<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       resendSafe: options.resendSafe ?? this.host.publishResend,
     });
+  }
+
+  /**
+   * A request whose frame carries app data. A frame over the size limit is refused by the core with TOO_LARGE;
+   * like a refused send it is also an `error` event, so a publish whose promise is ignored is not lost silently.
+   */
+  private async ask<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions, request: Request = this.host.request): Promise<R> {
+    try {
+      return await request<R>(build, options);
+    } catch (error) {
+      if ((error as PolySocketError).code === 'TOO_LARGE') this.host.report(error as PolySocketError);
+      throw error;
+    }
   }
 
   /** One page of stored messages, oldest first. */
@@ -269,9 +284,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   private async sendPresence(action: PresenceAction, data: unknown, options: { timeoutMs?: number } = {}, request: Request = this.host.request): Promise<void> {
-    await request<AckFrame>(
+    await this.ask<AckFrame>(
       (id) => ({ t: 'pres', channel: this.name, action, id, ...(data !== undefined ? { data } : {}) }),
       { timeoutMs: options.timeoutMs },
+      request,
     );
   }
 

@@ -141,6 +141,7 @@ export class FoonyClient {
     const host = this;
     channel = new FoonyChannel(name, {
       request: (build, options) => this.connection.request(build, options),
+      report: (error) => this.connection.report(error),
       get session() {
         return host.sessionNumber;
       },
@@ -167,6 +168,10 @@ export class FoonyClient {
     /** The official client allows 15 s. */
     get connectTimeoutMs(): number {
       return 15_000;
+    }
+    /** No Foony server limit is documented; 1 MiB is what the mock (ws's default) and common proxies accept. See docs/foony.md. */
+    get maxMessageSize(): number {
+      return 1_048_576;
     }
     encode(frame: ClientFrame): string {
       return encodeFrame(frame);

@@ -78,9 +78,15 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   private present(action: 'enter' | 'update', data: unknown): Promise<void> {
     const refused = this.host.cannotSend();
     if (refused) return Promise.reject(refused);
-    this.own = { data };
+    const previous = this.own;
+    const entry = { data };
+    this.own = entry;
     this.host.attach();
-    return this.host.send(action, data);
+    return this.host.send(action, data).catch((error: PolySocketError) => {
+      // Never re-enter with data the server cannot take (restores skip the size rule: it would drop the link).
+      if (error.code === 'TOO_LARGE' && this.own === entry) this.own = previous;
+      throw error;
+    });
   }
 
   /** Listens to every change; returns the function that stops listening. */

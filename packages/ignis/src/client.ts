@@ -20,7 +20,7 @@ import {
   type TransportData,
 } from '@polysocket/core';
 import { EcdhSession, type EncryptionOptions } from './encryption';
-import { checkEnvelope, decodeEnvelope, encodeAppEnvelope, encodeChecked, HEARTBEAT_FRAME, withId, type IgnisEnvelope } from './envelope';
+import { checkEnvelope, decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, utf8Length, withId, type IgnisEnvelope } from './envelope';
 import { classifyIgnisClose, errorFromMessage } from './errors';
 import { validateRooms } from './rooms';
 
@@ -46,7 +46,11 @@ export interface IgnisClientOptions extends ConnectionTuning {
   deadServerTimeoutMs?: number;
   /** ECDH P-256 + HKDF-SHA-256 + AES-256-GCM, as the Ignis crypto helper does it. */
   encryption?: boolean | EncryptionOptions;
-  /** The server's inbound frame limit; larger sends are refused client-side. Default 131 072 bytes. */
+  /**
+   * The server's inbound frame limit (the helper's `maxPayloadLength`), in UTF-8 bytes: larger sends are refused
+   * with TOO_LARGE. The Ignis name of the core's `maxMessageSize`; when both are given `maxMessageSize` wins.
+   * Default 131 072.
+   */
   maxPayloadBytes?: number;
   /**
    * Where the app's server puts the request id in its replies. Default: the top-level `id` it echoed.
@@ -78,6 +82,8 @@ export type AnyListener = (event: string, data: unknown, envelope: IgnisEnvelope
 
 const LIFECYCLE: ReadonlySet<string> = new Set(['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt']);
 const ROOMS_PER_FRAME = 100;
+/** The helper's default inbound limit (Bun's `maxPayloadLength` as the helper sets it). */
+const DEFAULT_MAX_PAYLOAD = 131_072;
 
 function randomTag(): string {
   return Math.random().toString(36).slice(2, 8);
@@ -89,7 +95,6 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   private readonly rooms = new LazySet<string>();
   private readonly listeners = new LazyMap<string, Set<AppListener>>();
   private readonly anyListeners = new LazySet<AnyListener>();
-  private readonly maxPayloadBytes: number;
   private readonly encryption: EncryptionOptions | undefined;
   /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */
   private readonly idTag = randomTag();
@@ -107,7 +112,6 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     if (options.auth !== undefined && options.authProvider !== undefined) {
       throw new PolySocketError('INVALID', 'give IgnisClient either auth or authProvider, not both');
     }
-    this.maxPayloadBytes = options.maxPayloadBytes ?? 131_072;
     this.encryption = options.encryption === true ? {} : options.encryption || undefined;
     for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
     this.connection = new Connection<string, IgnisEnvelope, IgnisSession>(
@@ -191,13 +195,14 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   }
 
   /**
-   * Sends an app event. Throws INVALID at once for a system event name or a frame over
-   * `maxPayloadBytes`. While not connected it waits in the outbox (see the core's `send`).
+   * Sends an app event. Throws INVALID at once for a system event name or data JSON cannot encode (programming
+   * errors); a frame over `maxPayloadBytes` rejects with TOO_LARGE and an `error` event, as the core's `send`
+   * does. While connecting it waits in the outbox (see the core's `send`).
    */
   emit<E extends keyof Events & string>(event: E, data?: Events[E]): Promise<boolean>;
   emit(event: string, data?: unknown): Promise<boolean>;
   emit(event: string, data?: unknown): Promise<boolean> {
-    const text = encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes);
+    const text = encodeAppEnvelope(event, data);
     if (this.encryption?.sealOutbound) return this.sealed(text, (sealed) => this.connection.send(sealed));
     return this.connection.send(text);
   }
@@ -209,11 +214,11 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   request<Reply = unknown>(event: string, data?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<IgnisEnvelope<Reply>> {
     let encoded: string;
     try {
-      encoded = encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes); // validate before anything is reserved
+      encoded = encodeAppEnvelope(event, data); // validate before anything is reserved
     } catch (error) {
       return Promise.reject(error);
     }
-    const build = (id: RequestId): string => withId(encoded, this.wireId(id), this.maxPayloadBytes);
+    const build = (id: RequestId): string => withId(encoded, this.wireId(id));
     if (this.encryption?.sealOutbound) {
       const id = this.connection.nextRequestId();
       return this.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope<Reply>>);
@@ -248,6 +253,10 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     constructor(private readonly client: IgnisClient<any>) {}
     get name(): string {
       return 'ignis';
+    }
+    /** The helper's default `maxPayloadLength`, or the app's `maxPayloadBytes` (the core's `maxMessageSize` wins over both). */
+    get maxMessageSize(): number {
+      return this.client.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
     }
     encode(text: string): string {
       return text;
@@ -284,7 +293,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     const payload: AuthPayload = { ...(await this.authPayload(context.reauth, context.signal)) };
     const cipher = this.encryption ? await EcdhSession.create(this.encryption) : undefined;
     if (cipher) payload[this.encryption!.publicKeyField ?? 'publicKey'] = cipher.publicKey;
-    context.send(encodeChecked({ event: 'authenticate', data: payload }, this.maxPayloadBytes));
+    context.send(this.authenticateFrame(payload));
     for (;;) {
       const frame = await context.receive();
       if (frame.event === 'connected') return this.established(frame, cipher);
@@ -330,6 +339,19 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
           ? { intervalMs: interval, ping: heartbeatFrame, transportPing: true, probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000 }
           : undefined,
     };
+  }
+
+  /** Handshake frames skip the core's size rule: an oversize one would only make the server drop the link, attempt after attempt. */
+  private authenticateFrame(payload: AuthPayload): string {
+    const text = encodeJson({ event: 'authenticate', data: payload });
+    const limit = this.options.maxMessageSize ?? this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
+    const size = utf8Length(text, limit);
+    if (limit > 0 && size > limit) {
+      throw new PolySocketError('TOO_LARGE', `the authenticate frame is ${size} bytes, over the ${limit}-byte limit (maxPayloadBytes): the server would drop it`, {
+        retryable: false,
+      });
+    }
+    return text;
   }
 
   /** `Authentication failed` is final with static credentials; with a provider it asks once for new ones. */
@@ -450,14 +472,14 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
 
   private sendRooms(event: 'join' | 'leave', rooms: string[], write: (text: string) => void = (text) => void this.connection.send(text)): void {
     for (let i = 0; i < rooms.length; i += ROOMS_PER_FRAME) {
-      write(encodeChecked({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }, this.maxPayloadBytes));
+      write(encodeJson({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }));
     }
   }
 
   // ---- outbound sealing ----
 
   private async sealText(cipher: EcdhSession, text: string): Promise<string> {
-    return encodeChecked({ event: 'encrypted', data: await cipher.seal(text) }, this.maxPayloadBytes);
+    return encodeJson({ event: 'encrypted', data: await cipher.seal(text) });
   }
 
   /**

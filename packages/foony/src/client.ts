@@ -3,6 +3,7 @@ import {
   LazyMap,
   CursorStore,
   PolySocketError,
+  clampMs,
   fetchCredentials,
   webSocketTransport,
   type ConnectionEvents,
@@ -58,12 +59,23 @@ export interface FoonyClientOptions extends ConnectionTuning {
 export interface FoonySession {
   connectionId: string;
   clientId: string;
+  /** The ping period in use: the server's `keepAliveMs` bounded to 250 ms – 10 min (15 s if it sent no number), 0 when off. */
   keepAliveMs: number;
 }
 
 export type FoonyClientEvents = ConnectionEvents<FoonySession>;
 
 const PING: ClientFrame = { t: 'ping' };
+
+/**
+ * The ping period for a `keepAliveMs` the server announced: ≤ 0 turns pings off (as the official client does);
+ * anything else is bounded to 250 ms – 10 min (at most 4 pings a second: a hostile or broken 0.5 or 2^31 can
+ * neither flood the link nor silence the keep-alive; 250 ms is also the official client's shortest pong
+ * deadline); a non-number (decoded as NaN) falls back to 15 s, about the service's own cadence.
+ */
+export function keepAliveInterval(announced: number): number {
+  return announced <= 0 ? 0 : clampMs(announced, 250, 600_000, 15_000);
+}
 
 /** The dead-link deadline after each ping, as the official client clamps it. */
 export function pongDeadline(keepAliveMs: number): number {
@@ -211,11 +223,10 @@ export class FoonyClient {
     if (frame.t === 'err') throw this.handshakeError(frame);
     if (frame.t !== 'connected') throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
     this.sessionNumber++;
-    const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs: frame.keepAliveMs };
+    const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
+    const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs };
     let heartbeat: HeartbeatPolicy<ClientFrame, ServerFrame> | undefined;
-    if (frame.keepAliveMs > 0) {
-      heartbeat = { intervalMs: frame.keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(frame.keepAliveMs) };
-    }
+    if (keepAliveMs > 0) heartbeat = { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) };
     return { info: session, heartbeat };
   }
 

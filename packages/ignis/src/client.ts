@@ -82,6 +82,8 @@ export type AnyListener = (event: string, data: unknown, envelope: IgnisEnvelope
 
 const LIFECYCLE: ReadonlySet<string> = new Set(['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt']);
 const ROOMS_PER_FRAME = 100;
+/** What the helper itself may still send in plaintext on an encrypted session (a transformer may pass these through). */
+const PLAINTEXT_ALLOWED: ReadonlySet<string> = new Set(['encrypted', 'connected', 'error', 'heartbeat']);
 /** The helper's default inbound limit (Bun's `maxPayloadLength` as the helper sets it). */
 const DEFAULT_MAX_PAYLOAD = 131_072;
 
@@ -98,7 +100,10 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   private readonly encryption: EncryptionOptions | undefined;
   /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */
   private readonly idTag = randomTag();
+  /** This session's key once its encryption is established; cleared when the client ends, so nothing decrypted late is delivered. */
   private cipher: EcdhSession | undefined;
+  /** A decrypted inner frame is being routed (it may be any event, and a reply). */
+  private unsealing = false;
   // Made on first use: most sessions are not encrypted.
   private decryptQueue: Promise<void> | undefined;
   private sealQueue: Promise<unknown> | undefined;
@@ -283,6 +288,9 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     onFrame(frame: IgnisEnvelope): void {
       this.client.onFrame(frame);
     }
+    onState(state: ConnectionState): void {
+      if (state === 'closed' || state === 'failed') this.client.cipher = undefined;
+    }
   };
 
   private async handshake(context: HandshakeContext<string, IgnisEnvelope>): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
@@ -394,6 +402,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   }
 
   private replyTo(frame: IgnisEnvelope): RequestId | undefined {
+    if (this.isDowngrade(frame)) return undefined; // reported by onFrame
     let id: string | number | undefined;
     try {
       id = this.options.replyId ? this.options.replyId(frame) : frame.id;
@@ -418,10 +427,22 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
         return;
       }
       case 'connected':
-        return; // only one per connection; a second one is ignored
+      case 'heartbeat':
+        return; // only one `connected` per connection; the server never sends a heartbeat
       default:
-        this.deliver(frame);
+        if (this.isDowngrade(frame)) {
+          this.connection.report(
+            new PolySocketError('PROTOCOL', `a plaintext ${JSON.stringify(frame.event.slice(0, 40))} frame arrived on an encrypted session: dropped (a downgrade, or a server transformer that skipped it)`),
+          );
+        } else {
+          this.deliver(frame);
+        }
     }
+  }
+
+  /** An app frame that came in plaintext (not out of an `encrypted` one) once this session is encrypted. */
+  private isDowngrade(frame: IgnisEnvelope): boolean {
+    return this.cipher !== undefined && !this.unsealing && !PLAINTEXT_ALLOWED.has(frame.event);
   }
 
   /** Decrypts in arrival order (WebCrypto is async; a queue keeps the order), then routes the inner frame. */
@@ -446,7 +467,12 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
         this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame contained another encrypted frame'));
         return;
       }
-      this.connection.dispatch(inner);
+      this.unsealing = true;
+      try {
+        this.connection.dispatch(inner);
+      } finally {
+        this.unsealing = false;
+      }
     });
   }
 

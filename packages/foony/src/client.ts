@@ -3,6 +3,7 @@ import {
   LazyMap,
   CursorStore,
   PolySocketError,
+  backoffDelay,
   clampMs,
   fetchCredentials,
   webSocketTransport,
@@ -163,6 +164,7 @@ export class FoonyClient {
       cursors: this.cursors,
       publishResend: this.options.publishResend === true,
       cannotSend: () => this.connection.cannotSend(),
+      retryDelay: (attempt) => backoffDelay(attempt, this.options.backoff, this.options.random),
       reportListenerError: (error) => this.connection.reportListenerError(error),
     });
     this.channels.set(name, channel);
@@ -200,8 +202,8 @@ export class FoonyClient {
     replyError(frame: ServerFrame): PolySocketError | undefined {
       return frame.t === 'err' ? errorFromFrame(frame) : undefined;
     }
-    restore(context: RestoreContext<ClientFrame, ServerFrame>): Promise<void> {
-      return this.client.restore(context);
+    restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
+      this.client.restore(context);
     }
     onFrame(frame: ServerFrame): void {
       this.client.onFrame(frame);
@@ -251,9 +253,10 @@ export class FoonyClient {
     return errorFromFrame(frame, { retryable: this.options.authCallback !== undefined });
   }
 
-  private async restore(context: RestoreContext<ClientFrame, ServerFrame>): Promise<void> {
+  /** Writes every wanted channel's `sub` (and presence re-entry) ahead of the outbox; the answers are not awaited. */
+  private restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
     const request = context.request;
-    await Promise.all([...this.channels.values()].map((channel) => channel.restore(request)));
+    for (const channel of this.channels.values()) channel.restore(request);
   }
 
   private onFrame(frame: ServerFrame): void {

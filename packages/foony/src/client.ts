@@ -36,7 +36,7 @@ export interface FoonyClientOptions extends ConnectionTuning {
   key?: string;
   /** Returns a fresh token; called on every connect and after the server reports expiry. */
   authCallback?: () => string | Promise<string>;
-  /** Sent with key auth to name this client. */
+  /** Sent in the auth frame with any credential (the seed's frame allows it): names this client with key auth; with a token the server decides whether it applies. */
   clientId?: string;
   /** How long `authCallback` may take before the attempt fails (and is retried). Default 10 000 ms. */
   authTimeoutMs?: number;
@@ -234,8 +234,9 @@ export class FoonyClient {
 
   private async authFrame(signal: AbortSignal): Promise<AuthFrame> {
     const { token, key, clientId, authCallback } = this.options;
-    if (key !== undefined) return { t: 'auth', key, ...(clientId !== undefined ? { clientId } : {}) };
-    if (token !== undefined) return { t: 'auth', token };
+    const named = clientId !== undefined ? { clientId } : {};
+    if (key !== undefined) return { t: 'auth', key, ...named };
+    if (token !== undefined) return { t: 'auth', token, ...named };
     const fresh = await fetchCredentials('authCallback', authCallback!, {
       timeoutMs: this.options.authTimeoutMs ?? 10_000,
       valid: (value) => typeof value === 'string' && value.length > 0,
@@ -243,7 +244,7 @@ export class FoonyClient {
       signal,
     });
     this.connection.logger.addSecret(fresh);
-    return { t: 'auth', token: fresh };
+    return { t: 'auth', token: fresh, ...named };
   }
 
   /** BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback. */

@@ -61,7 +61,7 @@ export class FoonyMock implements ProtocolModule {
   private tick = 0;
   private nextConnection = 0;
   /** Every auth frame's credential, in order (for tests asserting what was sent). */
-  readonly authLog: { token?: string; key?: string }[] = [];
+  readonly authLog: { token?: string; key?: string; clientId?: string }[] = [];
   /** `sub`/`unsub` frames received per channel, faulted ones included. */
   private readonly requestCounts = new Map<string, { sub: number; unsub: number }>();
   private readonly subFaults = new Map<string, { times: number; code?: number }>();
@@ -174,7 +174,7 @@ export class FoonyMock implements ProtocolModule {
   private authenticate(connection: MockConnection, frame: Frame, send: (f: Frame) => void): Session | undefined {
     const token = typeof frame.token === 'string' ? frame.token : undefined;
     const key = typeof frame.key === 'string' ? frame.key : undefined;
-    this.authLog.push({ token, key });
+    this.authLog.push({ token, key, ...(typeof frame.clientId === 'string' ? { clientId: frame.clientId } : {}) });
     let clientId: string | undefined;
     let expiresAt: number | undefined;
     if (key !== undefined) {

@@ -108,8 +108,11 @@ export class FoonyClient {
       },
       options,
     );
-    this.connection.logger.addSecret(options.token);
-    this.connection.logger.addSecret(options.key);
+    const { token, key } = options;
+    this.connection.logger.addSecret(token);
+    this.connection.logger.addSecret(key);
+    // The private part of `app.keyId:secret` on its own, should a server echo only that.
+    if (typeof key === 'string') this.connection.logger.addSecret(key.slice(key.lastIndexOf(':') + 1));
   }
 
   get state(): ConnectionState {
@@ -129,6 +132,11 @@ export class FoonyClient {
   close(): void {
     this.connection.close();
     this.cursors.dispose();
+  }
+
+  /** `util.inspect(client)` and `console.log(client)` in Node: a summary, never the options (they hold the credentials). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `FoonyClient { url: ${JSON.stringify(this.connection.logger.redact(this.options.url))}, state: '${this.state}' }`;
   }
 
   on<E extends keyof FoonyClientEvents>(event: E, listener: (...args: FoonyClientEvents[E]) => void): this {

@@ -89,6 +89,11 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     this.connection.close();
   }
 
+  /** `util.inspect(client)` and `console.log(client)` in Node: a summary, never the options (they hold the credentials). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `IgnisClient { url: ${JSON.stringify(this.connection.logger.redact(this.options.url))}, state: '${this.state}' }`;
+  }
+
   /** Lifecycle events (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`), or app events by name. */
   on<E extends keyof IgnisLifecycleEvents>(event: E, listener: (...args: IgnisLifecycleEvents[E]) => void): this;
   on<E extends keyof Events & string>(event: E, listener: AppListener<Events[E]>): this;
@@ -332,9 +337,13 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     return payload;
   }
 
-  private registerSecrets(payload: AuthPayload | undefined): void {
-    if (!payload) return;
-    for (const value of Object.values(payload)) this.connection.logger.addSecret(value);
+  /** Every string in an auth payload, however deeply nested, is a secret (at most 1000 objects; cycles are fine). */
+  private registerSecrets(value: unknown, seen = new Set<object>()): void {
+    if (typeof value === 'string') this.connection.logger.addSecret(value);
+    else if (value !== null && typeof value === 'object' && !seen.has(value) && seen.size < 1000) {
+      seen.add(value);
+      for (const item of Object.values(value)) this.registerSecrets(item, seen);
+    }
   }
 
   private wireId(id: RequestId): string {

@@ -6,7 +6,8 @@ import type { AckFrame, ClientFrame, HistoryResponseFrame, MessageFrame, Presenc
 export type FoonyMessage = MessageFrame;
 export type MessageListener = (message: FoonyMessage) => void;
 
-export type ChannelState = 'detached' | 'attaching' | 'attached' | 'failed';
+/** `retrying`: a subscribe failed for a reason that may pass (rate limit, server error, timeout); it is tried again after a backoff. */
+export type ChannelState = 'detached' | 'attaching' | 'attached' | 'retrying' | 'failed';
 
 export type ChannelEvents = {
   state: [state: ChannelState, previous: ChannelState];
@@ -48,10 +49,16 @@ export interface ChannelHost {
   readonly isConnected: boolean;
   readonly cursors: CursorStore;
   readonly publishResend: boolean;
+  cannotSend(): PolySocketError | undefined;
+  /** How long to wait before the `attempt`-th retry of a failed subscribe (the client's jittered backoff). */
+  retryDelay(attempt: number): number;
+  /** An `error` event on the client. */
+  report(error: PolySocketError): void;
   reportListenerError(error: unknown): void;
 }
 
-const noop = (): void => undefined;
+/** Subscribe refusals that will not change: the channel fails instead of retrying. */
+const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID']);
 
 /**
  * One Foony channel: subscription intent that survives reconnects, message delivery once per
@@ -68,6 +75,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   private epoch = 0;
   private attachedSession = 0;
   private pendingSession = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retries = 0;
 
   constructor(
     readonly name: string,
@@ -77,6 +86,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.presence = new FoonyPresence({
       send: (action, data, options) => this.sendPresence(action, data, options),
       attach: () => this.attach(),
+      cannotSend: () => host.cannotSend(),
       reportListenerError: (error) => host.reportListenerError(error),
     });
   }
@@ -130,15 +140,18 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     }
     if (this.currentState === 'detached') this.setState('attaching');
     const session = this.host.session;
-    if (!this.host.isConnected || this.attachedSession === session || this.pendingSession === session) return;
-    this.subscribeOnServer(this.host.request).catch(noop);
+    if (!this.host.isConnected || this.attachedSession === session || this.pendingSession === session || this.retryTimer !== undefined) return;
+    this.resubscribe(this.host.request, false);
   }
 
   /** Stops delivery: removes every listener, forgets the resume cursor and presence, sends `unsub`. */
   async unsubscribe(): Promise<void> {
-    const wasOnServer = this.wanted && this.host.isConnected && (this.attachedSession === this.host.session || this.pendingSession === this.host.session);
+    const session = this.host.session;
+    const attached = this.wanted && this.attachedSession === session;
+    const subscribing = this.wanted && this.pendingSession === session;
     this.wanted = false;
     this.epoch++;
+    this.stopRetrying();
     this.all.clear();
     this.named.clear();
     this.presence.clear();
@@ -146,18 +159,33 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.attachedSession = 0;
     this.pendingSession = 0;
     this.setState('detached');
-    if (wasOnServer) await this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id }));
+    // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
+    // behind it, so the server does not keep streaming the channel.
+    if (attached || subscribing) await this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id }));
   }
 
   /** Publishes and resolves on the server's ack; rejects with the typed error of its `err`. */
   async publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
     if (typeof name !== 'string') throw new PolySocketError('INVALID', 'publish(name, data) needs a string name');
     const payload = data === undefined ? null : data;
-    await this.host.request<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
+    await this.ask<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       resendSafe: options.resendSafe ?? this.host.publishResend,
     });
+  }
+
+  /**
+   * A request whose frame carries app data. A frame over the size limit is refused by the core with TOO_LARGE;
+   * like a refused send it is also an `error` event, so a publish whose promise is ignored is not lost silently.
+   */
+  private async ask<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions, request: Request = this.host.request): Promise<R> {
+    try {
+      return await request<R>(build, options);
+    } catch (error) {
+      if ((error as PolySocketError).code === 'TOO_LARGE') this.host.report(error as PolySocketError);
+      throw error;
+    }
   }
 
   /** One page of stored messages, oldest first. */
@@ -201,12 +229,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   // ---- driven by the client ----
 
-  /** @internal Re-subscribes (with the resume cursor) and re-enters presence during a restore. */
-  async restore(request: Request): Promise<void> {
-    if (!this.wanted) return;
-    await this.subscribeOnServer(request);
-    const own = this.presence.ownEntry;
-    if (own && this.wanted) await this.sendPresence('enter', own.data, {}, request);
+  /**
+   * @internal A restore: `sub` (with the resume cursor) and the presence re-entry are written now, ahead of the
+   * outbox; their answers are handled as they come, so one channel's failure never holds up or drops the session.
+   */
+  restore(request: Request): void {
+    if (this.wanted) this.resubscribe(request, true);
   }
 
   /** @internal Whether the channel wants a subscribe it has not had in this session. */
@@ -214,10 +242,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     return this.wanted && this.attachedSession !== this.host.session && this.pendingSession !== this.host.session;
   }
 
-  /** @internal The link went down: an attached channel waits to be restored. */
+  /** @internal The link went down (or the client ended): the channel waits to be restored; a pending retry is dropped. */
   linkDown(): void {
     this.pendingSession = 0;
-    if (this.wanted && this.currentState === 'attached') this.setState('attaching');
+    this.attachedSession = 0;
+    this.stopRetrying();
+    if (this.wanted && (this.currentState === 'attached' || this.currentState === 'retrying')) this.setState('attaching');
   }
 
   /** @internal */
@@ -236,6 +266,21 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     }
   }
 
+  /** Subscribes (and, in a restore, re-enters presence); a failure that may pass is retried after a backoff. */
+  private resubscribe(request: Request, reenter: boolean): void {
+    const session = this.host.session;
+    const own = reenter ? this.presence.ownEntry : undefined;
+    const subscribed = this.subscribeOnServer(request);
+    const entered = own ? this.sendPresence('enter', own.data, {}, request) : undefined;
+    Promise.all([subscribed, entered]).then(
+      () => {
+        if (this.attachedSession === session) this.retries = 0;
+      },
+      (error: unknown) => this.retryLater(error, session, reenter),
+    );
+  }
+
+  /** Rejects with what failed, except a final refusal, which fails the channel here. */
   private async subscribeOnServer(request: Request): Promise<void> {
     const epoch = this.epoch;
     const session = this.host.session;
@@ -248,17 +293,14 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     } catch (error) {
       if (epoch !== this.epoch) return;
       if (this.pendingSession === session) this.pendingSession = 0;
-      const failure = error instanceof PolySocketError ? error : new PolySocketError('SERVER', String(error));
-      if (failure.code === 'FORBIDDEN' || failure.code === 'NOT_FOUND' || failure.code === 'INVALID') {
-        // The server will never accept this channel: stop wanting it instead of retrying forever.
-        this.wanted = false;
-        this.epoch++;
-        this.setState('failed');
-        this.emit('error', failure);
-        return;
-      }
-      if (failure.code !== 'DISCONNECTED' && failure.code !== 'CLOSED') this.emit('error', failure);
-      throw failure;
+      const failure = asError(error);
+      if (!FINAL.has(failure.code)) throw failure;
+      // The server will never accept this channel: stop wanting it instead of retrying forever.
+      this.wanted = false;
+      this.epoch++;
+      this.setState('failed');
+      this.emit('error', failure);
+      return;
     }
     if (epoch !== this.epoch || !this.wanted) return;
     this.attachedSession = session;
@@ -266,10 +308,31 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.setState('attached');
   }
 
+  /** An `error` event, then (unless the link is gone, which a restore covers) `retrying` and a jittered backoff. */
+  private retryLater(error: unknown, session: number, reenter: boolean): void {
+    const failure = asError(error);
+    if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED' || !this.wanted || session !== this.host.session || !this.host.isConnected) return;
+    this.emit('error', failure);
+    if (FINAL.has(failure.code)) return; // presence refused for good: reported, not retried
+    this.setState('retrying');
+    this.stopRetrying();
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.wanted && this.host.isConnected) this.resubscribe(this.host.request, reenter);
+    }, this.host.retryDelay(this.retries++));
+  }
+
+  private stopRetrying(): void {
+    if (this.retryTimer === undefined) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+  }
+
   private async sendPresence(action: PresenceAction, data: unknown, options: { timeoutMs?: number } = {}, request: Request = this.host.request): Promise<void> {
-    await request<AckFrame>(
+    await this.ask<AckFrame>(
       (id) => ({ t: 'pres', channel: this.name, action, id, ...(data !== undefined ? { data } : {}) }),
       { timeoutMs: options.timeoutMs },
+      request,
     );
   }
 
@@ -279,4 +342,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.currentState = next;
     this.emit('state', next, previous);
   }
+}
+
+function asError(error: unknown): PolySocketError {
+  return error instanceof PolySocketError ? error : new PolySocketError('SERVER', String(error));
 }

@@ -3,6 +3,8 @@ import {
   LazyMap,
   CursorStore,
   PolySocketError,
+  backoffDelay,
+  clampMs,
   fetchCredentials,
   webSocketTransport,
   type ConnectionEvents,
@@ -34,7 +36,7 @@ export interface FoonyClientOptions extends ConnectionTuning {
   key?: string;
   /** Returns a fresh token; called on every connect and after the server reports expiry. */
   authCallback?: () => string | Promise<string>;
-  /** Sent with key auth to name this client. */
+  /** Sent in the auth frame with any credential (the seed's frame allows it): names this client with key auth; with a token the server decides whether it applies. */
   clientId?: string;
   /** How long `authCallback` may take before the attempt fails (and is retried). Default 10 000 ms. */
   authTimeoutMs?: number;
@@ -58,12 +60,23 @@ export interface FoonyClientOptions extends ConnectionTuning {
 export interface FoonySession {
   connectionId: string;
   clientId: string;
+  /** The ping period in use: the server's `keepAliveMs` bounded to 250 ms – 10 min (15 s if it sent no number), 0 when off. */
   keepAliveMs: number;
 }
 
 export type FoonyClientEvents = ConnectionEvents<FoonySession>;
 
 const PING: ClientFrame = { t: 'ping' };
+
+/**
+ * The ping period for a `keepAliveMs` the server announced: ≤ 0 turns pings off (as the official client does);
+ * anything else is bounded to 250 ms – 10 min (at most 4 pings a second: a hostile or broken 0.5 or 2^31 can
+ * neither flood the link nor silence the keep-alive; 250 ms is also the official client's shortest pong
+ * deadline); a non-number (decoded as NaN) falls back to 15 s, about the service's own cadence.
+ */
+export function keepAliveInterval(announced: number): number {
+  return announced <= 0 ? 0 : clampMs(announced, 250, 600_000, 15_000);
+}
 
 /** The dead-link deadline after each ping, as the official client clamps it. */
 export function pongDeadline(keepAliveMs: number): number {
@@ -95,8 +108,11 @@ export class FoonyClient {
       },
       options,
     );
-    this.connection.logger.addSecret(options.token);
-    this.connection.logger.addSecret(options.key);
+    const { token, key } = options;
+    this.connection.logger.addSecret(token);
+    this.connection.logger.addSecret(key);
+    // The private part of `app.keyId:secret` on its own, should a server echo only that.
+    if (typeof key === 'string') this.connection.logger.addSecret(key.slice(key.lastIndexOf(':') + 1));
   }
 
   get state(): ConnectionState {
@@ -116,6 +132,11 @@ export class FoonyClient {
   close(): void {
     this.connection.close();
     this.cursors.dispose();
+  }
+
+  /** `util.inspect(client)` and `console.log(client)` in Node: a summary, never the options (they hold the credentials). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `FoonyClient { url: ${JSON.stringify(this.connection.logger.redact(this.options.url))}, state: '${this.state}' }`;
   }
 
   on<E extends keyof FoonyClientEvents>(event: E, listener: (...args: FoonyClientEvents[E]) => void): this {
@@ -141,6 +162,7 @@ export class FoonyClient {
     const host = this;
     channel = new FoonyChannel(name, {
       request: (build, options) => this.connection.request(build, options),
+      report: (error) => this.connection.report(error),
       get session() {
         return host.sessionNumber;
       },
@@ -149,6 +171,8 @@ export class FoonyClient {
       },
       cursors: this.cursors,
       publishResend: this.options.publishResend === true,
+      cannotSend: () => this.connection.cannotSend(),
+      retryDelay: (attempt) => backoffDelay(attempt, this.options.backoff, this.options.random),
       reportListenerError: (error) => this.connection.reportListenerError(error),
     });
     this.channels.set(name, channel);
@@ -167,6 +191,10 @@ export class FoonyClient {
     get connectTimeoutMs(): number {
       return 15_000;
     }
+    /** No Foony server limit is documented; 1 MiB is what the mock (ws's default) and common proxies accept. See docs/foony.md. */
+    get maxMessageSize(): number {
+      return 1_048_576;
+    }
     encode(frame: ClientFrame): string {
       return encodeFrame(frame);
     }
@@ -182,8 +210,8 @@ export class FoonyClient {
     replyError(frame: ServerFrame): PolySocketError | undefined {
       return frame.t === 'err' ? errorFromFrame(frame) : undefined;
     }
-    restore(context: RestoreContext<ClientFrame, ServerFrame>): Promise<void> {
-      return this.client.restore(context);
+    restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
+      this.client.restore(context);
     }
     onFrame(frame: ServerFrame): void {
       this.client.onFrame(frame);
@@ -205,18 +233,18 @@ export class FoonyClient {
     if (frame.t === 'err') throw this.handshakeError(frame);
     if (frame.t !== 'connected') throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
     this.sessionNumber++;
-    const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs: frame.keepAliveMs };
+    const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
+    const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs };
     let heartbeat: HeartbeatPolicy<ClientFrame, ServerFrame> | undefined;
-    if (frame.keepAliveMs > 0) {
-      heartbeat = { intervalMs: frame.keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(frame.keepAliveMs) };
-    }
+    if (keepAliveMs > 0) heartbeat = { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) };
     return { info: session, heartbeat };
   }
 
   private async authFrame(signal: AbortSignal): Promise<AuthFrame> {
     const { token, key, clientId, authCallback } = this.options;
-    if (key !== undefined) return { t: 'auth', key, ...(clientId !== undefined ? { clientId } : {}) };
-    if (token !== undefined) return { t: 'auth', token };
+    const named = clientId !== undefined ? { clientId } : {};
+    if (key !== undefined) return { t: 'auth', key, ...named };
+    if (token !== undefined) return { t: 'auth', token, ...named };
     const fresh = await fetchCredentials('authCallback', authCallback!, {
       timeoutMs: this.options.authTimeoutMs ?? 10_000,
       valid: (value) => typeof value === 'string' && value.length > 0,
@@ -224,7 +252,7 @@ export class FoonyClient {
       signal,
     });
     this.connection.logger.addSecret(fresh);
-    return { t: 'auth', token: fresh };
+    return { t: 'auth', token: fresh, ...named };
   }
 
   /** BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback. */
@@ -234,9 +262,10 @@ export class FoonyClient {
     return errorFromFrame(frame, { retryable: this.options.authCallback !== undefined });
   }
 
-  private async restore(context: RestoreContext<ClientFrame, ServerFrame>): Promise<void> {
+  /** Writes every wanted channel's `sub` (and presence re-entry) ahead of the outbox; the answers are not awaited. */
+  private restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
     const request = context.request;
-    await Promise.all([...this.channels.values()].map((channel) => channel.restore(request)));
+    for (const channel of this.channels.values()) channel.restore(request);
   }
 
   private onFrame(frame: ServerFrame): void {

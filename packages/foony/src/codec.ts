@@ -47,7 +47,9 @@ export function decodeFrame(data: TransportData): ServerFrame {
     case 'pong':
       return f as unknown as ServerFrame;
     case 'connected':
-      if (!isString(f.connectionId) || !isString(f.clientId) || !isNumber(f.keepAliveMs)) throw bad('connected fields');
+      if (!isString(f.connectionId) || !isString(f.clientId)) throw bad('connected fields');
+      // A keep-alive that is not a finite number must not refuse the session: NaN, and the client falls back to 15 s.
+      if (!isNumber(f.keepAliveMs)) f.keepAliveMs = NaN;
       return f as unknown as ServerFrame;
     case 'presEvt':
       if (!isString(f.channel) || !isAction(f.action) || !isString(f.clientId) || !isString(f.connectionId) || !isNumber(f.timestamp)) {

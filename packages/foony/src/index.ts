@@ -1,4 +1,4 @@
-export { FoonyClient, pongDeadline } from './client';
+export { FoonyClient, keepAliveInterval, pongDeadline } from './client';
 export type { FoonyClientEvents, FoonyClientOptions, FoonySession } from './client';
 export { FoonyChannel } from './channel';
 export type { ChannelEvents, ChannelState, FoonyMessage, HistoryOptions, HistoryPage, MessageListener, PublishOptions } from './channel';

@@ -1,4 +1,4 @@
-import { SafeEmitter } from '@polysocket/core';
+import { SafeEmitter, type PolySocketError } from '@polysocket/core';
 import type { PresenceAction, PresenceEventFrame } from './wire';
 
 /** One member of a channel's presence set, keyed by its connection. */
@@ -26,6 +26,8 @@ export type PresenceEvents = {
 export interface PresenceHost {
   send(action: PresenceAction, data: unknown, options?: { timeoutMs?: number }): Promise<void>;
   attach(): void;
+  /** Why a send would fail at once (idle, closed, failed), or undefined. */
+  cannotSend(): PolySocketError | undefined;
   reportListenerError(error: unknown): void;
 }
 
@@ -58,21 +60,33 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     return this.own !== undefined;
   }
 
+  /** Enters (and re-enters after every reconnect). Before `connect()` or after `close()` it fails at once and records nothing. */
   enter(data?: unknown): Promise<void> {
-    this.own = { data };
-    this.host.attach();
-    return this.host.send('enter', data);
+    return this.present('enter', data);
   }
 
   update(data?: unknown): Promise<void> {
-    this.own = { data };
-    this.host.attach();
-    return this.host.send('update', data);
+    return this.present('update', data);
   }
 
+  /** Leaves; this client is not re-entered after a reconnect, even when the `leave` itself could not be sent. */
   leave(data?: unknown): Promise<void> {
     this.own = undefined;
     return this.host.send('leave', data);
+  }
+
+  private present(action: 'enter' | 'update', data: unknown): Promise<void> {
+    const refused = this.host.cannotSend();
+    if (refused) return Promise.reject(refused);
+    const previous = this.own;
+    const entry = { data };
+    this.own = entry;
+    this.host.attach();
+    return this.host.send(action, data).catch((error: PolySocketError) => {
+      // Never re-enter with data the server cannot take (restores skip the size rule: it would drop the link).
+      if (error.code === 'TOO_LARGE' && this.own === entry) this.own = previous;
+      throw error;
+    });
   }
 
   /** Listens to every change; returns the function that stops listening. */

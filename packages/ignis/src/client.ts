@@ -5,9 +5,7 @@ import {
   PolySocketError,
   fetchCredentials,
   webSocketTransport,
-  type ConnectionEvents,
   type ConnectionState,
-  type ConnectionTuning,
   type CloseDecision,
   type CloseInfo,
   type HandshakeContext,
@@ -15,69 +13,22 @@ import {
   type Protocol,
   type RequestId,
   type RestoreContext,
-  type TransportFactory,
-  type WebSocketConstructor,
   type TransportData,
 } from '@polysocket/core';
-import { EcdhSession, type EncryptionOptions } from './encryption';
-import { checkEnvelope, decodeEnvelope, encodeAppEnvelope, encodeChecked, HEARTBEAT_FRAME, withId, type IgnisEnvelope } from './envelope';
+import { EcdhSession } from './encryption';
+import { SecureSession } from './secure-session';
+import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, utf8Length, withId, type IgnisEnvelope } from './envelope';
 import { classifyIgnisClose, errorFromMessage } from './errors';
+import type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 import { validateRooms } from './rooms';
 
-export type AuthPayload = Record<string, unknown>;
+export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 
-export interface IgnisClientOptions extends ConnectionTuning {
-  /** The helper's endpoint, e.g. `ws://127.0.0.1:3000/ws`. */
-  url: string;
-  /** The `authenticate` payload, as the server app defines it (e.g. `{ token }`). */
-  auth?: AuthPayload;
-  /** Produces the payload on every connect; `reauth` is true after the server refused the last one. */
-  authProvider?: (context: { reauth: boolean }) => AuthPayload | Promise<AuthPayload>;
-  /** How long `authProvider` may take. Default 5000 ms (the server's auth timer is 5 s). */
-  authTimeoutMs?: number;
-  /** Rooms to join on every connect. */
-  rooms?: string[];
-  /** `{event:'heartbeat'}` every this many ms; the server closes silent clients (4002). Default 30 000; 0 turns it off. */
-  heartbeatIntervalMs?: number;
-  /**
-   * Where the runtime can send WebSocket pings (Node), a server that does not answer one within this
-   * is dead. The Ignis protocol itself never answers, so browsers rely on close events. Default 10 000 ms.
-   */
-  deadServerTimeoutMs?: number;
-  /** ECDH P-256 + HKDF-SHA-256 + AES-256-GCM, as the Ignis crypto helper does it. */
-  encryption?: boolean | EncryptionOptions;
-  /** The server's inbound frame limit; larger sends are refused client-side. Default 131 072 bytes. */
-  maxPayloadBytes?: number;
-  /**
-   * Where the app's server puts the request id in its replies. Default: the top-level `id` it echoed.
-   * Return the id the request was sent with (a string), or undefined for frames that are not replies.
-   */
-  replyId?: (frame: IgnisEnvelope) => string | number | undefined;
-  WebSocket?: WebSocketConstructor;
-  transport?: TransportFactory;
-  /** Refuse `ws://` to a non-loopback host: the client fails (INVALID) instead of sending credentials in clear. */
-  secureOnly?: boolean;
-}
-
-/** What an Ignis session is, from its `connected` frame. */
-export interface IgnisSession {
-  /** The server-assigned id of this connection (new on every connection). */
-  clientId: string;
-  /** The stable identity, when the server app returned one. */
-  userId?: string;
-  /** The server's clock at `connected` (ISO string). */
-  serverTime: string;
-  /** Server clock minus local clock, in ms (about; includes half a round trip). */
-  clockSkewMs: number;
-  encrypted: boolean;
-}
-
-export type IgnisLifecycleEvents = ConnectionEvents<IgnisSession>;
-export type AppListener<Data = unknown> = (data: Data, envelope: IgnisEnvelope<Data>) => void;
-export type AnyListener = (event: string, data: unknown, envelope: IgnisEnvelope) => void;
 
 const LIFECYCLE: ReadonlySet<string> = new Set(['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt']);
 const ROOMS_PER_FRAME = 100;
+/** The helper's default inbound limit (Bun's `maxPayloadLength` as the helper sets it). */
+const DEFAULT_MAX_PAYLOAD = 131_072;
 
 function randomTag(): string {
   return Math.random().toString(36).slice(2, 8);
@@ -89,14 +40,10 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   private readonly rooms = new LazySet<string>();
   private readonly listeners = new LazyMap<string, Set<AppListener>>();
   private readonly anyListeners = new LazySet<AnyListener>();
-  private readonly maxPayloadBytes: number;
-  private readonly encryption: EncryptionOptions | undefined;
   /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */
   private readonly idTag = randomTag();
-  private cipher: EcdhSession | undefined;
-  // Made on first use: most sessions are not encrypted.
-  private decryptQueue: Promise<void> | undefined;
-  private sealQueue: Promise<unknown> | undefined;
+  /** The encrypted side, only when encryption is on. */
+  private readonly secure: SecureSession | undefined;
   private lastErrorMessage: string | undefined;
   private authFailures = 0;
   /** App frames that arrived before `connected` (rare), delivered once connected. */
@@ -107,8 +54,6 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     if (options.auth !== undefined && options.authProvider !== undefined) {
       throw new PolySocketError('INVALID', 'give IgnisClient either auth or authProvider, not both');
     }
-    this.maxPayloadBytes = options.maxPayloadBytes ?? 131_072;
-    this.encryption = options.encryption === true ? {} : options.encryption || undefined;
     for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
     this.connection = new Connection<string, IgnisEnvelope, IgnisSession>(
       {
@@ -118,6 +63,8 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       },
       options,
     );
+    const encryption = options.encryption === true ? {} : options.encryption || undefined;
+    if (encryption) this.secure = new SecureSession(this.connection, encryption);
     this.registerSecrets(options.auth);
   }
 
@@ -140,6 +87,11 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
 
   close(): void {
     this.connection.close();
+  }
+
+  /** `util.inspect(client)` and `console.log(client)` in Node: a summary, never the options (they hold the credentials). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `IgnisClient { url: ${JSON.stringify(this.connection.logger.redact(this.options.url))}, state: '${this.state}' }`;
   }
 
   /** Lifecycle events (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`), or app events by name. */
@@ -191,14 +143,16 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   }
 
   /**
-   * Sends an app event. Throws INVALID at once for a system event name or a frame over
-   * `maxPayloadBytes`. While not connected it waits in the outbox (see the core's `send`).
+   * Sends an app event. Throws INVALID at once for a system event name or data JSON cannot encode (programming
+   * errors); a frame over `maxPayloadBytes` rejects with TOO_LARGE and an `error` event, as the core's `send`
+   * does. While connecting it waits in the outbox (see the core's `send`).
    */
   emit<E extends keyof Events & string>(event: E, data?: Events[E]): Promise<boolean>;
   emit(event: string, data?: unknown): Promise<boolean>;
   emit(event: string, data?: unknown): Promise<boolean> {
-    const text = encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes);
-    if (this.encryption?.sealOutbound) return this.sealed(text, (sealed) => this.connection.send(sealed));
+    const text = encodeAppEnvelope(event, data);
+    const secure = this.secure;
+    if (secure?.options.sealOutbound) return secure.sealed(text, (sealed) => this.connection.send(sealed));
     return this.connection.send(text);
   }
 
@@ -209,14 +163,15 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   request<Reply = unknown>(event: string, data?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<IgnisEnvelope<Reply>> {
     let encoded: string;
     try {
-      encoded = encodeAppEnvelope(event, data, undefined, this.maxPayloadBytes); // validate before anything is reserved
+      encoded = encodeAppEnvelope(event, data); // validate before anything is reserved
     } catch (error) {
       return Promise.reject(error);
     }
-    const build = (id: RequestId): string => withId(encoded, this.wireId(id), this.maxPayloadBytes);
-    if (this.encryption?.sealOutbound) {
+    const build = (id: RequestId): string => withId(encoded, this.wireId(id));
+    const secure = this.secure;
+    if (secure?.options.sealOutbound) {
       const id = this.connection.nextRequestId();
-      return this.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope<Reply>>);
+      return secure.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope<Reply>>);
     }
     return this.connection.request(build, options) as Promise<IgnisEnvelope<Reply>>;
   }
@@ -249,6 +204,10 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     get name(): string {
       return 'ignis';
     }
+    /** The helper's default `maxPayloadLength`, or the app's `maxPayloadBytes` (the core's `maxMessageSize` wins over both). */
+    get maxMessageSize(): number {
+      return this.client.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
+    }
     encode(text: string): string {
       return text;
     }
@@ -274,17 +233,20 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     onFrame(frame: IgnisEnvelope): void {
       this.client.onFrame(frame);
     }
+    onState(state: ConnectionState): void {
+      if (state === 'closed' || state === 'failed') this.client.secure?.reset();
+    }
   };
 
   private async handshake(context: HandshakeContext<string, IgnisEnvelope>): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
-    this.cipher = undefined;
+    const secure = this.secure;
+    secure?.reset();
     this.lastErrorMessage = undefined;
     this.earlyFrames = undefined;
-    this.decryptQueue = undefined;
     const payload: AuthPayload = { ...(await this.authPayload(context.reauth, context.signal)) };
-    const cipher = this.encryption ? await EcdhSession.create(this.encryption) : undefined;
-    if (cipher) payload[this.encryption!.publicKeyField ?? 'publicKey'] = cipher.publicKey;
-    context.send(encodeChecked({ event: 'authenticate', data: payload }, this.maxPayloadBytes));
+    const cipher = secure ? await EcdhSession.create(secure.options) : undefined;
+    if (cipher) payload[secure!.options.publicKeyField ?? 'publicKey'] = cipher.publicKey;
+    context.send(this.authenticateFrame(payload));
     for (;;) {
       const frame = await context.receive();
       if (frame.event === 'connected') return this.established(frame, cipher);
@@ -310,7 +272,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
         });
       }
       await cipher.derive(data.serverPublicKey, data.salt);
-      this.cipher = cipher;
+      this.secure!.use(cipher);
     }
     this.authFailures = 0;
     const serverTime = typeof data.time === 'string' ? data.time : new Date().toISOString();
@@ -330,6 +292,19 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
           ? { intervalMs: interval, ping: heartbeatFrame, transportPing: true, probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000 }
           : undefined,
     };
+  }
+
+  /** Handshake frames skip the core's size rule: an oversize one would only make the server drop the link, attempt after attempt. */
+  private authenticateFrame(payload: AuthPayload): string {
+    const text = encodeJson({ event: 'authenticate', data: payload });
+    const limit = this.options.maxMessageSize ?? this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
+    const size = utf8Length(text, limit);
+    if (limit > 0 && size > limit) {
+      throw new PolySocketError('TOO_LARGE', `the authenticate frame is ${size} bytes, over the ${limit}-byte limit (maxPayloadBytes): the server would drop it`, {
+        retryable: false,
+      });
+    }
+    return text;
   }
 
   /** `Authentication failed` is final with static credentials; with a provider it asks once for new ones. */
@@ -362,9 +337,13 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     return payload;
   }
 
-  private registerSecrets(payload: AuthPayload | undefined): void {
-    if (!payload) return;
-    for (const value of Object.values(payload)) this.connection.logger.addSecret(value);
+  /** Every string in an auth payload, however deeply nested, is a secret (at most 1000 objects; cycles are fine). */
+  private registerSecrets(value: unknown, seen = new Set<object>()): void {
+    if (typeof value === 'string') this.connection.logger.addSecret(value);
+    else if (value !== null && typeof value === 'object' && !seen.has(value) && seen.size < 1000) {
+      seen.add(value);
+      for (const item of Object.values(value)) this.registerSecrets(item, seen);
+    }
   }
 
   private wireId(id: RequestId): string {
@@ -372,6 +351,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   }
 
   private replyTo(frame: IgnisEnvelope): RequestId | undefined {
+    if (this.secure?.isDowngrade(frame)) return undefined; // reported by onFrame
     let id: string | number | undefined;
     try {
       id = this.options.replyId ? this.options.replyId(frame) : frame.id;
@@ -387,7 +367,8 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   private onFrame(frame: IgnisEnvelope): void {
     switch (frame.event) {
       case 'encrypted':
-        this.decrypt(frame);
+        if (this.secure) this.secure.decrypt(frame);
+        else this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame arrived but encryption is not enabled on this client'));
         return;
       case 'error': {
         const error = errorFromMessage((frame.data as { message?: unknown } | undefined)?.message);
@@ -396,36 +377,17 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
         return;
       }
       case 'connected':
-        return; // only one per connection; a second one is ignored
+      case 'heartbeat':
+        return; // only one `connected` per connection; the server never sends a heartbeat
       default:
-        this.deliver(frame);
+        if (this.secure?.isDowngrade(frame)) {
+          this.connection.report(
+            new PolySocketError('PROTOCOL', `a plaintext ${JSON.stringify(frame.event.slice(0, 40))} frame arrived on an encrypted session: dropped (a downgrade, or a server transformer that skipped it)`),
+          );
+        } else {
+          this.deliver(frame);
+        }
     }
-  }
-
-  /** Decrypts in arrival order (WebCrypto is async; a queue keeps the order), then routes the inner frame. */
-  private decrypt(frame: IgnisEnvelope): void {
-    const cipher = this.cipher;
-    if (!cipher) {
-      this.connection.report(
-        new PolySocketError('PROTOCOL', this.encryption ? 'an encrypted frame arrived before a key exists' : 'an encrypted frame arrived but encryption is not enabled on this client'),
-      );
-      return;
-    }
-    this.decryptQueue = (this.decryptQueue ?? Promise.resolve()).then(async () => {
-      let inner: IgnisEnvelope;
-      try {
-        inner = checkEnvelope(JSON.parse(await cipher.open(frame.data)));
-      } catch (error) {
-        if (cipher === this.cipher) this.connection.report(error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', 'an encrypted frame did not contain an envelope', { cause: error }));
-        return;
-      }
-      if (cipher !== this.cipher) return; // the connection it belonged to is gone
-      if (inner.event === 'encrypted') {
-        this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame contained another encrypted frame'));
-        return;
-      }
-      this.connection.dispatch(inner);
-    });
   }
 
   private deliver(frame: IgnisEnvelope): void {
@@ -450,54 +412,8 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
 
   private sendRooms(event: 'join' | 'leave', rooms: string[], write: (text: string) => void = (text) => void this.connection.send(text)): void {
     for (let i = 0; i < rooms.length; i += ROOMS_PER_FRAME) {
-      write(encodeChecked({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }, this.maxPayloadBytes));
+      write(encodeJson({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }));
     }
-  }
-
-  // ---- outbound sealing ----
-
-  private async sealText(cipher: EcdhSession, text: string): Promise<string> {
-    return encodeChecked({ event: 'encrypted', data: await cipher.seal(text) }, this.maxPayloadBytes);
-  }
-
-  /**
-   * Seals `text` with the current connection's key and hands it to `write`, in call order, once
-   * connected. A frame sealed for one connection is never written on another: if the link changed
-   * while sealing, it is sealed again for the new one. The queue waits for the seal, not for `write`'s
-   * outcome (a request's reply).
-   */
-  private sealed<T>(text: string, write: (sealed: string) => Promise<T>): Promise<T> {
-    const seal = async (): Promise<{ outcome: Promise<T> }> => {
-      for (;;) {
-        await this.untilConnected();
-        const cipher = this.cipher;
-        if (!cipher) throw new PolySocketError('INVALID', 'sealOutbound needs an encrypted session (encryption on, and a server that runs the handshake)');
-        const sealed = await this.sealText(cipher, text);
-        if (this.cipher === cipher && this.connection.isConnected) return { outcome: write(sealed) };
-      }
-    };
-    const step = (this.sealQueue ?? Promise.resolve()).then(seal, seal);
-    this.sealQueue = step.catch(() => undefined);
-    return step.then((box) => box.outcome);
-  }
-
-  private untilConnected(): Promise<void> {
-    if (this.connection.isConnected) return Promise.resolve();
-    if (this.connection.state === 'closed' || this.connection.state === 'failed') {
-      return Promise.reject(new PolySocketError('CLOSED', `cannot send: the client is ${this.connection.state}`));
-    }
-    return new Promise<void>((resolve, reject) => {
-      const onState = (state: ConnectionState): void => {
-        if (state === 'connected') {
-          this.connection.off('state', onState);
-          resolve();
-        } else if (state === 'closed' || state === 'failed') {
-          this.connection.off('state', onState);
-          reject(new PolySocketError('CLOSED', `cannot send: the client is ${state}`));
-        }
-      };
-      this.connection.on('state', onState);
-    });
   }
 }
 

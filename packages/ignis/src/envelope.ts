@@ -48,38 +48,28 @@ export function utf8Length(text: string, limit: number): number {
 }
 
 /**
- * Encodes an app envelope, refusing system event names and frames over the server's inbound
- * limit (which would otherwise make the server drop the socket with 1006 and no explanation).
+ * Encodes an app envelope, refusing system event names (INVALID). The size rule is the core's
+ * (`maxMessageSize`, TOO_LARGE), applied when the frame is sent.
  */
-export function encodeAppEnvelope(event: string, data: unknown, id: string | undefined, maxPayloadBytes: number): string {
+export function encodeAppEnvelope(event: string, data: unknown, id?: string): string {
   if (typeof event !== 'string' || event.length === 0) throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
   if (SYSTEM_EVENTS.has(event)) throw new PolySocketError('INVALID', `"${event}" is a system event of the Ignis protocol and cannot be sent by the app`);
-  return encodeChecked({ event, ...(data !== undefined ? { data } : {}), ...(id !== undefined ? { id } : {}) }, maxPayloadBytes);
+  return encodeJson({ event, ...(data !== undefined ? { data } : {}), ...(id !== undefined ? { id } : {}) });
 }
 
 /**
  * Adds `id` to an envelope encoded without one: the same text as encoding `{event, data, id}` (the id is
  * the last key either way), without serialising `data` a second time.
  */
-export function withId(encoded: string, id: string, maxPayloadBytes: number): string {
-  return checkSize(`${encoded.slice(0, -1)},"id":${JSON.stringify(id)}}`, maxPayloadBytes);
+export function withId(encoded: string, id: string): string {
+  return `${encoded.slice(0, -1)},"id":${JSON.stringify(id)}}`;
 }
 
-export function encodeChecked(envelope: IgnisEnvelope, maxPayloadBytes: number): string {
-  let text: string;
+/** JSON of an envelope; INVALID when the data cannot be serialised. */
+export function encodeJson(envelope: IgnisEnvelope): string {
   try {
-    text = JSON.stringify(envelope);
+    return JSON.stringify(envelope);
   } catch (error) {
     throw new PolySocketError('INVALID', 'the data cannot be serialised to JSON', { cause: error });
   }
-  return checkSize(text, maxPayloadBytes);
-}
-
-/** The frame as is, or INVALID when it is over the server's inbound limit (which would drop the socket). */
-function checkSize(text: string, maxPayloadBytes: number): string {
-  const size = utf8Length(text, maxPayloadBytes);
-  if (size > maxPayloadBytes) {
-    throw new PolySocketError('INVALID', `frame of ${size} bytes is over the server's ${maxPayloadBytes}-byte limit (it would drop the connection)`);
-  }
-  return text;
 }

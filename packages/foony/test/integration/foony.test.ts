@@ -10,12 +10,12 @@ afterEach(async () => {
 
 describe('Foony adapter against the mock server', () => {
   it('round-trips every frame type', async () => {
-    world = await foonyWorld({ keepAliveMs: 100 });
+    world = await foonyWorld({ keepAliveMs: 250 });
     const client = world.client();
     const rtts: number[] = [];
     client.on('rtt', (ms) => rtts.push(ms));
     await client.connect(); // auth → connected
-    expect(client.session).toMatchObject({ clientId: 'user-1', keepAliveMs: 100 });
+    expect(client.session).toMatchObject({ clientId: 'user-1', keepAliveMs: 250 });
     expect(client.session!.connectionId).toMatch(/^conn-/);
 
     const chat = client.channel('chat');

@@ -31,7 +31,7 @@ const malformed: unknown[] = [
   JSON.stringify({ t: 'presEvt', channel: 'a', action: 'dance', clientId: 'u', connectionId: 'c', timestamp: 2 }),
   JSON.stringify({ t: 'err', code: '40300', message: 'no' }),
   JSON.stringify({ t: 'err', id: 'x', code: 40300, message: 'no' }),
-  JSON.stringify({ t: 'connected', connectionId: 'c1', clientId: 'u' }),
+  JSON.stringify({ t: 'connected', connectionId: 'c1', keepAliveMs: 5 }),
   JSON.stringify({ t: 'histRes', id: 3, channel: 'a', messages: [null] }),
   JSON.stringify({ t: 'histRes', id: 3, channel: 'a', messages: [{ t: 'msg' }] }),
   JSON.stringify({ t: 'histRes', id: 3, channel: 'a', messages: {}, more: false }),
@@ -46,6 +46,12 @@ describe('Foony codec', () => {
     for (const frame of valid) {
       expect(decodeFrame(JSON.stringify(frame))).toEqual(frame);
       expect(decodeFrame(new TextEncoder().encode(JSON.stringify(frame)))).toEqual(frame);
+    }
+  });
+
+  it('decodes a connected frame whose keepAliveMs is missing or not a finite number with NaN (the client falls back to 15 s)', () => {
+    for (const raw of ['{"t":"connected","connectionId":"c1","clientId":"u"}', '{"t":"connected","connectionId":"c1","clientId":"u","keepAliveMs":"5"}', '{"t":"connected","connectionId":"c1","clientId":"u","keepAliveMs":1e400}']) {
+      expect(decodeFrame(raw)).toMatchObject({ t: 'connected', keepAliveMs: NaN });
     }
   });
 

@@ -198,15 +198,17 @@ describe('Ignis adapter: events and requests', () => {
     expect(got).toEqual(['early']);
   });
 
-  it('refuses system event names and oversize frames client-side, keeping the connection', async () => {
+  it('refuses system event names client-side (thrown), and oversize frames by the core rule (TOO_LARGE), keeping the connection', async () => {
     world = await ignisWorld({ maxPayloadBytes: 1024 });
     const client = world.client({ maxPayloadBytes: 1024 });
+    const errors = codes(client);
     await client.connect();
     for (const name of ['authenticate', 'join', 'leave', 'heartbeat', 'connected', 'error', 'encrypted']) {
       expect(() => client.emit(name, {})).toThrow(/system event/);
     }
-    expect(() => client.emit('echo', 'é'.repeat(600))).toThrow(/over the server's 1024-byte limit/);
-    await expect(client.request('echo', 'x'.repeat(2000))).rejects.toMatchObject({ code: 'INVALID' });
+    await expect(client.emit('echo', 'é'.repeat(600))).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('1024-byte limit') });
+    expect(errors).toEqual([expect.stringMatching(/^TOO_LARGE:/)]);
+    await expect(client.request('echo', 'x'.repeat(2000))).rejects.toMatchObject({ code: 'TOO_LARGE' });
     const reply = await client.request<string>('echo', 'still fine');
     expect(reply.data).toBe('still fine');
     expect(client.connection.state).toBe('connected');

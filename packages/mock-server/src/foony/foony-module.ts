@@ -61,7 +61,10 @@ export class FoonyMock implements ProtocolModule {
   private tick = 0;
   private nextConnection = 0;
   /** Every auth frame's credential, in order (for tests asserting what was sent). */
-  readonly authLog: { token?: string; key?: string }[] = [];
+  readonly authLog: { token?: string; key?: string; clientId?: string }[] = [];
+  /** `sub`/`unsub` frames received per channel, faulted ones included. */
+  private readonly requestCounts = new Map<string, { sub: number; unsub: number }>();
+  private readonly subFaults = new Map<string, { times: number; code?: number }>();
 
   constructor(private readonly options: FoonyMockOptions = {}) {
     this.path = options.path ?? '/foony';
@@ -97,6 +100,19 @@ export class FoonyMock implements ProtocolModule {
   connectionOf(connectionId: string): MockConnection | undefined {
     for (const session of this.sessions) if (session.connectionId === connectionId) return session.connection;
     return undefined;
+  }
+
+  /**
+   * The next `times` `sub` frames for `channel` are answered with `err code` (e.g. 42900 rate limited, 50000), or
+   * not answered at all when no code is given (the client's request times out).
+   */
+  failSubscribes(channel: string, times: number, code?: number): void {
+    this.subFaults.set(channel, { times, code });
+  }
+
+  /** How many `sub` and `unsub` frames arrived for a channel (faulted ones included). */
+  requestsFor(channel: string): { sub: number; unsub: number } {
+    return { ...(this.requestCounts.get(channel) ?? { sub: 0, unsub: 0 }) };
   }
 
   /** Authenticated sessions subscribed to a channel. */
@@ -158,7 +174,7 @@ export class FoonyMock implements ProtocolModule {
   private authenticate(connection: MockConnection, frame: Frame, send: (f: Frame) => void): Session | undefined {
     const token = typeof frame.token === 'string' ? frame.token : undefined;
     const key = typeof frame.key === 'string' ? frame.key : undefined;
-    this.authLog.push({ token, key });
+    this.authLog.push({ token, key, ...(typeof frame.clientId === 'string' ? { clientId: frame.clientId } : {}) });
     let clientId: string | undefined;
     let expiresAt: number | undefined;
     if (key !== undefined) {
@@ -202,13 +218,25 @@ export class FoonyMock implements ProtocolModule {
     if (typeof channel !== 'string' || channel.length === 0 || channel.length > MAX_NAME) {
       return fail(FoonyErrorCode.BadFrame, 'bad channel name');
     }
+    if (frame.t === 'sub' || frame.t === 'unsub') {
+      let counts = this.requestCounts.get(channel);
+      if (!counts) this.requestCounts.set(channel, (counts = { sub: 0, unsub: 0 }));
+      counts[frame.t]++;
+    }
     if (this.options.isUnknown?.(channel) ?? channel.startsWith('unknown:')) return fail(FoonyErrorCode.NotFound, `no channel ${channel}`);
     if (this.options.isForbidden?.(channel, session.clientId) ?? channel.startsWith('forbidden:')) {
       return fail(FoonyErrorCode.Forbidden, `not allowed on ${channel}`);
     }
     switch (frame.t) {
-      case 'sub':
+      case 'sub': {
+        const fault = this.subFaults.get(channel);
+        if (fault && fault.times > 0) {
+          fault.times--;
+          if (fault.code !== undefined) fail(fault.code, `cannot subscribe to ${channel} now`);
+          return;
+        }
         return this.subscribe(session, channel, typeof frame.lastMessageId === 'string' ? frame.lastMessageId : undefined, id, send);
+      }
       case 'unsub':
         this.unsubscribe(session, channel);
         return send({ t: 'ack', id });

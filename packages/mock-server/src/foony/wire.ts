@@ -8,6 +8,7 @@ export const FoonyErrorCode = {
   AuthExpired: 40102,
   Forbidden: 40300,
   NotFound: 40400,
+  RateLimited: 42900,
   Server: 50000,
 } as const;
 

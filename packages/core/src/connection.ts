@@ -121,6 +121,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     return this.currentState;
   }
 
+  /** `util.inspect` / `console.log` in Node: the app's options (credentials among them) are not shown. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `Connection { protocol: '${this.protocol.name}', state: '${this.currentState}' }`;
+  }
+
   /** What the last handshake established; undefined before the first session. */
   get info(): Info | undefined {
     return this.sessionInfo;

@@ -20,6 +20,11 @@ export class RedactingLogger implements Logger {
 
   constructor(private readonly sink: Logger | undefined) {}
 
+  /** `util.inspect` / `console.log` in Node must not list the secrets it hides. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'RedactingLogger {}';
+  }
+
   /** Registers a value that must never be logged. Short values are ignored (they would redact noise). */
   addSecret(secret: unknown): void {
     if (typeof secret === 'string' && secret.length >= 4) this.secrets.add(secret);

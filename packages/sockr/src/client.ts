@@ -106,7 +106,8 @@ function uuid(): string {
  */
 export class SockrClient extends SafeEmitter<SockrEvents> {
   readonly io: SocketIOClient;
-  private readonly replies = new ReplyMatcher();
+  /** Requests fail at once while the client cannot send (idle: INVALID, closed or failed: CLOSED). */
+  private readonly replies = new ReplyMatcher(() => this.io.connection.cannotSend());
   private readonly directSends: Limiter;
   private readonly groupSends: Limiter;
   private readonly seen = new RecentIds(8192);
@@ -436,8 +437,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     return reply.iceServers;
   }
 
-  /** Starts a call with an SDP offer. The call object follows it: calling → ringing → active → ended. */
+  /**
+   * Starts a call with an SDP offer. The call object follows it: calling → ringing → active → ended.
+   * Throws INVALID before `connect()` and CLOSED after `close()`.
+   */
   call(to: string, sdpOffer: string): SockrCall {
+    const refused = this.io.connection.cannotSend();
+    if (refused) throw refused;
     const call = new SockrCall(this.callHost(), 'outgoing', to, { ringTimeoutMs: this.options.ringTimeoutMs ?? 45_000 });
     (this.unnamed ??= []).push(call);
     this.fire('call_initiate', { to, sdpOffer });

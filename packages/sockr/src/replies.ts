@@ -20,9 +20,13 @@ export class ReplyMatcher {
   /** Made with the first waiter. */
   private timer: DeadlineTimer | undefined;
 
+  /** `refuse` says why nothing can be sent now (the client is idle or closed): requests then fail at once. */
+  constructor(private readonly refuse?: () => PolySocketError | undefined) {}
+
   /**
    * Resolves with the data of `ok`, rejects with `fail(data)` for an error event, or TIMEOUT.
-   * `send` runs after the waiter is registered, so a fast reply cannot be missed.
+   * `send` runs after the waiter is registered, so a fast reply cannot be missed. A send the client
+   * refuses (closed, too large, outbox full) rejects with that error at once.
    */
   expect<T>(options: {
     ok: string;
@@ -33,6 +37,8 @@ export class ReplyMatcher {
     /** Sends the request; resolves true once written (false or never while it waits offline). */
     send: () => Promise<boolean> | void;
   }): Promise<T> {
+    const refused = this.refuse?.();
+    if (refused) return Promise.reject(refused);
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
         written: false,
@@ -44,7 +50,7 @@ export class ReplyMatcher {
           else if (data.error instanceof PolySocketError) reject(data.error);
           else reject(options.fail(event, data));
         },
-        expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: true })),
+        expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: waiter.written })),
       };
       this.waiters.push(waiter);
       this.deadlines().include(waiter.deadline);
@@ -53,7 +59,10 @@ export class ReplyMatcher {
         if (sent) {
           sent.then(
             (written) => (waiter.written = written),
-            () => undefined,
+            (error: unknown) => {
+              // Never written: the client refused it (closed, too large, outbox full, namespace gone).
+              if (this.remove(waiter)) reject(error);
+            },
           );
         }
       } catch (error) {
@@ -90,17 +99,24 @@ export class ReplyMatcher {
     for (const waiter of lost) waiter.settle('__dropped__', { error });
   }
 
-  /** Fails every waiter (the client closed) and releases the timer. */
+  /** Fails every waiter (the client closed) and releases the timer; a request already written may have been processed. */
   rejectAll(error: PolySocketError): void {
     const waiters = this.waiters;
     this.waiters = [];
     this.timer?.clear();
-    for (const waiter of waiters) waiter.settle('__closed__', { error });
+    let written: PolySocketError | undefined;
+    for (const waiter of waiters) {
+      const failure = waiter.written
+        ? (written ??= new PolySocketError(error.code, error.message, { retryable: error.retryable, cause: error.cause, maybeDelivered: true }))
+        : error;
+      waiter.settle('__closed__', { error: failure });
+    }
   }
 
-  private remove(waiter: Waiter): void {
+  private remove(waiter: Waiter): boolean {
     const index = this.waiters.indexOf(waiter);
     if (index >= 0) this.waiters.splice(index, 1);
+    return index >= 0;
   }
 
   /** Times out what is due and re-arms for the next deadline. */

@@ -38,6 +38,17 @@ describe('Sockr: auth and presence', () => {
     await expect(c.connect()).rejects.toMatchObject({ code: 'AUTH_FAILED', message: 'Authentication failed' });
   });
 
+  it('after close(), requests fail at once with CLOSED (nothing sent, maybeDelivered false)', async () => {
+    world = await sockrWorld();
+    const alice = await world.connected('alice');
+    alice.close();
+    const sent = world.sockr.eventLog.length;
+    for (const attempt of [() => alice.sendMessage('bob', 'too late'), () => alice.getOnlineStatus(['bob'])]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'CLOSED', maybeDelivered: false, message: expect.stringContaining('call connect()') });
+    }
+    expect(world.sockr.eventLog.length).toBe(sent);
+  });
+
   it('user_online / user_offline / get_online_status', async () => {
     world = await sockrWorld();
     const alice = await world.connected('alice');

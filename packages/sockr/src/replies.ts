@@ -6,14 +6,29 @@ interface Waiter {
   events: ReadonlySet<string>;
   match?: (event: string, data: Record<string, unknown>) => boolean;
   deadline: number;
+  timeoutMs: number;
+  /** Timed out, but its reply may still come: it takes that reply silently, so it cannot answer a newer request. */
+  tomb: boolean;
+  /** A tombstone ahead of it took a reply this waiter could have matched: most likely its own. */
+  robbed: boolean;
   settle: (event: string, data: Record<string, unknown>) => void;
   expire: () => void;
 }
 
+/** Tombstones kept at most (the oldest goes first). */
+const MAX_TOMBS = 32;
+
 /**
  * Sockr replies carry no request id: each request waits for the first of its reply events that
- * matches (by a key such as groupId, or simply the oldest waiter, in order). Timeouts share one timer
- * armed for the earliest deadline, as the core's requests do: a reply in time costs no timer call.
+ * matches (by a key such as groupId, or simply the oldest written waiter, in order). Timeouts share one
+ * timer armed for the earliest deadline, as the core's requests do: a reply in time costs no timer call.
+ *
+ * A request that timed out after it was written is still owed a reply: it stays as a tombstone that
+ * takes its late reply (else the next request would get it, e.g. another message's messageId). A
+ * tombstone lasts one more timeout, at most 32 are kept, and a drop clears them (a reply only comes on
+ * the link that asked). When a tombstone took a reply while a newer request waited and that request
+ * times out too, the reply taken was most likely the newer one's (the old request was never answered),
+ * so the newer one leaves no tombstone: one silent request cannot make every later one time out.
  */
 export class ReplyMatcher {
   private waiters: Waiter[] = [];
@@ -34,7 +49,7 @@ export class ReplyMatcher {
     match?: (event: string, data: Record<string, unknown>) => boolean;
     timeoutMs: number;
     fail: (event: string, data: Record<string, unknown>) => PolySocketError;
-    /** Sends the request; resolves true once written (false or never while it waits offline). */
+    /** Sends the request; resolves true once written (false or never while it waits offline). Void: written at once. */
     send: () => Promise<boolean> | void;
   }): Promise<T> {
     const refused = this.refuse?.();
@@ -45,6 +60,9 @@ export class ReplyMatcher {
         events: new Set([options.ok, ...(options.errors ?? [])]),
         match: options.match,
         deadline: Date.now() + options.timeoutMs,
+        timeoutMs: options.timeoutMs,
+        tomb: false,
+        robbed: false,
         settle: (event, data) => {
           if (event === options.ok) resolve(data as T);
           else if (data.error instanceof PolySocketError) reject(data.error);
@@ -56,9 +74,10 @@ export class ReplyMatcher {
       this.deadlines().include(waiter.deadline);
       try {
         const sent = options.send();
-        if (sent) {
+        if (!sent) waiter.written = true;
+        else {
           sent.then(
-            (written) => (waiter.written = written),
+            (written) => this.onWritten(waiter, written),
             (error: unknown) => {
               // Never written: the client refused it (closed, too large, outbox full, namespace gone).
               if (this.remove(waiter)) reject(error);
@@ -77,13 +96,33 @@ export class ReplyMatcher {
     return (this.timer ??= new DeadlineTimer(() => this.sweep()));
   }
 
-  /** Offers an incoming event to the waiters, oldest first; returns whether one took it. */
+  private onWritten(waiter: Waiter, written: boolean): void {
+    waiter.written = written;
+    if (written && waiter.tomb) {
+      // It timed out while queued and has only now gone out: its reply is owed from now.
+      waiter.deadline = Date.now() + waiter.timeoutMs;
+      this.deadlines().include(waiter.deadline);
+    }
+  }
+
+  /** Offers an incoming event to the written waiters, oldest first; returns whether one took it. */
   handle(event: string, data: Record<string, unknown>): boolean {
-    for (let i = 0; i < this.waiters.length; i++) {
-      const waiter = this.waiters[i];
-      if (!waiter.events.has(event) || (waiter.match && !waiter.match(event, data))) continue;
-      this.waiters.splice(i, 1);
-      waiter.settle(event, data);
+    const waiters = this.waiters;
+    for (let i = 0; i < waiters.length; i++) {
+      const waiter = waiters[i];
+      if (!waiter.written || !matches(waiter, event, data)) continue;
+      waiters.splice(i, 1);
+      if (waiter.tomb) {
+        for (let j = i; j < waiters.length; j++) {
+          const next = waiters[j];
+          if (!next.tomb && next.written && matches(next, event, data)) {
+            next.robbed = true;
+            break;
+          }
+        }
+      } else {
+        waiter.settle(event, data);
+      }
       return true;
     }
     return false;
@@ -91,12 +130,12 @@ export class ReplyMatcher {
 
   /**
    * The link dropped: a request written on it can no longer be answered (Sockr replies go to the
-   * socket that asked). Those fail with `error`; requests still waiting to be written keep waiting.
+   * socket that asked). Those fail with `error`, their tombstones go; requests still waiting to be written keep waiting.
    */
   rejectWritten(error: PolySocketError): void {
     const lost = this.waiters.filter((w) => w.written);
     this.waiters = this.waiters.filter((w) => !w.written);
-    for (const waiter of lost) waiter.settle('__dropped__', { error });
+    for (const waiter of lost) if (!waiter.tomb) waiter.settle('__dropped__', { error });
   }
 
   /** Fails every waiter (the client closed) and releases the timer; a request already written may have been processed. */
@@ -106,6 +145,7 @@ export class ReplyMatcher {
     this.timer?.clear();
     let written: PolySocketError | undefined;
     for (const waiter of waiters) {
+      if (waiter.tomb) continue;
       const failure = waiter.written
         ? (written ??= new PolySocketError(error.code, error.message, { retryable: error.retryable, cause: error.cause, maybeDelivered: true }))
         : error;
@@ -119,20 +159,38 @@ export class ReplyMatcher {
     return index >= 0;
   }
 
-  /** Times out what is due and re-arms for the next deadline. */
+  /** Times out what is due (each leaves a tombstone unless robbed), drops expired tombstones, re-arms for the next deadline. */
   private sweep(): void {
     const now = Date.now();
-    let next = Infinity;
-    for (const waiter of [...this.waiters]) {
+    const expired: Waiter[] = [];
+    let kept: Waiter[] = [];
+    let tombs = 0;
+    for (const waiter of this.waiters) {
       if (waiter.deadline <= now) {
-        this.remove(waiter);
-        waiter.expire();
-      } else if (waiter.deadline < next) {
-        next = waiter.deadline;
+        if (waiter.tomb) continue;
+        expired.push(waiter);
+        if (waiter.robbed) continue;
+        waiter.tomb = true;
+        // One that timed out while queued is still written later: its reply is owed from then.
+        waiter.deadline = waiter.written ? now + waiter.timeoutMs : Infinity;
       }
+      if (waiter.tomb) tombs++;
+      kept.push(waiter);
     }
+    if (tombs > MAX_TOMBS) {
+      let extra = tombs - MAX_TOMBS;
+      kept = kept.filter((w) => !(w.tomb && extra-- > 0));
+    }
+    this.waiters = kept;
+    let next = Infinity;
+    for (const waiter of kept) if (waiter.deadline < next) next = waiter.deadline;
     if (next !== Infinity) this.deadlines().include(next);
+    for (const waiter of expired) waiter.expire();
   }
+}
+
+function matches(waiter: Waiter, event: string, data: Record<string, unknown>): boolean {
+  return waiter.events.has(event) && (waiter.match === undefined || waiter.match(event, data));
 }
 
 /** At most `limit` tasks at once, started in call order. */

@@ -88,6 +88,17 @@ describe('Sockr: direct messages', () => {
     expect(got.map((m) => m.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
   });
 
+  it('a message_delivered that comes after its send timed out does not answer the next send', async () => {
+    world = await sockrWorld();
+    const alice = await world.connected('alice', { requestTimeoutMs: 400 });
+    await world.connected('bob');
+    world.sockr.faultsFor('alice').delay(600); // the reply to the first send comes after its timeout
+    await expect(alice.sendMessage('bob', 'slow')).rejects.toMatchObject({ code: 'TIMEOUT', maybeDelivered: true });
+    world.sockr.faultsFor('alice').delay(0);
+    const { messageId } = await alice.sendMessage('bob', 'next');
+    expect(world.sockr.messages.find((m) => m.id === messageId)?.content).toBe('next');
+  });
+
   it('queues messages for an offline user and flushes them once at login', async () => {
     world = await sockrWorld();
     const alice = await world.connected('alice');

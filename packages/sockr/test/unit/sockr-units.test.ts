@@ -56,11 +56,15 @@ describe('ReplyMatcher', () => {
     await outcome;
 
     const written = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => Promise.resolve(true) });
-    const queued = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => new Promise<boolean>(() => undefined) });
+    let writeQueued!: (written: boolean) => void;
+    const queued = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)) });
     await Promise.resolve();
     await Promise.resolve();
     m.rejectWritten(new PolySocketError('DISCONNECTED', 'dropped'));
     await expect(written).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    expect(m.handle('ok', { early: true })).toBe(false); // no reply is owed to a request not yet written
+    writeQueued(true);
+    await Promise.resolve();
     m.handle('ok', { late: true });
     expect(await queued).toEqual({ late: true });
   });
@@ -88,6 +92,71 @@ describe('ReplyMatcher', () => {
     const pending = m.expect({ ok: 'ok', timeoutMs: 1000, fail, send: () => undefined });
     m.rejectAll(new PolySocketError('CLOSED', 'closed'));
     await expect(pending).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a request that timed out keeps a tombstone that takes its late reply (for one more timeout)', async () => {
+    const m = new ReplyMatcher();
+    const first = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const timedOut = expect(first).rejects.toMatchObject({ code: 'TIMEOUT', maybeDelivered: true });
+    await vi.advanceTimersByTimeAsync(1000);
+    await timedOut;
+    const second = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    expect(m.handle('done', { id: 'first' })).toBe(true); // taken by the tombstone
+    m.handle('done', { id: 'second' });
+    expect(await second).toEqual({ id: 'second' });
+
+    // Unanswered, the tombstone goes after one more timeout.
+    const third = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const thirdOut = expect(third).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await thirdOut;
+    await vi.advanceTimersByTimeAsync(1000);
+    const fourth = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('done', { id: 'fourth' });
+    expect(await fourth).toEqual({ id: 'fourth' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('one request the server never answers does not make every later one time out', async () => {
+    const m = new ReplyMatcher();
+    const silent = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const silentOut = expect(silent).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await silentOut;
+    // The next reply is taken by the tombstone (it cannot tell), so this request times out too...
+    const robbed = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('done', { id: 'robbed' });
+    const robbedOut = expect(robbed).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await robbedOut;
+    // ...but its reply was the one taken: it leaves no tombstone, and the next request gets its own reply.
+    const next = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('done', { id: 'next' });
+    expect(await next).toEqual({ id: 'next' });
+  });
+
+  it('tombstones: at most 32, cleared by a drop, only for replies of the same kind and key', async () => {
+    const m = new ReplyMatcher();
+    const many = Array.from({ length: 40 }, () => m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined }).catch(() => undefined));
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(many);
+    let taken = 0;
+    while (m.handle('done', {})) taken++;
+    expect(taken).toBe(32);
+
+    const keyed = m.expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined }).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(1000);
+    await keyed;
+    const other = m.expect({ ok: 'page', match: (_e, d) => d.key === 'b', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('page', { key: 'b' });
+    expect(await other).toEqual({ key: 'b' });
+    m.rejectWritten(new PolySocketError('DISCONNECTED', 'dropped'));
+    const after = m.expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('page', { key: 'a', n: 2 });
+    expect(await after).toEqual({ key: 'a', n: 2 });
+    m.rejectAll(new PolySocketError('CLOSED', 'closed'));
     expect(vi.getTimerCount()).toBe(0);
   });
 

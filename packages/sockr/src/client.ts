@@ -1,5 +1,5 @@
 import { LazyMap, LazySet, PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
-import { SocketIOClient, type ReadyContext } from '@polysocket/socketio';
+import { encodePacket, PacketType, SocketIOClient, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { Limiter, ReplyMatcher } from './replies';
 import { Typing } from './typing';
@@ -128,6 +128,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   /** Catch-ups run one after another; made with the first. */
   private catchUpChain: Promise<void> | undefined;
   private sessions = 0;
+  private mainSocket: SocketIOSocket | undefined;
 
   constructor(private readonly options: SockrClientOptions) {
     super();
@@ -180,8 +181,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private static onIoDisconnected(this: SockrClient, event: DisconnectEvent): void {
     for (const [peer, seen] of this.conversations) this.keepResumePoint(peer, seen.newest);
-    this.replies.rejectWritten(
+    // Direct messages written on the dead link are sent again after the re-login (receivers drop the
+    // second copy by its clientMessageId); other requests fail, as they may have been processed.
+    this.replies.onDrop(
       new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
+      event.willReconnect,
     );
     this.emit('disconnect', event.reason);
   }
@@ -274,7 +278,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         errors: ['message_error'],
         timeoutMs: this.timeoutMs,
         fail: (_event, data) => sendError(data),
-        send: () => this.fire('send_message', payload),
+        send: (ttlMs) => this.fire('send_message', payload, ttlMs),
+        resendOnDrop: true,
       });
       return { messageId: reply.messageId, clientMessageId };
     });
@@ -352,7 +357,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       errors: ['group_create_error'],
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
-      send: () => this.fire('group_create', { name, members, ...(metadata ? { metadata } : {}) }),
+      send: (ttlMs) => this.fire('group_create', { name, members, ...(metadata ? { metadata } : {}) }, ttlMs),
     });
     this.knownGroups.add(reply.group.id);
     return reply.group;
@@ -366,7 +371,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
-      send: () => this.fire('group_join', { groupId }),
+      send: (ttlMs) => this.fire('group_join', { groupId }, ttlMs),
     });
     return { group: reply.group, queuedMessages: reply.queuedMessages ?? [] };
   }
@@ -397,7 +402,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         match: (_event, data) => data.groupId === groupId,
         timeoutMs: this.timeoutMs,
         fail: (_event, data) => sendError(data),
-        send: () => this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }),
+        send: (ttlMs) => this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }, ttlMs),
       });
       return { messageId: reply.messageId, clientMessageId };
     });
@@ -465,7 +470,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
-      send: () => this.fire('conference_join', { groupId }),
+      send: (ttlMs) => this.fire('conference_join', { groupId }, ttlMs),
     });
     const state = this.conference(groupId);
     if (this.userId !== undefined) state.participants.add(this.userId);
@@ -516,13 +521,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     switch (event) {
       case 'receive_message':
         this.sawConversation(String(data.from), Number(data.timestamp));
-        if (this.seen.accept(String(data.messageId))) {
+        if (this.accept(String(data.messageId), String(data.from), data.metadata)) {
           this.emit('receive_message', data as never);
           this.emit('message', incoming(data));
         }
         return;
       case 'group_receive_message':
-        if (this.seen.accept(String(data.messageId))) {
+        if (this.accept(String(data.messageId), String(data.from), data.metadata)) {
           this.emit('group_receive_message', data as never);
           this.emit('group_message', incoming(data));
         }
@@ -530,7 +535,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       case 'group_joined':
         this.knownGroups.add(String(data.groupId));
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
-          if (isPersistedMessage(message) && this.seen.accept(message.id)) this.emit('group_message', fromPersisted(message));
+          if (isPersistedMessage(message) && this.acceptStored(message)) this.emit('group_message', fromPersisted(message));
         }
         break;
       case 'group_created': {
@@ -637,15 +642,18 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: match ? (_event, data) => match(data) : undefined,
       timeoutMs,
       fail: () => new PolySocketError('SERVER', `${event} failed`),
-      send: () => this.fire(event, payload),
+      send: (ttlMs) => this.fire(event, payload, ttlMs),
     });
   }
 
-  /** Emits (queued while disconnected, like every send); resolves true once written. */
-  private fire(event: string, payload: unknown): Promise<boolean> {
-    const written = this.io.emit(event, payload);
-    written.catch(() => undefined);
-    return written;
+  /**
+   * Emits on the main namespace (queued while disconnected, like every send); resolves true once
+   * written. A request's emit is dropped from the queue when its request times out (`ttlMs`), so a
+   * request that timed out unsent is never sent later.
+   */
+  private fire(event: string, payload: unknown, ttlMs?: number): Promise<boolean> {
+    const main = (this.mainSocket ??= this.io.socket('/'));
+    return this.io.connection.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, payload] }), { gate: main.gate, ttlMs });
   }
 
   private sawConversation(peer: string, timestamp: number): void {
@@ -680,7 +688,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       }
       missed.sort((a, b) => a.timestamp - b.timestamp);
       for (const message of missed) {
-        if (!this.seen.accept(message.id)) continue;
+        if (!this.acceptStored(message)) continue;
         this.sawConversation(peer, message.timestamp);
         const live = { from: message.from, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata };
         this.emit('receive_message', live as never);
@@ -708,8 +716,23 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private markSeen(messages: PersistedMessage[]): PersistedMessage[] {
-    for (const message of messages) this.seen.accept(message.id);
+    for (const message of messages) this.acceptStored(message);
     return messages;
+  }
+
+  /**
+   * Records a message; false when its messageId was seen, or its sender's clientMessageId (a copy a
+   * PolySocket sender wrote again after a drop: the server stored it twice, under two messageIds).
+   */
+  private accept(messageId: string, from: string, metadata: unknown): boolean {
+    const fresh = this.seen.accept(messageId);
+    const clientMessageId = (metadata as { clientMessageId?: unknown } | undefined)?.clientMessageId;
+    if (typeof clientMessageId !== 'string') return fresh;
+    return this.seen.accept(`${from}\u0000${clientMessageId}`) && fresh;
+  }
+
+  private acceptStored(message: PersistedMessage): boolean {
+    return this.accept(message.id, message.from, message.metadata);
   }
 
   /**

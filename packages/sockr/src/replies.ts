@@ -3,6 +3,8 @@ import { DeadlineTimer, PolySocketError } from '@polysocket/core';
 interface Waiter {
   /** The request went out on the current link (its reply can only come on that link). */
   written: boolean;
+  /** It went out on some link (the server may have acted on it). */
+  wasWritten: boolean;
   events: ReadonlySet<string>;
   match?: (event: string, data: Record<string, unknown>) => boolean;
   deadline: number;
@@ -11,7 +13,11 @@ interface Waiter {
   tomb: boolean;
   /** A tombstone ahead of it took a reply this waiter could have matched: most likely its own. */
   robbed: boolean;
+  /** Written again after a drop instead of failing. */
+  resend: boolean;
+  send: (ttlMs: number) => Promise<boolean> | void;
   settle: (event: string, data: Record<string, unknown>) => void;
+  fail: (error: PolySocketError) => void;
   expire: () => void;
 }
 
@@ -41,7 +47,7 @@ export class ReplyMatcher {
   /**
    * Resolves with the data of `ok`, rejects with `fail(data)` for an error event, or TIMEOUT.
    * `send` runs after the waiter is registered, so a fast reply cannot be missed. A send the client
-   * refuses (closed, too large, outbox full) rejects with that error at once.
+   * refuses (closed, too large, outbox full, expired while queued) rejects with that error at once.
    */
   expect<T>(options: {
     ok: string;
@@ -49,45 +55,43 @@ export class ReplyMatcher {
     match?: (event: string, data: Record<string, unknown>) => boolean;
     timeoutMs: number;
     fail: (event: string, data: Record<string, unknown>) => PolySocketError;
-    /** Sends the request; resolves true once written (false or never while it waits offline). Void: written at once. */
-    send: () => Promise<boolean> | void;
+    /**
+     * Sends the request, to be dropped if still queued after `ttlMs`; resolves true once written
+     * (false or never while it waits offline). Void: written at once.
+     */
+    send: (ttlMs: number) => Promise<boolean> | void;
+    /** After a drop, send it again (on the next link) instead of failing with DISCONNECTED. */
+    resendOnDrop?: boolean;
   }): Promise<T> {
     const refused = this.refuse?.();
     if (refused) return Promise.reject(refused);
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {
         written: false,
+        wasWritten: false,
         events: new Set([options.ok, ...(options.errors ?? [])]),
         match: options.match,
         deadline: Date.now() + options.timeoutMs,
         timeoutMs: options.timeoutMs,
         tomb: false,
         robbed: false,
+        resend: options.resendOnDrop === true,
+        send: options.send,
         settle: (event, data) => {
           if (event === options.ok) resolve(data as T);
-          else if (data.error instanceof PolySocketError) reject(data.error);
           else reject(options.fail(event, data));
         },
-        expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: waiter.written })),
+        fail: (error) =>
+          reject(
+            waiter.wasWritten && !error.maybeDelivered
+              ? new PolySocketError(error.code, error.message, { retryable: error.retryable, backendCode: error.backendCode, cause: error.cause, maybeDelivered: true })
+              : error,
+          ),
+        expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: waiter.wasWritten })),
       };
       this.waiters.push(waiter);
       this.deadlines().include(waiter.deadline);
-      try {
-        const sent = options.send();
-        if (!sent) waiter.written = true;
-        else {
-          sent.then(
-            (written) => this.onWritten(waiter, written),
-            (error: unknown) => {
-              // Never written: the client refused it (closed, too large, outbox full, namespace gone).
-              if (this.remove(waiter)) reject(error);
-            },
-          );
-        }
-      } catch (error) {
-        this.remove(waiter);
-        reject(error);
-      }
+      this.transmit(waiter);
     });
   }
 
@@ -96,9 +100,32 @@ export class ReplyMatcher {
     return (this.timer ??= new DeadlineTimer(() => this.sweep()));
   }
 
+  private transmit(waiter: Waiter): void {
+    let sent: Promise<boolean> | void;
+    try {
+      sent = waiter.send(Math.max(0, waiter.deadline - Date.now()));
+    } catch (error) {
+      if (this.remove(waiter)) waiter.fail(toError(error));
+      return;
+    }
+    if (!sent) return this.onWritten(waiter, true);
+    sent.then(
+      (written) => this.onWritten(waiter, written),
+      (error: unknown) => {
+        // Not written: refused (closed, too large, outbox full, namespace gone) or expired while queued.
+        if (!this.remove(waiter) || waiter.tomb) return;
+        const failure = toError(error);
+        if (failure.code === 'TIMEOUT') waiter.expire();
+        else waiter.fail(failure);
+      },
+    );
+  }
+
   private onWritten(waiter: Waiter, written: boolean): void {
     waiter.written = written;
-    if (written && waiter.tomb) {
+    if (!written) return;
+    waiter.wasWritten = true;
+    if (waiter.tomb) {
       // It timed out while queued and has only now gone out: its reply is owed from now.
       waiter.deadline = Date.now() + waiter.timeoutMs;
       this.deadlines().include(waiter.deadline);
@@ -130,12 +157,27 @@ export class ReplyMatcher {
 
   /**
    * The link dropped: a request written on it can no longer be answered (Sockr replies go to the
-   * socket that asked). Those fail with `error`, their tombstones go; requests still waiting to be written keep waiting.
+   * socket that asked) and its tombstone goes. With `resend` (the client reconnects), a request made
+   * with `resendOnDrop` is sent again, after what already waits to be sent and with a fresh timeout;
+   * the others fail with `error`. Requests still waiting to be written keep waiting.
    */
-  rejectWritten(error: PolySocketError): void {
+  onDrop(error: PolySocketError, resend: boolean): void {
     const lost = this.waiters.filter((w) => w.written);
     this.waiters = this.waiters.filter((w) => !w.written);
-    for (const waiter of lost) if (!waiter.tomb) waiter.settle('__dropped__', { error });
+    const again: Waiter[] = [];
+    for (const waiter of lost) {
+      if (waiter.tomb) continue;
+      waiter.written = false;
+      if (resend && waiter.resend) again.push(waiter);
+      else waiter.fail(error);
+    }
+    // Last in the list, as on the wire: replies are matched in the order the requests go out.
+    for (const waiter of again) {
+      waiter.deadline = Date.now() + waiter.timeoutMs;
+      this.waiters.push(waiter);
+      this.deadlines().include(waiter.deadline);
+      this.transmit(waiter);
+    }
   }
 
   /** Fails every waiter (the client closed) and releases the timer; a request already written may have been processed. */
@@ -143,14 +185,7 @@ export class ReplyMatcher {
     const waiters = this.waiters;
     this.waiters = [];
     this.timer?.clear();
-    let written: PolySocketError | undefined;
-    for (const waiter of waiters) {
-      if (waiter.tomb) continue;
-      const failure = waiter.written
-        ? (written ??= new PolySocketError(error.code, error.message, { retryable: error.retryable, cause: error.cause, maybeDelivered: true }))
-        : error;
-      waiter.settle('__closed__', { error: failure });
-    }
+    for (const waiter of waiters) if (!waiter.tomb) waiter.fail(error);
   }
 
   private remove(waiter: Waiter): boolean {
@@ -187,6 +222,10 @@ export class ReplyMatcher {
     if (next !== Infinity) this.deadlines().include(next);
     for (const waiter of expired) waiter.expire();
   }
+}
+
+function toError(error: unknown): PolySocketError {
+  return error instanceof PolySocketError ? error : new PolySocketError('INVALID', String(error), { cause: error });
 }
 
 function matches(waiter: Waiter, event: string, data: Record<string, unknown>): boolean {

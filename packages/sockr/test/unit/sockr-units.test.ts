@@ -60,7 +60,7 @@ describe('ReplyMatcher', () => {
     const queued = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)) });
     await Promise.resolve();
     await Promise.resolve();
-    m.rejectWritten(new PolySocketError('DISCONNECTED', 'dropped'));
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), false);
     await expect(written).rejects.toMatchObject({ code: 'DISCONNECTED' });
     expect(m.handle('ok', { early: true })).toBe(false); // no reply is owed to a request not yet written
     writeQueued(true);
@@ -152,12 +152,54 @@ describe('ReplyMatcher', () => {
     const other = m.expect({ ok: 'page', match: (_e, d) => d.key === 'b', timeoutMs: 1000, fail, send: () => undefined });
     m.handle('page', { key: 'b' });
     expect(await other).toEqual({ key: 'b' });
-    m.rejectWritten(new PolySocketError('DISCONNECTED', 'dropped'));
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), false);
     const after = m.expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined });
     m.handle('page', { key: 'a', n: 2 });
     expect(await after).toEqual({ key: 'a', n: 2 });
     m.rejectAll(new PolySocketError('CLOSED', 'closed'));
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('after a drop, a resendOnDrop request is sent again behind what was queued, with a fresh timeout; others fail', async () => {
+    const m = new ReplyMatcher();
+    const wire: string[] = [];
+    const sender = (name: string) => () => {
+      wire.push(name);
+      return Promise.resolve(true);
+    };
+    const dm = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: sender('dm'), resendOnDrop: true });
+    const other = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: sender('other') });
+    await Promise.resolve();
+    let writeQueued!: (written: boolean) => void;
+    const queued = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)) });
+    await vi.advanceTimersByTimeAsync(600);
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), true);
+    await expect(other).rejects.toMatchObject({ code: 'DISCONNECTED', maybeDelivered: true });
+    expect(wire).toEqual(['dm', 'other', 'dm']);
+    writeQueued(true); // the outbox flushes in order: the queued request, then the resend
+    await vi.advanceTimersByTimeAsync(300);
+    m.handle('done', { id: 'queued' });
+    expect(await queued).toEqual({ id: 'queued' });
+    await vi.advanceTimersByTimeAsync(300); // past the first deadline: the resend's timeout started again at the drop
+    m.handle('done', { id: 'dm' });
+    expect(await dm).toEqual({ id: 'dm' });
+
+    // Without a reconnect to come, it fails like the others; a resend refused later says it may have been delivered.
+    const ended = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => Promise.resolve(true), resendOnDrop: true });
+    await Promise.resolve();
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), false);
+    await expect(ended).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    let attempts = 0;
+    const refusedLater = m.expect({
+      ok: 'done',
+      timeoutMs: 1000,
+      fail,
+      send: () => (++attempts === 1 ? Promise.resolve(true) : Promise.reject(new PolySocketError('CLOSED', 'closed'))),
+      resendOnDrop: true,
+    });
+    await Promise.resolve();
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), true);
+    await expect(refusedLater).rejects.toMatchObject({ code: 'CLOSED', maybeDelivered: true });
   });
 
   it('Limiter runs at most n tasks at once, in call order', async () => {

@@ -128,6 +128,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   /** Catch-ups run one after another; made with the first. */
   private catchUpChain: Promise<void> | undefined;
   private sessions = 0;
+  /** A `connect` was emitted and its `disconnect` not yet. */
+  private up = false;
+  /** The server answered this login with auth_error (its disconnect that follows is no kick). */
+  private authRefused = false;
   private mainSocket: SocketIOSocket | undefined;
 
   constructor(private readonly options: SockrClientOptions) {
@@ -156,6 +160,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     });
     this.io.connection.logger.addSecret(options.token);
     this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
+    this.io.on('disconnect', (reason: string) => this.onMainDisconnect(reason));
     // Static listeners with this client as their `this`: no closures or guards per client.
     const connection = this.io.connection;
     connection.listenInternally('state', SockrClient.onIoState, this);
@@ -175,6 +180,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private static onIoConnected(this: SockrClient): void {
+    this.up = true;
     this.emit('connect');
     if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = (this.catchUpChain ?? Promise.resolve()).then(() => this.catchUp());
   }
@@ -187,7 +193,22 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
       event.willReconnect,
     );
-    this.emit('disconnect', event.reason);
+  }
+
+  /**
+   * The main namespace went down: `disconnect` with socket.io-client's reason ('transport close',
+   * 'io server disconnect', 'io client disconnect'). A server disconnect that did not follow an
+   * auth_error is a kick: sockr-client apps reconnect and log in again, and so does this client (the
+   * Socket.IO client alone would leave a namespace the server disconnected).
+   */
+  private onMainDisconnect(reason: string): void {
+    if (this.up) {
+      this.up = false;
+      this.emit('disconnect', reason);
+    }
+    if (reason !== 'io server disconnect' || this.authRefused) return;
+    this.io.connection.reconnect({ reason });
+    this.io.socket('/').connect();
   }
 
   private static onIoError(this: SockrClient, error: PolySocketError): void {
@@ -497,6 +518,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   // ---- internals ----
 
   private async login(context: ReadyContext): Promise<void> {
+    this.authRefused = false;
     const token = this.options.getToken ? await this.options.getToken() : this.options.token!;
     this.io.connection.logger.addSecret(token);
     context.emit('authenticate', { token });
@@ -513,6 +535,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private onServerEvent(event: string, data: Data): void {
     if (!SERVER_EVENTS.has(event)) return;
+    if (event === 'auth_error') this.authRefused = true; // before anything else: the server's disconnect follows at once
     if (!isValidEvent(event, data)) {
       this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
       return;

@@ -148,6 +148,16 @@ export class SockrMock implements ProtocolModule {
     for (const link of this.linksOf(userId)) link.mute();
   }
 
+  /**
+   * An admin kick: the server disconnects each of the user's sockets (`socket.disconnect(true)`, a
+   * Socket.IO DISCONNECT, then the connection closes) without an `auth_error` first. Returns how many.
+   */
+  kick(userId: string): number {
+    const sockets = [...(this.online.get(userId) ?? [])];
+    for (const socket of sockets) socket.disconnect(true);
+    return sockets.length;
+  }
+
   /** Drops a user's sockets abruptly (TCP reset). */
   dropUser(userId: string): number {
     return this.faultsFor(userId).drop();

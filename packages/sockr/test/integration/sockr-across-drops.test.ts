@@ -93,3 +93,39 @@ describe('Sockr: a direct message written before a drop is sent again, and recei
     expect(got.size).toBe(n);
   }, 60_000);
 });
+
+describe('Sockr: disconnect reasons, and an admin kick', () => {
+  it('a kick (server disconnect without auth_error) says "io server disconnect", then reconnects and logs in again', async () => {
+    world = await sockrWorld();
+    const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
+    const reasons = record(alice, 'disconnect');
+    const logins = world.sockr.authLog.length;
+    expect(world.sockr.kick('alice')).toBe(1);
+    await waitFor(() => reasons.length === 1, 'the disconnect');
+    expect(reasons).toEqual(['io server disconnect']);
+    await waitFor(() => alice.isAuthenticated() && world.sockr.isOnline('alice'), 'alice logged in again');
+    expect(world.sockr.authLog.slice(logins)).toEqual(['token:alice']);
+    const got = record(bob, 'message');
+    await alice.sendMessage('bob', 'after the kick');
+    await waitFor(() => got.length === 1, 'the message');
+
+    world.sockr.dropUser('alice');
+    await waitFor(() => reasons.length === 2, 'the drop');
+    expect(reasons[1]).toBe('transport close');
+    await waitFor(() => alice.isAuthenticated(), 'back after the drop');
+    alice.close();
+    expect(reasons).toEqual(['io server disconnect', 'transport close', 'io client disconnect']);
+  });
+
+  it('a kick after which the token is refused ends in failed: no reconnect loop', async () => {
+    let revoked = false;
+    world = await sockrWorld({ authenticate: (token) => (revoked ? null : token.slice('token:'.length)) });
+    const alice = await world.connected('alice');
+    revoked = true;
+    world.sockr.kick('alice');
+    await waitFor(() => alice.state === 'failed', `failed (now ${alice.state})`, 5000);
+    await sleep(300);
+    expect(world.sockr.authLog).toEqual(['token:alice', 'token:alice']);
+    await expect(alice.sendMessage('bob', 'x')).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+});

@@ -302,6 +302,21 @@ describe('Sockr: calls', () => {
     expect(bob.activeCalls.size).toBe(0);
   });
 
+  it('remote candidates that arrive before the callee listens reach its listener when it attaches later', async () => {
+    world = await sockrWorld();
+    const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
+    const candidates: unknown[] = [];
+    bob.on('call', (call) => {
+      // The app sets up its peer connection first and listens a little later.
+      setTimeout(() => call.on('ice_candidate', (c) => candidates.push(c.candidate)), 100);
+    });
+    const call = alice.call('bob', 'offer');
+    call.addLocalCandidate({ candidate: 'candidate:1' }); // goes out right after call_ringing
+    call.addLocalCandidate({ candidate: 'candidate:2' });
+    await waitFor(() => candidates.length === 2, 'both candidates');
+    expect(candidates).toEqual(['candidate:1', 'candidate:2']);
+  });
+
   it('reject, busy, unavailable and the ring timeout', async () => {
     world = await sockrWorld();
     const [alice, bob, carol] = await Promise.all([world.connected('alice'), world.connected('bob'), world.connected('carol', { ringTimeoutMs: 300 })]);

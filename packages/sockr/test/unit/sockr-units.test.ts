@@ -294,6 +294,27 @@ describe('SockrCall', () => {
     expect(emitted).toEqual([['call_hangup', { callId: 'call-2' }]]);
   });
 
+  it('remote candidates that come before the app listens are kept for the first listener (at most 32), and dropped when the call ends', async () => {
+    const { host: h } = host();
+    const call = new SockrCall(h, 'incoming', 'alice', { callId: 'c4', sdpOffer: 'offer' });
+    for (let i = 0; i < 40; i++) call.remoteCandidate({ candidate: `early-${i}` });
+    const got: unknown[] = [];
+    call.on('ice_candidate', (c) => got.push(c.candidate));
+    expect(got).toEqual([]); // delivered on a microtask, after the app's setup code
+    await Promise.resolve();
+    expect(got).toEqual(Array.from({ length: 32 }, (_, i) => `early-${i + 8}`));
+    call.remoteCandidate({ candidate: 'live' });
+    expect(got.at(-1)).toBe('live');
+
+    const ending = new SockrCall(h, 'incoming', 'alice', { callId: 'c5', sdpOffer: 'offer' });
+    ending.remoteCandidate({ candidate: 'never' });
+    ending.finish('ended');
+    const late: unknown[] = [];
+    ending.on('ice_candidate', (c) => late.push(c));
+    await Promise.resolve();
+    expect(late).toEqual([]);
+  });
+
   it('an incoming call answers or rejects once', () => {
     const { emitted, host: h } = host();
     const call = new SockrCall(h, 'incoming', 'alice', { callId: 'c3', sdpOffer: 'offer' });

@@ -134,9 +134,16 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private authRefused = false;
   private mainSocket: SocketIOSocket | undefined;
 
-  constructor(private readonly options: SockrClientOptions) {
+  /** The options without the token: it lives only in `credential`'s closure, out of reach of inspect and JSON. */
+  private readonly options: Omit<SockrClientOptions, 'token' | 'getToken'>;
+  private readonly credential: () => string | Promise<string>;
+
+  constructor(options: SockrClientOptions) {
     super();
-    if (options.token === undefined && options.getToken === undefined) throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    const { token, getToken, ...rest } = options;
+    if (token === undefined && getToken === undefined) throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    this.options = rest;
+    this.credential = getToken ?? (() => token!);
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.directSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     this.groupSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
@@ -158,7 +165,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       maxFrameSize: options.maxFrameSize,
       onReady: (context) => this.login(context),
     });
-    this.io.connection.logger.addSecret(options.token);
+    this.io.connection.logger.addSecret(token);
     this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
     this.io.on('disconnect', (reason: string) => this.onMainDisconnect(reason));
     // Static listeners with this client as their `this`: no closures or guards per client.
@@ -172,6 +179,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   protected override onListenerError(error: unknown): void {
     this.io.connection.reportListenerError(error);
+  }
+
+  /** `console.log(client)` / `util.inspect(client)`: a summary, never the token. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SockrClient { url: ${JSON.stringify(this.options.url)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
   }
 
   private static onIoState(this: SockrClient, state: ConnectionState): void {
@@ -519,14 +531,16 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private async login(context: ReadyContext): Promise<void> {
     this.authRefused = false;
-    const token = this.options.getToken ? await this.options.getToken() : this.options.token!;
+    const token = await this.credential();
     this.io.connection.logger.addSecret(token);
     context.emit('authenticate', { token });
     const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs);
     const data = (args[0] ?? {}) as Data;
     if (event === 'auth_error') {
       // The server disconnects after auth_error; retrying with the same token would loop forever.
-      throw new PolySocketError('AUTH_FAILED', String(data.message ?? 'auth_error'), { retryable: false, backendCode: String(data.message) });
+      // Its message may quote the token: redacted before it becomes an error message.
+      const text = this.io.connection.logger.redact(typeof data.message === 'string' ? data.message : 'auth_error');
+      throw new PolySocketError('AUTH_FAILED', text, { retryable: false, backendCode: text });
     }
     this.userId = String(data.userId);
     if (this.options.emitAuthEcho !== false) context.emit('authenticated', data);
@@ -535,7 +549,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private onServerEvent(event: string, data: Data): void {
     if (!SERVER_EVENTS.has(event)) return;
-    if (event === 'auth_error') this.authRefused = true; // before anything else: the server's disconnect follows at once
+    if (event === 'auth_error') {
+      this.authRefused = true; // before anything else: the server's disconnect follows at once
+      // The app's `auth_error` event gets the server's message without the token it may quote.
+      if (typeof data.message === 'string') data = { ...data, message: this.io.connection.logger.redact(data.message) };
+    }
     if (!isValidEvent(event, data)) {
       this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
       return;

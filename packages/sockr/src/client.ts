@@ -17,7 +17,9 @@ import {
   type SFUConnectOptions,
 } from './types';
 
-export interface SockrClientOptions extends ClientConfig, Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random' | 'maxFrameSize'> {
+export interface SockrClientOptions
+  extends ClientConfig,
+    Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random' | 'maxFrameSize' | 'maxMessageSize'> {
   /** A static token. */
   token?: string;
   /** Returns the current token; called on every (re)connect. */
@@ -92,6 +94,9 @@ const SERVER_EVENTS: ReadonlySet<string> = new Set<ServerEvent>([
 
 type Data = Record<string, unknown>;
 
+/** socket.io's default `maxHttpBufferSize`, which Sockr's server does not change. */
+const SOCKR_MAX_MESSAGE_SIZE = 1_000_000;
+
 function uuid(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (c?.randomUUID) return c.randomUUID();
@@ -163,6 +168,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       logger: options.logger,
       secureOnly: options.secureOnly,
       maxFrameSize: options.maxFrameSize,
+      // Sockr's server leaves socket.io's maxHttpBufferSize at 1 MB: a bigger event would close the link.
+      maxMessageSize: options.maxMessageSize ?? SOCKR_MAX_MESSAGE_SIZE,
       onReady: (context) => this.login(context),
     });
     this.io.connection.logger.addSecret(token);

@@ -442,3 +442,19 @@ describe('Sockr mock speaks real Socket.IO: the official socket.io-client drives
     }
   });
 });
+
+describe('Sockr: message size', () => {
+  it('a sendMessage over the server limit (1 MB) is refused at once with TOO_LARGE; the link stays up', async () => {
+    world = await sockrWorld();
+    const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
+    const errors = record(alice, 'error');
+    const reads = world.sockr.eventLog.length;
+    await expect(alice.sendMessage('bob', 'x'.repeat(1_100_000))).rejects.toMatchObject({ code: 'TOO_LARGE', maybeDelivered: false, retryable: false });
+    expect(errors.map((e) => e.code)).toEqual(['TOO_LARGE']);
+    expect(world.sockr.eventLog.length).toBe(reads);
+    const got = record(bob, 'message');
+    await alice.sendMessage('bob', 'small');
+    await waitFor(() => got.length === 1, 'the next message');
+    expect(alice.isConnected()).toBe(true);
+  });
+});

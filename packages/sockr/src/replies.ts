@@ -15,6 +15,8 @@ interface Waiter {
   robbed: boolean;
   /** Written again after a drop instead of failing. */
   resend: boolean;
+  /** Times it was written again. */
+  resends: number;
   send: (ttlMs: number) => Promise<boolean> | void;
   settle: (event: string, data: Record<string, unknown>) => void;
   fail: (error: PolySocketError) => void;
@@ -23,6 +25,8 @@ interface Waiter {
 
 /** Tombstones kept at most (the oldest goes first). */
 const MAX_TOMBS = 32;
+/** A request whose link dropped after each of this many resends fails: it may be what the server closes the link over. */
+const MAX_RESENDS = 3;
 
 /**
  * Sockr replies carry no request id: each request waits for the first of its reply events that
@@ -76,6 +80,7 @@ export class ReplyMatcher {
         tomb: false,
         robbed: false,
         resend: options.resendOnDrop === true,
+        resends: 0,
         send: options.send,
         settle: (event, data) => {
           if (event === options.ok) resolve(data as T);
@@ -158,8 +163,8 @@ export class ReplyMatcher {
   /**
    * The link dropped: a request written on it can no longer be answered (Sockr replies go to the
    * socket that asked) and its tombstone goes. With `resend` (the client reconnects), a request made
-   * with `resendOnDrop` is sent again, after what already waits to be sent and with a fresh timeout;
-   * the others fail with `error`. Requests still waiting to be written keep waiting.
+   * with `resendOnDrop` is sent again (up to 3 times), after what already waits to be sent and with a
+   * fresh timeout; the others fail with `error`. Requests still waiting to be written keep waiting.
    */
   onDrop(error: PolySocketError, resend: boolean): void {
     const lost = this.waiters.filter((w) => w.written);
@@ -168,7 +173,7 @@ export class ReplyMatcher {
     for (const waiter of lost) {
       if (waiter.tomb) continue;
       waiter.written = false;
-      if (resend && waiter.resend) again.push(waiter);
+      if (resend && waiter.resend && waiter.resends++ < MAX_RESENDS) again.push(waiter);
       else waiter.fail(error);
     }
     // Last in the list, as on the wire: replies are matched in the order the requests go out.

@@ -202,6 +202,18 @@ describe('ReplyMatcher', () => {
     await expect(refusedLater).rejects.toMatchObject({ code: 'CLOSED', maybeDelivered: true });
   });
 
+  it('a request is written again at most 3 times: one the server drops the link over cannot loop', async () => {
+    const m = new ReplyMatcher();
+    let writes = 0;
+    const looping = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => (writes++, Promise.resolve(true)), resendOnDrop: true });
+    for (let drop = 0; drop < 4; drop++) {
+      await Promise.resolve();
+      m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), true);
+    }
+    await expect(looping).rejects.toMatchObject({ code: 'DISCONNECTED', maybeDelivered: true });
+    expect(writes).toBe(4);
+  });
+
   it('Limiter runs at most n tasks at once, in call order', async () => {
     const limiter = new Limiter(1);
     const order: string[] = [];

@@ -57,6 +57,8 @@ export interface SockrMockOptions {
   pingTimeout?: number;
   /** When false, the server ignores the client's `authenticated` echo (like a server without the hook). */
   postAuthHook?: boolean;
+  /** socket.io's `maxHttpBufferSize` (announced as `maxPayload` in the Engine.IO handshake). Default 1 MB, as Sockr's server. */
+  maxHttpBufferSize?: number;
 }
 
 const HISTORY_DEFAULT = 50;
@@ -97,6 +99,7 @@ export class SockrMock implements ProtocolModule {
       pingInterval: this.options.pingInterval ?? 25_000,
       pingTimeout: this.options.pingTimeout ?? 20_000,
       transports: ['websocket', 'polling'],
+      maxHttpBufferSize: this.options.maxHttpBufferSize ?? 1e6,
       cors: { origin: '*' },
       destroyUpgrade: false,
       // While the server refuses, new handshakes fail (engine.io answers 403, or 400 to an upgrade).

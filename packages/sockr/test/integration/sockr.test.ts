@@ -457,4 +457,13 @@ describe('Sockr: message size', () => {
     await waitFor(() => got.length === 1, 'the next message');
     expect(alice.isConnected()).toBe(true);
   });
+
+  it('a lower limit the server announces (Engine.IO maxPayload) applies too', async () => {
+    world = await sockrWorld({ maxHttpBufferSize: 20_000 });
+    const alice = await world.connected('alice');
+    expect(alice.io.engine?.maxPayload).toBe(20_000);
+    await expect(alice.sendMessage('bob', 'x'.repeat(30_000))).rejects.toMatchObject({ code: 'TOO_LARGE', maybeDelivered: false });
+    await alice.sendMessage('bob', 'x'.repeat(10_000));
+    expect(alice.isConnected()).toBe(true);
+  });
 });

@@ -1,6 +1,7 @@
-import { LazyMap, LazySet, PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, SafeEmitter, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
 import { encodePacket, PacketType, SocketIOClient, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
 import { SockrCall } from './call';
+import { fromPersisted, incoming, pageBackwards, refusal, SeenMessages, sendError, type IncomingMessage } from './messages';
 import { Limiter, ReplyMatcher } from './replies';
 import { Typing } from './typing';
 import { isPersistedMessage, isValidEvent } from './validate';
@@ -43,17 +44,6 @@ export interface SockrClientOptions
    */
   catchUp?: boolean;
   logger?: Logger;
-}
-
-/** A direct or group message as the app receives it: each messageId once. */
-export interface IncomingMessage {
-  messageId: string;
-  from: string;
-  content: string;
-  timestamp: number;
-  metadata?: Record<string, unknown>;
-  /** Set for group messages. */
-  groupId?: string;
 }
 
 export interface ConferenceState {
@@ -115,7 +105,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private readonly replies = new ReplyMatcher(() => this.io.connection.cannotSend());
   private readonly directSends: Limiter;
   private readonly groupSends: Limiter;
-  private readonly seen = new RecentIds(8192);
+  private readonly seen = new SeenMessages();
   private readonly knownGroups = new LazySet<string>();
   private readonly calls = new LazyMap<string, SockrCall>();
   /** Outgoing calls the server has not named yet, oldest first. */
@@ -386,7 +376,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   /** Every stored message of a conversation, page by page from the newest (each page oldest first, each message once). */
   getMessageHistory(withUser: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
-    return this.pages((before) => this.fetchMessageHistory(withUser, { limit: options.limit, before }), options);
+    return pageBackwards((before) => this.fetchMessageHistory(withUser, { limit: options.limit, before }), options);
   }
 
   // ---- groups ----
@@ -471,7 +461,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   getGroupMessageHistory(groupId: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
-    return this.pages((before) => this.fetchGroupMessageHistory(groupId, { limit: options.limit, before }), options);
+    return pageBackwards((before) => this.fetchGroupMessageHistory(groupId, { limit: options.limit, before }), options);
   }
 
   // ---- calls ----
@@ -569,13 +559,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     switch (event) {
       case 'receive_message':
         this.sawConversation(String(data.from), Number(data.timestamp));
-        if (this.accept(String(data.messageId), String(data.from), data.metadata)) {
+        if (this.seen.accept(String(data.messageId), String(data.from), data.metadata)) {
           this.emit('receive_message', data as never);
           this.emit('message', incoming(data));
         }
         return;
       case 'group_receive_message':
-        if (this.accept(String(data.messageId), String(data.from), data.metadata)) {
+        if (this.seen.accept(String(data.messageId), String(data.from), data.metadata)) {
           this.emit('group_receive_message', data as never);
           this.emit('group_message', incoming(data));
         }
@@ -583,7 +573,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       case 'group_joined':
         this.knownGroups.add(String(data.groupId));
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
-          if (isPersistedMessage(message) && this.acceptStored(message)) this.emit('group_message', fromPersisted(message));
+          if (isPersistedMessage(message) && this.seen.acceptStored(message)) this.emit('group_message', fromPersisted(message));
         }
         break;
       case 'group_created': {
@@ -725,7 +715,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       const missed: PersistedMessage[] = [];
       let pages = 0;
       try {
-        for await (const page of this.pages((before) => this.historyPage(peer, before), { limit: 100 })) {
+        for await (const page of pageBackwards((before) => this.historyPage(peer, before), { limit: 100 })) {
           for (const message of page) if (message.from !== me && !this.seen.has(message.id)) missed.push(message);
           if (page[0].timestamp < since || ++pages >= 10) break;
         }
@@ -736,7 +726,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       }
       missed.sort((a, b) => a.timestamp - b.timestamp);
       for (const message of missed) {
-        if (!this.acceptStored(message)) continue;
+        if (!this.seen.acceptStored(message)) continue;
         this.sawConversation(peer, message.timestamp);
         const live = { from: message.from, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata };
         this.emit('receive_message', live as never);
@@ -764,53 +754,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private markSeen(messages: PersistedMessage[]): PersistedMessage[] {
-    for (const message of messages) this.acceptStored(message);
+    for (const message of messages) this.seen.acceptStored(message);
     return messages;
-  }
-
-  /**
-   * Records a message; false when its messageId was seen, or its sender's clientMessageId (a copy a
-   * PolySocket sender wrote again after a drop: the server stored it twice, under two messageIds).
-   */
-  private accept(messageId: string, from: string, metadata: unknown): boolean {
-    const fresh = this.seen.accept(messageId);
-    const clientMessageId = (metadata as { clientMessageId?: unknown } | undefined)?.clientMessageId;
-    if (typeof clientMessageId !== 'string') return fresh;
-    return this.seen.accept(`${from}\u0000${clientMessageId}`) && fresh;
-  }
-
-  private acceptStored(message: PersistedMessage): boolean {
-    return this.accept(message.id, message.from, message.metadata);
-  }
-
-  /**
-   * Pages backwards. `before` is exclusive and several messages can share a millisecond, so the next
-   * cursor is the oldest timestamp + 1 and messages already yielded are skipped; when a page brings
-   * nothing new (more than `limit` messages in one millisecond), it steps strictly past that
-   * millisecond once. Stops on a short page. Each message is yielded once.
-   */
-  private async *pages(
-    fetch: (before: number | undefined) => Promise<PersistedMessage[]>,
-    options: { limit?: number; before?: number },
-  ): AsyncGenerator<PersistedMessage[], void, undefined> {
-    const limit = options.limit ?? 50;
-    const yielded = new Set<string>();
-    let before = options.before;
-    for (;;) {
-      const page = await fetch(before);
-      if (page.length === 0) return;
-      const fresh = page.filter((m) => !yielded.has(m.id));
-      for (const m of fresh) yielded.add(m.id);
-      if (fresh.length > 0) yield fresh;
-      if (page.length < limit) return;
-      const oldest = page[0].timestamp;
-      if (fresh.length === 0) {
-        if (before !== oldest + 1) return;
-        before = oldest; // the same page again: step past this millisecond
-      } else {
-        before = oldest + 1;
-      }
-    }
   }
 
   private onEnd(state: 'closed' | 'failed'): void {
@@ -825,45 +770,4 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private reportListenerError(error: unknown): void {
     this.io.connection.reportListenerError(error);
   }
-}
-
-function incoming(data: Data): IncomingMessage {
-  const message: IncomingMessage = { messageId: String(data.messageId), from: String(data.from), content: String(data.content), timestamp: Number(data.timestamp) };
-  if (data.metadata && typeof data.metadata === 'object') message.metadata = data.metadata as Record<string, unknown>;
-  if (typeof data.groupId === 'string') message.groupId = data.groupId;
-  return message;
-}
-
-function fromPersisted(message: PersistedMessage): IncomingMessage {
-  return {
-    messageId: message.id,
-    from: message.from,
-    content: message.content,
-    timestamp: message.timestamp,
-    ...(message.metadata ? { metadata: message.metadata } : {}),
-    ...(message.groupId !== undefined ? { groupId: message.groupId } : {}),
-  };
-}
-
-function errorCodeOf(message: unknown): 'AUTH_FAILED' | 'FORBIDDEN' | 'NOT_FOUND' | 'SERVER' {
-  const text = String(message);
-  if (text === 'Not authenticated') return 'AUTH_FAILED';
-  if (text.startsWith('Not a member')) return 'FORBIDDEN';
-  if (text.endsWith('not found')) return 'NOT_FOUND';
-  return 'SERVER';
-}
-
-/** A `*_error` reply (`{error}`) as a typed error carrying the server's text. */
-function refusal(data: Data): PolySocketError {
-  const text = String(data.error ?? 'refused');
-  return new PolySocketError(errorCodeOf(text), text, { backendCode: text });
-}
-
-function sendError(data: Data): PolySocketError {
-  const text = String(data.error ?? 'message_error');
-  // "Recipient is offline" (older servers) is worth retrying; the rest are the server's refusals.
-  return new PolySocketError(text === 'Recipient is offline' ? 'SERVER' : errorCodeOf(text), text, {
-    backendCode: text,
-    retryable: text === 'Recipient is offline' || text.startsWith('Failed'),
-  });
 }

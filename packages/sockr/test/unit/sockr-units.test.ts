@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
 import { conversationIdOf, Limiter, ReplyMatcher, SockrCall, SocketEvent, Typing, type EventPayloads } from '@polysocket/sockr';
+import { pageBackwards } from '../../src/messages';
 
 describe('sockr-shared types', () => {
   it('has the 63 event names (60 protocol events + connect/disconnect/error), each with a payload type', () => {
@@ -340,19 +341,14 @@ describe('SockrCall', () => {
 
 describe('history paging', () => {
   async function pageAll(timestamps: number[], limit: number): Promise<{ ids: string[]; stored: string[] }> {
-    const { SockrClient } = await import('@polysocket/sockr');
-    const stored = timestamps.map((timestamp, i) => ({ id: `m${i}`, timestamp }));
+    const stored = timestamps.map((timestamp, i) => ({ id: `m${i}`, from: 'a', content: '', conversationId: 'a:b', timestamp, deliveredTo: [], readBy: [] }));
     // The server's rule: the newest `limit` messages strictly older than `before`, ascending.
     const server = (before: number | undefined) => {
       const older = stored.filter((m) => before === undefined || m.timestamp < before);
       return older.slice(Math.max(0, older.length - limit));
     };
-    const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 't', autoConnect: false });
-    type Pager = (f: (b?: number) => Promise<{ id: string }[]>, o: { limit: number }) => AsyncGenerator<{ id: string }[]>;
-    const pages = (client as unknown as { pages: Pager }).pages;
     const ids: string[] = [];
-    for await (const page of pages.call(client, async (before) => server(before), { limit })) ids.push(...page.map((m) => m.id));
-    client.close();
+    for await (const page of pageBackwards(async (before) => server(before), { limit })) ids.push(...page.map((m) => m.id));
     return { ids, stored: stored.map((m) => m.id) };
   }
 

@@ -2,16 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
 import { MockServer, sockrModule, type SockrMock } from '@polysocket/mock-server';
 import { SockrClient } from '@polysocket/sockr';
+import type { SockrUserFaults } from '@polysocket/mock-server';
 import { sleep, waitFor } from '../support/wait';
 import { ChaosSchedule, FULL } from './chaos-schedule';
 import { activeTimers } from './chaos-support';
 
 /**
- * Sockr direct messages from a sender to a receiver whose link is hit by the seeded chaos schedule
- * (drops, half-open silences, delayed packets, refused reconnects, restarts), through the mock
- * server's per-user Sockr faults (`sockr.faultsFor`). The sender retries a
- * send that fails with a typed error, as an app would; the receiver must see every message the server
- * stored exactly once (live, from the offline queue, or caught up from history after a reconnect).
+ * Sockr direct messages from a sender to a receiver whose links are both hit by the seeded chaos
+ * schedule (drops, half-open silences, delayed packets, refused reconnects, restarts), through the mock
+ * server's per-user Sockr faults (`sockr.faultsFor`). The sender's client writes a message again after a
+ * drop (same clientMessageId); the app retries a send that still fails with a typed error, as an app
+ * would. The receiver must see every message the server stored exactly once (live, from the offline
+ * queue, or caught up from history after a reconnect), a resent copy (same clientMessageId) included.
  */
 const DMS = FULL ? 2_000 : 200;
 const MIN_FAULTS = FULL ? 60 : 10;
@@ -55,10 +57,12 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
     const started = Date.now();
     const sender = client(SENDER);
     const receiver = client(RECEIVER);
+    // Keyed by clientMessageId: a copy the sender wrote again after a drop is stored under a second messageId.
     const deliveries = new Map<string, number>();
     let sentinel = false;
     receiver.on('message', (message) => {
-      deliveries.set(message.messageId, (deliveries.get(message.messageId) ?? 0) + 1);
+      const key = keyOf(message.messageId, message.metadata);
+      deliveries.set(key, (deliveries.get(key) ?? 0) + 1);
       if (message.content === 'end') sentinel = true;
     });
     await Promise.all([sender.connect(), receiver.connect()]);
@@ -69,8 +73,8 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
 
     // Each fault waits for the receiver to be back, so the next one hits a live link (the losses that
     // matter: messages the server wrote to a link that was dying, and counts delivered).
-    chaos = new ChaosSchedule(sockr.faultsFor(RECEIVER), {
-      afterFault: () => waitFor(() => receiver.state === 'connected', 'the receiver back after a fault', 30_000),
+    chaos = new ChaosSchedule(both(sockr.faultsFor(SENDER), sockr.faultsFor(RECEIVER)), {
+      afterFault: () => waitFor(() => sender.state === 'connected' && receiver.state === 'connected', 'both back after a fault', 30_000),
     });
     chaos.start();
 
@@ -107,22 +111,25 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
 
     await waitFor(() => sender.state === 'connected' && receiver.state === 'connected', 'both connected after the faults stopped', 30_000);
     const storedNow = () => sockr.messages.filter((m) => m.from === SENDER && m.to === RECEIVER);
-    await waitFor(() => storedNow().every((m) => deliveries.has(m.id)), `every stored message delivered (${deliveries.size}/${storedNow().length})`, 60_000);
+    await waitFor(() => storedNow().every((m) => deliveries.has(keyOf(m.id, m.metadata))), `every stored message delivered (${deliveries.size}/${storedNow().length})`, 60_000);
     await sender.sendMessage(RECEIVER, 'end');
     await waitFor(() => sentinel, 'the sentinel', 30_000);
     const stored = storedNow();
 
-    const copies = new Map<string, number>();
-    for (const m of stored) copies.set(m.content, (copies.get(m.content) ?? 0) + 1);
+    // Distinct sends stored per content: a resend keeps its clientMessageId, only an app retry makes a new one.
+    const sends = new Map<string, Set<string>>();
+    for (const m of stored) sends.set(m.content, (sends.get(m.content) ?? new Set()).add(keyOf(m.id, m.metadata)));
+    const copies = new Map([...sends].map(([content, keys]) => [content, keys.size]));
+    const storedKeys = new Set(stored.map((m) => keyOf(m.id, m.metadata)));
     const duplicated = [...deliveries].filter(([, n]) => n !== 1);
     const unexplained = [...copies].filter(([content, n]) => n > 1 && !retriedAfterMaybeDelivered.has(Number(content.slice(3))));
     console.info(
-      `chaos/sockr: ${DMS} messages (${stored.length - 2} stored copies incl. retries) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
+      `chaos/sockr: ${DMS} messages (${stored.length - 2} stored copies incl. resends and retries) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
         `${chaos.summary()}; sender retries ${JSON.stringify(sendErrors)}`,
     );
     expect(strays).toEqual([]);
     expect(duplicated).toEqual([]);
-    expect(deliveries.size).toBe(stored.length);
+    expect(deliveries.size).toBe(storedKeys.size);
     for (let i = 0; i < DMS; i++) expect(copies.has(`dm-${i}`), `dm-${i} stored`).toBe(true);
     // A second stored copy only comes from a retry of a send that may have gone through.
     expect(unexplained).toEqual([]);
@@ -134,3 +141,21 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
     await waitFor(() => activeTimers() <= timersBefore, `timers back to ${timersBefore} (now ${activeTimers()})`, 15_000);
   });
 });
+
+function keyOf(messageId: string, metadata: Record<string, unknown> | undefined): string {
+  return typeof metadata?.clientMessageId === 'string' ? metadata.clientMessageId : messageId;
+}
+
+/** Drops, silences and delays hit both users' links; refusals and restarts are server-wide anyway. */
+function both(a: SockrUserFaults, b: SockrUserFaults): SockrUserFaults {
+  return {
+    drop: () => a.drop() + b.drop(),
+    silence: () => a.silence() + b.silence(),
+    delay: (ms) => {
+      a.delay(ms);
+      b.delay(ms);
+    },
+    refuse: (ms) => a.refuse(ms),
+    restart: (downMs) => a.restart(downMs),
+  };
+}

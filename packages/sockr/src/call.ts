@@ -20,6 +20,9 @@ export interface CallHost {
 
 const FINAL: ReadonlySet<CallState> = new Set(['ended', 'rejected', 'busy', 'unavailable']);
 
+/** Remote candidates kept for a listener that is not there yet (the newest win). */
+const MAX_EARLY_CANDIDATES = 32;
+
 /**
  * One P2P call's signalling. Outgoing: `calling` until the server names it (`call_ringing` gives the
  * callId; local ICE candidates are buffered until then), `active` on the answer. Incoming: `ringing`
@@ -29,6 +32,8 @@ export class SockrCall extends SafeEmitter<CallEvents> {
   callId: string | undefined;
   private currentState: CallState;
   private buffered: IceCandidateInit[] = [];
+  /** Remote candidates that came before any `ice_candidate` listener, for the first one. */
+  private early: IceCandidateInit[] | undefined;
   private hangUpWhenNamed = false;
   private ringTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -118,9 +123,36 @@ export class SockrCall extends SafeEmitter<CallEvents> {
     this.emit('answered', sdpAnswer);
   }
 
-  /** @internal */
+  /** @internal A remote candidate: kept until the app listens (it may attach its listener a tick after the `call` event). */
   remoteCandidate(candidate: IceCandidateInit): void {
-    if (!this.isOver) this.emit('ice_candidate', candidate);
+    if (this.isOver) return;
+    if (this.early === undefined && this.listenerCount('ice_candidate') > 0) {
+      this.emit('ice_candidate', candidate);
+      return;
+    }
+    const early = (this.early ??= []);
+    if (early.push(candidate) > MAX_EARLY_CANDIDATES) early.shift();
+  }
+
+  /** Listening to `ice_candidate` also delivers (on a microtask) the remote candidates that came before. */
+  override on<E extends keyof CallEvents>(event: E, listener: (...args: CallEvents[E]) => void, context?: unknown): this {
+    super.on(event, listener as never, context);
+    if (event === 'ice_candidate' && this.early !== undefined) queueMicrotask(() => this.deliverEarly());
+    return this;
+  }
+
+  override once<E extends keyof CallEvents>(event: E, listener: (...args: CallEvents[E]) => void, context?: unknown): this {
+    super.once(event, listener as never, context);
+    if (event === 'ice_candidate' && this.early !== undefined) queueMicrotask(() => this.deliverEarly());
+    return this;
+  }
+
+  private deliverEarly(): void {
+    const early = this.early;
+    if (early === undefined) return;
+    // One by one: a `once` listener takes one, and the rest wait for the next listener.
+    while (early.length > 0 && !this.isOver && this.listenerCount('ice_candidate') > 0) this.emit('ice_candidate', early.shift()!);
+    if (early.length === 0 && this.early === early) this.early = undefined;
   }
 
   /** @internal A final state from the server. */
@@ -137,6 +169,7 @@ export class SockrCall extends SafeEmitter<CallEvents> {
       clearTimeout(this.ringTimer);
       this.ringTimer = undefined;
     }
+    if (FINAL.has(next)) this.early = undefined;
     this.emit('state', next, previous);
     if (FINAL.has(next)) this.host.forget(this);
   }

@@ -1,6 +1,7 @@
-import { LazyMap, LazySet, PolySocketError, RecentIds, SafeEmitter, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
-import { SocketIOClient, type ReadyContext } from '@polysocket/socketio';
+import { LazyMap, LazySet, PolySocketError, SafeEmitter, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
+import { encodePacket, PacketType, SocketIOClient, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
 import { SockrCall } from './call';
+import { fromPersisted, incoming, pageBackwards, refusal, SeenMessages, sendError, type IncomingMessage } from './messages';
 import { Limiter, ReplyMatcher } from './replies';
 import { Typing } from './typing';
 import { isPersistedMessage, isValidEvent } from './validate';
@@ -17,7 +18,9 @@ import {
   type SFUConnectOptions,
 } from './types';
 
-export interface SockrClientOptions extends ClientConfig, Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random' | 'maxFrameSize'> {
+export interface SockrClientOptions
+  extends ClientConfig,
+    Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random' | 'maxFrameSize' | 'maxMessageSize'> {
   /** A static token. */
   token?: string;
   /** Returns the current token; called on every (re)connect. */
@@ -41,17 +44,6 @@ export interface SockrClientOptions extends ClientConfig, Pick<ConnectionTuning,
    */
   catchUp?: boolean;
   logger?: Logger;
-}
-
-/** A direct or group message as the app receives it: each messageId once. */
-export interface IncomingMessage {
-  messageId: string;
-  from: string;
-  content: string;
-  timestamp: number;
-  metadata?: Record<string, unknown>;
-  /** Set for group messages. */
-  groupId?: string;
 }
 
 export interface ConferenceState {
@@ -92,6 +84,9 @@ const SERVER_EVENTS: ReadonlySet<string> = new Set<ServerEvent>([
 
 type Data = Record<string, unknown>;
 
+/** socket.io's default `maxHttpBufferSize`, which Sockr's server does not change. */
+const SOCKR_MAX_MESSAGE_SIZE = 1_000_000;
+
 function uuid(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (c?.randomUUID) return c.randomUUID();
@@ -106,10 +101,11 @@ function uuid(): string {
  */
 export class SockrClient extends SafeEmitter<SockrEvents> {
   readonly io: SocketIOClient;
-  private readonly replies = new ReplyMatcher();
+  /** Requests fail at once while the client cannot send (idle: INVALID, closed or failed: CLOSED). */
+  private readonly replies = new ReplyMatcher(() => this.io.connection.cannotSend());
   private readonly directSends: Limiter;
   private readonly groupSends: Limiter;
-  private readonly seen = new RecentIds(8192);
+  private readonly seen = new SeenMessages();
   private readonly knownGroups = new LazySet<string>();
   private readonly calls = new LazyMap<string, SockrCall>();
   /** Outgoing calls the server has not named yet, oldest first. */
@@ -127,10 +123,22 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   /** Catch-ups run one after another; made with the first. */
   private catchUpChain: Promise<void> | undefined;
   private sessions = 0;
+  /** A `connect` was emitted and its `disconnect` not yet. */
+  private up = false;
+  /** The server answered this login with auth_error (its disconnect that follows is no kick). */
+  private authRefused = false;
+  private mainSocket: SocketIOSocket | undefined;
 
-  constructor(private readonly options: SockrClientOptions) {
+  /** The options without the token: it lives only in `credential`'s closure, out of reach of inspect and JSON. */
+  private readonly options: Omit<SockrClientOptions, 'token' | 'getToken'>;
+  private readonly credential: () => string | Promise<string>;
+
+  constructor(options: SockrClientOptions) {
     super();
-    if (options.token === undefined && options.getToken === undefined) throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    const { token, getToken, ...rest } = options;
+    if (token === undefined && getToken === undefined) throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    this.options = rest;
+    this.credential = getToken ?? (() => token!);
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     this.directSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     this.groupSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
@@ -150,10 +158,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       logger: options.logger,
       secureOnly: options.secureOnly,
       maxFrameSize: options.maxFrameSize,
+      // Sockr's server leaves socket.io's maxHttpBufferSize at 1 MB: a bigger event would close the link.
+      maxMessageSize: options.maxMessageSize ?? SOCKR_MAX_MESSAGE_SIZE,
       onReady: (context) => this.login(context),
     });
-    this.io.connection.logger.addSecret(options.token);
+    this.io.connection.logger.addSecret(token);
     this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
+    this.io.on('disconnect', (reason: string) => this.onMainDisconnect(reason));
     // Static listeners with this client as their `this`: no closures or guards per client.
     const connection = this.io.connection;
     connection.listenInternally('state', SockrClient.onIoState, this);
@@ -167,22 +178,46 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.io.connection.reportListenerError(error);
   }
 
+  /** `console.log(client)` / `util.inspect(client)`: a summary, never the token. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `SockrClient { url: ${JSON.stringify(this.options.url)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
+  }
+
   private static onIoState(this: SockrClient, state: ConnectionState): void {
     this.emit('state', state);
     if (state === 'closed' || state === 'failed') this.onEnd(state);
   }
 
   private static onIoConnected(this: SockrClient): void {
+    this.up = true;
     this.emit('connect');
     if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = (this.catchUpChain ?? Promise.resolve()).then(() => this.catchUp());
   }
 
   private static onIoDisconnected(this: SockrClient, event: DisconnectEvent): void {
     for (const [peer, seen] of this.conversations) this.keepResumePoint(peer, seen.newest);
-    this.replies.rejectWritten(
+    // Direct messages written on the dead link are sent again after the re-login (receivers drop the
+    // second copy by its clientMessageId); other requests fail, as they may have been processed.
+    this.replies.onDrop(
       new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
+      event.willReconnect,
     );
-    this.emit('disconnect', event.reason);
+  }
+
+  /**
+   * The main namespace went down: `disconnect` with socket.io-client's reason ('transport close',
+   * 'io server disconnect', 'io client disconnect'). A server disconnect that did not follow an
+   * auth_error is a kick: sockr-client apps reconnect and log in again, and so does this client (the
+   * Socket.IO client alone would leave a namespace the server disconnected).
+   */
+  private onMainDisconnect(reason: string): void {
+    if (this.up) {
+      this.up = false;
+      this.emit('disconnect', reason);
+    }
+    if (reason !== 'io server disconnect' || this.authRefused) return;
+    this.io.connection.reconnect({ reason });
+    this.io.socket('/').connect();
   }
 
   private static onIoError(this: SockrClient, error: PolySocketError): void {
@@ -273,7 +308,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         errors: ['message_error'],
         timeoutMs: this.timeoutMs,
         fail: (_event, data) => sendError(data),
-        send: () => this.fire('send_message', payload),
+        send: (ttlMs) => this.fire('send_message', payload, ttlMs),
+        resendOnDrop: true,
       });
       return { messageId: reply.messageId, clientMessageId };
     });
@@ -340,7 +376,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   /** Every stored message of a conversation, page by page from the newest (each page oldest first, each message once). */
   getMessageHistory(withUser: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
-    return this.pages((before) => this.fetchMessageHistory(withUser, { limit: options.limit, before }), options);
+    return pageBackwards((before) => this.fetchMessageHistory(withUser, { limit: options.limit, before }), options);
   }
 
   // ---- groups ----
@@ -351,7 +387,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       errors: ['group_create_error'],
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
-      send: () => this.fire('group_create', { name, members, ...(metadata ? { metadata } : {}) }),
+      send: (ttlMs) => this.fire('group_create', { name, members, ...(metadata ? { metadata } : {}) }, ttlMs),
     });
     this.knownGroups.add(reply.group.id);
     return reply.group;
@@ -365,7 +401,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
-      send: () => this.fire('group_join', { groupId }),
+      send: (ttlMs) => this.fire('group_join', { groupId }, ttlMs),
     });
     return { group: reply.group, queuedMessages: reply.queuedMessages ?? [] };
   }
@@ -396,7 +432,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         match: (_event, data) => data.groupId === groupId,
         timeoutMs: this.timeoutMs,
         fail: (_event, data) => sendError(data),
-        send: () => this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }),
+        send: (ttlMs) => this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }, ttlMs),
       });
       return { messageId: reply.messageId, clientMessageId };
     });
@@ -425,7 +461,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   getGroupMessageHistory(groupId: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
-    return this.pages((before) => this.fetchGroupMessageHistory(groupId, { limit: options.limit, before }), options);
+    return pageBackwards((before) => this.fetchGroupMessageHistory(groupId, { limit: options.limit, before }), options);
   }
 
   // ---- calls ----
@@ -436,8 +472,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     return reply.iceServers;
   }
 
-  /** Starts a call with an SDP offer. The call object follows it: calling → ringing → active → ended. */
+  /**
+   * Starts a call with an SDP offer. The call object follows it: calling → ringing → active → ended.
+   * Throws INVALID before `connect()` and CLOSED after `close()`.
+   */
   call(to: string, sdpOffer: string): SockrCall {
+    const refused = this.io.connection.cannotSend();
+    if (refused) throw refused;
     const call = new SockrCall(this.callHost(), 'outgoing', to, { ringTimeoutMs: this.options.ringTimeoutMs ?? 45_000 });
     (this.unnamed ??= []).push(call);
     this.fire('call_initiate', { to, sdpOffer });
@@ -459,7 +500,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
-      send: () => this.fire('conference_join', { groupId }),
+      send: (ttlMs) => this.fire('conference_join', { groupId }, ttlMs),
     });
     const state = this.conference(groupId);
     if (this.userId !== undefined) state.participants.add(this.userId);
@@ -486,14 +527,17 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   // ---- internals ----
 
   private async login(context: ReadyContext): Promise<void> {
-    const token = this.options.getToken ? await this.options.getToken() : this.options.token!;
+    this.authRefused = false;
+    const token = await this.credential();
     this.io.connection.logger.addSecret(token);
     context.emit('authenticate', { token });
     const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs);
     const data = (args[0] ?? {}) as Data;
     if (event === 'auth_error') {
       // The server disconnects after auth_error; retrying with the same token would loop forever.
-      throw new PolySocketError('AUTH_FAILED', String(data.message ?? 'auth_error'), { retryable: false, backendCode: String(data.message) });
+      // Its message may quote the token: redacted before it becomes an error message.
+      const text = this.io.connection.logger.redact(typeof data.message === 'string' ? data.message : 'auth_error');
+      throw new PolySocketError('AUTH_FAILED', text, { retryable: false, backendCode: text });
     }
     this.userId = String(data.userId);
     if (this.options.emitAuthEcho !== false) context.emit('authenticated', data);
@@ -502,6 +546,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private onServerEvent(event: string, data: Data): void {
     if (!SERVER_EVENTS.has(event)) return;
+    if (event === 'auth_error') {
+      this.authRefused = true; // before anything else: the server's disconnect follows at once
+      // The app's `auth_error` event gets the server's message without the token it may quote.
+      if (typeof data.message === 'string') data = { ...data, message: this.io.connection.logger.redact(data.message) };
+    }
     if (!isValidEvent(event, data)) {
       this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
       return;
@@ -510,13 +559,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     switch (event) {
       case 'receive_message':
         this.sawConversation(String(data.from), Number(data.timestamp));
-        if (this.seen.accept(String(data.messageId))) {
+        if (this.seen.accept(String(data.messageId), String(data.from), data.metadata)) {
           this.emit('receive_message', data as never);
           this.emit('message', incoming(data));
         }
         return;
       case 'group_receive_message':
-        if (this.seen.accept(String(data.messageId))) {
+        if (this.seen.accept(String(data.messageId), String(data.from), data.metadata)) {
           this.emit('group_receive_message', data as never);
           this.emit('group_message', incoming(data));
         }
@@ -524,7 +573,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       case 'group_joined':
         this.knownGroups.add(String(data.groupId));
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
-          if (isPersistedMessage(message) && this.seen.accept(message.id)) this.emit('group_message', fromPersisted(message));
+          if (isPersistedMessage(message) && this.seen.acceptStored(message)) this.emit('group_message', fromPersisted(message));
         }
         break;
       case 'group_created': {
@@ -631,15 +680,18 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: match ? (_event, data) => match(data) : undefined,
       timeoutMs,
       fail: () => new PolySocketError('SERVER', `${event} failed`),
-      send: () => this.fire(event, payload),
+      send: (ttlMs) => this.fire(event, payload, ttlMs),
     });
   }
 
-  /** Emits (queued while disconnected, like every send); resolves true once written. */
-  private fire(event: string, payload: unknown): Promise<boolean> {
-    const written = this.io.emit(event, payload);
-    written.catch(() => undefined);
-    return written;
+  /**
+   * Emits on the main namespace (queued while disconnected, like every send); resolves true once
+   * written. A request's emit is dropped from the queue when its request times out (`ttlMs`), so a
+   * request that timed out unsent is never sent later.
+   */
+  private fire(event: string, payload: unknown, ttlMs?: number): Promise<boolean> {
+    const main = (this.mainSocket ??= this.io.socket('/'));
+    return this.io.connection.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, payload] }), { gate: main.gate, ttlMs });
   }
 
   private sawConversation(peer: string, timestamp: number): void {
@@ -663,7 +715,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       const missed: PersistedMessage[] = [];
       let pages = 0;
       try {
-        for await (const page of this.pages((before) => this.historyPage(peer, before), { limit: 100 })) {
+        for await (const page of pageBackwards((before) => this.historyPage(peer, before), { limit: 100 })) {
           for (const message of page) if (message.from !== me && !this.seen.has(message.id)) missed.push(message);
           if (page[0].timestamp < since || ++pages >= 10) break;
         }
@@ -674,7 +726,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       }
       missed.sort((a, b) => a.timestamp - b.timestamp);
       for (const message of missed) {
-        if (!this.seen.accept(message.id)) continue;
+        if (!this.seen.acceptStored(message)) continue;
         this.sawConversation(peer, message.timestamp);
         const live = { from: message.from, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata };
         this.emit('receive_message', live as never);
@@ -702,38 +754,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private markSeen(messages: PersistedMessage[]): PersistedMessage[] {
-    for (const message of messages) this.seen.accept(message.id);
+    for (const message of messages) this.seen.acceptStored(message);
     return messages;
-  }
-
-  /**
-   * Pages backwards. `before` is exclusive and several messages can share a millisecond, so the next
-   * cursor is the oldest timestamp + 1 and messages already yielded are skipped; when a page brings
-   * nothing new (more than `limit` messages in one millisecond), it steps strictly past that
-   * millisecond once. Stops on a short page. Each message is yielded once.
-   */
-  private async *pages(
-    fetch: (before: number | undefined) => Promise<PersistedMessage[]>,
-    options: { limit?: number; before?: number },
-  ): AsyncGenerator<PersistedMessage[], void, undefined> {
-    const limit = options.limit ?? 50;
-    const yielded = new Set<string>();
-    let before = options.before;
-    for (;;) {
-      const page = await fetch(before);
-      if (page.length === 0) return;
-      const fresh = page.filter((m) => !yielded.has(m.id));
-      for (const m of fresh) yielded.add(m.id);
-      if (fresh.length > 0) yield fresh;
-      if (page.length < limit) return;
-      const oldest = page[0].timestamp;
-      if (fresh.length === 0) {
-        if (before !== oldest + 1) return;
-        before = oldest; // the same page again: step past this millisecond
-      } else {
-        before = oldest + 1;
-      }
-    }
   }
 
   private onEnd(state: 'closed' | 'failed'): void {
@@ -748,45 +770,4 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   private reportListenerError(error: unknown): void {
     this.io.connection.reportListenerError(error);
   }
-}
-
-function incoming(data: Data): IncomingMessage {
-  const message: IncomingMessage = { messageId: String(data.messageId), from: String(data.from), content: String(data.content), timestamp: Number(data.timestamp) };
-  if (data.metadata && typeof data.metadata === 'object') message.metadata = data.metadata as Record<string, unknown>;
-  if (typeof data.groupId === 'string') message.groupId = data.groupId;
-  return message;
-}
-
-function fromPersisted(message: PersistedMessage): IncomingMessage {
-  return {
-    messageId: message.id,
-    from: message.from,
-    content: message.content,
-    timestamp: message.timestamp,
-    ...(message.metadata ? { metadata: message.metadata } : {}),
-    ...(message.groupId !== undefined ? { groupId: message.groupId } : {}),
-  };
-}
-
-function errorCodeOf(message: unknown): 'AUTH_FAILED' | 'FORBIDDEN' | 'NOT_FOUND' | 'SERVER' {
-  const text = String(message);
-  if (text === 'Not authenticated') return 'AUTH_FAILED';
-  if (text.startsWith('Not a member')) return 'FORBIDDEN';
-  if (text.endsWith('not found')) return 'NOT_FOUND';
-  return 'SERVER';
-}
-
-/** A `*_error` reply (`{error}`) as a typed error carrying the server's text. */
-function refusal(data: Data): PolySocketError {
-  const text = String(data.error ?? 'refused');
-  return new PolySocketError(errorCodeOf(text), text, { backendCode: text });
-}
-
-function sendError(data: Data): PolySocketError {
-  const text = String(data.error ?? 'message_error');
-  // "Recipient is offline" (older servers) is worth retrying; the rest are the server's refusals.
-  return new PolySocketError(text === 'Recipient is offline' ? 'SERVER' : errorCodeOf(text), text, {
-    backendCode: text,
-    retryable: text === 'Recipient is offline' || text.startsWith('Failed'),
-  });
 }

@@ -57,6 +57,8 @@ export interface SockrMockOptions {
   pingTimeout?: number;
   /** When false, the server ignores the client's `authenticated` echo (like a server without the hook). */
   postAuthHook?: boolean;
+  /** socket.io's `maxHttpBufferSize` (announced as `maxPayload` in the Engine.IO handshake). Default 1 MB, as Sockr's server. */
+  maxHttpBufferSize?: number;
 }
 
 const HISTORY_DEFAULT = 50;
@@ -97,6 +99,7 @@ export class SockrMock implements ProtocolModule {
       pingInterval: this.options.pingInterval ?? 25_000,
       pingTimeout: this.options.pingTimeout ?? 20_000,
       transports: ['websocket', 'polling'],
+      maxHttpBufferSize: this.options.maxHttpBufferSize ?? 1e6,
       cors: { origin: '*' },
       destroyUpgrade: false,
       // While the server refuses, new handshakes fail (engine.io answers 403, or 400 to an upgrade).
@@ -146,6 +149,16 @@ export class SockrMock implements ProtocolModule {
    */
   blackhole(userId: string): void {
     for (const link of this.linksOf(userId)) link.mute();
+  }
+
+  /**
+   * An admin kick: the server disconnects each of the user's sockets (`socket.disconnect(true)`, a
+   * Socket.IO DISCONNECT, then the connection closes) without an `auth_error` first. Returns how many.
+   */
+  kick(userId: string): number {
+    const sockets = [...(this.online.get(userId) ?? [])];
+    for (const socket of sockets) socket.disconnect(true);
+    return sockets.length;
   }
 
   /** Drops a user's sockets abruptly (TCP reset). */

@@ -38,6 +38,17 @@ describe('Sockr: auth and presence', () => {
     await expect(c.connect()).rejects.toMatchObject({ code: 'AUTH_FAILED', message: 'Authentication failed' });
   });
 
+  it('after close(), requests fail at once with CLOSED (nothing sent, maybeDelivered false)', async () => {
+    world = await sockrWorld();
+    const alice = await world.connected('alice');
+    alice.close();
+    const sent = world.sockr.eventLog.length;
+    for (const attempt of [() => alice.sendMessage('bob', 'too late'), () => alice.getOnlineStatus(['bob'])]) {
+      await expect(attempt()).rejects.toMatchObject({ code: 'CLOSED', maybeDelivered: false, message: expect.stringContaining('call connect()') });
+    }
+    expect(world.sockr.eventLog.length).toBe(sent);
+  });
+
   it('user_online / user_offline / get_online_status', async () => {
     world = await sockrWorld();
     const alice = await world.connected('alice');
@@ -75,6 +86,17 @@ describe('Sockr: direct messages', () => {
     await waitFor(() => got.length === 20, 'all');
     expect(got.map((m) => m.messageId)).toEqual(results.map((r) => r.messageId));
     expect(got.map((m) => m.content)).toEqual(Array.from({ length: 20 }, (_, i) => `m${i}`));
+  });
+
+  it('a message_delivered that comes after its send timed out does not answer the next send', async () => {
+    world = await sockrWorld();
+    const alice = await world.connected('alice', { requestTimeoutMs: 400 });
+    await world.connected('bob');
+    world.sockr.faultsFor('alice').delay(600); // the reply to the first send comes after its timeout
+    await expect(alice.sendMessage('bob', 'slow')).rejects.toMatchObject({ code: 'TIMEOUT', maybeDelivered: true });
+    world.sockr.faultsFor('alice').delay(0);
+    const { messageId } = await alice.sendMessage('bob', 'next');
+    expect(world.sockr.messages.find((m) => m.id === messageId)?.content).toBe('next');
   });
 
   it('queues messages for an offline user and flushes them once at login', async () => {
@@ -280,6 +302,21 @@ describe('Sockr: calls', () => {
     expect(bob.activeCalls.size).toBe(0);
   });
 
+  it('remote candidates that arrive before the callee listens reach its listener when it attaches later', async () => {
+    world = await sockrWorld();
+    const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
+    const candidates: unknown[] = [];
+    bob.on('call', (call) => {
+      // The app sets up its peer connection first and listens a little later.
+      setTimeout(() => call.on('ice_candidate', (c) => candidates.push(c.candidate)), 100);
+    });
+    const call = alice.call('bob', 'offer');
+    call.addLocalCandidate({ candidate: 'candidate:1' }); // goes out right after call_ringing
+    call.addLocalCandidate({ candidate: 'candidate:2' });
+    await waitFor(() => candidates.length === 2, 'both candidates');
+    expect(candidates).toEqual(['candidate:1', 'candidate:2']);
+  });
+
   it('reject, busy, unavailable and the ring timeout', async () => {
     world = await sockrWorld();
     const [alice, bob, carol] = await Promise.all([world.connected('alice'), world.connected('bob'), world.connected('carol', { ringTimeoutMs: 300 })]);
@@ -403,5 +440,30 @@ describe('Sockr mock speaks real Socket.IO: the official socket.io-client drives
     } finally {
       socket.close();
     }
+  });
+});
+
+describe('Sockr: message size', () => {
+  it('a sendMessage over the server limit (1 MB) is refused at once with TOO_LARGE; the link stays up', async () => {
+    world = await sockrWorld();
+    const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
+    const errors = record(alice, 'error');
+    const reads = world.sockr.eventLog.length;
+    await expect(alice.sendMessage('bob', 'x'.repeat(1_100_000))).rejects.toMatchObject({ code: 'TOO_LARGE', maybeDelivered: false, retryable: false });
+    expect(errors.map((e) => e.code)).toEqual(['TOO_LARGE']);
+    expect(world.sockr.eventLog.length).toBe(reads);
+    const got = record(bob, 'message');
+    await alice.sendMessage('bob', 'small');
+    await waitFor(() => got.length === 1, 'the next message');
+    expect(alice.isConnected()).toBe(true);
+  });
+
+  it('a lower limit the server announces (Engine.IO maxPayload) applies too', async () => {
+    world = await sockrWorld({ maxHttpBufferSize: 20_000 });
+    const alice = await world.connected('alice');
+    expect(alice.io.engine?.maxPayload).toBe(20_000);
+    await expect(alice.sendMessage('bob', 'x'.repeat(30_000))).rejects.toMatchObject({ code: 'TOO_LARGE', maybeDelivered: false });
+    await alice.sendMessage('bob', 'x'.repeat(10_000));
+    expect(alice.isConnected()).toBe(true);
   });
 });

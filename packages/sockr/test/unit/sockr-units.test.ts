@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
 import { conversationIdOf, Limiter, ReplyMatcher, SockrCall, SocketEvent, Typing, type EventPayloads } from '@polysocket/sockr';
+import { pageBackwards } from '../../src/messages';
 
 describe('sockr-shared types', () => {
   it('has the 63 event names (60 protocol events + connect/disconnect/error), each with a payload type', () => {
@@ -56,11 +57,15 @@ describe('ReplyMatcher', () => {
     await outcome;
 
     const written = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => Promise.resolve(true) });
-    const queued = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => new Promise<boolean>(() => undefined) });
+    let writeQueued!: (written: boolean) => void;
+    const queued = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)) });
     await Promise.resolve();
     await Promise.resolve();
-    m.rejectWritten(new PolySocketError('DISCONNECTED', 'dropped'));
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), false);
     await expect(written).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    expect(m.handle('ok', { early: true })).toBe(false); // no reply is owed to a request not yet written
+    writeQueued(true);
+    await Promise.resolve();
     m.handle('ok', { late: true });
     expect(await queued).toEqual({ late: true });
   });
@@ -89,6 +94,125 @@ describe('ReplyMatcher', () => {
     m.rejectAll(new PolySocketError('CLOSED', 'closed'));
     await expect(pending).rejects.toMatchObject({ code: 'CLOSED' });
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a request that timed out keeps a tombstone that takes its late reply (for one more timeout)', async () => {
+    const m = new ReplyMatcher();
+    const first = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const timedOut = expect(first).rejects.toMatchObject({ code: 'TIMEOUT', maybeDelivered: true });
+    await vi.advanceTimersByTimeAsync(1000);
+    await timedOut;
+    const second = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    expect(m.handle('done', { id: 'first' })).toBe(true); // taken by the tombstone
+    m.handle('done', { id: 'second' });
+    expect(await second).toEqual({ id: 'second' });
+
+    // Unanswered, the tombstone goes after one more timeout.
+    const third = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const thirdOut = expect(third).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await thirdOut;
+    await vi.advanceTimersByTimeAsync(1000);
+    const fourth = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('done', { id: 'fourth' });
+    expect(await fourth).toEqual({ id: 'fourth' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('one request the server never answers does not make every later one time out', async () => {
+    const m = new ReplyMatcher();
+    const silent = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    const silentOut = expect(silent).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await silentOut;
+    // The next reply is taken by the tombstone (it cannot tell), so this request times out too...
+    const robbed = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('done', { id: 'robbed' });
+    const robbedOut = expect(robbed).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await vi.advanceTimersByTimeAsync(1000);
+    await robbedOut;
+    // ...but its reply was the one taken: it leaves no tombstone, and the next request gets its own reply.
+    const next = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('done', { id: 'next' });
+    expect(await next).toEqual({ id: 'next' });
+  });
+
+  it('tombstones: at most 32, cleared by a drop, only for replies of the same kind and key', async () => {
+    const m = new ReplyMatcher();
+    const many = Array.from({ length: 40 }, () => m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined }).catch(() => undefined));
+    await vi.advanceTimersByTimeAsync(1000);
+    await Promise.all(many);
+    let taken = 0;
+    while (m.handle('done', {})) taken++;
+    expect(taken).toBe(32);
+
+    const keyed = m.expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined }).catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(1000);
+    await keyed;
+    const other = m.expect({ ok: 'page', match: (_e, d) => d.key === 'b', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('page', { key: 'b' });
+    expect(await other).toEqual({ key: 'b' });
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), false);
+    const after = m.expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined });
+    m.handle('page', { key: 'a', n: 2 });
+    expect(await after).toEqual({ key: 'a', n: 2 });
+    m.rejectAll(new PolySocketError('CLOSED', 'closed'));
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('after a drop, a resendOnDrop request is sent again behind what was queued, with a fresh timeout; others fail', async () => {
+    const m = new ReplyMatcher();
+    const wire: string[] = [];
+    const sender = (name: string) => () => {
+      wire.push(name);
+      return Promise.resolve(true);
+    };
+    const dm = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: sender('dm'), resendOnDrop: true });
+    const other = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: sender('other') });
+    await Promise.resolve();
+    let writeQueued!: (written: boolean) => void;
+    const queued = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)) });
+    await vi.advanceTimersByTimeAsync(600);
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), true);
+    await expect(other).rejects.toMatchObject({ code: 'DISCONNECTED', maybeDelivered: true });
+    expect(wire).toEqual(['dm', 'other', 'dm']);
+    writeQueued(true); // the outbox flushes in order: the queued request, then the resend
+    await vi.advanceTimersByTimeAsync(300);
+    m.handle('done', { id: 'queued' });
+    expect(await queued).toEqual({ id: 'queued' });
+    await vi.advanceTimersByTimeAsync(300); // past the first deadline: the resend's timeout started again at the drop
+    m.handle('done', { id: 'dm' });
+    expect(await dm).toEqual({ id: 'dm' });
+
+    // Without a reconnect to come, it fails like the others; a resend refused later says it may have been delivered.
+    const ended = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => Promise.resolve(true), resendOnDrop: true });
+    await Promise.resolve();
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), false);
+    await expect(ended).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    let attempts = 0;
+    const refusedLater = m.expect({
+      ok: 'done',
+      timeoutMs: 1000,
+      fail,
+      send: () => (++attempts === 1 ? Promise.resolve(true) : Promise.reject(new PolySocketError('CLOSED', 'closed'))),
+      resendOnDrop: true,
+    });
+    await Promise.resolve();
+    m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), true);
+    await expect(refusedLater).rejects.toMatchObject({ code: 'CLOSED', maybeDelivered: true });
+  });
+
+  it('a request is written again at most 3 times: one the server drops the link over cannot loop', async () => {
+    const m = new ReplyMatcher();
+    let writes = 0;
+    const looping = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => (writes++, Promise.resolve(true)), resendOnDrop: true });
+    for (let drop = 0; drop < 4; drop++) {
+      await Promise.resolve();
+      m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), true);
+    }
+    await expect(looping).rejects.toMatchObject({ code: 'DISCONNECTED', maybeDelivered: true });
+    expect(writes).toBe(4);
   });
 
   it('Limiter runs at most n tasks at once, in call order', async () => {
@@ -183,6 +307,27 @@ describe('SockrCall', () => {
     expect(emitted).toEqual([['call_hangup', { callId: 'call-2' }]]);
   });
 
+  it('remote candidates that come before the app listens are kept for the first listener (at most 32), and dropped when the call ends', async () => {
+    const { host: h } = host();
+    const call = new SockrCall(h, 'incoming', 'alice', { callId: 'c4', sdpOffer: 'offer' });
+    for (let i = 0; i < 40; i++) call.remoteCandidate({ candidate: `early-${i}` });
+    const got: unknown[] = [];
+    call.on('ice_candidate', (c) => got.push(c.candidate));
+    expect(got).toEqual([]); // delivered on a microtask, after the app's setup code
+    await Promise.resolve();
+    expect(got).toEqual(Array.from({ length: 32 }, (_, i) => `early-${i + 8}`));
+    call.remoteCandidate({ candidate: 'live' });
+    expect(got.at(-1)).toBe('live');
+
+    const ending = new SockrCall(h, 'incoming', 'alice', { callId: 'c5', sdpOffer: 'offer' });
+    ending.remoteCandidate({ candidate: 'never' });
+    ending.finish('ended');
+    const late: unknown[] = [];
+    ending.on('ice_candidate', (c) => late.push(c));
+    await Promise.resolve();
+    expect(late).toEqual([]);
+  });
+
   it('an incoming call answers or rejects once', () => {
     const { emitted, host: h } = host();
     const call = new SockrCall(h, 'incoming', 'alice', { callId: 'c3', sdpOffer: 'offer' });
@@ -196,19 +341,14 @@ describe('SockrCall', () => {
 
 describe('history paging', () => {
   async function pageAll(timestamps: number[], limit: number): Promise<{ ids: string[]; stored: string[] }> {
-    const { SockrClient } = await import('@polysocket/sockr');
-    const stored = timestamps.map((timestamp, i) => ({ id: `m${i}`, timestamp }));
+    const stored = timestamps.map((timestamp, i) => ({ id: `m${i}`, from: 'a', content: '', conversationId: 'a:b', timestamp, deliveredTo: [], readBy: [] }));
     // The server's rule: the newest `limit` messages strictly older than `before`, ascending.
     const server = (before: number | undefined) => {
       const older = stored.filter((m) => before === undefined || m.timestamp < before);
       return older.slice(Math.max(0, older.length - limit));
     };
-    const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 't', autoConnect: false });
-    type Pager = (f: (b?: number) => Promise<{ id: string }[]>, o: { limit: number }) => AsyncGenerator<{ id: string }[]>;
-    const pages = (client as unknown as { pages: Pager }).pages;
     const ids: string[] = [];
-    for await (const page of pages.call(client, async (before) => server(before), { limit })) ids.push(...page.map((m) => m.id));
-    client.close();
+    for await (const page of pageBackwards(async (before) => server(before), { limit })) ids.push(...page.map((m) => m.id));
     return { ids, stored: stored.map((m) => m.id) };
   }
 

@@ -1,0 +1,80 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { PolySocketError } from '@polysocket/core';
+import { SockrClient, type ISFUClientAdapter } from '@polysocket/sockr';
+
+const adapter: ISFUClientAdapter = {
+  connect: async () => undefined,
+  disconnect: async () => undefined,
+  publishTracks: async () => undefined,
+  onTrackSubscribed: () => undefined,
+  onTrackUnsubscribed: () => undefined,
+  onParticipantConnected: () => undefined,
+  onParticipantDisconnected: () => undefined,
+  onDisconnected: () => undefined,
+};
+
+/** Every SockrClient method that sends something and waits for the server's answer. */
+function everyRequest(client: SockrClient): [string, () => Promise<unknown>][] {
+  return [
+    ['getOnlineStatus', () => client.getOnlineStatus(['bob'])],
+    ['sendMessage', () => client.sendMessage('bob', 'hi')],
+    ['fetchMessageHistory', () => client.fetchMessageHistory('bob')],
+    ['getMessageHistory', () => client.getMessageHistory('bob').next()],
+    ['createGroup', () => client.createGroup('team')],
+    ['joinGroup', () => client.joinGroup('g1')],
+    ['leaveGroup', () => client.leaveGroup('g1')],
+    ['getGroupMembers', () => client.getGroupMembers('g1')],
+    ['getUserGroups', () => client.getUserGroups()],
+    ['sendGroupMessage', () => client.sendGroupMessage('g1', 'hi')],
+    ['fetchGroupMessageHistory', () => client.fetchGroupMessageHistory('g1')],
+    ['getGroupMessageHistory', () => client.getGroupMessageHistory('g1').next()],
+    ['getIceServers', () => client.getIceServers()],
+    ['joinConference', () => client.joinConference('g1')],
+    ['joinConferenceWith', () => client.joinConferenceWith(adapter, 'g1')],
+  ];
+}
+
+/** Starts every request and returns how each settled without letting any timer run. */
+async function outcomes(client: SockrClient): Promise<Record<string, unknown>> {
+  const results: Record<string, unknown> = {};
+  for (const [name, start] of everyRequest(client)) {
+    results[name] = 'pending';
+    start().then(
+      () => (results[name] = 'resolved'),
+      (error: PolySocketError) => (results[name] = { code: error.code, maybeDelivered: error.maybeDelivered, message: error.message }),
+    );
+  }
+  await vi.advanceTimersByTimeAsync(0);
+  return results;
+}
+
+describe('Sockr: a client that cannot send fails every request at once', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('idle (never connected): INVALID "call connect() first", nothing was sent', async () => {
+    const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 'token:ana', autoConnect: false });
+    const results = await outcomes(client);
+    for (const [name, result] of Object.entries(results)) {
+      expect(result, name).toEqual({ code: 'INVALID', maybeDelivered: false, message: expect.stringContaining('call connect() first') });
+    }
+    expect(() => client.call('bob', 'offer')).toThrow(expect.objectContaining({ code: 'INVALID' }));
+    expect(vi.getTimerCount()).toBe(0);
+    client.close();
+  });
+
+  it('closed: CLOSED, nothing was sent, no timer left behind', async () => {
+    const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 'token:ana', autoConnect: false });
+    client.close();
+    const results = await outcomes(client);
+    for (const [name, result] of Object.entries(results)) {
+      expect(result, name).toEqual({ code: 'CLOSED', maybeDelivered: false, message: expect.stringContaining('call connect()') });
+    }
+    expect(() => client.call('bob', 'offer')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});

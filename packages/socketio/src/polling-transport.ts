@@ -186,14 +186,27 @@ export class PollingTransport implements Transport {
       timer = setTimeout(() => timeout.abort(), HANDSHAKE_GRACE_MS);
     };
     this.abort.signal.addEventListener('abort', onAbort);
+    const handshake = this.sid === undefined;
     try {
-      const response = await fetchImpl(url, {
-        method,
-        signal: timeout.signal,
-        ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain;charset=UTF-8' } } : {}),
-      });
+      let response: Awaited<ReturnType<FetchLike>>;
+      try {
+        response = await fetchImpl(url, {
+          method,
+          signal: timeout.signal,
+          ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain;charset=UTF-8' } } : {}),
+        });
+      } catch (error) {
+        throw requestFailure(error);
+      }
       const text = await response.text();
-      if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 100)}`);
+      if (!response.ok) {
+        const failure: Error & { status?: number } = new Error(`HTTP ${response.status} to the ${handshake ? 'Engine.IO handshake' : method}: ${text.slice(0, 100)}`);
+        // Only the handshake's status says something about the configuration (a wrong path, refused
+        // credentials); a 400 to an established session's request means the server forgot the session
+        // (it restarted): a drop like any other, so no status for the core to classify.
+        if (handshake) failure.status = response.status;
+        throw failure;
+      }
       return text;
     } finally {
       clearTimeout(timer);
@@ -209,4 +222,15 @@ export class PollingTransport implements Transport {
     if (!clean) listener?.onError(error instanceof Error ? error : new Error(message));
     listener?.onClose({ code: clean ? 1000 : 1006, reason: message, wasClean: clean });
   }
+}
+
+/** A fetch that failed without an HTTP answer, named by its cause (Node: `connect ECONNREFUSED 127.0.0.1:80`). */
+function requestFailure(error: unknown): Error {
+  const cause = (error as { cause?: { message?: unknown; code?: unknown } } | undefined)?.cause;
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = typeof cause?.message === 'string' ? cause.message : undefined;
+  const failure: Error & { cause?: unknown; code?: unknown } = new Error(`HTTP request failed: ${detail ? `${message} (${detail})` : message}`);
+  failure.cause = error;
+  if (cause?.code !== undefined) failure.code = cause.code;
+  return failure;
 }

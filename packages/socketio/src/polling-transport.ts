@@ -9,6 +9,8 @@ export type FetchLike = (input: string, init?: { method?: string; body?: string;
 
 /** How long a handshake in flight at close() may still take to answer. */
 const HANDSHAKE_GRACE_MS = 5000;
+/** How long the close packet sent at close() may take: it is a courtesy, and nothing may outlive the client for long. */
+const FAREWELL_MS = 1000;
 
 export interface PollingTransportOptions {
   /** The Engine.IO polling URL (with EIO=4&transport=polling, without sid). */
@@ -88,7 +90,7 @@ export class PollingTransport implements Transport {
     this.detach();
     // Tell the server at once (best effort), so it does not wait for a ping timeout. A handshake still
     // in flight is left to finish: its session is closed as soon as its id arrives (see `poll`).
-    if (sid !== undefined) this.request('POST', '1').catch(() => undefined);
+    if (sid !== undefined) this.farewell();
   }
 
   private async poll(): Promise<void> {
@@ -162,7 +164,12 @@ export class PollingTransport implements Transport {
     } catch {
       return; // no session to close
     }
-    this.request('POST', '1').catch(() => undefined);
+    this.farewell();
+  }
+
+  /** The close packet, best effort and briefly: the transport is already closed, so only its own bound ends it. */
+  private farewell(): void {
+    this.request('POST', '1', false, FAREWELL_MS).catch(() => undefined);
   }
 
   private settlePause(): void {
@@ -173,12 +180,12 @@ export class PollingTransport implements Transport {
     }
   }
 
-  private async request(method: 'GET' | 'POST', body?: string, abortOnClose = true): Promise<string> {
+  private async request(method: 'GET' | 'POST', body?: string, abortOnClose = true, timeoutMs = this.options.requestTimeoutMs ?? 60_000): Promise<string> {
     const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
     if (!fetchImpl) throw new PolySocketError('INVALID', 'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option');
     const url = `${this.options.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
     const timeout = new AbortController();
-    let timer = setTimeout(() => timeout.abort(), this.options.requestTimeoutMs ?? 60_000);
+    let timer = setTimeout(() => timeout.abort(), timeoutMs);
     const onAbort = (): void => {
       if (abortOnClose) return timeout.abort();
       // Closed during the handshake: give the server a moment to answer (so its session can be closed), no more.

@@ -19,7 +19,7 @@ import {
   type TransportData,
   type WebSocketConstructor,
 } from '@polysocket/core';
-import { engineUrl, parseHandshake, type EngineHandshake } from './engine';
+import { engineUrl, parseHandshake, pollingBinarySize, type EngineHandshake } from './engine';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport, type FetchLike } from './polling-transport';
 import { SocketIOSocket, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
@@ -340,9 +340,10 @@ export class SocketIOClient {
     const first = await context.receive();
     this.opened = true;
     if (first.kind !== 'open') throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, { retryable: true });
-    const { pingInterval, pingTimeout } = first.handshake;
+    const { pingInterval, pingTimeout, maxPayload } = first.handshake;
     return {
       info: first.handshake,
+      maxMessageSize: maxPayload,
       heartbeat: {
         intervalMs: 0,
         isPing,
@@ -494,15 +495,63 @@ export class SocketIOClient {
     for (const socket of this.sockets.values()) socket.onTransportDown();
   }
 
+  /**
+   * TOO_LARGE when a binary attachment of `data`, as long-polling carries it (`b` + base64, 4/3 larger), is
+   * over the server's maxPayload while the session is on polling. (Text is the same size on both
+   * transports; the core checks it, and the raw size of binary, against the same limit.)
+   */
+  private pollingOversize(data: EncodedFrame): PolySocketError | undefined {
+    const limit = this.connection.info?.maxPayload;
+    if (limit === undefined || this.currentTransport?.name !== 'polling' || typeof data === 'string') return undefined;
+    for (const part of data as TransportData[]) {
+      const size = typeof part === 'string' ? 0 : pollingBinarySize(part.byteLength);
+      if (size > limit) {
+        return new PolySocketError('TOO_LARGE', `a binary attachment is ${size} bytes as long-polling sends it, over the server's maxPayload of ${limit}: not sent`);
+      }
+    }
+    return undefined;
+  }
+
+  /** The namespace's gate, plus the polling size rule when the frame is written later (after a reconnect, on polling). */
+  private sizeGate(data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate {
+    return () => {
+      const open = gate ? gate() : true;
+      const frame = data();
+      return open === true && frame !== undefined ? (this.pollingOversize(frame) ?? true) : open;
+    };
+  }
+
   /** What a namespace may ask of the client: one object per namespace, its methods on the prototype. */
   private static readonly Host = class NamespaceHost implements SocketHost {
     constructor(private readonly client: SocketIOClient) {}
     send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
-      return this.client.connection.send(encodePacket(packet), options);
+      const client = this.client;
+      const data = encodePacket(packet);
+      if (typeof data !== 'string') {
+        // Binary: its size depends on the transport that writes it.
+        const tooLarge = client.pollingOversize(data);
+        if (tooLarge) {
+          client.connection.report(tooLarge);
+          const refused = Promise.reject(tooLarge);
+          refused.catch(() => undefined);
+          return refused;
+        }
+        options.gate = client.sizeGate(() => data, options.gate);
+      }
+      return client.connection.send(data, options);
     }
     request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]> {
-      if (options.timeoutMs === undefined) options.timeoutMs = this.client.options.ackTimeoutMs ?? 10_000;
-      return this.client.connection.request<EngineFrame>((id) => encodePacket(build(id)), options).then(ackArguments);
+      const client = this.client;
+      if (options.timeoutMs === undefined) options.timeoutMs = client.options.ackTimeoutMs ?? 10_000;
+      let data: EncodedFrame | undefined;
+      options.gate = client.sizeGate(() => data, options.gate);
+      const encode = (id: number): EncodedFrame => {
+        data = encodePacket(build(id));
+        const tooLarge = client.pollingOversize(data);
+        if (tooLarge) throw tooLarge;
+        return data;
+      };
+      return client.connection.request<EngineFrame>(encode, options).then(ackArguments);
     }
     cancel(id: number, error: PolySocketError): void {
       this.client.connection.cancelRequest(id, error);

@@ -31,7 +31,7 @@ export function parseHandshake(json: string): EngineHandshake {
     upgrades: Array.isArray(d.upgrades) ? d.upgrades.filter((u): u is string => typeof u === 'string') : [],
     pingInterval: d.pingInterval,
     pingTimeout: d.pingTimeout,
-    maxPayload: typeof d.maxPayload === 'number' ? d.maxPayload : 1_000_000,
+    maxPayload: typeof d.maxPayload === 'number' && d.maxPayload > 0 ? d.maxPayload : 1_000_000,
   };
 }
 
@@ -48,11 +48,19 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** One packet as a polling payload carries it: text as is, binary as `b` + base64. */
+export function encodePollingPacket(packet: string | Uint8Array | ArrayBuffer): string {
+  return typeof packet === 'string' ? packet : `b${toBase64(packet instanceof Uint8Array ? packet : new Uint8Array(packet))}`;
+}
+
+/** The bytes `bytes` of binary take in a polling payload (`b` + base64). */
+export function pollingBinarySize(bytes: number): number {
+  return 1 + 4 * Math.ceil(bytes / 3);
+}
+
 /** Joins packets into a polling payload: text as is, binary as `b` + base64. */
 export function encodePayload(packets: readonly (string | Uint8Array | ArrayBuffer)[]): string {
-  return packets
-    .map((p) => (typeof p === 'string' ? p : `b${toBase64(p instanceof Uint8Array ? p : new Uint8Array(p))}`))
-    .join(RECORD_SEPARATOR);
+  return packets.map(encodePollingPacket).join(RECORD_SEPARATOR);
 }
 
 /** Splits a polling payload into packets; `b`-prefixed ones are binary messages. */

@@ -1,5 +1,5 @@
 import { PolySocketError, type Transport, type TransportData, type TransportListener } from '@polysocket/core';
-import { decodePayload, encodePayload, parseHandshake } from './engine';
+import { decodePayload, encodePollingPacket, parseHandshake, RECORD_SEPARATOR } from './engine';
 
 export type FetchLike = (input: string, init?: { method?: string; body?: string; signal?: AbortSignal; headers?: Record<string, string>; keepalive?: boolean }) => Promise<{
   ok: boolean;
@@ -29,6 +29,8 @@ export class PollingTransport implements Transport {
   readonly name = 'polling';
   private listener: TransportListener | undefined;
   private sid: string | undefined;
+  /** The server's limit for one POST body (the open packet's maxPayload). */
+  private maxPayload = 1_000_000;
   private closed = false;
   private readonly abort = new AbortController();
   private queue: TransportData[] = [];
@@ -120,7 +122,7 @@ export class PollingTransport implements Transport {
         const first = packets[0];
         if (typeof first !== 'string' || first.charAt(0) !== '0') return this.fail(new Error('the first polling response is not an open packet'));
         try {
-          this.sid = parseHandshake(first.slice(1)).sid;
+          ({ sid: this.sid, maxPayload: this.maxPayload } = parseHandshake(first.slice(1)));
         } catch (error) {
           return this.fail(error);
         }
@@ -139,10 +141,8 @@ export class PollingTransport implements Transport {
     if (this.sending || this.sid === undefined) return;
     this.sending = true;
     while (this.queue.length > 0 && !this.closed) {
-      const batch = this.queue;
-      this.queue = [];
       try {
-        await this.request('POST', encodePayload(batch as (string | Uint8Array | ArrayBuffer)[]));
+        await this.request('POST', this.takeBatch());
       } catch (error) {
         this.sending = false;
         return this.fail(error);
@@ -150,6 +150,29 @@ export class PollingTransport implements Transport {
     }
     this.sending = false;
     this.settlePause();
+  }
+
+  /**
+   * The queued packets that fit in one POST body of at most maxPayload bytes (the server answers a bigger
+   * one with 413 and drops the session). A single packet over it still goes, alone: the client refuses such
+   * packets with TOO_LARGE before they reach the transport.
+   */
+  private takeBatch(): string {
+    let body = '';
+    let size = 0;
+    let count = 0;
+    const utf8 = new TextEncoder();
+    for (const item of this.queue) {
+      const packet = encodePollingPacket(item);
+      // base64 is ASCII; text is counted as UTF-8, as the server counts the body.
+      const bytes = (typeof item === 'string' ? utf8.encode(packet).byteLength : packet.length) + (count > 0 ? 1 : 0);
+      if (count > 0 && size + bytes > this.maxPayload) break;
+      body += count > 0 ? RECORD_SEPARATOR + packet : packet;
+      size += bytes;
+      count++;
+    }
+    this.queue.splice(0, count);
+    return body;
   }
 
   /**

@@ -4,6 +4,8 @@ import {
   PolySocketError,
   WebSocketTransport,
   checkSecureUrl,
+  type CloseDecision,
+  type CloseInfo,
   type ConnectionEvents,
   type ConnectionState,
   type ConnectionTuning,
@@ -21,7 +23,7 @@ import {
 } from '@polysocket/core';
 import { engineUrl, parseHandshake, pollingBinarySize, type EngineHandshake } from './engine';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
-import { PollingTransport, type FetchLike } from './polling-transport';
+import { CLOSE_PROTOCOL_ERROR, PollingTransport, type FetchLike } from './polling-transport';
 import { SocketIOSocket, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
 import { UpgradingTransport } from './upgrading-transport';
 
@@ -241,7 +243,8 @@ export class SocketIOClient {
     const path = this.options.path ?? '/socket.io/';
     const websocket = (sid?: string): Transport =>
       new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
-    const polling = (): PollingTransport => new PollingTransport({ url: engineUrl(url, path, 'polling', query), fetch: this.options.fetch });
+    const polling = (): PollingTransport =>
+      new PollingTransport({ url: engineUrl(url, path, 'polling', query), fetch: this.options.fetch, maxFrameSize: this.options.maxFrameSize });
     const [first] = this.transports;
     const canPoll = this.transports.includes('polling');
     const canUpgrade = this.transports.includes('websocket');
@@ -276,6 +279,11 @@ export class SocketIOClient {
     }
     replyError(frame: EngineFrame): PolySocketError | undefined {
       return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR ? connectError(frame.packet) : undefined;
+    }
+    classifyClose(info: CloseInfo): CloseDecision {
+      // A malformed or oversized inbound packet dropped the link (polling stops reading at maxFrameSize): say so.
+      const broken = info.code === CLOSE_PROTOCOL_ERROR || info.code === 1009;
+      return { action: 'reconnect', error: broken ? new PolySocketError('PROTOCOL', info.reason || `closed with ${info.code}`) : undefined };
     }
     restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
       return this.client.restore(context);

@@ -63,17 +63,19 @@ export function encodePayload(packets: readonly (string | Uint8Array | ArrayBuff
   return packets.map(encodePollingPacket).join(RECORD_SEPARATOR);
 }
 
+/** One packet of a polling payload: `b`-prefixed ones are binary messages. */
+export function decodePollingPacket(packet: string): string | Uint8Array {
+  if (packet.charCodeAt(0) !== 98 /* b */) return packet;
+  try {
+    return fromBase64(packet.slice(1));
+  } catch {
+    throw new PolySocketError('PROTOCOL', 'bad base64 in a polling payload');
+  }
+}
+
 /** Splits a polling payload into packets; `b`-prefixed ones are binary messages. */
 export function decodePayload(payload: string): (string | Uint8Array)[] {
-  if (payload.length === 0) return [];
-  return payload.split(RECORD_SEPARATOR).map((p) => {
-    if (p.charCodeAt(0) !== 98 /* b */) return p;
-    try {
-      return fromBase64(p.slice(1));
-    } catch {
-      throw new PolySocketError('PROTOCOL', 'bad base64 in a polling payload');
-    }
-  });
+  return payload.length === 0 ? [] : payload.split(RECORD_SEPARATOR).map(decodePollingPacket);
 }
 
 /** The HTTP(S) or WS(S) URL of an Engine.IO endpoint. */

@@ -1,11 +1,18 @@
 import { PolySocketError, type Transport, type TransportData, type TransportListener } from '@polysocket/core';
-import { decodePayload, encodePollingPacket, parseHandshake, RECORD_SEPARATOR } from './engine';
+import { decodePollingPacket, encodePollingPacket, parseHandshake, RECORD_SEPARATOR } from './engine';
 
 export type FetchLike = (input: string, init?: { method?: string; body?: string; signal?: AbortSignal; headers?: Record<string, string>; keepalive?: boolean }) => Promise<{
   ok: boolean;
   status: number;
   text(): Promise<string>;
+  /** The body as a stream (Node 18+, browsers); without it the body is read whole. */
+  body?: { getReader(): BodyReader } | null;
 }>;
+
+interface BodyReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(): Promise<void>;
+}
 
 /** How long a handshake in flight at close() may still take to answer. */
 const HANDSHAKE_GRACE_MS = 5000;
@@ -18,7 +25,15 @@ export interface PollingTransportOptions {
   fetch?: FetchLike;
   /** Each HTTP request is abandoned after this. Default 60 000 ms (a long poll is held ~pingInterval). */
   requestTimeoutMs?: number;
+  /**
+   * The core's maxFrameSize (default 16 MiB): a packet longer than this (UTF-16 units for text, bytes for
+   * binary) stops the read as soon as it is crossed, with a PROTOCOL error, and drops the link.
+   */
+  maxFrameSize?: number;
 }
+
+/** Close code of a link dropped for a malformed or oversized inbound packet (WebSocket's "protocol error"). */
+export const CLOSE_PROTOCOL_ERROR = 1002;
 
 /**
  * Engine.IO HTTP long-polling as a Transport: a GET loop receives payloads, POSTs send them. Each
@@ -99,42 +114,39 @@ export class PollingTransport implements Transport {
     while (!this.closed && !this.paused) {
       this.polling = true;
       const handshake = this.sid === undefined;
-      let body: string;
       try {
         // close() does not abort the handshake at once: the server may already have opened the session.
-        body = await this.request('GET', undefined, !handshake);
+        await this.request('GET', undefined, !handshake, undefined, this);
+        if (this.sid === undefined) throw new PolySocketError('PROTOCOL', 'the first polling response has no open packet');
       } catch (error) {
         this.polling = false;
         return this.fail(error);
       }
       this.polling = false;
-      if (this.closed) {
-        if (handshake) this.closeOpenedSession(body);
-        return;
-      }
-      let packets: (string | Uint8Array)[];
-      try {
-        packets = decodePayload(body);
-      } catch (error) {
-        return this.fail(error);
-      }
-      if (this.sid === undefined) {
-        const first = packets[0];
-        if (typeof first !== 'string' || first.charAt(0) !== '0') return this.fail(new Error('the first polling response is not an open packet'));
-        try {
-          ({ sid: this.sid, maxPayload: this.maxPayload } = parseHandshake(first.slice(1)));
-        } catch (error) {
-          return this.fail(error);
-        }
-        this.listener?.onOpen();
-      }
-      for (const packet of packets) {
-        if (this.closed) return;
-        if (packet === '1') return this.fail(new Error('server closed the session'), true);
-        this.listener?.onMessage(packet);
-      }
     }
     this.settlePause();
+  }
+
+  /** @internal One packet of a poll's answer, as soon as it has arrived; false to stop reading. */
+  onPacket(text: string): boolean {
+    if (this.sid === undefined) {
+      if (text.charAt(0) !== '0') throw new PolySocketError('PROTOCOL', 'the first polling response is not an open packet');
+      ({ sid: this.sid, maxPayload: this.maxPayload } = parseHandshake(text.slice(1)));
+      if (this.closed) {
+        // close() came while the handshake was in flight, and the server opened the session anyway: end it
+        // now (as engine.io-client does) instead of leaving it to the server's ping timeout.
+        this.farewell();
+        return false;
+      }
+      this.listener?.onOpen();
+    }
+    if (this.closed) return false;
+    if (text === '1') {
+      this.fail(new Error('server closed the session'), true);
+      return false;
+    }
+    this.listener?.onMessage(decodePollingPacket(text));
+    return true;
   }
 
   private async flush(): Promise<void> {
@@ -175,21 +187,6 @@ export class PollingTransport implements Transport {
     return body;
   }
 
-  /**
-   * close() came while the handshake was in flight, but the server opened the session anyway: end it
-   * now (as engine.io-client does) instead of leaving it to the server's ping timeout.
-   */
-  private closeOpenedSession(body: string): void {
-    try {
-      const first = decodePayload(body)[0];
-      if (typeof first !== 'string' || first.charAt(0) !== '0') return;
-      this.sid = parseHandshake(first.slice(1)).sid;
-    } catch {
-      return; // no session to close
-    }
-    this.farewell();
-  }
-
   /** The close packet, best effort and briefly: the transport is already closed, so only its own bound ends it. */
   private farewell(): void {
     this.request('POST', '1', false, FAREWELL_MS).catch(() => undefined);
@@ -203,7 +200,14 @@ export class PollingTransport implements Transport {
     }
   }
 
-  private async request(method: 'GET' | 'POST', body?: string, abortOnClose = true, timeoutMs = this.options.requestTimeoutMs ?? 60_000): Promise<string> {
+  /** One HTTP request; with `reader`, the answer is a payload whose packets are handed over as they arrive. */
+  private async request(
+    method: 'GET' | 'POST',
+    body?: string,
+    abortOnClose = true,
+    timeoutMs = this.options.requestTimeoutMs ?? 60_000,
+    reader?: PollingTransport,
+  ): Promise<void> {
     const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
     if (!fetchImpl) throw new PolySocketError('INVALID', 'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option');
     const url = `${this.options.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
@@ -228,6 +232,7 @@ export class PollingTransport implements Transport {
       } catch (error) {
         throw requestFailure(error);
       }
+      if (response.ok && reader) return await readPackets(response, this.options.maxFrameSize ?? 16 * 1024 * 1024, reader);
       const text = await response.text();
       if (!response.ok) {
         const failure: Error & { status?: number } = new Error(`HTTP ${response.status} to the ${handshake ? 'Engine.IO handshake' : method}: ${text.slice(0, 100)}`);
@@ -237,7 +242,6 @@ export class PollingTransport implements Transport {
         if (handshake) failure.status = response.status;
         throw failure;
       }
-      return text;
     } finally {
       clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', onAbort);
@@ -250,7 +254,8 @@ export class PollingTransport implements Transport {
     this.detach();
     const message = error instanceof Error ? error.message : String(error);
     if (!clean) listener?.onError(error instanceof Error ? error : new Error(message));
-    listener?.onClose({ code: clean ? 1000 : 1006, reason: message, wasClean: clean });
+    const code = clean ? 1000 : error instanceof PolySocketError && error.code === 'PROTOCOL' ? CLOSE_PROTOCOL_ERROR : 1006;
+    listener?.onClose({ code, reason: message, wasClean: clean });
   }
 }
 
@@ -263,4 +268,48 @@ function requestFailure(error: unknown): Error {
   failure.cause = error;
   if (cause?.code !== undefined) failure.code = cause.code;
   return failure;
+}
+
+/**
+ * Hands the packets of a polling payload to `target` as they arrive, and stops reading as soon as one is
+ * longer than `limit` (base64 counted as the bytes it decodes to): a hostile or broken server cannot make the
+ * client buffer a body without bound. Fetch implementations without body streams are read whole first.
+ */
+async function readPackets(response: Awaited<ReturnType<FetchLike>>, limit: number, target: PollingTransport): Promise<void> {
+  const tooLong = (text: string, start: number, end: number): boolean =>
+    end - start > (text.charCodeAt(start) === 98 /* b */ ? (limit * 4) / 3 + 4 : limit);
+  const overLimit = (): PolySocketError => new PolySocketError('PROTOCOL', `an inbound polling packet is over maxFrameSize (${limit}): the link is dropped`);
+  const stream = response.body?.getReader();
+  if (!stream) {
+    const text = await response.text();
+    for (const packet of text.length > 0 ? text.split(RECORD_SEPARATOR) : []) {
+      if (tooLong(packet, 0, packet.length)) throw overLimit();
+      if (!target.onPacket(packet)) return;
+    }
+    return;
+  }
+  const decoder = new TextDecoder();
+  let pending = '';
+  try {
+    for (;;) {
+      const { done, value } = await stream.read();
+      // What is pending holds no separator: search only the new text (a long packet is not scanned again per chunk).
+      const scanned = pending.length;
+      pending += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      let start = 0;
+      for (let end = pending.indexOf(RECORD_SEPARATOR, scanned); end >= 0; end = pending.indexOf(RECORD_SEPARATOR, start)) {
+        if (tooLong(pending, start, end)) throw overLimit();
+        if (!target.onPacket(pending.slice(start, end))) return;
+        start = end + 1;
+      }
+      pending = pending.slice(start);
+      if (tooLong(pending, 0, pending.length)) throw overLimit();
+      if (done) {
+        if (pending.length > 0) target.onPacket(pending);
+        return;
+      }
+    }
+  } finally {
+    stream.cancel().catch(() => undefined);
+  }
 }

@@ -1,4 +1,4 @@
-import { PolySocketError } from '@polysocket/core';
+import { clampMs, PolySocketError } from '@polysocket/core';
 
 /** Engine.IO v4 packet types (the first character of a text packet). */
 export const EngineType = { open: '0', close: '1', ping: '2', pong: '3', message: '4', upgrade: '5', noop: '6' } as const;
@@ -14,7 +14,14 @@ export interface EngineHandshake {
   maxPayload: number;
 }
 
-/** Parses the JSON of an `open` packet (everything after the leading `0`). */
+/**
+ * Bounds of the intervals a server announces: below 100 ms a timer turns into a flood (or a link dead at
+ * once), above 10 min a dead link is never noticed. Anything that is not a number gets engine.io's default.
+ */
+const MIN_INTERVAL_MS = 100;
+const MAX_INTERVAL_MS = 600_000;
+
+/** Parses the JSON of an `open` packet (everything after the leading `0`); intervals are clamped (see above). */
 export function parseHandshake(json: string): EngineHandshake {
   let data: unknown;
   try {
@@ -23,14 +30,12 @@ export function parseHandshake(json: string): EngineHandshake {
     throw new PolySocketError('PROTOCOL', 'Engine.IO open packet is not JSON');
   }
   const d = (data ?? {}) as Partial<Record<keyof EngineHandshake, unknown>>;
-  if (typeof d.sid !== 'string' || typeof d.pingInterval !== 'number' || typeof d.pingTimeout !== 'number') {
-    throw new PolySocketError('PROTOCOL', 'Engine.IO open packet lacks sid, pingInterval or pingTimeout');
-  }
+  if (typeof d.sid !== 'string') throw new PolySocketError('PROTOCOL', 'Engine.IO open packet lacks a sid');
   return {
     sid: d.sid,
     upgrades: Array.isArray(d.upgrades) ? d.upgrades.filter((u): u is string => typeof u === 'string') : [],
-    pingInterval: d.pingInterval,
-    pingTimeout: d.pingTimeout,
+    pingInterval: clampMs(d.pingInterval, MIN_INTERVAL_MS, MAX_INTERVAL_MS, 25_000),
+    pingTimeout: clampMs(d.pingTimeout, MIN_INTERVAL_MS, MAX_INTERVAL_MS, 20_000),
     maxPayload: typeof d.maxPayload === 'number' && d.maxPayload > 0 ? d.maxPayload : 1_000_000,
   };
 }

@@ -299,7 +299,8 @@ export class SocketIOClient {
   private replyTo(frame: EngineFrame): RequestId | undefined {
     if (frame.kind !== 'packet') return undefined;
     const { type, id, nsp } = frame.packet;
-    if (type === PacketType.ACK) return id;
+    // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
+    if (type === PacketType.ACK) return id !== undefined && this.sockets.get(nsp)?.awaits(id) ? id : undefined;
     if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) {
       const requestId = this.connecting.get(nsp);
       // Mark the namespace connected now, not when the awaiting code resumes: events the server

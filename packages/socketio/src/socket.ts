@@ -199,6 +199,11 @@ export class SocketIOSocket {
     if (wasConnected) this.fire('disconnect', [error.code === 'CLOSED' ? 'io client disconnect' : 'transport error']);
   }
 
+  /** @internal Whether ack `id` was asked for on this namespace and is still awaited. */
+  awaits(id: number): boolean {
+    return this.pendingAcks.has(id);
+  }
+
   /** @internal An EVENT from the server; with an id, the last listener argument is the ack callback. */
   deliver(packet: Packet): void {
     // The decoded array is ours: shifting the name off leaves the arguments without a copy.

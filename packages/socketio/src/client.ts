@@ -9,6 +9,7 @@ import {
   type ConnectionEvents,
   type ConnectionState,
   type ConnectionTuning,
+  type DisconnectEvent,
   type EncodedFrame,
   type Gate,
   type HandshakeContext,
@@ -114,6 +115,8 @@ export class SocketIOClient {
   private lastTransport: string | undefined;
   /** Whether the current attempt got as far as the Engine.IO open packet. */
   private opened = false;
+  /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
+  private dropReason: string | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
@@ -128,6 +131,7 @@ export class SocketIOClient {
     if (options.auth && typeof options.auth === 'object') {
       for (const value of Object.values(options.auth)) this.connection.logger.addSecret(value);
     }
+    this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     this.main = this.socket('/');
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
@@ -291,8 +295,8 @@ export class SocketIOClient {
     onFrame(frame: EngineFrame): void {
       this.client.onFrame(frame);
     }
-    onState(state: ConnectionState): void {
-      this.client.onState(state);
+    onState(state: ConnectionState, previous: ConnectionState): void {
+      this.client.onState(state, previous);
     }
   };
 
@@ -490,8 +494,8 @@ export class SocketIOClient {
     }, 0);
   }
 
-  private onState(state: ConnectionState): void {
-    if (state === 'connected') return;
+  private onState(state: ConnectionState, previous: ConnectionState): void {
+    if (state === 'connected' || state === 'connecting') return;
     if (state === 'reconnecting' && this.transports[0] === 'websocket') {
       // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
       this.fallBack = this.lastTransport === 'websocket' && !this.opened;
@@ -499,9 +503,33 @@ export class SocketIOClient {
     if (state === 'closed' || state === 'failed') {
       const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false });
       for (const socket of this.sockets.values()) socket.onClientEnd(error);
-      return;
+    } else {
+      for (const socket of this.sockets.values()) socket.onTransportDown();
     }
-    for (const socket of this.sockets.values()) socket.onTransportDown();
+    // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
+    // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
+    if (this.dropReason !== undefined || previous !== 'connected') this.announceDown();
+  }
+
+  private static onDisconnected(this: SocketIOClient, event: DisconnectEvent): void {
+    this.dropReason = this.reasonOf(event);
+    if (this.connection.state !== 'connected') this.announceDown();
+  }
+
+  /** socket.io-client's reason for a drop of the connection. */
+  private reasonOf(event: DisconnectEvent): string {
+    if (!event.willReconnect && event.error === undefined) return 'io client disconnect'; // close()
+    if (event.reason.startsWith('dead link')) return 'ping timeout';
+    if (event.error?.code === 'PROTOCOL') return 'parse error';
+    // A transport that failed (a polling request without an answer, or with an HTTP error) rather than closed.
+    return (this.currentTransport as { error?: Error } | undefined)?.error ? 'transport error' : 'transport close';
+  }
+
+  /** Tells every namespace that was up why it is down. */
+  private announceDown(): void {
+    const reason = this.dropReason ?? (this.connection.state === 'closed' ? 'io client disconnect' : 'transport close');
+    this.dropReason = undefined;
+    for (const socket of this.sockets.values()) socket.announceDown(reason);
   }
 
   /**

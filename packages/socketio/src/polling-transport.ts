@@ -54,6 +54,8 @@ export class PollingTransport implements Transport {
   private pauseWaiter: (() => void) | undefined;
   private paused = false;
   private counter = 0;
+  /** Why the transport failed (a request without an answer, or with an HTTP error), once it has. */
+  error: Error | undefined;
 
   constructor(private readonly options: PollingTransportOptions) {}
 
@@ -253,7 +255,7 @@ export class PollingTransport implements Transport {
     const listener = this.listener;
     this.detach();
     const message = error instanceof Error ? error.message : String(error);
-    if (!clean) listener?.onError(error instanceof Error ? error : new Error(message));
+    if (!clean) listener?.onError((this.error = error instanceof Error ? error : new Error(message)));
     const code = clean ? 1000 : error instanceof PolySocketError && error.code === 'PROTOCOL' ? CLOSE_PROTOCOL_ERROR : 1006;
     listener?.onClose({ code, reason: message, wasClean: clean });
   }

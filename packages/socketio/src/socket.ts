@@ -35,6 +35,8 @@ export class SocketIOSocket {
   /** The namespace's session id from the server's CONNECT reply. */
   id: string | undefined;
   private currentState: SocketState = 'idle';
+  /** A `connect` was announced and its `disconnect` not yet. */
+  private up = false;
   private failure: PolySocketError | undefined;
   /** The app wants this namespace connected (kept across reconnects). */
   wanted = true;
@@ -147,10 +149,9 @@ export class SocketIOSocket {
 
   /** Leaves the namespace: sends DISCONNECT, rejects what waits for it, and does not reconnect it. */
   disconnect(): this {
-    const wasConnected = this.currentState === 'connected';
     this.wanted = false;
-    if (wasConnected) this.host.disconnectNamespace(this);
-    this.setDisconnected('io client disconnect', wasConnected);
+    if (this.currentState === 'connected') this.host.disconnectNamespace(this);
+    this.setDisconnected('io client disconnect');
     return this;
   }
 
@@ -166,6 +167,7 @@ export class SocketIOSocket {
     this.id = sid;
     this.failure = undefined;
     this.currentState = 'connected';
+    this.up = true;
     this.fire('connect', []);
   }
 
@@ -180,23 +182,25 @@ export class SocketIOSocket {
   /** @internal The server disconnected the namespace: like socket.io-client, it is not reconnected automatically. */
   onServerDisconnect(): void {
     this.wanted = false;
-    this.setDisconnected('io server disconnect', true);
+    this.setDisconnected('io server disconnect');
   }
 
-  /** @internal The Engine.IO link dropped: the namespace will be reconnected with it. */
+  /** @internal The Engine.IO link dropped: the namespace will be reconnected with it (`announceDown` tells the app). */
   onTransportDown(): void {
-    if (this.currentState !== 'connected') return;
-    this.currentState = 'connecting';
-    this.fire('disconnect', ['transport close']);
+    if (this.currentState === 'connected') this.currentState = 'connecting';
   }
 
   /** @internal The whole client closed or failed. */
   onClientEnd(error: PolySocketError): void {
-    const wasConnected = this.currentState === 'connected';
     this.abortAcks(error);
-    if (this.currentState === 'failed') return;
-    this.currentState = 'disconnected';
-    if (wasConnected) this.fire('disconnect', [error.code === 'CLOSED' ? 'io client disconnect' : 'transport error']);
+    if (this.currentState !== 'failed') this.currentState = 'disconnected';
+  }
+
+  /** @internal Emits `disconnect` with socket.io-client's reason, once per `connect`. */
+  announceDown(reason: string): void {
+    if (!this.up) return;
+    this.up = false;
+    this.fire('disconnect', [reason]);
   }
 
   /** @internal Whether ack `id` was asked for on this namespace and is still awaited. */
@@ -272,11 +276,11 @@ export class SocketIOSocket {
     if (RESERVED_EVENTS.has(event)) throw new PolySocketError('INVALID', `"${event}" is a reserved Socket.IO event name`);
   }
 
-  private setDisconnected(reason: string, announce: boolean): void {
+  private setDisconnected(reason: string): void {
     const error = new PolySocketError('DISCONNECTED', `namespace ${this.nsp} disconnected (${reason})`, { retryable: false, maybeDelivered: true });
     this.currentState = 'disconnected';
     this.abortAcks(error);
-    if (announce) this.fire('disconnect', [reason]);
+    this.announceDown(reason);
   }
 
   private abortAcks(error: PolySocketError): void {

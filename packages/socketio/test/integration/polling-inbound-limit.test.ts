@@ -40,7 +40,7 @@ function streamHugePacket(response: ServerResponse, done: (written: number) => v
   pump();
 }
 
-async function hostile(fetchImpl?: FetchLike): Promise<{ client: SocketIOClient; errors: PolySocketError[]; written: Promise<number> }> {
+async function hostile(fetchImpl?: FetchLike): Promise<{ client: SocketIOClient; errors: PolySocketError[]; reasons: string[]; written: Promise<number> }> {
   let hostileNow = false;
   let reportWritten!: (written: number) => void;
   const written = new Promise<number>((resolve) => (reportWritten = resolve));
@@ -49,16 +49,19 @@ async function hostile(fetchImpl?: FetchLike): Promise<{ client: SocketIOClient;
   clients.push(client);
   const errors: PolySocketError[] = [];
   client.onLifecycle('error', (error) => errors.push(error));
+  const reasons: string[] = [];
+  client.on('disconnect', (reason: string) => reasons.push(reason));
   await client.connect();
   hostileNow = true;
   stub.push('6'); // a noop ends the poll being held; the next one gets the huge body
-  return { client, errors, written };
+  return { client, errors, reasons, written };
 }
 
 it('stops reading a polling body as soon as a packet crosses maxFrameSize: one PROTOCOL error, the link dropped', async () => {
-  const { client, errors, written } = await hostile();
+  const { client, errors, reasons, written } = await hostile();
   await waitFor(() => client.state === 'failed', 'the link to be dropped');
   expect(errors.map((e) => e.code)).toEqual(['PROTOCOL']);
+  expect(reasons).toEqual(['parse error']); // socket.io-client's reason for a packet it could not take
   expect(errors[0].message).toMatch(/maxFrameSize/);
   // The server could write only what the client read plus the socket buffers: far below the 50 MiB it had.
   const bytes = await written;

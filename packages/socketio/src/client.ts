@@ -563,6 +563,9 @@ export class SocketIOClient {
     constructor(private readonly client: SocketIOClient) {}
     send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
       const client = this.client;
+      // Volatile, but its namespace is connected and the client is finishing its connect (a `connect`
+      // listener): socket.io-client writes it at once; here it goes with the flush that ends the connect.
+      if (options.volatile && client.connection.state === 'connecting' && options.gate?.() === true) options.volatile = false;
       const data = encodePacket(packet);
       if (typeof data !== 'string') {
         // Binary: its size depends on the transport that writes it.

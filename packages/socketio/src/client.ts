@@ -25,7 +25,7 @@ import {
 import { engineUrl, parseHandshake, pollingBinarySize, type EngineHandshake } from './engine';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { CLOSE_PROTOCOL_ERROR, PollingTransport, type FetchLike } from './polling-transport';
-import { SocketIOSocket, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
+import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
 import { UpgradingTransport } from './upgrading-transport';
 
 export type TransportName = 'websocket' | 'polling';
@@ -128,9 +128,15 @@ export class SocketIOClient {
       { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
       options,
     );
-    if (options.auth && typeof options.auth === 'object') {
-      for (const value of Object.values(options.auth)) this.connection.logger.addSecret(value);
+    // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
+    const secrets = Object.values(options.query ?? {});
+    try {
+      const { searchParams, password } = new URL(options.url);
+      secrets.push(...searchParams.values(), password);
+    } catch {
+      // Not a URL: the first attempt fails with INVALID.
     }
+    for (const secret of secrets) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     this.main = this.socket('/');
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
@@ -248,7 +254,12 @@ export class SocketIOClient {
     const websocket = (sid?: string): Transport =>
       new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
     const polling = (): PollingTransport =>
-      new PollingTransport({ url: engineUrl(url, path, 'polling', query), fetch: this.options.fetch, maxFrameSize: this.options.maxFrameSize });
+      new PollingTransport({
+        url: engineUrl(url, path, 'polling', query),
+        fetch: this.options.fetch,
+        maxFrameSize: this.options.maxFrameSize,
+        redact: (text) => this.connection.logger.redact(text),
+      });
     const [first] = this.transports;
     const canPoll = this.transports.includes('polling');
     const canUpgrade = this.transports.includes('websocket');
@@ -441,7 +452,10 @@ export class SocketIOClient {
 
   private async resolveAuth(auth: AuthOption | undefined): Promise<AuthData | undefined> {
     if (auth === undefined) return undefined;
-    if (typeof auth !== 'function') return auth;
+    if (typeof auth !== 'function') {
+      this.addSecrets(auth);
+      return auth;
+    }
     const value = await new Promise<AuthData | undefined>((resolve, reject) => {
       try {
         const returned = auth((data) => resolve(data));
@@ -450,8 +464,20 @@ export class SocketIOClient {
         reject(error);
       }
     });
-    if (value && typeof value === 'object') for (const v of Object.values(value)) this.connection.logger.addSecret(v);
+    this.addSecrets(value);
     return value;
+  }
+
+  /** Registers every string in `value` (nested in objects and arrays too) as a secret. */
+  private addSecrets(value: unknown, depth = 0): void {
+    if (typeof value === 'string') this.connection.logger.addSecret(value);
+    else if (value !== null && typeof value === 'object' && depth < 8) for (const item of Object.values(value)) this.addSecrets(item, depth + 1);
+  }
+
+  /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    const { origin, pathname } = new URL(this.options.url);
+    return `SocketIOClient ${inspect({ url: origin + pathname, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
   }
 
   private onFrame(frame: EngineFrame): void {

@@ -30,6 +30,8 @@ export interface PollingTransportOptions {
    * binary) stops the read as soon as it is crossed, with a PROTOCOL error, and drops the link.
    */
   maxFrameSize?: number;
+  /** Removes credentials from text the server sent back (an error page may echo the query). */
+  redact?: (text: string) => string;
 }
 
 /** Close code of a link dropped for a malformed or oversized inbound packet (WebSocket's "protocol error"). */
@@ -237,7 +239,8 @@ export class PollingTransport implements Transport {
       if (response.ok && reader) return await readPackets(response, this.options.maxFrameSize ?? 16 * 1024 * 1024, reader);
       const text = await response.text();
       if (!response.ok) {
-        const failure: Error & { status?: number } = new Error(`HTTP ${response.status} to the ${handshake ? 'Engine.IO handshake' : method}: ${text.slice(0, 100)}`);
+        const answer = (this.options.redact ?? String)(text).slice(0, 100);
+        const failure: Error & { status?: number } = new Error(`HTTP ${response.status} to the ${handshake ? 'Engine.IO handshake' : method}: ${answer}`);
         // Only the handshake's status says something about the configuration (a wrong path, refused
         // credentials); a 400 to an established session's request means the server forgot the session
         // (it restarted): a drop like any other, so no status for the core to classify.

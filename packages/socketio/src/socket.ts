@@ -8,6 +8,11 @@ export type SocketState = 'idle' | 'connecting' | 'connected' | 'disconnected' |
 type Listener = (...args: any[]) => void;
 export type AnyEventListener = (event: string, ...args: unknown[]) => void;
 
+/** Node's `util.inspect.custom`, without importing `node:util`. */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+/** The `inspect` Node hands a custom inspector. */
+export type Inspect = (value: unknown, options: object) => string;
+
 /** Names Socket.IO reserves for lifecycle events; they cannot be emitted. */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 
@@ -201,6 +206,11 @@ export class SocketIOSocket {
     if (!this.up) return;
     this.up = false;
     this.fire('disconnect', [reason]);
+  }
+
+  /** What `util.inspect` and `console.log` show in Node: never the namespace's auth. */
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    return `SocketIOSocket ${inspect({ nsp: this.nsp, state: this.currentState, id: this.id }, options)}`;
   }
 
   /** @internal Whether ack `id` was asked for on this namespace and is still awaited. */

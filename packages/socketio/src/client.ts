@@ -369,11 +369,17 @@ export class SocketIOClient {
       info: first.handshake,
       maxMessageSize: maxPayload,
       heartbeat: {
+        // Engine.IO v4: the server pings every pingInterval; silent for pingInterval + pingTimeout = dead.
         intervalMs: 0,
         isPing,
         pong,
-        // Engine.IO v4: the server pings every pingInterval; silent for pingInterval + pingTimeout = dead.
         silenceTimeoutMs: pingInterval + pingTimeout,
+        // A liveness check (page visible again, back online) cannot wait for the server's next ping, and a
+        // client ping makes engine.io v4 close the link ("invalid heartbeat direction"). Every Socket.IO
+        // server answers a CONNECT at once, though: to a namespace it does not have, with CONNECT_ERROR.
+        ping: probe,
+        isPong: isProbeAnswer,
+        probeTimeoutMs: PROBE_TIMEOUT_MS,
       },
     };
   }
@@ -488,7 +494,11 @@ export class SocketIOClient {
     if (frame.kind !== 'packet') return;
     const packet = frame.packet;
     const socket = this.sockets.get(packet.nsp);
-    if (!socket) return;
+    if (!socket) {
+      // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
+      if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT) void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
+      return;
+    }
     switch (packet.type) {
       case PacketType.EVENT:
         if (socket.connected) socket.deliver(packet);
@@ -652,5 +662,11 @@ function connectError(packet: Packet): PolySocketError {
 // The heartbeat's functions are shared by every session.
 const isPing = (frame: EngineFrame): boolean => frame.kind === 'ping';
 const pong = (): EncodedFrame => '3';
+/** The liveness probe's namespace: one no server should have (a dynamic one that accepts it is left at once). */
+const PROBE_NSP = '/~polysocket-probe';
+const PROBE_TIMEOUT_MS = 3000;
+const probe = (): EncodedFrame => `40${PROBE_NSP},`;
+const isProbeAnswer = (frame: EngineFrame): boolean =>
+  frame.kind === 'packet' && frame.packet.nsp === PROBE_NSP && frame.packet.type === PacketType.CONNECT_ERROR;
 const ackArguments = (reply: EngineFrame): unknown[] =>
   reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

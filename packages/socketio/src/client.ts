@@ -8,7 +8,6 @@ import {
   type CloseInfo,
   type ConnectionEvents,
   type ConnectionState,
-  type ConnectionTuning,
   type DisconnectEvent,
   type EncodedFrame,
   type Gate,
@@ -20,80 +19,22 @@ import {
   type RestoreContext,
   type Transport,
   type TransportData,
-  type WebSocketConstructor,
 } from '@polysocket/core';
-import { engineUrl, parseHandshake, pollingBinarySize, type EngineHandshake } from './engine';
+import { engineUrl, pollingOversize, type EngineHandshake } from './engine';
+import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
+import type { AuthData, AuthOption, SocketIOClientOptions, TransportName } from './options';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
-import { CLOSE_PROTOCOL_ERROR, PollingTransport, type FetchLike } from './polling-transport';
+import { PollingTransport } from './polling-transport';
 import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
 import { UpgradingTransport } from './upgrading-transport';
 
-export type TransportName = 'websocket' | 'polling';
-export type AuthData = Record<string, unknown>;
-/** Static auth, or a function called on every (re)connect of a namespace (returning it, or passing it to `cb`). */
-export type AuthOption = AuthData | ((cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | void);
-
-export interface SocketIOClientOptions extends ConnectionTuning {
-  /** The server, e.g. `http://127.0.0.1:3000` (ws:// works too). */
-  url: string;
-  /** Default `/socket.io/`. */
-  path?: string;
-  /**
-   * Default `['polling', 'websocket']`: long-polling first, then upgrade to a WebSocket (as
-   * socket.io-client). `['websocket']` is WebSocket only; `['polling']` polling only;
-   * `['websocket', 'polling']` tries a WebSocket and falls back to polling when it cannot connect.
-   */
-  transports?: TransportName[];
-  /** The CONNECT payload of the main namespace (and of others unless they have their own). */
-  auth?: AuthOption;
-  /** Extra query parameters on the Engine.IO URL. */
-  query?: Record<string, string>;
-  /** Connect in the constructor. Default true, as socket.io-client. */
-  autoConnect?: boolean;
-  /** Default timeout of `emitWithAck` (10 s). */
-  ackTimeoutMs?: number;
-  fetch?: FetchLike;
-  WebSocket?: WebSocketConstructor;
-  /** Refuse `ws://` and `http://` to a non-loopback host: the client fails (INVALID) instead of sending auth in clear. */
-  secureOnly?: boolean;
-  /**
-   * Runs after every (re)connect once the namespaces are connected, before queued emits are sent:
-   * for protocols with their own login on top of Socket.IO (Sockr). A rejection fails the attempt:
-   * with a non-retryable error the client ends `failed`, otherwise it reconnects with backoff.
-   */
-  onReady?: (context: ReadyContext) => Promise<void> | void;
-}
-
-/** Direct access to the main namespace during `onReady` (ahead of the outbox). */
-export interface ReadyContext {
-  /** Writes an event on the main namespace at once. */
-  emit(event: string, ...args: unknown[]): void;
-  /** The next arguments of any of `events` on the main namespace; rejects with TIMEOUT. */
-  next(events: string[], timeoutMs: number): Promise<{ event: string; args: unknown[] }>;
-  /** A session existed before (this is a reconnect). */
-  reconnect: boolean;
-}
+export type { EngineFrame } from './frames';
+export type { AuthData, AuthOption, ReadyContext, SocketIOClientOptions, TransportName } from './options';
 
 /** The Engine.IO session. */
 export type EngineSession = EngineHandshake;
 
-/** What the protocol hands the client: an Engine.IO control packet, or a complete Socket.IO packet. */
-export type EngineFrame =
-  | { kind: 'open'; handshake: EngineHandshake }
-  | { kind: 'ping' }
-  | { kind: 'pong' }
-  | { kind: 'close' }
-  | { kind: 'noop' }
-  | { kind: 'upgrade' }
-  | { kind: 'packet'; packet: Packet };
-
 export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
-
-const PING: EngineFrame = { kind: 'ping' };
-const PONG: EngineFrame = { kind: 'pong' };
-const CLOSE: EngineFrame = { kind: 'close' };
-const NOOP: EngineFrame = { kind: 'noop' };
-const UPGRADE: EngineFrame = { kind: 'upgrade' };
 
 /**
  * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
@@ -284,7 +225,8 @@ export class SocketIOClient {
       return frame;
     }
     decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
-      this.client.decode(data, emit);
+      const client = this.client;
+      decodeEngineMessage(data, client.decoder, emit, client.connection);
     }
     handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
       return this.client.handshake(context);
@@ -296,9 +238,7 @@ export class SocketIOClient {
       return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR ? connectError(frame.packet) : undefined;
     }
     classifyClose(info: CloseInfo): CloseDecision {
-      // A malformed or oversized inbound packet dropped the link (polling stops reading at maxFrameSize): say so.
-      const broken = info.code === CLOSE_PROTOCOL_ERROR || info.code === 1009;
-      return { action: 'reconnect', error: broken ? new PolySocketError('PROTOCOL', info.reason || `closed with ${info.code}`) : undefined };
+      return classifyEngineClose(info);
     }
     restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
       return this.client.restore(context);
@@ -326,61 +266,16 @@ export class SocketIOClient {
     return undefined;
   }
 
-  private decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
-    if (typeof data !== 'string') {
-      const packet = this.decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
-      if (packet) emit({ kind: 'packet', packet });
-      return;
-    }
-    switch (data.charCodeAt(0)) {
-      case 52 /* 4 message */: {
-        const packet = this.decoder.addText(data, 1); // the Engine.IO type is the first character
-        if (this.decoder.takeAbandoned()) {
-          this.connection.report(new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'));
-        }
-        if (packet) emit({ kind: 'packet', packet });
-        return;
-      }
-      case 50 /* 2 ping */:
-        return emit(PING);
-      case 51 /* 3 pong */:
-        return emit(PONG);
-      case 48 /* 0 open */:
-        return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
-      case 49 /* 1 close */:
-        return emit(CLOSE);
-      case 54 /* 6 noop */:
-        return emit(NOOP);
-      case 53 /* 5 upgrade */:
-        return emit(UPGRADE);
-      default:
-        throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data.charAt(0))}`);
-    }
-  }
-
   private async handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
     this.decoder.reset();
     this.connecting.clear();
     const first = await context.receive();
     this.opened = true;
     if (first.kind !== 'open') throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, { retryable: true });
-    const { pingInterval, pingTimeout, maxPayload } = first.handshake;
     return {
       info: first.handshake,
-      maxMessageSize: maxPayload,
-      heartbeat: {
-        // Engine.IO v4: the server pings every pingInterval; silent for pingInterval + pingTimeout = dead.
-        intervalMs: 0,
-        isPing,
-        pong,
-        silenceTimeoutMs: pingInterval + pingTimeout,
-        // A liveness check (page visible again, back online) cannot wait for the server's next ping, and a
-        // client ping makes engine.io v4 close the link ("invalid heartbeat direction"). Every Socket.IO
-        // server answers a CONNECT at once, though: to a namespace it does not have, with CONNECT_ERROR.
-        ping: probe,
-        isPong: isProbeAnswer,
-        probeTimeoutMs: PROBE_TIMEOUT_MS,
-      },
+      maxMessageSize: first.handshake.maxPayload,
+      heartbeat: engineHeartbeat(first.handshake),
     };
   }
 
@@ -396,26 +291,10 @@ export class SocketIOClient {
     if (onReady && this.main.connected) {
       await onReady({
         emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, ...args] })),
-        next: (events, timeoutMs) => this.nextEvent(events, timeoutMs, context.signal),
+        next: (events, timeoutMs) => this.main.next(events, timeoutMs, context.signal),
         reconnect: context.reconnect,
       });
     }
-  }
-
-  private nextEvent(events: string[], timeoutMs: number, signal: AbortSignal): Promise<{ event: string; args: unknown[] }> {
-    return new Promise((resolve, reject) => {
-      const handlers = events.map((event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const);
-      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.join(' or ')} within ${timeoutMs} ms`))), timeoutMs);
-      const onAbort = (): void => finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        for (const [event, handler] of handlers) this.main.off(event, handler);
-        settle();
-      };
-      for (const [event, handler] of handlers) this.main.on(event, handler);
-      signal.addEventListener('abort', onAbort);
-    });
   }
 
   private connectNamespace(socket: SocketIOSocket): void {
@@ -575,14 +454,7 @@ export class SocketIOClient {
    */
   private pollingOversize(data: EncodedFrame): PolySocketError | undefined {
     const limit = this.connection.info?.maxPayload;
-    if (limit === undefined || this.currentTransport?.name !== 'polling' || typeof data === 'string') return undefined;
-    for (const part of data as TransportData[]) {
-      const size = typeof part === 'string' ? 0 : pollingBinarySize(part.byteLength);
-      if (size > limit) {
-        return new PolySocketError('TOO_LARGE', `a binary attachment is ${size} bytes as long-polling sends it, over the server's maxPayload of ${limit}: not sent`);
-      }
-    }
-    return undefined;
+    return limit !== undefined && this.currentTransport?.name === 'polling' ? pollingOversize(data, limit) : undefined;
   }
 
   /** The namespace's gate, plus the polling size rule when the frame is written later (after a reconnect, on polling). */
@@ -659,14 +531,5 @@ function connectError(packet: Packet): PolySocketError {
   });
 }
 
-// The heartbeat's functions are shared by every session.
-const isPing = (frame: EngineFrame): boolean => frame.kind === 'ping';
-const pong = (): EncodedFrame => '3';
-/** The liveness probe's namespace: one no server should have (a dynamic one that accepts it is left at once). */
-const PROBE_NSP = '/~polysocket-probe';
-const PROBE_TIMEOUT_MS = 3000;
-const probe = (): EncodedFrame => `40${PROBE_NSP},`;
-const isProbeAnswer = (frame: EngineFrame): boolean =>
-  frame.kind === 'packet' && frame.packet.nsp === PROBE_NSP && frame.packet.type === PacketType.CONNECT_ERROR;
 const ackArguments = (reply: EngineFrame): unknown[] =>
   reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

@@ -1,4 +1,4 @@
-import { clampMs, PolySocketError } from '@polysocket/core';
+import { clampMs, PolySocketError, type EncodedFrame } from '@polysocket/core';
 
 /** Engine.IO v4 packet types (the first character of a text packet). */
 export const EngineType = { open: '0', close: '1', ping: '2', pong: '3', message: '4', upgrade: '5', noop: '6' } as const;
@@ -61,6 +61,19 @@ export function encodePollingPacket(packet: string | Uint8Array | ArrayBuffer): 
 /** The bytes `bytes` of binary take in a polling payload (`b` + base64). */
 export function pollingBinarySize(bytes: number): number {
   return 1 + 4 * Math.ceil(bytes / 3);
+}
+
+/**
+ * TOO_LARGE when a binary part of `data`, as long-polling carries it (`b` + base64, 4/3 larger), is over
+ * `limit` (the server's maxPayload). Text is the same size on both transports: the core checks it.
+ */
+export function pollingOversize(data: EncodedFrame, limit: number): PolySocketError | undefined {
+  if (typeof data === 'string' || !Array.isArray(data)) return undefined;
+  for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[]) {
+    const size = typeof part === 'string' ? 0 : pollingBinarySize(part.byteLength);
+    if (size > limit) return new PolySocketError('TOO_LARGE', `a binary attachment is ${size} bytes as long-polling sends it, over the server's maxPayload of ${limit}: not sent`);
+  }
+  return undefined;
 }
 
 /** Joins packets into a polling payload: text as is, binary as `b` + base64. */

@@ -1,4 +1,5 @@
 import { LazyMap, LazySet, PolySocketError, type Gate } from '@polysocket/core';
+import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
 
 /** A namespace socket's own state; the Engine.IO connection underneath has its own (`client.state`). */
@@ -72,7 +73,7 @@ export class SocketIOSocket {
     readonly nsp: string,
     private readonly host: SocketHost,
     /** Per-namespace auth, overriding the client's. */
-    readonly auth?: import("./client").AuthOption,
+    readonly auth?: AuthOption,
   ) {}
 
   get state(): SocketState {
@@ -211,6 +212,23 @@ export class SocketIOSocket {
   /** What `util.inspect` and `console.log` show in Node: never the namespace's auth. */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
     return `SocketIOSocket ${inspect({ nsp: this.nsp, state: this.currentState, id: this.id }, options)}`;
+  }
+
+  /** @internal The next arguments of any of `events` (for Sockr's login during `onReady`); rejects with TIMEOUT, or DISCONNECTED on `signal`. */
+  next(events: string[], timeoutMs: number, signal: AbortSignal): Promise<{ event: string; args: unknown[] }> {
+    return new Promise((resolve, reject) => {
+      const handlers = events.map((event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const);
+      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.join(' or ')} within ${timeoutMs} ms`))), timeoutMs);
+      const onAbort = (): void => finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        for (const [event, handler] of handlers) this.off(event, handler);
+        settle();
+      };
+      for (const [event, handler] of handlers) this.on(event, handler);
+      signal.addEventListener('abort', onAbort);
+    });
   }
 
   /** @internal Whether ack `id` was asked for on this namespace and is still awaited. */

@@ -281,40 +281,40 @@ function requestFailure(error: unknown): Error {
  * client buffer a body without bound. Fetch implementations without body streams are read whole first.
  */
 async function readPackets(response: Awaited<ReturnType<FetchLike>>, limit: number, target: PollingTransport): Promise<void> {
-  const tooLong = (text: string, start: number, end: number): boolean =>
-    end - start > (text.charCodeAt(start) === 98 /* b */ ? (limit * 4) / 3 + 4 : limit);
-  const overLimit = (): PolySocketError => new PolySocketError('PROTOCOL', `an inbound polling packet is over maxFrameSize (${limit}): the link is dropped`);
   const stream = response.body?.getReader();
-  if (!stream) {
-    const text = await response.text();
-    for (const packet of text.length > 0 ? text.split(RECORD_SEPARATOR) : []) {
-      if (tooLong(packet, 0, packet.length)) throw overLimit();
-      if (!target.onPacket(packet)) return;
-    }
-    return;
-  }
   const decoder = new TextDecoder();
+  // Without a body stream, the whole text is the one and last chunk.
+  const next = async (): Promise<string | undefined> => {
+    if (!stream) return response.text();
+    const { done, value } = await stream.read();
+    return done ? undefined : decoder.decode(value, { stream: true });
+  };
   let pending = '';
   try {
     for (;;) {
-      const { done, value } = await stream.read();
-      // What is pending holds no separator: search only the new text (a long packet is not scanned again per chunk).
-      const scanned = pending.length;
-      pending += done ? decoder.decode() : decoder.decode(value, { stream: true });
+      const chunk = await next();
+      const last = chunk === undefined || !stream;
+      // What was pending holds no separator: search only the new text (a long packet is not scanned again per chunk).
+      let from = pending.length;
+      if (chunk !== undefined) pending += chunk;
       let start = 0;
-      for (let end = pending.indexOf(RECORD_SEPARATOR, scanned); end >= 0; end = pending.indexOf(RECORD_SEPARATOR, start)) {
-        if (tooLong(pending, start, end)) throw overLimit();
-        if (!target.onPacket(pending.slice(start, end))) return;
-        start = end + 1;
+      for (;;) {
+        const found = pending.indexOf(RECORD_SEPARATOR, from);
+        // A packet (or the part of one received so far) over the limit ends the read now.
+        if ((found < 0 ? pending.length : found) - start > (pending.charCodeAt(start) === 98 /* b: base64 */ ? (limit * 4) / 3 + 4 : limit)) {
+          throw new PolySocketError('PROTOCOL', `an inbound polling packet is over maxFrameSize (${limit}): the link is dropped`);
+        }
+        if (found < 0) break;
+        if (!target.onPacket(pending.slice(start, found))) return;
+        start = from = found + 1;
       }
       pending = pending.slice(start);
-      if (tooLong(pending, 0, pending.length)) throw overLimit();
-      if (done) {
+      if (last) {
         if (pending.length > 0) target.onPacket(pending);
         return;
       }
     }
   } finally {
-    stream.cancel().catch(() => undefined);
+    stream?.cancel().catch(() => undefined);
   }
 }

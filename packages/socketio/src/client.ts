@@ -4,9 +4,11 @@ import {
   PolySocketError,
   WebSocketTransport,
   checkSecureUrl,
+  type CloseDecision,
+  type CloseInfo,
   type ConnectionEvents,
   type ConnectionState,
-  type ConnectionTuning,
+  type DisconnectEvent,
   type EncodedFrame,
   type Gate,
   type HandshakeContext,
@@ -17,80 +19,22 @@ import {
   type RestoreContext,
   type Transport,
   type TransportData,
-  type WebSocketConstructor,
 } from '@polysocket/core';
-import { engineUrl, parseHandshake, type EngineHandshake } from './engine';
+import { engineUrl, pollingOversize, type EngineHandshake } from './engine';
+import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
+import type { AuthData, AuthOption, SocketIOClientOptions, TransportName } from './options';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
-import { PollingTransport, type FetchLike } from './polling-transport';
-import { SocketIOSocket, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
+import { PollingTransport } from './polling-transport';
+import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
 import { UpgradingTransport } from './upgrading-transport';
 
-export type TransportName = 'websocket' | 'polling';
-export type AuthData = Record<string, unknown>;
-/** Static auth, or a function called on every (re)connect of a namespace (returning it, or passing it to `cb`). */
-export type AuthOption = AuthData | ((cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | void);
-
-export interface SocketIOClientOptions extends ConnectionTuning {
-  /** The server, e.g. `http://127.0.0.1:3000` (ws:// works too). */
-  url: string;
-  /** Default `/socket.io/`. */
-  path?: string;
-  /**
-   * Default `['polling', 'websocket']`: long-polling first, then upgrade to a WebSocket (as
-   * socket.io-client). `['websocket']` is WebSocket only; `['polling']` polling only;
-   * `['websocket', 'polling']` tries a WebSocket and falls back to polling when it cannot connect.
-   */
-  transports?: TransportName[];
-  /** The CONNECT payload of the main namespace (and of others unless they have their own). */
-  auth?: AuthOption;
-  /** Extra query parameters on the Engine.IO URL. */
-  query?: Record<string, string>;
-  /** Connect in the constructor. Default true, as socket.io-client. */
-  autoConnect?: boolean;
-  /** Default timeout of `emitWithAck` (10 s). */
-  ackTimeoutMs?: number;
-  fetch?: FetchLike;
-  WebSocket?: WebSocketConstructor;
-  /** Refuse `ws://` and `http://` to a non-loopback host: the client fails (INVALID) instead of sending auth in clear. */
-  secureOnly?: boolean;
-  /**
-   * Runs after every (re)connect once the namespaces are connected, before queued emits are sent:
-   * for protocols with their own login on top of Socket.IO (Sockr). A rejection fails the attempt:
-   * with a non-retryable error the client ends `failed`, otherwise it reconnects with backoff.
-   */
-  onReady?: (context: ReadyContext) => Promise<void> | void;
-}
-
-/** Direct access to the main namespace during `onReady` (ahead of the outbox). */
-export interface ReadyContext {
-  /** Writes an event on the main namespace at once. */
-  emit(event: string, ...args: unknown[]): void;
-  /** The next arguments of any of `events` on the main namespace; rejects with TIMEOUT. */
-  next(events: string[], timeoutMs: number): Promise<{ event: string; args: unknown[] }>;
-  /** A session existed before (this is a reconnect). */
-  reconnect: boolean;
-}
+export type { EngineFrame } from './frames';
+export type { AuthData, AuthOption, ReadyContext, SocketIOClientOptions, TransportName } from './options';
 
 /** The Engine.IO session. */
 export type EngineSession = EngineHandshake;
 
-/** What the protocol hands the client: an Engine.IO control packet, or a complete Socket.IO packet. */
-export type EngineFrame =
-  | { kind: 'open'; handshake: EngineHandshake }
-  | { kind: 'ping' }
-  | { kind: 'pong' }
-  | { kind: 'close' }
-  | { kind: 'noop' }
-  | { kind: 'upgrade' }
-  | { kind: 'packet'; packet: Packet };
-
 export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
-
-const PING: EngineFrame = { kind: 'ping' };
-const PONG: EngineFrame = { kind: 'pong' };
-const CLOSE: EngineFrame = { kind: 'close' };
-const NOOP: EngineFrame = { kind: 'noop' };
-const UPGRADE: EngineFrame = { kind: 'upgrade' };
 
 /**
  * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
@@ -112,6 +56,8 @@ export class SocketIOClient {
   private lastTransport: string | undefined;
   /** Whether the current attempt got as far as the Engine.IO open packet. */
   private opened = false;
+  /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
+  private dropReason: string | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
@@ -123,9 +69,16 @@ export class SocketIOClient {
       { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
       options,
     );
-    if (options.auth && typeof options.auth === 'object') {
-      for (const value of Object.values(options.auth)) this.connection.logger.addSecret(value);
+    // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
+    const secrets = Object.values(options.query ?? {});
+    try {
+      const { searchParams, password } = new URL(options.url);
+      secrets.push(...searchParams.values(), password);
+    } catch {
+      // Not a URL: the first attempt fails with INVALID.
     }
+    for (const secret of secrets) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     this.main = this.socket('/');
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
@@ -241,7 +194,13 @@ export class SocketIOClient {
     const path = this.options.path ?? '/socket.io/';
     const websocket = (sid?: string): Transport =>
       new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
-    const polling = (): PollingTransport => new PollingTransport({ url: engineUrl(url, path, 'polling', query), fetch: this.options.fetch });
+    const polling = (): PollingTransport =>
+      new PollingTransport({
+        url: engineUrl(url, path, 'polling', query),
+        fetch: this.options.fetch,
+        maxFrameSize: this.options.maxFrameSize,
+        redact: (text) => this.connection.logger.redact(text),
+      });
     const [first] = this.transports;
     const canPoll = this.transports.includes('polling');
     const canUpgrade = this.transports.includes('websocket');
@@ -266,7 +225,8 @@ export class SocketIOClient {
       return frame;
     }
     decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
-      this.client.decode(data, emit);
+      const client = this.client;
+      decodeEngineMessage(data, client.decoder, emit, client.connection);
     }
     handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
       return this.client.handshake(context);
@@ -277,21 +237,25 @@ export class SocketIOClient {
     replyError(frame: EngineFrame): PolySocketError | undefined {
       return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR ? connectError(frame.packet) : undefined;
     }
+    classifyClose(info: CloseInfo): CloseDecision {
+      return classifyEngineClose(info);
+    }
     restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
       return this.client.restore(context);
     }
     onFrame(frame: EngineFrame): void {
       this.client.onFrame(frame);
     }
-    onState(state: ConnectionState): void {
-      this.client.onState(state);
+    onState(state: ConnectionState, previous: ConnectionState): void {
+      this.client.onState(state, previous);
     }
   };
 
   private replyTo(frame: EngineFrame): RequestId | undefined {
     if (frame.kind !== 'packet') return undefined;
     const { type, id, nsp } = frame.packet;
-    if (type === PacketType.ACK) return id;
+    // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
+    if (type === PacketType.ACK) return id !== undefined && this.sockets.get(nsp)?.awaits(id) ? id : undefined;
     if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) {
       const requestId = this.connecting.get(nsp);
       // Mark the namespace connected now, not when the awaiting code resumes: events the server
@@ -302,54 +266,16 @@ export class SocketIOClient {
     return undefined;
   }
 
-  private decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
-    if (typeof data !== 'string') {
-      const packet = this.decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
-      if (packet) emit({ kind: 'packet', packet });
-      return;
-    }
-    switch (data.charCodeAt(0)) {
-      case 52 /* 4 message */: {
-        const packet = this.decoder.addText(data, 1); // the Engine.IO type is the first character
-        if (this.decoder.takeAbandoned()) {
-          this.connection.report(new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'));
-        }
-        if (packet) emit({ kind: 'packet', packet });
-        return;
-      }
-      case 50 /* 2 ping */:
-        return emit(PING);
-      case 51 /* 3 pong */:
-        return emit(PONG);
-      case 48 /* 0 open */:
-        return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
-      case 49 /* 1 close */:
-        return emit(CLOSE);
-      case 54 /* 6 noop */:
-        return emit(NOOP);
-      case 53 /* 5 upgrade */:
-        return emit(UPGRADE);
-      default:
-        throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data.charAt(0))}`);
-    }
-  }
-
   private async handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
     this.decoder.reset();
     this.connecting.clear();
     const first = await context.receive();
     this.opened = true;
     if (first.kind !== 'open') throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, { retryable: true });
-    const { pingInterval, pingTimeout } = first.handshake;
     return {
       info: first.handshake,
-      heartbeat: {
-        intervalMs: 0,
-        isPing,
-        pong,
-        // Engine.IO v4: the server pings every pingInterval; silent for pingInterval + pingTimeout = dead.
-        silenceTimeoutMs: pingInterval + pingTimeout,
-      },
+      maxMessageSize: first.handshake.maxPayload,
+      heartbeat: engineHeartbeat(first.handshake),
     };
   }
 
@@ -365,26 +291,10 @@ export class SocketIOClient {
     if (onReady && this.main.connected) {
       await onReady({
         emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, ...args] })),
-        next: (events, timeoutMs) => this.nextEvent(events, timeoutMs, context.signal),
+        next: (events, timeoutMs) => this.main.next(events, timeoutMs, context.signal),
         reconnect: context.reconnect,
       });
     }
-  }
-
-  private nextEvent(events: string[], timeoutMs: number, signal: AbortSignal): Promise<{ event: string; args: unknown[] }> {
-    return new Promise((resolve, reject) => {
-      const handlers = events.map((event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const);
-      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.join(' or ')} within ${timeoutMs} ms`))), timeoutMs);
-      const onAbort = (): void => finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        for (const [event, handler] of handlers) this.main.off(event, handler);
-        settle();
-      };
-      for (const [event, handler] of handlers) this.main.on(event, handler);
-      signal.addEventListener('abort', onAbort);
-    });
   }
 
   private connectNamespace(socket: SocketIOSocket): void {
@@ -427,7 +337,10 @@ export class SocketIOClient {
 
   private async resolveAuth(auth: AuthOption | undefined): Promise<AuthData | undefined> {
     if (auth === undefined) return undefined;
-    if (typeof auth !== 'function') return auth;
+    if (typeof auth !== 'function') {
+      this.addSecrets(auth);
+      return auth;
+    }
     const value = await new Promise<AuthData | undefined>((resolve, reject) => {
       try {
         const returned = auth((data) => resolve(data));
@@ -436,8 +349,20 @@ export class SocketIOClient {
         reject(error);
       }
     });
-    if (value && typeof value === 'object') for (const v of Object.values(value)) this.connection.logger.addSecret(v);
+    this.addSecrets(value);
     return value;
+  }
+
+  /** Registers every string in `value` (nested in objects and arrays too) as a secret. */
+  private addSecrets(value: unknown, depth = 0): void {
+    if (typeof value === 'string') this.connection.logger.addSecret(value);
+    else if (value !== null && typeof value === 'object' && depth < 8) for (const item of Object.values(value)) this.addSecrets(item, depth + 1);
+  }
+
+  /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    const { origin, pathname } = new URL(this.options.url);
+    return `SocketIOClient ${inspect({ url: origin + pathname, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
   }
 
   private onFrame(frame: EngineFrame): void {
@@ -448,7 +373,11 @@ export class SocketIOClient {
     if (frame.kind !== 'packet') return;
     const packet = frame.packet;
     const socket = this.sockets.get(packet.nsp);
-    if (!socket) return;
+    if (!socket) {
+      // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
+      if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT) void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
+      return;
+    }
     switch (packet.type) {
       case PacketType.EVENT:
         if (socket.connected) socket.deliver(packet);
@@ -480,8 +409,8 @@ export class SocketIOClient {
     }, 0);
   }
 
-  private onState(state: ConnectionState): void {
-    if (state === 'connected') return;
+  private onState(state: ConnectionState, previous: ConnectionState): void {
+    if (state === 'connected' || state === 'connecting') return;
     if (state === 'reconnecting' && this.transports[0] === 'websocket') {
       // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
       this.fallBack = this.lastTransport === 'websocket' && !this.opened;
@@ -489,20 +418,88 @@ export class SocketIOClient {
     if (state === 'closed' || state === 'failed') {
       const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false });
       for (const socket of this.sockets.values()) socket.onClientEnd(error);
-      return;
+    } else {
+      for (const socket of this.sockets.values()) socket.onTransportDown();
     }
-    for (const socket of this.sockets.values()) socket.onTransportDown();
+    // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
+    // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
+    if (this.dropReason !== undefined || previous !== 'connected') this.announceDown();
+  }
+
+  private static onDisconnected(this: SocketIOClient, event: DisconnectEvent): void {
+    this.dropReason = this.reasonOf(event);
+    if (this.connection.state !== 'connected') this.announceDown();
+  }
+
+  /** socket.io-client's reason for a drop of the connection. */
+  private reasonOf(event: DisconnectEvent): string {
+    if (!event.willReconnect && event.error === undefined) return 'io client disconnect'; // close()
+    if (event.reason.startsWith('dead link')) return 'ping timeout';
+    if (event.error?.code === 'PROTOCOL') return 'parse error';
+    // A transport that failed (a polling request without an answer, or with an HTTP error) rather than closed.
+    return (this.currentTransport as { error?: Error } | undefined)?.error ? 'transport error' : 'transport close';
+  }
+
+  /** Tells every namespace that was up why it is down. */
+  private announceDown(): void {
+    const reason = this.dropReason ?? (this.connection.state === 'closed' ? 'io client disconnect' : 'transport close');
+    this.dropReason = undefined;
+    for (const socket of this.sockets.values()) socket.announceDown(reason);
+  }
+
+  /**
+   * TOO_LARGE when a binary attachment of `data`, as long-polling carries it (`b` + base64, 4/3 larger), is
+   * over the server's maxPayload while the session is on polling. (Text is the same size on both
+   * transports; the core checks it, and the raw size of binary, against the same limit.)
+   */
+  private pollingOversize(data: EncodedFrame): PolySocketError | undefined {
+    const limit = this.connection.info?.maxPayload;
+    return limit !== undefined && this.currentTransport?.name === 'polling' ? pollingOversize(data, limit) : undefined;
+  }
+
+  /** The namespace's gate, plus the polling size rule when the frame is written later (after a reconnect, on polling). */
+  private sizeGate(data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate {
+    return () => {
+      const open = gate ? gate() : true;
+      const frame = data();
+      return open === true && frame !== undefined ? (this.pollingOversize(frame) ?? true) : open;
+    };
   }
 
   /** What a namespace may ask of the client: one object per namespace, its methods on the prototype. */
   private static readonly Host = class NamespaceHost implements SocketHost {
     constructor(private readonly client: SocketIOClient) {}
     send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
-      return this.client.connection.send(encodePacket(packet), options);
+      const client = this.client;
+      // Volatile, but its namespace is connected and the client is finishing its connect (a `connect`
+      // listener): socket.io-client writes it at once; here it goes with the flush that ends the connect.
+      if (options.volatile && client.connection.state === 'connecting' && options.gate?.() === true) options.volatile = false;
+      const data = encodePacket(packet);
+      if (typeof data !== 'string') {
+        // Binary: its size depends on the transport that writes it.
+        const tooLarge = client.pollingOversize(data);
+        if (tooLarge) {
+          client.connection.report(tooLarge);
+          const refused = Promise.reject(tooLarge);
+          refused.catch(() => undefined);
+          return refused;
+        }
+        options.gate = client.sizeGate(() => data, options.gate);
+      }
+      return client.connection.send(data, options);
     }
     request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]> {
-      if (options.timeoutMs === undefined) options.timeoutMs = this.client.options.ackTimeoutMs ?? 10_000;
-      return this.client.connection.request<EngineFrame>((id) => encodePacket(build(id)), options).then(ackArguments);
+      const client = this.client;
+      if (options.timeoutMs === undefined) options.timeoutMs = client.options.ackTimeoutMs ?? 10_000;
+      let data: EncodedFrame | undefined;
+      options.gate = client.sizeGate(() => data, options.gate);
+      const encode = (id: number): EncodedFrame => {
+        data = encodePacket(build(id));
+        const tooLarge = client.pollingOversize(data);
+        if (tooLarge) throw tooLarge;
+        return data;
+      };
+      return client.connection.request<EngineFrame>(encode, options).then(ackArguments);
     }
     cancel(id: number, error: PolySocketError): void {
       this.client.connection.cancelRequest(id, error);
@@ -534,8 +531,5 @@ function connectError(packet: Packet): PolySocketError {
   });
 }
 
-// The heartbeat's functions are shared by every session.
-const isPing = (frame: EngineFrame): boolean => frame.kind === 'ping';
-const pong = (): EncodedFrame => '3';
 const ackArguments = (reply: EngineFrame): unknown[] =>
   reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

@@ -1,4 +1,4 @@
-import { PolySocketError } from '@polysocket/core';
+import { clampMs, PolySocketError, type EncodedFrame } from '@polysocket/core';
 
 /** Engine.IO v4 packet types (the first character of a text packet). */
 export const EngineType = { open: '0', close: '1', ping: '2', pong: '3', message: '4', upgrade: '5', noop: '6' } as const;
@@ -14,7 +14,14 @@ export interface EngineHandshake {
   maxPayload: number;
 }
 
-/** Parses the JSON of an `open` packet (everything after the leading `0`). */
+/**
+ * Bounds of the intervals a server announces: below 100 ms a timer turns into a flood (or a link dead at
+ * once), above 10 min a dead link is never noticed. Anything that is not a number gets engine.io's default.
+ */
+const MIN_INTERVAL_MS = 100;
+const MAX_INTERVAL_MS = 600_000;
+
+/** Parses the JSON of an `open` packet (everything after the leading `0`); intervals are clamped (see above). */
 export function parseHandshake(json: string): EngineHandshake {
   let data: unknown;
   try {
@@ -23,15 +30,13 @@ export function parseHandshake(json: string): EngineHandshake {
     throw new PolySocketError('PROTOCOL', 'Engine.IO open packet is not JSON');
   }
   const d = (data ?? {}) as Partial<Record<keyof EngineHandshake, unknown>>;
-  if (typeof d.sid !== 'string' || typeof d.pingInterval !== 'number' || typeof d.pingTimeout !== 'number') {
-    throw new PolySocketError('PROTOCOL', 'Engine.IO open packet lacks sid, pingInterval or pingTimeout');
-  }
+  if (typeof d.sid !== 'string') throw new PolySocketError('PROTOCOL', 'Engine.IO open packet lacks a sid');
   return {
     sid: d.sid,
     upgrades: Array.isArray(d.upgrades) ? d.upgrades.filter((u): u is string => typeof u === 'string') : [],
-    pingInterval: d.pingInterval,
-    pingTimeout: d.pingTimeout,
-    maxPayload: typeof d.maxPayload === 'number' ? d.maxPayload : 1_000_000,
+    pingInterval: clampMs(d.pingInterval, MIN_INTERVAL_MS, MAX_INTERVAL_MS, 25_000),
+    pingTimeout: clampMs(d.pingTimeout, MIN_INTERVAL_MS, MAX_INTERVAL_MS, 20_000),
+    maxPayload: typeof d.maxPayload === 'number' && d.maxPayload > 0 ? d.maxPayload : 1_000_000,
   };
 }
 
@@ -48,24 +53,47 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** One packet as a polling payload carries it: text as is, binary as `b` + base64. */
+export function encodePollingPacket(packet: string | Uint8Array | ArrayBuffer): string {
+  return typeof packet === 'string' ? packet : `b${toBase64(packet instanceof Uint8Array ? packet : new Uint8Array(packet))}`;
+}
+
+/** The bytes `bytes` of binary take in a polling payload (`b` + base64). */
+export function pollingBinarySize(bytes: number): number {
+  return 1 + 4 * Math.ceil(bytes / 3);
+}
+
+/**
+ * TOO_LARGE when a binary part of `data`, as long-polling carries it (`b` + base64, 4/3 larger), is over
+ * `limit` (the server's maxPayload). Text is the same size on both transports: the core checks it.
+ */
+export function pollingOversize(data: EncodedFrame, limit: number): PolySocketError | undefined {
+  if (typeof data === 'string' || !Array.isArray(data)) return undefined;
+  for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[]) {
+    const size = typeof part === 'string' ? 0 : pollingBinarySize(part.byteLength);
+    if (size > limit) return new PolySocketError('TOO_LARGE', `a binary attachment is ${size} bytes as long-polling sends it, over the server's maxPayload of ${limit}: not sent`);
+  }
+  return undefined;
+}
+
 /** Joins packets into a polling payload: text as is, binary as `b` + base64. */
 export function encodePayload(packets: readonly (string | Uint8Array | ArrayBuffer)[]): string {
-  return packets
-    .map((p) => (typeof p === 'string' ? p : `b${toBase64(p instanceof Uint8Array ? p : new Uint8Array(p))}`))
-    .join(RECORD_SEPARATOR);
+  return packets.map(encodePollingPacket).join(RECORD_SEPARATOR);
+}
+
+/** One packet of a polling payload: `b`-prefixed ones are binary messages. */
+export function decodePollingPacket(packet: string): string | Uint8Array {
+  if (packet.charCodeAt(0) !== 98 /* b */) return packet;
+  try {
+    return fromBase64(packet.slice(1));
+  } catch {
+    throw new PolySocketError('PROTOCOL', 'bad base64 in a polling payload');
+  }
 }
 
 /** Splits a polling payload into packets; `b`-prefixed ones are binary messages. */
 export function decodePayload(payload: string): (string | Uint8Array)[] {
-  if (payload.length === 0) return [];
-  return payload.split(RECORD_SEPARATOR).map((p) => {
-    if (p.charCodeAt(0) !== 98 /* b */) return p;
-    try {
-      return fromBase64(p.slice(1));
-    } catch {
-      throw new PolySocketError('PROTOCOL', 'bad base64 in a polling payload');
-    }
-  });
+  return payload.length === 0 ? [] : payload.split(RECORD_SEPARATOR).map(decodePollingPacket);
 }
 
 /** The HTTP(S) or WS(S) URL of an Engine.IO endpoint. */

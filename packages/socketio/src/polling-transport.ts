@@ -1,14 +1,23 @@
 import { PolySocketError, type Transport, type TransportData, type TransportListener } from '@polysocket/core';
-import { decodePayload, encodePayload, parseHandshake } from './engine';
+import { decodePollingPacket, encodePollingPacket, parseHandshake, RECORD_SEPARATOR } from './engine';
 
 export type FetchLike = (input: string, init?: { method?: string; body?: string; signal?: AbortSignal; headers?: Record<string, string>; keepalive?: boolean }) => Promise<{
   ok: boolean;
   status: number;
   text(): Promise<string>;
+  /** The body as a stream (Node 18+, browsers); without it the body is read whole. */
+  body?: { getReader(): BodyReader } | null;
 }>;
+
+interface BodyReader {
+  read(): Promise<{ done: boolean; value?: Uint8Array }>;
+  cancel(): Promise<void>;
+}
 
 /** How long a handshake in flight at close() may still take to answer. */
 const HANDSHAKE_GRACE_MS = 5000;
+/** How long the close packet sent at close() may take: it is a courtesy, and nothing may outlive the client for long. */
+const FAREWELL_MS = 1000;
 
 export interface PollingTransportOptions {
   /** The Engine.IO polling URL (with EIO=4&transport=polling, without sid). */
@@ -16,7 +25,17 @@ export interface PollingTransportOptions {
   fetch?: FetchLike;
   /** Each HTTP request is abandoned after this. Default 60 000 ms (a long poll is held ~pingInterval). */
   requestTimeoutMs?: number;
+  /**
+   * The core's maxFrameSize (default 16 MiB): a packet longer than this (UTF-16 units for text, bytes for
+   * binary) stops the read as soon as it is crossed, with a PROTOCOL error, and drops the link.
+   */
+  maxFrameSize?: number;
+  /** Removes credentials from text the server sent back (an error page may echo the query). */
+  redact?: (text: string) => string;
 }
+
+/** Close code of a link dropped for a malformed or oversized inbound packet (WebSocket's "protocol error"). */
+export const CLOSE_PROTOCOL_ERROR = 1002;
 
 /**
  * Engine.IO HTTP long-polling as a Transport: a GET loop receives payloads, POSTs send them. Each
@@ -27,6 +46,8 @@ export class PollingTransport implements Transport {
   readonly name = 'polling';
   private listener: TransportListener | undefined;
   private sid: string | undefined;
+  /** The server's limit for one POST body (the open packet's maxPayload). */
+  private maxPayload = 1_000_000;
   private closed = false;
   private readonly abort = new AbortController();
   private queue: TransportData[] = [];
@@ -35,6 +56,8 @@ export class PollingTransport implements Transport {
   private pauseWaiter: (() => void) | undefined;
   private paused = false;
   private counter = 0;
+  /** Why the transport failed (a request without an answer, or with an HTTP error), once it has. */
+  error: Error | undefined;
 
   constructor(private readonly options: PollingTransportOptions) {}
 
@@ -88,59 +111,54 @@ export class PollingTransport implements Transport {
     this.detach();
     // Tell the server at once (best effort), so it does not wait for a ping timeout. A handshake still
     // in flight is left to finish: its session is closed as soon as its id arrives (see `poll`).
-    if (sid !== undefined) this.request('POST', '1').catch(() => undefined);
+    if (sid !== undefined) this.farewell();
   }
 
   private async poll(): Promise<void> {
     while (!this.closed && !this.paused) {
       this.polling = true;
       const handshake = this.sid === undefined;
-      let body: string;
       try {
         // close() does not abort the handshake at once: the server may already have opened the session.
-        body = await this.request('GET', undefined, !handshake);
+        await this.request('GET', undefined, !handshake, undefined, this);
+        if (this.sid === undefined) throw new PolySocketError('PROTOCOL', 'the first polling response has no open packet');
       } catch (error) {
         this.polling = false;
         return this.fail(error);
       }
       this.polling = false;
-      if (this.closed) {
-        if (handshake) this.closeOpenedSession(body);
-        return;
-      }
-      let packets: (string | Uint8Array)[];
-      try {
-        packets = decodePayload(body);
-      } catch (error) {
-        return this.fail(error);
-      }
-      if (this.sid === undefined) {
-        const first = packets[0];
-        if (typeof first !== 'string' || first.charAt(0) !== '0') return this.fail(new Error('the first polling response is not an open packet'));
-        try {
-          this.sid = parseHandshake(first.slice(1)).sid;
-        } catch (error) {
-          return this.fail(error);
-        }
-        this.listener?.onOpen();
-      }
-      for (const packet of packets) {
-        if (this.closed) return;
-        if (packet === '1') return this.fail(new Error('server closed the session'), true);
-        this.listener?.onMessage(packet);
-      }
     }
     this.settlePause();
+  }
+
+  /** @internal One packet of a poll's answer, as soon as it has arrived; false to stop reading. */
+  onPacket(text: string): boolean {
+    if (this.sid === undefined) {
+      if (text.charAt(0) !== '0') throw new PolySocketError('PROTOCOL', 'the first polling response is not an open packet');
+      ({ sid: this.sid, maxPayload: this.maxPayload } = parseHandshake(text.slice(1)));
+      if (this.closed) {
+        // close() came while the handshake was in flight, and the server opened the session anyway: end it
+        // now (as engine.io-client does) instead of leaving it to the server's ping timeout.
+        this.farewell();
+        return false;
+      }
+      this.listener?.onOpen();
+    }
+    if (this.closed) return false;
+    if (text === '1') {
+      this.fail(new Error('server closed the session'), true);
+      return false;
+    }
+    this.listener?.onMessage(decodePollingPacket(text));
+    return true;
   }
 
   private async flush(): Promise<void> {
     if (this.sending || this.sid === undefined) return;
     this.sending = true;
     while (this.queue.length > 0 && !this.closed) {
-      const batch = this.queue;
-      this.queue = [];
       try {
-        await this.request('POST', encodePayload(batch as (string | Uint8Array | ArrayBuffer)[]));
+        await this.request('POST', this.takeBatch());
       } catch (error) {
         this.sending = false;
         return this.fail(error);
@@ -151,18 +169,31 @@ export class PollingTransport implements Transport {
   }
 
   /**
-   * close() came while the handshake was in flight, but the server opened the session anyway: end it
-   * now (as engine.io-client does) instead of leaving it to the server's ping timeout.
+   * The queued packets that fit in one POST body of at most maxPayload bytes (the server answers a bigger
+   * one with 413 and drops the session). A single packet over it still goes, alone: the client refuses such
+   * packets with TOO_LARGE before they reach the transport.
    */
-  private closeOpenedSession(body: string): void {
-    try {
-      const first = decodePayload(body)[0];
-      if (typeof first !== 'string' || first.charAt(0) !== '0') return;
-      this.sid = parseHandshake(first.slice(1)).sid;
-    } catch {
-      return; // no session to close
+  private takeBatch(): string {
+    let body = '';
+    let size = 0;
+    let count = 0;
+    const utf8 = new TextEncoder();
+    for (const item of this.queue) {
+      const packet = encodePollingPacket(item);
+      // base64 is ASCII; text is counted as UTF-8, as the server counts the body.
+      const bytes = (typeof item === 'string' ? utf8.encode(packet).byteLength : packet.length) + (count > 0 ? 1 : 0);
+      if (count > 0 && size + bytes > this.maxPayload) break;
+      body += count > 0 ? RECORD_SEPARATOR + packet : packet;
+      size += bytes;
+      count++;
     }
-    this.request('POST', '1').catch(() => undefined);
+    this.queue.splice(0, count);
+    return body;
+  }
+
+  /** The close packet, best effort and briefly: the transport is already closed, so only its own bound ends it. */
+  private farewell(): void {
+    this.request('POST', '1', false, FAREWELL_MS).catch(() => undefined);
   }
 
   private settlePause(): void {
@@ -173,12 +204,19 @@ export class PollingTransport implements Transport {
     }
   }
 
-  private async request(method: 'GET' | 'POST', body?: string, abortOnClose = true): Promise<string> {
+  /** One HTTP request; with `reader`, the answer is a payload whose packets are handed over as they arrive. */
+  private async request(
+    method: 'GET' | 'POST',
+    body?: string,
+    abortOnClose = true,
+    timeoutMs = this.options.requestTimeoutMs ?? 60_000,
+    reader?: PollingTransport,
+  ): Promise<void> {
     const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
     if (!fetchImpl) throw new PolySocketError('INVALID', 'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option');
     const url = `${this.options.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
     const timeout = new AbortController();
-    let timer = setTimeout(() => timeout.abort(), this.options.requestTimeoutMs ?? 60_000);
+    let timer = setTimeout(() => timeout.abort(), timeoutMs);
     const onAbort = (): void => {
       if (abortOnClose) return timeout.abort();
       // Closed during the handshake: give the server a moment to answer (so its session can be closed), no more.
@@ -186,15 +224,29 @@ export class PollingTransport implements Transport {
       timer = setTimeout(() => timeout.abort(), HANDSHAKE_GRACE_MS);
     };
     this.abort.signal.addEventListener('abort', onAbort);
+    const handshake = this.sid === undefined;
     try {
-      const response = await fetchImpl(url, {
-        method,
-        signal: timeout.signal,
-        ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain;charset=UTF-8' } } : {}),
-      });
+      let response: Awaited<ReturnType<FetchLike>>;
+      try {
+        response = await fetchImpl(url, {
+          method,
+          signal: timeout.signal,
+          ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain;charset=UTF-8' } } : {}),
+        });
+      } catch (error) {
+        throw requestFailure(error);
+      }
+      if (response.ok && reader) return await readPackets(response, this.options.maxFrameSize ?? 16 * 1024 * 1024, reader);
       const text = await response.text();
-      if (!response.ok) throw new Error(`HTTP ${response.status}: ${text.slice(0, 100)}`);
-      return text;
+      if (!response.ok) {
+        const answer = (this.options.redact ?? String)(text).slice(0, 100);
+        const failure: Error & { status?: number } = new Error(`HTTP ${response.status} to the ${handshake ? 'Engine.IO handshake' : method}: ${answer}`);
+        // Only the handshake's status says something about the configuration (a wrong path, refused
+        // credentials); a 400 to an established session's request means the server forgot the session
+        // (it restarted): a drop like any other, so no status for the core to classify.
+        if (handshake) failure.status = response.status;
+        throw failure;
+      }
     } finally {
       clearTimeout(timer);
       this.abort.signal.removeEventListener('abort', onAbort);
@@ -206,7 +258,63 @@ export class PollingTransport implements Transport {
     const listener = this.listener;
     this.detach();
     const message = error instanceof Error ? error.message : String(error);
-    if (!clean) listener?.onError(error instanceof Error ? error : new Error(message));
-    listener?.onClose({ code: clean ? 1000 : 1006, reason: message, wasClean: clean });
+    if (!clean) listener?.onError((this.error = error instanceof Error ? error : new Error(message)));
+    const code = clean ? 1000 : error instanceof PolySocketError && error.code === 'PROTOCOL' ? CLOSE_PROTOCOL_ERROR : 1006;
+    listener?.onClose({ code, reason: message, wasClean: clean });
+  }
+}
+
+/** A fetch that failed without an HTTP answer, named by its cause (Node: `connect ECONNREFUSED 127.0.0.1:80`). */
+function requestFailure(error: unknown): Error {
+  const cause = (error as { cause?: { message?: unknown; code?: unknown } } | undefined)?.cause;
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = typeof cause?.message === 'string' ? cause.message : undefined;
+  const failure: Error & { cause?: unknown; code?: unknown } = new Error(`HTTP request failed: ${detail ? `${message} (${detail})` : message}`);
+  failure.cause = error;
+  if (cause?.code !== undefined) failure.code = cause.code;
+  return failure;
+}
+
+/**
+ * Hands the packets of a polling payload to `target` as they arrive, and stops reading as soon as one is
+ * longer than `limit` (base64 counted as the bytes it decodes to): a hostile or broken server cannot make the
+ * client buffer a body without bound. Fetch implementations without body streams are read whole first.
+ */
+async function readPackets(response: Awaited<ReturnType<FetchLike>>, limit: number, target: PollingTransport): Promise<void> {
+  const stream = response.body?.getReader();
+  const decoder = new TextDecoder();
+  // Without a body stream, the whole text is the one and last chunk.
+  const next = async (): Promise<string | undefined> => {
+    if (!stream) return response.text();
+    const { done, value } = await stream.read();
+    return done ? undefined : decoder.decode(value, { stream: true });
+  };
+  let pending = '';
+  try {
+    for (;;) {
+      const chunk = await next();
+      const last = chunk === undefined || !stream;
+      // What was pending holds no separator: search only the new text (a long packet is not scanned again per chunk).
+      let from = pending.length;
+      if (chunk !== undefined) pending += chunk;
+      let start = 0;
+      for (;;) {
+        const found = pending.indexOf(RECORD_SEPARATOR, from);
+        // A packet (or the part of one received so far) over the limit ends the read now.
+        if ((found < 0 ? pending.length : found) - start > (pending.charCodeAt(start) === 98 /* b: base64 */ ? (limit * 4) / 3 + 4 : limit)) {
+          throw new PolySocketError('PROTOCOL', `an inbound polling packet is over maxFrameSize (${limit}): the link is dropped`);
+        }
+        if (found < 0) break;
+        if (!target.onPacket(pending.slice(start, found))) return;
+        start = from = found + 1;
+      }
+      pending = pending.slice(start);
+      if (last) {
+        if (pending.length > 0) target.onPacket(pending);
+        return;
+      }
+    }
+  } finally {
+    stream?.cancel().catch(() => undefined);
   }
 }

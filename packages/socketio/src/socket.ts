@@ -1,4 +1,5 @@
 import { LazyMap, LazySet, PolySocketError, type Gate } from '@polysocket/core';
+import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
 
 /** A namespace socket's own state; the Engine.IO connection underneath has its own (`client.state`). */
@@ -7,6 +8,11 @@ export type SocketState = 'idle' | 'connecting' | 'connected' | 'disconnected' |
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = (...args: any[]) => void;
 export type AnyEventListener = (event: string, ...args: unknown[]) => void;
+
+/** Node's `util.inspect.custom`, without importing `node:util`. */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+/** The `inspect` Node hands a custom inspector. */
+export type Inspect = (value: unknown, options: object) => string;
 
 /** Names Socket.IO reserves for lifecycle events; they cannot be emitted. */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
@@ -35,6 +41,8 @@ export class SocketIOSocket {
   /** The namespace's session id from the server's CONNECT reply. */
   id: string | undefined;
   private currentState: SocketState = 'idle';
+  /** A `connect` was announced and its `disconnect` not yet. */
+  private up = false;
   private failure: PolySocketError | undefined;
   /** The app wants this namespace connected (kept across reconnects). */
   wanted = true;
@@ -65,7 +73,7 @@ export class SocketIOSocket {
     readonly nsp: string,
     private readonly host: SocketHost,
     /** Per-namespace auth, overriding the client's. */
-    readonly auth?: import("./client").AuthOption,
+    readonly auth?: AuthOption,
   ) {}
 
   get state(): SocketState {
@@ -147,10 +155,9 @@ export class SocketIOSocket {
 
   /** Leaves the namespace: sends DISCONNECT, rejects what waits for it, and does not reconnect it. */
   disconnect(): this {
-    const wasConnected = this.currentState === 'connected';
     this.wanted = false;
-    if (wasConnected) this.host.disconnectNamespace(this);
-    this.setDisconnected('io client disconnect', wasConnected);
+    if (this.currentState === 'connected') this.host.disconnectNamespace(this);
+    this.setDisconnected('io client disconnect');
     return this;
   }
 
@@ -166,6 +173,7 @@ export class SocketIOSocket {
     this.id = sid;
     this.failure = undefined;
     this.currentState = 'connected';
+    this.up = true;
     this.fire('connect', []);
   }
 
@@ -180,23 +188,52 @@ export class SocketIOSocket {
   /** @internal The server disconnected the namespace: like socket.io-client, it is not reconnected automatically. */
   onServerDisconnect(): void {
     this.wanted = false;
-    this.setDisconnected('io server disconnect', true);
+    this.setDisconnected('io server disconnect');
   }
 
-  /** @internal The Engine.IO link dropped: the namespace will be reconnected with it. */
+  /** @internal The Engine.IO link dropped: the namespace will be reconnected with it (`announceDown` tells the app). */
   onTransportDown(): void {
-    if (this.currentState !== 'connected') return;
-    this.currentState = 'connecting';
-    this.fire('disconnect', ['transport close']);
+    if (this.currentState === 'connected') this.currentState = 'connecting';
   }
 
   /** @internal The whole client closed or failed. */
   onClientEnd(error: PolySocketError): void {
-    const wasConnected = this.currentState === 'connected';
     this.abortAcks(error);
-    if (this.currentState === 'failed') return;
-    this.currentState = 'disconnected';
-    if (wasConnected) this.fire('disconnect', [error.code === 'CLOSED' ? 'io client disconnect' : 'transport error']);
+    if (this.currentState !== 'failed') this.currentState = 'disconnected';
+  }
+
+  /** @internal Emits `disconnect` with socket.io-client's reason, once per `connect`. */
+  announceDown(reason: string): void {
+    if (!this.up) return;
+    this.up = false;
+    this.fire('disconnect', [reason]);
+  }
+
+  /** What `util.inspect` and `console.log` show in Node: never the namespace's auth. */
+  [INSPECT](_depth: number, options: object, inspect: Inspect): string {
+    return `SocketIOSocket ${inspect({ nsp: this.nsp, state: this.currentState, id: this.id }, options)}`;
+  }
+
+  /** @internal The next arguments of any of `events` (for Sockr's login during `onReady`); rejects with TIMEOUT, or DISCONNECTED on `signal`. */
+  next(events: string[], timeoutMs: number, signal: AbortSignal): Promise<{ event: string; args: unknown[] }> {
+    return new Promise((resolve, reject) => {
+      const handlers = events.map((event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const);
+      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.join(' or ')} within ${timeoutMs} ms`))), timeoutMs);
+      const onAbort = (): void => finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
+      const finish = (settle: () => void): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+        for (const [event, handler] of handlers) this.off(event, handler);
+        settle();
+      };
+      for (const [event, handler] of handlers) this.on(event, handler);
+      signal.addEventListener('abort', onAbort);
+    });
+  }
+
+  /** @internal Whether ack `id` was asked for on this namespace and is still awaited. */
+  awaits(id: number): boolean {
+    return this.pendingAcks.has(id);
   }
 
   /** @internal An EVENT from the server; with an id, the last listener argument is the ack callback. */
@@ -267,11 +304,11 @@ export class SocketIOSocket {
     if (RESERVED_EVENTS.has(event)) throw new PolySocketError('INVALID', `"${event}" is a reserved Socket.IO event name`);
   }
 
-  private setDisconnected(reason: string, announce: boolean): void {
+  private setDisconnected(reason: string): void {
     const error = new PolySocketError('DISCONNECTED', `namespace ${this.nsp} disconnected (${reason})`, { retryable: false, maybeDelivered: true });
     this.currentState = 'disconnected';
     this.abortAcks(error);
-    if (announce) this.fire('disconnect', [reason]);
+    this.announceDown(reason);
   }
 
   private abortAcks(error: PolySocketError): void {

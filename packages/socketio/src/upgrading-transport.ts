@@ -28,6 +28,11 @@ export class UpgradingTransport implements Transport {
     return this.upgraded ? 'websocket' : 'polling';
   }
 
+  /** Why the transport in use failed, if it did (see PollingTransport.error). */
+  get error(): Error | undefined {
+    return (this.active as { error?: Error }).error;
+  }
+
   get bufferedAmount(): number {
     return this.active.bufferedAmount;
   }

@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Server, type Socket } from 'socket.io';
 import { FaultState } from '../faults';
 import type { ProtocolModule } from '../protocol-module';
@@ -63,6 +64,29 @@ export interface SockrMockOptions {
 
 const HISTORY_DEFAULT = 50;
 
+type EngineEntry = { handleRequest(req: IncomingMessage, res: ServerResponse): void; handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void };
+
+/**
+ * While `refusing()`, new Engine.IO handshakes (requests without a session id) get 503 Service Unavailable,
+ * polling and WebSocket alike, as from an overloaded server; open sessions go on. engine.io's own
+ * `allowRequest` can only answer 403 (400 to an upgrade), which a client must take as a configuration error.
+ */
+function refuseHandshakesWhile(io: Server, refusing: () => boolean): void {
+  const engine = io.engine as unknown as EngineEntry;
+  const handleRequest = engine.handleRequest.bind(engine);
+  const handleUpgrade = engine.handleUpgrade.bind(engine);
+  const isRefused = (req: IncomingMessage): boolean => refusing() && !new URL(req.url ?? '/', 'http://mock').searchParams.has('sid');
+  engine.handleRequest = (req, res) => {
+    if (!isRefused(req)) return handleRequest(req, res);
+    res.writeHead(503, { 'content-type': 'text/plain', 'access-control-allow-origin': '*' }).end('refused by the mock server');
+  };
+  engine.handleUpgrade = (req, socket, head) => {
+    if (!isRefused(req)) return handleUpgrade(req, socket, head);
+    socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    socket.destroy();
+  };
+}
+
 /**
  * Sockr's server (auth, presence, direct messages with persistence and an offline queue, receipts,
  * typing, history paging, groups and group messages, P2P call signalling with TURN credentials,
@@ -102,12 +126,8 @@ export class SockrMock implements ProtocolModule {
       maxHttpBufferSize: this.options.maxHttpBufferSize ?? 1e6,
       cors: { origin: '*' },
       destroyUpgrade: false,
-      // While the server refuses, new handshakes fail (engine.io answers 403, or 400 to an upgrade).
-      allowRequest: (_request, done) => {
-        const refusing = faults.state.refusing;
-        done(refusing ? 'refused by the mock server' : null, !refusing);
-      },
     });
+    refuseHandshakesWhile(io, () => faults.state.refusing);
     this.io = io;
     io.engine.on('connection', (conn: EngineSocket) => {
       this.links.set(conn, new SockrLink(conn, faults.state));

@@ -128,8 +128,9 @@ describe('Sockr faults in the mock server', () => {
   it('server.faults.refuse() fails Engine.IO handshakes (WebSocket and polling) while it lasts; open links stay', async () => {
     const [alice, bob] = [await login('alice'), await login('bob')];
     server.faults.refuse(60_000);
-    await expect(handshake()).rejects.toThrow(/400/); // engine.io answers every refused upgrade with 400
-    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(403);
+    // 503, as from an overloaded server: a client must retry it, where 4xx would be a configuration error.
+    await expect(handshake()).rejects.toThrow(/503/);
+    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(503);
     await send(alice, 'still here');
     await waitFor(() => bob.contents().includes('still here'), 'a message on a link opened before the refusal');
     server.faults.reset();
@@ -138,9 +139,9 @@ describe('Sockr faults in the mock server', () => {
 
   it('POST /_mock/faults/refuse refuses Sockr handshakes, and they succeed again once it ends', async () => {
     expect((await fetch(`${server.url}/_mock/faults/refuse?ms=300`, { method: 'POST' })).status).toBe(200);
-    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(403);
-    let status = 403;
-    for (const deadline = Date.now() + 10_000; status === 403 && Date.now() < deadline; await pause(50)) {
+    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(503);
+    let status = 503;
+    for (const deadline = Date.now() + 10_000; status === 503 && Date.now() < deadline; await pause(50)) {
       status = (await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status;
     }
     expect(status).toBe(200);
@@ -209,7 +210,7 @@ describe('Sockr faults in the mock server', () => {
   it('faultsFor(user).refuse() and .restart() are the server\'s refusal and restart', async () => {
     const bob = await login('bob');
     sockr.faultsFor('bob').refuse(60_000);
-    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(403);
+    expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(503);
     server.faults.reset();
     await sockr.faultsFor('bob').restart(20);
     await waitFor(() => bob.closeCode !== undefined, "bob's link gone with the restart");

@@ -1,8 +1,12 @@
 import { afterEach, expect, it } from 'vitest';
 import { SocketIOClient, type FetchLike } from '@polysocket/socketio';
+import { startEngineStub } from '../helpers/engine-stub';
 import { startIo, waitFor, type IoServer } from '../helpers/servers';
 
 let server: IoServer | undefined;
+
+/** Active timers, as Node counts them. */
+const timers = (): number => process.getActiveResourcesInfo().filter((type) => type === 'Timeout').length;
 
 afterEach(async () => {
   await server?.close();
@@ -45,4 +49,22 @@ it('close() during the polling handshake still ends the session the server opene
   await ready;
   await waitFor(() => server!.io.engine.clientsCount === 0, 'the server to end the abandoned session', 5_000);
   expect(client.state).toBe('closed');
+});
+
+// Issue 14: close() sent its farewell POST with the 60 s request timeout, so a server that did not
+// answer it kept a timer and a socket alive for a minute after the client was closed.
+it('close() bounds the farewell POST: an unanswered one leaves no timer or socket behind', async () => {
+  const stub = await startEngineStub({ hold: (body) => body === '1' });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 150)); // vitest's own report timer (100 ms) has fired
+    const baseline = timers();
+    const client = new SocketIOClient({ url: stub.url, transports: ['polling'], autoConnect: false, browser: { network: null, document: null } });
+    await client.connect();
+    client.close();
+    await waitFor(() => stub.held.length === 1, 'the farewell to reach the server');
+    await waitFor(() => stub.held[0].closed, 'the client to give up on the unanswered farewell', 3_000);
+    await waitFor(() => timers() <= baseline, 'no timer left', 3_000);
+  } finally {
+    await stub.close();
+  }
 });

@@ -25,6 +25,20 @@ describe('Engine.IO', () => {
     expect(() => parseHandshake('nope')).toThrow(PolySocketError);
   });
 
+  // Issue 14: 2^31 or 0.5 made Node fall back to 1 ms timers (a flood, or a link dead at once).
+  it('clamps the announced intervals to 100 ms .. 10 min; engine.io defaults for anything not a number', () => {
+    const parse = (pingInterval: unknown, pingTimeout: unknown): [number, number] => {
+      const h = parseHandshake(JSON.stringify({ sid: 's', pingInterval, pingTimeout }));
+      return [h.pingInterval, h.pingTimeout];
+    };
+    expect(parse(0.5, 0)).toEqual([100, 100]);
+    expect(parse(-5, 2 ** 31)).toEqual([100, 600_000]);
+    expect(parse(1e308, 1e308 * 10)).toEqual([600_000, 20_000]); // JSON carries Infinity as null
+    expect(parse('25000', null)).toEqual([25_000, 20_000]);
+    expect(parse(undefined, undefined)).toEqual([25_000, 20_000]);
+    expect(parse(25_000, 20_000)).toEqual([25_000, 20_000]);
+  });
+
   it('builds URLs for both transports', () => {
     expect(engineUrl('http://h:1', '/socket.io/', 'polling', { a: 'b' })).toBe('http://h:1/socket.io/?a=b&EIO=4&transport=polling');
     expect(engineUrl('https://h', '/x', 'websocket', {}, 'sid1')).toBe('wss://h/x/?EIO=4&transport=websocket&sid=sid1');

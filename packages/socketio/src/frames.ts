@@ -1,0 +1,90 @@
+import { PolySocketError, type CloseDecision, type CloseInfo, type EncodedFrame, type HeartbeatPolicy, type TransportData } from '@polysocket/core';
+import { parseHandshake, type EngineHandshake } from './engine';
+import { PacketType, type Packet, type PacketDecoder } from './parser';
+import { CLOSE_PROTOCOL_ERROR } from './polling-transport';
+
+/** What the protocol hands the client: an Engine.IO control packet, or a complete Socket.IO packet. */
+export type EngineFrame =
+  | { kind: 'open'; handshake: EngineHandshake }
+  | { kind: 'ping' }
+  | { kind: 'pong' }
+  | { kind: 'close' }
+  | { kind: 'noop' }
+  | { kind: 'upgrade' }
+  | { kind: 'packet'; packet: Packet };
+
+const PING: EngineFrame = { kind: 'ping' };
+const PONG: EngineFrame = { kind: 'pong' };
+const CLOSE: EngineFrame = { kind: 'close' };
+const NOOP: EngineFrame = { kind: 'noop' };
+const UPGRADE: EngineFrame = { kind: 'upgrade' };
+
+/**
+ * Decodes one Engine.IO message into frames: a text packet by its type, a binary message as the next
+ * attachment of the pending binary Socket.IO packet. Throws PROTOCOL on garbage.
+ */
+export function decodeEngineMessage(data: TransportData, decoder: PacketDecoder, emit: (frame: EngineFrame) => void, errors: { report(error: PolySocketError): void }): void {
+  if (typeof data !== 'string') {
+    const packet = decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+    if (packet) emit({ kind: 'packet', packet });
+    return;
+  }
+  switch (data.charCodeAt(0)) {
+    case 52 /* 4 message */: {
+      const packet = decoder.addText(data, 1); // the Engine.IO type is the first character
+      if (decoder.takeAbandoned()) errors.report(new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'));
+      if (packet) emit({ kind: 'packet', packet });
+      return;
+    }
+    case 50 /* 2 ping */:
+      return emit(PING);
+    case 51 /* 3 pong */:
+      return emit(PONG);
+    case 48 /* 0 open */:
+      return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
+    case 49 /* 1 close */:
+      return emit(CLOSE);
+    case 54 /* 6 noop */:
+      return emit(NOOP);
+    case 53 /* 5 upgrade */:
+      return emit(UPGRADE);
+    default:
+      throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data.charAt(0))}`);
+  }
+}
+
+/** The liveness probe's namespace: one no server should have (a dynamic one that accepts it is left at once). */
+export const PROBE_NSP = '/~polysocket-probe';
+/** Nothing heard this long after a probe: the link is dead. */
+const PROBE_TIMEOUT_MS = 3000;
+
+// The heartbeat's functions are shared by every session.
+const isPing = (frame: EngineFrame): boolean => frame.kind === 'ping';
+const pong = (): EncodedFrame => '3';
+const probe = (): EncodedFrame => `40${PROBE_NSP},`;
+const isProbeAnswer = (frame: EngineFrame): boolean =>
+  frame.kind === 'packet' && frame.packet.nsp === PROBE_NSP && frame.packet.type === PacketType.CONNECT_ERROR;
+
+/**
+ * Engine.IO v4's heartbeat: the server pings every pingInterval and the client answers; silent for
+ * pingInterval + pingTimeout = dead. A liveness check (page visible again, back online) cannot wait for the
+ * server's next ping, and a client ping makes engine.io v4 close the link ("invalid heartbeat direction");
+ * every Socket.IO server answers a CONNECT at once, though: to a namespace it does not have, with CONNECT_ERROR.
+ */
+export function engineHeartbeat({ pingInterval, pingTimeout }: EngineHandshake): HeartbeatPolicy<EncodedFrame, EngineFrame> {
+  return {
+    intervalMs: 0,
+    isPing,
+    pong,
+    silenceTimeoutMs: pingInterval + pingTimeout,
+    ping: probe,
+    isPong: isProbeAnswer,
+    probeTimeoutMs: PROBE_TIMEOUT_MS,
+  };
+}
+
+/** A close of the link: reconnect; a malformed or oversized inbound packet (polling stops reading at maxFrameSize) says so. */
+export function classifyEngineClose(info: CloseInfo): CloseDecision {
+  const broken = info.code === CLOSE_PROTOCOL_ERROR || info.code === 1009;
+  return { action: 'reconnect', error: broken ? new PolySocketError('PROTOCOL', info.reason || `closed with ${info.code}`) : undefined };
+}

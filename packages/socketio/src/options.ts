@@ -1,0 +1,48 @@
+import type { ConnectionTuning, WebSocketConstructor } from '@polysocket/core';
+import type { FetchLike } from './polling-transport';
+
+export type TransportName = 'websocket' | 'polling';
+export type AuthData = Record<string, unknown>;
+/** Static auth, or a function called on every (re)connect of a namespace (returning it, or passing it to `cb`). */
+export type AuthOption = AuthData | ((cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | void);
+
+export interface SocketIOClientOptions extends ConnectionTuning {
+  /** The server, e.g. `http://127.0.0.1:3000` (ws:// works too). */
+  url: string;
+  /** Default `/socket.io/`. */
+  path?: string;
+  /**
+   * Default `['polling', 'websocket']`: long-polling first, then upgrade to a WebSocket (as
+   * socket.io-client). `['websocket']` is WebSocket only; `['polling']` polling only;
+   * `['websocket', 'polling']` tries a WebSocket and falls back to polling when it cannot connect.
+   */
+  transports?: TransportName[];
+  /** The CONNECT payload of the main namespace (and of others unless they have their own). */
+  auth?: AuthOption;
+  /** Extra query parameters on the Engine.IO URL. */
+  query?: Record<string, string>;
+  /** Connect in the constructor. Default true, as socket.io-client. */
+  autoConnect?: boolean;
+  /** Default timeout of `emitWithAck` (10 s). */
+  ackTimeoutMs?: number;
+  fetch?: FetchLike;
+  WebSocket?: WebSocketConstructor;
+  /** Refuse `ws://` and `http://` to a non-loopback host: the client fails (INVALID) instead of sending auth in clear. */
+  secureOnly?: boolean;
+  /**
+   * Runs after every (re)connect once the namespaces are connected, before queued emits are sent:
+   * for protocols with their own login on top of Socket.IO (Sockr). A rejection fails the attempt:
+   * with a non-retryable error the client ends `failed`, otherwise it reconnects with backoff.
+   */
+  onReady?: (context: ReadyContext) => Promise<void> | void;
+}
+
+/** Direct access to the main namespace during `onReady` (ahead of the outbox). */
+export interface ReadyContext {
+  /** Writes an event on the main namespace at once. */
+  emit(event: string, ...args: unknown[]): void;
+  /** The next arguments of any of `events` on the main namespace; rejects with TIMEOUT. */
+  next(events: string[], timeoutMs: number): Promise<{ event: string; args: unknown[] }>;
+  /** A session existed before (this is a reconnect). */
+  reconnect: boolean;
+}

@@ -102,7 +102,9 @@ export class Outbox {
     this.sweep();
     while (this.entries.length > 0) {
       const entry = this.entries[0];
-      const gate = entry.gate?.() ?? refuse?.(entry);
+      const verdict = entry.gate?.();
+      // A gate that lets the entry go does not exempt it from `refuse` (a size limit learned since it was queued).
+      const gate = verdict === undefined || verdict === true ? (refuse?.(entry) ?? verdict) : verdict;
       if (gate === false) return false;
       if (gate !== undefined && gate !== true) {
         this.entries.shift();

@@ -40,6 +40,8 @@ export interface EchoProtocolOptions {
   classifyClose?: (info: CloseInfo) => ReturnType<NonNullable<Protocol<EchoOut, EchoIn>['classifyClose']>>;
   /** Receives the frames that are not heartbeats or replies. */
   onFrame?: (frame: EchoIn) => void;
+  /** The limit the "server" announces in the handshake. */
+  announcedMaxMessageSize?: number;
   /** The adapter's state hook (runs before the app's `state` listeners). */
   onState?: Protocol<EchoOut, EchoIn>['onState'];
 }
@@ -64,7 +66,7 @@ export function echoProtocol(options: EchoProtocolOptions = {}): Protocol<EchoOu
       options.handshakes?.push({ attempt: context.attempt, reconnect: context.reconnect, reauth: context.reauth });
       context.send({ t: 'hello', token: options.token?.() ?? 'good-token' });
       const frame = await context.receive();
-      if (frame.t === 'welcome') return { info: { session: frame.session }, heartbeat: options.heartbeat };
+      if (frame.t === 'welcome') return { info: { session: frame.session }, heartbeat: options.heartbeat, maxMessageSize: options.announcedMaxMessageSize };
       if (frame.t === 'denied') throw new PolySocketError('AUTH_FAILED', 'token refused', { retryable: false });
       if (frame.t === 'expired') throw new PolySocketError('AUTH_EXPIRED', 'token expired');
       throw new PolySocketError('PROTOCOL', `unexpected ${frame.t} in the handshake`, { retryable: true });

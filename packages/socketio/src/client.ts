@@ -293,6 +293,7 @@ export class SocketIOClient {
         emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, ...args] })),
         next: (events, timeoutMs) => this.main.next(events, timeoutMs, context.signal),
         reconnect: context.reconnect,
+        signal: context.signal,
       });
     }
   }

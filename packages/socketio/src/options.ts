@@ -45,4 +45,6 @@ export interface ReadyContext {
   next(events: string[], timeoutMs: number): Promise<{ event: string; args: unknown[] }>;
   /** A session existed before (this is a reconnect). */
   reconnect: boolean;
+  /** Aborted when the attempt ends before its session is ready (drop, close): hand it to `fetchCredentials`. */
+  signal: AbortSignal;
 }

@@ -1,4 +1,4 @@
-import { LazyMap, LazySet, PolySocketError, SafeEmitter, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, SafeEmitter, fetchCredentials, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
 import { encodePacket, PacketType, SocketIOClient, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { fromPersisted, incoming, pageBackwards, refusal, SeenMessages, sendError, type IncomingMessage } from './messages';
@@ -528,7 +528,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private async login(context: ReadyContext): Promise<void> {
     this.authRefused = false;
-    const token = await this.credential();
+    // A token callback gets the same deadline as every adapter's, and stops being waited for when the attempt ends.
+    const token = await fetchCredentials('getToken', this.credential, {
+      timeoutMs: this.timeoutMs,
+      valid: (value) => typeof value === 'string' && value.length > 0,
+      expected: 'a non-empty token',
+      signal: context.signal,
+    });
     this.io.connection.logger.addSecret(token);
     context.emit('authenticate', { token });
     const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs);

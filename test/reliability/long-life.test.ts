@@ -110,7 +110,7 @@ describe.each(RIGS.map((adapter) => [adapter.name, adapter] as const))('long lif
     });
     const listeners = client.listenerCounts();
     await client.connect();
-    await waitFor(() => rig.serverSessions() === 1, 'the session on the server');
+    await waitFor(() => rig.serverSessions() === 1 && client.streamReady(), 'the session and its subscription on the server');
 
     let sent = 0;
     const streamUpTo = async (total: number): Promise<void> => {

@@ -33,6 +33,8 @@ export interface RigClient {
   onState(listener: (state: ConnectionState) => void): void;
   /** Receives the numbers `push` sends (subscribing to the stream: a Foony channel, an event name). */
   onStream(listener: (n: number) => void): void;
+  /** The stream's subscription is in place on the server (a Foony channel is attached once its `sub` is acked, after `connect()` resolved). */
+  streamReady(): boolean;
   /** Listener counts of every emitter the client owns (the app's and its own), by `emitter:event`. */
   listenerCounts(): Record<string, number>;
 }
@@ -71,7 +73,7 @@ async function listening(module: ProtocolModule): Promise<MockServer> {
 /** The lifecycle part every adapter's client has in common, plus what is adapter-specific. */
 function rigClient(
   client: { readonly state: ConnectionState; connect(): Promise<void>; close(): void },
-  rest: Omit<RigClient, 'state' | 'connect' | 'close'>,
+  rest: Omit<RigClient, 'state' | 'connect' | 'close' | 'streamReady'> & { streamReady?: () => boolean },
 ): RigClient {
   return {
     get state() {
@@ -79,6 +81,7 @@ function rigClient(
     },
     connect: () => client.connect(),
     close: () => client.close(),
+    streamReady: () => true,
     ...rest,
   };
 }
@@ -99,6 +102,7 @@ async function foony(): Promise<Rig> {
           channel = client.channel(STREAM);
           channel.subscribe((message) => listener(message.data as number));
         },
+        streamReady: () => channel?.state === 'attached',
         listenerCounts: () => {
           const counts = countsOf('connection', client.connection, {});
           return channel ? countsOf('channel', channel, counts) : counts;

@@ -23,6 +23,10 @@ export function httpStatusOf(error: Error | undefined): number | undefined {
  * error (wrong URL, path, credentials or origin): retrying cannot help, so the client stops.
  */
 export function openingFailure(info: CloseInfo, cause: Error | undefined): CloseDecision {
+  // A URL the WebSocket constructor refuses (no scheme, `ftp:`, garbage) fails the same way every time.
+  if (cause?.name === 'SyntaxError') {
+    return { action: 'stop', error: new PolySocketError('INVALID', `the URL is not valid: ${cause.message}`, { retryable: false, cause }) };
+  }
   const status = httpStatusOf(cause);
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
     const code: ErrorCode = status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'INVALID';

@@ -20,6 +20,8 @@ export type { ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionTu
 type Phase = 'none' | 'opening' | 'handshake' | 'restore' | 'ready';
 
 const DISCONNECT_REASON_DEAD = 'dead link';
+/** The cause of a handshake write that found the link closing. */
+const LINK_GONE = 'the transport refused a write';
 const DEFAULT_MAX_FRAME_SIZE = 16 * 1024 * 1024;
 const DEFAULT_CONNECT_WAIT_MS = 20_000;
 /** After the browser says it is back online (or a page is restored), reconnect within this, spread at random. */
@@ -85,6 +87,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private offlineAttemptAt = 0;
   /** When the retry timer fires. */
   private retryAt = 0;
+  /** When the page last asked for a liveness probe. */
+  private wokeAt = 0;
   private reportingListenerError = false;
   /** Why the client is `failed`. */
   private failure: PolySocketError | undefined;
@@ -364,7 +368,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       return;
     }
     this.transport = transport;
-    this.connectTimer = setTimeout(Connection.connectTimedOut, timerDelay(this.connectTimeoutMs()), this, generation);
+    const timeoutMs = this.connectTimeoutMs();
+    // As for requests: 0 or less, or not finite, means no limit.
+    if (timeoutMs > 0 && timeoutMs < Infinity) this.connectTimer = setTimeout(Connection.connectTimedOut, timerDelay(timeoutMs), this, generation);
     try {
       transport.open(new Connection.Attempt(this, generation, transport));
     } catch (error) {
@@ -459,7 +465,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       return (build, options) => this.connection.makeRequest(build, options ?? {}, true);
     }
     private write(frame: O): void {
-      writeTo(this.transport, this.connection.protocol.encode(frame));
+      const data = this.connection.protocol.encode(frame);
+      try {
+        writeTo(this.transport, data);
+      } catch (error) {
+        // The peer is closing the link: its close event (code and reason) says why, not this write.
+        throw new PolySocketError('DISCONNECTED', 'the link closed during the attempt', { cause: LINK_GONE });
+      }
     }
     get attempt(): number {
       return this.connection.attempts;
@@ -506,6 +518,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       result = await this.protocol.handshake(attempt);
     } catch (error) {
       if (generation !== this.generation) return;
+      // A write found the link closing: wait for its close event (or the connect timeout), which says why.
+      if (error instanceof PolySocketError && error.cause === LINK_GONE) return;
       const failure = attemptError(error, 'handshake failed');
       this.lose({ code: CLOSE_CLIENT_DROP, reason: failure.message, wasClean: false }, decisionFor(failure));
       return;
@@ -642,6 +656,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     // A failed attempt is always reported with its cause; a dropped session is told by `disconnected`.
     const reported = decision.error ?? (opening ? undefined : lossError(info, cause));
     const error = reported && this.scrub(reported);
+    const announce = decision.error !== undefined || !wasConnected;
     if (error) this.lastError = error;
     this.logger.info(`link lost (${info.code}${info.reason ? ` ${info.reason}` : ''}); ${decision.action}`);
 
@@ -664,7 +679,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (wasConnected) {
       this.notify(() => this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: this.isTrying(), error }));
     }
-    if (decision.error) this.notify(() => this.emitError(error!));
+    if (announce && error) this.notify(() => this.emitError(error));
     this.notify(() => {
       if (this.transitions === mine) this.emit('reconnecting', { attempt, delayMs, error });
     });
@@ -749,8 +764,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
     restored(): void {
       const connection = this.connection;
+      // Only a page the client put away cuts the backoff short: repeated `pageshow` events must not.
+      const wasAsleep = connection.asleep;
       connection.asleep = false;
-      if (connection.currentState === 'reconnecting') connection.retrySoon();
+      if (connection.currentState === 'reconnecting' && wasAsleep) connection.retrySoon();
       else connection.checkLiveness();
     }
   };
@@ -786,9 +803,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.retryTimer = setTimeout(Connection.retryDue, timerDelay(delayMs), this);
   }
 
-  /** Checks the deadlines now and sends a probe: timers may have slept. */
+  /** Checks the deadlines now and sends a probe (at most one a second, however many wake-ups): timers may have slept. */
   private checkLiveness(): void {
-    if (this.currentState === 'connected' && this.heartbeat?.check()) this.heartbeat?.probe();
+    if (this.currentState !== 'connected' || !this.heartbeat?.check()) return;
+    const now = Date.now();
+    if (now - this.wokeAt < 1000) return;
+    this.wokeAt = now;
+    this.heartbeat.probe();
   }
 
   // ---- helpers ----

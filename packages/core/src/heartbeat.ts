@@ -112,6 +112,8 @@ export class Heartbeat<Out, In> {
     const now = Date.now();
     const expired = this.expiredReason(now);
     if (expired) return this.die(expired);
+    // One probe at a time: a flood of wake-ups must not become a flood of pings (with `ws`, a burst of them drops the link).
+    if (this.probeSentAt !== 0) return;
     const { ping, isPong, transportPing } = this.policy;
     let expectsAnswer = false;
     if (ping) {

@@ -51,6 +51,7 @@ for (const transports of [['websocket'], ['polling']] as TransportName[][]) {
     document.wake();
     await waitFor(() => rtts.length === 1, 'the probe answer');
     expect(rtts[0]).toBeLessThan(3000);
+    await sleep(1100); // wake-ups probe at most once a second
     document.wake();
     await waitFor(() => rtts.length === 2, 'a second probe answer');
     await sleep(100);

@@ -91,6 +91,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     super();
     this.presence = new FoonyPresence({
       send: (action, data, options) => this.sendPresence(action, data, options),
+      reported: (write) => this.reported(write),
       attach: () => this.attach(),
       cannotSend: () => host.cannotSend(),
       reportListenerError: (error) => host.reportListenerError(error),
@@ -152,8 +153,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.resubscribe(this.host.request, false);
   }
 
-  /** Stops delivery: removes every listener, forgets the resume cursor and presence, sends `unsub`. */
-  async unsubscribe(): Promise<void> {
+  /**
+   * Stops delivery: removes every listener, forgets the resume cursor and presence, sends `unsub`. Resolves on its
+   * ack, or when the link ends first (the subscription ends with the session); other failures reject and are
+   * `error` events (see `publish`).
+   */
+  unsubscribe(): Promise<void> {
     const session = this.host.session;
     const attached = this.wanted && this.attachedSession === session;
     const subscribing = this.wanted && this.pendingSession === session;
@@ -171,31 +176,43 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     // listener that subscribes again sends its `sub` after it.
     const unsubscribed = attached || subscribing ? this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id })) : undefined;
     this.setState('detached');
-    await unsubscribed;
+    return this.reported(
+      (unsubscribed ?? Promise.resolve()).then(
+        () => undefined,
+        (error: PolySocketError) => {
+          if (error.code !== 'DISCONNECTED' && error.code !== 'CLOSED') throw error;
+        },
+      ),
+    );
   }
 
-  /** Publishes and resolves on the server's ack; rejects with the typed error of its `err`. */
-  async publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
-    if (typeof name !== 'string') throw new PolySocketError('INVALID', 'publish(name, data) needs a string name');
+  /**
+   * Publishes and resolves on the server's ack; rejects with the typed error of its `err` (or TOO_LARGE, OUTBOX_FULL,
+   * TIMEOUT, DISCONNECTED, CLOSED, INVALID). The promise may be ignored: it is pre-handled, and every failure but
+   * ABORTED (the app's own signal) is also an `error` event on the client, so nothing fails silently.
+   */
+  publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
+    if (typeof name !== 'string') return this.reported(Promise.reject(new PolySocketError('INVALID', 'publish(name, data) needs a string name')));
     const payload = data === undefined ? null : data;
-    await this.ask<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
+    const acked = this.host.request<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       resendSafe: options.resendSafe ?? this.host.publishResend,
     });
+    return this.reported(acked.then(() => undefined));
   }
 
   /**
-   * A request whose frame carries app data. A frame over the size limit is refused by the core with TOO_LARGE;
-   * like a refused send it is also an `error` event, so a publish whose promise is ignored is not lost silently.
+   * A write as the app gets it, like the core's `send`: pre-handled (ignoring it never causes an unhandled
+   * rejection), and each failure is also an `error` event on the client, but ABORTED, which the app caused itself.
    */
-  private async ask<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions, request: Request = this.host.request): Promise<R> {
-    try {
-      return await request<R>(build, options);
-    } catch (error) {
-      if ((error as PolySocketError).code === 'TOO_LARGE') this.host.report(error as PolySocketError);
+  private reported(write: Promise<void>): Promise<void> {
+    const settled = write.catch((error: unknown) => {
+      if ((error as PolySocketError).code !== 'ABORTED') this.host.report(asError(error));
       throw error;
-    }
+    });
+    settled.catch(() => undefined);
+    return settled;
   }
 
   /** One page of stored messages, oldest first. */
@@ -367,10 +384,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   private async sendPresence(action: PresenceAction, data: unknown, options: { timeoutMs?: number } = {}, request: Request = this.host.request): Promise<void> {
-    await this.ask<AckFrame>(
+    await request<AckFrame>(
       (id) => ({ t: 'pres', channel: this.name, action, id, ...(data !== undefined ? { data } : {}) }),
       { timeoutMs: options.timeoutMs },
-      request,
     );
   }
 

@@ -25,6 +25,8 @@ export type PresenceEvents = {
 /** What presence needs from its channel and client. */
 export interface PresenceHost {
   send(action: PresenceAction, data: unknown, options?: { timeoutMs?: number }): Promise<void>;
+  /** The app's copy of a write: pre-handled, each failure (but ABORTED) also a client `error` event. */
+  reported(write: Promise<void>): Promise<void>;
   attach(): void;
   /** Why a send would fail at once (idle, closed, failed), or undefined. */
   cannotSend(): PolySocketError | undefined;
@@ -74,10 +76,15 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   /** Leaves; this client is not re-entered after a reconnect, even when the `leave` itself could not be sent. */
   leave(data?: unknown): Promise<void> {
     this.own = undefined;
-    return this.host.send('leave', data);
+    return this.host.reported(this.host.send('leave', data));
   }
 
+  /** Like `publish`, the promise may be ignored: every failure but ABORTED is also a client `error` event. */
   private present(action: 'enter' | 'update', data: unknown): Promise<void> {
+    return this.host.reported(this.sendOwn(action, data));
+  }
+
+  private sendOwn(action: 'enter' | 'update', data: unknown): Promise<void> {
     const refused = this.host.cannotSend();
     if (refused) return Promise.reject(refused);
     const previous = this.own;

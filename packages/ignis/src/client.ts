@@ -4,6 +4,7 @@ import {
   LazySet,
   PolySocketError,
   fetchCredentials,
+  toPolySocketError,
   webSocketTransport,
   type ConnectionState,
   type CloseDecision,
@@ -152,8 +153,22 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   emit(event: string, data?: unknown): Promise<boolean> {
     const text = encodeAppEnvelope(event, data);
     const secure = this.secure;
-    if (secure?.options.sealOutbound) return secure.sealed(text, (sealed) => this.connection.send(sealed));
-    return this.connection.send(text);
+    if (!secure?.options.sealOutbound) return this.connection.send(text);
+    // As the core's send: pre-handled; refused at once is only a rejection; a failure while it waits to be sealed
+    // (closed meanwhile, no key) is also an `error` event; once handed to `send`, the core reports its own.
+    const refused = this.connection.cannotSend();
+    if (refused) return handled(Promise.reject(refused));
+    let handedOver = false;
+    const sent = secure.sealed(text, (sealed) => {
+      handedOver = true;
+      return this.connection.send(sealed);
+    });
+    return handled(
+      sent.catch((error: unknown) => {
+        if (!handedOver) this.connection.report(toPolySocketError(error, 'INVALID', 'could not seal the frame'));
+        throw error;
+      }),
+    );
   }
 
   /**
@@ -415,6 +430,12 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       write(encodeJson({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }));
     }
   }
+}
+
+/** Marks a promise as handled, so a caller that ignores it causes no unhandled rejection. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** Shared by every session (no closure per session). */

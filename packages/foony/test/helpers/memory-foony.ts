@@ -17,6 +17,8 @@ export class MemoryFoony {
   readonly received: Frame[] = [];
   /** channel → codes the next subs get (`err`), one per sub. */
   readonly failSubs = new Map<string, number[]>();
+  /** How `pub`, `pres` and `unsub` are answered: `ack`, no answer at all, or `err` with that code. */
+  writeAnswer: 'ack' | 'none' | number = 'ack';
   private peer: MemoryPeer | undefined;
   private connectionId = '';
   private connections = 0;
@@ -82,6 +84,10 @@ export class MemoryFoony {
     if (peer !== this.peer) return;
     this.received.push(frame);
     const { id, channel } = frame;
+    if (frame.t === 'pub' || frame.t === 'pres' || frame.t === 'unsub') {
+      if (this.writeAnswer === 'none') return;
+      if (typeof this.writeAnswer === 'number') return this.send({ t: 'err', id, code: this.writeAnswer, message: `refused ${frame.t}` });
+    }
     switch (frame.t) {
       case 'auth':
         return this.send({ t: 'connected', connectionId: this.connectionId, keepAliveMs: 0, clientId: 'me' });

@@ -22,6 +22,7 @@ import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, utf8Len
 import { classifyIgnisClose, errorFromMessage } from './errors';
 import type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 import { validateRooms } from './rooms';
+import { urlSecrets } from './url-secrets';
 
 export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 
@@ -67,6 +68,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     const encryption = options.encryption === true ? {} : options.encryption || undefined;
     if (encryption) this.secure = new SecureSession(this.connection, encryption);
     this.registerSecrets(options.auth);
+    for (const secret of urlSecrets(options.url)) this.connection.logger.addSecret(secret);
   }
 
   get state(): ConnectionState {

@@ -1,4 +1,4 @@
-import { LazyMap, LazySet, PolySocketError, SafeEmitter, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
+import { LazyMap, PolySocketError, SafeEmitter, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
 import { FoonyPresence } from './presence';
 import type { AckFrame, ClientFrame, HistoryResponseFrame, MessageFrame, PresenceAction, ServerFrame } from './wire';
 
@@ -67,8 +67,12 @@ const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID']
 export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   readonly presence: FoonyPresence;
   private currentState: ChannelState = 'detached';
-  private readonly all = new LazySet<MessageListener>();
-  private readonly named = new LazyMap<string, Set<MessageListener>>();
+  /**
+   * Listeners, replaced (never changed in place) by subscribe and remove: a delivery goes on with the list it
+   * started with, so a listener added by a listener gets the next message, not the one being delivered.
+   */
+  private all: readonly MessageListener[] = NONE;
+  private readonly named = new LazyMap<string, readonly MessageListener[]>();
   /** The app wants this channel subscribed (kept across reconnects). */
   private wanted = false;
   /** Bumped when the intent changes, so a late ack of an older sub cannot undo a newer unsubscribe. */
@@ -77,6 +81,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   private pendingSession = 0;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private retries = 0;
+  /** Subscribes sent so far: a failure is retried only if no other subscribe started after it. */
+  private subscribes = 0;
 
   constructor(
     readonly name: string,
@@ -85,6 +91,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     super();
     this.presence = new FoonyPresence({
       send: (action, data, options) => this.sendPresence(action, data, options),
+      reported: (write) => this.reported(write),
       attach: () => this.attach(),
       cannotSend: () => host.cannotSend(),
       reportListenerError: (error) => host.reportListenerError(error),
@@ -111,20 +118,19 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     let remove: () => void;
     if (typeof nameOrListener === 'function') {
       const listener = nameOrListener;
-      this.all.add(listener);
-      remove = () => this.all.delete(listener);
+      this.all = adding(this.all, listener);
+      remove = () => (this.all = removing(this.all, listener));
     } else {
       const name = nameOrListener;
       const listener = maybeListener;
       if (typeof name !== 'string' || typeof listener !== 'function') {
         throw new PolySocketError('INVALID', 'subscribe(name, listener) needs a string name and a function');
       }
-      let set = this.named.get(name);
-      if (!set) this.named.set(name, (set = new Set()));
-      set.add(listener);
+      this.named.set(name, adding(this.named.get(name) ?? NONE, listener));
       remove = () => {
-        set!.delete(listener);
-        if (set!.size === 0 && this.named.get(name) === set) this.named.delete(name);
+        const rest = removing(this.named.get(name) ?? NONE, listener);
+        if (rest.length > 0) this.named.set(name, rest);
+        else this.named.delete(name);
       };
     }
     this.attach();
@@ -133,59 +139,80 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   /** Ensures the channel is subscribed on the server, now or as soon as the client connects. */
   attach(): void {
-    if (this.currentState === 'failed') this.setState('detached');
     if (!this.wanted) {
       this.wanted = true;
       this.epoch++;
     }
-    if (this.currentState === 'detached') this.setState('attaching');
+    // A state listener may unsubscribe (or subscribe again, which attaches by itself): then this call is over.
+    const epoch = this.epoch;
+    if (this.currentState === 'failed') this.setState('detached');
+    if (epoch === this.epoch && this.currentState === 'detached') this.setState('attaching');
+    if (epoch !== this.epoch) return;
     const session = this.host.session;
     if (!this.host.isConnected || this.attachedSession === session || this.pendingSession === session || this.retryTimer !== undefined) return;
     this.resubscribe(this.host.request, false);
   }
 
-  /** Stops delivery: removes every listener, forgets the resume cursor and presence, sends `unsub`. */
-  async unsubscribe(): Promise<void> {
+  /**
+   * Stops delivery: removes every listener, forgets the resume cursor and presence, sends `unsub`. Resolves on its
+   * ack, or when the link ends first (the subscription ends with the session); other failures reject and are
+   * `error` events (see `publish`).
+   */
+  unsubscribe(): Promise<void> {
     const session = this.host.session;
     const attached = this.wanted && this.attachedSession === session;
     const subscribing = this.wanted && this.pendingSession === session;
     this.wanted = false;
     this.epoch++;
     this.stopRetrying();
-    this.all.clear();
+    this.all = NONE;
     this.named.clear();
     this.presence.clear();
     this.host.cursors.delete(this.name);
     this.attachedSession = 0;
     this.pendingSession = 0;
-    this.setState('detached');
     // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
-    // behind it, so the server does not keep streaming the channel.
-    if (attached || subscribing) await this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id }));
+    // behind it, so the server does not keep streaming the channel. It is written before the `state` event, so a
+    // listener that subscribes again sends its `sub` after it.
+    const unsubscribed = attached || subscribing ? this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id })) : undefined;
+    this.setState('detached');
+    return this.reported(
+      (unsubscribed ?? Promise.resolve()).then(
+        () => undefined,
+        (error: PolySocketError) => {
+          if (error.code !== 'DISCONNECTED' && error.code !== 'CLOSED') throw error;
+        },
+      ),
+    );
   }
 
-  /** Publishes and resolves on the server's ack; rejects with the typed error of its `err`. */
-  async publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
-    if (typeof name !== 'string') throw new PolySocketError('INVALID', 'publish(name, data) needs a string name');
+  /**
+   * Publishes and resolves on the server's ack; rejects with the typed error of its `err` (or TOO_LARGE, OUTBOX_FULL,
+   * TIMEOUT, DISCONNECTED, CLOSED, INVALID). The promise may be ignored: it is pre-handled, and every failure but
+   * ABORTED (the app's own signal) is also an `error` event on the client, so nothing fails silently.
+   */
+  publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
+    if (typeof name !== 'string') return this.reported(Promise.reject(new PolySocketError('INVALID', 'publish(name, data) needs a string name')));
     const payload = data === undefined ? null : data;
-    await this.ask<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
+    const acked = this.host.request<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       resendSafe: options.resendSafe ?? this.host.publishResend,
     });
+    return this.reported(acked.then(() => undefined));
   }
 
   /**
-   * A request whose frame carries app data. A frame over the size limit is refused by the core with TOO_LARGE;
-   * like a refused send it is also an `error` event, so a publish whose promise is ignored is not lost silently.
+   * A write as the app gets it, like the core's `send`: pre-handled (ignoring it never causes an unhandled
+   * rejection), and each failure is also an `error` event on the client, but ABORTED, which the app caused itself.
    */
-  private async ask<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions, request: Request = this.host.request): Promise<R> {
-    try {
-      return await request<R>(build, options);
-    } catch (error) {
-      if ((error as PolySocketError).code === 'TOO_LARGE') this.host.report(error as PolySocketError);
+  private reported(write: Promise<void>): Promise<void> {
+    const settled = write.catch((error: unknown) => {
+      if ((error as PolySocketError).code !== 'ABORTED') this.host.report(asError(error));
       throw error;
-    }
+    });
+    settled.catch(() => undefined);
+    return settled;
   }
 
   /** One page of stored messages, oldest first. */
@@ -253,30 +280,46 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   /** @internal */
   deliver(frame: MessageFrame): void {
     if (!this.wanted || !this.host.cursors.accept(this.name, frame.messageId)) return;
-    for (const listener of this.all) this.call(listener, frame);
+    const epoch = this.epoch;
+    const all = this.all;
     const named = this.named.get(frame.name);
-    if (named !== undefined) for (const listener of named) this.call(listener, frame);
+    for (let i = 0; i < all.length; i++) {
+      if (!this.call(all[i], all, this.all, frame, epoch)) return;
+    }
+    if (named === undefined) return;
+    for (let i = 0; i < named.length; i++) {
+      if (!this.call(named[i], named, this.named.get(frame.name), frame, epoch)) return;
+    }
   }
 
-  private call(listener: MessageListener, frame: MessageFrame): void {
+  /**
+   * Calls one listener of a delivery that started with `list` (skipped if a listener removed it meanwhile);
+   * false once a listener unsubscribed the channel, which ends the delivery.
+   */
+  private call(listener: MessageListener, list: readonly MessageListener[], now: readonly MessageListener[] | undefined, frame: MessageFrame, epoch: number): boolean {
+    if (now !== list && !now?.includes(listener)) return true;
     try {
       listener(frame);
     } catch (error) {
       this.host.reportListenerError(error);
     }
+    return epoch === this.epoch;
   }
 
   /** Subscribes (and, in a restore, re-enters presence); a failure that may pass is retried after a backoff. */
   private resubscribe(request: Request, reenter: boolean): void {
     const session = this.host.session;
-    const own = reenter ? this.presence.ownEntry : undefined;
+    const epoch = this.epoch;
     const subscribed = this.subscribeOnServer(request);
+    const attempt = this.subscribes;
+    // Read after the `attaching` event: a listener may have unsubscribed, or entered with newer data.
+    const own = reenter && epoch === this.epoch ? this.presence.ownEntry : undefined;
     const entered = own ? this.sendPresence('enter', own.data, {}, request) : undefined;
     Promise.all([subscribed, entered]).then(
       () => {
         if (this.attachedSession === session) this.retries = 0;
       },
-      (error: unknown) => this.retryLater(error, session, reenter),
+      (error: unknown) => this.retryLater(error, { session, epoch, attempt }, reenter),
     );
   }
 
@@ -284,12 +327,15 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   private async subscribeOnServer(request: Request): Promise<void> {
     const epoch = this.epoch;
     const session = this.host.session;
+    this.subscribes++;
     this.pendingSession = session;
     const lastMessageId = this.host.cursors.get(this.name);
-    this.setState('attaching');
     this.presence.beginSync();
+    const acked = request<AckFrame>((id) => ({ t: 'sub', channel: this.name, id, ...(lastMessageId !== undefined ? { lastMessageId } : {}) }));
+    // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
+    this.setState('attaching');
     try {
-      await request<AckFrame>((id) => ({ t: 'sub', channel: this.name, id, ...(lastMessageId !== undefined ? { lastMessageId } : {}) }));
+      await acked;
     } catch (error) {
       if (epoch !== this.epoch) return;
       if (this.pendingSession === session) this.pendingSession = 0;
@@ -305,21 +351,30 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     if (epoch !== this.epoch || !this.wanted) return;
     this.attachedSession = session;
     this.presence.endSync();
-    this.setState('attached');
+    // A presence listener may have unsubscribed (or subscribed again): that call owns the state now.
+    if (epoch === this.epoch) this.setState('attached');
   }
 
   /** An `error` event, then (unless the link is gone, which a restore covers) `retrying` and a jittered backoff. */
-  private retryLater(error: unknown, session: number, reenter: boolean): void {
+  private retryLater(error: unknown, started: { session: number; epoch: number; attempt: number }, reenter: boolean): void {
     const failure = asError(error);
-    if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED' || !this.wanted || session !== this.host.session || !this.host.isConnected) return;
+    // Still this subscribe's to handle: the same intent and session, connected, and no subscribe started since.
+    const current = (): boolean =>
+      started.epoch === this.epoch &&
+      started.attempt === this.subscribes &&
+      this.wanted &&
+      started.session === this.host.session &&
+      this.host.isConnected;
+    if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED' || !current()) return;
     this.emit('error', failure);
-    if (FINAL.has(failure.code)) return; // presence refused for good: reported, not retried
-    this.setState('retrying');
+    if (FINAL.has(failure.code) || !current()) return; // presence refused for good: reported, not retried
     this.stopRetrying();
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (this.wanted && this.host.isConnected) this.resubscribe(this.host.request, reenter);
     }, this.host.retryDelay(this.retries++));
+    // Armed first: an `unsubscribe()` from this event's listener cancels it.
+    this.setState('retrying');
   }
 
   private stopRetrying(): void {
@@ -329,10 +384,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   private async sendPresence(action: PresenceAction, data: unknown, options: { timeoutMs?: number } = {}, request: Request = this.host.request): Promise<void> {
-    await this.ask<AckFrame>(
+    await request<AckFrame>(
       (id) => ({ t: 'pres', channel: this.name, action, id, ...(data !== undefined ? { data } : {}) }),
       { timeoutMs: options.timeoutMs },
-      request,
     );
   }
 
@@ -342,6 +396,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.currentState = next;
     this.emit('state', next, previous);
   }
+}
+
+const NONE: readonly MessageListener[] = [];
+
+function adding(list: readonly MessageListener[], listener: MessageListener): readonly MessageListener[] {
+  return list.includes(listener) ? list : [...list, listener];
+}
+
+function removing(list: readonly MessageListener[], listener: MessageListener): readonly MessageListener[] {
+  return list.includes(listener) ? list.filter((l) => l !== listener) : list;
 }
 
 function asError(error: unknown): PolySocketError {

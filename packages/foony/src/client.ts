@@ -25,6 +25,7 @@ import { FoonyChannel } from './channel';
 import { validateChannelName } from './channel-name';
 import { decodeFrame, encodeFrame } from './codec';
 import { errorFromFrame } from './errors';
+import { urlSecrets, withoutCredentials } from './url-credentials';
 import { ErrorCode, type AuthFrame, type ClientFrame, type ErrorFrame, type ServerFrame } from './wire';
 
 export interface FoonyClientOptions extends ConnectionTuning {
@@ -46,7 +47,7 @@ export interface FoonyClientOptions extends ConnectionTuning {
   publishResend?: boolean;
   /** Persist resume cursors here (e.g. `localStorage`) so a reloaded page resumes where it left off. */
   cursorStorage?: StorageLike;
-  /** The key cursors are stored under; default `polysocket:foony:<url>`. */
+  /** The key cursors are stored under; default `polysocket:foony:<url>`, the url without its query, fragment and credentials. */
   cursorStorageKey?: string;
   /** Any WebSocket constructor (default: the global one in browsers, `ws` in Node). */
   WebSocket?: WebSocketConstructor;
@@ -97,7 +98,7 @@ export class FoonyClient {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'FoonyClient needs a url');
     this.cursors = new CursorStore({
       storage: options.cursorStorage,
-      storageKey: options.cursorStorageKey ?? `polysocket:foony:${options.url}`,
+      storageKey: options.cursorStorageKey ?? defaultCursorKey(options.url, options.cursorStorage),
       recentIds: 8192,
     });
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
@@ -109,6 +110,7 @@ export class FoonyClient {
       options,
     );
     const { token, key } = options;
+    for (const secret of urlSecrets(options.url)) this.connection.logger.addSecret(secret);
     this.connection.logger.addSecret(token);
     this.connection.logger.addSecret(key);
     // The private part of `app.keyId:secret` on its own, should a server echo only that.
@@ -298,6 +300,26 @@ export class FoonyClient {
     else this.connection.report(error);
   }
 
+}
+
+/**
+ * `polysocket:foony:<url without query, fragment and credentials>`. Cursors stored under the key of earlier
+ * versions (the whole url, query included) move to it, and that entry, which named the credentials, is removed.
+ */
+function defaultCursorKey(url: string, storage: StorageLike | undefined): string {
+  const key = `polysocket:foony:${withoutCredentials(url)}`;
+  const legacy = `polysocket:foony:${url}`;
+  if (storage === undefined || legacy === key) return key;
+  try {
+    const stored = storage.getItem(legacy);
+    if (stored !== null) {
+      if (storage.getItem(key) === null) storage.setItem(key, stored);
+      storage.removeItem(legacy);
+    }
+  } catch {
+    // Storage refused (quota, privacy mode): the cursor store copes with it the same way.
+  }
+  return key;
 }
 
 // The heartbeat's functions are shared by every session.

@@ -1,4 +1,4 @@
-import { SafeEmitter, type PolySocketError } from '@polysocket/core';
+import { PolySocketError, SafeEmitter } from '@polysocket/core';
 import type { PresenceAction, PresenceEventFrame } from './wire';
 
 /** One member of a channel's presence set, keyed by its connection. */
@@ -25,6 +25,8 @@ export type PresenceEvents = {
 /** What presence needs from its channel and client. */
 export interface PresenceHost {
   send(action: PresenceAction, data: unknown, options?: { timeoutMs?: number }): Promise<void>;
+  /** The app's copy of a write: pre-handled, each failure (but ABORTED) also a client `error` event. */
+  reported(write: Promise<void>): Promise<void>;
   attach(): void;
   /** Why a send would fail at once (idle, closed, failed), or undefined. */
   cannotSend(): PolySocketError | undefined;
@@ -41,6 +43,8 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   private syncing: Map<string, PresenceMember> | undefined;
   /** The data this client entered with, re-entered after every reconnect; undefined when not present. */
   private own: { data: unknown } | undefined;
+  /** Bumped by `clear()`: announcements of a set the channel has left since (a listener unsubscribed) stop. */
+  private generation = 0;
 
   constructor(private readonly host: PresenceHost) {
     super();
@@ -72,16 +76,23 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   /** Leaves; this client is not re-entered after a reconnect, even when the `leave` itself could not be sent. */
   leave(data?: unknown): Promise<void> {
     this.own = undefined;
-    return this.host.send('leave', data);
+    return this.host.reported(this.host.send('leave', data));
   }
 
+  /** Like `publish`, the promise may be ignored: every failure but ABORTED is also a client `error` event. */
   private present(action: 'enter' | 'update', data: unknown): Promise<void> {
+    return this.host.reported(this.sendOwn(action, data));
+  }
+
+  private sendOwn(action: 'enter' | 'update', data: unknown): Promise<void> {
     const refused = this.host.cannotSend();
     if (refused) return Promise.reject(refused);
     const previous = this.own;
     const entry = { data };
     this.own = entry;
     this.host.attach();
+    // A `state` listener of that attach unsubscribed the channel, or entered again: its call decides.
+    if (this.own !== entry) return Promise.reject(new PolySocketError('ABORTED', `presence ${action} not sent: a listener left the channel or changed the presence first`));
     return this.host.send(action, data).catch((error: PolySocketError) => {
       // Never re-enter with data the server cannot take (restores skip the size rule: it would drop the link).
       if (error.code === 'TOO_LARGE' && this.own === entry) this.own = previous;
@@ -112,16 +123,21 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     if (!next) return;
     const previous = this.current;
     this.current = next;
-    for (const [id, member] of previous) if (!next.has(id)) this.announce('leave', member);
+    const generation = this.generation;
+    for (const [id, member] of previous) {
+      if (!next.has(id) && !this.announce('leave', member, generation)) return;
+    }
     for (const [id, member] of next) {
       const before = previous.get(id);
-      if (!before) this.announce('enter', member);
-      else if (!sameData(before.data, member.data)) this.announce('update', member);
+      if (!before) {
+        if (!this.announce('enter', member, generation)) return;
+      } else if (!sameData(before.data, member.data) && !this.announce('update', member, generation)) return;
     }
   }
 
   /** @internal The channel was left: nobody is known to be here any more. */
   clear(): void {
+    this.generation++;
     this.syncing = undefined;
     this.own = undefined;
     this.current = new Map();
@@ -145,12 +161,15 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     } else {
       this.current.set(frame.connectionId, member);
     }
-    this.announce(frame.action, member);
+    this.announce(frame.action, member, this.generation);
   }
 
-  private announce(action: PresenceAction, member: PresenceMember): void {
+  /** Emits one change; false once a listener left the channel (later changes are not announced). */
+  private announce(action: PresenceAction, member: PresenceMember, generation: number): boolean {
     this.emit(action, member);
+    if (generation !== this.generation) return false;
     this.emit('change', { action, member });
+    return generation === this.generation;
   }
 }
 

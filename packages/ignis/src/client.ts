@@ -1,9 +1,9 @@
 import {
   Connection,
-  LazyMap,
   LazySet,
   PolySocketError,
   fetchCredentials,
+  toPolySocketError,
   webSocketTransport,
   type ConnectionState,
   type CloseDecision,
@@ -15,12 +15,14 @@ import {
   type RestoreContext,
   type TransportData,
 } from '@polysocket/core';
+import { AppListeners } from './app-listeners';
 import { EcdhSession } from './encryption';
 import { SecureSession } from './secure-session';
 import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, utf8Length, withId, type IgnisEnvelope } from './envelope';
 import { classifyIgnisClose, errorFromMessage } from './errors';
 import type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 import { validateRooms } from './rooms';
+import { urlSecrets } from './url-secrets';
 
 export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 
@@ -38,8 +40,7 @@ function randomTag(): string {
 export class IgnisClient<Events extends Record<string, unknown> = Record<string, unknown>> {
   readonly connection: Connection<string, IgnisEnvelope, IgnisSession>;
   private readonly rooms = new LazySet<string>();
-  private readonly listeners = new LazyMap<string, Set<AppListener>>();
-  private readonly anyListeners = new LazySet<AnyListener>();
+  private readonly listeners: AppListeners;
   /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */
   private readonly idTag = randomTag();
   /** The encrypted side, only when encryption is on. */
@@ -55,6 +56,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       throw new PolySocketError('INVALID', 'give IgnisClient either auth or authProvider, not both');
     }
     for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
+    this.listeners = new AppListeners((error) => this.connection.reportListenerError(error));
     this.connection = new Connection<string, IgnisEnvelope, IgnisSession>(
       {
         protocol: new IgnisClient.Wire(this),
@@ -66,6 +68,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     const encryption = options.encryption === true ? {} : options.encryption || undefined;
     if (encryption) this.secure = new SecureSession(this.connection, encryption);
     this.registerSecrets(options.auth);
+    for (const secret of urlSecrets(options.url)) this.connection.logger.addSecret(secret);
   }
 
   get state(): ConnectionState {
@@ -109,11 +112,8 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       this.connection.once(event as 'state', listener as never);
       return this;
     }
-    const wrapper: AppListener = (data, envelope) => {
-      this.offEvent(event, wrapper);
-      (listener as AppListener)(data, envelope);
-    };
-    return this.onEvent(event, wrapper);
+    this.listeners.once(event, listener as AppListener);
+    return this;
   }
 
   off(event: string, listener?: (...args: never[]) => void): this {
@@ -124,22 +124,19 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
 
   /** Always an app event, even one named like a lifecycle event. */
   onEvent(event: string, listener: AppListener): this {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener);
+    this.listeners.on(event, listener);
     return this;
   }
 
+  /** Removes that listener (also one added with `once`), or every listener of the event; at once, also mid-delivery. */
   offEvent(event: string, listener?: AppListener): this {
-    if (!listener) this.listeners.delete(event);
-    else this.listeners.get(event)?.delete(listener);
+    this.listeners.off(event, listener);
     return this;
   }
 
   /** Every app event. Returns the function that stops listening. */
   onAny(listener: AnyListener): () => void {
-    this.anyListeners.add(listener);
-    return () => this.anyListeners.delete(listener);
+    return this.listeners.onAny(listener);
   }
 
   /**
@@ -152,8 +149,22 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   emit(event: string, data?: unknown): Promise<boolean> {
     const text = encodeAppEnvelope(event, data);
     const secure = this.secure;
-    if (secure?.options.sealOutbound) return secure.sealed(text, (sealed) => this.connection.send(sealed));
-    return this.connection.send(text);
+    if (!secure?.options.sealOutbound) return this.connection.send(text);
+    // As the core's send: pre-handled; refused at once is only a rejection; a failure while it waits to be sealed
+    // (closed meanwhile, no key) is also an `error` event; once handed to `send`, the core reports its own.
+    const refused = this.connection.cannotSend();
+    if (refused) return handled(Promise.reject(refused));
+    let handedOver = false;
+    const sent = secure.sealed(text, (sealed) => {
+      handedOver = true;
+      return this.connection.send(sealed);
+    });
+    return handled(
+      sent.catch((error: unknown) => {
+        if (!handedOver) this.connection.report(toPolySocketError(error, 'INVALID', 'could not seal the frame'));
+        throw error;
+      }),
+    );
   }
 
   /**
@@ -228,7 +239,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       if (client.rooms.size > 0) client.sendRooms('join', [...client.rooms], (text) => context.send(text));
       const early = client.earlyFrames;
       client.earlyFrames = undefined;
-      if (early) for (const frame of early) client.deliver(frame);
+      if (early) for (const frame of early) client.listeners.deliver(frame);
     }
     onFrame(frame: IgnisEnvelope): void {
       this.client.onFrame(frame);
@@ -385,28 +396,8 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
             new PolySocketError('PROTOCOL', `a plaintext ${JSON.stringify(frame.event.slice(0, 40))} frame arrived on an encrypted session: dropped (a downgrade, or a server transformer that skipped it)`),
           );
         } else {
-          this.deliver(frame);
+          this.listeners.deliver(frame);
         }
-    }
-  }
-
-  private deliver(frame: IgnisEnvelope): void {
-    const listeners = this.listeners.get(frame.event);
-    if (listeners !== undefined) {
-      for (const listener of listeners) {
-        try {
-          listener(frame.data, frame);
-        } catch (error) {
-          this.connection.reportListenerError(error);
-        }
-      }
-    }
-    for (const listener of this.anyListeners) {
-      try {
-        listener(frame.event, frame.data, frame);
-      } catch (error) {
-        this.connection.reportListenerError(error);
-      }
     }
   }
 
@@ -415,6 +406,12 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
       write(encodeJson({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }));
     }
   }
+}
+
+/** Marks a promise as handled, so a caller that ignores it causes no unhandled rejection. */
+function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
 }
 
 /** Shared by every session (no closure per session). */

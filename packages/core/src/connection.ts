@@ -256,21 +256,18 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   send(frame: Out, options?: SendOptions): Promise<boolean> {
     if (this.currentState !== 'connected') {
       const refused = this.cannotSend();
-      if (refused) return handled(Promise.reject(refused));
+      if (refused) return this.refuse(refused);
     }
     let data: EncodedFrame;
     try {
       data = this.protocol.encode(frame);
     } catch (error) {
-      return handled(Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the frame')));
+      return this.refuse(toPolySocketError(error, 'INVALID', 'could not encode the frame'));
     }
     const tooLarge = this.checkSize(data);
-    if (tooLarge) {
-      this.emitError(tooLarge);
-      return handled(Promise.reject(tooLarge));
-    }
+    if (tooLarge) return this.refuse(tooLarge);
     const gate = options?.gate?.();
-    if (gate !== undefined && gate !== true && gate !== false) return handled(Promise.reject(gate));
+    if (gate !== undefined && gate !== true && gate !== false) return this.refuse(gate);
     if (gate !== false && this.isWritable() && this.queueIsEmpty()) {
       try {
         this.write(data);
@@ -292,6 +289,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     });
     if (this.currentState === 'connected') this.flushOutbox();
     return handled(promise);
+  }
+
+  /** A send refused at once: its promise rejects (pre-handled) and the `error` event says so, as for every failed send. */
+  private refuse(error: PolySocketError): Promise<boolean> {
+    this.emitError(error);
+    return handled(Promise.reject(error));
   }
 
   /**

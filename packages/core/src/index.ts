@@ -35,6 +35,7 @@ export { RedactingLogger } from './logger';
 export type { Logger } from './logger';
 export { SafeEmitter } from './safe-emitter';
 export { checkSecureUrl, isLoopbackHost } from './secure-url';
+export { urlSecrets, withoutCredentials } from './url-secrets';
 export { fetchCredentials } from './credentials';
 export type { FetchCredentialsOptions } from './credentials';
 export { clampMs, timerDelay, MAX_TIMER_MS } from './timing';

@@ -3,6 +3,8 @@ import {
   LazyMap,
   CursorStore,
   PolySocketError,
+  urlSecrets,
+  withoutCredentials,
   backoffDelay,
   clampMs,
   fetchCredentials,
@@ -25,7 +27,6 @@ import { FoonyChannel } from './channel';
 import { validateChannelName } from './channel-name';
 import { decodeFrame, encodeFrame } from './codec';
 import { errorFromFrame } from './errors';
-import { urlSecrets, withoutCredentials } from './url-credentials';
 import { ErrorCode, type AuthFrame, type ClientFrame, type ErrorFrame, type ServerFrame } from './wire';
 
 export interface FoonyClientOptions extends ConnectionTuning {

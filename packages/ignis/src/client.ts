@@ -2,6 +2,7 @@ import {
   Connection,
   LazySet,
   PolySocketError,
+  urlSecrets,
   fetchCredentials,
   toPolySocketError,
   webSocketTransport,
@@ -22,7 +23,6 @@ import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, utf8Len
 import { classifyIgnisClose, errorFromMessage } from './errors';
 import type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 import { validateRooms } from './rooms';
-import { urlSecrets } from './url-secrets';
 
 export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 
@@ -150,10 +150,13 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     const text = encodeAppEnvelope(event, data);
     const secure = this.secure;
     if (!secure?.options.sealOutbound) return this.connection.send(text);
-    // As the core's send: pre-handled; refused at once is only a rejection; a failure while it waits to be sealed
-    // (closed meanwhile, no key) is also an `error` event; once handed to `send`, the core reports its own.
+    // As the core's send: pre-handled, and every failure is also an `error` event (refused at once, or while it
+    // waits to be sealed: closed meanwhile, no key); once handed to `send`, the core reports its own.
     const refused = this.connection.cannotSend();
-    if (refused) return handled(Promise.reject(refused));
+    if (refused) {
+      this.connection.report(refused);
+      return handled(Promise.reject(refused));
+    }
     let handedOver = false;
     const sent = secure.sealed(text, (sealed) => {
       handedOver = true;

@@ -4,7 +4,7 @@ const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
 /**
  * The credentials a URL carries — every query value and the userinfo password — in each form a log line or a
  * server's error may quote them (as written, decoded, percent- and form-encoded), to register as secrets. Works on
- * the text, so a URL that `new URL` refuses is covered too. (The Socket.IO adapter registers the same values.)
+ * the text, so a URL that `new URL` refuses is covered too. Every adapter registers them.
  */
 export function urlSecrets(url: string): string[] {
   const found = new Set<string>();

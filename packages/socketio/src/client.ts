@@ -15,14 +15,14 @@ import {
   type HandshakeResult,
   type Protocol,
   type RequestId,
-  type RequestOptions,
   type RestoreContext,
   type Transport,
   type TransportData,
 } from '@polysocket/core';
 import { engineUrl, pollingOversize, type EngineHandshake } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
-import type { AuthData, AuthOption, SocketIOClientOptions, TransportName } from './options';
+import type { AuthOption, SocketIOClientOptions, TransportName } from './options';
+import { NamespaceConnector } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport } from './polling-transport';
 import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
@@ -45,8 +45,7 @@ export class SocketIOClient {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
-  /** Namespace → id of its CONNECT request in flight (replies carry no id). */
-  private readonly connecting = new LazyMap<string, number>();
+  private readonly namespaces: NamespaceConnector;
   private readonly main: SocketIOSocket;
   private readonly transports: TransportName[];
   /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
@@ -78,6 +77,11 @@ export class SocketIOClient {
       // Not a URL: the first attempt fails with INVALID.
     }
     for (const secret of secrets) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    this.namespaces = new NamespaceConnector(this.connection, {
+      auth: options.auth,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      addSecrets: (value) => this.addSecrets(value),
+    });
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     this.main = this.socket('/');
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
@@ -128,7 +132,7 @@ export class SocketIOClient {
     if (socket) return socket;
     socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
     this.sockets.set(name, socket);
-    if (this.connection.isConnected) this.connectNamespace(socket);
+    if (this.connection.isConnected) this.namespaces.connect(socket);
     else if (this.connection.state !== 'idle' && this.connection.state !== 'closed' && this.connection.state !== 'failed') socket.setConnecting();
     return socket;
   }
@@ -256,19 +260,13 @@ export class SocketIOClient {
     const { type, id, nsp } = frame.packet;
     // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
     if (type === PacketType.ACK) return id !== undefined && this.sockets.get(nsp)?.awaits(id) ? id : undefined;
-    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) {
-      const requestId = this.connecting.get(nsp);
-      // Mark the namespace connected now, not when the awaiting code resumes: events the server
-      // sends right after its CONNECT reply may be in the same chunk and must not be dropped.
-      if (requestId !== undefined && type === PacketType.CONNECT) this.sockets.get(nsp)?.onConnected(sidOf(frame.packet));
-      return requestId;
-    }
+    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) return this.namespaces.replyTo(frame.packet, this.sockets.get(nsp));
     return undefined;
   }
 
   private async handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
     this.decoder.reset();
-    this.connecting.clear();
+    this.namespaces.reset();
     const first = await context.receive();
     this.opened = true;
     if (first.kind !== 'open') throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, { retryable: true });
@@ -282,7 +280,7 @@ export class SocketIOClient {
   /** Reconnects every wanted namespace; the outbox is flushed only after all of them were answered. */
   private async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
     const wanted = [...this.sockets.values()].filter((socket) => socket.wanted && socket.state !== 'failed');
-    await Promise.all(wanted.map((socket) => this.connectNamespaceWith(socket, context.request)));
+    await Promise.all(wanted.map((socket) => this.namespaces.connectWith(socket, context.request)));
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
@@ -296,62 +294,6 @@ export class SocketIOClient {
         signal: context.signal,
       });
     }
-  }
-
-  private connectNamespace(socket: SocketIOSocket): void {
-    if (!this.connection.isConnected) {
-      socket.setConnecting();
-      return; // the next restore connects it
-    }
-    void this.connectNamespaceWith(socket, (build, options) => this.connection.request(build, options)).then(
-      () => this.connection.flush(),
-      () => undefined,
-    );
-  }
-
-  private async connectNamespaceWith(
-    socket: SocketIOSocket,
-    request: <R extends EngineFrame>(build: (id: number) => EncodedFrame, options?: RequestOptions) => Promise<R>,
-  ): Promise<void> {
-    socket.setConnecting();
-    const auth = await this.resolveAuth(socket.auth ?? this.options.auth);
-    let requestId = -1;
-    try {
-      const reply = await request<EngineFrame>(
-        (id) => {
-          requestId = id;
-          this.connecting.set(socket.nsp, id);
-          return encodePacket({ type: PacketType.CONNECT, nsp: socket.nsp, ...(auth !== undefined ? { data: auth } : {}) });
-        },
-        { timeoutMs: this.options.connectTimeoutMs ?? 10_000, bypassOutbox: true },
-      );
-      if (!socket.connected && reply.kind === 'packet') socket.onConnected(sidOf(reply.packet));
-    } catch (error) {
-      const failure = error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', String(error));
-      if (failure.code === 'AUTH_FAILED') socket.onConnectError(failure);
-      else if (failure.code !== 'DISCONNECTED' && failure.code !== 'CLOSED') throw failure;
-    } finally {
-      if (this.connecting.get(socket.nsp) === requestId) this.connecting.delete(socket.nsp);
-      if (this.connecting.size === 0) this.connecting.clear();
-    }
-  }
-
-  private async resolveAuth(auth: AuthOption | undefined): Promise<AuthData | undefined> {
-    if (auth === undefined) return undefined;
-    if (typeof auth !== 'function') {
-      this.addSecrets(auth);
-      return auth;
-    }
-    const value = await new Promise<AuthData | undefined>((resolve, reject) => {
-      try {
-        const returned = auth((data) => resolve(data));
-        if (returned !== undefined) Promise.resolve(returned).then(resolve, reject);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    this.addSecrets(value);
-    return value;
   }
 
   /** Registers every string in `value` (nested in objects and arrays too) as a secret. */
@@ -506,7 +448,7 @@ export class SocketIOClient {
       this.client.connection.cancelRequest(id, error);
     }
     connectNamespace(socket: SocketIOSocket): void {
-      this.client.connectNamespace(socket);
+      this.client.namespaces.connect(socket);
     }
     disconnectNamespace(socket: SocketIOSocket): void {
       void this.client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
@@ -515,11 +457,6 @@ export class SocketIOClient {
       this.client.connection.reportListenerError(error);
     }
   };
-}
-
-function sidOf(packet: Packet): string | undefined {
-  const sid = (packet.data as { sid?: unknown } | undefined)?.sid;
-  return typeof sid === 'string' ? sid : undefined;
 }
 
 function connectError(packet: Packet): PolySocketError {

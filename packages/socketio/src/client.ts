@@ -22,7 +22,7 @@ import {
 import { engineUrl, pollingOversize, type EngineHandshake } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
 import type { AuthOption, SocketIOClientOptions, TransportName } from './options';
-import { NamespaceConnector } from './namespace-connector';
+import { NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport } from './polling-transport';
 import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
@@ -132,8 +132,8 @@ export class SocketIOClient {
     if (socket) return socket;
     socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
     this.sockets.set(name, socket);
-    if (this.connection.isConnected) this.namespaces.connect(socket);
-    else if (this.connection.state !== 'idle' && this.connection.state !== 'closed' && this.connection.state !== 'failed') socket.setConnecting();
+    const state = this.connection.state;
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') this.namespaces.connect(socket);
     return socket;
   }
 
@@ -277,10 +277,22 @@ export class SocketIOClient {
     };
   }
 
-  /** Reconnects every wanted namespace; the outbox is flushed only after all of them were answered. */
+  /**
+   * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
+   * `onReady`); the outbox is flushed only after all of them were answered.
+   */
   private async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-    const wanted = [...this.sockets.values()].filter((socket) => socket.wanted && socket.state !== 'failed');
-    await Promise.all(wanted.map((socket) => this.namespaces.connectWith(socket, context.request)));
+    const restore = this.namespaces.startRestore(context.request);
+    try {
+      await this.restoreNamespaces(context, restore);
+    } finally {
+      this.namespaces.endRestore(restore);
+    }
+  }
+
+  private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
+    for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'failed') this.namespaces.connect(socket);
+    const wanted = await this.namespaces.settleRestore(restore);
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
@@ -293,6 +305,7 @@ export class SocketIOClient {
         reconnect: context.reconnect,
         signal: context.signal,
       });
+      await this.namespaces.settleRestore(restore);
     }
   }
 
@@ -327,6 +340,7 @@ export class SocketIOClient {
         return;
       case PacketType.DISCONNECT:
         socket.onServerDisconnect();
+        this.connection.flush();
         if (![...this.sockets.values()].some((s) => s.wanted)) this.endAfterServerDisconnect();
         return;
       default:
@@ -353,7 +367,9 @@ export class SocketIOClient {
   }
 
   private onState(state: ConnectionState, previous: ConnectionState): void {
+    if (state === 'connected') this.namespaces.onSessionReady(this.sockets.values());
     if (state === 'connected' || state === 'connecting') return;
+    this.namespaces.endRestore();
     if (state === 'reconnecting' && this.transports[0] === 'websocket') {
       // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
       this.fallBack = this.lastTransport === 'websocket' && !this.opened;
@@ -452,6 +468,9 @@ export class SocketIOClient {
     }
     disconnectNamespace(socket: SocketIOSocket): void {
       void this.client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
+    }
+    flush(): void {
+      this.client.connection.flush();
     }
     reportListenerError(error: unknown): void {
       this.client.connection.reportListenerError(error);

@@ -17,10 +17,26 @@ export interface ConnectorOptions {
   addSecrets(value: unknown): void;
 }
 
-/** Sends the CONNECT of namespaces on the shared Engine.IO session and matches the answers. */
+/** The restore of a session: the namespaces it connects, and the CONNECTs still unanswered. */
+export interface Restore {
+  readonly request: LinkRequest;
+  readonly pending: Set<Promise<void>>;
+  readonly attempted: SocketIOSocket[];
+}
+
+/**
+ * Sends the CONNECT of namespaces on the shared Engine.IO session and matches the answers. A namespace
+ * asked for at any moment is connected in the current session or the next: during a restore (from a
+ * `connect` or `connect_error` listener, or `onReady`) it joins the restore, which waits for its answer.
+ */
 export class NamespaceConnector {
   /** Namespace → id of its CONNECT request in flight (replies carry no id). */
   private readonly connecting = new LazyMap<string, number>();
+  /** Namespaces between the start of their CONNECT (auth included) and its answer. */
+  private readonly inFlight = new LazyMap<SocketIOSocket, object>();
+  private restoring: Restore | undefined;
+  /** Counts Engine.IO sessions: a CONNECT whose auth resolved after its session ended is not sent. */
+  private session = 0;
 
   constructor(
     private readonly connection: Connection<EncodedFrame, EngineFrame, EngineHandshake>,
@@ -30,6 +46,29 @@ export class NamespaceConnector {
   /** A new Engine.IO session: no CONNECT is in flight. */
   reset(): void {
     this.connecting.clear();
+    this.restoring = undefined;
+    this.session++;
+  }
+
+  /** Starts restoring the session with its direct `request`: `connect` calls join it until `endRestore`. */
+  startRestore(request: LinkRequest): Restore {
+    return (this.restoring = { request, pending: new Set(), attempted: [] });
+  }
+
+  /** Waits until every CONNECT of the restore was answered, those asked for meanwhile too; returns the namespaces it connected. */
+  async settleRestore(restore: Restore): Promise<SocketIOSocket[]> {
+    while (restore.pending.size > 0) await Promise.all(restore.pending);
+    return restore.attempted;
+  }
+
+  /** The restore ended (done, failed or abandoned; all when undefined): later `connect` calls go to the session or the next restore. */
+  endRestore(restore?: Restore): void {
+    if (restore === undefined || restore === this.restoring) this.restoring = undefined;
+  }
+
+  /** The session is ready: connects the namespaces asked for after its restore ended. */
+  onSessionReady(sockets: Iterable<SocketIOSocket>): void {
+    for (const socket of sockets) if (socket.wanted && socket.state === 'connecting' && !this.inFlight.has(socket)) this.connect(socket);
   }
 
   /**
@@ -42,24 +81,38 @@ export class NamespaceConnector {
     return requestId;
   }
 
-  /** Connects `socket` now if the session is up; otherwise the next restore does. */
+  /** Connects `socket`: with the restore in progress, in the session if it is up, otherwise in the next restore. */
   connect(socket: SocketIOSocket): void {
+    const restore = this.restoring;
+    if (restore && this.connection.state === 'connecting') {
+      restore.attempted.push(socket);
+      const done = this.connectWith(socket, restore.request, true);
+      restore.pending.add(done);
+      const forget = (): void => void restore.pending.delete(done);
+      done.then(forget, forget);
+      return;
+    }
     if (!this.connection.isConnected) {
       socket.setConnecting();
       return; // the next restore connects it
     }
-    void this.connectWith(socket, (build, options) => this.connection.request(build, options)).then(
-      () => this.connection.flush(),
-      () => undefined,
-    );
+    void this.connectWith(socket, (build, options) => this.connection.request(build, options), false).then(() => this.connection.flush());
   }
 
-  /** Sends the namespace's CONNECT with `request` and settles the namespace with the answer. */
-  async connectWith(socket: SocketIOSocket, request: LinkRequest): Promise<void> {
+  /**
+   * Sends the namespace's CONNECT with `request` and settles the namespace with the answer. In a restore, a
+   * failure other than a refusal fails the attempt (the client reconnects); in a session, the namespace
+   * fails with it (`connect_error`), so that what waits for it does not wait forever.
+   */
+  private async connectWith(socket: SocketIOSocket, request: LinkRequest, inRestore: boolean): Promise<void> {
     socket.setConnecting();
-    const auth = await this.resolveAuth(socket.auth ?? this.options.auth);
+    const call = {};
+    this.inFlight.set(socket, call);
+    const session = this.session;
     let requestId = -1;
     try {
+      const auth = await this.resolveAuth(socket.auth ?? this.options.auth);
+      if (session !== this.session) return; // that session is gone; the next restore connects the namespace
       const reply = await request<EngineFrame>(
         (id) => {
           requestId = id;
@@ -71,9 +124,11 @@ export class NamespaceConnector {
       if (!socket.connected && reply.kind === 'packet') socket.onConnected(sidOf(reply.packet));
     } catch (error) {
       const failure = error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', String(error));
-      if (failure.code === 'AUTH_FAILED') socket.onConnectError(failure);
-      else if (failure.code !== 'DISCONNECTED' && failure.code !== 'CLOSED') throw failure;
+      if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED') return; // the link went: the next restore connects it
+      if (inRestore && failure.code !== 'AUTH_FAILED') throw failure;
+      socket.onConnectError(failure);
     } finally {
+      if (this.inFlight.get(socket) === call) this.inFlight.delete(socket);
       if (this.connecting.get(socket.nsp) === requestId) this.connecting.delete(socket.nsp);
       if (this.connecting.size === 0) this.connecting.clear();
     }

@@ -30,6 +30,8 @@ export interface SocketHost {
   cancel(id: number, error: PolySocketError): void;
   connectNamespace(socket: SocketIOSocket): void;
   disconnectNamespace(socket: SocketIOSocket): void;
+  /** Writes what waits in the queue and can go now (what waited for a namespace that ended is rejected). */
+  flush(): void;
   reportListenerError(error: unknown): void;
 }
 
@@ -158,6 +160,7 @@ export class SocketIOSocket {
     this.wanted = false;
     if (this.currentState === 'connected') this.host.disconnectNamespace(this);
     this.setDisconnected('io client disconnect');
+    this.host.flush();
     return this;
   }
 

@@ -1,4 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
+import type { PolySocketError } from '@polysocket/core';
 import { SocketIOClient } from '@polysocket/socketio';
 import { startIo, waitFor, type IoServer } from '../helpers/servers';
 
@@ -35,4 +36,86 @@ it('an ACK on one namespace never settles a request made on another with the sam
   await waitFor(() => a.connected && b.connected, 'both namespaces');
   expect(await b.emitWithAck('wait')).toBe('real');
   expect(client.state).toBe('connected');
+});
+
+const newClient = (url: string, options: Partial<ConstructorParameters<typeof SocketIOClient>[0]> = {}): SocketIOClient => {
+  const client = new SocketIOClient({ url, transports: ['websocket'], autoConnect: false, browser: { network: null, document: null }, ...options });
+  clients.push(client);
+  return client;
+};
+
+/** Records the events each namespace's server sockets receive, as `nsp event`. */
+function recordEvents(io: import('socket.io').Server, namespaces: string[], got: string[]): void {
+  for (const nsp of namespaces) io.of(nsp).on('connection', (socket) => socket.onAny((event: string) => got.push(`${nsp} ${event}`)));
+}
+
+// A namespace asked for while the restore runs (a `connect` listener) was handed to a restore that had already
+// started: it stayed `connecting`, and its gated emit at the head of the outbox held back every later emit.
+it('a namespace opened in the main namespace’s connect listener connects, and nothing waits behind it', async () => {
+  const got: string[] = [];
+  server = await startIo({}, (io) => recordEvents(io, ['/', '/admin'], got));
+  const client = newClient(server.url);
+  let admin: ReturnType<SocketIOClient['socket']> | undefined;
+  client.once('connect', () => {
+    admin = client.socket('/admin');
+    void admin.emit('admin-hello');
+  });
+  await client.connect();
+  expect(admin?.connected).toBe(true);
+  await client.emit('main-after');
+  await waitFor(() => got.length === 2, 'both emits at the server');
+  expect(got).toEqual(['/admin admin-hello', '/ main-after']);
+});
+
+it('a namespace that calls connect() from its own connect_error listener is tried again in the same connect', async () => {
+  let refusals = 0;
+  server = await startIo({}, (io) => io.of('/admin').use((_socket, next) => (refusals++ === 0 ? next(new Error('not yet')) : next())));
+  const client = newClient(server.url);
+  const admin = client.socket('/admin');
+  const errors: string[] = [];
+  admin.on('connect_error', (error: Error) => {
+    errors.push(error.message);
+    admin.connect();
+  });
+  await client.connect();
+  await waitFor(() => admin.connected, 'admin connected on the second try');
+  expect(errors).toEqual(['not yet']);
+  expect(await client.emit('after')).toBe(true);
+});
+
+it('a namespace whose CONNECT is never answered fails with TIMEOUT and does not hold back other namespaces', async () => {
+  const got: string[] = [];
+  server = await startIo({}, (io) => {
+    recordEvents(io, ['/'], got);
+    io.of('/silent').use(() => undefined); // a middleware that never calls next(): no answer
+  });
+  const client = newClient(server.url, { connectTimeoutMs: 500 });
+  await client.connect();
+  const silent = client.socket('/silent');
+  const failure = new Promise<PolySocketError>((resolve) => silent.on('connect_error', resolve));
+  const stuck = silent.emit('never');
+  const main = client.emit('main-after');
+  expect(await failure).toMatchObject({ code: 'TIMEOUT' });
+  expect(silent.state).toBe('failed');
+  await expect(stuck).rejects.toMatchObject({ code: 'TIMEOUT' });
+  expect(await main).toBe(true);
+  await waitFor(() => got.length === 1, 'the main emit at the server');
+  expect(client.state).toBe('connected');
+});
+
+it('leaving a namespace whose CONNECT is unanswered rejects what waited for it and lets the rest go at once', async () => {
+  const got: string[] = [];
+  server = await startIo({}, (io) => {
+    recordEvents(io, ['/'], got);
+    io.of('/silent').use(() => undefined);
+  });
+  const client = newClient(server.url);
+  await client.connect();
+  const silent = client.socket('/silent');
+  const stuck = silent.emit('never');
+  const main = client.emit('main-after');
+  silent.disconnect();
+  await expect(stuck).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  expect(await main).toBe(true);
+  await waitFor(() => got.length === 1, 'the main emit at the server');
 });

@@ -57,6 +57,8 @@ export class SocketIOClient {
   private opened = false;
   /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
   private dropReason: string | undefined;
+  /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
+  private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
@@ -103,8 +105,19 @@ export class SocketIOClient {
     return this.currentTransport?.name;
   }
 
-  /** Connects (or reconnects after `close()`/`failed`); resolves once every wanted namespace was answered. */
+  /**
+   * Connects (or reconnects after `close()`/`failed`); resolves once every wanted namespace was answered.
+   * The main namespace is wanted again, as socket.io-client's `socket.connect()` after the server
+   * disconnected it or refused it: on a link that is still up its CONNECT goes at once, and this resolves
+   * with its answer (rejects with its `connect_error`).
+   */
   connect(): Promise<void> {
+    const main = this.main;
+    if (!main.wanted || main.state === 'failed') {
+      main.rearm();
+      const answered = this.namespaces.connect(main);
+      if (this.connection.isConnected) return answered.then(() => (main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect()));
+    }
     for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
     return this.connection.connect();
   }
@@ -358,9 +371,14 @@ export class SocketIOClient {
       this.connection.close();
       return;
     }
-    setTimeout(() => {
+    // The timer belongs to this attempt: a client that ended meanwhile releases it (`onState`), and a
+    // later session (a `connect()` from an `error` listener) is not failed by it.
+    const session = this.namespaces.sessionNumber;
+    clearTimeout(this.endTimer);
+    this.endTimer = setTimeout(() => {
+      this.endTimer = undefined;
       const state = this.connection.state;
-      if (state !== 'closed' && state !== 'failed') {
+      if (session === this.namespaces.sessionNumber && state !== 'closed' && state !== 'failed') {
         this.connection.fail(new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', { retryable: false }));
       }
     }, 0);
@@ -375,6 +393,8 @@ export class SocketIOClient {
       this.fallBack = this.lastTransport === 'websocket' && !this.opened;
     }
     if (state === 'closed' || state === 'failed') {
+      clearTimeout(this.endTimer);
+      this.endTimer = undefined;
       const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false });
       for (const socket of this.sockets.values()) socket.onClientEnd(error);
     } else {
@@ -463,8 +483,8 @@ export class SocketIOClient {
     cancel(id: number, error: PolySocketError): void {
       this.client.connection.cancelRequest(id, error);
     }
-    connectNamespace(socket: SocketIOSocket): void {
-      this.client.namespaces.connect(socket);
+    connectNamespace(socket: SocketIOSocket): Promise<void> {
+      return this.client.namespaces.connect(socket);
     }
     disconnectNamespace(socket: SocketIOSocket): void {
       void this.client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));

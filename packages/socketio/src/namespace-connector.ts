@@ -81,8 +81,11 @@ export class NamespaceConnector {
     return requestId;
   }
 
-  /** Connects `socket`: with the restore in progress, in the session if it is up, otherwise in the next restore. */
-  connect(socket: SocketIOSocket): void {
+  /**
+   * Connects `socket`: with the restore in progress, in the session if it is up, otherwise in the next
+   * restore. Settles once this CONNECT was answered (at once when it waits for the next restore).
+   */
+  connect(socket: SocketIOSocket): Promise<void> {
     const restore = this.restoring;
     if (restore && this.connection.state === 'connecting') {
       restore.attempted.push(socket);
@@ -90,13 +93,18 @@ export class NamespaceConnector {
       restore.pending.add(done);
       const forget = (): void => void restore.pending.delete(done);
       done.then(forget, forget);
-      return;
+      return done;
     }
     if (!this.connection.isConnected) {
       socket.setConnecting();
-      return; // the next restore connects it
+      return Promise.resolve(); // the next restore connects it
     }
-    void this.connectWith(socket, (build, options) => this.connection.request(build, options), false).then(() => this.connection.flush());
+    return this.connectWith(socket, (build, options) => this.connection.request(build, options), false).then(() => this.connection.flush());
+  }
+
+  /** The current Engine.IO session's number (it changes with every handshake). */
+  get sessionNumber(): number {
+    return this.session;
   }
 
   /**

@@ -77,7 +77,10 @@ export class NamespaceConnector {
    */
   replyTo(packet: Packet, socket: SocketIOSocket | undefined): RequestId | undefined {
     const requestId = this.connecting.get(packet.nsp);
-    if (requestId !== undefined && packet.type === PacketType.CONNECT) socket?.onConnected(sidOf(packet));
+    if (requestId === undefined || packet.type !== PacketType.CONNECT || !socket) return requestId;
+    if (socket.wanted && socket.state === 'connecting') socket.onConnected(sidOf(packet));
+    // The app left the namespace while its CONNECT was on the way: leave it on the server too.
+    else if (!socket.wanted) void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: packet.nsp }));
     return requestId;
   }
 
@@ -121,7 +124,7 @@ export class NamespaceConnector {
     try {
       const auth = await this.resolveAuth(socket.auth ?? this.options.auth);
       if (session !== this.session) return; // that session is gone; the next restore connects the namespace
-      const reply = await request<EngineFrame>(
+      await request<EngineFrame>(
         (id) => {
           requestId = id;
           this.connecting.set(socket.nsp, id);
@@ -129,10 +132,11 @@ export class NamespaceConnector {
         },
         { timeoutMs: this.options.connectTimeoutMs, bypassOutbox: true },
       );
-      if (!socket.connected && reply.kind === 'packet') socket.onConnected(sidOf(reply.packet));
+      // `replyTo` settled the namespace; a `connect` listener may have left it since (it stays left).
     } catch (error) {
       const failure = error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', String(error));
       if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED') return; // the link went: the next restore connects it
+      if (!socket.wanted || this.inFlight.get(socket) !== call) return; // the app left it, or asked again since
       if (inRestore && failure.code !== 'AUTH_FAILED') throw failure;
       socket.onConnectError(failure);
     } finally {

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
 import { SocketIOClient } from '@polysocket/socketio';
-import { startIo, waitFor, type IoServer } from '../helpers/servers';
+import { sleep, startIo, waitFor, type IoServer } from '../helpers/servers';
 
 let server: IoServer | undefined;
 const clients: SocketIOClient[] = [];
@@ -118,4 +118,48 @@ it('leaving a namespace whose CONNECT is unanswered rejects what waited for it a
   await expect(stuck).rejects.toMatchObject({ code: 'DISCONNECTED' });
   expect(await main).toBe(true);
   await waitFor(() => got.length === 1, 'the main emit at the server');
+});
+
+// The restore used to mark the namespace connected again after its `connect` listener had left it: `connect`
+// fired twice, the client thought it connected, and the next emit made the server close the whole link.
+it('a namespace left in its first connect listener stays left', async () => {
+  server = await startIo();
+  const client = newClient(server.url);
+  const events: string[] = [];
+  client.on('connect', () => events.push('connect'));
+  client.on('disconnect', (reason: string) => events.push(`disconnect ${reason}`));
+  client.onLifecycle('disconnected', () => events.push('link lost'));
+  client.once('connect', () => client.socket('/').disconnect());
+  await client.connect();
+  expect(client.socket('/').state).toBe('disconnected');
+  expect(client.connected).toBe(false);
+  await expect(client.emit('hello')).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  await waitFor(() => server!.io.of('/').sockets.size === 0, 'the server to drop the namespace');
+  await sleep(200);
+  expect(events).toEqual(['connect', 'disconnect io client disconnect']);
+  expect(client.state).toBe('connected');
+});
+
+it('a namespace left while its CONNECT is on the way stays left, on the server too', async () => {
+  const serverSide: string[] = [];
+  server = await startIo({}, (io) => {
+    io.of('/slow').use((_socket, next) => setTimeout(next, 100));
+    io.of('/slow').on('connection', (socket) => {
+      serverSide.push('connection');
+      socket.on('disconnect', (reason: string) => serverSide.push(reason));
+    });
+  });
+  const client = newClient(server.url);
+  await client.connect();
+  const slow = client.socket('/slow');
+  const events: string[] = [];
+  slow.on('connect', () => events.push('connect'));
+  slow.on('connect_error', () => events.push('connect_error'));
+  await sleep(20); // the CONNECT is at the server, in its middleware
+  slow.disconnect();
+  await waitFor(() => serverSide.length === 2, 'the server to connect the namespace, then drop it');
+  expect(serverSide).toEqual(['connection', 'client namespace disconnect']);
+  expect(events).toEqual([]);
+  expect(slow.state).toBe('disconnected');
+  expect(client.state).toBe('connected');
 });

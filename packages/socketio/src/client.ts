@@ -22,7 +22,7 @@ import {
 import { engineUrl, pollingOversize, type EngineHandshake } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
 import type { AuthOption, SocketIOClientOptions, TransportName } from './options';
-import { NamespaceConnector, type Restore } from './namespace-connector';
+import { isAuthData, NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport } from './polling-transport';
 import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
@@ -62,6 +62,7 @@ export class SocketIOClient {
 
   constructor(private readonly options: SocketIOClientOptions) {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
+    checkAuth(options.auth);
     this.transports = options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
     for (const name of this.transports) {
       if (name !== 'websocket' && name !== 'polling') throw new PolySocketError('INVALID', `unknown transport ${String(name)}`);
@@ -143,6 +144,7 @@ export class SocketIOClient {
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
     let socket = this.sockets.get(name);
     if (socket) return socket;
+    checkAuth(options.auth);
     socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
     this.sockets.set(name, socket);
     const state = this.connection.state;
@@ -295,7 +297,7 @@ export class SocketIOClient {
    * `onReady`); the outbox is flushed only after all of them were answered.
    */
   private async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-    const restore = this.namespaces.startRestore(context.request);
+    const restore = this.namespaces.startRestore(context.request, context.signal);
     try {
       await this.restoreNamespaces(context, restore);
     } finally {
@@ -387,7 +389,7 @@ export class SocketIOClient {
   private onState(state: ConnectionState, previous: ConnectionState): void {
     if (state === 'connected') this.namespaces.onSessionReady(this.sockets.values());
     if (state === 'connected' || state === 'connecting') return;
-    this.namespaces.endRestore();
+    this.namespaces.endSession();
     if (state === 'reconnecting' && this.transports[0] === 'websocket') {
       // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
       this.fallBack = this.lastTransport === 'websocket' && !this.opened;
@@ -496,6 +498,14 @@ export class SocketIOClient {
       this.client.connection.reportListenerError(error);
     }
   };
+}
+
+/** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
+function checkAuth(auth: unknown): void {
+  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
+    const what = auth === null ? 'null' : Array.isArray(auth) ? 'an array' : typeof auth === 'object' ? 'a class instance' : `a ${typeof auth}`;
+    throw new PolySocketError('INVALID', `auth must be a plain object or a function, not ${what}`);
+  }
 }
 
 function connectError(packet: Packet): PolySocketError {

@@ -1,4 +1,4 @@
-import { LazyMap, PolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
+import { fetchCredentials, LazyMap, PolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
 import type { EngineHandshake } from './engine';
 import type { EngineFrame } from './frames';
 import type { AuthData, AuthOption } from './options';
@@ -20,6 +20,8 @@ export interface ConnectorOptions {
 /** The restore of a session: the namespaces it connects, and the CONNECTs still unanswered. */
 export interface Restore {
   readonly request: LinkRequest;
+  /** The attempt's: aborted when it ends before the session is ready. */
+  readonly signal: AbortSignal;
   readonly pending: Set<Promise<void>>;
   readonly attempted: SocketIOSocket[];
 }
@@ -37,6 +39,8 @@ export class NamespaceConnector {
   private restoring: Restore | undefined;
   /** Counts Engine.IO sessions: a CONNECT whose auth resolved after its session ended is not sent. */
   private session = 0;
+  /** Aborted when the session ends: an `auth` function still running for it stops being waited for. Made on first use. */
+  private sessionAbort: AbortController | undefined;
 
   constructor(
     private readonly connection: Connection<EncodedFrame, EngineFrame, EngineHandshake>,
@@ -46,13 +50,20 @@ export class NamespaceConnector {
   /** A new Engine.IO session: no CONNECT is in flight. */
   reset(): void {
     this.connecting.clear();
-    this.restoring = undefined;
+    this.endSession();
     this.session++;
   }
 
+  /** The session is over (the link dropped, the client ended): what ran for it is let go. */
+  endSession(): void {
+    this.restoring = undefined;
+    this.sessionAbort?.abort();
+    this.sessionAbort = undefined;
+  }
+
   /** Starts restoring the session with its direct `request`: `connect` calls join it until `endRestore`. */
-  startRestore(request: LinkRequest): Restore {
-    return (this.restoring = { request, pending: new Set(), attempted: [] });
+  startRestore(request: LinkRequest, signal: AbortSignal): Restore {
+    return (this.restoring = { request, signal, pending: new Set(), attempted: [] });
   }
 
   /** Waits until every CONNECT of the restore was answered, those asked for meanwhile too; returns the namespaces it connected. */
@@ -61,9 +72,9 @@ export class NamespaceConnector {
     return restore.attempted;
   }
 
-  /** The restore ended (done, failed or abandoned; all when undefined): later `connect` calls go to the session or the next restore. */
-  endRestore(restore?: Restore): void {
-    if (restore === undefined || restore === this.restoring) this.restoring = undefined;
+  /** The restore ended (done, failed or abandoned): later `connect` calls go to the session or the next restore. */
+  endRestore(restore: Restore): void {
+    if (restore === this.restoring) this.restoring = undefined;
   }
 
   /** The session is ready: connects the namespaces asked for after its restore ended. */
@@ -92,7 +103,7 @@ export class NamespaceConnector {
     const restore = this.restoring;
     if (restore && this.connection.state === 'connecting') {
       restore.attempted.push(socket);
-      const done = this.connectWith(socket, restore.request, true);
+      const done = this.connectWith(socket, restore.request, restore.signal);
       restore.pending.add(done);
       const forget = (): void => void restore.pending.delete(done);
       done.then(forget, forget);
@@ -102,7 +113,10 @@ export class NamespaceConnector {
       socket.setConnecting();
       return Promise.resolve(); // the next restore connects it
     }
-    return this.connectWith(socket, (build, options) => this.connection.request(build, options), false).then(() => this.connection.flush());
+    const signal = (this.sessionAbort ??= new AbortController()).signal;
+    return this.connectWith(socket, (build, options) => this.connection.request(build, options), signal, false).then(() =>
+      this.connection.flush(),
+    );
   }
 
   /** The current Engine.IO session's number (it changes with every handshake). */
@@ -112,17 +126,18 @@ export class NamespaceConnector {
 
   /**
    * Sends the namespace's CONNECT with `request` and settles the namespace with the answer. In a restore, a
-   * failure other than a refusal fails the attempt (the client reconnects); in a session, the namespace
-   * fails with it (`connect_error`), so that what waits for it does not wait forever.
+   * failure other than the server's refusal (a timeout, an `auth` function that failed) fails the attempt
+   * (the client reconnects); in a session, the namespace fails with it (`connect_error`, and an `error`
+   * event), so that what waits for it does not wait forever.
    */
-  private async connectWith(socket: SocketIOSocket, request: LinkRequest, inRestore: boolean): Promise<void> {
+  private async connectWith(socket: SocketIOSocket, request: LinkRequest, signal: AbortSignal, inRestore = true): Promise<void> {
     socket.setConnecting();
     const call = {};
     this.inFlight.set(socket, call);
     const session = this.session;
     let requestId = -1;
     try {
-      const auth = await this.resolveAuth(socket.auth ?? this.options.auth);
+      const auth = await this.resolveAuth(socket.auth ?? this.options.auth, signal);
       if (session !== this.session) return; // that session is gone; the next restore connects the namespace
       await request<EngineFrame>(
         (id) => {
@@ -137,7 +152,9 @@ export class NamespaceConnector {
       const failure = error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', String(error));
       if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED') return; // the link went: the next restore connects it
       if (!socket.wanted || this.inFlight.get(socket) !== call) return; // the app left it, or asked again since
-      if (inRestore && failure.code !== 'AUTH_FAILED') throw failure;
+      const refused = failure.code === 'AUTH_FAILED' && !failure.retryable;
+      if (inRestore && !refused) throw failure;
+      if (!refused) this.connection.report(failure);
       socket.onConnectError(failure);
     } finally {
       if (this.inFlight.get(socket) === call) this.inFlight.delete(socket);
@@ -146,23 +163,38 @@ export class NamespaceConnector {
     }
   }
 
-  private async resolveAuth(auth: AuthOption | undefined): Promise<AuthData | undefined> {
+  /**
+   * The CONNECT payload. An `auth` function gets `connectTimeoutMs` to answer (returning it or calling its
+   * callback); a throw, a rejection, no answer, or something other than a plain object (or nothing) is a
+   * retryable AUTH_FAILED naming `auth`.
+   */
+  private async resolveAuth(auth: AuthOption | undefined, signal: AbortSignal): Promise<AuthData | undefined> {
     if (auth === undefined) return undefined;
     if (typeof auth !== 'function') {
       this.options.addSecrets(auth);
       return auth;
     }
-    const value = await new Promise<AuthData | undefined>((resolve, reject) => {
-      try {
-        const returned = auth((data) => resolve(data));
+    const call = (): Promise<AuthData | undefined> =>
+      new Promise((resolve, reject) => {
+        const returned = auth(resolve);
         if (returned !== undefined) Promise.resolve(returned).then(resolve, reject);
-      } catch (error) {
-        reject(error);
-      }
+      });
+    const value = await fetchCredentials('auth', call, {
+      timeoutMs: this.options.connectTimeoutMs,
+      valid: (data) => data === undefined || isAuthData(data),
+      expected: 'a plain object (or call back with one)',
+      signal,
     });
     this.options.addSecrets(value);
     return value;
   }
+}
+
+/** What a Socket.IO server takes as a CONNECT payload: a plain object (an array, a string or null closes the link). */
+export function isAuthData(value: unknown): value is AuthData {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 export function sidOf(packet: Packet): string | undefined {

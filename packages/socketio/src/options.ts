@@ -3,7 +3,10 @@ import type { FetchLike } from './polling-transport';
 
 export type TransportName = 'websocket' | 'polling';
 export type AuthData = Record<string, unknown>;
-/** Static auth, or a function called on every (re)connect of a namespace (returning it, or passing it to `cb`). */
+/**
+ * Static auth (a plain object), or a function called on every (re)connect of a namespace (returning it, or
+ * passing it to `cb`) that must answer within `connectTimeoutMs`.
+ */
 export type AuthOption = AuthData | ((cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | void);
 
 export interface SocketIOClientOptions extends ConnectionTuning {

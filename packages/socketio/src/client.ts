@@ -19,7 +19,7 @@ import {
   type Transport,
   type TransportData,
 } from '@polysocket/core';
-import { engineUrl, pollingOversize, type EngineHandshake } from './engine';
+import { engineUrl, parseServerUrl, pollingOversize, type EngineHandshake } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
 import type { AuthOption, SocketIOClientOptions, TransportName } from './options';
 import { isAuthData, NamespaceConnector, type Restore } from './namespace-connector';
@@ -57,11 +57,15 @@ export class SocketIOClient {
   private opened = false;
   /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
   private dropReason: string | undefined;
+  /** The url without its query or credentials, for `util.inspect`. */
+  private readonly displayUrl: string;
   /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
   private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
+    const url = parseServerUrl(options.url);
+    this.displayUrl = url.origin + url.pathname;
     checkAuth(options.auth);
     this.transports = options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
     for (const name of this.transports) {
@@ -72,13 +76,7 @@ export class SocketIOClient {
       options,
     );
     // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
-    const secrets = Object.values(options.query ?? {});
-    try {
-      const { searchParams, password } = new URL(options.url);
-      secrets.push(...searchParams.values(), password);
-    } catch {
-      // Not a URL: the first attempt fails with INVALID.
-    }
+    const secrets = [...Object.values(options.query ?? {}), ...url.searchParams.values(), url.password];
     for (const secret of secrets) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
     this.namespaces = new NamespaceConnector(this.connection, {
       auth: options.auth,
@@ -332,8 +330,7 @@ export class SocketIOClient {
 
   /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
-    const { origin, pathname } = new URL(this.options.url);
-    return `SocketIOClient ${inspect({ url: origin + pathname, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
+    return `SocketIOClient ${inspect({ url: this.displayUrl, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
   }
 
   private onFrame(frame: EngineFrame): void {

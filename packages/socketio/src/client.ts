@@ -39,7 +39,8 @@ export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
 /**
  * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
  * outbox, heartbeat deadline and reconnect replace socket.io-client's Manager. The methods of the
- * main namespace (`emit`, `on`, ...) are on the client itself; `socket(nsp)` gives other namespaces.
+ * main namespace (`emit`, `on`, ...) are on the client itself; `socket(nsp)` gives other namespaces. The url's
+ * path names the main namespace, as in socket.io-client (`http://host/admin` is `/admin`; `/` without a path).
  */
 export class SocketIOClient {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
@@ -84,7 +85,8 @@ export class SocketIOClient {
       addSecrets: (value) => this.addSecrets(value),
     });
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
-    this.main = this.socket('/');
+    // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
+    this.main = this.socket(namespaceOf(url));
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
 
@@ -313,7 +315,7 @@ export class SocketIOClient {
     const onReady = this.options.onReady;
     if (onReady && this.main.connected) {
       await onReady({
-        emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, ...args] })),
+        emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
         next: (events, timeoutMs) => this.main.next(events, timeoutMs, context.signal),
         reconnect: context.reconnect,
         signal: context.signal,
@@ -495,6 +497,15 @@ export class SocketIOClient {
       this.client.connection.reportListenerError(error);
     }
   };
+}
+
+/** The namespace a url names, as socket.io-client reads it: its path ('/' when it has none). */
+function namespaceOf(url: URL): string {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return url.pathname;
+  }
 }
 
 /** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */

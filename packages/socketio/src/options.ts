@@ -10,7 +10,10 @@ export type AuthData = Record<string, unknown>;
 export type AuthOption = AuthData | ((cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | void);
 
 export interface SocketIOClientOptions extends ConnectionTuning {
-  /** The server, e.g. `http://127.0.0.1:3000` (ws:// works too). */
+  /**
+   * The server, e.g. `http://127.0.0.1:3000` (ws:// works too). Its path names the main namespace, as in
+   * socket.io-client: `http://127.0.0.1:3000/admin` connects `/admin` (the Engine.IO endpoint is `path`).
+   */
   url: string;
   /** Default `/socket.io/`. */
   path?: string;

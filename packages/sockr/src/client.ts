@@ -113,6 +113,17 @@ function tuningOf(options: SockrClientOptions, requestTimeoutMs: number): { [K i
   };
 }
 
+/** Sockr's events are on the namespace `/`: a path in its url does not name another (as it would for Socket.IO). */
+function rootUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.pathname = '/';
+    return parsed.toString();
+  } catch {
+    return url; // the Socket.IO client refuses it with INVALID
+  }
+}
+
 function uuid(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
   if (c?.randomUUID) return c.randomUUID();
@@ -170,7 +181,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.groupSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     this.io = new SocketIOClient({
       ...tuningOf(options, this.timeoutMs),
-      url: options.url,
+      url: rootUrl(options.url),
       transports: options.transports ?? ['websocket'],
       autoConnect: false,
       secureOnly: options.secureOnly,

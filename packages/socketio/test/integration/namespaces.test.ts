@@ -163,3 +163,22 @@ it('a namespace left while its CONNECT is on the way stays left, on the server t
   expect(slow.state).toBe('disconnected');
   expect(client.state).toBe('connected');
 });
+
+// socket.io-client's `io('http://host/admin')` connects the namespace /admin; the client connected `/`.
+it('the url’s path names the main namespace, as in socket.io-client (path stays the Engine.IO endpoint)', async () => {
+  const got: string[] = [];
+  server = await startIo({ path: '/engine/' }, (io) => {
+    recordEvents(io, ['/', '/admin'], got);
+    io.of('/admin').on('connection', (socket) => socket.on('where', (ack: (nsp: string) => void) => ack(socket.nsp.name)));
+  });
+  const client = newClient(`${server.url}/admin?tenant=1`, { path: '/engine/' });
+  await client.connect();
+  expect(client.connected).toBe(true);
+  expect(await client.emitWithAck('where')).toBe('/admin');
+  await client.emit('hello');
+  await waitFor(() => got.length === 2, 'hello at the server');
+  expect(got).toEqual(['/admin where', '/admin hello']);
+  expect(server.io.of('/').sockets.size).toBe(0);
+  expect(client.socket('/admin')).toBe(client.socket('admin'));
+  expect(client.socket('/')).not.toBe(client.socket('/admin'));
+});

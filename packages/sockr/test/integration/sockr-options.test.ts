@@ -2,6 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConnectionTuning, PolySocketError } from '@polysocket/core';
 import { SockrClient, type SockrClientOptions } from '@polysocket/sockr';
+import { sockrWorld } from '../helpers/setup';
 
 const clients: SockrClient[] = [];
 let blackhole: { server: Server; sockets: Set<Socket> } | undefined;
@@ -93,5 +94,18 @@ describe('SockrClient options', () => {
     expect(attempts).toBe(3);
     expect(errors[0]).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('not connected within 100 ms') });
     expect(errors.at(-1)?.message).toContain('gave up after 2 reconnect attempts');
+  });
+});
+
+describe('SockrClient url', () => {
+  it('a path in the url is not a namespace: Sockr stays on /', async () => {
+    const world = await sockrWorld();
+    try {
+      const client = await world.connected('ana', { url: `${world.url}/chat` });
+      expect(client.isAuthenticated()).toBe(true);
+      expect(client.io.socket('/').connected).toBe(true);
+    } finally {
+      await world.close();
+    }
   });
 });

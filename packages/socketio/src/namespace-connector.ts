@@ -197,7 +197,7 @@ export function isAuthData(value: unknown): value is AuthData {
   return prototype === Object.prototype || prototype === null;
 }
 
-export function sidOf(packet: Packet): string | undefined {
+function sidOf(packet: Packet): string | undefined {
   const sid = (packet.data as { sid?: unknown } | undefined)?.sid;
   return typeof sid === 'string' ? sid : undefined;
 }

@@ -15,14 +15,14 @@ import {
   type HandshakeResult,
   type Protocol,
   type RequestId,
-  type RequestOptions,
   type RestoreContext,
   type Transport,
   type TransportData,
 } from '@polysocket/core';
-import { engineUrl, pollingOversize, type EngineHandshake } from './engine';
+import { engineUrl, parseServerUrl, pollingOversize, type EngineHandshake } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
-import type { AuthData, AuthOption, SocketIOClientOptions, TransportName } from './options';
+import type { AuthOption, SocketIOClientOptions, TransportName } from './options';
+import { isAuthData, NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport } from './polling-transport';
 import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
@@ -39,14 +39,14 @@ export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
 /**
  * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
  * outbox, heartbeat deadline and reconnect replace socket.io-client's Manager. The methods of the
- * main namespace (`emit`, `on`, ...) are on the client itself; `socket(nsp)` gives other namespaces.
+ * main namespace (`emit`, `on`, ...) are on the client itself; `socket(nsp)` gives other namespaces. The url's
+ * path names the main namespace, as in socket.io-client (`http://host/admin` is `/admin`; `/` without a path).
  */
 export class SocketIOClient {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
-  /** Namespace → id of its CONNECT request in flight (replies carry no id). */
-  private readonly connecting = new LazyMap<string, number>();
+  private readonly namespaces: NamespaceConnector;
   private readonly main: SocketIOSocket;
   private readonly transports: TransportName[];
   /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
@@ -58,9 +58,16 @@ export class SocketIOClient {
   private opened = false;
   /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
   private dropReason: string | undefined;
+  /** The url without its query or credentials, for `util.inspect`. */
+  private readonly displayUrl: string;
+  /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
+  private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
     if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
+    const url = parseServerUrl(options.url);
+    this.displayUrl = url.origin + url.pathname;
+    checkAuth(options.auth);
     this.transports = options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
     for (const name of this.transports) {
       if (name !== 'websocket' && name !== 'polling') throw new PolySocketError('INVALID', `unknown transport ${String(name)}`);
@@ -70,16 +77,16 @@ export class SocketIOClient {
       options,
     );
     // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
-    const secrets = Object.values(options.query ?? {});
-    try {
-      const { searchParams, password } = new URL(options.url);
-      secrets.push(...searchParams.values(), password);
-    } catch {
-      // Not a URL: the first attempt fails with INVALID.
-    }
+    const secrets = [...Object.values(options.query ?? {}), ...url.searchParams.values(), url.password];
     for (const secret of secrets) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    this.namespaces = new NamespaceConnector(this.connection, {
+      auth: options.auth,
+      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
+      addSecrets: (value) => this.addSecrets(value),
+    });
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
-    this.main = this.socket('/');
+    // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
+    this.main = this.socket(namespaceOf(url));
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
 
@@ -99,8 +106,19 @@ export class SocketIOClient {
     return this.currentTransport?.name;
   }
 
-  /** Connects (or reconnects after `close()`/`failed`); resolves once every wanted namespace was answered. */
+  /**
+   * Connects (or reconnects after `close()`/`failed`); resolves once every wanted namespace was answered.
+   * The main namespace is wanted again, as socket.io-client's `socket.connect()` after the server
+   * disconnected it or refused it: on a link that is still up its CONNECT goes at once, and this resolves
+   * with its answer (rejects with its `connect_error`).
+   */
   connect(): Promise<void> {
+    const main = this.main;
+    if (!main.wanted || main.state === 'failed') {
+      main.rearm();
+      const answered = this.namespaces.connect(main);
+      if (this.connection.isConnected) return answered.then(() => (main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect()));
+    }
     for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
     return this.connection.connect();
   }
@@ -126,10 +144,11 @@ export class SocketIOClient {
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
     let socket = this.sockets.get(name);
     if (socket) return socket;
+    checkAuth(options.auth);
     socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
     this.sockets.set(name, socket);
-    if (this.connection.isConnected) this.connectNamespace(socket);
-    else if (this.connection.state !== 'idle' && this.connection.state !== 'closed' && this.connection.state !== 'failed') socket.setConnecting();
+    const state = this.connection.state;
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') this.namespaces.connect(socket);
     return socket;
   }
 
@@ -256,19 +275,13 @@ export class SocketIOClient {
     const { type, id, nsp } = frame.packet;
     // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
     if (type === PacketType.ACK) return id !== undefined && this.sockets.get(nsp)?.awaits(id) ? id : undefined;
-    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) {
-      const requestId = this.connecting.get(nsp);
-      // Mark the namespace connected now, not when the awaiting code resumes: events the server
-      // sends right after its CONNECT reply may be in the same chunk and must not be dropped.
-      if (requestId !== undefined && type === PacketType.CONNECT) this.sockets.get(nsp)?.onConnected(sidOf(frame.packet));
-      return requestId;
-    }
+    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) return this.namespaces.replyTo(frame.packet, this.sockets.get(nsp));
     return undefined;
   }
 
   private async handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
     this.decoder.reset();
-    this.connecting.clear();
+    this.namespaces.reset();
     const first = await context.receive();
     this.opened = true;
     if (first.kind !== 'open') throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, { retryable: true });
@@ -279,10 +292,22 @@ export class SocketIOClient {
     };
   }
 
-  /** Reconnects every wanted namespace; the outbox is flushed only after all of them were answered. */
+  /**
+   * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
+   * `onReady`); the outbox is flushed only after all of them were answered.
+   */
   private async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-    const wanted = [...this.sockets.values()].filter((socket) => socket.wanted && socket.state !== 'failed');
-    await Promise.all(wanted.map((socket) => this.connectNamespaceWith(socket, context.request)));
+    const restore = this.namespaces.startRestore(context.request, context.signal);
+    try {
+      await this.restoreNamespaces(context, restore);
+    } finally {
+      this.namespaces.endRestore(restore);
+    }
+  }
+
+  private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
+    for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'failed') this.namespaces.connect(socket);
+    const wanted = await this.namespaces.settleRestore(restore);
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
@@ -290,68 +315,13 @@ export class SocketIOClient {
     const onReady = this.options.onReady;
     if (onReady && this.main.connected) {
       await onReady({
-        emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, ...args] })),
+        emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
         next: (events, timeoutMs) => this.main.next(events, timeoutMs, context.signal),
         reconnect: context.reconnect,
         signal: context.signal,
       });
+      await this.namespaces.settleRestore(restore);
     }
-  }
-
-  private connectNamespace(socket: SocketIOSocket): void {
-    if (!this.connection.isConnected) {
-      socket.setConnecting();
-      return; // the next restore connects it
-    }
-    void this.connectNamespaceWith(socket, (build, options) => this.connection.request(build, options)).then(
-      () => this.connection.flush(),
-      () => undefined,
-    );
-  }
-
-  private async connectNamespaceWith(
-    socket: SocketIOSocket,
-    request: <R extends EngineFrame>(build: (id: number) => EncodedFrame, options?: RequestOptions) => Promise<R>,
-  ): Promise<void> {
-    socket.setConnecting();
-    const auth = await this.resolveAuth(socket.auth ?? this.options.auth);
-    let requestId = -1;
-    try {
-      const reply = await request<EngineFrame>(
-        (id) => {
-          requestId = id;
-          this.connecting.set(socket.nsp, id);
-          return encodePacket({ type: PacketType.CONNECT, nsp: socket.nsp, ...(auth !== undefined ? { data: auth } : {}) });
-        },
-        { timeoutMs: this.options.connectTimeoutMs ?? 10_000, bypassOutbox: true },
-      );
-      if (!socket.connected && reply.kind === 'packet') socket.onConnected(sidOf(reply.packet));
-    } catch (error) {
-      const failure = error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', String(error));
-      if (failure.code === 'AUTH_FAILED') socket.onConnectError(failure);
-      else if (failure.code !== 'DISCONNECTED' && failure.code !== 'CLOSED') throw failure;
-    } finally {
-      if (this.connecting.get(socket.nsp) === requestId) this.connecting.delete(socket.nsp);
-      if (this.connecting.size === 0) this.connecting.clear();
-    }
-  }
-
-  private async resolveAuth(auth: AuthOption | undefined): Promise<AuthData | undefined> {
-    if (auth === undefined) return undefined;
-    if (typeof auth !== 'function') {
-      this.addSecrets(auth);
-      return auth;
-    }
-    const value = await new Promise<AuthData | undefined>((resolve, reject) => {
-      try {
-        const returned = auth((data) => resolve(data));
-        if (returned !== undefined) Promise.resolve(returned).then(resolve, reject);
-      } catch (error) {
-        reject(error);
-      }
-    });
-    this.addSecrets(value);
-    return value;
   }
 
   /** Registers every string in `value` (nested in objects and arrays too) as a secret. */
@@ -362,8 +332,7 @@ export class SocketIOClient {
 
   /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
-    const { origin, pathname } = new URL(this.options.url);
-    return `SocketIOClient ${inspect({ url: origin + pathname, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
+    return `SocketIOClient ${inspect({ url: this.displayUrl, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
   }
 
   private onFrame(frame: EngineFrame): void {
@@ -385,6 +354,7 @@ export class SocketIOClient {
         return;
       case PacketType.DISCONNECT:
         socket.onServerDisconnect();
+        this.connection.flush();
         if (![...this.sockets.values()].some((s) => s.wanted)) this.endAfterServerDisconnect();
         return;
       default:
@@ -402,21 +372,30 @@ export class SocketIOClient {
       this.connection.close();
       return;
     }
-    setTimeout(() => {
+    // The timer belongs to this attempt: a client that ended meanwhile releases it (`onState`), and a
+    // later session (a `connect()` from an `error` listener) is not failed by it.
+    const session = this.namespaces.sessionNumber;
+    clearTimeout(this.endTimer);
+    this.endTimer = setTimeout(() => {
+      this.endTimer = undefined;
       const state = this.connection.state;
-      if (state !== 'closed' && state !== 'failed') {
+      if (session === this.namespaces.sessionNumber && state !== 'closed' && state !== 'failed') {
         this.connection.fail(new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', { retryable: false }));
       }
     }, 0);
   }
 
   private onState(state: ConnectionState, previous: ConnectionState): void {
+    if (state === 'connected') this.namespaces.onSessionReady(this.sockets.values());
     if (state === 'connected' || state === 'connecting') return;
+    this.namespaces.endSession();
     if (state === 'reconnecting' && this.transports[0] === 'websocket') {
       // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
       this.fallBack = this.lastTransport === 'websocket' && !this.opened;
     }
     if (state === 'closed' || state === 'failed') {
+      clearTimeout(this.endTimer);
+      this.endTimer = undefined;
       const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false });
       for (const socket of this.sockets.values()) socket.onClientEnd(error);
     } else {
@@ -505,11 +484,14 @@ export class SocketIOClient {
     cancel(id: number, error: PolySocketError): void {
       this.client.connection.cancelRequest(id, error);
     }
-    connectNamespace(socket: SocketIOSocket): void {
-      this.client.connectNamespace(socket);
+    connectNamespace(socket: SocketIOSocket): Promise<void> {
+      return this.client.namespaces.connect(socket);
     }
     disconnectNamespace(socket: SocketIOSocket): void {
       void this.client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
+    }
+    flush(): void {
+      this.client.connection.flush();
     }
     reportListenerError(error: unknown): void {
       this.client.connection.reportListenerError(error);
@@ -517,9 +499,21 @@ export class SocketIOClient {
   };
 }
 
-function sidOf(packet: Packet): string | undefined {
-  const sid = (packet.data as { sid?: unknown } | undefined)?.sid;
-  return typeof sid === 'string' ? sid : undefined;
+/** The namespace a url names, as socket.io-client reads it: its path ('/' when it has none). */
+function namespaceOf(url: URL): string {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return url.pathname;
+  }
+}
+
+/** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
+function checkAuth(auth: unknown): void {
+  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
+    const what = auth === null ? 'null' : Array.isArray(auth) ? 'an array' : typeof auth === 'object' ? 'a class instance' : `a ${typeof auth}`;
+    throw new PolySocketError('INVALID', `auth must be a plain object or a function, not ${what}`);
+  }
 }
 
 function connectError(packet: Packet): PolySocketError {

@@ -96,6 +96,23 @@ export function decodePayload(payload: string): (string | Uint8Array)[] {
   return payload.length === 0 ? [] : payload.split(RECORD_SEPARATOR).map(decodePollingPacket);
 }
 
+const SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:']);
+
+/** The server's URL, parsed; INVALID when it is not an absolute http(s):// or ws(s):// URL (the message never quotes it: it may hold credentials). */
+export function parseServerUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new PolySocketError('INVALID', 'url is not a valid URL: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000');
+  }
+  if (!SCHEMES.has(parsed.protocol)) {
+    const scheme = parsed.protocol.length <= 16 ? ` (${parsed.protocol})` : '';
+    throw new PolySocketError('INVALID', `url has an unsupported scheme${scheme}: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`);
+  }
+  return parsed;
+}
+
 /** The HTTP(S) or WS(S) URL of an Engine.IO endpoint. */
 export function engineUrl(
   base: string,

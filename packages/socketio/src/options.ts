@@ -3,11 +3,17 @@ import type { FetchLike } from './polling-transport';
 
 export type TransportName = 'websocket' | 'polling';
 export type AuthData = Record<string, unknown>;
-/** Static auth, or a function called on every (re)connect of a namespace (returning it, or passing it to `cb`). */
+/**
+ * Static auth (a plain object), or a function called on every (re)connect of a namespace (returning it, or
+ * passing it to `cb`) that must answer within `connectTimeoutMs`.
+ */
 export type AuthOption = AuthData | ((cb: (data: AuthData) => void) => AuthData | Promise<AuthData> | void);
 
 export interface SocketIOClientOptions extends ConnectionTuning {
-  /** The server, e.g. `http://127.0.0.1:3000` (ws:// works too). */
+  /**
+   * The server, e.g. `http://127.0.0.1:3000` (ws:// works too). Its path names the main namespace, as in
+   * socket.io-client: `http://127.0.0.1:3000/admin` connects `/admin` (the Engine.IO endpoint is `path`).
+   */
   url: string;
   /** Default `/socket.io/`. */
   path?: string;

@@ -28,8 +28,11 @@ export interface SocketHost {
   send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean>;
   request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]>;
   cancel(id: number, error: PolySocketError): void;
-  connectNamespace(socket: SocketIOSocket): void;
+  /** Settles once this CONNECT was answered (at once when it waits for the next restore). */
+  connectNamespace(socket: SocketIOSocket): Promise<void>;
   disconnectNamespace(socket: SocketIOSocket): void;
+  /** Writes what waits in the queue and can go now (what waited for a namespace that ended is rejected). */
+  flush(): void;
   reportListenerError(error: unknown): void;
 }
 
@@ -148,8 +151,8 @@ export class SocketIOSocket {
   connect(): this {
     this.wanted = true;
     if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
-    this.failure = undefined;
-    this.host.connectNamespace(this);
+    this.rearm();
+    void this.host.connectNamespace(this);
     return this;
   }
 
@@ -158,10 +161,17 @@ export class SocketIOSocket {
     this.wanted = false;
     if (this.currentState === 'connected') this.host.disconnectNamespace(this);
     this.setDisconnected('io client disconnect');
+    this.host.flush();
     return this;
   }
 
   // ---- driven by the client ----
+
+  /** @internal Wanted again, its last refusal forgotten (the client connects it). */
+  rearm(): void {
+    this.wanted = true;
+    this.failure = undefined;
+  }
 
   /** @internal */
   setConnecting(): void {

@@ -1,4 +1,4 @@
-import { LazyMap, LazySet, PolySocketError, SafeEmitter, fetchCredentials, type ConnectionState, type ConnectionTuning, type DisconnectEvent, type Logger } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, SafeEmitter, fetchCredentials, type ConnectionState, type ConnectionTuning, type DisconnectEvent } from '@polysocket/core';
 import { encodePacket, PacketType, SocketIOClient, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { fromPersisted, incoming, pageBackwards, refusal, SeenMessages, sendError, type IncomingMessage } from './messages';
@@ -18,16 +18,19 @@ import {
   type SFUConnectOptions,
 } from './types';
 
-export interface SockrClientOptions
-  extends ClientConfig,
-    Pick<ConnectionTuning, 'backoff' | 'minUptimeMs' | 'outbox' | 'browser' | 'random' | 'maxFrameSize' | 'maxMessageSize'> {
+/**
+ * sockr-client's `ClientConfig` plus every core tuning option. Where both name the same thing, the core's
+ * name wins: `reconnect` over `reconnection`, `maxAttempts` over `reconnectionAttempts`, `connectTimeoutMs`
+ * over `timeout`, `backoff.initialDelayMs` over `reconnectionDelay`.
+ */
+export interface SockrClientOptions extends ClientConfig, ConnectionTuning {
   /** A static token. */
   token?: string;
   /** Returns the current token; called on every (re)connect. */
   getToken?: () => string | Promise<string>;
   /** Emit `authenticated` back after login so the real server runs its post-login work (presence, offline queue, group rooms). Default true. */
   emitAuthEcho?: boolean;
-  /** Timeout of every request that has a reply. Default 10 000 ms (ICE servers: 5 000 ms). */
+  /** Timeout of every request that has a reply, and of `getToken`. Default 10 000 ms (ICE servers: 5 000 ms). */
   requestTimeoutMs?: number;
   /** How many direct messages may await their `message_delivered` at once (replies carry no id). Default 1. */
   maxMessagesInFlight?: number;
@@ -43,7 +46,6 @@ export interface SockrClientOptions
    * counts it delivered). Each message still arrives once. Default true.
    */
   catchUp?: boolean;
-  logger?: Logger;
 }
 
 export interface ConferenceState {
@@ -86,6 +88,41 @@ type Data = Record<string, unknown>;
 
 /** socket.io's default `maxHttpBufferSize`, which Sockr's server does not change. */
 const SOCKR_MAX_MESSAGE_SIZE = 1_000_000;
+
+/**
+ * Every core tuning option for the Socket.IO client, from Sockr's options (sockr-client's names as
+ * fallbacks). The type lists every key of ConnectionTuning: one added to the core fails to compile here
+ * until it is forwarded.
+ */
+function tuningOf(options: SockrClientOptions, requestTimeoutMs: number): { [K in keyof Required<ConnectionTuning>]: ConnectionTuning[K] } {
+  return {
+    reconnect: options.reconnect ?? options.reconnection !== false,
+    backoff: { ...(options.reconnectionDelay !== undefined ? { initialDelayMs: options.reconnectionDelay } : {}), ...options.backoff },
+    maxAttempts: options.maxAttempts ?? options.reconnectionAttempts,
+    minUptimeMs: options.minUptimeMs,
+    connectTimeoutMs: options.connectTimeoutMs ?? options.timeout ?? 20_000,
+    connectWaitMs: options.connectWaitMs,
+    requestTimeoutMs,
+    outbox: options.outbox,
+    logger: options.logger,
+    random: options.random,
+    browser: options.browser,
+    maxFrameSize: options.maxFrameSize,
+    // Sockr's server leaves socket.io's maxHttpBufferSize at 1 MB: a bigger event would close the link.
+    maxMessageSize: options.maxMessageSize ?? SOCKR_MAX_MESSAGE_SIZE,
+  };
+}
+
+/** Sockr's events are on the namespace `/`: a path in its url does not name another (as it would for Socket.IO). */
+function rootUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.pathname = '/';
+    return parsed.toString();
+  } catch {
+    return url; // the Socket.IO client refuses it with INVALID
+  }
+}
 
 function uuid(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
@@ -143,23 +180,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.directSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     this.groupSends = new Limiter(Math.max(1, options.maxMessagesInFlight ?? 1));
     this.io = new SocketIOClient({
-      url: options.url,
+      ...tuningOf(options, this.timeoutMs),
+      url: rootUrl(options.url),
       transports: options.transports ?? ['websocket'],
       autoConnect: false,
-      reconnect: options.reconnection !== false,
-      maxAttempts: options.reconnectionAttempts,
-      backoff: { ...(options.reconnectionDelay !== undefined ? { initialDelayMs: options.reconnectionDelay } : {}), ...options.backoff },
-      connectTimeoutMs: options.timeout ?? 20_000,
-      requestTimeoutMs: this.timeoutMs,
-      minUptimeMs: options.minUptimeMs,
-      outbox: options.outbox,
-      browser: options.browser,
-      random: options.random,
-      logger: options.logger,
       secureOnly: options.secureOnly,
-      maxFrameSize: options.maxFrameSize,
-      // Sockr's server leaves socket.io's maxHttpBufferSize at 1 MB: a bigger event would close the link.
-      maxMessageSize: options.maxMessageSize ?? SOCKR_MAX_MESSAGE_SIZE,
       onReady: (context) => this.login(context),
     });
     this.io.connection.logger.addSecret(token);

@@ -44,3 +44,34 @@ describe('getToken', () => {
     expect(client.state).toBe('closed');
   });
 });
+
+// After auth_error the client ended `failed`; connect() then resolved `connected` without a login (the main
+// namespace the server had disconnected was never asked for again), and a connect() from the `error` listener
+// was failed by the first attempt's leftover timer.
+describe('connect() after a refused token', () => {
+  for (const when of ['in the error listener', 'later'] as const) {
+    it(`logs in again, asking getToken again (${when})`, async () => {
+      world = await sockrWorld();
+      let calls = 0;
+      const client = world.client('ana', { token: undefined, getToken: () => (calls++ === 0 ? 'bad' : 'token:ana') });
+      let retry: Promise<void> | undefined;
+      client.once('error', () => {
+        if (when === 'in the error listener') retry = client.connect();
+      });
+      await expect(client.connect()).rejects.toMatchObject({ code: 'AUTH_FAILED' });
+      if (when === 'later') {
+        await waitFor(() => client.state === 'failed', 'failed');
+        retry = client.connect();
+      }
+      await waitFor(() => retry !== undefined, 'the retry');
+      await retry;
+      expect(calls).toBe(2);
+      expect(client.isAuthenticated()).toBe(true);
+      expect(client.getUserId()).toBe('ana');
+      const bob = await world.connected('bob');
+      const received = new Promise((resolve) => bob.once('message', resolve));
+      await client.sendMessage('bob', 'hi');
+      expect(await received).toMatchObject({ content: 'hi' });
+    });
+  }
+});

@@ -2,6 +2,7 @@ import {
   Connection,
   LazyMap,
   PolySocketError,
+  urlSecrets,
   WebSocketTransport,
   checkSecureUrl,
   type CloseDecision,
@@ -77,8 +78,8 @@ export class SocketIOClient {
       options,
     );
     // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
-    const secrets = [...Object.values(options.query ?? {}), ...url.searchParams.values(), url.password];
-    for (const secret of secrets) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    this.addSecrets(urlSecrets(options.url));
+    for (const secret of Object.values(options.query ?? {})) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
     this.namespaces = new NamespaceConnector(this.connection, {
       auth: options.auth,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,

@@ -79,25 +79,22 @@ export function attachBrowserHooks(options: BrowserHooksOptions, handlers: Brows
   const onPageShow = ((event: PageTransition): void => {
     if (event && event.persisted) handlers.restored();
   }) as () => void;
-  network?.addEventListener('online', onOnline);
-  network?.addEventListener('offline', onOffline);
-  network?.addEventListener('pagehide', onPageHide);
-  network?.addEventListener('pageshow', onPageShow);
-  doc?.addEventListener('visibilitychange', onVisibility);
-  doc?.addEventListener('freeze', onFreeze);
-  doc?.addEventListener('resume', onResume);
+  const bindings: [EventTargetLike | null, string, () => void][] = [
+    [network, 'online', onOnline],
+    [network, 'offline', onOffline],
+    [network, 'pagehide', onPageHide],
+    [network, 'pageshow', onPageShow],
+    [doc, 'visibilitychange', onVisibility],
+    [doc, 'freeze', onFreeze],
+    [doc, 'resume', onResume],
+  ];
+  for (const [target, type, listener] of bindings) target?.addEventListener(type, listener);
   return {
     get offline(): boolean {
       return nav !== null && nav.onLine === false;
     },
     detach(): void {
-      network?.removeEventListener('online', onOnline);
-      network?.removeEventListener('offline', onOffline);
-      network?.removeEventListener('pagehide', onPageHide);
-      network?.removeEventListener('pageshow', onPageShow);
-      doc?.removeEventListener('visibilitychange', onVisibility);
-      doc?.removeEventListener('freeze', onFreeze);
-      doc?.removeEventListener('resume', onResume);
+      for (const [target, type, listener] of bindings) target?.removeEventListener(type, listener);
     },
   };
 }

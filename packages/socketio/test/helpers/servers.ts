@@ -12,6 +12,12 @@ export interface IoServer {
   restart(downMs?: number): Promise<void>;
 }
 
+/** A test's cleanup: its clients, then its server. */
+export async function closeAll(clients: { close(): void }[], server: { close(): Promise<void> } | undefined): Promise<void> {
+  for (const client of clients.splice(0)) client.close();
+  await server?.close();
+}
+
 export async function startIo(options: Partial<ServerOptions> = {}, setup: (io: Server) => void = () => undefined, port = 0): Promise<IoServer> {
   const make = async (p: number): Promise<{ io: Server; http: HttpServer; port: number }> => {
     const http = createServer();

@@ -1,18 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
 import { SocketIOClient, type AuthOption, type SocketIOClientOptions } from '@polysocket/socketio';
-import { startIo, waitFor, type IoServer } from '../helpers/servers';
+import { startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 // An `auth` function that never answered left the client `connecting` for good, with no error and no cause;
 // a static `auth` that is not an object had the server close the link on every attempt, silently.
 let server: IoServer | undefined;
 const clients: SocketIOClient[] = [];
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server?.close();
-  server = undefined;
-});
+afterEach(() => closeAll(clients, server).then(() => (server = undefined)));
 
 function newClient(options: Partial<SocketIOClientOptions>): SocketIOClient {
   const client = new SocketIOClient({

@@ -1,15 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { SocketIOClient, type TransportName } from '@polysocket/socketio';
-import { sleep, startIo, waitFor, type IoServer } from '../helpers/servers';
+import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 let server: IoServer | undefined;
 const clients: SocketIOClient[] = [];
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server?.close();
-  server = undefined;
-});
+afterEach(() => closeAll(clients, server).then(() => (server = undefined)));
 
 for (const transports of [['websocket'], ['polling']] as TransportName[][]) {
   // socket.io-client's usual pattern: give up when the namespace disconnects. The close must win over the

@@ -1,16 +1,12 @@
 import { afterEach, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
 import { SocketIOClient } from '@polysocket/socketio';
-import { sleep, startIo, waitFor, type IoServer } from '../helpers/servers';
+import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 let server: IoServer | undefined;
 const clients: SocketIOClient[] = [];
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server?.close();
-  server = undefined;
-});
+afterEach(() => closeAll(clients, server).then(() => (server = undefined)));
 
 // Issue 14: acks were matched by id alone, and ids are shared by every namespace of the connection.
 it('an ACK on one namespace never settles a request made on another with the same id', async () => {

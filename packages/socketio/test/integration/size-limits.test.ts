@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
 import { SocketIOClient, type TransportName } from '@polysocket/socketio';
-import { sleep, startIo, waitFor, type IoServer } from '../helpers/servers';
+import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 // Issue 14: nothing over a limit is dropped silently. The server announces maxHttpBufferSize as the open
 // packet's maxPayload; an emit over it used to resolve true, the server closed the link and the message was lost.
@@ -10,11 +10,7 @@ const LIMIT = 10_000;
 let server: IoServer | undefined;
 const clients: SocketIOClient[] = [];
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server?.close();
-  server = undefined;
-});
+afterEach(() => closeAll(clients, server).then(() => (server = undefined)));
 
 async function setup(transports: TransportName[]): Promise<{ client: SocketIOClient; received: unknown[]; errors: PolySocketError[]; sessions: () => number }> {
   const received: unknown[] = [];

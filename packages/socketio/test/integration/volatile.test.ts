@@ -1,15 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SocketIOClient, type TransportName } from '@polysocket/socketio';
-import { sleep, startIo, waitFor, type IoServer } from '../helpers/servers';
+import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 let server: IoServer | undefined;
 const clients: SocketIOClient[] = [];
 
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  await server?.close();
-  server = undefined;
-});
+afterEach(() => closeAll(clients, server).then(() => (server = undefined)));
 
 // Issue 14: a volatile emit made in the `connect` listener (the namespace is connected, the client is
 // finishing its connect) returned false over polling, where socket.io-client delivers it.

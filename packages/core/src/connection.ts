@@ -675,16 +675,18 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       return;
     }
     const delayMs = backoffDelay(this.attempts - 1, this.tuning.backoff, this.tuning.random);
-    // The timer is armed before anyone is told, so a `close()` in any listener below releases it.
-    this.armRetry(delayMs);
     const mine = this.setState('reconnecting');
     const attempt = this.attempts;
     if (wasConnected) {
       this.notify(() => this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: this.isTrying(), error }));
     }
     if (announce && error) this.notify(() => this.emitError(error));
+    // The retry is armed as it is announced (so the delay counts from what the app is told), and only if no
+    // listener moved the client on meanwhile: a `close()` in any listener before leaves no timer behind.
     this.notify(() => {
-      if (this.transitions === mine) this.emit('reconnecting', { attempt, delayMs, error });
+      if (this.transitions !== mine) return;
+      this.armRetry(delayMs);
+      this.emit('reconnecting', { attempt, delayMs, error });
     });
   }
 

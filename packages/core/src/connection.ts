@@ -324,10 +324,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     } catch (error) {
       return Promise.reject(toPolySocketError(error, 'INVALID', 'could not encode the request'));
     }
-    if (!direct) {
-      const tooLarge = this.checkSize(data);
-      if (tooLarge) return Promise.reject(tooLarge);
-    }
+    const tooLarge = this.checkSize(data);
+    if (tooLarge) return Promise.reject(tooLarge);
     const request = this.requests.add(id, data, sizeOf(data), options, options.timeoutMs ?? this.tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
     const promise = request.promise;
     if (direct || (gate !== false && this.isWritable() && (this.queueIsEmpty() || options.bypassOutbox === true))) {
@@ -469,6 +467,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
     private write(frame: O): void {
       const data = this.connection.protocol.encode(frame);
+      // The same size rule as app sends: an oversized handshake or restore frame would only have the server drop
+      // the link, attempt after attempt; failing the attempt with TOO_LARGE (not retryable) ends that loop.
+      const tooLarge = this.connection.checkSize(data);
+      if (tooLarge) throw tooLarge;
       try {
         writeTo(this.transport, data);
       } catch (error) {

@@ -94,7 +94,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     // A `state` listener of that attach unsubscribed the channel, or entered again: its call decides.
     if (this.own !== entry) return Promise.reject(new PolySocketError('ABORTED', `presence ${action} not sent: a listener left the channel or changed the presence first`));
     return this.host.send(action, data).catch((error: PolySocketError) => {
-      // Never re-enter with data the server cannot take (restores skip the size rule: it would drop the link).
+      // Never re-enter with data the server cannot take: every restore would refuse it again.
       if (error.code === 'TOO_LARGE' && this.own === entry) this.own = previous;
       throw error;
     });

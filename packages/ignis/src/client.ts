@@ -19,7 +19,7 @@ import {
 import { AppListeners } from './app-listeners';
 import { EcdhSession } from './encryption';
 import { SecureSession } from './secure-session';
-import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, utf8Length, withId, type IgnisEnvelope } from './envelope';
+import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, withId, type IgnisEnvelope } from './envelope';
 import { classifyIgnisClose, errorFromMessage } from './errors';
 import type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 import { validateRooms } from './rooms';
@@ -260,7 +260,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     const payload: AuthPayload = { ...(await this.authPayload(context.reauth, context.signal)) };
     const cipher = secure ? await EcdhSession.create(secure.options) : undefined;
     if (cipher) payload[secure!.options.publicKeyField ?? 'publicKey'] = cipher.publicKey;
-    context.send(this.authenticateFrame(payload));
+    context.send(encodeJson({ event: 'authenticate', data: payload }));
     for (;;) {
       const frame = await context.receive();
       if (frame.event === 'connected') return this.established(frame, cipher);
@@ -306,19 +306,6 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
           ? { intervalMs: interval, ping: heartbeatFrame, transportPing: true, probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000 }
           : undefined,
     };
-  }
-
-  /** Handshake frames skip the core's size rule: an oversize one would only make the server drop the link, attempt after attempt. */
-  private authenticateFrame(payload: AuthPayload): string {
-    const text = encodeJson({ event: 'authenticate', data: payload });
-    const limit = this.options.maxMessageSize ?? this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD;
-    const size = utf8Length(text, limit);
-    if (limit > 0 && size > limit) {
-      throw new PolySocketError('TOO_LARGE', `the authenticate frame is ${size} bytes, over the ${limit}-byte limit (maxPayloadBytes): the server would drop it`, {
-        retryable: false,
-      });
-    }
-    return text;
   }
 
   /** `Authentication failed` is final with static credentials; with a provider it asks once for new ones. */

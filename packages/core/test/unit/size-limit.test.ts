@@ -62,4 +62,14 @@ describe('the outbound size rule', () => {
     await advance(1);
     client.close();
   });
+
+  it('a handshake or restore frame over the limit fails the client with TOO_LARGE after one attempt, instead of a drop-and-retry loop', async () => {
+    for (const protocol of [{ token: () => 't'.repeat(200) }, { streams: ['s'.repeat(200)] }]) {
+      const { client, echo } = harness({ protocol, connection: { maxMessageSize: 100 } });
+      await expect(client.connect()).rejects.toMatchObject({ code: 'TOO_LARGE', retryable: false });
+      await advance(60_000);
+      expect(client.state).toBe('failed');
+      expect(echo.server.attempts).toBe(1);
+    }
+  });
 });

@@ -621,10 +621,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const protocol = this.protocol;
     if (protocol.replyTo !== undefined) {
       const id = protocol.replyTo(frame);
-      if (id !== undefined && this.requestStore?.has(id)) {
+      const requests = this.requestStore;
+      if (id !== undefined && requests !== undefined) {
+        // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.
         const error = protocol.replyError?.(frame);
-        this.requestStore.settle(id, frame, error && this.scrub(error));
-        return;
+        if (requests.settle(id, frame, error && this.scrub(error))) return;
       }
     }
     try {

@@ -62,6 +62,17 @@ export function isPolySocketError(value: unknown, code?: ErrorCode): value is Po
   return value instanceof PolySocketError && (code === undefined || value.code === code);
 }
 
+/** `error` for a request that had been written: the server may have acted on it (`maybeDelivered: true`). */
+export function asMaybeDelivered(error: PolySocketError): PolySocketError {
+  if (error.maybeDelivered) return error;
+  return new PolySocketError(error.code, `${error.message}; the request had been written and may have been delivered`, {
+    retryable: error.retryable,
+    backendCode: error.backendCode,
+    cause: error.cause,
+    maybeDelivered: true,
+  });
+}
+
 /** Wraps anything thrown into a PolySocketError of the given code, keeping the original as `cause`. */
 export function toPolySocketError(value: unknown, code: ErrorCode, message?: string): PolySocketError {
   if (value instanceof PolySocketError) return value;

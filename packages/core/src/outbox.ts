@@ -136,10 +136,7 @@ export class Outbox {
 
   /** Drops every entry, failing each with `error`. Returns how many were dropped. */
   rejectAll(error: PolySocketError): number {
-    const dropped = this.entries;
-    this.entries = [];
-    this.totalBytes = 0;
-    this.cancelSweep();
+    const dropped = this.takeAll();
     for (const entry of dropped) entry.failed(error);
     return dropped.length;
   }

@@ -1,6 +1,6 @@
 import { DeadlineTimer } from './deadline-timer';
 import { LazyMap } from './lazy-collections';
-import { PolySocketError } from './errors';
+import { PolySocketError, asMaybeDelivered } from './errors';
 import type { Gate, OutboxEntry } from './outbox';
 import type { EncodedFrame } from './transport';
 
@@ -94,10 +94,6 @@ export class PendingRequests<Reply> {
     return this.pending.size;
   }
 
-  has(id: RequestId): boolean {
-    return this.pending.has(id);
-  }
-
   /** Ids grow for the life of the client and are never reused, so a late reply cannot hit a new request. */
   nextId(): RequestId {
     this.lastId = this.lastId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastId + 1;
@@ -186,7 +182,7 @@ export class PendingRequests<Reply> {
   /** The client ended (close, failed): a request already written may have been acted on, and says so. */
   rejectAll(error: PolySocketError): void {
     for (const request of [...this.pending.values()]) {
-      this.fail(request, request.isWritten && !error.maybeDelivered ? maybeDeliveredCopy(error) : error);
+      this.fail(request, request.isWritten ? asMaybeDelivered(error) : error);
     }
     this.timer?.clear();
   }
@@ -232,13 +228,4 @@ export class PendingRequests<Reply> {
     }
     if (next !== Infinity && this.pending.size > 0) this.timer?.include(next);
   }
-}
-
-function maybeDeliveredCopy(error: PolySocketError): PolySocketError {
-  return new PolySocketError(error.code, `${error.message}; the request had been written and may have been delivered`, {
-    retryable: error.retryable,
-    backendCode: error.backendCode,
-    cause: error.cause,
-    maybeDelivered: true,
-  });
 }

@@ -1,4 +1,4 @@
-import { LazyMap, PolySocketError, SafeEmitter, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
+import { LazyMap, PolySocketError, SafeEmitter, stillListening, toPolySocketError, withListener, withoutListener, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
 import { FoonyPresence } from './presence';
 import type { AckFrame, ClientFrame, HistoryResponseFrame, MessageFrame, PresenceAction, ServerFrame } from './wire';
 
@@ -118,17 +118,17 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     let remove: () => void;
     if (typeof nameOrListener === 'function') {
       const listener = nameOrListener;
-      this.all = adding(this.all, listener);
-      remove = () => (this.all = removing(this.all, listener));
+      this.all = withListener(this.all, listener);
+      remove = () => (this.all = withoutListener(this.all, listener));
     } else {
       const name = nameOrListener;
       const listener = maybeListener;
       if (typeof name !== 'string' || typeof listener !== 'function') {
         throw new PolySocketError('INVALID', 'subscribe(name, listener) needs a string name and a function');
       }
-      this.named.set(name, adding(this.named.get(name) ?? NONE, listener));
+      this.named.set(name, withListener(this.named.get(name), listener));
       remove = () => {
-        const rest = removing(this.named.get(name) ?? NONE, listener);
+        const rest = withoutListener(this.named.get(name) ?? NONE, listener);
         if (rest.length > 0) this.named.set(name, rest);
         else this.named.delete(name);
       };
@@ -297,7 +297,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * false once a listener unsubscribed the channel, which ends the delivery.
    */
   private call(listener: MessageListener, list: readonly MessageListener[], now: readonly MessageListener[] | undefined, frame: MessageFrame, epoch: number): boolean {
-    if (now !== list && !now?.includes(listener)) return true;
+    if (!stillListening(list, now, listener)) return true;
     try {
       listener(frame);
     } catch (error) {
@@ -400,14 +400,6 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
 const NONE: readonly MessageListener[] = [];
 
-function adding(list: readonly MessageListener[], listener: MessageListener): readonly MessageListener[] {
-  return list.includes(listener) ? list : [...list, listener];
-}
-
-function removing(list: readonly MessageListener[], listener: MessageListener): readonly MessageListener[] {
-  return list.includes(listener) ? list.filter((l) => l !== listener) : list;
-}
-
 function asError(error: unknown): PolySocketError {
-  return error instanceof PolySocketError ? error : new PolySocketError('SERVER', String(error));
+  return toPolySocketError(error, 'SERVER');
 }

@@ -1,4 +1,4 @@
-import { LazyMap } from '@polysocket/core';
+import { LazyMap, stillListening, withListener, withoutListener } from '@polysocket/core';
 import type { IgnisEnvelope } from './envelope';
 import type { AnyListener, AppListener } from './options';
 
@@ -19,8 +19,7 @@ export class AppListeners {
   constructor(private readonly reportListenerError: (error: unknown) => void) {}
 
   on(event: string, listener: AppListener): void {
-    const list = this.named.get(event) ?? [];
-    if (!list.includes(listener)) this.named.set(event, [...list, listener]);
+    this.named.set(event, withListener(this.named.get(event), listener));
   }
 
   once(event: string, listener: AppListener): void {
@@ -45,8 +44,8 @@ export class AppListeners {
 
   /** Returns the function that stops listening. */
   onAny(listener: AnyListener): () => void {
-    if (!this.any.includes(listener)) this.any = [...this.any, listener];
-    return () => (this.any = this.any.filter((l) => l !== listener));
+    this.any = withListener(this.any, listener);
+    return () => (this.any = withoutListener(this.any, listener));
   }
 
   deliver(frame: IgnisEnvelope): void {
@@ -54,8 +53,7 @@ export class AppListeners {
     const any = this.any;
     if (named !== undefined) {
       for (let i = 0; i < named.length; i++) {
-        const now = this.named.get(frame.event);
-        if (now !== named && !now?.includes(named[i])) continue;
+        if (!stillListening(named, this.named.get(frame.event), named[i])) continue;
         try {
           named[i](frame.data, frame);
         } catch (error) {
@@ -64,7 +62,7 @@ export class AppListeners {
       }
     }
     for (let i = 0; i < any.length; i++) {
-      if (this.any !== any && !this.any.includes(any[i])) continue;
+      if (!stillListening(any, this.any, any[i])) continue;
       try {
         any[i](frame.event, frame.data, frame);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { PolySocketError, type Connection, type ConnectionState } from '@polysocket/core';
+import { PolySocketError, toPolySocketError, type Connection, type ConnectionState } from '@polysocket/core';
 import type { IgnisSession } from './options';
 import type { EcdhSession, EncryptionOptions } from './encryption';
 import { checkEnvelope, encodeJson, type IgnisEnvelope } from './envelope';
@@ -53,7 +53,7 @@ export class SecureSession {
       try {
         inner = checkEnvelope(JSON.parse(await cipher.open(frame.data)));
       } catch (error) {
-        if (cipher === this.cipher) this.connection.report(error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', 'an encrypted frame did not contain an envelope', { cause: error }));
+        if (cipher === this.cipher) this.connection.report(toPolySocketError(error, 'PROTOCOL', 'an encrypted frame did not contain an envelope'));
         return;
       }
       if (cipher !== this.cipher) return; // the connection it belonged to is gone

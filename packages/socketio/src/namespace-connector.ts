@@ -1,4 +1,4 @@
-import { fetchCredentials, LazyMap, PolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
+import { fetchCredentials, LazyMap, PolySocketError, toPolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
 import type { EngineHandshake } from './engine';
 import type { EngineFrame } from './frames';
 import type { AuthData, AuthOption } from './options';
@@ -149,7 +149,7 @@ export class NamespaceConnector {
       );
       // `replyTo` settled the namespace; a `connect` listener may have left it since (it stays left).
     } catch (error) {
-      const failure = error instanceof PolySocketError ? error : new PolySocketError('PROTOCOL', String(error));
+      const failure = toPolySocketError(error, 'PROTOCOL');
       if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED') return; // the link went: the next restore connects it
       if (!socket.wanted || this.inFlight.get(socket) !== call) return; // the app left it, or asked again since
       const refused = failure.code === 'AUTH_FAILED' && !failure.retryable;

@@ -1,4 +1,4 @@
-import { DeadlineTimer, PolySocketError } from '@polysocket/core';
+import { DeadlineTimer, PolySocketError, asMaybeDelivered, toPolySocketError } from '@polysocket/core';
 
 interface Waiter {
   /** The request went out on the current link (its reply can only come on that link). */
@@ -86,12 +86,7 @@ export class ReplyMatcher {
           if (event === options.ok) resolve(data as T);
           else reject(options.fail(event, data));
         },
-        fail: (error) =>
-          reject(
-            waiter.wasWritten && !error.maybeDelivered
-              ? new PolySocketError(error.code, error.message, { retryable: error.retryable, backendCode: error.backendCode, cause: error.cause, maybeDelivered: true })
-              : error,
-          ),
+        fail: (error) => reject(waiter.wasWritten ? asMaybeDelivered(error) : error),
         expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: waiter.wasWritten })),
       };
       this.waiters.push(waiter);
@@ -230,7 +225,7 @@ export class ReplyMatcher {
 }
 
 function toError(error: unknown): PolySocketError {
-  return error instanceof PolySocketError ? error : new PolySocketError('INVALID', String(error), { cause: error });
+  return toPolySocketError(error, 'INVALID');
 }
 
 function matches(waiter: Waiter, event: string, data: Record<string, unknown>): boolean {

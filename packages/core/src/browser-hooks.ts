@@ -51,10 +51,12 @@ function defaultNavigator(): { readonly onLine: boolean } | null {
 /** Attached browser listeners: `offline` says what the browser believes now; `detach()` removes every listener. */
 export interface BrowserHooks {
   readonly offline: boolean;
+  /** Nothing was attached (no page): nothing will be reported. */
+  readonly detached: boolean;
   detach(): void;
 }
 
-const NO_HOOKS: BrowserHooks = { offline: false, detach: () => {} };
+const NO_HOOKS: BrowserHooks = { offline: false, detached: true, detach: () => {} };
 
 type PageTransition = { persisted?: boolean };
 
@@ -90,6 +92,7 @@ export function attachBrowserHooks(options: BrowserHooksOptions, handlers: Brows
   ];
   for (const [target, type, listener] of bindings) target?.addEventListener(type, listener);
   return {
+    detached: false,
     get offline(): boolean {
       return nav !== null && nav.onLine === false;
     },

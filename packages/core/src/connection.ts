@@ -1,12 +1,12 @@
 import { attemptError, decisionFor, gaveUp, lossError, openingFailure } from './attempt-errors';
 import { backoffDelay } from './backoff';
-import { attachBrowserHooks, type BrowserHooks } from './browser-hooks';
 import { ConnectWaiters } from './connect-waiters';
 import type { ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionTuning, SendOptions } from './connection-types';
 import { PolySocketError, toPolySocketError } from './errors';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
 import { RedactingLogger } from './logger';
 import { oversize } from './message-size';
+import { PageLifecycle, type PageOwner } from './page-lifecycle';
 import { Outbox, sizeOf, type OutboxEntry } from './outbox';
 import type { CloseDecision, HandshakeContext, Protocol, RestoreContext } from './protocol';
 import { QueuedSend } from './queued-send';
@@ -78,13 +78,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   private transportError: Error | undefined;
   private retryTimer: unknown;
   private connectTimer: unknown;
-  private hooks: BrowserHooks | undefined;
-  /** The page is in the back/forward cache or frozen: no attempts until it is back. */
-  private asleep = false;
-  /** The browser said it went offline since the last `online` (only then does `online` cut the backoff short). */
-  private wentOffline = false;
-  /** When the last attempt started while the browser said it was offline (0: none since it went offline). */
-  private offlineAttemptAt = 0;
+  /** The browser's network and page lifecycle, where there is a page. */
+  private page: PageLifecycle | undefined;
   /** When the retry timer fires. */
   private retryAt = 0;
   /** When the page last asked for a liveness probe. */
@@ -162,10 +157,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       this.reauthNext = false;
       this.failure = undefined;
       this.lastError = undefined;
-      this.asleep = false;
-      this.wentOffline = false;
-      this.offlineAttemptAt = 0;
-      this.hooks ??= attachBrowserHooks(this.tuning.browser ?? {}, new Connection.PageEvents(this));
+      this.page ??= PageLifecycle.attach(new Connection.Page(this), this.tuning.browser ?? {});
       this.startAttempt();
     }
     return ready;
@@ -352,10 +344,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const generation = ++this.generation;
     this.phase = 'opening';
     this.transportError = undefined;
-    if (this.hooks?.offline) {
-      this.wentOffline = true;
-      this.offlineAttemptAt = Date.now();
-    }
+    this.page?.attempting();
     this.setState('connecting');
     if (generation !== this.generation) return; // a `state` listener closed the client
     let transport: Transport;
@@ -406,15 +395,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     connection.retryNow();
   }
 
-  /** The retry timer fired, or the page/network came back: attempt now, unless the browser says there is no network. */
+  /** The retry timer fired, or the page/network came back: attempt now, unless the page holds it back. */
   private retryNow(): void {
-    if (this.currentState !== 'reconnecting' || this.asleep) return;
-    if (this.hooks?.offline && this.offlineAttemptAt !== 0) {
-      // One attempt was made since the browser went offline (in case navigator.onLine is wrong); the next
-      // waits for `online`, or for the backoff's cap to pass.
-      const wait = this.offlineAttemptAt + (this.tuning.backoff?.maxDelayMs ?? 30_000) - Date.now();
-      if (wait > 0) return this.armRetry(wait);
-    }
+    if (this.currentState !== 'reconnecting') return;
+    const wait = this.page?.holdOff(this.tuning.backoff?.maxDelayMs ?? 30_000) ?? 0;
+    if (wait === Infinity) return; // the page is away: its return starts the next attempt
+    if (wait > 0) return this.armRetry(wait);
     this.startAttempt();
   }
 
@@ -558,7 +544,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.reauthNext = false;
     this.readyAt = Date.now();
     this.lastError = undefined;
-    this.offlineAttemptAt = 0;
+    this.page?.connected();
     const mine = this.setState('connected');
     this.notify(() => {
       if (this.transitions !== mine) return;
@@ -723,8 +709,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
    * state change has been announced — a listener that sends again then starts a fresh outbox.
    */
   private endClient(error: PolySocketError): OutboxEntry[] {
-    this.hooks?.detach();
-    this.hooks = undefined;
+    this.page?.detach();
+    this.page = undefined;
     this.requestStore?.rejectAll(error);
     this.waitersStore?.rejectAll(error);
     return this.outboxStore?.takeAll() ?? [];
@@ -751,48 +737,28 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   // ---- the browser's network and page lifecycle ----
 
-  /** What the page tells the client, as one object with prototype methods (no closures per client). */
-  private static readonly PageEvents = class PageEvents {
+  /** The page policy's view of the connection: one object with prototype methods (no closures per client). */
+  private static readonly Page = class Page implements PageOwner {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any connection; nothing typed leaves here
     constructor(private readonly connection: Connection<any, any, any>) {}
-    online(): void {
-      this.connection.onOnline();
+    get state(): ConnectionState {
+      return this.connection.currentState;
     }
-    offline(): void {
-      this.connection.wentOffline = true;
-      this.connection.abandonLink('the browser went offline');
+    abandonLink(reason: string, clean: boolean): void {
+      this.connection.abandonLink(reason, clean);
     }
-    wake(): void {
-      if (this.connection.asleep) this.restored();
-      else this.connection.checkLiveness();
+    retrySoon(): void {
+      this.connection.retrySoon();
     }
-    sleep(): void {
-      this.connection.asleep = true;
-      this.connection.abandonLink('the page was put away (back/forward cache or frozen)', true);
-    }
-    restored(): void {
-      const connection = this.connection;
-      // Only a page the client put away cuts the backoff short: repeated `pageshow` events must not.
-      const wasAsleep = connection.asleep;
-      connection.asleep = false;
-      if (connection.currentState === 'reconnecting' && wasAsleep) connection.retrySoon();
-      else connection.checkLiveness();
+    checkLiveness(): void {
+      this.connection.checkLiveness();
     }
   };
 
   /** The browser says the network or the page is gone: leave the link now (it may be half-open) rather than wait for a deadline. */
-  private abandonLink(reason: string, clean = false): void {
+  private abandonLink(reason: string, clean: boolean): void {
     if (this.currentState !== 'connected' && this.currentState !== 'connecting') return;
     this.lose({ code: CLOSE_CLIENT_DROP, reason, wasClean: clean }, { action: 'reconnect', error: new PolySocketError('DISCONNECTED', reason) });
-  }
-
-  /** Back online: cut the backoff short, but only after the browser had said it was offline (a flood of `online` events must not bypass it). */
-  private onOnline(): void {
-    const wasOffline = this.wentOffline;
-    this.wentOffline = false;
-    this.offlineAttemptAt = 0;
-    if (this.currentState === 'reconnecting' && wasOffline) this.retrySoon();
-    else this.checkLiveness();
   }
 
   /**

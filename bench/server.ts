@@ -1,6 +1,7 @@
 // Benchmark server (its own process): minimal Foony, Ignis, Engine.IO/Socket.IO (and Sockr login)
 // and raw endpoints on one port. Streams are pre-encoded WebSocket frames written straight to the socket
 // with backpressure, so the client is the bottleneck. Prints "READY <port>" when listening.
+import type { Socket } from 'node:net';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -24,7 +25,7 @@ function trickle(ws: WebSocket, make: (n: number) => string): void {
  * make the fastest client look the most expensive per message).
  */
 function stream(ws: WebSocket, frames: Buffer[]): void {
-  const socket = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+  const socket = (ws as unknown as { _socket: Socket })._socket;
   let i = 0;
   const pump = (): void => {
     while (i < frames.length && ws.readyState === ws.OPEN) {

@@ -20,7 +20,7 @@ export async function main(url?: string, log: (line: string) => void = console.l
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const address = http.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    stop = () => new Promise((resolve) => io.close(() => resolve()));
+    stop = () => new Promise((resolve) => void io.close(() => resolve()));
   }
   const results: unknown[] = [];
   const client = new SocketIOClient({ url, auth: { token: 'secret' }, transports: ['polling', 'websocket'] });

@@ -1,5 +1,6 @@
 import EventEmitter from 'eventemitter3';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- eventemitter3's own listener type; internal only
 type AnyListener = (...args: any[]) => void;
 
 /**

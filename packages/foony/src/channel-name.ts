@@ -2,6 +2,7 @@ import { PolySocketError } from '@polysocket/core';
 
 const STRICT = /^[A-Za-z0-9:_-]{1,255}$/;
 // Control characters and whitespace make names that no server accepts and no log shows right.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CHARS = /[\u0000-\u0020\u007f]/;
 
 /**

@@ -162,6 +162,7 @@ export class FoonyClient {
     let channel = this.channels.get(name);
     if (channel) return channel;
     validateChannelName(name, this.options.strictChannelNames);
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below reads the client's live session number
     const host = this;
     channel = new FoonyChannel(name, {
       request: (build, options) => this.connection.request(build, options),

@@ -149,7 +149,7 @@ export class SocketIOClient {
     socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
     this.sockets.set(name, socket);
     const state = this.connection.state;
-    if (state !== 'idle' && state !== 'closed' && state !== 'failed') this.namespaces.connect(socket);
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.namespaces.connect(socket);
     return socket;
   }
 
@@ -307,7 +307,7 @@ export class SocketIOClient {
   }
 
   private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
-    for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'failed') this.namespaces.connect(socket);
+    for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'failed') void this.namespaces.connect(socket);
     const wanted = await this.namespaces.settleRestore(restore);
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.

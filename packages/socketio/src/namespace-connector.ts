@@ -1,4 +1,4 @@
-import { fetchCredentials, LazyMap, PolySocketError, toPolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
+import { fetchCredentials, LazyMap, toPolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
 import type { EngineHandshake } from './engine';
 import type { EngineFrame } from './frames';
 import type { AuthData, AuthOption } from './options';
@@ -79,7 +79,7 @@ export class NamespaceConnector {
 
   /** The session is ready: connects the namespaces asked for after its restore ended. */
   onSessionReady(sockets: Iterable<SocketIOSocket>): void {
-    for (const socket of sockets) if (socket.wanted && socket.state === 'connecting' && !this.inFlight.has(socket)) this.connect(socket);
+    for (const socket of sockets) if (socket.wanted && socket.state === 'connecting' && !this.inFlight.has(socket)) void this.connect(socket);
   }
 
   /**

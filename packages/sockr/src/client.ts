@@ -342,7 +342,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   /** Tells `from` (the sender) that their message was read. Fire-and-forget. */
   markMessageRead(messageId: string, from: string): void {
-    this.fire('message_read', { messageId, from });
+    void this.fire('message_read', { messageId, from });
   }
 
   /** Throttled (once per 2 s) and stopped by itself after 3 s without another call. */
@@ -464,7 +464,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   markGroupMessageRead(groupId: string, messageId: string): void {
-    this.fire('group_message_read', { groupId, messageId });
+    void this.fire('group_message_read', { groupId, messageId });
   }
 
   startGroupTyping(groupId: string): void {
@@ -506,7 +506,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     if (refused) throw refused;
     const call = new SockrCall(this.callHost(), 'outgoing', to, { ringTimeoutMs: this.options.ringTimeoutMs ?? 45_000 });
     (this.unnamed ??= []).push(call);
-    this.fire('call_initiate', { to, sdpOffer });
+    void this.fire('call_initiate', { to, sdpOffer });
     return call;
   }
 
@@ -541,7 +541,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   /** Leaves (the server ignores it while this user has other sockets). */
   leaveConference(groupId: string): void {
     if (this.userId !== undefined) this.conferences.get(groupId)?.participants.delete(this.userId);
-    this.fire('conference_leave', { groupId });
+    void this.fire('conference_leave', { groupId });
   }
 
   /** What is known of a group's conference, from the conference events. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { vi } from 'vitest';
-import { PolySocketError, type ConnectionState, type MemoryPeer } from '@polysocket/core';
+import { type PolySocketError, type ConnectionState, type MemoryPeer } from '@polysocket/core';
 import { clientPingHeartbeat } from './echo-protocol';
 import { harness, type Harness } from './client';
 import { advance, flush } from './flush';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PolySocketError, type ReconnectingEvent, type Transport, type TransportListener } from '@polysocket/core';
+import { type PolySocketError, type ReconnectingEvent, type Transport, type TransportListener } from '@polysocket/core';
 import { harness } from '../helpers/client';
 import { advance, flush } from '../helpers/flush';
 

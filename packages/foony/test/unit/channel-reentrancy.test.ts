@@ -284,7 +284,9 @@ describe('Foony channel: calls from inside channel listeners leave it coherent w
     await client.connect();
     const channel = client.channel('room');
     let inner: Promise<void> | undefined;
-    channel.once('state', () => (inner = channel.presence.enter({ b: 2 })));
+    channel.once('state', () => {
+      inner = channel.presence.enter({ b: 2 });
+    });
     await expect(channel.presence.enter({ a: 1 })).rejects.toMatchObject({ code: 'ABORTED' });
     await inner;
     await runFor();

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CursorStore, MemoryServer, PolySocketError, type RequestId } from '@polysocket/core';
+import { CursorStore, MemoryServer, type PolySocketError, type RequestId } from '@polysocket/core';
 import { FoonyClient, type ClientFrame } from '@polysocket/foony';
 import { FoonyChannel, type ChannelHost } from '../../src/channel';
 

@@ -60,7 +60,7 @@ describe('Ignis app-event listeners: on/once/off from inside a listener', () => 
     const { client, push } = await connected();
     const got: string[] = [];
     let added = false;
-    client.on('chat', (n) => {
+    client.on('chat', () => {
       if (added) return;
       added = true;
       client.on('chat', (m) => got.push(`on ${String(m)}`));

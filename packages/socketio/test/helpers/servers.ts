@@ -33,7 +33,7 @@ export async function startIo(options: Partial<ServerOptions> = {}, setup: (io: 
     url: `http://127.0.0.1:${first.port}`,
     async close() {
       // Like a process going away: no Socket.IO DISCONNECT packets, the transports just close.
-      await new Promise<void>((resolve) => server.io.close(() => resolve()));
+      await new Promise<void>((resolve) => void server.io.close(() => resolve()));
       server.http.closeAllConnections?.();
     },
     async restart(downMs = 0) {

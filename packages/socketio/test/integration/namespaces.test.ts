@@ -1,5 +1,6 @@
 import { afterEach, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
+import type { Server } from 'socket.io';
 import { SocketIOClient } from '@polysocket/socketio';
 import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
@@ -41,7 +42,7 @@ const newClient = (url: string, options: Partial<ConstructorParameters<typeof So
 };
 
 /** Records the events each namespace's server sockets receive, as `nsp event`. */
-function recordEvents(io: import('socket.io').Server, namespaces: string[], got: string[]): void {
+function recordEvents(io: Server, namespaces: string[], got: string[]): void {
   for (const nsp of namespaces) io.of(nsp).on('connection', (socket) => socket.onAny((event: string) => got.push(`${nsp} ${event}`)));
 }
 

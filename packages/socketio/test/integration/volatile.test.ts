@@ -16,7 +16,9 @@ describe.each([['polling'], ['polling', 'websocket'], ['websocket']] as Transpor
     const client = new SocketIOClient({ url: server.url, transports, autoConnect: false, browser: { network: null, document: null } });
     clients.push(client);
     let inListener: Promise<boolean> | undefined;
-    client.on('connect', () => (inListener = client.volatile.emit('v', 'in the connect listener')));
+    client.on('connect', () => {
+      inListener = client.volatile.emit('v', 'in the connect listener');
+    });
     await client.connect();
     expect(await inListener).toBe(true);
     expect(await client.volatile.emit('v', 'right after connect')).toBe(true);

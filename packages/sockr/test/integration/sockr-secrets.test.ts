@@ -48,7 +48,7 @@ async function echoingServer(): Promise<{ url: string; close(): Promise<void> }>
   const { port } = http.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
   };
 }
 

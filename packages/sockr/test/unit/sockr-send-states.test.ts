@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PolySocketError } from '@polysocket/core';
+import { type PolySocketError } from '@polysocket/core';
 import { SockrClient, type ISFUClientAdapter } from '@polysocket/sockr';
 
 const adapter: ISFUClientAdapter = {

@@ -1,5 +1,8 @@
 // After `npm run build`: imports every built package by name, as ESM and as CJS, checks its exports
-// and .d.ts, then connects each adapter (both module formats) to the built mock server.
+// and .d.ts, then connects each adapter (both module formats) to the built mock server. Last, the consumer
+// check (check-consumer.mjs): the packed tarballs installed in a fresh project and typechecked under every
+// module resolution.
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 
@@ -102,4 +105,7 @@ try {
 } finally {
   await server.close();
 }
+
+const consumer = spawnSync(process.execPath, [new URL('./check-consumer.mjs', import.meta.url).pathname], { stdio: 'inherit' });
+if (consumer.status !== 0) fail('the consumer typecheck failed (see above)');
 if (failures > 0) process.exit(1);

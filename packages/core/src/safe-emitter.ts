@@ -1,4 +1,4 @@
-import EventEmitter from 'eventemitter3';
+import { EventEmitter } from 'eventemitter3';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- eventemitter3's own listener type; internal only
 type AnyListener = (...args: any[]) => void;

@@ -1,0 +1,64 @@
+// After `npm run build`: packs every package, installs the tarballs into a fresh project outside the repo and
+// typechecks the app in test/consumer/ under every module resolution a consumer may use (nodenext, node16,
+// bundler with esnext and preserve, CommonJS with node10, and a browser app without @types/node), each with
+// `strict` and `skipLibCheck: false`. The app's `// @ts-expect-error` lines (a bogus event name, a wrongly
+// typed listener) make tsc fail if listener types degrade to `any`. KEEP_CONSUMER=1 keeps the temp folder.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packWorkspaces, root } from './pack-tarballs.mjs';
+
+const fixture = join(root, 'test/consumer');
+const tsc = join(root, 'node_modules/typescript/bin/tsc');
+const configs = readdirSync(fixture)
+  .filter((file) => /^tsconfig\..+\.json$/.test(file) && file !== 'tsconfig.base.json')
+  .sort();
+
+const versionOf = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+const work = mkdtempSync(join(tmpdir(), 'polysocket-consumer-'));
+let failures = 0;
+const fail = (message) => {
+  console.error(`✗ ${message}`);
+  failures++;
+};
+
+try {
+  const tarballs = packWorkspaces(join(work, 'tarballs'));
+  console.log(`✓ packed ${tarballs.length} packages: ${tarballs.map((t) => t.name).join(', ')}`);
+
+  const app = join(work, 'app');
+  cpSync(fixture, app, { recursive: true });
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'polysocket-consumer-check', private: true, version: '0.0.0', type: 'module' }, null, 2),
+  );
+  // The tarballs, plus what a Node app brings itself: Node's types (the mock server's API uses node:http).
+  // The packages' own dependencies (eventemitter3, isomorphic-ws, ws, socket.io) come from the registry.
+  execFileSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs.map((t) => t.file), `@types/node@${versionOf('@types/node')}`],
+    { cwd: app, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
+  // Every @polysocket package must come from a tarball, once: a nested copy would mean a version mismatch.
+  const nested = spawnSync('find', ['node_modules', '-mindepth', '3', '-path', '*/node_modules/*polysocket*', '-name', 'package.json'], {
+    cwd: app,
+    encoding: 'utf8',
+  }).stdout.trim();
+  if (nested) fail(`nested copies of PolySocket packages:\n${nested}`);
+  for (const { name } of tarballs) {
+    if (!existsSync(join(app, 'node_modules', name, 'package.json'))) fail(`${name} is not installed`);
+  }
+
+  for (const config of configs) {
+    const result = spawnSync(process.execPath, [tsc, '-p', config, '--pretty', 'false'], { cwd: app, encoding: 'utf8' });
+    const what = config.replace(/^tsconfig\.|\.json$/g, '');
+    if (result.status === 0) console.log(`✓ consumer typechecks under ${what} (strict, skipLibCheck: false)`);
+    else fail(`consumer does not typecheck under ${what}:\n${result.stdout}${result.stderr}`);
+  }
+} finally {
+  if (process.env.KEEP_CONSUMER) console.log(`kept ${work}`);
+  else rmSync(work, { recursive: true, force: true });
+}
+if (failures > 0) process.exit(1);

@@ -3,7 +3,7 @@
 // bundler with esnext and preserve, CommonJS with node10, and a browser app without @types/node), each with
 // `strict` and `skipLibCheck: false`. The app's `// @ts-expect-error` lines (a bogus event name, a wrongly
 // typed listener) make tsc fail if listener types degrade to `any`. KEEP_CONSUMER=1 keeps the temp folder.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +16,39 @@ const configs = readdirSync(fixture)
   .sort();
 
 const versionOf = (name) => JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')).version;
+
+/**
+ * The mock server's bin from the installed tarball: `polysocket-mock --port 0` must print its URL (it runs
+ * through npm's .bin link, so the shebang and dist/cli.js are needed), then stop on SIGTERM.
+ */
+async function checkBin(app) {
+  const bin = join(app, 'node_modules/.bin/polysocket-mock');
+  const child = spawn(bin, ['--port', '0', '--quiet'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const listening = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 15_000);
+    const onData = (chunk) => {
+      output += chunk;
+      if (/http:\/\/127\.0\.0\.1:\d+/.test(output)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('error', (error) => {
+      output += String(error);
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  child.kill('SIGTERM');
+  const { code, signal } = await exited;
+  if (!listening) fail(`polysocket-mock from the installed tarball did not start:\n${output}`);
+  else if (code !== 0) fail(`polysocket-mock did not stop cleanly on SIGTERM (code ${code}, signal ${signal})`);
+  else console.log('✓ polysocket-mock (the installed bin) listens and stops on SIGTERM');
+}
 
 const work = mkdtempSync(join(tmpdir(), 'polysocket-consumer-'));
 let failures = 0;
@@ -50,6 +83,8 @@ try {
   for (const { name } of tarballs) {
     if (!existsSync(join(app, 'node_modules', name, 'package.json'))) fail(`${name} is not installed`);
   }
+
+  await checkBin(app);
 
   for (const config of configs) {
     const result = spawnSync(process.execPath, [tsc, '-p', config, '--pretty', 'false'], { cwd: app, encoding: 'utf8' });

@@ -47,7 +47,8 @@ async function checkBin(app) {
   const { code, signal } = await exited;
   if (!listening) fail(`polysocket-mock from the installed tarball did not start:\n${output}`);
   // Killed before its SIGTERM handler was installed (right after the first line) is a stop as well.
-  else if (code !== 0 && signal !== 'SIGTERM') fail(`polysocket-mock did not stop on SIGTERM (code ${code}, signal ${signal})`);
+  else if (code !== 0 && signal !== 'SIGTERM')
+    fail(`polysocket-mock did not stop on SIGTERM (code ${code}, signal ${signal})`);
   else console.log('✓ polysocket-mock (the installed bin) listens and stops on SIGTERM');
 }
 
@@ -72,14 +73,26 @@ try {
   // The packages' own dependencies (eventemitter3, isomorphic-ws, ws, socket.io) come from the registry.
   execFileSync(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs.map((t) => t.file), `@types/node@${versionOf('@types/node')}`],
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--loglevel=error',
+      ...tarballs.map((t) => t.file),
+      `@types/node@${versionOf('@types/node')}`,
+    ],
     { cwd: app, stdio: ['ignore', 'inherit', 'inherit'] },
   );
   // Every @polysocket package must come from a tarball, once: a nested copy would mean a version mismatch.
-  const nested = spawnSync('find', ['node_modules', '-mindepth', '3', '-path', '*/node_modules/*polysocket*', '-name', 'package.json'], {
-    cwd: app,
-    encoding: 'utf8',
-  }).stdout.trim();
+  const nested = spawnSync(
+    'find',
+    ['node_modules', '-mindepth', '3', '-path', '*/node_modules/*polysocket*', '-name', 'package.json'],
+    {
+      cwd: app,
+      encoding: 'utf8',
+    },
+  ).stdout.trim();
   if (nested) fail(`nested copies of PolySocket packages:\n${nested}`);
   for (const { name } of tarballs) {
     if (!existsSync(join(app, 'node_modules', name, 'package.json'))) fail(`${name} is not installed`);
@@ -88,7 +101,10 @@ try {
   await checkBin(app);
 
   for (const config of configs) {
-    const result = spawnSync(process.execPath, [tsc, '-p', config, '--pretty', 'false'], { cwd: app, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [tsc, '-p', config, '--pretty', 'false'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     const what = config.replace(/^tsconfig\.|\.json$/g, '');
     if (result.status === 0) console.log(`✓ consumer typechecks under ${what} (strict, skipLibCheck: false)`);
     else fail(`consumer does not typecheck under ${what}:\n${result.stdout}${result.stderr}`);

@@ -106,6 +106,8 @@ try {
   await server.close();
 }
 
-const consumer = spawnSync(process.execPath, [new URL('./check-consumer.mjs', import.meta.url).pathname], { stdio: 'inherit' });
+const consumer = spawnSync(process.execPath, [new URL('./check-consumer.mjs', import.meta.url).pathname], {
+  stdio: 'inherit',
+});
 if (consumer.status !== 0) fail('the consumer typecheck failed (see above)');
 if (failures > 0) process.exit(1);

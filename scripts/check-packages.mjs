@@ -39,7 +39,10 @@ function checkManifest(manifest, dir, files, tarball) {
   want(typeof manifest.bugs?.url === 'string', 'bugs.url');
   want(Array.isArray(manifest.keywords) && manifest.keywords.length > 0, 'keywords');
   want(manifest.license === 'MIT', 'license MIT');
-  want(manifest.engines?.node === rootManifest.engines.node, `engines.node ${rootManifest.engines.node} (as the root's)`);
+  want(
+    manifest.engines?.node === rootManifest.engines.node,
+    `engines.node ${rootManifest.engines.node} (as the root's)`,
+  );
   want(manifest.exports?.['./package.json'] === './package.json', '"./package.json" in exports');
   want(files.includes('README.md'), 'README.md in the tarball');
   want(fileInTarball(tarball, 'LICENSE') === license, "LICENSE in the tarball, the root's unchanged");
@@ -61,8 +64,13 @@ try {
     const problems = checkManifest(manifest, dir, files, file);
     if (problems.length > 0) fail(`${name}: manifest or tarball lacks ${problems.join('; ')}`);
 
-    const { messages, pkg } = await publint({ pack: { tarball: new Uint8Array(readFileSync(file)).buffer }, level: 'suggestion', strict: true });
-    for (const message of messages) fail(`${name}: publint ${message.type}: ${formatMessage(message, pkg, { color: false })}`);
+    const { messages, pkg } = await publint({
+      pack: { tarball: new Uint8Array(readFileSync(file)).buffer },
+      level: 'suggestion',
+      strict: true,
+    });
+    for (const message of messages)
+      fail(`${name}: publint ${message.type}: ${formatMessage(message, pkg, { color: false })}`);
 
     // No rule is ignored: every entry point must resolve to types that match its JavaScript.
     const result = spawnSync(process.execPath, [attw, file, '--format', 'table-flipped', '--no-color', '--no-emoji'], {
@@ -71,7 +79,9 @@ try {
     if (result.status !== 0) fail(`${name}: attw found problems:\n${result.stdout}${result.stderr}`);
 
     if (problems.length === 0 && messages.length === 0 && result.status === 0) {
-      console.log(`✓ ${name}: manifest complete, README and LICENSE packed, publint clean, attw clean (node10, node16 CJS/ESM, bundler)`);
+      console.log(
+        `✓ ${name}: manifest complete, README and LICENSE packed, publint clean, attw clean (node10, node16 CJS/ESM, bundler)`,
+      );
     }
   }
 } finally {

@@ -8,8 +8,11 @@ export const root = resolve(import.meta.dirname, '..');
 
 /** Packs every workspace into `destination`; returns [{ name, version, file }] with absolute tarball paths. */
 export function packWorkspaces(destination) {
-  const unbuilt = readdirSync(join(root, 'packages')).filter((dir) => !existsSync(join(root, 'packages', dir, 'dist/index.js')));
-  if (unbuilt.length > 0) throw new Error(`no dist/ in packages/${unbuilt.join(', packages/')}: run \`npm run build\` first`);
+  const unbuilt = readdirSync(join(root, 'packages')).filter(
+    (dir) => !existsSync(join(root, 'packages', dir, 'dist/index.js')),
+  );
+  if (unbuilt.length > 0)
+    throw new Error(`no dist/ in packages/${unbuilt.join(', packages/')}: run \`npm run build\` first`);
   mkdirSync(destination, { recursive: true });
   const out = execFileSync('npm', ['pack', '--workspaces', '--json', '--pack-destination', destination], {
     cwd: root,

@@ -9,7 +9,7 @@ sockr.once('message', (m) => document.body.append(`${m.from}: ${m.content}\n`));
 sockr.on('totally-bogus-event', () => undefined);
 
 const foony = new FoonyClient({ url: 'ws://127.0.0.1:8080/foony', token: 'valid-token' });
-foony.channel('chat').on('state', (state) => document.title = state);
+foony.channel('chat').on('state', (state) => (document.title = state));
 // @ts-expect-error a bogus event name must be an error
 foony.channel('chat').on('totally-bogus-event', () => undefined);
 void Promise.all([sockr.connect(), foony.connect()]);

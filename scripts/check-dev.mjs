@@ -23,9 +23,11 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // `npm run dev` is `tsup --env.dev 1`; run tsup's own bin so the process stopped is the watcher itself.
 const watcher = spawn(process.execPath, [join(repo, 'node_modules/tsup/dist/cli-default.js'), '--env.dev', '1'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
-let log = '';
-watcher.stdout.on('data', (chunk) => (log += chunk));
-watcher.stderr.on('data', (chunk) => (log += chunk));
+let output = '';
+watcher.stdout.on('data', (chunk) => (output += chunk));
+watcher.stderr.on('data', (chunk) => (output += chunk));
+// tsup colours its log when CI is set (or on a terminal): match it without the colour codes.
+const log = () => output.replace(/\x1b\[[0-9;]*m/g, '');
 let exited = false;
 const stopped = new Promise((resolve) => watcher.on('close', () => ((exited = true), resolve())));
 
@@ -33,7 +35,7 @@ const stopped = new Promise((resolve) => watcher.on('close', () => ((exited = tr
 async function until(what, done, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
-    if (/Build failed|Build error|error occurred/.test(log)) throw new Error(`build error while waiting for ${what}`);
+    if (/Build failed|Build error|error occurred/.test(log())) throw new Error(`build error while waiting for ${what}`);
     if (exited) throw new Error(`the watch exited while waiting for ${what}`);
     if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs / 1000} s`);
     await sleep(200);
@@ -42,7 +44,7 @@ async function until(what, done, timeoutMs) {
 
 let failed = false;
 try {
-  const dtsDone = () => (log.match(/DTS ⚡️ Build success/g) ?? []).length >= packages.length;
+  const dtsDone = () => (log().match(/DTS ⚡️ Build success/g) ?? []).length >= packages.length;
   await until('first build of every package (JS, .d.ts, bundles) from no dist', () => outputs.every(existsSync) && dtsDone(), 240_000);
   console.log(`✓ npm run dev (a tsup watch) with no dist: ${outputs.length} outputs and ${packages.length} .d.ts builds`);
 
@@ -61,7 +63,7 @@ try {
   console.log(`✓ touching packages/foony/src/codec.ts rebuilt foony/dist/index.js, index.d.ts and browser/foony.global.js (${((Date.now() - touched) / 1000).toFixed(1)} s)`);
 } catch (error) {
   failed = true;
-  console.error(`✗ ${error.message}\n--- npm run dev output (last 3000 characters)\n${log.slice(-3000)}`);
+  console.error(`✗ ${error.message}\n--- npm run dev output (last 3000 characters)\n${log().slice(-3000)}`);
 } finally {
   if (!exited) watcher.kill('SIGINT');
   const killer = setTimeout(() => watcher.kill('SIGKILL'), 10_000);

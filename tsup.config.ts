@@ -84,7 +84,29 @@ const stages: Options[][] = [
   [library('polysocket', { clean: false, entry: { index: 'packages/polysocket/src/index.ts' } }), ...BROWSER_BUNDLES.map(browserBundle)],
 ];
 
+/** The client packages a script-tag bundle may inline. */
+const CLIENT_PACKAGES = ['core', 'foony', 'ignis', 'socketio', 'sockr', 'polysocket'];
+
+/** The sources a build reads: its package's, or for a script-tag bundle every client package's. */
+function sourcesOf(options: Options): string[] {
+  if (options.name?.startsWith('browser-')) return CLIENT_PACKAGES.map((name) => `packages/${name}/src/**/*.ts`);
+  return [`packages/${options.name === 'mock-server-cli' ? 'mock-server' : options.name}/src/**/*.ts`];
+}
+
+/**
+ * Without a stage (`npx tsup`, `tsup --watch`, and `npm run dev` = `tsup --env.dev 1`) every build runs
+ * at once against the sources: tsconfig.json maps each @polysocket/* import to its package's src, so no
+ * build waits for another's dist (the library outputs are the same as the staged build's). Nothing is
+ * cleaned, as the builds that share a dist folder run side by side. `npm run dev` watches each build's own
+ * sources only (cheaper than tsup's default of the whole tree).
+ */
 export default defineConfig((overrides) => {
-  const stage = (overrides.env as Record<string, string> | undefined)?.stage;
-  return stage === undefined ? stages.flat() : stages[Number(stage)];
+  const env = (overrides.env as Record<string, string> | undefined) ?? {};
+  if (env.stage !== undefined) return stages[Number(env.stage)];
+  return stages.flat().map((options) => ({
+    ...options,
+    tsconfig: 'tsconfig.json',
+    clean: false,
+    ...(env.dev !== undefined ? { watch: sourcesOf(options) } : {}),
+  }));
 });

@@ -1,3 +1,10 @@
+/**
+ * PolySocket core: transport-agnostic realtime client machinery (reconnect, requests, heartbeat, outbox,
+ * resume cursors).
+ *
+ * @packageDocumentation
+ * @module @polysocket/core
+ */
 export { Connection } from './connection';
 export type {
   ConnectionEvents,

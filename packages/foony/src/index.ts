@@ -1,3 +1,9 @@
+/**
+ * PolySocket adapter for the Foony realtime frame wire: channels, presence, history, gap-free resume.
+ *
+ * @packageDocumentation
+ * @module @polysocket/foony
+ */
 export { FoonyClient, keepAliveInterval, pongDeadline } from './client';
 export type { FoonyClientEvents, FoonyClientOptions, FoonySession } from './client';
 export { FoonyChannel } from './channel';

@@ -1,3 +1,10 @@
+/**
+ * PolySocket adapter for the Ignis WebSocket helper: {event, data, id?} envelope, rooms, heartbeat, ECDH
+ * encryption.
+ *
+ * @packageDocumentation
+ * @module @polysocket/ignis
+ */
 export { IgnisClient } from './client';
 export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './client';
 export { checkEnvelope, decodeEnvelope, encodeAppEnvelope, HEARTBEAT_FRAME, SYSTEM_EVENTS, utf8Length } from './envelope';

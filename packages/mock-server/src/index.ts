@@ -1,3 +1,10 @@
+/**
+ * One Node server speaking PolySocket's backends (Foony, Ignis, Sockr) with fault injection, for tests and
+ * demos.
+ *
+ * @packageDocumentation
+ * @module @polysocket/mock-server
+ */
 export { MockServer, Faults } from './server';
 export type { Endpoint, MockServerOptions } from './server';
 export { MockConnection } from './mock-connection';

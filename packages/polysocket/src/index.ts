@@ -1,3 +1,10 @@
+/**
+ * PolySocket: one realtime client for Foony, Ignis, Sockr and any Socket.IO server —
+ * `createClient({ protocol })` and the script-tag bundles.
+ *
+ * @packageDocumentation
+ * @module polysocket
+ */
 export { createClient } from './create-client';
 export type { ClientByProtocol, ClientOptions, ProtocolName } from './create-client';
 export * from '@polysocket/core';

@@ -1,3 +1,10 @@
+/**
+ * Engine.IO v4 + Socket.IO v5 client on the PolySocket core: WebSocket, long-polling and upgrade,
+ * namespaces, acks, binary.
+ *
+ * @packageDocumentation
+ * @module @polysocket/socketio
+ */
 export { SocketIOClient } from './client';
 export type { AuthData, AuthOption, EngineFrame, EngineSession, ReadyContext, SocketIOClientEvents, SocketIOClientOptions, TransportName } from './client';
 export { SocketIOSocket, RESERVED_EVENTS } from './socket';

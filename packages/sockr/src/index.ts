@@ -1,3 +1,10 @@
+/**
+ * PolySocket client for Sockr: every sockr-shared event, typed, with auth, dedupe, receipts, history
+ * paging, groups, calls and SFU conferences.
+ *
+ * @packageDocumentation
+ * @module @polysocket/sockr
+ */
 export { SockrClient } from './client';
 export type { ConferenceState, SockrClientOptions, SockrEvents, SockrLocalEvents } from './client';
 export type { IncomingMessage } from './messages';

@@ -1,4 +1,6 @@
 export { Connection } from './connection';
+export { LIFECYCLE_EVENTS } from './connection-types';
+export type { LifecycleClient, LifecycleEventName, NotOneOf } from './connection-types';
 export type {
   ConnectionEvents,
   ConnectionOptions,

@@ -55,8 +55,8 @@ export interface LifecycleClient<Info = unknown> {
 
 /**
  * `unknown` for an event name that is not one of `Names`, a type no string has for one that is: a parameter
- * typed `E & NotOneOf<E, Reserved>` refuses a reserved literal at compile time (the error names it:
- * `not assignable to '"connect" & { "reserved event name": "connect" }'`) and still takes any other name
+ * typed `E & NotOneOf<E, Reserved>` refuses a reserved literal at compile time (the error says it is not
+ * assignable to `{ readonly 'reserved event name': "connect" }`) and still takes any other name
  * (a `string` variable included; the runtime check catches that one).
  */
 export type NotOneOf<E, Names> = E extends Names ? { readonly 'reserved event name': E } : unknown;

@@ -75,6 +75,8 @@ const imports: [string, string][] = [
   ['ESM core + Socket.IO', "import { SocketIOClient } from '@polysocket/socketio'; console.log(SocketIOClient);"],
   ['ESM core + Socket.IO + Sockr', "import { SockrClient } from '@polysocket/sockr'; console.log(SockrClient);"],
   ['ESM createClient (all)', "import { createClient } from 'polysocket'; console.log(createClient);"],
+  // One adapter from the umbrella package: tree-shaken to the same bytes as its own package.
+  ['ESM FoonyClient from polysocket', "import { FoonyClient } from 'polysocket'; console.log(FoonyClient);"],
 ];
 for (const [name, contents] of imports) rows.push(await measure(name, { contents }));
 

@@ -24,10 +24,10 @@ afterAll(async () => {
 
 describe('the README code blocks run as printed (against the mock server, port rewritten)', () => {
   it('has one block per backend and the script tag', () => {
-    expect(Object.keys(readmeBlocks()).sort()).toEqual(['foony', 'ignis', 'script-tag', 'socketio', 'sockr']);
+    expect(Object.keys(readmeBlocks()).sort()).toEqual(['foony', 'ignis', 'one-adapter', 'script-tag', 'socketio', 'sockr']);
   });
 
-  for (const name of ['foony', 'ignis', 'sockr', 'socketio']) {
+  for (const name of ['foony', 'ignis', 'sockr', 'socketio', 'one-adapter']) {
     it(`README: ${name}`, async () => {
       const code = readmeBlocks()[name].split('127.0.0.1:8080').join(`127.0.0.1:${server.port}`);
       const dir = `${repo}node_modules/.cache/readme-blocks`;
@@ -44,6 +44,7 @@ describe('the README code blocks run as printed (against the mock server, port r
       expect(logged.length).toBeGreaterThan(0);
       if (name === 'ignis') expect(logged[logged.length - 1]).toEqual(['echoed', { ping: 1 }, 'encrypted:', true]);
       if (name === 'sockr') expect(String((logged[0][3] as { content: string }).content)).toBe('hi ben');
+      if (name === 'one-adapter') expect(logged).toEqual([['idle', '->', 'connecting'], ['connecting', '->', 'connected'], ['connected', '->', 'closed']]);
     });
   }
 });

@@ -31,6 +31,36 @@ export type ConnectionEvents<Info> = {
   rtt: [ms: number];
 };
 
+/**
+ * The lifecycle events every client has under these names, with these payloads (`on('state', …)` on a Foony,
+ * Ignis, Socket.IO or Sockr client alike). `rtt` fires only where the protocol measures a round trip.
+ */
+export type LifecycleEventName = keyof ConnectionEvents<unknown>;
+
+/** The names of `LifecycleEventName`, for adapters that route them apart from their app events. */
+export const LIFECYCLE_EVENTS: ReadonlySet<string> = /* @__PURE__ */ new Set<LifecycleEventName>(['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt']);
+
+/**
+ * What every PolySocket client is, whatever its protocol: a client of any adapter (or of `createClient`, whose
+ * protocol is only known at run time) can be handled as one through this type.
+ */
+export interface LifecycleClient<Info = unknown> {
+  readonly state: ConnectionState;
+  connect(): Promise<void>;
+  close(): void;
+  on<E extends LifecycleEventName>(event: E, listener: (...args: ConnectionEvents<Info>[E]) => void): this;
+  once<E extends LifecycleEventName>(event: E, listener: (...args: ConnectionEvents<Info>[E]) => void): this;
+  off<E extends LifecycleEventName>(event: E, listener?: (...args: ConnectionEvents<Info>[E]) => void): this;
+}
+
+/**
+ * `unknown` for an event name that is not one of `Names`, a type no string has for one that is: a parameter
+ * typed `E & NotOneOf<E, Reserved>` refuses a reserved literal at compile time (the error says it is not
+ * assignable to `{ readonly 'reserved event name': "connect" }`) and still takes any other name
+ * (a `string` variable included; the runtime check catches that one).
+ */
+export type NotOneOf<E, Names> = E extends Names ? { readonly 'reserved event name': E } : unknown;
+
 export interface ConnectionOptions<Out, In, Info> {
   protocol: Protocol<Out, In, Info>;
   /** Makes a fresh transport for each attempt. */

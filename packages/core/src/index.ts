@@ -6,6 +6,8 @@
  * @module @polysocket/core
  */
 export { Connection } from './connection';
+export { LIFECYCLE_EVENTS } from './connection-types';
+export type { LifecycleClient, LifecycleEventName, NotOneOf } from './connection-types';
 export type {
   ConnectionEvents,
   ConnectionOptions,

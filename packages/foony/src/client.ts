@@ -29,15 +29,37 @@ import { decodeFrame, encodeFrame } from './codec';
 import { errorFromFrame } from './errors';
 import { ErrorCode, type AuthFrame, type ClientFrame, type ErrorFrame, type ServerFrame } from './wire';
 
-export interface FoonyClientOptions extends ConnectionTuning {
+/**
+ * Exactly one credential: `token`, `key` or `authCallback` (two together are a type error, and INVALID at run
+ * time for JavaScript callers).
+ */
+export type FoonyCredentials =
+  | {
+      /** A static token. It is never renewed: once the server calls it expired, the client fails. */
+      token: string;
+      key?: undefined;
+      authCallback?: undefined;
+    }
+  | {
+      /** An API key (`app.keyId:secret`), for servers only. */
+      key: string;
+      token?: undefined;
+      authCallback?: undefined;
+    }
+  | {
+      /** Returns a fresh token; called on every connect and after the server reports expiry. */
+      authCallback: () => string | Promise<string>;
+      token?: undefined;
+      key?: undefined;
+    };
+
+/** `FoonyClient`'s options: a url, one credential (`FoonyCredentials`) and the rest of `FoonyConnectOptions`. */
+export type FoonyClientOptions = FoonyConnectOptions & FoonyCredentials;
+
+/** Every option of `FoonyClient` but the credential. */
+export interface FoonyConnectOptions extends ConnectionTuning {
   /** The realtime endpoint, e.g. `wss://realtime.example.com` or `ws://127.0.0.1:8080/foony`. */
   url: string;
-  /** A static token. It is never renewed: once the server calls it expired, the client fails. */
-  token?: string;
-  /** An API key (`app.keyId:secret`), for servers only. */
-  key?: string;
-  /** Returns a fresh token; called on every connect and after the server reports expiry. */
-  authCallback?: () => string | Promise<string>;
   /** Sent in the auth frame with any credential (the seed's frame allows it): names this client with key auth; with a token the server decides whether it applies. */
   clientId?: string;
   /** How long `authCallback` may take before the attempt fails (and is retried). Default 10 000 ms. */

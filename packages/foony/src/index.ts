@@ -5,7 +5,7 @@
  * @module @polysocket/foony
  */
 export { FoonyClient, keepAliveInterval, pongDeadline } from './client';
-export type { FoonyClientEvents, FoonyClientOptions, FoonySession } from './client';
+export type { FoonyClientEvents, FoonyClientOptions, FoonyConnectOptions, FoonyCredentials, FoonySession } from './client';
 export { FoonyChannel } from './channel';
 export type { ChannelEvents, ChannelState, FoonyMessage, HistoryOptions, HistoryPage, MessageListener, PublishOptions } from './channel';
 export { FoonyPresence } from './presence';

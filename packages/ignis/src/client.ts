@@ -1,5 +1,6 @@
 import {
   Connection,
+  LIFECYCLE_EVENTS,
   LazySet,
   PolySocketError,
   urlSecrets,
@@ -11,6 +12,8 @@ import {
   type CloseInfo,
   type HandshakeContext,
   type HandshakeResult,
+  type LifecycleEventName,
+  type NotOneOf,
   type Protocol,
   type RequestId,
   type RestoreContext,
@@ -19,15 +22,13 @@ import {
 import { AppListeners } from './app-listeners';
 import { EcdhSession } from './encryption';
 import { SecureSession } from './secure-session';
-import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, withId, type IgnisEnvelope } from './envelope';
+import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, withId, type IgnisEnvelope, type SystemEventName } from './envelope';
 import { classifyIgnisClose, errorFromMessage } from './errors';
 import type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 import { validateRooms } from './rooms';
 
 export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 
-
-const LIFECYCLE: ReadonlySet<string> = new Set(['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt']);
 const ROOMS_PER_FRAME = 100;
 /** The helper's default inbound limit (Bun's `maxPayloadLength` as the helper sets it). */
 const DEFAULT_MAX_PAYLOAD = 131_072;
@@ -36,8 +37,15 @@ function randomTag(): string {
   return Math.random().toString(36).slice(2, 8);
 }
 
-/** A client for the Ignis WebSocket helper's `{event, data, id?}` envelope. */
-export class IgnisClient<Events extends Record<string, unknown> = Record<string, unknown>> {
+/** An app event name the client may send: any of the map's but the protocol's own (`SystemEventName`). */
+export type IgnisEmitName<E> = E & NotOneOf<E, SystemEventName>;
+
+/**
+ * A client for the Ignis WebSocket helper's `{event, data, id?}` envelope. `Events` maps the app events the
+ * server sends to their `data` (`{ 'room-message': { text: string } }`), `EmitEvents` those the client sends
+ * (default: the same map); without them any name and any data are accepted.
+ */
+export class IgnisClient<Events extends object = Record<string, unknown>, EmitEvents extends object = Events> {
   readonly connection: Connection<string, IgnisEnvelope, IgnisSession>;
   private readonly rooms = new LazySet<string>();
   private readonly listeners: AppListeners;
@@ -97,40 +105,43 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     return `IgnisClient { url: ${JSON.stringify(this.connection.logger.redact(this.options.url))}, state: '${this.state}' }`;
   }
 
-  /** Lifecycle events (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`), or app events by name. */
-  on<E extends keyof IgnisLifecycleEvents>(event: E, listener: (...args: IgnisLifecycleEvents[E]) => void): this;
-  on<E extends keyof Events & string>(event: E, listener: AppListener<Events[E]>): this;
-  on(event: string, listener: AppListener): this;
+  /**
+   * Lifecycle events (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`: the same names and
+   * payloads on every PolySocket client), or app events by name. An app event named like a lifecycle event: `onEvent`.
+   */
+  on<E extends LifecycleEventName>(event: E, listener: (...args: IgnisLifecycleEvents[E]) => void): this;
+  on<E extends keyof Events & string>(event: E & NotOneOf<E, LifecycleEventName>, listener: AppListener<Events[E]>): this;
   on(event: string, listener: (...args: never[]) => void): this {
-    if (LIFECYCLE.has(event)) this.connection.on(event as 'state', listener as never);
-    else this.onEvent(event, listener as AppListener);
+    if (LIFECYCLE_EVENTS.has(event)) this.connection.on(event as 'state', listener as never);
+    else this.listeners.on(event, listener as AppListener);
     return this;
   }
 
+  once<E extends LifecycleEventName>(event: E, listener: (...args: IgnisLifecycleEvents[E]) => void): this;
+  once<E extends keyof Events & string>(event: E & NotOneOf<E, LifecycleEventName>, listener: AppListener<Events[E]>): this;
   once(event: string, listener: (...args: never[]) => void): this {
-    if (LIFECYCLE.has(event)) {
-      this.connection.once(event as 'state', listener as never);
-      return this;
-    }
-    this.listeners.once(event, listener as AppListener);
+    if (LIFECYCLE_EVENTS.has(event)) this.connection.once(event as 'state', listener as never);
+    else this.listeners.once(event, listener as AppListener);
     return this;
   }
 
+  off<E extends LifecycleEventName>(event: E, listener?: (...args: IgnisLifecycleEvents[E]) => void): this;
+  off<E extends keyof Events & string>(event: E & NotOneOf<E, LifecycleEventName>, listener?: AppListener<Events[E]>): this;
   off(event: string, listener?: (...args: never[]) => void): this {
-    if (LIFECYCLE.has(event)) this.connection.off(event as 'state', listener as never);
-    else this.offEvent(event, listener as AppListener | undefined);
+    if (LIFECYCLE_EVENTS.has(event)) this.connection.off(event as 'state', listener as never);
+    else this.listeners.off(event, listener as AppListener | undefined);
     return this;
   }
 
   /** Always an app event, even one named like a lifecycle event. */
-  onEvent(event: string, listener: AppListener): this {
-    this.listeners.on(event, listener);
+  onEvent<E extends keyof Events & string>(event: E, listener: AppListener<Events[E]>): this {
+    this.listeners.on(event, listener as AppListener);
     return this;
   }
 
   /** Removes that listener (also one added with `once`), or every listener of the event; at once, also mid-delivery. */
-  offEvent(event: string, listener?: AppListener): this {
-    this.listeners.off(event, listener);
+  offEvent<E extends keyof Events & string>(event: E, listener?: AppListener<Events[E]>): this {
+    this.listeners.off(event, listener as AppListener | undefined);
     return this;
   }
 
@@ -144,8 +155,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
    * errors); a frame over `maxPayloadBytes` rejects with TOO_LARGE and an `error` event, as the core's `send`
    * does. While connecting it waits in the outbox (see the core's `send`).
    */
-  emit<E extends keyof Events & string>(event: E, data?: Events[E]): Promise<boolean>;
-  emit(event: string, data?: unknown): Promise<boolean>;
+  emit<E extends keyof EmitEvents & string>(event: IgnisEmitName<E>, data?: EmitEvents[E]): Promise<boolean>;
   emit(event: string, data?: unknown): Promise<boolean> {
     const text = encodeAppEnvelope(event, data);
     const secure = this.secure;
@@ -174,7 +184,12 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
    * Sends an app event with an `id` and resolves with the reply that carries the same id
    * (top-level by default; see `replyId`). The server app must echo it: the helper itself never does.
    */
-  request<Reply = unknown>(event: string, data?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<IgnisEnvelope<Reply>> {
+  request<Reply = unknown, E extends keyof EmitEvents & string = keyof EmitEvents & string>(
+    event: IgnisEmitName<E>,
+    data?: EmitEvents[E],
+    options?: { timeoutMs?: number; signal?: AbortSignal },
+  ): Promise<IgnisEnvelope<Reply>>;
+  request(event: string, data?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<IgnisEnvelope> {
     let encoded: string;
     try {
       encoded = encodeAppEnvelope(event, data); // validate before anything is reserved
@@ -185,9 +200,9 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
     const secure = this.secure;
     if (secure?.options.sealOutbound) {
       const id = this.connection.nextRequestId();
-      return secure.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope<Reply>>);
+      return secure.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope>);
     }
-    return this.connection.request(build, options) as Promise<IgnisEnvelope<Reply>>;
+    return this.connection.request(build, options) as Promise<IgnisEnvelope>;
   }
 
   /** Joins rooms (validated by the helper's rules); they are re-joined after every reconnect. */
@@ -214,7 +229,7 @@ export class IgnisClient<Events extends Record<string, unknown> = Record<string,
   private static readonly Wire = class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> {
     // `any`: the wire serves every IgnisClient whatever its event map; nothing of it reaches the public API.
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    constructor(private readonly client: IgnisClient<any>) {}
+    constructor(private readonly client: IgnisClient<any, any>) {}
     get name(): string {
       return 'ignis';
     }

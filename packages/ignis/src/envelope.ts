@@ -7,8 +7,11 @@ export interface IgnisEnvelope<Data = unknown> {
   readonly id?: string | number;
 }
 
-/** Events the helper itself understands or sends; the client API refuses them for app events. */
-export const SYSTEM_EVENTS: ReadonlySet<string> = new Set(['authenticate', 'connected', 'error', 'join', 'leave', 'heartbeat', 'encrypted', 'disconnect']);
+/** Events the helper itself understands or sends: the client refuses to send them as app events (a type error, and INVALID at run time). */
+export type SystemEventName = 'authenticate' | 'connected' | 'error' | 'join' | 'leave' | 'heartbeat' | 'encrypted' | 'disconnect';
+
+/** The names of `SystemEventName`. */
+export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<SystemEventName>(['authenticate', 'connected', 'error', 'join', 'leave', 'heartbeat', 'encrypted', 'disconnect']);
 
 export const HEARTBEAT_FRAME = '{"event":"heartbeat"}';
 

@@ -6,9 +6,10 @@
  * @module @polysocket/ignis
  */
 export { IgnisClient } from './client';
+export type { IgnisEmitName } from './client';
 export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './client';
 export { checkEnvelope, decodeEnvelope, encodeAppEnvelope, HEARTBEAT_FRAME, SYSTEM_EVENTS, utf8Length } from './envelope';
-export type { IgnisEnvelope } from './envelope';
+export type { IgnisEnvelope, SystemEventName } from './envelope';
 export { classifyIgnisClose, CloseCode, errorFromMessage } from './errors';
 export { DEFAULT_HKDF_INFO, EcdhSession, fromBase64, toBase64 } from './encryption';
 export type { EncryptionOptions, SealedPayload } from './encryption';

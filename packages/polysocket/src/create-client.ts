@@ -1,17 +1,27 @@
 import { PolySocketError } from '@polysocket/core';
 import { FoonyClient, type FoonyClientOptions } from '@polysocket/foony';
 import { IgnisClient, type IgnisClientOptions } from '@polysocket/ignis';
-import { SocketIOClient, type SocketIOClientOptions } from '@polysocket/socketio';
+import { SocketIOClient, type DefaultEventsMap, type EventsMap, type SocketIOClientOptions } from '@polysocket/socketio';
 import { SockrClient, type SockrClientOptions } from '@polysocket/sockr';
 
 export type ProtocolName = 'foony' | 'ignis' | 'sockr' | 'socketio';
 
+/** What every protocol's options have in `createClient`. */
+export interface CommonClientOptions {
+  /**
+   * Connect once the current task is done (listeners added right after `createClient` see `connecting`).
+   * Default false for every protocol: the client stays `idle` until `connect()`. (`new SocketIOClient` and
+   * `new SockrClient` keep their libraries' default, true.)
+   */
+  autoConnect?: boolean;
+}
+
 /** `createClient`'s options: the protocol picks the adapter and the type of the rest. */
 export type ClientOptions =
-  | ({ protocol: 'foony' } & FoonyClientOptions)
-  | ({ protocol: 'ignis' } & IgnisClientOptions)
-  | ({ protocol: 'sockr' } & SockrClientOptions)
-  | ({ protocol: 'socketio' } & SocketIOClientOptions);
+  | ({ protocol: 'foony' } & FoonyClientOptions & CommonClientOptions)
+  | ({ protocol: 'ignis' } & IgnisClientOptions & CommonClientOptions)
+  | ({ protocol: 'sockr' } & SockrClientOptions & CommonClientOptions)
+  | ({ protocol: 'socketio' } & SocketIOClientOptions & CommonClientOptions);
 
 export interface ClientByProtocol {
   foony: FoonyClient;
@@ -20,24 +30,47 @@ export interface ClientByProtocol {
   socketio: SocketIOClient;
 }
 
-/** The client of the protocol the options name, typed accordingly. */
-export function createClient(options: { protocol: 'foony' } & FoonyClientOptions): FoonyClient;
-export function createClient(options: { protocol: 'ignis' } & IgnisClientOptions): IgnisClient;
-export function createClient(options: { protocol: 'sockr' } & SockrClientOptions): SockrClient;
-export function createClient(options: { protocol: 'socketio' } & SocketIOClientOptions): SocketIOClient;
+/**
+ * The client of the protocol the options name, typed accordingly. Every client has the same lifecycle events
+ * (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`) and starts `idle` unless `autoConnect`.
+ * Type parameters type the app's events: `createClient<Events, EmitEvents>({ protocol: 'ignis' })` (event →
+ * data) and `createClient<ListenEvents, EmitEvents>({ protocol: 'socketio' })` (event → listener, as
+ * socket.io-client's `Socket<ListenEvents, EmitEvents>`). Sockr's events are typed already.
+ */
+export function createClient(options: { protocol: 'foony' } & FoonyClientOptions & CommonClientOptions): FoonyClient;
+export function createClient<Events extends object = Record<string, unknown>, EmitEvents extends object = Events>(
+  options: { protocol: 'ignis' } & IgnisClientOptions & CommonClientOptions,
+): IgnisClient<Events, EmitEvents>;
+export function createClient(options: { protocol: 'sockr' } & SockrClientOptions & CommonClientOptions): SockrClient;
+export function createClient<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents>(
+  options: { protocol: 'socketio' } & SocketIOClientOptions & CommonClientOptions,
+): SocketIOClient<ListenEvents, EmitEvents>;
 export function createClient(options: ClientOptions): ClientByProtocol[ProtocolName];
 export function createClient(options: ClientOptions): ClientByProtocol[ProtocolName] {
-  const { protocol, ...rest } = options;
+  // `rest` is a copy of the app's options: the adapters' own autoConnect is turned off in it.
+  const { protocol, autoConnect, ...rest } = options;
+  let client: ClientByProtocol[ProtocolName];
   switch (protocol) {
     case 'foony':
-      return new FoonyClient(rest as FoonyClientOptions);
+      client = new FoonyClient(rest as FoonyClientOptions);
+      break;
     case 'ignis':
-      return new IgnisClient(rest as IgnisClientOptions);
+      client = new IgnisClient(rest as IgnisClientOptions);
+      break;
     case 'sockr':
-      return new SockrClient(rest as SockrClientOptions);
+      client = new SockrClient(Object.assign(rest as SockrClientOptions, { autoConnect: false }));
+      break;
     case 'socketio':
-      return new SocketIOClient(rest as SocketIOClientOptions);
+      client = new SocketIOClient(Object.assign(rest as SocketIOClientOptions, { autoConnect: false }));
+      break;
     default:
       throw new PolySocketError('INVALID', `unknown protocol ${JSON.stringify(protocol)}: use 'foony', 'ignis', 'sockr' or 'socketio'`);
   }
+  if (autoConnect === true) queueMicrotask(() => connectIfIdle(client));
+  return client;
+}
+
+/** `autoConnect`: unless the app connected or closed the client meanwhile. A failure is also an `error` event. */
+function connectIfIdle(client: ClientByProtocol[ProtocolName]): void {
+  if (client.state === 'idle') client.connect().catch(() => undefined);
 }

@@ -6,7 +6,7 @@
  * @module polysocket
  */
 export { createClient } from './create-client';
-export type { ClientByProtocol, ClientOptions, ProtocolName } from './create-client';
+export type { ClientByProtocol, ClientOptions, CommonClientOptions, ProtocolName } from './create-client';
 export * from '@polysocket/core';
 export * from '@polysocket/foony';
 export * from '@polysocket/ignis';

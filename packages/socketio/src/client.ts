@@ -1,5 +1,6 @@
 import {
   Connection,
+  LIFECYCLE_EVENTS,
   LazyMap,
   PolySocketError,
   urlSecrets,
@@ -14,6 +15,7 @@ import {
   type Gate,
   type HandshakeContext,
   type HandshakeResult,
+  type LifecycleEventName,
   type Protocol,
   type RequestId,
   type RestoreContext,
@@ -27,6 +29,19 @@ import { isAuthData, NamespaceConnector, type Restore } from './namespace-connec
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport } from './polling-transport';
 import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
+import type {
+  AckArgs,
+  AckEmitter,
+  AckResult,
+  DefaultEventsMap,
+  EmitName,
+  EventNames,
+  EventParams,
+  EventsMap,
+  ListenName,
+  NamespaceEvents,
+  VolatileEmitter,
+} from './typed-events';
 import { UpgradingTransport } from './upgrading-transport';
 
 export type { EngineFrame } from './frames';
@@ -35,20 +50,29 @@ export type { AuthData, AuthOption, ReadyContext, SocketIOClientOptions, Transpo
 /** The Engine.IO session. */
 export type EngineSession = EngineHandshake;
 
+/** The lifecycle events (the same names and payloads as every PolySocket client's), the session being Engine.IO's. */
 export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Listener = (...args: any[]) => void;
 
 /**
  * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
  * outbox, heartbeat deadline and reconnect replace socket.io-client's Manager. The methods of the
  * main namespace (`emit`, `on`, ...) are on the client itself; `socket(nsp)` gives other namespaces. The url's
  * path names the main namespace, as in socket.io-client (`http://host/admin` is `/admin`; `/` without a path).
+ *
+ * `on` takes the lifecycle events every PolySocket client has (`state`, `connected`, `disconnected`,
+ * `reconnecting`, `error`, `rtt`), the main namespace's own (`connect`, `connect_error`, `disconnect`) and the
+ * app's events. A lifecycle name means the lifecycle event: an app event of that name is `onEvent`'s.
+ * `ListenEvents` and `EmitEvents` type the app's events as socket.io-client's `Socket<ListenEvents, EmitEvents>`.
  */
-export class SocketIOClient {
+export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
   private readonly namespaces: NamespaceConnector;
-  private readonly main: SocketIOSocket;
+  private readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
   private readonly transports: TransportName[];
   /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
   private fallBack = false;
@@ -87,7 +111,7 @@ export class SocketIOClient {
     });
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
-    this.main = this.socket(namespaceOf(url));
+    this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
 
@@ -134,16 +158,19 @@ export class SocketIOClient {
     this.close();
   }
 
-  /** Lifecycle events of the Engine.IO connection: state, connected, disconnected, reconnecting, error, rtt. */
-  onLifecycle<E extends keyof SocketIOClientEvents>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this {
+  /** Lifecycle events only (the same as `on` for their names): state, connected, disconnected, reconnecting, error, rtt. */
+  onLifecycle<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this {
     this.connection.on(event, listener as never);
     return this;
   }
 
-  /** The socket of a namespace (the same instance each time); connects it if the client is connected. */
-  socket(nsp = '/', options: { auth?: AuthOption } = {}): SocketIOSocket {
+  /**
+   * The socket of a namespace (the same instance each time); connects it if the client is connected. Its
+   * type parameters type that namespace's events, as the client's type its main namespace's.
+   */
+  socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(nsp = '/', options: { auth?: AuthOption } = {}): SocketIOSocket<L, E> {
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
-    let socket = this.sockets.get(name);
+    let socket = this.sockets.get(name) as SocketIOSocket<L, E> | undefined;
     if (socket) return socket;
     checkAuth(options.auth);
     socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
@@ -163,25 +190,56 @@ export class SocketIOClient {
     return this.main.connected;
   }
 
-  get volatile(): SocketIOSocket['volatile'] {
+  get volatile(): VolatileEmitter<EmitEvents> {
     return this.main.volatile;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  on(event: string, listener: (...args: any[]) => void): this {
-    this.main.on(event, listener);
+  /**
+   * A lifecycle event (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`: the Engine.IO
+   * connection's, as on every PolySocket client), one of the main namespace's own (`connect`, `connect_error`,
+   * `disconnect`), or an app event of the main namespace. An app event named like a lifecycle event: `onEvent`.
+   */
+  on<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this;
+  on<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
+  on<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener: ListenEvents[E]): this;
+  on(event: string, listener: Listener): this {
+    if (LIFECYCLE_EVENTS.has(event)) this.connection.on(event as LifecycleEventName, listener);
+    else this.main.listen(event, listener);
     return this;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  once(event: string, listener: (...args: any[]) => void): this {
-    this.main.once(event, listener);
+  once<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this;
+  once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
+  once<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener: ListenEvents[E]): this;
+  once(event: string, listener: Listener): this {
+    if (LIFECYCLE_EVENTS.has(event)) this.connection.once(event as LifecycleEventName, listener);
+    else this.main.listenOnce(event, listener);
     return this;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  off(event: string, listener?: (...args: any[]) => void): this {
-    this.main.off(event, listener);
+  off<E extends LifecycleEventName>(event: E, listener?: (...args: SocketIOClientEvents[E]) => void): this;
+  off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
+  off<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener?: ListenEvents[E]): this;
+  off(event: string, listener?: Listener): this {
+    if (!LIFECYCLE_EVENTS.has(event)) {
+      this.main.unlisten(event, listener);
+      return this;
+    }
+    this.connection.off(event as LifecycleEventName, listener);
+    // Every listener of the event went, the client's own too: it tells the namespaces why the link dropped.
+    if (listener === undefined && event === 'disconnected') this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
+    return this;
+  }
+
+  /** Always an app event of the main namespace, also one named like a lifecycle event (`state`, `error`, …). */
+  onEvent<E extends EventNames<ListenEvents>>(event: E, listener: ListenEvents[E]): this {
+    this.main.listen(event, listener);
+    return this;
+  }
+
+  /** Removes an `onEvent` listener, or every listener of that app event. */
+  offEvent<E extends EventNames<ListenEvents>>(event: E, listener?: ListenEvents[E]): this {
+    this.main.unlisten(event, listener);
     return this;
   }
 
@@ -190,19 +248,19 @@ export class SocketIOClient {
     return this;
   }
 
-  emit(event: string, ...args: unknown[]): Promise<boolean> {
+  emit<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: EventParams<EmitEvents, E>): Promise<boolean> {
     return this.main.emit(event, ...args);
   }
 
-  emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
+  emitWithAck<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: AckArgs<EmitEvents, E>): Promise<AckResult<EmitEvents, E>> {
     return this.main.emitWithAck(event, ...args);
   }
 
-  timeout(timeoutMs: number): ReturnType<SocketIOSocket['timeout']> {
+  timeout(timeoutMs: number): AckEmitter<EmitEvents> {
     return this.main.timeout(timeoutMs);
   }
 
-  withOptions(options: AckOptions): ReturnType<SocketIOSocket['withOptions']> {
+  withOptions(options: AckOptions): AckEmitter<EmitEvents> {
     return this.main.withOptions(options);
   }
 

@@ -9,6 +9,20 @@ export { SocketIOClient } from './client';
 export type { AuthData, AuthOption, EngineFrame, EngineSession, ReadyContext, SocketIOClientEvents, SocketIOClientOptions, TransportName } from './client';
 export { SocketIOSocket, RESERVED_EVENTS } from './socket';
 export type { AckOptions, AnyEventListener, SocketState } from './socket';
+export type {
+  AckArgs,
+  AckEmitter,
+  AckResult,
+  DefaultEventsMap,
+  EmitName,
+  EventNames,
+  EventParams,
+  EventsMap,
+  ListenName,
+  NamespaceEvents,
+  ReservedEventName,
+  VolatileEmitter,
+} from './typed-events';
 export { encodePacket, hasBinary, PacketDecoder, PacketType } from './parser';
 export type { Packet } from './parser';
 export { decodePayload, encodePayload, engineUrl, EngineType, parseHandshake, RECORD_SEPARATOR } from './engine';

@@ -1,6 +1,19 @@
 import { LazyMap, LazySet, PolySocketError, type Gate } from '@polysocket/core';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
+import type {
+  AckArgs,
+  AckEmitter,
+  AckResult,
+  DefaultEventsMap,
+  EmitName,
+  EventNames,
+  EventParams,
+  EventsMap,
+  ListenName,
+  NamespaceEvents,
+  VolatileEmitter,
+} from './typed-events';
 
 /** A namespace socket's own state; the Engine.IO connection underneath has its own (`client.state`). */
 export type SocketState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed';
@@ -14,7 +27,7 @@ export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 /** The `inspect` Node hands a custom inspector. */
 export type Inspect = (value: unknown, options: object) => string;
 
-/** Names Socket.IO reserves for lifecycle events; they cannot be emitted. */
+/** Names Socket.IO reserves for lifecycle events; they cannot be emitted (`ReservedEventName` makes them a type error too). */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
 
 export interface AckOptions {
@@ -39,8 +52,10 @@ export interface SocketHost {
 /**
  * One Socket.IO namespace on the shared Engine.IO connection: emit (buffered until the namespace is
  * connected), acks both ways, `connect` / `connect_error` / `disconnect` events like socket.io-client.
+ * `ListenEvents` and `EmitEvents` type the app's events as socket.io-client's `Socket<ListenEvents, EmitEvents>`
+ * does (see `typed-events.ts`); without them any name and any arguments are accepted.
  */
-export class SocketIOSocket {
+export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
   /** The namespace's session id from the server's CONNECT reply. */
   id: string | undefined;
   private currentState: SocketState = 'idle';
@@ -55,7 +70,7 @@ export class SocketIOSocket {
   private readonly pendingAcks = new LazySet<number>();
 
   /** Sends that are dropped rather than queued while not connected. */
-  get volatile(): { emit(event: string, ...args: unknown[]): Promise<boolean> } {
+  get volatile(): VolatileEmitter<EmitEvents> {
     return { emit: (event: string, ...args: unknown[]): Promise<boolean> => this.sendEvent(event, args, true) };
   }
 
@@ -92,22 +107,44 @@ export class SocketIOSocket {
     return this.failure;
   }
 
+  /** The namespace's own events (`connect`, `connect_error`, `disconnect`) and the app's. */
+  on<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
+  on<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
   on(event: string, listener: Listener): this {
+    return this.listen(event, listener);
+  }
+
+  once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
+  once<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
+  once(event: string, listener: Listener): this {
+    return this.listenOnce(event, listener);
+  }
+
+  off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
+  off<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener?: ListenEvents[E]): this;
+  off(event: string, listener?: Listener): this {
+    return this.unlisten(event, listener);
+  }
+
+  /** @internal Any name, untyped (the client's `on`, `onEvent` and `next` use it). */
+  listen(event: string, listener: Listener): this {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener);
     return this;
   }
 
-  once(event: string, listener: Listener): this {
+  /** @internal */
+  listenOnce(event: string, listener: Listener): this {
     const wrapper: Listener = (...args) => {
-      this.off(event, wrapper);
+      this.unlisten(event, wrapper);
       listener(...args);
     };
-    return this.on(event, wrapper);
+    return this.listen(event, wrapper);
   }
 
-  off(event: string, listener?: Listener): this {
+  /** @internal */
+  unlisten(event: string, listener?: Listener): this {
     const set = this.listeners.get(event);
     if (!listener || (set?.delete(listener) && set.size === 0)) this.listeners.delete(event);
     return this;
@@ -128,23 +165,25 @@ export class SocketIOSocket {
    * Emits an event. Resolves true once written; while the namespace is not connected it waits in
    * the outbox, in order. Throws INVALID for a reserved name.
    */
+  emit<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: EventParams<EmitEvents, E>): Promise<boolean>;
   emit(event: string, ...args: unknown[]): Promise<boolean> {
     return this.sendEvent(event, args, false);
   }
 
   /** Emits and resolves with the first argument the server's callback was called with. */
+  emitWithAck<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: AckArgs<EmitEvents, E>): Promise<AckResult<EmitEvents, E>>;
   emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
     return this.ackRequest(event, args, {});
   }
 
   /** `socket.timeout(ms).emitWithAck(...)`, as in socket.io-client. */
-  timeout(timeoutMs: number): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } {
-    return { emitWithAck: (event, ...args) => this.ackRequest(event, args, { timeoutMs }) };
+  timeout(timeoutMs: number): AckEmitter<EmitEvents> {
+    return this.withOptions({ timeoutMs });
   }
 
   /** Acks with explicit options (timeout, AbortSignal). */
-  withOptions(options: AckOptions): { emitWithAck(event: string, ...args: unknown[]): Promise<unknown> } {
-    return { emitWithAck: (event, ...args) => this.ackRequest(event, args, options) };
+  withOptions(options: AckOptions): AckEmitter<EmitEvents> {
+    return { emitWithAck: (event: string, ...args: unknown[]) => this.ackRequest(event, args, options) as Promise<never> };
   }
 
   /** (Re)connects the namespace after a server-side disconnect, a refusal, or `disconnect()`. */
@@ -233,10 +272,10 @@ export class SocketIOSocket {
       const finish = (settle: () => void): void => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        for (const [event, handler] of handlers) this.off(event, handler);
+        for (const [event, handler] of handlers) this.unlisten(event, handler);
         settle();
       };
-      for (const [event, handler] of handlers) this.on(event, handler);
+      for (const [event, handler] of handlers) this.listen(event, handler);
       signal.addEventListener('abort', onAbort);
     });
   }

@@ -1,5 +1,15 @@
-import { LazyMap, LazySet, PolySocketError, SafeEmitter, fetchCredentials, type ConnectionState, type ConnectionTuning, type DisconnectEvent } from '@polysocket/core';
-import { encodePacket, PacketType, SocketIOClient, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
+import {
+  LazyMap,
+  LazySet,
+  PolySocketError,
+  SafeEmitter,
+  fetchCredentials,
+  type ConnectionState,
+  type ConnectionTuning,
+  type DisconnectEvent,
+  type ReconnectingEvent,
+} from '@polysocket/core';
+import { encodePacket, PacketType, SocketIOClient, type EngineSession, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
 import { SockrCall } from './call';
 import { fromPersisted, incoming, pageBackwards, refusal, SeenMessages, sendError, type IncomingMessage } from './messages';
 import { Limiter, ReplyMatcher } from './replies';
@@ -56,7 +66,18 @@ export interface ConferenceState {
   participants: Set<string>;
 }
 
-/** Local events on top of the server's: deduplicated messages, typing, calls, lifecycle. */
+/** A Sockr session: the user the token logged in, on an Engine.IO session. */
+export interface SockrSession {
+  userId: string;
+  engine: EngineSession;
+}
+
+/**
+ * Local events on top of the server's: deduplicated messages, typing, calls, and the lifecycle. The lifecycle
+ * events have the names and payloads of every PolySocket client's (`state`, `connected`, `disconnected`,
+ * `reconnecting`, `error`, `rtt`); `connect` and `disconnect` are sockr-client's (logged in; the main
+ * namespace went down, with socket.io-client's reason).
+ */
 export type SockrLocalEvents = {
   /** A direct message, once per messageId (live, queued while offline, or flushed). */
   message: [message: IncomingMessage];
@@ -69,7 +90,13 @@ export type SockrLocalEvents = {
   connect: [];
   disconnect: [reason: string];
   error: [error: PolySocketError];
-  state: [state: ConnectionState];
+  state: [state: ConnectionState, previous: ConnectionState];
+  /** Logged in (after every reconnect too): the client is `connected` only once logged in. */
+  connected: [session: SockrSession];
+  disconnected: [event: DisconnectEvent];
+  reconnecting: [event: ReconnectingEvent];
+  /** The round trip of a liveness probe (the Socket.IO adapter's). */
+  rtt: [ms: number];
 };
 
 type ServerEvents = { [E in ServerEvent]: [data: ServerPayloads[E]] };
@@ -196,6 +223,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     connection.listenInternally('connected', SockrClient.onIoConnected, this);
     connection.listenInternally('disconnected', SockrClient.onIoDisconnected, this);
     connection.listenInternally('error', SockrClient.onIoError, this);
+    connection.listenInternally('reconnecting', SockrClient.onIoReconnecting, this);
+    connection.listenInternally('rtt', SockrClient.onIoRtt, this);
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
   }
 
@@ -208,13 +237,14 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     return `SockrClient { url: ${JSON.stringify(this.options.url)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
   }
 
-  private static onIoState(this: SockrClient, state: ConnectionState): void {
-    this.emit('state', state);
+  private static onIoState(this: SockrClient, state: ConnectionState, previous: ConnectionState): void {
+    this.emit('state', state, previous);
     if (state === 'closed' || state === 'failed') this.onEnd(state);
   }
 
-  private static onIoConnected(this: SockrClient): void {
+  private static onIoConnected(this: SockrClient, engine: EngineSession): void {
     this.up = true;
+    this.emit('connected', { userId: this.userId ?? '', engine });
     this.emit('connect');
     if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = (this.catchUpChain ?? Promise.resolve()).then(() => this.catchUp());
   }
@@ -227,6 +257,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
       event.willReconnect,
     );
+    this.emit('disconnected', event);
   }
 
   /**
@@ -249,6 +280,14 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.emit('error', error);
   }
 
+  private static onIoReconnecting(this: SockrClient, event: ReconnectingEvent): void {
+    this.emit('reconnecting', event);
+  }
+
+  private static onIoRtt(this: SockrClient, ms: number): void {
+    this.emit('rtt', ms);
+  }
+
   // ---- connection (sockr-client's surface) ----
 
   /** Connects and logs in; resolves once authenticated. A refused token rejects and ends `failed` (no retry loop). */
@@ -267,6 +306,12 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   get state(): ConnectionState {
     return this.io.state;
+  }
+
+  /** The current (or last) session: the logged-in user and the Engine.IO session. */
+  get session(): SockrSession | undefined {
+    const engine = this.io.engine;
+    return engine && this.userId !== undefined ? { userId: this.userId, engine } : undefined;
   }
 
   isConnected(): boolean {

@@ -6,7 +6,7 @@
  * @module @polysocket/sockr
  */
 export { SockrClient } from './client';
-export type { ConferenceState, SockrClientOptions, SockrEvents, SockrLocalEvents } from './client';
+export type { ConferenceState, SockrClientOptions, SockrEvents, SockrLocalEvents, SockrSession } from './client';
 export type { IncomingMessage } from './messages';
 export { SockrCall, connectPeer } from './call';
 export type { CallEvents, CallState, PeerConnectionLike } from './call';

@@ -41,7 +41,7 @@ export class MemoryFoony {
       transport: this.server.transport,
       browser: { network: null, document: null },
       ...options,
-    });
+    } as FoonyClientOptions);
   }
 
   /** Publishes as another client: delivered if this connection is subscribed. */

@@ -28,7 +28,7 @@ export async function foonyWorld(options: FoonyMockOptions = {}): Promise<FoonyW
         browser: { network: null, document: null },
         ...auth,
         ...overrides,
-      });
+      } as FoonyClientOptions);
       clients.push(client);
       return client;
     },

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryServer, type MemoryPeer, type PolySocketError } from '@polysocket/core';
-import { FoonyClient, pongDeadline, type FoonyMessage } from '@polysocket/foony';
+import { FoonyClient, pongDeadline, type FoonyClientOptions, type FoonyMessage } from '@polysocket/foony';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -39,7 +39,7 @@ function client(server: MemoryServer, extra: Partial<ConstructorParameters<typeo
     random: () => 0.5,
     browser: { network: null, document: null },
     ...extra,
-  });
+  } as FoonyClientOptions);
 }
 
 describe('FoonyClient with a hand-driven edge', () => {
@@ -153,7 +153,12 @@ describe('FoonyClient with a hand-driven edge', () => {
 
   it('requires exactly one credential', () => {
     const server = new MemoryServer();
+    // The types refuse both (a TypeScript app never gets here); JavaScript callers get INVALID.
+    // @ts-expect-error no credential
     expect(() => new FoonyClient({ url: 'ws://x', transport: server.transport })).toThrow(/exactly one/);
+    // @ts-expect-error token and key together
     expect(() => new FoonyClient({ url: 'ws://x', token: 'a', key: 'b', transport: server.transport })).toThrow(/exactly one/);
+    // @ts-expect-error token and authCallback together
+    expect(() => new FoonyClient({ url: 'ws://x', token: 'a', authCallback: () => 'b', transport: server.transport })).toThrow(/exactly one/);
   });
 });

@@ -37,7 +37,7 @@ describe('the /demo Socket.IO namespace', () => {
 
   it('hostile input is ignored, not thrown: no ack callback, wrong types', async () => {
     const socket = connect('/demo');
-    await new Promise((resolve) => socket.once('connect', resolve));
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
     socket.emit('add', 1, 2); // no callback
     socket.emit('echo'); // nothing at all
     socket.emit('say', { not: 'text' });
@@ -50,7 +50,7 @@ describe('the /demo Socket.IO namespace', () => {
     const error = await new Promise<Error>((resolve) => refused.once('connect_error', resolve));
     expect(error.message).toBe('not authorized');
     const taken = connect('/demo', { token: 'anything' });
-    await new Promise((resolve) => taken.once('connect', resolve));
+    await new Promise<void>((resolve) => taken.once('connect', () => resolve()));
     expect(taken.connected).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 // An Ignis client end to end: authenticate, rooms that survive a reconnect, requests, encryption.
 //
 //   npx tsx examples/ignis.ts                                  # starts an embedded mock server
-//   npx tsx examples/ignis.ts ws://127.0.0.1:8080/ignis        # or use `npm start`'s server
+//   npx tsx examples/ignis.ts ws://127.0.0.1:8080/ignis-secure # or `npm start`'s server (its endpoint that encrypts)
 import { IgnisClient } from '@polysocket/ignis';
 import { ignisModule, MockServer } from '@polysocket/mock-server';
 

@@ -1,7 +1,11 @@
 // A Socket.IO client on the PolySocket core, against the real `socket.io` server.
 //
 //   npx tsx examples/socketio.ts                              # starts an embedded socket.io server
-//   npx tsx examples/socketio.ts http://127.0.0.1:3000         # or any Socket.IO v4 server
+//   npx tsx examples/socketio.ts http://127.0.0.1:3000         # or a server of yours with the same handlers
+//
+// A server of yours needs what the embedded one has: an auth middleware taking the token `secret`, an `add`
+// ack and a `/chat` namespace answering `say` with `said`; its acks time out otherwise. For `npm start`'s
+// mock server (whose `/` is Sockr's), see the runnable block in docs/socketio.md, on its `/demo` namespace.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
 import { SocketIOClient } from '@polysocket/socketio';

@@ -115,7 +115,7 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
   it('the README script-tag example runs in the browser as printed', async () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const block = /<!-- readme:script-tag -->\n```html\n([\s\S]*?)```/.exec(readme)![1];
+    const block = /<!-- run: script-tag -->\n```html\n([\s\S]*?)```/.exec(readme)![1];
     const port = new URL(playground.url).port;
     const html = block
       .replace('https://unpkg.com/polysocket/dist/browser/polysocket.global.js', `${playground.url}polysocket.global.js`)

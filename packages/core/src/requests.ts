@@ -24,9 +24,21 @@ export interface RequestOptions {
   gate?: Gate;
   /** An id reserved with `Connection.nextRequestId()`, for frames that must be built before the request is made. */
   id?: RequestId;
+  /**
+   * What the request waits for, named in its TIMEOUT, DISCONNECTED and ABORTED messages, e.g. `ack for 'add'`
+   * (`describeEvent` quotes an app's event name safely). Default `reply to request <id>`.
+   */
+  label?: string;
+  /** Appended to the TIMEOUT message: what the app can do about it (e.g. which option waits longer). */
+  timeoutHint?: string;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/** An app's event name as a message quotes it: in single quotes, cut at 64 characters (a name may be long). */
+export function describeEvent(event: string): string {
+  return `'${event.length > 64 ? `${event.slice(0, 64)}…` : event}'`;
+}
 
 /** One request awaiting its reply. It is its own outbox entry while it waits for a connection. */
 export class PendingRequest<Reply> implements OutboxEntry {
@@ -37,6 +49,9 @@ export class PendingRequest<Reply> implements OutboxEntry {
   deadline = Infinity;
   timeoutMs = 0;
   detachAbort: (() => void) | undefined;
+  /** See `RequestOptions.label` and `timeoutHint`. */
+  label: string | undefined;
+  timeoutHint: string | undefined;
   /** Settles with the reply (or the failure). */
   promise!: Promise<Reply>;
 
@@ -53,6 +68,11 @@ export class PendingRequest<Reply> implements OutboxEntry {
 
   written(): void {
     this.isWritten = true;
+  }
+
+  /** What it waits for, as its error messages say it. */
+  describe(): string {
+    return this.label ?? `reply to request ${this.id}`;
   }
 
   /** The outbox dropped it (a gate's error, an oversized message, close): it leaves the pending table too. */
@@ -110,6 +130,8 @@ export class PendingRequests<Reply> {
       request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, options.gate, resolve, reject, this);
     });
     request.promise = promise;
+    request.label = options.label;
+    request.timeoutHint = options.timeoutHint;
     this.pending.set(id, request);
     if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
       request.timeoutMs = timeoutMs;
@@ -121,7 +143,7 @@ export class PendingRequests<Reply> {
       const onAbort = (): void => {
         this.fail(
           request,
-          new PolySocketError('ABORTED', `request ${id} aborted`, {
+          new PolySocketError('ABORTED', `aborted while waiting for the ${request.describe()}`, {
             cause: signal.reason,
             maybeDelivered: request.isWritten,
           }),
@@ -170,7 +192,7 @@ export class PendingRequests<Reply> {
       } else {
         this.fail(
           request,
-          new PolySocketError('DISCONNECTED', `connection lost before the reply to request ${request.id}; it may have been delivered`, {
+          new PolySocketError('DISCONNECTED', `connection lost before the ${request.describe()}; the request may have been delivered`, {
             maybeDelivered: true,
           }),
         );
@@ -217,7 +239,7 @@ export class PendingRequests<Reply> {
       if (request.deadline <= now) {
         this.fail(
           request,
-          new PolySocketError('TIMEOUT', `no reply to request ${request.id} within ${request.timeoutMs} ms`, {
+          new PolySocketError('TIMEOUT', `no ${request.describe()} within ${request.timeoutMs} ms${request.timeoutHint ? `: ${request.timeoutHint}` : ''}`, {
             maybeDelivered: request.isWritten,
           }),
         );

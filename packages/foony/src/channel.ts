@@ -1,4 +1,4 @@
-import { LazyMap, PolySocketError, SafeEmitter, stillListening, toPolySocketError, withListener, withoutListener, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
+import { describeEvent, LazyMap, PolySocketError, SafeEmitter, stillListening, toPolySocketError, withListener, withoutListener, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
 import { FoonyPresence } from './presence';
 import type { AckFrame, ClientFrame, HistoryResponseFrame, MessageFrame, PresenceAction, ServerFrame } from './wire';
 
@@ -59,6 +59,8 @@ export interface ChannelHost {
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
 const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID']);
+/** The TIMEOUT advice of an unanswered request. */
+const TIMEOUT_HINT = "the server did not answer (overloaded, or the link half-open?); to wait longer, pass { timeoutMs } where the call takes it, or raise the client's requestTimeoutMs";
 
 /**
  * One Foony channel: subscription intent that survives reconnects, message delivery once per
@@ -174,7 +176,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
     // behind it, so the server does not keep streaming the channel. It is written before the `state` event, so a
     // listener that subscribes again sends its `sub` after it.
-    const unsubscribed = attached || subscribing ? this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id })) : undefined;
+    const unsubscribed = attached || subscribing ? this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id }), this.requestOptions('ack for unsubscribe')) : undefined;
     this.setState('detached');
     return this.reported(
       (unsubscribed ?? Promise.resolve()).then(
@@ -194,11 +196,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
     if (typeof name !== 'string') return this.reported(Promise.reject(new PolySocketError('INVALID', 'publish(name, data) needs a string name')));
     const payload = data === undefined ? null : data;
-    const acked = this.host.request<AckFrame>((id) => ({ t: 'pub', channel: this.name, name, data: payload, id }), {
-      timeoutMs: options.timeoutMs,
-      signal: options.signal,
-      resendSafe: options.resendSafe ?? this.host.publishResend,
-    });
+    const acked = this.host.request<AckFrame>(
+      (id) => ({ t: 'pub', channel: this.name, name, data: payload, id }),
+      this.requestOptions('ack for publish', { timeoutMs: options.timeoutMs, signal: options.signal, resendSafe: options.resendSafe ?? this.host.publishResend }),
+    );
     return this.reported(acked.then(() => undefined));
   }
 
@@ -230,7 +231,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         ...(limit !== undefined ? { limit } : {}),
         ...(start !== undefined ? { start } : {}),
       }),
-      { timeoutMs: options.timeoutMs, signal: options.signal },
+      this.requestOptions('reply to history', { timeoutMs: options.timeoutMs, signal: options.signal }),
     );
     return { messages: reply.messages, more: reply.more === true };
   }
@@ -331,7 +332,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.pendingSession = session;
     const lastMessageId = this.host.cursors.get(this.name);
     this.presence.beginSync();
-    const acked = request<AckFrame>((id) => ({ t: 'sub', channel: this.name, id, ...(lastMessageId !== undefined ? { lastMessageId } : {}) }));
+    const acked = request<AckFrame>(
+      (id) => ({ t: 'sub', channel: this.name, id, ...(lastMessageId !== undefined ? { lastMessageId } : {}) }),
+      this.requestOptions('ack for subscribe'),
+    );
     // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
     this.setState('attaching');
     try {
@@ -386,8 +390,15 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   private async sendPresence(action: PresenceAction, data: unknown, options: { timeoutMs?: number } = {}, request: Request = this.host.request): Promise<void> {
     await request<AckFrame>(
       (id) => ({ t: 'pres', channel: this.name, action, id, ...(data !== undefined ? { data } : {}) }),
-      { timeoutMs: options.timeoutMs },
+      this.requestOptions(`ack for presence ${action}`, { timeoutMs: options.timeoutMs }),
     );
+  }
+
+  /** A request's options, with the label its error messages use (`ack for publish on channel 'chat'`). */
+  private requestOptions(what: string, options: RequestOptions = {}): RequestOptions {
+    options.label = `${what} on channel ${describeEvent(this.name)}`;
+    options.timeoutHint = TIMEOUT_HINT;
+    return options;
   }
 
   private setState(next: ChannelState): void {

@@ -118,7 +118,7 @@ export class FoonyClient {
   constructor(private readonly options: FoonyClientOptions) {
     const modes = [options.token, options.key, options.authCallback].filter((v) => v !== undefined).length;
     if (modes !== 1) throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
-    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'FoonyClient needs a url');
+    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', "FoonyClient needs a url: the server's ws:// or wss:// address, e.g. { url: 'ws://127.0.0.1:8080/foony' }");
     this.cursors = new CursorStore({
       storage: options.cursorStorage,
       storageKey: options.cursorStorageKey ?? defaultCursorKey(options.url, options.cursorStorage),

@@ -1,6 +1,7 @@
 import {
   Connection,
   LIFECYCLE_EVENTS,
+  describeEvent,
   LazySet,
   PolySocketError,
   urlSecrets,
@@ -30,6 +31,9 @@ import { validateRooms } from './rooms';
 export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
 
 const ROOMS_PER_FRAME = 100;
+/** The TIMEOUT advice of an unanswered request. */
+const REQUEST_TIMEOUT_HINT =
+  "the server app must answer with the request's id (the Ignis helper never replies by itself; see the replyId option); to wait longer, pass { timeoutMs }";
 /** The helper's default inbound limit (Bun's `maxPayloadLength` as the helper sets it). */
 const DEFAULT_MAX_PAYLOAD = 131_072;
 
@@ -59,7 +63,7 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
   private earlyFrames: IgnisEnvelope[] | undefined;
 
   constructor(private readonly options: IgnisClientOptions) {
-    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'IgnisClient needs a url');
+    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', "IgnisClient needs a url: the server's ws:// or wss:// address, e.g. { url: 'ws://127.0.0.1:8080/ignis' }");
     if (options.auth !== undefined && options.authProvider !== undefined) {
       throw new PolySocketError('INVALID', 'give IgnisClient either auth or authProvider, not both');
     }
@@ -197,12 +201,13 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
       return Promise.reject(error);
     }
     const build = (id: RequestId): string => withId(encoded, this.wireId(id));
+    const named = { timeoutMs: options.timeoutMs, signal: options.signal, label: `reply to ${describeEvent(event)}`, timeoutHint: REQUEST_TIMEOUT_HINT };
     const secure = this.secure;
     if (secure?.options.sealOutbound) {
       const id = this.connection.nextRequestId();
-      return secure.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...options, id }) as Promise<IgnisEnvelope>);
+      return secure.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...named, id }) as Promise<IgnisEnvelope>);
     }
-    return this.connection.request(build, options) as Promise<IgnisEnvelope>;
+    return this.connection.request(build, named) as Promise<IgnisEnvelope>;
   }
 
   /** Joins rooms (validated by the helper's rules); they are re-joined after every reconnect. */

@@ -1,6 +1,7 @@
 import {
   Connection,
   LIFECYCLE_EVENTS,
+  describeEvent,
   LazyMap,
   PolySocketError,
   urlSecrets,
@@ -28,7 +29,7 @@ import type { AuthOption, SocketIOClientOptions, TransportName } from './options
 import { isAuthData, NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport } from './polling-transport';
-import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type AnyEventListener, type SocketHost } from './socket';
+import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type HostRequestOptions, type AnyEventListener, type SocketHost } from './socket';
 import type {
   AckArgs,
   AckEmitter,
@@ -89,13 +90,20 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
   private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
-    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', 'SocketIOClient needs a url');
-    const url = parseServerUrl(options.url);
+    // The messages name the class the app constructed (Sockr builds its client on this one).
+    const owner = options.clientName ?? 'SocketIOClient';
+    if (typeof options.url !== 'string' || options.url.length === 0) {
+      throw new PolySocketError('INVALID', `${owner} needs a url: the server's http(s):// or ws(s):// address, e.g. { url: 'http://127.0.0.1:8080' }`);
+    }
+    const url = parseServerUrl(options.url, owner);
     this.displayUrl = url.origin + url.pathname;
-    checkAuth(options.auth);
+    checkAuth(options.auth, owner);
     this.transports = options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
     for (const name of this.transports) {
-      if (name !== 'websocket' && name !== 'polling') throw new PolySocketError('INVALID', `unknown transport ${String(name)}`);
+      if (name !== 'websocket' && name !== 'polling') {
+        const shown = typeof name === 'string' ? describeEvent(name) : typeof name;
+        throw new PolySocketError('INVALID', `${owner}: unknown transport ${shown} in transports: use 'websocket' and/or 'polling'`);
+      }
     }
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
       { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
@@ -172,7 +180,7 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
     let socket = this.sockets.get(name) as SocketIOSocket<L, E> | undefined;
     if (socket) return socket;
-    checkAuth(options.auth);
+    checkAuth(options.auth, `socket(${describeEvent(name)})`);
     socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
     this.sockets.set(name, socket);
     const state = this.connection.state;
@@ -375,7 +383,7 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     if (onReady && this.main.connected) {
       await onReady({
         emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
-        next: (events, timeoutMs) => this.main.next(events, timeoutMs, context.signal),
+        next: (events, timeoutMs, hint) => this.main.next(events, timeoutMs, context.signal, hint),
         reconnect: context.reconnect,
         signal: context.signal,
       });
@@ -527,7 +535,7 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
       }
       return client.connection.send(data, options);
     }
-    request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]> {
+    request(build: (id: number) => Packet, options: HostRequestOptions): Promise<unknown[]> {
       const client = this.client;
       if (options.timeoutMs === undefined) options.timeoutMs = client.options.ackTimeoutMs ?? 10_000;
       let data: EncodedFrame | undefined;
@@ -568,10 +576,10 @@ function namespaceOf(url: URL): string {
 }
 
 /** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
-function checkAuth(auth: unknown): void {
+function checkAuth(auth: unknown, owner: string): void {
   if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
     const what = auth === null ? 'null' : Array.isArray(auth) ? 'an array' : typeof auth === 'object' ? 'a class instance' : `a ${typeof auth}`;
-    throw new PolySocketError('INVALID', `auth must be a plain object or a function, not ${what}`);
+    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function, not ${what}`);
   }
 }
 

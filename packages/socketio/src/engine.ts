@@ -99,16 +99,16 @@ export function decodePayload(payload: string): (string | Uint8Array)[] {
 const SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:']);
 
 /** The server's URL, parsed; INVALID when it is not an absolute http(s):// or ws(s):// URL (the message never quotes it: it may hold credentials). */
-export function parseServerUrl(url: string): URL {
+export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new PolySocketError('INVALID', 'url is not a valid URL: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000');
+    throw new PolySocketError('INVALID', `${owner}: url is not a valid URL: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`);
   }
   if (!SCHEMES.has(parsed.protocol)) {
     const scheme = parsed.protocol.length <= 16 ? ` (${parsed.protocol})` : '';
-    throw new PolySocketError('INVALID', `url has an unsupported scheme${scheme}: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`);
+    throw new PolySocketError('INVALID', `${owner}: url has an unsupported scheme${scheme}: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`);
   }
   return parsed;
 }

@@ -1,9 +1,12 @@
-import { fetchCredentials, LazyMap, toPolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
+import { describeEvent, fetchCredentials, LazyMap, PolySocketError, toPolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
 import type { EngineHandshake } from './engine';
 import type { EngineFrame } from './frames';
 import type { AuthData, AuthOption } from './options';
 import { encodePacket, PacketType, type Packet } from './parser';
 import type { SocketIOSocket } from './socket';
+
+/** The TIMEOUT advice of an unanswered namespace CONNECT. */
+const CONNECT_TIMEOUT_HINT = 'the server did not answer the namespace CONNECT (a slow auth middleware?); to wait longer, raise connectTimeoutMs';
 
 /** A request on the link: the connection's, or the restore's direct one. */
 export type LinkRequest = <R extends EngineFrame>(build: (id: number) => EncodedFrame, options?: RequestOptions) => Promise<R>;
@@ -145,7 +148,7 @@ export class NamespaceConnector {
           this.connecting.set(socket.nsp, id);
           return encodePacket({ type: PacketType.CONNECT, nsp: socket.nsp, ...(auth !== undefined ? { data: auth } : {}) });
         },
-        { timeoutMs: this.options.connectTimeoutMs, bypassOutbox: true },
+        { timeoutMs: this.options.connectTimeoutMs, bypassOutbox: true, label: `answer to the CONNECT of namespace ${describeEvent(socket.nsp)}`, timeoutHint: CONNECT_TIMEOUT_HINT },
       );
       // `replyTo` settled the namespace; a `connect` listener may have left it since (it stays left).
     } catch (error) {

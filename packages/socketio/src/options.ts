@@ -41,14 +41,16 @@ export interface SocketIOClientOptions extends ConnectionTuning {
    * with a non-retryable error the client ends `failed`, otherwise it reconnects with backoff.
    */
   onReady?: (context: ReadyContext) => Promise<void> | void;
+  /** @internal The class the app constructed, named in INVALID messages (Sockr passes `'SockrClient'`). */
+  clientName?: string;
 }
 
 /** Direct access to the main namespace during `onReady` (ahead of the outbox). */
 export interface ReadyContext {
   /** Writes an event on the main namespace at once. */
   emit(event: string, ...args: unknown[]): void;
-  /** The next arguments of any of `events` on the main namespace; rejects with TIMEOUT. */
-  next(events: string[], timeoutMs: number): Promise<{ event: string; args: unknown[] }>;
+  /** The next arguments of any of `events` on the main namespace; rejects with TIMEOUT (its message ends with `hint`). */
+  next(events: string[], timeoutMs: number, hint?: string): Promise<{ event: string; args: unknown[] }>;
   /** A session existed before (this is a reconnect). */
   reconnect: boolean;
   /** Aborted when the attempt ends before its session is ready (drop, close): hand it to `fetchCredentials`. */

@@ -1,4 +1,4 @@
-import { LazyMap, LazySet, PolySocketError, type Gate } from '@polysocket/core';
+import { LazyMap, LazySet, PolySocketError, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
 import type {
@@ -36,10 +36,17 @@ export interface AckOptions {
   signal?: AbortSignal;
 }
 
+/** What a host request takes: the ack options, its gate, and how its errors name it. */
+export type HostRequestOptions = AckOptions & Pick<RequestOptions, 'gate' | 'label' | 'timeoutHint'>;
+
+/** The TIMEOUT advice of an unanswered ack. */
+const ACK_TIMEOUT_HINT =
+  'the server did not call the ack callback (does it handle this event, and call its last argument?); to wait longer, use timeout(ms).emitWithAck(…) or the ackTimeoutMs option';
+
 /** What a namespace socket needs from its client. */
 export interface SocketHost {
   send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean>;
-  request(build: (id: number) => Packet, options: AckOptions & { gate?: Gate }): Promise<unknown[]>;
+  request(build: (id: number) => Packet, options: HostRequestOptions): Promise<unknown[]>;
   cancel(id: number, error: PolySocketError): void;
   /** Settles once this CONNECT was answered (at once when it waits for the next restore). */
   connectNamespace(socket: SocketIOSocket): Promise<void>;
@@ -264,10 +271,10 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
   }
 
   /** @internal The next arguments of any of `events` (for Sockr's login during `onReady`); rejects with TIMEOUT, or DISCONNECTED on `signal`. */
-  next(events: string[], timeoutMs: number, signal: AbortSignal): Promise<{ event: string; args: unknown[] }> {
+  next(events: string[], timeoutMs: number, signal: AbortSignal, hint?: string): Promise<{ event: string; args: unknown[] }> {
     return new Promise((resolve, reject) => {
       const handlers = events.map((event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const);
-      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.join(' or ')} within ${timeoutMs} ms`))), timeoutMs);
+      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.map(describeEvent).join(' or ')} within ${timeoutMs} ms${hint ? `: ${hint}` : ''}`))), timeoutMs);
       const onAbort = (): void => finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
       const finish = (settle: () => void): void => {
         clearTimeout(timer);
@@ -334,7 +341,7 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
           this.pendingAcks.add(requestId);
           return { type: PacketType.EVENT, nsp: this.nsp, id: requestId, data: [event, ...args] };
         },
-        { timeoutMs: options.timeoutMs, signal: options.signal, gate: this.gate },
+        { timeoutMs: options.timeoutMs, signal: options.signal, gate: this.gate, label: `ack for ${describeEvent(event)}`, timeoutHint: ACK_TIMEOUT_HINT },
       )
       .then(
         (response) => {

@@ -115,6 +115,9 @@ type Data = Record<string, unknown>;
 
 /** socket.io's default `maxHttpBufferSize`, which Sockr's server does not change. */
 const SOCKR_MAX_MESSAGE_SIZE = 1_000_000;
+/** The TIMEOUT advice of a login nobody answered. */
+const LOGIN_TIMEOUT_HINT =
+  "the server did not answer 'authenticate' (is this a Sockr server? the url is its Socket.IO address, e.g. http://127.0.0.1:8080); to wait longer, raise requestTimeoutMs";
 
 /**
  * Every core tuning option for the Socket.IO client, from Sockr's options (sockr-client's names as
@@ -213,6 +216,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       autoConnect: false,
       secureOnly: options.secureOnly,
       onReady: (context) => this.login(context),
+      clientName: 'SockrClient',
     });
     this.io.connection.logger.addSecret(token);
     this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
@@ -378,6 +382,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         errors: ['message_error'],
         timeoutMs: this.timeoutMs,
         fail: (_event, data) => sendError(data),
+        request: 'send_message',
         send: (ttlMs) => this.fire('send_message', payload, ttlMs),
         resendOnDrop: true,
       });
@@ -457,6 +462,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       errors: ['group_create_error'],
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
+      request: 'group_create',
       send: (ttlMs) => this.fire('group_create', { name, members, ...(metadata ? { metadata } : {}) }, ttlMs),
     });
     this.knownGroups.add(reply.group.id);
@@ -471,6 +477,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
+      request: 'group_join',
       send: (ttlMs) => this.fire('group_join', { groupId }, ttlMs),
     });
     return { group: reply.group, queuedMessages: reply.queuedMessages ?? [] };
@@ -502,6 +509,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         match: (_event, data) => data.groupId === groupId,
         timeoutMs: this.timeoutMs,
         fail: (_event, data) => sendError(data),
+        request: 'group_send_message',
         send: (ttlMs) => this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }, ttlMs),
       });
       return { messageId: reply.messageId, clientMessageId };
@@ -570,6 +578,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: (_event, data) => data.groupId === groupId,
       timeoutMs: this.timeoutMs,
       fail: (_event, data) => refusal(data),
+      request: 'conference_join',
       send: (ttlMs) => this.fire('conference_join', { groupId }, ttlMs),
     });
     const state = this.conference(groupId);
@@ -607,7 +616,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     });
     this.io.connection.logger.addSecret(token);
     context.emit('authenticate', { token });
-    const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs);
+    const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs, LOGIN_TIMEOUT_HINT);
     const data = (args[0] ?? {}) as Data;
     if (event === 'auth_error') {
       // The server disconnects after auth_error; retrying with the same token would loop forever.
@@ -756,6 +765,7 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       match: match ? (_event, data) => match(data) : undefined,
       timeoutMs,
       fail: () => new PolySocketError('SERVER', `${event} failed`),
+      request: event,
       send: (ttlMs) => this.fire(event, payload, ttlMs),
     });
   }

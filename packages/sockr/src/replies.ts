@@ -1,4 +1,4 @@
-import { DeadlineTimer, PolySocketError, asMaybeDelivered, toPolySocketError } from '@polysocket/core';
+import { DeadlineTimer, PolySocketError, asMaybeDelivered, describeEvent, toPolySocketError } from '@polysocket/core';
 
 interface Waiter {
   /** The request went out on the current link (its reply can only come on that link). */
@@ -23,6 +23,9 @@ interface Waiter {
   expire: () => void;
 }
 
+/** The TIMEOUT advice of an unanswered request. */
+const TIMEOUT_HINT =
+  'the server did not answer (Sockr stays silent on some refusals, e.g. the history of a group you are not in); to wait longer, raise requestTimeoutMs';
 /** Tombstones kept at most (the oldest goes first). */
 const MAX_TOMBS = 32;
 /** A request whose link dropped after each of this many resends fails: it may be what the server closes the link over. */
@@ -54,6 +57,8 @@ export class ReplyMatcher {
    * refuses (closed, too large, outbox full, expired while queued) rejects with that error at once.
    */
   expect<T>(options: {
+    /** The event the request writes, named with `ok` in its TIMEOUT message. */
+    request?: string;
     ok: string;
     errors?: string[];
     match?: (event: string, data: Record<string, unknown>) => boolean;
@@ -87,7 +92,12 @@ export class ReplyMatcher {
           else reject(options.fail(event, data));
         },
         fail: (error) => reject(waiter.wasWritten ? asMaybeDelivered(error) : error),
-        expire: () => reject(new PolySocketError('TIMEOUT', `no ${options.ok} within ${options.timeoutMs} ms`, { maybeDelivered: waiter.wasWritten })),
+        expire: () =>
+          reject(
+            new PolySocketError('TIMEOUT', `no ${describeEvent(options.ok)}${options.request !== undefined ? ` for ${describeEvent(options.request)}` : ''} within ${options.timeoutMs} ms: ${TIMEOUT_HINT}`, {
+              maybeDelivered: waiter.wasWritten,
+            }),
+          ),
       };
       this.waiters.push(waiter);
       this.deadlines().include(waiter.deadline);

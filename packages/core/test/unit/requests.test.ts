@@ -102,6 +102,38 @@ describe('requests', () => {
     client.close();
   });
 
+  it('its TIMEOUT, ABORTED and DISCONNECTED messages name what it waited for (label) and say what to do (hint)', async () => {
+    const { client, echo } = harness({ server: { holdRequests: true } });
+    await client.connect();
+    const named = { label: "ack for 'add'", timeoutHint: 'raise ackTimeoutMs to wait longer' };
+    const timedOut = client.request((id) => ({ t: 'req', id, body: 1 }), { ...named, timeoutMs: 100 });
+    const plain = client.request((id) => ({ t: 'req', id, body: 2 }), { timeoutMs: 100 });
+    const both = Promise.allSettled([timedOut, plain]);
+    await advance(100);
+    const [a, b] = await both;
+    expect((a as PromiseRejectedResult).reason).toMatchObject({
+      code: 'TIMEOUT',
+      message: "no ack for 'add' within 100 ms: raise ackTimeoutMs to wait longer",
+    });
+    // Without a label: the request id, and no hint.
+    expect((b as PromiseRejectedResult).reason.message).toMatch(/^no reply to request \d+ within 100 ms$/);
+
+    const controller = new AbortController();
+    const aborted = client.request((id) => ({ t: 'req', id, body: 3 }), { ...named, signal: controller.signal });
+    await flush();
+    controller.abort();
+    await expect(aborted).rejects.toMatchObject({ code: 'ABORTED', message: "aborted while waiting for the ack for 'add'" });
+
+    const dropped = client.request((id) => ({ t: 'req', id, body: 4 }), named);
+    await flush();
+    echo.server.last!.drop();
+    await expect(dropped).rejects.toMatchObject({
+      code: 'DISCONNECTED',
+      message: "connection lost before the ack for 'add'; the request may have been delivered",
+    });
+    client.close();
+  });
+
   it('a resend-safe request is written again after the reconnect and then resolves', async () => {
     const { client, echo } = harness({ server: { holdRequests: true }, protocol: { streams: ['s'] } });
     await client.connect();

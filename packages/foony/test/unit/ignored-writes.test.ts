@@ -55,6 +55,18 @@ async function expectReported(world: Setup, codes: string[]): Promise<void> {
   expect(world.channelErrors).toEqual([]);
 }
 
+describe('an unanswered Foony request', () => {
+  it('times out with a message that names the request and the channel, and says what to do', async () => {
+    const world = await setup({ requestTimeoutMs: 20 });
+    world.server.writeAnswer = 'none';
+    const results = await Promise.allSettled([world.channel.publish('n', 1), world.channel.presence.enter({ status: 'here' })]);
+    const messages = results.map((result) => (result as PromiseRejectedResult).reason.message as string);
+    expect(messages[0]).toMatch(/^no ack for publish on channel 'room' within 20 ms: .*requestTimeoutMs/);
+    expect(messages[1]).toMatch(/^no ack for presence enter on channel 'room' within 20 ms: /);
+    world.client.close();
+  });
+});
+
 describe('Foony writes whose promise is ignored: never an unhandled rejection, every failure an error event', () => {
   for (const [path, write] of Object.entries(WRITES)) {
     it(`${path} before connect(): INVALID`, async () => {

@@ -176,7 +176,10 @@ describe('Ignis adapter: events and requests', () => {
     world = await ignisWorld();
     const client = world.client();
     await client.connect();
-    await expect(client.request('no-such-handler', 1, { timeoutMs: 100 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    await expect(client.request('no-such-handler', 1, { timeoutMs: 100 })).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/^no reply to 'no-such-handler' within 100 ms: the server app must answer with the request's id/),
+    });
     const controller = new AbortController();
     const pending = client.request('no-such-handler', 1, { signal: controller.signal });
     controller.abort();

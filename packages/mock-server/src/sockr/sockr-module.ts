@@ -3,6 +3,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import type { Duplex } from 'node:stream';
 import { Server, type Socket } from 'socket.io';
 import { FaultState } from '../faults';
+import { mountSocketIODemo } from '../socketio-demo';
 import type { ProtocolModule } from '../protocol-module';
 import type { Faults } from '../server';
 import { SockrLink, type EngineSocket, type SockrUserFaults } from './sockr-link';
@@ -60,6 +61,8 @@ export interface SockrMockOptions {
   postAuthHook?: boolean;
   /** socket.io's `maxHttpBufferSize` (announced as `maxPayload` in the Engine.IO handshake). Default 1 MB, as Sockr's server. */
   maxHttpBufferSize?: number;
+  /** Where the generic Socket.IO demo namespace is mounted (`socketio-demo.ts`); default `/demo`, false for none. */
+  demoNamespace?: string | false;
 }
 
 const HISTORY_DEFAULT = 50;
@@ -134,6 +137,8 @@ export class SockrMock implements ProtocolModule {
       conn.once('close', () => this.links.delete(conn));
     });
     io.on('connection', (socket) => this.onSocket(socket));
+    const demo = this.options.demoNamespace ?? '/demo';
+    if (demo !== false) mountSocketIODemo(io.of(demo));
   }
 
   async detach(): Promise<void> {

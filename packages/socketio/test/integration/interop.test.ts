@@ -68,8 +68,12 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('silent', () => undefined)));
     const c = client(server.url, { ackTimeoutMs: 200 });
     await c.connect();
-    await expect(c.emitWithAck('silent')).rejects.toMatchObject({ code: 'TIMEOUT' });
-    await expect(c.timeout(50).emitWithAck('silent')).rejects.toMatchObject({ code: 'TIMEOUT' });
+    // The message names the event and says what to do.
+    await expect(c.emitWithAck('silent')).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/^no ack for 'silent' within 200 ms: the server did not call the ack callback .*ackTimeoutMs/),
+    });
+    await expect(c.timeout(50).emitWithAck('silent')).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/^no ack for 'silent' within 50 ms: /) });
   });
 
   it('carries binary payloads both ways', async () => {

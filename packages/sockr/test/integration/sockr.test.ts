@@ -93,7 +93,11 @@ describe('Sockr: direct messages', () => {
     const alice = await world.connected('alice', { requestTimeoutMs: 400 });
     await world.connected('bob');
     world.sockr.faultsFor('alice').delay(600); // the reply to the first send comes after its timeout
-    await expect(alice.sendMessage('bob', 'slow')).rejects.toMatchObject({ code: 'TIMEOUT', maybeDelivered: true });
+    await expect(alice.sendMessage('bob', 'slow')).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      maybeDelivered: true,
+      message: expect.stringMatching(/^no 'message_delivered' for 'send_message' within 400 ms: .*requestTimeoutMs/),
+    });
     world.sockr.faultsFor('alice').delay(0);
     const { messageId } = await alice.sendMessage('bob', 'next');
     expect(world.sockr.messages.find((m) => m.id === messageId)?.content).toBe('next');

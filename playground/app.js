@@ -7,6 +7,29 @@
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
   const fault = (kind, module) => fetch(`/_mock/faults/${kind}?module=${module}`, { method: 'POST' });
 
+  // Each tab is its own user: a short random id kept in sessionStorage (per tab, unlike localStorage, and kept
+  // across a reload of that tab). Foony and Ignis log in as guest-<id>, Sockr as ana-<id> and ben-<id>.
+  const tab = (() => {
+    const key = 'polysocket-playground:tab';
+    let id;
+    try {
+      id = sessionStorage.getItem(key);
+    } catch {
+      // Storage may be off (privacy settings): a fresh id per load is fine.
+    }
+    if (!id) {
+      id = Math.random().toString(36).slice(2, 6).padEnd(4, '0');
+      try {
+        sessionStorage.setItem(key, id);
+      } catch {
+        // See above.
+      }
+    }
+    return id;
+  })();
+  const guest = `guest-${tab}`;
+  $('tab-user').textContent = guest;
+
   function logger(listId) {
     return (text, kind = '') => {
       const list = $(listId);
@@ -58,7 +81,8 @@
     };
     const ensure = () => {
       if (client) return client;
-      client = createClient({ protocol: 'foony', url: `${wsBase}/foony`, token: 'valid-token' });
+      // The mock takes `user:<clientId>` tokens; it announces a 2 s keepAliveMs under `npm start`, so a silent server is found in ~4 s.
+      client = createClient({ protocol: 'foony', url: `${wsBase}/foony`, token: `user:${guest}` });
       watchLifecycle(client, 'foony', log);
       client.on('rtt', (ms) => ($('foony-rtt').textContent = `${ms} ms`));
       client.on('connected', (session) => log(`connected as ${session.clientId} (${session.connectionId}), keep-alive ${session.keepAliveMs} ms`));
@@ -77,7 +101,7 @@
     $('foony-connect').onclick = () => ensure().connect().catch(() => undefined);
     $('foony-close').onclick = () => client?.close();
     $('foony-drop').onclick = () => fault('drop', 'foony').then(() => log('fault: link dropped'));
-    $('foony-silence').onclick = () => fault('silence', 'foony').then(() => log('fault: server went silent (half-open)'));
+    $('foony-silence').onclick = () => fault('silence', 'foony').then(() => log('fault: server went silent (half-open): the next ping goes unanswered'));
     $('foony-send').onclick = () => {
       const text = $('foony-text').value.trim();
       if (!text) return;
@@ -135,9 +159,10 @@
       client = createClient({
         protocol: 'ignis',
         url: `${wsBase}/${encrypted ? 'ignis-secure' : 'ignis'}`,
-        auth: { token: 'good-token' },
+        auth: { token: `user:${guest}` },
         rooms: client ? [...client.joinedRooms] : rooms,
         encryption: encrypted,
+        // Keeps the server's heartbeat sweep content; it cannot find a silent server from a browser (see the panel).
         heartbeatIntervalMs: 10_000,
       });
       watchLifecycle(client, 'ignis', log);
@@ -151,7 +176,10 @@
     };
     $('ignis-close').onclick = () => client?.close();
     $('ignis-drop').onclick = () => fault('drop', $('ignis-encrypted').checked ? 'ignis-secure' : 'ignis').then(() => log('fault: link dropped'));
-    $('ignis-silence').onclick = () => fault('silence', $('ignis-encrypted').checked ? 'ignis-secure' : 'ignis').then(() => log('fault: server went silent'));
+    $('ignis-silence').onclick = () =>
+      fault('silence', $('ignis-encrypted').checked ? 'ignis-secure' : 'ignis').then(() =>
+        log('fault: server went silent. Undetectable here: Ignis servers send no heartbeat and a page cannot ping (try Echo: it times out)', 'error'),
+      );
     $('ignis-join').onclick = () => {
       const room = $('ignis-room').value.trim();
       try {
@@ -186,63 +214,107 @@
   // ---- Sockr ----
   (() => {
     const log = logger('sockr-log');
+    const anaId = `ana-${tab}`;
+    const benId = `ben-${tab}`;
+    // A message ana sent and ben has not got is "in flight" until it could have arrived: its send settled (stored
+    // by the server, or failed) and ben has been connected since for GRACE_MS, time for the live copy or, after a
+    // drop, ben's catch-up from history. Only then is it "missing". The client writes a DM again after a drop and
+    // ben drops the second copy by its clientMessageId, so across drops nothing should ever be missing.
+    const GRACE_MS = 3000;
     let ana;
     let ben;
-    let sent = 0;
     let streamTimer;
-    const seen = new Map();
+    let refreshTimer;
+    let session = 0;
+    let sent = 0;
     let dupes = 0;
+    let benUpSince;
+    /** clientMessageId → { settledAt, received }, for this connection's messages. */
+    let outgoing = new Map();
+    const setStat = (id, value, bad) => {
+      $(id).textContent = String(value);
+      if (bad !== undefined) $(id).className = bad ? 'bad' : 'good';
+    };
     const update = () => {
-      $('sockr-sent').textContent = String(sent);
-      $('sockr-received').textContent = String(seen.size);
-      const missing = Math.max(0, sent - seen.size);
-      $('sockr-missing').textContent = String(missing);
-      $('sockr-dupes').textContent = String(dupes);
-      $('sockr-dupes').className = dupes > 0 ? 'bad' : 'good';
+      const now = Date.now();
+      let received = 0;
+      let missing = 0;
+      for (const message of outgoing.values()) {
+        if (message.received) received++;
+        else if (message.settledAt !== undefined && benUpSince !== undefined && now - Math.max(message.settledAt, benUpSince) >= GRACE_MS) missing++;
+      }
+      setStat('sockr-sent', sent);
+      setStat('sockr-received', received);
+      setStat('sockr-inflight', sent - received - missing);
+      setStat('sockr-missing', missing, missing > 0);
+      setStat('sockr-dupes', dupes, dupes > 0);
     };
     const send = (text) => {
-      sent++;
+      const clientMessageId = `${tab}-${session}-${++sent}`;
+      const message = { settledAt: undefined, received: false };
+      outgoing.set(clientMessageId, message);
       update();
-      ana.sendMessage('ben', text).catch((error) => log(`send failed: ${error.code} ${error.message}`, 'error'));
+      const settled = () => {
+        message.settledAt = Date.now();
+        update();
+      };
+      ana.sendMessage(benId, text, { clientMessageId }).then(settled, (error) => {
+        settled();
+        log(`send failed: ${error.code} ${error.message}`, 'error');
+      });
     };
-    $('sockr-connect').onclick = async () => {
+    const stop = () => {
+      clearInterval(streamTimer);
+      clearInterval(refreshTimer);
+      $('sockr-stream').checked = false;
       ana?.close();
       ben?.close();
+    };
+    $('sockr-connect').onclick = async () => {
+      stop();
+      session++;
+      sent = 0;
+      dupes = 0;
+      benUpSince = undefined;
+      outgoing = new Map();
+      update();
       const options = { url: location.origin, transports: ['websocket'] };
-      ana = createClient({ protocol: 'sockr', ...options, token: 'token:ana' });
-      ben = createClient({ protocol: 'sockr', ...options, token: 'token:ben' });
+      ana = createClient({ protocol: 'sockr', ...options, token: `token:${anaId}` });
+      ben = createClient({ protocol: 'sockr', ...options, token: `token:${benId}` });
+      ana.on('state', (state) => log(`ana: ${state}`));
       ben.on('state', (state) => {
         showState('sockr', state);
         log(`ben: ${state}`, 'log-state');
+        benUpSince = state === 'connected' ? Date.now() : undefined;
+        update();
       });
       ana.on('error', (error) => log(`ana: ${error.code} ${error.message}`, 'error'));
       ben.on('error', (error) => log(`ben: ${error.code} ${error.message}`, 'error'));
-      ben.on('message', (message) => {
-        if (seen.has(message.messageId)) dupes++;
-        seen.set(message.messageId, message.content);
-        addMessage('sockr-inbox', message.from, ` ${message.content}`);
+      ben.on('message', (incoming) => {
+        addMessage('sockr-inbox', incoming.from, ` ${incoming.content}`);
+        const message = outgoing.get(incoming.metadata?.clientMessageId);
+        if (!message) return; // from before this connection
+        if (message.received) dupes++;
+        message.received = true;
         update();
       });
       ben.on('typing', ({ userId, typing }) => ($('sockr-typing').textContent = typing ? `${userId} is typing…` : ''));
       ben.on('connect', () => ($('sockr-transport').textContent = ben.io.transport ?? '–'));
+      refreshTimer = setInterval(update, 500);
       await Promise.all([ana.connect(), ben.connect()]).then(
-        () => log('ana and ben logged in'),
+        () => log(`${anaId} and ${benId} logged in`),
         (error) => log(`login failed: ${error.message}`, 'error'),
       );
     };
-    $('sockr-close').onclick = () => {
-      clearInterval(streamTimer);
-      ana?.close();
-      ben?.close();
-    };
+    $('sockr-close').onclick = stop;
     $('sockr-drop').onclick = () => fault('drop', 'sockr').then(() => log('fault: links dropped'));
-    $('sockr-silence').onclick = () => fault('silence', 'sockr').then(() => log('fault: server went silent'));
-    $('sockr-text').oninput = () => ana?.startTyping('ben');
+    $('sockr-silence').onclick = () => fault('silence', 'sockr').then(() => log('fault: server went silent: its Socket.IO pings stop'));
+    $('sockr-text').oninput = () => ana?.startTyping(benId);
     $('sockr-send').onclick = () => {
       const text = $('sockr-text').value.trim();
       if (!ana || !text) return;
       send(text);
-      ana.stopTyping('ben');
+      ana.stopTyping(benId);
       $('sockr-text').value = '';
     };
     $('sockr-stream').onchange = (event) => {
@@ -252,4 +324,10 @@
   })();
 
   $('version').textContent = `exports: ${Object.keys(PolySocket).length}`;
+  fetch('/version.json')
+    .then((response) => (response.ok ? response.json() : undefined))
+    .then((info) => {
+      if (info?.polysocket) $('version').textContent = `polysocket ${info.polysocket} · ${$('version').textContent}`;
+    })
+    .catch(() => undefined);
 })();

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { defaultModules, MockServer, staticModule } from '@polysocket/mock-server';
@@ -26,6 +26,21 @@ export async function buildPlaygroundBundle(): Promise<string> {
   return outfile;
 }
 
+/** `/version.json` for the page's footer: the version of the `polysocket` package the bundle is built from. */
+function writeVersionFile(): string {
+  const { version } = JSON.parse(readFileSync(`${repo}packages/polysocket/package.json`, 'utf8')) as { version: string };
+  const file = `${repo}node_modules/.cache/polysocket-playground/version.json`;
+  writeFileSync(file, JSON.stringify({ polysocket: version }));
+  return file;
+}
+
+/**
+ * Liveness settings short enough that "Go silent" is found within a few seconds on the page: Foony pings every
+ * 2 s (dead 2 s after an unanswered ping), Sockr's Socket.IO pings every 2 s and a client hearing nothing for
+ * 4 s drops the link. (Ignis has no server heartbeat: a browser cannot find a silent Ignis server.)
+ */
+export const PLAYGROUND_LIVENESS = { foony: { keepAliveMs: 2000 }, sockr: { pingInterval: 2000, pingTimeout: 2000 } };
+
 /** The mock server with every backend, plus the playground page and its bundle, on 127.0.0.1. */
 export async function startPlayground(options: { port?: number; host?: string; log?: (line: string) => void } = {}): Promise<{
   server: MockServer;
@@ -33,15 +48,16 @@ export async function startPlayground(options: { port?: number; host?: string; l
   close(): Promise<void>;
 }> {
   const bundle = await buildPlaygroundBundle();
+  const version = writeVersionFile();
   const server = new MockServer({
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 0,
     log: options.log,
     modules: [
-      ...defaultModules(),
+      ...defaultModules(PLAYGROUND_LIVENESS),
       staticModule({
         root: `${repo}playground`,
-        files: { '/polysocket.global.js': bundle, '/polysocket.global.js.map': `${bundle}.map` },
+        files: { '/polysocket.global.js': bundle, '/polysocket.global.js.map': `${bundle}.map`, '/version.json': version },
       }),
     ],
   });

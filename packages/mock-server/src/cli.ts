@@ -11,12 +11,19 @@ const { values } = parseArgs({
   },
 });
 
+const server = new MockServer({
+  host: values.host,
+  modules: defaultModules(),
+  log: values.quiet ? undefined : (line) => console.log(`[mock] ${line}`),
+});
+const modules = server.faults.targetNames().join('|');
+
 if (values.help) {
   console.log(`polysocket-mock [--port 8080] [--host 127.0.0.1] [--quiet]
 
 Starts the PolySocket mock server. Fault injection over HTTP:
-  POST /_mock/faults/drop | silence | reset
-  POST /_mock/faults/delay?ms=N | refuse?ms=N | restart?ms=N
+  POST /_mock/faults/drop | silence            every connection, or one module's: ?module=${modules}
+  POST /_mock/faults/delay?ms=N | refuse?ms=N | restart?ms=N | reset     server-wide
   GET  /_mock/endpoints`);
   process.exit(0);
 }
@@ -27,17 +34,19 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const server = new MockServer({
-  host: values.host,
-  port,
-  modules: defaultModules(),
-  log: values.quiet ? undefined : (line) => console.log(`[mock] ${line}`),
-});
-
-await server.listen();
+try {
+  await server.listen(port);
+} catch (error) {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
+  const other = port > 0 && port < 65535 ? port + 1 : 0;
+  console.error(`polysocket-mock: port ${port} on ${values.host} is ${code === 'EACCES' ? 'not allowed' : 'in use'}; try polysocket-mock --port ${other}`);
+  process.exit(1);
+}
 console.log(`PolySocket mock server on ${server.url}`);
 for (const endpoint of server.endpoints()) console.log(`  ${endpoint.name.padEnd(13)} ${endpoint.url}`);
-console.log(`  faults        POST ${server.url}/_mock/faults/{drop,silence,delay?ms=,refuse?ms=,restart?ms=,reset}`);
+console.log(`  faults        POST ${server.url}/_mock/faults/{drop,silence}[?module=${modules}]`);
+console.log(`                POST ${server.url}/_mock/faults/{delay?ms=,refuse?ms=,restart?ms=,reset}`);
 
 const stop = async (): Promise<void> => {
   await server.close();

@@ -11,6 +11,7 @@ export { MockConnection } from './mock-connection';
 export type { ProtocolModule } from './protocol-module';
 export { echoModule } from './echo-module';
 export { defaultModules } from './default-modules';
+export type { DefaultModulesOptions } from './default-modules';
 export { FoonyMock, foonyModule } from './foony/foony-module';
 export type { FoonyMockOptions } from './foony/foony-module';
 export { IgnisMock, ignisModule } from './ignis/ignis-module';

@@ -32,6 +32,10 @@ export class MockConnection {
     socket.on('error', () => {
       // Abrupt client drops surface here; the close event follows.
     });
+    // The server's WebSocketServers run with autoPong off: pings are answered here, and not while silenced.
+    socket.on('ping', (data) => {
+      if (!this.silenced && this.isOpen) socket.pong(data);
+    });
   }
 
   get isOpen(): boolean {
@@ -76,12 +80,14 @@ export class MockConnection {
   }
 
   /**
-   * Goes half-open: nothing more is read or written, WebSocket pings go unanswered, and the TCP
-   * connection stays up, so only the client's liveness checks can notice.
+   * Goes half-open: nothing more is answered or written, inbound messages are dropped unread, WebSocket
+   * pings go unanswered, and the TCP connection stays up, so only the client's liveness checks can notice.
+   * The socket is still read, so the client going away (its close frame, FIN or reset) still closes the
+   * connection and ends the module's session: a paused socket would sit in CLOSE-WAIT for ever, and its
+   * session (presence members, subscriptions) with it.
    */
   silence(): void {
     this.silenced = true;
-    this.socket.pause();
   }
 
   private sendNow(text: string): void {

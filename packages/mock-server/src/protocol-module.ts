@@ -9,6 +9,12 @@ export interface ProtocolModule {
   readonly name: string;
   /** The WebSocket path it answers, e.g. '/foony'. Omit for modules that attach themselves (Socket.IO). */
   readonly path?: string;
+  /**
+   * For modules that attach their own server library (Socket.IO): the path prefix whose WebSocket
+   * upgrades that library answers, e.g. '/socket.io/'. An upgrade to a path no module mounts or claims
+   * gets HTTP 404.
+   */
+  readonly upgradePrefix?: string;
   /** Largest inbound frame accepted on `path`; a larger one drops the connection. Default 1 MiB. */
   readonly maxPayload?: number;
   /** A new WebSocket connection on `path`. */
@@ -22,7 +28,7 @@ export interface ProtocolModule {
   detach?(): void | Promise<void>;
   /** Drops every connection abruptly (for modules that manage their own sockets). */
   dropAll?(): void;
-  /** Makes every connection half-open (for modules that manage their own sockets). */
+  /** Makes every connection half-open (for modules that manage their own sockets); see `MockConnection.silence`. */
   silenceAll?(): void;
   /** Sends a raw frame to every connection (for modules that manage their own sockets). */
   injectAll?(raw: string): void;

@@ -48,7 +48,8 @@ export class MockServer {
     this.modules.push(module);
     if (module.path) {
       if (this.mounted.has(module.path)) throw new Error(`path ${module.path} is already mounted`);
-      const wss = new WebSocketServer({ noServer: true, maxPayload: module.maxPayload ?? 1024 * 1024 });
+      // autoPong off: MockConnection answers pings itself, except while silenced (it still reads the socket).
+      const wss = new WebSocketServer({ noServer: true, maxPayload: module.maxPayload ?? 1024 * 1024, autoPong: false });
       this.mounted.set(module.path, { module, wss });
     }
     return this;
@@ -141,8 +142,9 @@ export class MockServer {
     const path = new URL(request.url ?? '/', 'http://mock').pathname;
     const mounted = this.mounted.get(path);
     if (!mounted) {
-      // Another library (socket.io) may own this path; if nobody does, refuse it.
-      if (this.http && this.http.listenerCount('upgrade') <= 1) rejectUpgrade(socket, 404, 'Not Found');
+      // A module's own library (socket.io) answers the paths it claims; nobody answers the rest, so refuse them
+      // here (socket.io leaves an upgrade it does not recognise open, and the client would hang).
+      if (!this.modules.some((m) => m.upgradePrefix !== undefined && path.startsWith(m.upgradePrefix))) rejectUpgrade(socket, 404, 'Not Found');
       return;
     }
     if (this.faultState.refusing) {
@@ -235,6 +237,16 @@ export class Faults {
     this.state.reset();
   }
 
+  /**
+   * The names `drop`, `silence` (and `?module=` over HTTP) take: every module with connections of its own
+   * (a WebSocket path, or sockets it manages itself), in mounting order.
+   */
+  targetNames(): string[] {
+    return this.modules()
+      .filter((m) => m.path !== undefined || m.dropAll !== undefined || m.silenceAll !== undefined)
+      .map((m) => m.name);
+  }
+
   /** @internal */
   async handleHttp(url: URL, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
@@ -243,8 +255,15 @@ export class Faults {
     };
     if (url.pathname === '/_mock/endpoints') return reply(200, this.server.endpoints());
     if (request.method !== 'POST') return reply(405, { error: 'use POST' });
-    const ms = Number(url.searchParams.get('ms') ?? '0');
-    const path = url.searchParams.get('path') ?? url.searchParams.get('module') ?? undefined;
+    const msParam = url.searchParams.get('ms');
+    const ms = Number(msParam ?? '0');
+    if (!Number.isFinite(ms) || ms < 0) return reply(400, { error: `ms must be a number of milliseconds ≥ 0, not ${JSON.stringify(msParam)}` });
+    const module = url.searchParams.get('module');
+    const modules = this.targetNames();
+    if (module !== null && !modules.includes(module)) {
+      return reply(400, { error: `unknown module ${JSON.stringify(module)}: use one of ${modules.join(', ')}`, modules });
+    }
+    const path = url.searchParams.get('path') ?? module ?? undefined;
     switch (url.pathname) {
       case '/_mock/faults/drop':
         return reply(200, { dropped: this.drop(path) });
@@ -264,7 +283,7 @@ export class Faults {
         setTimeout(() => void this.restart(ms), 10);
         return;
       default:
-        return reply(404, { error: 'unknown fault' });
+        return reply(404, { error: 'unknown fault', faults: ['drop', 'silence', 'delay', 'refuse', 'restart', 'reset'] });
     }
   }
 

@@ -9,7 +9,10 @@ export interface FoonyMockOptions {
   keepAliveMs?: number;
   /** Messages kept per channel for resume and history. Default 1000. */
   historyLimit?: number;
-  /** Static tokens → the clientId they authenticate. Default `{ 'valid-token': 'user-1' }`. */
+  /**
+   * Static tokens → the clientId they authenticate. Default `{ 'valid-token': 'user-1' }`, and then any
+   * token `user:<clientId>` authenticates as `<clientId>` (as the Ignis and Sockr mocks take `user:`/`token:`).
+   */
   tokens?: Record<string, string>;
   /** API keys → default clientId. Default `{ 'app.key:secret': 'server' }`. */
   keys?: Record<string, string>;
@@ -190,6 +193,8 @@ export class FoonyMock implements ProtocolModule {
       if (entry) {
         clientId = entry.clientId;
         expiresAt = entry.expiresAt;
+      } else if (this.options.tokens === undefined && token.startsWith('user:') && token.length > 5 && token.length <= 5 + MAX_NAME) {
+        clientId = token.slice(5);
       }
     }
     if (clientId === undefined) {

@@ -1,4 +1,7 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Socket } from 'socket.io';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 import type { FaultState } from '../faults';
 
 /** The Engine.IO socket under a Socket.IO socket. */
@@ -6,13 +9,36 @@ export type EngineSocket = Socket['conn'];
 
 type SendPacket = (...args: unknown[]) => void;
 
+/** The raw sockets of silenced links: their WebSocket pings go unanswered. */
+const silencedSockets = new WeakSet<Duplex>();
+
+/**
+ * socket.io's `wsEngine`: the `ws` server with pings answered here rather than by `ws`, so a silenced
+ * link (which is still read, to notice its client going away) leaves them unanswered.
+ */
+export class SilenceableWsServer extends WebSocketServer {
+  constructor(options: ServerOptions) {
+    super({ ...options, autoPong: false });
+  }
+
+  override handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (client: WebSocket, request: IncomingMessage) => void): void {
+    super.handleUpgrade(request, socket, head, (client, req) => {
+      client.on('ping', (data) => {
+        if (!silencedSockets.has(socket) && client.readyState === client.OPEN) client.pong(data);
+      });
+      callback(client, req);
+    });
+  }
+}
+
 /** Faults aimed at one Sockr user's link; the shape of the chaos suite's fault target. */
 export interface SockrUserFaults {
   /** Drops the user's sockets abruptly: TCP reset, no Socket.IO DISCONNECT (the client reconnects). */
   drop(): number;
   /**
-   * Makes the user's current sockets half-open: nothing more is written or read (the server still counts
-   * what it writes as delivered), the TCP connection stays up. Other users, and the user's next
+   * Makes the user's current sockets half-open: nothing more is written and inbound events are ignored
+   * (the server still counts what it writes as delivered), the TCP connection stays up until the client
+   * goes away. Other users, and the user's next
    * connection, are not affected.
    */
   silence(): number;
@@ -66,11 +92,14 @@ export class SockrLink {
     this.muted = true;
   }
 
-  /** Half-open: nothing more written or read, TCP still up. */
+  /**
+   * Half-open: nothing more written, inbound events ignored, TCP still up. The socket is still read, so
+   * the client going away (close frame, FIN or reset) still ends the session at once (presence included).
+   */
   silence(): void {
     this.muted = true;
     this.silenced = true;
-    this.conn.request.socket.pause();
+    silencedSockets.add(this.conn.request.socket);
   }
 
   /** TCP reset, no Socket.IO DISCONNECT. */

@@ -6,7 +6,7 @@ import { FaultState } from '../faults';
 import { mountSocketIODemo } from '../socketio-demo';
 import type { ProtocolModule } from '../protocol-module';
 import type { Faults } from '../server';
-import { SockrLink, type EngineSocket, type SockrUserFaults } from './sockr-link';
+import { SilenceableWsServer, SockrLink, type EngineSocket, type SockrUserFaults } from './sockr-link';
 
 /** Shapes as the Sockr server stores and sends them (written from the protocol notes, not the client). */
 interface StoredMessage {
@@ -99,6 +99,8 @@ function refuseHandshakesWhile(io: Server, refusing: () => boolean): void {
  */
 export class SockrMock implements ProtocolModule {
   readonly name = 'sockr';
+  /** socket.io answers the upgrades under its path; the mock server answers 404 to every other unknown one. */
+  readonly upgradePrefix = '/socket.io/';
   io: Server | undefined;
   readonly messages: StoredMessage[] = [];
   readonly queues = new Map<string, StoredMessage[]>();
@@ -122,13 +124,14 @@ export class SockrMock implements ProtocolModule {
   attach(http: HttpServer, faults: Faults): void {
     this.faults = faults;
     const io = new Server(http, {
-      path: '/socket.io/',
+      path: this.upgradePrefix,
       pingInterval: this.options.pingInterval ?? 25_000,
       pingTimeout: this.options.pingTimeout ?? 20_000,
       transports: ['websocket', 'polling'],
       maxHttpBufferSize: this.options.maxHttpBufferSize ?? 1e6,
       cors: { origin: '*' },
       destroyUpgrade: false,
+      wsEngine: SilenceableWsServer,
     });
     refuseHandshakesWhile(io, () => faults.state.refusing);
     this.io = io;

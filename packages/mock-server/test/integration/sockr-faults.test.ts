@@ -21,7 +21,7 @@ afterEach(async () => {
   server.faults.reset();
   for (const user of ['alice', 'bob']) sockr.faultsFor(user).delay(0);
   for (const peer of peers.splice(0)) peer.socket.terminate();
-  // From the server's side too: a silenced (paused) socket would not notice its peer going away.
+  // From the server's side too (a silenced link notices its peer going away, but drop() makes it certain).
   server.faults.drop('sockr');
   await waitFor(() => sockr.online.size === 0, 'every Sockr user offline');
 });
@@ -158,7 +158,7 @@ describe('Sockr faults in the mock server', () => {
     await send(alice, 'after');
     await waitFor(() => bobAgain.contents().includes('after'), 'the message on the new link');
     expect(bob.contents()).toEqual([]);
-    expect(pong).toBe(false); // nothing read: the WebSocket ping waits in the paused socket
+    expect(pong).toBe(false); // nothing answered: not even a WebSocket ping
     expect(alice.received('typing_start')).toEqual([]);
     expect(bob.socket.readyState).toBe(WebSocket.OPEN);
     expect(bob.closeCode).toBeUndefined();

@@ -81,7 +81,10 @@ const stages: Options[][] = [
       tsconfig: 'tsconfig.base.json',
     },
   ],
-  [library('polysocket', { clean: false, entry: { index: 'packages/polysocket/src/index.ts' } }), ...BROWSER_BUNDLES.map(browserBundle)],
+  [
+    library('polysocket', { clean: false, entry: { index: 'packages/polysocket/src/index.ts' } }),
+    ...BROWSER_BUNDLES.map(browserBundle),
+  ],
 ];
 
 /** The client packages a script-tag bundle may inline. */

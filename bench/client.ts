@@ -67,16 +67,35 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
       const client = new IgnisClient({ url: `ws://${host}/ignis`, auth: { token: 't', stream, slow }, ...quiet });
       let listener: () => void = () => undefined;
       client.on('tick', () => listener());
-      return { ready: client.connect(), onMessage: (l) => (listener = l), request: (i) => client.request('echo', i), close: () => client.close() };
+      return {
+        ready: client.connect(),
+        onMessage: (l) => (listener = l),
+        request: (i) => client.request('echo', i),
+        close: () => client.close(),
+      };
     }
     case 'socketio': {
-      const client = new SocketIOClient({ url: `http://${host}`, transports: ['websocket'], auth: { stream, slow }, ...quiet });
+      const client = new SocketIOClient({
+        url: `http://${host}`,
+        transports: ['websocket'],
+        auth: { stream, slow },
+        ...quiet,
+      });
       let listener: () => void = () => undefined;
       client.on('tick', () => listener());
-      return { ready: client.connect(), onMessage: (l) => (listener = l), request: (i) => client.emitWithAck('echo', i), close: () => client.close() };
+      return {
+        ready: client.connect(),
+        onMessage: (l) => (listener = l),
+        request: (i) => client.emitWithAck('echo', i),
+        close: () => client.close(),
+      };
     }
     case 'socket.io-client': {
-      const socket = officialIo(`http://${host}`, { transports: ['websocket'], auth: { stream, slow }, reconnection: slow });
+      const socket = officialIo(`http://${host}`, {
+        transports: ['websocket'],
+        auth: { stream, slow },
+        reconnection: slow,
+      });
       let listener: () => void = () => undefined;
       socket.on('tick', () => listener());
       return {
@@ -92,17 +111,31 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
       let listener: () => void = () => undefined;
       socket.on('receive_message', () => listener());
       return {
-        ready: new Promise<void>((resolve) => socket.once('connect', () => resolve())).then(() => void socket.emit('authenticate', { token: 'stream' })),
+        ready: new Promise<void>((resolve) => socket.once('connect', () => resolve())).then(
+          () => void socket.emit('authenticate', { token: 'stream' }),
+        ),
         onMessage: (l) => (listener = l),
         request: () => Promise.reject(new Error('not measured')),
         close: () => socket.close(),
       };
     }
     case 'sockr': {
-      const client = new SockrClient({ url: `http://${host}`, token: stream ? 'stream' : slow ? 'slow' : 't', transports: ['websocket'], emitAuthEcho: false, catchUp: false, ...quiet });
+      const client = new SockrClient({
+        url: `http://${host}`,
+        token: stream ? 'stream' : slow ? 'slow' : 't',
+        transports: ['websocket'],
+        emitAuthEcho: false,
+        catchUp: false,
+        ...quiet,
+      });
       let listener: () => void = () => undefined;
       client.on('message', () => listener());
-      return { ready: client.connect(), onMessage: (l) => (listener = l), request: () => client.sendMessage('peer', 'x'), close: () => client.close() };
+      return {
+        ready: client.connect(),
+        onMessage: (l) => (listener = l),
+        request: () => client.sendMessage('peer', 'x'),
+        close: () => client.close(),
+      };
     }
     default:
       throw new Error(`unknown kind ${kind}`);

@@ -18,8 +18,26 @@ const config = quick
   : { runs: 5, stream: 200_000, rtt: 20_000, inflight: 20_000, heap: 1000 };
 const KINDS = ['raw', 'foony', 'ignis', 'socketio', 'socket.io-client', 'sockr'] as const;
 /** Inbound: every client next to a raw ws + JSON.parse baseline on the very same frames. */
-const INBOUND_KINDS = ['raw-foony', 'foony', 'raw-ignis', 'ignis', 'raw-sio', 'socketio', 'socket.io-client', 'raw-sockr', 'sockr', 'socket.io-client/sockr'] as const;
-const BASELINE: Record<string, string> = { foony: 'raw-foony', ignis: 'raw-ignis', socketio: 'raw-sio', 'socket.io-client': 'raw-sio', sockr: 'raw-sockr', 'socket.io-client/sockr': 'raw-sockr' };
+const INBOUND_KINDS = [
+  'raw-foony',
+  'foony',
+  'raw-ignis',
+  'ignis',
+  'raw-sio',
+  'socketio',
+  'socket.io-client',
+  'raw-sockr',
+  'sockr',
+  'socket.io-client/sockr',
+] as const;
+const BASELINE: Record<string, string> = {
+  foony: 'raw-foony',
+  ignis: 'raw-ignis',
+  socketio: 'raw-sio',
+  'socket.io-client': 'raw-sio',
+  sockr: 'raw-sockr',
+  'socket.io-client/sockr': 'raw-sockr',
+};
 const PEER: Record<string, string> = { socketio: 'socket.io-client', sockr: 'socket.io-client/sockr' };
 type Kind = (typeof KINDS)[number] | (typeof INBOUND_KINDS)[number];
 
@@ -59,7 +77,10 @@ function onCpu(cpu: 0 | 1, args: string[]): [string, string[]] {
 }
 
 /** `streams: false` for the recovery servers: they only trickle, and pre-encoding the streams would lengthen the outage. */
-async function startServer(port = 0, streams = true): Promise<{ port: number; process: ChildProcess; readyAt: number }> {
+async function startServer(
+  port = 0,
+  streams = true,
+): Promise<{ port: number; process: ChildProcess; readyAt: number }> {
   const child = spawn(...onCpu(0, ['--import', 'tsx', `${repo}bench/server.ts`, String(port)]), {
     cwd: repo,
     env: { ...process.env, BENCH_STREAM: String(streams ? config.stream : 0) },
@@ -115,7 +136,14 @@ async function recoverySample(kind: Kind): Promise<number> {
 }
 
 async function measure(scenario: string, kind: Kind, port: number, n: number): Promise<Record<string, number>> {
-  const args = [...(scenario === 'heap' ? ['--expose-gc'] : []), clientScript, scenario, kind, `127.0.0.1:${port}`, String(n)];
+  const args = [
+    ...(scenario === 'heap' ? ['--expose-gc'] : []),
+    clientScript,
+    scenario,
+    kind,
+    `127.0.0.1:${port}`,
+    String(n),
+  ];
   const { stdout } = await run(...onCpu(1, args), { cwd: repo, timeout: 300_000, maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as Record<string, number>;
 }
@@ -125,11 +153,17 @@ const median = (values: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)];
 };
 
-async function scenario(name: string, n: number, port: number, kinds: readonly Kind[] = KINDS): Promise<Record<string, Record<string, number>>> {
+async function scenario(
+  name: string,
+  n: number,
+  port: number,
+  kinds: readonly Kind[] = KINDS,
+): Promise<Record<string, Record<string, number>>> {
   // Runs are interleaved (every kind once per round), so a slow spell of the machine hits every kind alike
   // and the ratios stay fair; each measurement still has the machine to itself.
   const samples = new Map<Kind, Record<string, number>[]>(kinds.map((kind) => [kind, []]));
-  for (let i = 0; i < config.runs; i++) for (const kind of kinds) samples.get(kind)!.push(await measure(name, kind, port, n));
+  for (let i = 0; i < config.runs; i++)
+    for (const kind of kinds) samples.get(kind)!.push(await measure(name, kind, port, n));
   const out = {} as Record<Kind, Record<string, number>>;
   for (const kind of kinds) {
     const runs = samples.get(kind)!;
@@ -140,10 +174,15 @@ async function scenario(name: string, n: number, port: number, kinds: readonly K
 }
 
 /** `contents` is an ESM import to tree-shake, or `{ iife }`: a script-tag bundle's entry file. */
-async function bundleSize(contents: string | { iife: string }, resolveDir = repo): Promise<{ min: number; gzip: number }> {
+async function bundleSize(
+  contents: string | { iife: string },
+  resolveDir = repo,
+): Promise<{ min: number; gzip: number }> {
   const iife = typeof contents === 'string' ? undefined : contents.iife;
   const result = await build({
-    ...(iife ? { entryPoints: [iife], globalName: 'PolySocket' } : { stdin: { contents: contents as string, resolveDir, loader: 'ts' as const } }),
+    ...(iife
+      ? { entryPoints: [iife], globalName: 'PolySocket' }
+      : { stdin: { contents: contents as string, resolveDir, loader: 'ts' as const } }),
     bundle: true,
     write: false,
     minify: true,
@@ -158,7 +197,8 @@ async function bundleSize(contents: string | { iife: string }, resolveDir = repo
   return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
 }
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
 async function main(): Promise<void> {
@@ -209,14 +249,19 @@ async function main(): Promise<void> {
   for (const kind of KINDS) {
     const r = rtt[kind];
     const f = inflight[kind];
-    out(`| ${kind} | ${fmt(r.p50Us)} | ${fmt(r.p99Us)} | ${ratio(r.p50Us, rtt.raw.p50Us)} | ${fmt(f.requestsPerSecond)} | ${ratio(f.requestsPerSecond, inflight.raw.requestsPerSecond)} |`);
+    out(
+      `| ${kind} | ${fmt(r.p50Us)} | ${fmt(r.p99Us)} | ${ratio(r.p50Us, rtt.raw.p50Us)} | ${fmt(f.requestsPerSecond)} | ${ratio(f.requestsPerSecond, inflight.raw.requestsPerSecond)} |`,
+    );
   }
   out();
   out(`### 4. Heap per idle connected client (${fmt(config.heap)} clients in one process, after GC)`);
   out();
   out('| client | bytes / client | vs raw ws |');
   out('|---|---:|---:|');
-  for (const kind of KINDS) out(`| ${kind} | ${fmt(heap[kind].bytesPerClient)} | ${ratio(heap[kind].bytesPerClient, heap.raw.bytesPerClient)} |`);
+  for (const kind of KINDS)
+    out(
+      `| ${kind} | ${fmt(heap[kind].bytesPerClient)} | ${ratio(heap[kind].bytesPerClient, heap.raw.bytesPerClient)} |`,
+    );
   out();
 
   out('### 5. Recovery (server killed, back on the same port after 500 ms; default reconnect settings)');
@@ -255,7 +300,9 @@ async function main(): Promise<void> {
     }
   }
   out();
-  out(`Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}, ${((Date.now() - started) / 60_000).toFixed(1)} min. ${pinning ? 'Server pinned to CPU 0, clients to CPU 1 (taskset).' : 'Not pinned to CPUs (no taskset).'}`);
+  out(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}, ${((Date.now() - started) / 60_000).toFixed(1)} min. ${pinning ? 'Server pinned to CPU 0, clients to CPU 1 (taskset).' : 'Not pinned to CPUs (no taskset).'}`,
+  );
 
   if (write) {
     const file = `${repo}BENCHMARKS.md`;

@@ -71,10 +71,19 @@ const body = (n: number): string => JSON.stringify({ ...payload, n });
 /** Each stream's n-th frame. */
 const makers: Record<string, (n: number) => string> = {
   raw: body,
-  foony: (n) => JSON.stringify({ t: 'msg', channel: 'stream', name: 'tick', data: { ...payload, n }, timestamp: 1700000000000 + n, messageId: `m${n}` }),
+  foony: (n) =>
+    JSON.stringify({
+      t: 'msg',
+      channel: 'stream',
+      name: 'tick',
+      data: { ...payload, n },
+      timestamp: 1700000000000 + n,
+      messageId: `m${n}`,
+    }),
   ignis: (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } }),
   sio: (n) => `42["tick",${body(n)}]`,
-  sockr: (n) => `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`,
+  sockr: (n) =>
+    `42["receive_message",${JSON.stringify({ from: 'peer', content: 'the quick brown fox jumps', timestamp: 1700000000000 + n, messageId: `m${n}` })}]`,
 };
 
 const http = createServer((_req, res) => res.writeHead(404).end());
@@ -117,13 +126,24 @@ function foony(ws: WebSocket): void {
     switch (frame.t) {
       case 'auth':
         // 15 s, like the mock server and a default Foony deployment: the client runs its heartbeat, as in production.
-        ws.send(JSON.stringify({ t: 'connected', connectionId: `c${++connection}`, keepAliveMs: 15_000, clientId: 'bench' }));
+        ws.send(
+          JSON.stringify({ t: 'connected', connectionId: `c${++connection}`, keepAliveMs: 15_000, clientId: 'bench' }),
+        );
         return;
       case 'sub':
         ws.send(JSON.stringify({ t: 'ack', id: frame.id }));
         if (frame.channel === 'slow') {
           const base = Date.now();
-          trickle(ws, (n) => JSON.stringify({ t: 'msg', channel: 'slow', name: 'tick', data: n, timestamp: base + n, messageId: `s${base}-${n}` }));
+          trickle(ws, (n) =>
+            JSON.stringify({
+              t: 'msg',
+              channel: 'slow',
+              name: 'tick',
+              data: n,
+              timestamp: base + n,
+              messageId: `s${base}-${n}`,
+            }),
+          );
         }
         if (frame.channel === 'stream') {
           stream(ws, frames('foony', makers.foony));
@@ -145,9 +165,18 @@ function foony(ws: WebSocket): void {
 
 function ignis(ws: WebSocket): void {
   ws.on('message', (data) => {
-    const frame = JSON.parse(data.toString()) as { event: string; data?: { stream?: boolean; slow?: boolean }; id?: string };
+    const frame = JSON.parse(data.toString()) as {
+      event: string;
+      data?: { stream?: boolean; slow?: boolean };
+      id?: string;
+    };
     if (frame.event === 'authenticate') {
-      ws.send(JSON.stringify({ event: 'connected', data: { id: 'bench-client', userId: 'bench', time: new Date().toISOString() } }));
+      ws.send(
+        JSON.stringify({
+          event: 'connected',
+          data: { id: 'bench-client', userId: 'bench', time: new Date().toISOString() },
+        }),
+      );
       if (frame.data?.slow) trickle(ws, (n) => JSON.stringify({ event: 'tick', data: n }));
       if (frame.data?.stream) stream(ws, frames('ignis', makers.ignis));
     } else if (frame.event === 'echo') {
@@ -158,7 +187,15 @@ function ignis(ws: WebSocket): void {
 
 /** Engine.IO v4 over WebSocket, Socket.IO v5 on '/': `tick` streams, `echo` acks, and Sockr's login + messages. */
 function engine(ws: WebSocket): void {
-  ws.send(JSON.stringify({ sid: `s${Math.random()}`, upgrades: [], pingInterval: 300000, pingTimeout: 300000, maxPayload: 1e7 }).replace(/^/, '0'));
+  ws.send(
+    JSON.stringify({
+      sid: `s${Math.random()}`,
+      upgrades: [],
+      pingInterval: 300000,
+      pingTimeout: 300000,
+      maxPayload: 1e7,
+    }).replace(/^/, '0'),
+  );
   ws.on('message', (data) => {
     const text = data.toString();
     if (text === '3') return; // pong
@@ -178,7 +215,11 @@ function engine(ws: WebSocket): void {
       ws.send(`42["authenticated",{"userId":"bench","socketId":"s"}]`);
       if (arg?.token === 'slow') {
         const base = Date.now();
-        trickle(ws, (n) => `42["receive_message",{"from":"peer","content":"x","timestamp":${base + n},"messageId":"s${base}-${n}"}]`);
+        trickle(
+          ws,
+          (n) =>
+            `42["receive_message",{"from":"peer","content":"x","timestamp":${base + n},"messageId":"s${base}-${n}"}]`,
+        );
       }
       if (arg?.token === 'stream') {
         stream(ws, frames('sockr', makers.sockr));

@@ -24,7 +24,9 @@ export async function main(url?: string, log: (line: string) => void = console.l
   });
   try {
     await client.connect();
-    log(`connected: clientId ${client.session?.clientId}, userId ${client.session?.userId}, encrypted ${client.session?.encrypted}`);
+    log(
+      `connected: clientId ${client.session?.clientId}, userId ${client.session?.userId}, encrypted ${client.session?.encrypted}`,
+    );
 
     // The server app in the mock echoes the request id, so request() gets its own reply.
     const reply = await client.request('echo', { question: 'ping?' }, { timeoutMs: 2000 });

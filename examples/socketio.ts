@@ -20,7 +20,9 @@ export async function main(url?: string, log: (line: string) => void = console.l
       socket.on('add', (a: number, b: number, ack: (sum: number) => void) => ack(a + b));
       socket.emit('welcome', `hello ${socket.id}`);
     });
-    io.of('/chat').on('connection', (socket) => socket.on('say', (text: string) => socket.emit('said', text.toUpperCase())));
+    io.of('/chat').on('connection', (socket) =>
+      socket.on('say', (text: string) => socket.emit('said', text.toUpperCase())),
+    );
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
     const address = http.address();
     url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;

@@ -62,7 +62,9 @@
       showState(panel, state);
       log(`state → ${state}`, 'log-state');
     });
-    client.on('reconnecting', ({ attempt, delayMs }) => log(`reconnect attempt ${attempt} in ${Math.round(delayMs)} ms`));
+    client.on('reconnecting', ({ attempt, delayMs }) =>
+      log(`reconnect attempt ${attempt} in ${Math.round(delayMs)} ms`),
+    );
     client.on('error', (error) => log(`${error.code}: ${error.message}`, 'error'));
   }
 
@@ -85,11 +87,15 @@
       client = createClient({ protocol: 'foony', url: `${wsBase}/foony`, token: `user:${guest}` });
       watchLifecycle(client, 'foony', log);
       client.on('rtt', (ms) => ($('foony-rtt').textContent = `${ms} ms`));
-      client.on('connected', (session) => log(`connected as ${session.clientId} (${session.connectionId}), keep-alive ${session.keepAliveMs} ms`));
+      client.on('connected', (session) =>
+        log(`connected as ${session.clientId} (${session.connectionId}), keep-alive ${session.keepAliveMs} ms`),
+      );
       const chat = client.channel('chat');
       chat.subscribe((message) => addMessage('foony-messages', message.clientId ?? '?', ` ${message.data}`));
       const renderMembers = () => {
-        const names = [...chat.presence.members().values()].map((m) => `${m.clientId}${m.data?.status ? ` (${m.data.status})` : ''}`);
+        const names = [...chat.presence.members().values()].map(
+          (m) => `${m.clientId}${m.data?.status ? ` (${m.data.status})` : ''}`,
+        );
         $('foony-members').textContent = names.length ? names.join(', ') : 'none';
       };
       chat.presence.subscribe(({ action, member }) => {
@@ -98,24 +104,34 @@
       });
       return client;
     };
-    $('foony-connect').onclick = () => ensure().connect().catch(() => undefined);
+    $('foony-connect').onclick = () =>
+      ensure()
+        .connect()
+        .catch(() => undefined);
     $('foony-close').onclick = () => client?.close();
     $('foony-drop').onclick = () => fault('drop', 'foony').then(() => log('fault: link dropped'));
-    $('foony-silence').onclick = () => fault('silence', 'foony').then(() => log('fault: server went silent (half-open): the next ping goes unanswered'));
+    $('foony-silence').onclick = () =>
+      fault('silence', 'foony').then(() => log('fault: server went silent (half-open): the next ping goes unanswered'));
     $('foony-send').onclick = () => {
       const text = $('foony-text').value.trim();
       if (!text) return;
       ensure()
         .channel('chat')
         .publish('text', text)
-        .then(() => log(`published "${text}"`), (error) => log(`publish failed: ${error.code} ${error.message}`, 'error'));
+        .then(
+          () => log(`published "${text}"`),
+          (error) => log(`publish failed: ${error.code} ${error.message}`, 'error'),
+        );
       $('foony-text').value = '';
     };
     $('foony-enter').onclick = () =>
       ensure()
         .channel('chat')
         .presence.enter({ status: 'here' })
-        .then(() => log('entered presence'), (error) => log(`enter failed: ${error.message}`, 'error'));
+        .then(
+          () => log('entered presence'),
+          (error) => log(`enter failed: ${error.message}`, 'error'),
+        );
     $('foony-ticks').onchange = (event) => {
       const ticks = ensure().channel('ticks');
       if (event.target.checked) {
@@ -167,7 +183,8 @@
       });
       watchLifecycle(client, 'ignis', log);
       client.on('connected', (session) => {
-        $('ignis-session').textContent = `${session.clientId.slice(0, 8)}… user ${session.userId ?? 'anonymous'} · encrypted: ${session.encrypted ? 'yes' : 'no'}`;
+        $('ignis-session').textContent =
+          `${session.clientId.slice(0, 8)}… user ${session.userId ?? 'anonymous'} · encrypted: ${session.encrypted ? 'yes' : 'no'}`;
         log(`connected${session.encrypted ? ' (ECDH P-256 + AES-256-GCM)' : ''}`);
       });
       client.on('room-message', (data) => addMessage('ignis-messages', data.room ?? 'room', ` ${data.text}`));
@@ -175,10 +192,14 @@
       client.connect().catch(() => undefined);
     };
     $('ignis-close').onclick = () => client?.close();
-    $('ignis-drop').onclick = () => fault('drop', $('ignis-encrypted').checked ? 'ignis-secure' : 'ignis').then(() => log('fault: link dropped'));
+    $('ignis-drop').onclick = () =>
+      fault('drop', $('ignis-encrypted').checked ? 'ignis-secure' : 'ignis').then(() => log('fault: link dropped'));
     $('ignis-silence').onclick = () =>
       fault('silence', $('ignis-encrypted').checked ? 'ignis-secure' : 'ignis').then(() =>
-        log('fault: server went silent. Undetectable here: Ignis servers send no heartbeat and a page cannot ping (try Echo: it times out)', 'error'),
+        log(
+          'fault: server went silent. Undetectable here: Ignis servers send no heartbeat and a page cannot ping (try Echo: it times out)',
+          'error',
+        ),
       );
     $('ignis-join').onclick = () => {
       const room = $('ignis-room').value.trim();
@@ -241,7 +262,12 @@
       let missing = 0;
       for (const message of outgoing.values()) {
         if (message.received) received++;
-        else if (message.settledAt !== undefined && benUpSince !== undefined && now - Math.max(message.settledAt, benUpSince) >= GRACE_MS) missing++;
+        else if (
+          message.settledAt !== undefined &&
+          benUpSince !== undefined &&
+          now - Math.max(message.settledAt, benUpSince) >= GRACE_MS
+        )
+          missing++;
       }
       setStat('sockr-sent', sent);
       setStat('sockr-received', received);
@@ -308,7 +334,8 @@
     };
     $('sockr-close').onclick = stop;
     $('sockr-drop').onclick = () => fault('drop', 'sockr').then(() => log('fault: links dropped'));
-    $('sockr-silence').onclick = () => fault('silence', 'sockr').then(() => log('fault: server went silent: its Socket.IO pings stop'));
+    $('sockr-silence').onclick = () =>
+      fault('silence', 'sockr').then(() => log('fault: server went silent: its Socket.IO pings stop'));
     $('sockr-text').oninput = () => ana?.startTyping(benId);
     $('sockr-send').onclick = () => {
       const text = $('sockr-text').value.trim();

@@ -16,17 +16,22 @@ const outputs = packages.flatMap(({ dir, manifest }) => [
   ...['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'].map((file) => join(repo, dir, 'dist', file)),
   ...Object.values(manifest.bin ?? {}).map((file) => join(repo, dir, file)),
 ]);
-for (const bundle of ['polysocket', 'foony', 'ignis', 'socketio', 'sockr']) outputs.push(join(repo, 'packages/polysocket/dist/browser', `${bundle}.global.js`));
+for (const bundle of ['polysocket', 'foony', 'ignis', 'socketio', 'sockr'])
+  outputs.push(join(repo, 'packages/polysocket/dist/browser', `${bundle}.global.js`));
 
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // `npm run dev` is `tsup --env.dev 1`; run tsup's own bin so the process stopped is the watcher itself.
-const watcher = spawn(process.execPath, [join(repo, 'node_modules/tsup/dist/cli-default.js'), '--env.dev', '1'], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+const watcher = spawn(process.execPath, [join(repo, 'node_modules/tsup/dist/cli-default.js'), '--env.dev', '1'], {
+  cwd: repo,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 let output = '';
 watcher.stdout.on('data', (chunk) => (output += chunk));
 watcher.stderr.on('data', (chunk) => (output += chunk));
 // tsup colours its log when CI is set (or on a terminal): match it without the colour codes.
+// eslint-disable-next-line no-control-regex -- ANSI colour codes start with ESC
 const log = () => output.replace(/\x1b\[[0-9;]*m/g, '');
 let exited = false;
 const stopped = new Promise((resolve) => watcher.on('close', () => ((exited = true), resolve())));
@@ -45,22 +50,38 @@ async function until(what, done, timeoutMs) {
 let failed = false;
 try {
   const dtsDone = () => (log().match(/DTS ⚡️ Build success/g) ?? []).length >= packages.length;
-  await until('first build of every package (JS, .d.ts, bundles) from no dist', () => outputs.every(existsSync) && dtsDone(), 240_000);
-  console.log(`✓ npm run dev (a tsup watch) with no dist: ${outputs.length} outputs and ${packages.length} .d.ts builds`);
+  await until(
+    'first build of every package (JS, .d.ts, bundles) from no dist',
+    () => outputs.every(existsSync) && dtsDone(),
+    240_000,
+  );
+  console.log(
+    `✓ npm run dev (a tsup watch) with no dist: ${outputs.length} outputs and ${packages.length} .d.ts builds`,
+  );
 
   // The watchers report nothing when their scan of the tree is done, so touch again every 5 s until
   // the rebuild is seen (an edit made before a watcher is ready is missed, as in any watch).
   const touched = Date.now();
   const source = join(repo, 'packages/foony/src/codec.ts');
-  const rebuilt = ['packages/foony/dist/index.js', 'packages/foony/dist/index.d.ts', 'packages/polysocket/dist/browser/foony.global.js'].map((file) => join(repo, file));
+  const rebuilt = [
+    'packages/foony/dist/index.js',
+    'packages/foony/dist/index.d.ts',
+    'packages/polysocket/dist/browser/foony.global.js',
+  ].map((file) => join(repo, file));
   const toucher = setInterval(() => utimesSync(source, new Date(), new Date()), 5000);
   utimesSync(source, new Date(), new Date());
   try {
-    await until('rebuild after touching packages/foony/src/codec.ts', () => rebuilt.every((file) => mtime(file) > touched), 120_000);
+    await until(
+      'rebuild after touching packages/foony/src/codec.ts',
+      () => rebuilt.every((file) => mtime(file) > touched),
+      120_000,
+    );
   } finally {
     clearInterval(toucher);
   }
-  console.log(`✓ touching packages/foony/src/codec.ts rebuilt foony/dist/index.js, index.d.ts and browser/foony.global.js (${((Date.now() - touched) / 1000).toFixed(1)} s)`);
+  console.log(
+    `✓ touching packages/foony/src/codec.ts rebuilt foony/dist/index.js, index.d.ts and browser/foony.global.js (${((Date.now() - touched) / 1000).toFixed(1)} s)`,
+  );
 } catch (error) {
   failed = true;
   console.error(`✗ ${error.message}\n--- npm run dev output (last 3000 characters)\n${log().slice(-3000)}`);

@@ -8,13 +8,36 @@ import { existsSync, readFileSync } from 'node:fs';
 
 const require = createRequire(import.meta.url);
 const packages = {
-  '@polysocket/core': ['Connection', 'WebSocketTransport', 'MemoryServer', 'PolySocketError', 'CursorStore', 'backoffDelay'],
+  '@polysocket/core': [
+    'Connection',
+    'WebSocketTransport',
+    'MemoryServer',
+    'PolySocketError',
+    'CursorStore',
+    'backoffDelay',
+  ],
   '@polysocket/foony': ['FoonyClient', 'FoonyChannel', 'decodeFrame', 'ErrorCode'],
   '@polysocket/ignis': ['IgnisClient', 'EcdhSession', 'decodeEnvelope', 'validateRoomName'],
   '@polysocket/socketio': ['SocketIOClient', 'SocketIOSocket', 'PacketDecoder', 'PollingTransport'],
   '@polysocket/sockr': ['SockrClient', 'SockrCall', 'SocketEvent', 'conversationIdOf'],
-  polysocket: ['createClient', 'FoonyClient', 'IgnisClient', 'SocketIOClient', 'SockrClient', 'PolySocketError', 'FoonyErrorCode'],
-  '@polysocket/mock-server': ['MockServer', 'echoModule', 'defaultModules', 'foonyModule', 'ignisModule', 'sockrModule', 'staticModule'],
+  polysocket: [
+    'createClient',
+    'FoonyClient',
+    'IgnisClient',
+    'SocketIOClient',
+    'SockrClient',
+    'PolySocketError',
+    'FoonyErrorCode',
+  ],
+  '@polysocket/mock-server': [
+    'MockServer',
+    'echoModule',
+    'defaultModules',
+    'foonyModule',
+    'ignisModule',
+    'sockrModule',
+    'staticModule',
+  ],
 };
 
 let failures = 0;
@@ -29,7 +52,10 @@ for (const [name, names] of Object.entries(packages)) {
   const cjs = require(name);
   loaded[name] = { esm, cjs };
   for (const exported of names) {
-    for (const [format, module] of [['esm', esm], ['cjs', cjs]]) {
+    for (const [format, module] of [
+      ['esm', esm],
+      ['cjs', cjs],
+    ]) {
       if (module[exported] === undefined) fail(`${name} (${format}) does not export ${exported}`);
     }
   }
@@ -88,7 +114,12 @@ try {
         client.close();
       },
       'polysocket createClient': async () => {
-        const client = umbrella.createClient({ protocol: 'foony', url: server.wsUrl('/foony'), token: 'valid-token', ...quiet });
+        const client = umbrella.createClient({
+          protocol: 'foony',
+          url: server.wsUrl('/foony'),
+          token: 'valid-token',
+          ...quiet,
+        });
         await client.connect();
         client.close();
       },

@@ -48,7 +48,10 @@ function startServer(name, command, args, { cwd, env, ready, timeoutMs }) {
   const server = { name, child, output: '', stopped: new Promise((resolve) => child.on('close', resolve)) };
   servers.add(server);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} printed no URL within ${timeoutMs} ms:\n${server.output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${name} printed no URL within ${timeoutMs} ms:\n${server.output}`)),
+      timeoutMs,
+    );
     const onData = (chunk) => {
       server.output += chunk;
       const match = ready.exec(server.output);
@@ -98,7 +101,10 @@ function freePort() {
 
 /** Runs app.mjs and app.cjs against `url` and checks every line they print. */
 async function runApps(url, against) {
-  for (const [file, format, entry] of [['app.mjs', 'esm', 'index.js'], ['app.cjs', 'cjs', 'index.cjs']]) {
+  for (const [file, format, entry] of [
+    ['app.mjs', 'esm', 'index.js'],
+    ['app.cjs', 'cjs', 'index.cjs'],
+  ]) {
     const { code, stdout, stderr } = await run(process.execPath, [file, url], { cwd: app, timeoutMs: 30_000 });
     const resolved = `${join(app, 'node_modules', 'polysocket', 'dist', entry)}`;
     const expected = [
@@ -109,9 +115,13 @@ async function runApps(url, against) {
     ];
     const lines = stdout.trim().split('\n');
     if (code !== 0 || lines.join('\n') !== expected.join('\n')) {
-      fail(`${file} against ${against}: exit ${code}\n--- expected\n${expected.join('\n')}\n--- stdout\n${stdout}--- stderr\n${stderr}`);
+      fail(
+        `${file} against ${against}: exit ${code}\n--- expected\n${expected.join('\n')}\n--- stdout\n${stdout}--- stderr\n${stderr}`,
+      );
     } else {
-      console.log(`✓ ${file} (${format.toUpperCase()}, the installed dist/${entry}) against ${against}: Foony, Ignis and Sockr round trips, closed, exit 0`);
+      console.log(
+        `✓ ${file} (${format.toUpperCase()}, the installed dist/${entry}) against ${against}: Foony, Ignis and Sockr round trips, closed, exit 0`,
+      );
     }
   }
 }
@@ -123,22 +133,35 @@ async function main() {
   mkdirSync(app);
   const init = await run('npm', ['init', '-y'], { cwd: app, timeoutMs: 60_000 });
   if (init.code !== 0) throw new Error(`npm init -y failed:\n${init.stderr}`);
-  const install = await run('npm', ['install', '--no-audit', '--no-fund', ...tarballs], { cwd: app, timeoutMs: 180_000 });
-  if (install.code !== 0) throw new Error(`npm install of the tarballs failed (${install.code}):\n${install.stdout}${install.stderr}`);
-  if (/install scripts not yet covered/.test(install.stdout + install.stderr)) fail(`npm install warns about install scripts:\n${install.stderr}`);
-  console.log(`✓ npm install of the ${tarballs.length} tarballs together in a fresh project: ${install.stdout.trim().split('\n').pop()}`);
+  const install = await run('npm', ['install', '--no-audit', '--no-fund', ...tarballs], {
+    cwd: app,
+    timeoutMs: 180_000,
+  });
+  if (install.code !== 0)
+    throw new Error(`npm install of the tarballs failed (${install.code}):\n${install.stdout}${install.stderr}`);
+  if (/install scripts not yet covered/.test(install.stdout + install.stderr))
+    fail(`npm install warns about install scripts:\n${install.stderr}`);
+  console.log(
+    `✓ npm install of the ${tarballs.length} tarballs together in a fresh project: ${install.stdout.trim().split('\n').pop()}`,
+  );
   for (const file of ['app.mjs', 'app.cjs']) copyFileSync(join(repo, 'test', 'install', file), join(app, file));
 
   // The repo's `npm start` (mock server + playground) on a port chosen here.
   const port = await freePort();
   const env = { ...process.env, PORT: String(port) };
-  const started = await startServer('npm start', 'npm', ['start'], { cwd: repo, env, ready: /PolySocket playground: (http:\/\/\S+?)\/?\s/, timeoutMs: 60_000 });
+  const started = await startServer('npm start', 'npm', ['start'], {
+    cwd: repo,
+    env,
+    ready: /PolySocket playground: (http:\/\/\S+?)\/?\s/,
+    timeoutMs: 60_000,
+  });
   try {
     if (started.url !== `http://127.0.0.1:${port}`) fail(`PORT=${port} npm start listens on ${started.url}`);
     // The script-tag bundle the README points to when no CDN has it.
     const bundle = await fetch(`${started.url}/polysocket.global.js`);
     const code = await bundle.text();
-    if (bundle.status !== 200 || !code.includes('PolySocket')) fail(`npm start's /polysocket.global.js: HTTP ${bundle.status}`);
+    if (bundle.status !== 200 || !code.includes('PolySocket'))
+      fail(`npm start's /polysocket.global.js: HTTP ${bundle.status}`);
     else console.log(`✓ PORT=${port} npm start serves /polysocket.global.js (${(code.length / 1024).toFixed(1)} KB)`);
     await runApps(started.url, `PORT=${port} npm start`);
   } finally {
@@ -147,7 +170,12 @@ async function main() {
 
   // The installed mock server's bin, on a port its OS picks.
   const bin = join(app, 'node_modules', '.bin', 'polysocket-mock');
-  const mock = await startServer('polysocket-mock', bin, ['--port', '0', '--quiet'], { cwd: app, env: process.env, ready: /mock server on (http:\/\/\S+)/, timeoutMs: 30_000 });
+  const mock = await startServer('polysocket-mock', bin, ['--port', '0', '--quiet'], {
+    cwd: app,
+    env: process.env,
+    ready: /mock server on (http:\/\/\S+)/,
+    timeoutMs: 30_000,
+  });
   try {
     await runApps(mock.url, 'the installed polysocket-mock');
   } finally {

@@ -32,9 +32,18 @@ function newestMtime(path) {
 
 /** Why a build is needed (a missing dist file, or a source newer than the dist), or undefined. */
 export function buildNeeded() {
-  const inputs = Math.max(newestMtime(join(repo, 'tsup.config.ts')), ...publishablePackages().map(({ dir }) => newestMtime(join(repo, dir, 'src'))));
+  const inputs = Math.max(
+    newestMtime(join(repo, 'tsup.config.ts')),
+    ...publishablePackages().map(({ dir }) => newestMtime(join(repo, dir, 'src'))),
+  );
   for (const { dir, manifest } of publishablePackages()) {
-    const outputs = ['./dist/index.js', './dist/index.cjs', './dist/index.d.ts', './dist/index.d.cts', ...Object.values(manifest.bin ?? {})];
+    const outputs = [
+      './dist/index.js',
+      './dist/index.cjs',
+      './dist/index.d.ts',
+      './dist/index.d.cts',
+      ...Object.values(manifest.bin ?? {}),
+    ];
     if (manifest.name === 'polysocket') outputs.push('./dist/browser/polysocket.global.js');
     for (const output of outputs) {
       const file = join(repo, dir, output);
@@ -56,20 +65,30 @@ export function packAll({ out = join(repo, 'packs'), build } = {}) {
   for (const old of readdirSync(out)) if (old.endsWith('.tgz')) rmSync(join(out, old));
   const packages = publishablePackages();
   const workspaces = packages.flatMap(({ dir }) => ['--workspace', dir]);
-  const json = execFileSync('npm', ['pack', '--json', '--pack-destination', out, ...workspaces], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const json = execFileSync('npm', ['pack', '--json', '--pack-destination', out, ...workspaces], {
+    cwd: repo,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const tarballs = [];
   for (const packed of JSON.parse(json)) {
     const file = join(out, packed.filename);
     tarballs.push(file);
     const shown = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
-    console.log(`  ${packed.name}@${packed.version}`.padEnd(36) + `${shown}  (${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} KB)`);
+    console.log(
+      `  ${packed.name}@${packed.version}`.padEnd(36) +
+        `${shown}  (${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} KB)`,
+    );
   }
-  if (tarballs.length !== packages.length) throw new Error(`npm pack wrote ${tarballs.length} tarballs for ${packages.length} packages`);
+  if (tarballs.length !== packages.length)
+    throw new Error(`npm pack wrote ${tarballs.length} tarballs for ${packages.length} packages`);
   return tarballs;
 }
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' } } });
+  const { values } = parseArgs({
+    options: { out: { type: 'string' }, build: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+  });
   const out = resolve(values.out ?? join(repo, 'packs'));
   const tarballs = packAll({ out, build: values['no-build'] ? false : values.build });
   const folder = relative(process.cwd(), out) || '.';

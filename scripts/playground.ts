@@ -28,7 +28,9 @@ export async function buildPlaygroundBundle(): Promise<string> {
 
 /** `/version.json` for the page's footer: the version of the `polysocket` package the bundle is built from. */
 function writeVersionFile(): string {
-  const { version } = JSON.parse(readFileSync(`${repo}packages/polysocket/package.json`, 'utf8')) as { version: string };
+  const { version } = JSON.parse(readFileSync(`${repo}packages/polysocket/package.json`, 'utf8')) as {
+    version: string;
+  };
   const file = `${repo}node_modules/.cache/polysocket-playground/version.json`;
   writeFileSync(file, JSON.stringify({ polysocket: version }));
   return file;
@@ -42,7 +44,9 @@ function writeVersionFile(): string {
 export const PLAYGROUND_LIVENESS = { foony: { keepAliveMs: 2000 }, sockr: { pingInterval: 2000, pingTimeout: 2000 } };
 
 /** The mock server with every backend, plus the playground page and its bundle, on 127.0.0.1. */
-export async function startPlayground(options: { port?: number; host?: string; log?: (line: string) => void } = {}): Promise<{
+export async function startPlayground(
+  options: { port?: number; host?: string; log?: (line: string) => void } = {},
+): Promise<{
   server: MockServer;
   url: string;
   close(): Promise<void>;
@@ -57,7 +61,11 @@ export async function startPlayground(options: { port?: number; host?: string; l
       ...defaultModules(PLAYGROUND_LIVENESS),
       staticModule({
         root: `${repo}playground`,
-        files: { '/polysocket.global.js': bundle, '/polysocket.global.js.map': `${bundle}.map`, '/version.json': version },
+        files: {
+          '/polysocket.global.js': bundle,
+          '/polysocket.global.js.map': `${bundle}.map`,
+          '/version.json': version,
+        },
       }),
     ],
   });

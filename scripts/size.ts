@@ -22,17 +22,29 @@ function without(path: string): Plugin {
     setup(plugin) {
       plugin.onLoad({ filter: /\.ts$/ }, (args) => {
         if (!args.path.endsWith(path)) return undefined;
-        const names = [...readFileSync(args.path, 'utf8').matchAll(/^export (?:abstract )?(?:class|function|const|let)\s+([A-Za-z_$][\w$]*)/gm)].map((m) => m[1]);
-        return { contents: `${names.map((name) => `export const ${name}: any = class {};`).join('\n')}\nexport {};`, loader: 'ts' };
+        const names = [
+          ...readFileSync(args.path, 'utf8').matchAll(
+            /^export (?:abstract )?(?:class|function|const|let)\s+([A-Za-z_$][\w$]*)/gm,
+          ),
+        ].map((m) => m[1]);
+        return {
+          contents: `${names.map((name) => `export const ${name}: any = class {};`).join('\n')}\nexport {};`,
+          loader: 'ts',
+        };
       });
     },
   };
 }
 
-async function measure(name: string, options: { entry?: string; contents?: string; iife?: boolean; plugins?: Plugin[] }): Promise<Row> {
+async function measure(
+  name: string,
+  options: { entry?: string; contents?: string; iife?: boolean; plugins?: Plugin[] },
+): Promise<Row> {
   const result = await build({
     plugins: options.plugins ?? [],
-    ...(options.entry ? { entryPoints: [options.entry] } : { stdin: { contents: options.contents!, resolveDir: repo, loader: 'ts' } }),
+    ...(options.entry
+      ? { entryPoints: [options.entry] }
+      : { stdin: { contents: options.contents!, resolveDir: repo, loader: 'ts' } }),
     bundle: true,
     write: false,
     minify: true,
@@ -54,12 +66,31 @@ if (process.argv.includes('--modules')) {
   console.log(`core + Foony: ${full.min.toLocaleString('en')} min, ${full.gzip.toLocaleString('en')} gzip -9`);
   console.log(`${'module'.padEnd(34)}  ${'min'.padStart(7)}  ${'gzip'.padStart(6)}`);
   const modules = [
-    ...['connection', 'heartbeat', 'requests', 'outbox', 'websocket-transport', 'cursor-store', 'recent-ids', 'deadline-timer', 'lazy-collections', 'safe-emitter', 'logger', 'browser-hooks', 'credentials', 'secure-url', 'backoff', 'errors'].map((m) => `core/src/${m}.ts`),
+    ...[
+      'connection',
+      'heartbeat',
+      'requests',
+      'outbox',
+      'websocket-transport',
+      'cursor-store',
+      'recent-ids',
+      'deadline-timer',
+      'lazy-collections',
+      'safe-emitter',
+      'logger',
+      'browser-hooks',
+      'credentials',
+      'secure-url',
+      'backoff',
+      'errors',
+    ].map((m) => `core/src/${m}.ts`),
     ...['channel', 'presence', 'codec', 'channel-name', 'errors'].map((m) => `foony/src/${m}.ts`),
   ];
   for (const module of modules) {
     const row = await measure(module, { contents, plugins: [without(`packages/${module}`)] });
-    console.log(`${module.padEnd(34)}  ${(full.min - row.min).toLocaleString('en').padStart(7)}  ${(full.gzip - row.gzip).toLocaleString('en').padStart(6)}`);
+    console.log(
+      `${module.padEnd(34)}  ${(full.min - row.min).toLocaleString('en').padStart(7)}  ${(full.gzip - row.gzip).toLocaleString('en').padStart(6)}`,
+    );
   }
   process.exit(0);
 }
@@ -82,4 +113,7 @@ for (const [name, contents] of imports) rows.push(await measure(name, { contents
 
 const width = Math.max(...rows.map((r) => r.name.length));
 console.log(`${'bundle'.padEnd(width)}  ${'min'.padStart(9)}  ${'gzip -9'.padStart(9)}`);
-for (const row of rows) console.log(`${row.name.padEnd(width)}  ${row.min.toLocaleString('en').padStart(9)}  ${row.gzip.toLocaleString('en').padStart(9)}`);
+for (const row of rows)
+  console.log(
+    `${row.name.padEnd(width)}  ${row.min.toLocaleString('en').padStart(9)}  ${row.gzip.toLocaleString('en').padStart(9)}`,
+  );

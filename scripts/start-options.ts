@@ -17,11 +17,16 @@ Once listening it prints the page's URL, every endpoint and the fault-injection 
 
 function portOf(text: string, from: string): number | string {
   const port = /^\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
-  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : `${from} must be a port number 0–65535, not ${JSON.stringify(text)}`;
+  return Number.isInteger(port) && port >= 0 && port <= 65535
+    ? port
+    : `${from} must be a port number 0–65535, not ${JSON.stringify(text)}`;
 }
 
 /** Parses `argv` (without node and the script) and the environment; never throws. */
-export function parseStartOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): StartOptions {
+export function parseStartOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): StartOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -40,10 +45,13 @@ export function parseStartOptions(argv: readonly string[], env: Readonly<Record<
   }
   // A bare number (`npm start -- 9094`) is still taken, as before --port existed.
   const [text, from] =
-    parsed.values.port !== undefined ? [parsed.values.port, '--port']
-    : positionals.length === 1 ? [positionals[0], 'the port']
-    : env.PORT !== undefined && env.PORT !== '' ? [env.PORT, 'PORT']
-    : [String(DEFAULT_PORT), 'the port'];
+    parsed.values.port !== undefined
+      ? [parsed.values.port, '--port']
+      : positionals.length === 1
+        ? [positionals[0], 'the port']
+        : env.PORT !== undefined && env.PORT !== ''
+          ? [env.PORT, 'PORT']
+          : [String(DEFAULT_PORT), 'the port'];
   const port = portOf(text, from);
   return typeof port === 'number' ? { help: false, port } : { help: false, error: port };
 }

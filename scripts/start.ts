@@ -24,8 +24,11 @@ try {
 }
 const { server, url } = started;
 console.log(`\nPolySocket playground: ${url}\n`);
-for (const endpoint of server.endpoints()) if (endpoint.name !== 'static') console.log(`  ${endpoint.name.padEnd(18)} ${endpoint.url}`);
-console.log(`  faults             POST ${server.url}/_mock/faults/{drop,silence}[?module=${server.faults.targetNames().join('|')}]`);
+for (const endpoint of server.endpoints())
+  if (endpoint.name !== 'static') console.log(`  ${endpoint.name.padEnd(18)} ${endpoint.url}`);
+console.log(
+  `  faults             POST ${server.url}/_mock/faults/{drop,silence}[?module=${server.faults.targetNames().join('|')}]`,
+);
 console.log(`                     POST ${server.url}/_mock/faults/{delay?ms=,refuse?ms=,restart?ms=,reset}`);
 const stop = async (): Promise<void> => {
   await server.close();

@@ -62,13 +62,18 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
   /** The issue's limits. Soft, so every number is reported, not only the first one over. */
   function expectOfflineBehaviour(report: OutageReport): void {
     expect.soft(report.leftConnectedMs ?? Infinity, 'ms from `offline` to leaving connected').toBeLessThan(2000);
-    expect.soft(report.attemptsWhileOffline, "connection attempts while offline (page 'connecting')").toBeLessThanOrEqual(1);
+    expect
+      .soft(report.attemptsWhileOffline, "connection attempts while offline (page 'connecting')")
+      .toBeLessThanOrEqual(1);
     expect.soft(report.socketsWhileOffline, 'WebSockets created while offline (DevTools)').toBeLessThanOrEqual(1);
-    expect.soft(report.framesWhileOffline, 'frames written into a WebSocket while offline (sends belong in the outbox)').toEqual([]);
+    expect
+      .soft(report.framesWhileOffline, 'frames written into a WebSocket while offline (sends belong in the outbox)')
+      .toEqual([]);
     expect.soft(report.reconnectMs ?? Infinity, 'ms from `online` to connected again').toBeLessThan(3000);
   }
 
-  const after = (log: LogEntry[], entry: LogEntry | undefined): LogEntry[] => (entry ? log.filter((e) => e.t >= entry.t) : []);
+  const after = (log: LogEntry[], entry: LogEntry | undefined): LogEntry[] =>
+    entry ? log.filter((e) => e.t >= entry.t) : [];
   const labels = (prefix: string, count: number): string[] => range(1, count).map((n) => `${prefix}-${n}`);
 
   it('Foony: leaves connected on `offline`, waits for `online`, resumes the tick stream exactly; offline publishes go out once, in order', async () => {
@@ -82,8 +87,12 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
       const tickAtOnline = rig.lastTick();
       expectOutageSeen(outage);
       const report = await recover(rig, s, '/foony', outage);
-      const stored = (): unknown[] => rig.foony.historyOf('chat').flatMap((m) => (sends.includes(String(m.data)) ? [m.data] : []));
-      await s.until((log) => Math.max(0, ...(received(log, 'ticks') as number[])) > tickAtOnline && stored().length >= sends.length, 6000);
+      const stored = (): unknown[] =>
+        rig.foony.historyOf('chat').flatMap((m) => (sends.includes(String(m.data)) ? [m.data] : []));
+      await s.until(
+        (log) => Math.max(0, ...(received(log, 'ticks') as number[])) > tickAtOnline && stored().length >= sends.length,
+        6000,
+      );
       const ticks = received(await s.log(), 'ticks') as number[];
       printReport('Foony', report, {
         'ticks received': `${ticks[0]}..${ticks.at(-1)}, ${ticks.length} in all (published while offline: ${tickAtOffline + 1}..${tickAtOnline})`,
@@ -100,7 +109,10 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
     await withPage(async (s) => {
       await s.connect({ protocol: 'ignis', url: rig.server.wsUrl('/ignis'), auth: { token: 'good-token' } });
       await s.send('ignis-pre');
-      expect(await s.until((log) => received(log, 'echo').includes('ignis-pre'), 3000), 'an echo before the outage').toBe(true);
+      expect(
+        await s.until((log) => received(log, 'echo').includes('ignis-pre'), 3000),
+        'an echo before the outage',
+      ).toBe(true);
       const sends = labels('ignis-off', 3);
       const outage = await s.outage({ offlineMs: OFFLINE_MS, actions: sends.map((label) => () => s.send(label)) });
       expectOutageSeen(outage);
@@ -110,10 +122,14 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
           const frame = JSON.parse(e.text!) as { event?: string; data?: { label?: string } };
           return frame.event === 'echo' && sends.includes(String(frame.data?.label)) ? [String(frame.data?.label)] : [];
         });
-      const echoed = (log: LogEntry[]): unknown[] => received(log, 'echo').filter((label) => sends.includes(String(label)));
+      const echoed = (log: LogEntry[]): unknown[] =>
+        received(log, 'echo').filter((label) => sends.includes(String(label)));
       await s.until((log) => echoed(log).length >= sends.length && atServer().length >= sends.length, 6000);
       const log = await s.log();
-      printReport('Ignis', report, { 'offline emits, as the server read them': atServer(), 'their echoes, as the page got them': echoed(log) });
+      printReport('Ignis', report, {
+        'offline emits, as the server read them': atServer(),
+        'their echoes, as the page got them': echoed(log),
+      });
       expectOfflineBehaviour(report);
       expect.soft(atServer(), 'offline emits reached the server once, in order').toEqual(sends);
       expect.soft(echoed(log), 'and their echoes came back once each').toEqual(sends);
@@ -128,7 +144,9 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
       await withPage(async (s) => {
         await s.connect({ protocol: 'sockr', url: rig.url, token: 'token:ana', transports: ['websocket'] });
         await ben.sendMessage('ana', 'ben-pre');
-        expect(await s.until((log) => received(log, 'dm').includes('ben-pre'), 3000), 'a DM before the outage').toBe(true);
+        expect(await s.until((log) => received(log, 'dm').includes('ben-pre'), 3000), 'a DM before the outage').toBe(
+          true,
+        );
         const sends = labels('ana-off', 3);
         const fromBen: string[] = [];
         const outage = await s.outage({
@@ -142,11 +160,17 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
         });
         expectOutageSeen(outage);
         const report = await recover(rig, s, 'sockr', outage);
-        const stored = (): string[] => rig.sockr.messages.flatMap((m) => (m.from === 'ana' && sends.includes(m.content) ? [m.content] : []));
-        const dms = (log: LogEntry[]): unknown[] => received(log, 'dm').filter((label) => fromBen.includes(String(label)));
+        const stored = (): string[] =>
+          rig.sockr.messages.flatMap((m) => (m.from === 'ana' && sends.includes(m.content) ? [m.content] : []));
+        const dms = (log: LogEntry[]): unknown[] =>
+          received(log, 'dm').filter((label) => fromBen.includes(String(label)));
         await s.until((log) => new Set(dms(log)).size >= fromBen.length && stored().length >= sends.length, 8000);
         const log = await s.log();
-        printReport('Sockr', report, { 'DMs ben sent during the outage': fromBen, 'as the page got them': dms(log), 'offline DMs, as the server stored them': stored() });
+        printReport('Sockr', report, {
+          'DMs ben sent during the outage': fromBen,
+          'as the page got them': dms(log),
+          'offline DMs, as the server stored them': stored(),
+        });
         expectOfflineBehaviour(report);
         expect.soft(dms(log), 'every DM from the outage once, in order (catch-up where needed)').toEqual(fromBen);
         expect.soft(stored(), 'offline DMs reached the server once, in order').toEqual(sends);
@@ -162,7 +186,10 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
       // Any Socket.IO server; here Sockr's, whose `authenticate` is answered with `authenticated` on the same socket.
       await s.connect({ protocol: 'socketio', url: rig.url, transports: ['websocket'] });
       await s.authenticate('token:sio');
-      expect(await s.until((log) => received(log, 'authenticated').length === 1, 3000), 'logged in before the outage').toBe(true);
+      expect(
+        await s.until((log) => received(log, 'authenticated').length === 1, 3000),
+        'logged in before the outage',
+      ).toBe(true);
       const logins = (): number => rig.sockr.authLog.filter((token) => token === 'token:sio').length;
       const loginsBefore = logins();
       const sends = labels('sio-off', 3);
@@ -171,7 +198,8 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
       const outage = await s.outage({ offlineMs: OFFLINE_MS, actions });
       expectOutageSeen(outage);
       const report = await recover(rig, s, 'sockr', outage);
-      const stored = (): string[] => rig.sockr.messages.flatMap((m) => (m.from === 'sio' && sends.includes(m.content) ? [m.content] : []));
+      const stored = (): string[] =>
+        rig.sockr.messages.flatMap((m) => (m.from === 'sio' && sends.includes(m.content) ? [m.content] : []));
       const answered = (log: LogEntry[]): number => received(after(log, outage.offlineEvent), 'authenticated').length;
       await s.until((log) => answered(log) >= 1 && stored().length >= sends.length, 6000);
       const log = await s.log();
@@ -188,7 +216,13 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
   });
 
   /** Page-lifecycle measurements around a pagehide/pageshow pair (both with `persisted`). */
-  function lifecycle(log: LogEntry[]): { leftMs?: number; leftBeforeShow: boolean; attemptsHidden: number; reconnectMs?: number; trail: string } {
+  function lifecycle(log: LogEntry[]): {
+    leftMs?: number;
+    leftBeforeShow: boolean;
+    attemptsHidden: number;
+    reconnectMs?: number;
+    trail: string;
+  } {
     const hide = log.find((e) => e.kind === 'pagehide' && e.persisted);
     const show = hide && log.find((e) => e.kind === 'pageshow' && e.persisted && e.t >= hide.t);
     if (!hide || !show) return { leftBeforeShow: false, attemptsHidden: 0, trail: '' };
@@ -210,8 +244,10 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
     expect(await s.until((log) => received(log, 'ticks').length >= 2, 3000), 'ticks before leaving').toBe(true);
   }
 
-  const reconnectedWithTicks = (tick: number) => (log: LogEntry[]): boolean =>
-    lifecycle(log).reconnectMs !== undefined && Math.max(0, ...(received(log, 'ticks') as number[])) > tick;
+  const reconnectedWithTicks =
+    (tick: number) =>
+    (log: LogEntry[]): boolean =>
+      lifecycle(log).reconnectMs !== undefined && Math.max(0, ...(received(log, 'ticks') as number[])) > tick;
 
   it('back/forward cache: navigated away and back, the restored page drops its link at pagehide, reconnects at pageshow and resumes exactly', async () => {
     await withPage(async (s) => {
@@ -222,19 +258,32 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
       const backAt = Date.now();
       // A page restored from the bfcache fires no `load`: wait for the commit only.
       await s.page.goBack({ waitUntil: 'commit', timeout: 5000 });
-      await s.page.waitForFunction(() => document.readyState === 'complete' && window.harness !== undefined, undefined, { timeout: 5000 });
+      await s.page.waitForFunction(
+        () => document.readyState === 'complete' && window.harness !== undefined,
+        undefined,
+        { timeout: 5000 },
+      );
       const restored = (await s.log()).some((e) => e.kind === 'pageshow' && e.persisted);
       const reasons = restored
         ? 'none'
-        : await s.page.evaluate(() => JSON.stringify((performance.getEntriesByType('navigation')[0] as { notRestoredReasons?: unknown }).notRestoredReasons ?? null));
+        : await s.page.evaluate(() =>
+            JSON.stringify(
+              (performance.getEntriesByType('navigation')[0] as { notRestoredReasons?: unknown }).notRestoredReasons ??
+                null,
+            ),
+          );
       expect(restored, `the page came back from the back/forward cache (notRestoredReasons: ${reasons})`).toBe(true);
       const tickAtRestore = rig.lastTick();
       await s.until(reconnectedWithTicks(tickAtRestore), 5000);
       const log = await s.log();
       const measured = lifecycle(log);
       const ticks = received(log, 'ticks') as number[];
-      const closedAway = rig.seen('/foony', 'close', awayAt, backAt).map((e) => `${e.code}, ${e.at - awayAt} ms after leaving`);
-      const closedBack = rig.seen('/foony', 'close', backAt).map((e) => `${e.code}, ${e.at - backAt} ms after going back`);
+      const closedAway = rig
+        .seen('/foony', 'close', awayAt, backAt)
+        .map((e) => `${e.code}, ${e.at - awayAt} ms after leaving`);
+      const closedBack = rig
+        .seen('/foony', 'close', backAt)
+        .map((e) => `${e.code}, ${e.at - backAt} ms after going back`);
       console.log(
         [
           '[offline] back/forward cache (Foony)',
@@ -247,7 +296,12 @@ describe.skipIf(!chromiumAvailable)('offline means offline (issue 19), in headle
           `  ticks: ${ticks[0]}..${ticks.at(-1)}, ${ticks.length} in all (restored at tick ${tickAtRestore})`,
         ].join('\n'),
       );
-      expect.soft(measured.leftBeforeShow && measured.leftMs! < 500, 'left connected at `pagehide`, before the page was frozen').toBe(true);
+      expect
+        .soft(
+          measured.leftBeforeShow && measured.leftMs! < 500,
+          'left connected at `pagehide`, before the page was frozen',
+        )
+        .toBe(true);
       expect.soft(closedAway.length, 'the server saw the link closed while the page was in the cache').toBe(1);
       expect.soft(measured.attemptsHidden, 'attempts while in the cache').toBe(0);
       expect.soft(measured.reconnectMs ?? Infinity, 'ms from `pageshow` to connected again').toBeLessThan(2000);

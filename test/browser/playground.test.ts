@@ -35,7 +35,15 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     watch(page);
@@ -43,21 +51,31 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
   }, 60_000);
 
   afterAll(async () => {
-    if (process.env.PLAYGROUND_SCREENSHOT && page) await page.screenshot({ path: process.env.PLAYGROUND_SCREENSHOT, fullPage: true });
+    if (process.env.PLAYGROUND_SCREENSHOT && page)
+      await page.screenshot({ path: process.env.PLAYGROUND_SCREENSHOT, fullPage: true });
     await browser?.close();
     await playground?.close();
   });
 
   const text = (selector: string): Promise<string> => page.locator(selector).innerText();
   const waitState = (panel: string, state: string): Promise<unknown> =>
-    page.waitForFunction(([p, s]) => document.getElementById(p)?.dataset.state === s, [panel, state], { timeout: 15_000 });
+    page.waitForFunction(([p, s]) => document.getElementById(p)?.dataset.state === s, [panel, state], {
+      timeout: 15_000,
+    });
   /** How often a log line containing `line` was written in a panel's log. */
   const logCount = (log: string, line: string): Promise<number> =>
-    page.evaluate(([id, l]) => Array.from(document.getElementById(id)!.children).filter((item) => item.textContent!.includes(l)).length, [log, line]);
+    page.evaluate(
+      ([id, l]) =>
+        Array.from(document.getElementById(id)!.children).filter((item) => item.textContent!.includes(l)).length,
+      [log, line],
+    );
   /** Waits (polling the page, up to 15 s) for a panel's log to show `line` more often than `before`. */
   const waitLog = (log: string, line: string, before: number): Promise<unknown> =>
     page.waitForFunction(
-      ([id, l, n]) => Array.from(document.getElementById(id as string)!.children).filter((item) => item.textContent!.includes(l as string)).length > (n as number),
+      ([id, l, n]) =>
+        Array.from(document.getElementById(id as string)!.children).filter((item) =>
+          item.textContent!.includes(l as string),
+        ).length > (n as number),
       [log, line, before] as const,
       { timeout: 15_000 },
     );
@@ -84,8 +102,19 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     });
 
   it('loads the bundle from a plain script tag: window.PolySocket', async () => {
-    const exported = await page.evaluate(() => Object.keys((window as unknown as { PolySocket: object }).PolySocket).sort());
-    expect(exported).toEqual(expect.arrayContaining(['createClient', 'FoonyClient', 'IgnisClient', 'SockrClient', 'SocketIOClient', 'PolySocketError']));
+    const exported = await page.evaluate(() =>
+      Object.keys((window as unknown as { PolySocket: object }).PolySocket).sort(),
+    );
+    expect(exported).toEqual(
+      expect.arrayContaining([
+        'createClient',
+        'FoonyClient',
+        'IgnisClient',
+        'SockrClient',
+        'SocketIOClient',
+        'PolySocketError',
+      ]),
+    );
   });
 
   it('Foony: connects, publishes, shows presence, and resumes the tick stream across a drop with nothing missing or repeated', async () => {
@@ -93,19 +122,31 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     await waitState('foony', 'connected');
     await page.fill('#foony-text', 'hello from chromium');
     await page.click('#foony-send');
-    await page.waitForFunction(() => document.getElementById('foony-messages')?.textContent?.includes('hello from chromium'));
+    await page.waitForFunction(() =>
+      document.getElementById('foony-messages')?.textContent?.includes('hello from chromium'),
+    );
     await page.click('#foony-enter');
     const me = await text('#tab-user');
     expect(me).toMatch(/^guest-[a-z0-9]{4}$/);
     await page.waitForFunction((name) => document.getElementById('foony-members')?.textContent?.includes(name), me);
 
     await page.check('#foony-ticks');
-    await page.waitForFunction(() => Number(document.getElementById('foony-ticks-count')?.textContent) >= 3, undefined, { timeout: 10_000 });
+    await page.waitForFunction(
+      () => Number(document.getElementById('foony-ticks-count')?.textContent) >= 3,
+      undefined,
+      { timeout: 10_000 },
+    );
     await page.click('#foony-drop');
-    await page.waitForFunction(() => document.getElementById('foony-log')?.textContent?.includes('state → reconnecting'));
+    await page.waitForFunction(() =>
+      document.getElementById('foony-log')?.textContent?.includes('state → reconnecting'),
+    );
     await waitState('foony', 'connected');
     const before = Number(await text('#foony-last-tick'));
-    await page.waitForFunction((n) => Number(document.getElementById('foony-last-tick')?.textContent) >= n + 3, before, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('foony-last-tick')?.textContent) >= n + 3,
+      before,
+      { timeout: 10_000 },
+    );
     expect(await text('#foony-ticks-missing')).toBe('0');
     expect(await text('#foony-ticks-dupes')).toBe('0');
     // The ticker started with this subscription at 1: every tick up to the last one arrived, once.
@@ -118,7 +159,11 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     await waitLog('foony-log', 'state → reconnecting', reconnects);
     await waitState('foony', 'connected');
     const before = Number(await text('#foony-last-tick'));
-    await page.waitForFunction((n) => Number(document.getElementById('foony-last-tick')?.textContent) >= n + 3, before, { timeout: 10_000 });
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('foony-last-tick')?.textContent) >= n + 3,
+      before,
+      { timeout: 10_000 },
+    );
     expect(await text('#foony-ticks-missing')).toBe('0');
     expect(await text('#foony-ticks-dupes')).toBe('0');
     expect(await text('#foony-ticks-count')).toBe(await text('#foony-last-tick'));
@@ -142,11 +187,15 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     await page.waitForFunction(() => /\d+ ms/.test(document.getElementById('ignis-echo-ms')?.textContent ?? ''));
 
     await page.click('#ignis-drop');
-    await page.waitForFunction(() => document.getElementById('ignis-log')?.textContent?.includes('state → reconnecting'));
+    await page.waitForFunction(() =>
+      document.getElementById('ignis-log')?.textContent?.includes('state → reconnecting'),
+    );
     await waitState('ignis', 'connected');
     await page.fill('#ignis-text', 'after the drop');
     await page.click('#ignis-send');
-    await page.waitForFunction(() => document.getElementById('ignis-messages')?.textContent?.includes('after the drop'));
+    await page.waitForFunction(() =>
+      document.getElementById('ignis-messages')?.textContent?.includes('after the drop'),
+    );
     expect(await text('#ignis-rooms')).toContain('game-7');
   });
 
@@ -163,10 +212,13 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     await page.click('#sockr-drop');
     await waitLog('sockr-log', 'ben: reconnecting', reconnects);
     await waitState('sockr', 'connected');
-    await page.waitForFunction(() => Number(document.getElementById('sockr-received')?.textContent) >= 15, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => Number(document.getElementById('sockr-received')?.textContent) >= 15, undefined, {
+      timeout: 15_000,
+    });
     await page.uncheck('#sockr-stream');
     await page.waitForFunction(
-      () => document.getElementById('sockr-sent')?.textContent === document.getElementById('sockr-received')?.textContent,
+      () =>
+        document.getElementById('sockr-sent')?.textContent === document.getElementById('sockr-received')?.textContent,
       undefined,
       { timeout: 15_000 },
     );
@@ -180,17 +232,23 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
   it('Sockr: "Go silent" is found from the server\'s missing pings; the stream goes on and "missing" stays 0', async () => {
     await page.check('#sockr-stream');
     const received = Number(await text('#sockr-received'));
-    await page.waitForFunction((n) => Number(document.getElementById('sockr-received')?.textContent) >= n + 3, received);
+    await page.waitForFunction(
+      (n) => Number(document.getElementById('sockr-received')?.textContent) >= n + 3,
+      received,
+    );
     await recordSockrMissing();
     const reconnects = await logCount('sockr-log', 'ben: reconnecting');
     await page.click('#sockr-silence');
     await waitLog('sockr-log', 'ben: reconnecting', reconnects);
     await waitState('sockr', 'connected');
     const after = Number(await text('#sockr-received'));
-    await page.waitForFunction((n) => Number(document.getElementById('sockr-received')?.textContent) >= n + 5, after, { timeout: 15_000 });
+    await page.waitForFunction((n) => Number(document.getElementById('sockr-received')?.textContent) >= n + 5, after, {
+      timeout: 15_000,
+    });
     await page.uncheck('#sockr-stream');
     await page.waitForFunction(
-      () => document.getElementById('sockr-sent')?.textContent === document.getElementById('sockr-received')?.textContent,
+      () =>
+        document.getElementById('sockr-sent')?.textContent === document.getElementById('sockr-received')?.textContent,
       undefined,
       { timeout: 15_000 },
     );
@@ -211,8 +269,13 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
   });
 
   it('the footer shows the polysocket version; the page loads with no failed request (favicon included)', async () => {
-    const { version } = JSON.parse(readFileSync(new URL('../../packages/polysocket/package.json', import.meta.url), 'utf8')) as { version: string };
-    await page.waitForFunction((v) => document.getElementById('version')?.textContent?.includes(`polysocket ${v}`), version);
+    const { version } = JSON.parse(
+      readFileSync(new URL('../../packages/polysocket/package.json', import.meta.url), 'utf8'),
+    ) as { version: string };
+    await page.waitForFunction(
+      (v) => document.getElementById('version')?.textContent?.includes(`polysocket ${v}`),
+      version,
+    );
     expect(failedLoads).toEqual([]);
   });
 
@@ -221,13 +284,19 @@ describe.skipIf(!available)('the playground in headless Chromium', () => {
     const block = /<!-- run: script-tag -->\n```html\n([\s\S]*?)```/.exec(readme)![1];
     const port = new URL(playground.url).port;
     const html = block
-      .replace('https://unpkg.com/polysocket/dist/browser/polysocket.global.js', `${playground.url}polysocket.global.js`)
-      .split('127.0.0.1:8080').join(`127.0.0.1:${port}`);
+      .replace(
+        'https://unpkg.com/polysocket/dist/browser/polysocket.global.js',
+        `${playground.url}polysocket.global.js`,
+      )
+      .split('127.0.0.1:8080')
+      .join(`127.0.0.1:${port}`);
     const tab = await browser.newPage();
     const errors: string[] = [];
     tab.on('pageerror', (error) => errors.push(error.message));
     await tab.setContent(`<!doctype html><html><head></head><body>${html}</body></html>`);
-    await tab.waitForFunction(() => document.body.textContent?.includes('text: hello from a script tag'), undefined, { timeout: 15_000 });
+    await tab.waitForFunction(() => document.body.textContent?.includes('text: hello from a script tag'), undefined, {
+      timeout: 15_000,
+    });
     await tab.close();
     expect(errors).toEqual([]);
   });

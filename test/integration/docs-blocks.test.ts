@@ -27,7 +27,8 @@ const EXPECTED: Record<string, ((logged: Logged) => void) | 'browser'> = {
     expect(logged[0].slice(0, 2)).toEqual(['sent', expect.any(String)]);
     expect(logged[0][3]).toMatchObject({ from: 'ana', content: 'hi ben' });
   },
-  'README.md#socketio': (logged) => expect(logged).toEqual([['logged in as', expect.objectContaining({ userId: 'socketio-user' })]]),
+  'README.md#socketio': (logged) =>
+    expect(logged).toEqual([['logged in as', expect.objectContaining({ userId: 'socketio-user' })]]),
   'docs/foony.md#tour': (logged) => {
     expect(logged).toContainEqual(['text', 'hello']);
     expect(logged).toContainEqual(['enter', expect.any(String)]);
@@ -83,7 +84,9 @@ function writeBlock(key: string, block: DocBlock): string {
 
 describe('every fenced block in README.md and docs/*.md runs in the tests or says it is a fragment', () => {
   it('reads every document and finds its blocks', () => {
-    expect(docFiles()).toEqual(expect.arrayContaining(['README.md', 'docs/architecture.md', 'docs/socketio.md', 'docs/sockr.md']));
+    expect(docFiles()).toEqual(
+      expect.arrayContaining(['README.md', 'docs/architecture.md', 'docs/socketio.md', 'docs/sockr.md']),
+    );
     expect(blocksOf('docs/sockr.md').length).toBeGreaterThanOrEqual(3);
   });
 
@@ -91,11 +94,14 @@ describe('every fenced block in README.md and docs/*.md runs in the tests or say
     const problems: string[] = [];
     for (const file of docFiles()) {
       for (const block of blocksOf(file)) {
-        if (block.lang === '') problems.push(`${where(block)}: give the fence a language (\`text\` for a diagram or a tree)`);
+        if (block.lang === '')
+          problems.push(`${where(block)}: give the fence a language (\`text\` for a diagram or a tree)`);
         else if (block.lang === 'text') {
           if (block.marker) problems.push(`${where(block)}: a text block is not code; drop its marker`);
         } else if (!block.marker) {
-          problems.push(`${where(block)}: unmarked; put <!-- run: NAME --> or <!-- fragment --> on the line before it${block.badMarker ? ` (found "${block.badMarker}")` : ''}`);
+          problems.push(
+            `${where(block)}: unmarked; put <!-- run: NAME --> or <!-- fragment --> on the line before it${block.badMarker ? ` (found "${block.badMarker}")` : ''}`,
+          );
         } else if (block.marker.kind === 'run' && !LANGS_THAT_RUN.has(block.lang) && block.lang !== 'html') {
           problems.push(`${where(block)}: only ts, js and html blocks can run; mark it <!-- fragment -->`);
         }
@@ -106,7 +112,8 @@ describe('every fenced block in README.md and docs/*.md runs in the tests or say
         if (!/^\s*<!--\s*(run:|fragment)/.test(line)) return;
         let next = index + 1;
         while (next < lines.length && lines[next].trim() === '') next++;
-        if (!/^ {0,3}(`{3,}|~{3,})/.test(lines[next] ?? '')) problems.push(`${file}:${index + 1}: "${line.trim()}" is not followed by a code block`);
+        if (!/^ {0,3}(`{3,}|~{3,})/.test(lines[next] ?? ''))
+          problems.push(`${file}:${index + 1}: "${line.trim()}" is not followed by a code block`);
       });
     }
     expect(problems).toEqual([]);
@@ -120,17 +127,26 @@ describe('every fenced block in README.md and docs/*.md runs in the tests or say
     for (const [key, block] of runnableBlocks()) {
       const code = block.code.replace(/<script src="[^"]*">/g, '');
       const hosts = [...code.matchAll(/(?:https?|wss?):\/\/([^/'"`\s]+)/g)].map((match) => match[1]);
-      expect(hosts.filter((host) => host !== '127.0.0.1:8080'), key).toEqual([]);
+      expect(
+        hosts.filter((host) => host !== '127.0.0.1:8080'),
+        key,
+      ).toEqual([]);
     }
   });
 
   it('the runnable ts/js blocks typecheck (strict, the repository options)', () => {
-    const files = [...runnableBlocks()].filter(([, block]) => LANGS_THAT_RUN.has(block.lang)).map(([key, block]) => writeBlock(key, block));
+    const files = [...runnableBlocks()]
+      .filter(([, block]) => LANGS_THAT_RUN.has(block.lang))
+      .map(([key, block]) => writeBlock(key, block));
     const config = ts.readConfigFile(`${repo}tsconfig.json`, (path) => ts.sys.readFile(path));
     const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, repo);
     const program = ts.createProgram(files, { ...options, noEmit: true });
     const diagnostics = ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(d.file.fileName));
-    expect(diagnostics.map((d) => `${d.file!.fileName.slice(cache.length + 1)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`)).toEqual([]);
+    expect(
+      diagnostics.map(
+        (d) => `${d.file!.fileName.slice(cache.length + 1)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+      ),
+    ).toEqual([]);
   });
 
   for (const [key, block] of runnableBlocks()) {
@@ -151,7 +167,11 @@ describe('every fenced block in README.md and docs/*.md runs in the tests or say
       expect(expected, `no expectation for ${key}`).toBeTypeOf('function');
       (expected as (logged: Logged) => void)(logged);
       // A block a reader copies must not leave a client running: every link it opened goes away.
-      if (!aBlockThrew) await waitFor(() => server.connections().length === 0 && (sockr.io?.engine.clientsCount ?? 0) === 0, `${key}'s connections to close`);
+      if (!aBlockThrew)
+        await waitFor(
+          () => server.connections().length === 0 && (sockr.io?.engine.clientsCount ?? 0) === 0,
+          `${key}'s connections to close`,
+        );
     });
   }
 });

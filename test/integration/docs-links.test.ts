@@ -4,7 +4,8 @@ import { anchorsOf, brokenLinks, brokenLinksIn, linkedFiles } from '../support/d
 describe('the documents link only to what is in the repository', () => {
   it('checks the README, the top-level and docs/ markdown, the package READMEs and the examples', () => {
     const files = linkedFiles();
-    for (const file of ['README.md', 'CHANGELOG.md', 'docs/architecture.md', 'docs/sockr.md', 'examples/socketio.ts']) expect(files).toContain(file);
+    for (const file of ['README.md', 'CHANGELOG.md', 'docs/architecture.md', 'docs/sockr.md', 'examples/socketio.ts'])
+      expect(files).toContain(file);
   });
 
   it('has no broken relative link, quoted path or #heading', () => {
@@ -33,7 +34,9 @@ describe('the documents link only to what is in the repository', () => {
       [5, 'scripts/nope.mjs', 'no such file in the repository'],
       [9, './sockr.md#no-such-heading', 'no heading #no-such-heading in docs/sockr.md'],
     ]);
-    expect(brokenLinksIn('examples/fake.ts', '// see docs/sockr.md and docs/nope.md\n').map((b) => b.target)).toEqual(['docs/nope.md']);
+    expect(brokenLinksIn('examples/fake.ts', '// see docs/sockr.md and docs/nope.md\n').map((b) => b.target)).toEqual([
+      'docs/nope.md',
+    ]);
   });
 
   it('numbers repeated headings as GitHub does', () => {

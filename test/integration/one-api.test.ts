@@ -22,10 +22,26 @@ const tuning = {
 
 /** Each protocol against the mock server, and the fault target that drops its links. */
 const protocols: { name: string; target: string; options: () => ClientOptions }[] = [
-  { name: 'foony', target: '/foony', options: () => ({ protocol: 'foony', url: server.wsUrl('/foony'), token: 'valid-token', ...tuning }) },
-  { name: 'ignis', target: '/ignis', options: () => ({ protocol: 'ignis', url: server.wsUrl('/ignis'), auth: { token: 'good-token' }, ...tuning }) },
-  { name: 'socketio', target: 'sockr', options: () => ({ protocol: 'socketio', url: server.url, transports: ['websocket'], ...tuning }) },
-  { name: 'sockr', target: 'sockr', options: () => ({ protocol: 'sockr', url: server.url, token: 'token:one-api', ...tuning }) },
+  {
+    name: 'foony',
+    target: '/foony',
+    options: () => ({ protocol: 'foony', url: server.wsUrl('/foony'), token: 'valid-token', ...tuning }),
+  },
+  {
+    name: 'ignis',
+    target: '/ignis',
+    options: () => ({ protocol: 'ignis', url: server.wsUrl('/ignis'), auth: { token: 'good-token' }, ...tuning }),
+  },
+  {
+    name: 'socketio',
+    target: 'sockr',
+    options: () => ({ protocol: 'socketio', url: server.url, transports: ['websocket'], ...tuning }),
+  },
+  {
+    name: 'sockr',
+    target: 'sockr',
+    options: () => ({ protocol: 'sockr', url: server.url, token: 'token:one-api', ...tuning }),
+  },
 ];
 
 /** Every lifecycle event, by the one set of names, as a line that shows its payload's shape. */
@@ -33,8 +49,12 @@ function record(client: LifecycleClient): string[] {
   const events: string[] = [];
   client.on('state', (state, previous) => events.push(`state ${previous} -> ${state}`));
   client.on('connected', (info) => events.push(`connected ${typeof info}`));
-  client.on('disconnected', (event) => events.push(`disconnected willReconnect=${event.willReconnect} code=${typeof event.code}`));
-  client.on('reconnecting', (event) => events.push(`reconnecting attempt=${event.attempt} delay=${typeof event.delayMs}`));
+  client.on('disconnected', (event) =>
+    events.push(`disconnected willReconnect=${event.willReconnect} code=${typeof event.code}`),
+  );
+  client.on('reconnecting', (event) =>
+    events.push(`reconnecting attempt=${event.attempt} delay=${typeof event.delayMs}`),
+  );
   return events;
 }
 
@@ -90,7 +110,7 @@ describe('one lifecycle API across protocols (createClient, against the mock ser
     });
   }
 
-  it('a close() before autoConnect\'s turn wins: the client stays closed', async () => {
+  it("a close() before autoConnect's turn wins: the client stays closed", async () => {
     const client = createClient({ ...protocols[0].options(), autoConnect: true });
     client.close();
     await sleep(50);

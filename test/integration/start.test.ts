@@ -13,7 +13,10 @@ afterEach(async () => {
 });
 
 /** Runs `npm start`'s script with these arguments (and environment additions); collects its output. */
-function start(args: string[], env: Record<string, string> = {}): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
     cwd: repo,
     env: { ...process.env, PORT: '', ...env },
@@ -49,7 +52,10 @@ describe('npm start: the port', () => {
   });
 
   it('refuses what is not a port, with a reason', () => {
-    expect(parseStartOptions(['--port', 'abc'], {})).toEqual({ help: false, error: '--port must be a port number 0–65535, not "abc"' });
+    expect(parseStartOptions(['--port', 'abc'], {})).toEqual({
+      help: false,
+      error: '--port must be a port number 0–65535, not "abc"',
+    });
     expect(parseStartOptions(['--port', '70000'], {})).toMatchObject({ error: expect.stringContaining('70000') });
     expect(parseStartOptions([], { PORT: '-1' })).toMatchObject({ error: expect.stringContaining('PORT must be') });
     expect(parseStartOptions(['--prot', '1'], {})).toMatchObject({ error: expect.stringContaining('--prot') });

@@ -3,7 +3,14 @@ import { PolySocketError } from '@polysocket/core';
 import { decodeFrame } from '@polysocket/foony';
 import { decodeEnvelope } from '@polysocket/ignis';
 import { decodePayload, PacketDecoder } from '@polysocket/socketio';
-import { flush, foonySetup, ignisSetup, socketIoSetup, sockrSetup, type MemoryClientSetup } from './support/memory-clients';
+import {
+  flush,
+  foonySetup,
+  ignisSetup,
+  socketIoSetup,
+  sockrSetup,
+  type MemoryClientSetup,
+} from './support/memory-clients';
 
 /**
  * Deep nesting and huge frames are bounded: a decoder given 100,000 levels of nesting returns or throws a
@@ -27,7 +34,11 @@ function protocolErrorOrValue(decode: () => unknown): 'decoded' | 'refused' {
 
 describe(`decoders under ${DEPTH.toLocaleString('en')} levels of nesting`, () => {
   const cases: [string, (nested: string) => () => unknown][] = [
-    ['Foony', (nested) => () => decodeFrame(`{"t":"msg","channel":"c","name":"n","messageId":"m","timestamp":1,"data":${nested}}`)],
+    [
+      'Foony',
+      (nested) => () =>
+        decodeFrame(`{"t":"msg","channel":"c","name":"n","messageId":"m","timestamp":1,"data":${nested}}`),
+    ],
     ['Foony, bare', (nested) => () => decodeFrame(nested)],
     ['Ignis', (nested) => () => decodeEnvelope(`{"event":"tick","data":${nested}}`)],
     ['Engine.IO', (nested) => () => decodePayload(`4${nested}`)],
@@ -36,7 +47,9 @@ describe(`decoders under ${DEPTH.toLocaleString('en')} levels of nesting`, () =>
       'Socket.IO binary event with a deep placeholder',
       (nested) => () => {
         const decoder = new PacketDecoder();
-        const deepPlaceholder = nested.startsWith('[') ? `${'['.repeat(DEPTH)}{"_placeholder":true,"num":0}${']'.repeat(DEPTH)}` : nested;
+        const deepPlaceholder = nested.startsWith('[')
+          ? `${'['.repeat(DEPTH)}{"_placeholder":true,"num":0}${']'.repeat(DEPTH)}`
+          : nested;
         decoder.addText(`51-["file",${deepPlaceholder}]`);
         return decoder.addBinary(new Uint8Array([1, 2, 3]));
       },
@@ -50,12 +63,22 @@ describe(`decoders under ${DEPTH.toLocaleString('en')} levels of nesting`, () =>
 });
 
 const LIMIT = 64 * 1024;
-const setups: [string, (extra: { maxFrameSize?: number }) => Promise<MemoryClientSetup>, (filler: string) => string][] = [
-  ['Foony', foonySetup, (filler) => JSON.stringify({ t: 'msg', channel: 'c', name: 'n', messageId: 'm1', timestamp: 1, data: filler })],
-  ['Ignis', ignisSetup, (filler) => JSON.stringify({ event: 'tick', data: filler })],
-  ['Socket.IO', socketIoSetup, (filler) => `42${JSON.stringify(['tick', filler])}`],
-  ['Sockr', sockrSetup, (filler) => `42${JSON.stringify(['receive_message', { messageId: 'm1', from: 'x', content: filler, timestamp: 1 }])}`],
-];
+const setups: [string, (extra: { maxFrameSize?: number }) => Promise<MemoryClientSetup>, (filler: string) => string][] =
+  [
+    [
+      'Foony',
+      foonySetup,
+      (filler) => JSON.stringify({ t: 'msg', channel: 'c', name: 'n', messageId: 'm1', timestamp: 1, data: filler }),
+    ],
+    ['Ignis', ignisSetup, (filler) => JSON.stringify({ event: 'tick', data: filler })],
+    ['Socket.IO', socketIoSetup, (filler) => `42${JSON.stringify(['tick', filler])}`],
+    [
+      'Sockr',
+      sockrSetup,
+      (filler) =>
+        `42${JSON.stringify(['receive_message', { messageId: 'm1', from: 'x', content: filler, timestamp: 1 }])}`,
+    ],
+  ];
 
 describe('clients given a message over maxFrameSize', () => {
   for (const [name, setup, frame] of setups) {
@@ -88,7 +111,9 @@ describe('clients given a message over maxFrameSize', () => {
     client.client.on('error', (error) => errors.push(error));
     client.peer().send('x'.repeat(16 * 1024 * 1024 + 1));
     await flush();
-    expect(errors.map((e) => e.message)).toEqual([`inbound message of ${16 * 1024 * 1024 + 1} is over maxFrameSize; dropped`]);
+    expect(errors.map((e) => e.message)).toEqual([
+      `inbound message of ${16 * 1024 * 1024 + 1} is over maxFrameSize; dropped`,
+    ]);
     await client.alive();
     client.close();
   });

@@ -72,7 +72,11 @@ describe(`Foony under chaos: ${MESSAGES.toLocaleString('en')} messages`, () => {
       }
     }, TICK_MS);
     try {
-      await waitFor(() => chaos!.failed || (published === MESSAGES && chaos!.total >= MIN_FAULTS), 'the stream and the faults', 280_000);
+      await waitFor(
+        () => chaos!.failed || (published === MESSAGES && chaos!.total >= MIN_FAULTS),
+        'the stream and the faults',
+        280_000,
+      );
     } finally {
       clearInterval(publisher);
       await chaos.stop();
@@ -100,6 +104,10 @@ describe(`Foony under chaos: ${MESSAGES.toLocaleString('en')} messages`, () => {
     client.close();
     expect(client.state).toBe('closed');
     // close() leaves no timer of the client's running: back to what there was before it existed.
-    await waitFor(() => activeTimers() <= timersBefore, `timers back to ${timersBefore} (now ${activeTimers()})`, 15_000);
+    await waitFor(
+      () => activeTimers() <= timersBefore,
+      `timers back to ${timersBefore} (now ${activeTimers()})`,
+      15_000,
+    );
   });
 });

@@ -74,7 +74,10 @@ describe(`Ignis under chaos: rooms and requests across ${FAULTS} faults`, () => 
     let n = 0;
     const traffic = setInterval(() => {
       const sent = ++n;
-      requests.track(c.request<{ n: number }>('echo', { n: sent }, { timeoutMs: 2_000 }), (reply) => reply.data?.n === sent);
+      requests.track(
+        c.request<{ n: number }>('echo', { n: sent }, { timeoutMs: 2_000 }),
+        (reply) => reply.data?.n === sent,
+      );
     }, 20);
 
     let session = c.session!.clientId;
@@ -89,7 +92,11 @@ describe(`Ignis under chaos: rooms and requests across ${FAULTS} faults`, () => 
       );
       session = c.session!.clientId;
       changeRooms(); // while connected
-      await waitFor(sameRooms, `the rooms after fault ${fault.n} (${fault.kind}): server ${JSON.stringify(serverRooms())}, wanted ${JSON.stringify(expectedRooms())}`, 10_000);
+      await waitFor(
+        sameRooms,
+        `the rooms after fault ${fault.n} (${fault.kind}): server ${JSON.stringify(serverRooms())}, wanted ${JSON.stringify(expectedRooms())}`,
+        10_000,
+      );
       const probe = await c.request<{ probe: number }>('echo', { probe: fault.n });
       expect(probe.data?.probe).toBe(fault.n);
       checked++;
@@ -118,6 +125,10 @@ describe(`Ignis under chaos: rooms and requests across ${FAULTS} faults`, () => 
 
     c.close();
     expect(c.state).toBe('closed');
-    await waitFor(() => activeTimers() <= timersBefore, `timers back to ${timersBefore} (now ${activeTimers()})`, 15_000);
+    await waitFor(
+      () => activeTimers() <= timersBefore,
+      `timers back to ${timersBefore} (now ${activeTimers()})`,
+      15_000,
+    );
   });
 });

@@ -163,7 +163,14 @@ export class ChaosSchedule {
       }
     }
     const kind = this.bag.pop()!;
-    const ms = kind === 'delay' ? this.between(20, 250) : kind === 'refuse' ? this.between(200, 1500) : kind === 'restart' ? this.between(50, 500) : 0;
+    const ms =
+      kind === 'delay'
+        ? this.between(20, 250)
+        : kind === 'refuse'
+          ? this.between(200, 1500)
+          : kind === 'restart'
+            ? this.between(50, 500)
+            : 0;
     const holdMs = this.between(100, 800);
     return { n: this.faults.length + 1, kind, ms, holdMs: kind === 'delay' ? holdMs : 0 };
   }

@@ -74,7 +74,12 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
     // Each fault waits for the receiver to be back, so the next one hits a live link (the losses that
     // matter: messages the server wrote to a link that was dying, and counts delivered).
     chaos = new ChaosSchedule(both(sockr.faultsFor(SENDER), sockr.faultsFor(RECEIVER)), {
-      afterFault: () => waitFor(() => sender.state === 'connected' && receiver.state === 'connected', 'both back after a fault', 30_000),
+      afterFault: () =>
+        waitFor(
+          () => sender.state === 'connected' && receiver.state === 'connected',
+          'both back after a fault',
+          30_000,
+        ),
     });
     chaos.start();
 
@@ -103,15 +108,27 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
       }
     })();
     try {
-      await waitFor(() => chaos!.failed || (sent === DMS && chaos!.total >= MIN_FAULTS), 'the messages and the faults', 280_000);
+      await waitFor(
+        () => chaos!.failed || (sent === DMS && chaos!.total >= MIN_FAULTS),
+        'the messages and the faults',
+        280_000,
+      );
     } finally {
       await chaos.stop();
       await sending;
     }
 
-    await waitFor(() => sender.state === 'connected' && receiver.state === 'connected', 'both connected after the faults stopped', 30_000);
+    await waitFor(
+      () => sender.state === 'connected' && receiver.state === 'connected',
+      'both connected after the faults stopped',
+      30_000,
+    );
     const storedNow = () => sockr.messages.filter((m) => m.from === SENDER && m.to === RECEIVER);
-    await waitFor(() => storedNow().every((m) => deliveries.has(keyOf(m.id, m.metadata))), `every stored message delivered (${deliveries.size}/${storedNow().length})`, 60_000);
+    await waitFor(
+      () => storedNow().every((m) => deliveries.has(keyOf(m.id, m.metadata))),
+      `every stored message delivered (${deliveries.size}/${storedNow().length})`,
+      60_000,
+    );
     await sender.sendMessage(RECEIVER, 'end');
     await waitFor(() => sentinel, 'the sentinel', 30_000);
     const stored = storedNow();
@@ -122,7 +139,9 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
     const copies = new Map([...sends].map(([content, keys]) => [content, keys.size]));
     const storedKeys = new Set(stored.map((m) => keyOf(m.id, m.metadata)));
     const duplicated = [...deliveries].filter(([, n]) => n !== 1);
-    const unexplained = [...copies].filter(([content, n]) => n > 1 && !retriedAfterMaybeDelivered.has(Number(content.slice(3))));
+    const unexplained = [...copies].filter(
+      ([content, n]) => n > 1 && !retriedAfterMaybeDelivered.has(Number(content.slice(3))),
+    );
     console.info(
       `chaos/sockr: ${DMS} messages (${stored.length - 2} stored copies incl. resends and retries) in ${((Date.now() - started) / 1000).toFixed(1)} s; ` +
         `${chaos.summary()}; sender retries ${JSON.stringify(sendErrors)}`,
@@ -138,7 +157,11 @@ describe(`Sockr under chaos: ${DMS.toLocaleString('en')} direct messages`, () =>
     sender.close();
     receiver.close();
     expect([sender.state, receiver.state]).toEqual(['closed', 'closed']);
-    await waitFor(() => activeTimers() <= timersBefore, `timers back to ${timersBefore} (now ${activeTimers()})`, 15_000);
+    await waitFor(
+      () => activeTimers() <= timersBefore,
+      `timers back to ${timersBefore} (now ${activeTimers()})`,
+      15_000,
+    );
   });
 });
 

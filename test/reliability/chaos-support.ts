@@ -22,7 +22,8 @@ export class RequestLedger {
     this.started++;
     promise.then(
       (value) => {
-        if (check && !check(value)) this.strays.push(new Error(`a request resolved with the wrong reply: ${JSON.stringify(value)}`));
+        if (check && !check(value))
+          this.strays.push(new Error(`a request resolved with the wrong reply: ${JSON.stringify(value)}`));
         else this.resolved++;
       },
       (error: unknown) => {

@@ -28,14 +28,24 @@ const anyJson = fc.jsonValue({ maxDepth: 4 });
 /** Objects shaped like frames of a protocol, with every field of a random type. */
 const frameLike = (discriminator: string, values: string[], fields: string[]) =>
   fc.record(
-    Object.fromEntries([[discriminator, fc.oneof(fc.constantFrom(...values), anyJson)], ...fields.map((f) => [f, anyJson])]) as Record<string, fc.Arbitrary<unknown>>,
+    Object.fromEntries([
+      [discriminator, fc.oneof(fc.constantFrom(...values), anyJson)],
+      ...fields.map((f) => [f, anyJson]),
+    ]) as Record<string, fc.Arbitrary<unknown>>,
     { requiredKeys: [discriminator] as never[] },
   );
 const hostileText = fc.oneof(
   fc.string(),
   fc.string({ unit: 'binary' }),
   anyJson.map((v) => JSON.stringify(v)),
-  fc.constantFrom('{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '[]', 'null', '""', '{'),
+  fc.constantFrom(
+    '{"__proto__":{"polluted":1}}',
+    '{"constructor":{"prototype":{"polluted":1}}}',
+    '[]',
+    'null',
+    '""',
+    '{',
+  ),
 );
 
 function prototypeIntact(): void {
@@ -45,14 +55,37 @@ function prototypeIntact(): void {
 
 describe(`decoders under fuzzing (${RUNS.toLocaleString('en')} frames per property, seed ${SEED})`, () => {
   it('Foony: random text and frame-shaped objects', () => {
-    const foonyShaped = frameLike('t', ['connected', 'ack', 'msg', 'presEvt', 'err', 'pong', 'histRes'], [
-      'id', 'channel', 'name', 'data', 'timestamp', 'messageId', 'clientId', 'action', 'connectionId', 'code', 'message', 'messages', 'more', 'keepAliveMs',
-    ]);
+    const foonyShaped = frameLike(
+      't',
+      ['connected', 'ack', 'msg', 'presEvt', 'err', 'pong', 'histRes'],
+      [
+        'id',
+        'channel',
+        'name',
+        'data',
+        'timestamp',
+        'messageId',
+        'clientId',
+        'action',
+        'connectionId',
+        'code',
+        'message',
+        'messages',
+        'more',
+        'keepAliveMs',
+      ],
+    );
     fc.assert(
-      fc.property(fc.oneof(hostileText, foonyShaped.map((f) => JSON.stringify(f))), (text) => {
-        const frame = onlyProtocolErrors(() => decodeFrame(text)) as { t?: unknown } | undefined;
-        if (frame) expect(['connected', 'ack', 'msg', 'presEvt', 'err', 'pong', 'histRes']).toContain(frame.t);
-      }),
+      fc.property(
+        fc.oneof(
+          hostileText,
+          foonyShaped.map((f) => JSON.stringify(f)),
+        ),
+        (text) => {
+          const frame = onlyProtocolErrors(() => decodeFrame(text)) as { t?: unknown } | undefined;
+          if (frame) expect(['connected', 'ack', 'msg', 'presEvt', 'err', 'pong', 'histRes']).toContain(frame.t);
+        },
+      ),
       settings,
     );
     prototypeIntact();
@@ -61,10 +94,16 @@ describe(`decoders under fuzzing (${RUNS.toLocaleString('en')} frames per proper
   it('Ignis envelope: random text and envelope-shaped objects', () => {
     const shaped = frameLike('event', ['connected', 'error', 'encrypted', 'tick'], ['data', 'id']);
     fc.assert(
-      fc.property(fc.oneof(hostileText, shaped.map((f) => JSON.stringify(f))), (text) => {
-        const envelope = onlyProtocolErrors(() => decodeEnvelope(text)) as { event?: unknown } | undefined;
-        if (envelope) expect(typeof envelope.event === 'string' && envelope.event.length > 0).toBe(true);
-      }),
+      fc.property(
+        fc.oneof(
+          hostileText,
+          shaped.map((f) => JSON.stringify(f)),
+        ),
+        (text) => {
+          const envelope = onlyProtocolErrors(() => decodeEnvelope(text)) as { event?: unknown } | undefined;
+          if (envelope) expect(typeof envelope.event === 'string' && envelope.event.length > 0).toBe(true);
+        },
+      ),
       settings,
     );
     prototypeIntact();
@@ -72,12 +111,18 @@ describe(`decoders under fuzzing (${RUNS.toLocaleString('en')} frames per proper
 
   it('Engine.IO: polling payloads and open packets', () => {
     fc.assert(
-      fc.property(fc.oneof(hostileText, fc.array(fc.string(), { maxLength: 5 }).map((parts) => parts.join('\x1e'))), (text) => {
-        const packets = onlyProtocolErrors(() => decodePayload(text));
-        if (packets) expect(Array.isArray(packets)).toBe(true);
-        const handshake = onlyProtocolErrors(() => parseHandshake(text)) as { sid?: unknown } | undefined;
-        if (handshake) expect(typeof handshake.sid).toBe('string');
-      }),
+      fc.property(
+        fc.oneof(
+          hostileText,
+          fc.array(fc.string(), { maxLength: 5 }).map((parts) => parts.join('\x1e')),
+        ),
+        (text) => {
+          const packets = onlyProtocolErrors(() => decodePayload(text));
+          if (packets) expect(Array.isArray(packets)).toBe(true);
+          const handshake = onlyProtocolErrors(() => parseHandshake(text)) as { sid?: unknown } | undefined;
+          if (handshake) expect(typeof handshake.sid).toBe('string');
+        },
+      ),
       settings,
     );
   });
@@ -85,18 +130,32 @@ describe(`decoders under fuzzing (${RUNS.toLocaleString('en')} frames per proper
   it('Socket.IO: packet sequences (text and binary attachments); the decoder recovers after each bad one', () => {
     const packetText = fc.oneof(
       hostileText,
-      fc.tuple(fc.integer({ min: 0, max: 9 }), fc.constantFrom('', '1-', '3-', '99-', 'x-'), fc.constantFrom('', '/chat,', '/', '/a'), fc.constantFrom('', '7', '12345678901234567890'), anyJson)
+      fc
+        .tuple(
+          fc.integer({ min: 0, max: 9 }),
+          fc.constantFrom('', '1-', '3-', '99-', 'x-'),
+          fc.constantFrom('', '/chat,', '/', '/a'),
+          fc.constantFrom('', '7', '12345678901234567890'),
+          anyJson,
+        )
         .map(([type, attachments, nsp, id, data]) => `${type}${attachments}${nsp}${id}${JSON.stringify(data)}`),
-      anyJson.map((data) => `51-${JSON.stringify(['e', { _placeholder: true, num: typeof data === 'number' ? data : 0 }, data])}`),
+      anyJson.map(
+        (data) => `51-${JSON.stringify(['e', { _placeholder: true, num: typeof data === 'number' ? data : 0 }, data])}`,
+      ),
     );
-    const step = fc.oneof(packetText.map((text) => ({ text })), fc.uint8Array({ maxLength: 8 }).map((bytes) => ({ bytes })));
+    const step = fc.oneof(
+      packetText.map((text) => ({ text })),
+      fc.uint8Array({ maxLength: 8 }).map((bytes) => ({ bytes })),
+    );
     let frames = 0;
     fc.assert(
       fc.property(fc.array(step, { maxLength: 6 }), (steps) => {
         const decoder = new PacketDecoder();
         frames += steps.length;
         for (const s of steps) {
-          const packet = onlyProtocolErrors(() => ('text' in s ? decoder.addText(s.text) : decoder.addBinary(s.bytes))) as { type?: unknown; nsp?: unknown } | undefined;
+          const packet = onlyProtocolErrors(() =>
+            'text' in s ? decoder.addText(s.text) : decoder.addBinary(s.bytes),
+          ) as { type?: unknown; nsp?: unknown } | undefined;
           if (packet) {
             expect(typeof packet.nsp).toBe('string');
             expect([0, 1, 2, 3, 4]).toContain(packet.type);

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
-import { flush, foonySetup, ignisSetup, socketIoSetup, sockrSetup, type MemoryClientSetup } from './support/memory-clients';
+import {
+  flush,
+  foonySetup,
+  ignisSetup,
+  socketIoSetup,
+  sockrSetup,
+  type MemoryClientSetup,
+} from './support/memory-clients';
 
 /**
  * Connected clients fed hostile frame sequences over the in-memory transport: nothing escapes to the
@@ -32,7 +39,17 @@ async function run(name: string, make: () => Promise<MemoryClientSetup>, shaped:
       for (const frame of frames) setup.peer().send(frame.text);
       await flush();
       // Every error is a typed one; malformed input is reported, never thrown.
-      for (const error of errors) expect(['PROTOCOL', 'SERVER', 'AUTH_FAILED', 'FORBIDDEN', 'NOT_FOUND', 'RATE_LIMITED', 'INVALID', 'LISTENER']).toContain(error.code);
+      for (const error of errors)
+        expect([
+          'PROTOCOL',
+          'SERVER',
+          'AUTH_FAILED',
+          'FORBIDDEN',
+          'NOT_FOUND',
+          'RATE_LIMITED',
+          'INVALID',
+          'LISTENER',
+        ]).toContain(error.code);
       expect(errors.length).toBeLessThanOrEqual(frames.length);
       if (setup.client.state === 'connected') await setup.alive();
       setup.close();
@@ -74,36 +91,82 @@ describe(`each certainly-malformed frame is exactly one PROTOCOL error (${RUNS /
 describe(`clients under hostile frame sequences (${RUNS} sequences each, seed ${SEED})`, () => {
   it('Foony', async () => {
     const shaped = fc
-      .record({ t: fc.constantFrom('msg', 'presEvt', 'err', 'ack', 'histRes', 'connected', 'pong'), id: anyJson, channel: fc.constantFrom('c', 'x'), name: anyJson, data: anyJson, timestamp: anyJson, messageId: anyJson, action: anyJson, clientId: anyJson, connectionId: anyJson, code: anyJson, message: anyJson })
+      .record({
+        t: fc.constantFrom('msg', 'presEvt', 'err', 'ack', 'histRes', 'connected', 'pong'),
+        id: anyJson,
+        channel: fc.constantFrom('c', 'x'),
+        name: anyJson,
+        data: anyJson,
+        timestamp: anyJson,
+        messageId: anyJson,
+        action: anyJson,
+        clientId: anyJson,
+        connectionId: anyJson,
+        code: anyJson,
+        message: anyJson,
+      })
       .map((f) => JSON.stringify(f));
     await run('foony', foonySetup, shaped);
   });
 
   it('Ignis', async () => {
-    const shaped = fc.record({ event: fc.constantFrom('error', 'encrypted', 'connected', 'tick'), data: anyJson, id: anyJson }).map((f) => JSON.stringify(f));
+    const shaped = fc
+      .record({ event: fc.constantFrom('error', 'encrypted', 'connected', 'tick'), data: anyJson, id: anyJson })
+      .map((f) => JSON.stringify(f));
     await run('ignis', ignisSetup, shaped);
   });
 
   it('Socket.IO', async () => {
     const shaped = fc
-      .tuple(fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '40', '41', '42', '43', '44', '45', '451-', '42/x,'), anyJson)
+      .tuple(
+        fc.constantFrom('0', '1', '2', '3', '4', '5', '6', '40', '41', '42', '43', '44', '45', '451-', '42/x,'),
+        anyJson,
+      )
       .map(([prefix, data]) => `${prefix}${JSON.stringify(data)}`);
     await run('socketio', socketIoSetup, shaped);
   });
 
   it('Sockr', async () => {
-    const events = ['receive_message', 'group_receive_message', 'group_joined', 'message_delivered', 'message_error', 'typing_start', 'group_typing_start', 'call_incoming', 'call_ringing', 'call_ended', 'call_ice_candidate', 'conference_started', 'conference_participant_joined', 'user_online', 'online_status', 'authenticated'];
+    const events = [
+      'receive_message',
+      'group_receive_message',
+      'group_joined',
+      'message_delivered',
+      'message_error',
+      'typing_start',
+      'group_typing_start',
+      'call_incoming',
+      'call_ringing',
+      'call_ended',
+      'call_ice_candidate',
+      'conference_started',
+      'conference_participant_joined',
+      'user_online',
+      'online_status',
+      'authenticated',
+    ];
     const poison = { toString: null, valueOf: null };
     const payload = fc.oneof(
       anyJson,
       fc.constantFrom(
-        { messageId: poison, from: poison, content: poison, timestamp: poison, groupId: poison, callId: poison, error: poison, userId: poison },
+        {
+          messageId: poison,
+          from: poison,
+          content: poison,
+          timestamp: poison,
+          groupId: poison,
+          callId: poison,
+          error: poison,
+          userId: poison,
+        },
         { messageId: 'm1', from: poison, content: 'x', timestamp: 1 },
         { groupId: 'g', queuedMessages: [{ id: poison }], group: poison },
         { callId: poison, from: 'x', sdpOffer: poison, iceServers: poison },
       ),
     );
-    const shaped = fc.tuple(fc.constantFrom(...events), payload).map(([event, data]) => `42${JSON.stringify([event, data])}`);
+    const shaped = fc
+      .tuple(fc.constantFrom(...events), payload)
+      .map(([event, data]) => `42${JSON.stringify([event, data])}`);
     await run('sockr', sockrSetup, shaped);
   });
 });

@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADAPTERS, SOCKETIO_POLLING, type Rig } from './support/adapters';
-import { activeResources, atOrBelow, CountingTarget, MB, mb, processListeners, quietResources, settledHeap, type HeapFigure } from './support/leaks';
+import {
+  activeResources,
+  atOrBelow,
+  CountingTarget,
+  MB,
+  mb,
+  processListeners,
+  quietResources,
+  settledHeap,
+  type HeapFigure,
+} from './support/leaks';
 import { waitFor } from '../support/wait';
 
 /**
@@ -38,9 +48,17 @@ describe.each(RIGS.map((adapter) => [adapter.name, adapter] as const))('long lif
   });
 
   const serverIdle = (): Promise<void> =>
-    waitFor(() => rig.serverSessions() === 0 && rig.server.connections().length === 0, 'the server to see every close', 10_000);
+    waitFor(
+      () => rig.serverSessions() === 0 && rig.server.connections().length === 0,
+      'the server to see every close',
+      10_000,
+    );
   const handlesBackTo = (baseline: Record<string, number>): Promise<void> =>
-    waitFor(() => atOrBelow(baseline), `handles back to baseline (now ${JSON.stringify(activeResources())}, before ${JSON.stringify(baseline)})`, 10_000);
+    waitFor(
+      () => atOrBelow(baseline),
+      `handles back to baseline (now ${JSON.stringify(activeResources())}, before ${JSON.stringify(baseline)})`,
+      10_000,
+    );
 
   it(`${CYCLES.toLocaleString('en')} connect/close cycles: heap, handles and listeners back where they were`, async () => {
     const handles = await quietResources();
@@ -87,7 +105,9 @@ describe.each(RIGS.map((adapter) => [adapter.name, adapter] as const))('long lif
     const after = await settledHeap();
     const seconds = (performance.now() - startedAt) / 1000;
 
-    console.info(`long life ${rig.name}: ${WARMUP_CYCLES.toLocaleString('en')} + ${CYCLES.toLocaleString('en')} cycles in ${seconds.toFixed(1)} s, ${growth(before, after)}`);
+    console.info(
+      `long life ${rig.name}: ${WARMUP_CYCLES.toLocaleString('en')} + ${CYCLES.toLocaleString('en')} cycles in ${seconds.toFixed(1)} s, ${growth(before, after)}`,
+    );
     expect(sessions).toBe(expectedSessions);
     expect(fresh).toBe((WARMUP_CYCLES + CYCLES) / 10);
     expect(client.state).toBe('closed');
@@ -110,14 +130,21 @@ describe.each(RIGS.map((adapter) => [adapter.name, adapter] as const))('long lif
     });
     const listeners = client.listenerCounts();
     await client.connect();
-    await waitFor(() => rig.serverSessions() === 1 && client.streamReady(), 'the session and its subscription on the server');
+    await waitFor(
+      () => rig.serverSessions() === 1 && client.streamReady(),
+      'the session and its subscription on the server',
+    );
 
     let sent = 0;
     const streamUpTo = async (total: number): Promise<void> => {
       while (sent < total) {
         const end = Math.min(total, sent + BATCH);
         while (sent < end) rig.push(sent++);
-        await waitFor(() => received === sent || outOfOrder > 0, `message ${sent} to arrive (have ${received})`, 20_000);
+        await waitFor(
+          () => received === sent || outOfOrder > 0,
+          `message ${sent} to arrive (have ${received})`,
+          20_000,
+        );
       }
     };
     const startedAt = performance.now();
@@ -132,7 +159,9 @@ describe.each(RIGS.map((adapter) => [adapter.name, adapter] as const))('long lif
     client.close();
     await serverIdle();
     await handlesBackTo(handles);
-    console.info(`long life ${rig.name}: ${MESSAGES.toLocaleString('en')} messages in ${seconds.toFixed(1)} s, ${growth(before, after)}`);
+    console.info(
+      `long life ${rig.name}: ${MESSAGES.toLocaleString('en')} messages in ${seconds.toFixed(1)} s, ${growth(before, after)}`,
+    );
     expect(outOfOrder).toBe(0);
     expect(received).toBe(MESSAGES);
     expect(client.state).toBe('closed');

@@ -56,7 +56,11 @@ export function blocksOf(file: string, text = readFileSync(`${repo}${file}`, 'ut
     const previous = before >= 0 ? lines[before].trim() : '';
     const run = RUN.exec(previous);
     const fragment = FRAGMENT.exec(previous);
-    const marker: Marker | undefined = run ? { kind: 'run', name: run[1] } : fragment ? { kind: 'fragment', ...(fragment[1] ? { reason: fragment[1] } : {}) } : undefined;
+    const marker: Marker | undefined = run
+      ? { kind: 'run', name: run[1] }
+      : fragment
+        ? { kind: 'fragment', ...(fragment[1] ? { reason: fragment[1] } : {}) }
+        : undefined;
     blocks.push({
       file,
       line: i + 1,
@@ -77,7 +81,10 @@ export function runnableBlocks(): Map<string, DocBlock> {
     for (const block of blocksOf(file)) {
       if (block.marker?.kind !== 'run') continue;
       const key = `${file}#${block.marker.name}`;
-      if (found.has(key)) throw new Error(`${key} is marked twice (line ${found.get(key)!.line} and ${block.line}): names are unique per file`);
+      if (found.has(key))
+        throw new Error(
+          `${key} is marked twice (line ${found.get(key)!.line} and ${block.line}): names are unique per file`,
+        );
       found.set(key, block);
     }
   }

@@ -15,9 +15,21 @@ export interface BrokenLink {
 /** Markdown at the top level and in docs/, each package's README, and the examples. */
 export function linkedFiles(): string[] {
   const list = (dir: string, keep: (name: string) => boolean): string[] =>
-    existsSync(`${repo}${dir}`) ? readdirSync(`${repo}${dir}`).filter(keep).sort().map((name) => (dir ? `${dir}/${name}` : name)) : [];
-  const packages = list('packages', () => true).filter((dir) => existsSync(`${repo}${dir}/README.md`)).map((dir) => `${dir}/README.md`);
-  return [...list('', (name) => name.endsWith('.md')), ...list('docs', (name) => name.endsWith('.md')), ...packages, ...list('examples', (name) => /\.(ts|js|mjs|md)$/.test(name))];
+    existsSync(`${repo}${dir}`)
+      ? readdirSync(`${repo}${dir}`)
+          .filter(keep)
+          .sort()
+          .map((name) => (dir ? `${dir}/${name}` : name))
+      : [];
+  const packages = list('packages', () => true)
+    .filter((dir) => existsSync(`${repo}${dir}/README.md`))
+    .map((dir) => `${dir}/README.md`);
+  return [
+    ...list('', (name) => name.endsWith('.md')),
+    ...list('docs', (name) => name.endsWith('.md')),
+    ...packages,
+    ...list('examples', (name) => /\.(ts|js|mjs|md)$/.test(name)),
+  ];
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
@@ -30,7 +42,10 @@ export function anchorsOf(markdown: string): Set<string> {
     const heading = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
     if (!heading) continue;
     const text = heading[1].replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-    const base = text.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
     const n = seen.get(base) ?? 0;
     seen.set(base, n + 1);
     anchors.add(n === 0 ? base : `${base}-${n}`);
@@ -61,7 +76,9 @@ function targetsInMarkdown(line: string): { target: string; fromRoot: boolean }[
 
 /** Paths from the repository root mentioned in a source file's comments and strings (`examples/x.ts`, `docs/y.md`). */
 function targetsInSource(line: string): { target: string; fromRoot: boolean }[] {
-  return [...line.matchAll(/(?:^|[\s`'"(])((?:packages|docs|examples|scripts|test|playground|bench)\/[\w./-]*\w)/g)].map((match) => ({ target: match[1], fromRoot: true }));
+  return [
+    ...line.matchAll(/(?:^|[\s`'"(])((?:packages|docs|examples|scripts|test|playground|bench)\/[\w./-]*\w)/g),
+  ].map((match) => ({ target: match[1], fromRoot: true }));
 }
 
 /** Every broken link of the files `linkedFiles()` lists (or of `files`). */
@@ -80,7 +97,10 @@ export function brokenLinksIn(file: string, text: string): BrokenLink[] {
     for (const { target, fromRoot } of markdown ? targetsInMarkdown(line) : targetsInSource(line)) {
       if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // http:, https:, mailto:…
       const [path, anchor] = target.split('#') as [string, string | undefined];
-      const why = path === '' ? missingAnchor(anchorsOf(text), anchor, file) : problem(normalize(fromRoot ? path : join(dirname(file), path)), anchor);
+      const why =
+        path === ''
+          ? missingAnchor(anchorsOf(text), anchor, file)
+          : problem(normalize(fromRoot ? path : join(dirname(file), path)), anchor);
       if (why) broken.push({ file, line: index + 1, target, why });
     }
   });
@@ -92,7 +112,8 @@ function missingAnchor(anchors: Set<string>, anchor: string | undefined, file: s
 }
 
 function problem(resolved: string, anchor: string | undefined): string | undefined {
-  if (resolved.startsWith('..') || relative(repo, join(repo, resolved)).startsWith('..')) return 'points outside the repository';
+  if (resolved.startsWith('..') || relative(repo, join(repo, resolved)).startsWith('..'))
+    return 'points outside the repository';
   if (/(^|\/)(dist|node_modules)(\/|$)/.test(resolved)) return undefined; // build output: made by `npm run build` / `npm install`
   if (!existsSync(`${repo}${resolved}`)) return 'no such file in the repository';
   if (!anchor || !resolved.endsWith('.md') || !statSync(`${repo}${resolved}`).isFile()) return undefined;

@@ -12,8 +12,15 @@ function check(text: string): void {
   if (SECRETS.some((secret) => text.includes(secret))) leaks.push(text);
 }
 
-const write = (RedactingLogger.prototype as unknown as { write: (level: string, message: string, details: unknown[]) => void }).write;
-(RedactingLogger.prototype as unknown as { write: typeof write }).write = function (this: RedactingLogger, level, message, details) {
+const write = (
+  RedactingLogger.prototype as unknown as { write: (level: string, message: string, details: unknown[]) => void }
+).write;
+(RedactingLogger.prototype as unknown as { write: typeof write }).write = function (
+  this: RedactingLogger,
+  level,
+  message,
+  details,
+) {
   check(this.redact(message));
   return write.call(this, level, message, details);
 };

@@ -92,7 +92,9 @@ export function typedIgnis(): void {
   });
   void ignis.emit('room-message', { room: 'lobby', text: 'hi' });
   void ignis.request('echo', { ping: 1 });
-  expectTypeOf(ignis.request<{ ping: number }>('echo', { ping: 1 })).toEqualTypeOf<Promise<IgnisEnvelope<{ ping: number }>>>();
+  expectTypeOf(ignis.request<{ ping: number }>('echo', { ping: 1 })).toEqualTypeOf<
+    Promise<IgnisEnvelope<{ ping: number }>>
+  >();
 
   // @ts-expect-error not an event of the map
   ignis.on('bogus', () => undefined);
@@ -148,7 +150,9 @@ export function typedSocketIO(): void {
   void io.emitWithAck('add', 1);
 
   const direct = new SocketIOClient<ServerToClient, ClientToServer>({ url });
-  direct.socket<ServerToClient, ClientToServer>('/admin').on('news', (item) => expectTypeOf(item.id).toEqualTypeOf<number>());
+  direct
+    .socket<ServerToClient, ClientToServer>('/admin')
+    .on('news', (item) => expectTypeOf(item.id).toEqualTypeOf<number>());
 
   // Without maps: any name and arguments (socket.io-client's DefaultEventsMap), an ack answer is unknown.
   const loose = createClient({ protocol: 'socketio', url });

@@ -25,19 +25,36 @@ export function httpStatusOf(error: Error | undefined): number | undefined {
 export function openingFailure(info: CloseInfo, cause: Error | undefined): CloseDecision {
   // A URL the WebSocket constructor refuses (no scheme, `ftp:`, garbage) fails the same way every time.
   if (cause?.name === 'SyntaxError') {
-    return { action: 'stop', error: new PolySocketError('INVALID', `the URL is not valid: ${cause.message}`, { retryable: false, cause }) };
+    return {
+      action: 'stop',
+      error: new PolySocketError('INVALID', `the URL is not valid: ${cause.message}`, { retryable: false, cause }),
+    };
   }
   const status = httpStatusOf(cause);
   if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    const code: ErrorCode = status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'INVALID';
-    const hint = status === 404 ? 'check the URL and path' : status === 401 || status === 403 ? 'check the credentials and the allowed origins' : 'check the URL and options';
+    const code: ErrorCode =
+      status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'INVALID';
+    const hint =
+      status === 404
+        ? 'check the URL and path'
+        : status === 401 || status === 403
+          ? 'check the credentials and the allowed origins'
+          : 'check the URL and options';
     return {
       action: 'stop',
-      error: new PolySocketError(code, `the server refused the connection with HTTP ${status}: ${hint}`, { retryable: false, backendCode: status, cause }),
+      error: new PolySocketError(code, `the server refused the connection with HTTP ${status}: ${hint}`, {
+        retryable: false,
+        backendCode: status,
+        cause,
+      }),
     };
   }
-  const what = status !== undefined ? `HTTP ${status}` : cause ? cause.message : info.reason || `closed with ${info.code}`;
-  const error = new PolySocketError(status === 429 ? 'RATE_LIMITED' : 'DISCONNECTED', `could not connect: ${what}`, { backendCode: status, cause });
+  const what =
+    status !== undefined ? `HTTP ${status}` : cause ? cause.message : info.reason || `closed with ${info.code}`;
+  const error = new PolySocketError(status === 429 ? 'RATE_LIMITED' : 'DISCONNECTED', `could not connect: ${what}`, {
+    backendCode: status,
+    cause,
+  });
   return { action: 'reconnect', error };
 }
 
@@ -65,8 +82,12 @@ export function attemptError(error: unknown, message: string): PolySocketError {
 
 /** `maxAttempts` reached: the last attempt's error is the cause. */
 export function gaveUp(max: number, last: PolySocketError): PolySocketError {
-  return new PolySocketError('DISCONNECTED', `gave up after ${max} reconnect attempt${max === 1 ? '' : 's'}; the last: ${last.message}`, {
-    backendCode: last.backendCode,
-    cause: last,
-  });
+  return new PolySocketError(
+    'DISCONNECTED',
+    `gave up after ${max} reconnect attempt${max === 1 ? '' : 's'}; the last: ${last.message}`,
+    {
+      backendCode: last.backendCode,
+      cause: last,
+    },
+  );
 }

@@ -24,7 +24,11 @@ const MAX_EXPONENT = 30;
  * @param attempt 0 for the first retry; any non-negative number, however large.
  * @param random a source of numbers in [0, 1); injectable for tests.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const initial = positive(options.initialDelayMs, DEFAULT_BACKOFF.initialDelayMs);
   const max = Math.max(initial, positive(options.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs));
   const exponent = Number.isFinite(attempt) ? Math.min(Math.max(0, Math.floor(attempt)), MAX_EXPONENT) : MAX_EXPONENT;

@@ -35,7 +35,9 @@ export interface BrowserHookHandlers {
 function defaultNetwork(): EventTargetLike | null {
   const g = globalThis as { addEventListener?: unknown; document?: unknown };
   // Only a window has a document; in Node, `globalThis.addEventListener` does not exist.
-  return typeof g.addEventListener === 'function' && g.document !== undefined ? (globalThis as unknown as EventTargetLike) : null;
+  return typeof g.addEventListener === 'function' && g.document !== undefined
+    ? (globalThis as unknown as EventTargetLike)
+    : null;
 }
 
 function defaultDocument(): DocumentLike | null {
@@ -65,7 +67,8 @@ export function attachBrowserHooks(options: BrowserHooksOptions, handlers: Brows
   const network = options.network === undefined ? defaultNetwork() : options.network;
   const doc = options.document === undefined ? defaultDocument() : options.document;
   if (!network && !doc) return NO_HOOKS;
-  const nav = options.navigator === undefined ? (options.network === undefined ? defaultNavigator() : null) : options.navigator;
+  const nav =
+    options.navigator === undefined ? (options.network === undefined ? defaultNavigator() : null) : options.navigator;
   const onOnline = (): void => handlers.online();
   const onOffline = (): void => handlers.offline();
   const onVisibility = (): void => {

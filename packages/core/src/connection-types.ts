@@ -38,7 +38,14 @@ export type ConnectionEvents<Info> = {
 export type LifecycleEventName = keyof ConnectionEvents<unknown>;
 
 /** The names of `LifecycleEventName`, for adapters that route them apart from their app events. */
-export const LIFECYCLE_EVENTS: ReadonlySet<string> = /* @__PURE__ */ new Set<LifecycleEventName>(['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt']);
+export const LIFECYCLE_EVENTS: ReadonlySet<string> = /* @__PURE__ */ new Set<LifecycleEventName>([
+  'state',
+  'connected',
+  'disconnected',
+  'reconnecting',
+  'error',
+  'rtt',
+]);
 
 /**
  * What every PolySocket client is, whatever its protocol: a client of any adapter (or of `createClient`, whose

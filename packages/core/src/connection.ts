@@ -1,7 +1,13 @@
 import { attemptError, decisionFor, gaveUp, lossError, openingFailure } from './attempt-errors';
 import { backoffDelay } from './backoff';
 import { ConnectWaiters } from './connect-waiters';
-import type { ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionTuning, SendOptions } from './connection-types';
+import type {
+  ConnectionEvents,
+  ConnectionOptions,
+  ConnectionState,
+  ConnectionTuning,
+  SendOptions,
+} from './connection-types';
 import { PolySocketError, toPolySocketError } from './errors';
 import { Heartbeat, type HeartbeatHooks } from './heartbeat';
 import { RedactingLogger } from './logger';
@@ -13,9 +19,26 @@ import { QueuedSend } from './queued-send';
 import { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests, type RequestId, type RequestOptions } from './requests';
 import { SafeEmitter } from './safe-emitter';
 import { timerDelay } from './timing';
-import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo, type EncodedFrame, type Transport, type TransportData, type TransportFactory, type TransportListener } from './transport';
+import {
+  CLOSE_CLIENT_DROP,
+  CLOSE_NORMAL,
+  type CloseInfo,
+  type EncodedFrame,
+  type Transport,
+  type TransportData,
+  type TransportFactory,
+  type TransportListener,
+} from './transport';
 
-export type { ConnectionEvents, ConnectionOptions, ConnectionState, ConnectionTuning, DisconnectEvent, ReconnectingEvent, SendOptions } from './connection-types';
+export type {
+  ConnectionEvents,
+  ConnectionOptions,
+  ConnectionState,
+  ConnectionTuning,
+  DisconnectEvent,
+  ReconnectingEvent,
+  SendOptions,
+} from './connection-types';
 
 type Phase = 'none' | 'opening' | 'handshake' | 'restore' | 'ready';
 
@@ -171,7 +194,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const error = new PolySocketError('CLOSED', 'the client was closed');
     const dropped = this.endClient(error);
     this.setState('closed');
-    if (wasConnected) this.notify(() => this.emit('disconnected', { code: CLOSE_NORMAL, reason: 'client closed', wasClean: true, willReconnect: false }));
+    if (wasConnected)
+      this.notify(() =>
+        this.emit('disconnected', {
+          code: CLOSE_NORMAL,
+          reason: 'client closed',
+          wasClean: true,
+          willReconnect: false,
+        }),
+      );
     if (dropped.length > 0) this.notify(() => failAll(dropped, error));
   }
 
@@ -230,9 +261,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       case 'closed':
         return new PolySocketError('CLOSED', 'the client is closed: call connect() to open it again');
       case 'failed':
-        return new PolySocketError('CLOSED', `the client has failed (${this.failure?.message ?? 'see its last error'}): call connect() to start again`, {
-          cause: this.failure,
-        });
+        return new PolySocketError(
+          'CLOSED',
+          `the client has failed (${this.failure?.message ?? 'see its last error'}): call connect() to start again`,
+          {
+            cause: this.failure,
+          },
+        );
       default:
         return undefined;
     }
@@ -299,9 +334,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     return this.makeRequest<R>(build, options, false);
   }
 
-  private makeRequest<R extends In>(build: (id: RequestId) => Out, options: RequestOptions, direct: boolean): Promise<R> {
+  private makeRequest<R extends In>(
+    build: (id: RequestId) => Out,
+    options: RequestOptions,
+    direct: boolean,
+  ): Promise<R> {
     if (options.signal?.aborted) {
-      return Promise.reject(new PolySocketError('ABORTED', 'request aborted before it was sent', { cause: options.signal.reason }));
+      return Promise.reject(
+        new PolySocketError('ABORTED', 'request aborted before it was sent', { cause: options.signal.reason }),
+      );
     }
     if (!direct && this.currentState !== 'connected') {
       const refused = this.cannotSend();
@@ -318,7 +359,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
     const tooLarge = this.checkSize(data);
     if (tooLarge) return Promise.reject(tooLarge);
-    const request = this.requests.add(id, data, sizeOf(data), options, options.timeoutMs ?? this.tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+    const request = this.requests.add(
+      id,
+      data,
+      sizeOf(data),
+      options,
+      options.timeoutMs ?? this.tuning.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    );
     const promise = request.promise;
     if (direct || (gate !== false && this.isWritable() && (this.queueIsEmpty() || options.bypassOutbox === true))) {
       try {
@@ -327,7 +374,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
         return promise as Promise<R>;
       } catch {
         if (direct) {
-          this.requests.settle(id, undefined as unknown as In, new PolySocketError('DISCONNECTED', 'the link closed before the request was written'));
+          this.requests.settle(
+            id,
+            undefined as unknown as In,
+            new PolySocketError('DISCONNECTED', 'the link closed before the request was written'),
+          );
           return promise as Promise<R>;
         }
       }
@@ -351,24 +402,31 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     try {
       transport = this.transportFactory();
     } catch (error) {
-      this.lose({ code: 1006, reason: 'transport could not be created', wasClean: false }, {
-        action: 'stop',
-        error: toPolySocketError(error, 'INVALID', 'the transport could not be created'),
-      });
+      this.lose(
+        { code: 1006, reason: 'transport could not be created', wasClean: false },
+        {
+          action: 'stop',
+          error: toPolySocketError(error, 'INVALID', 'the transport could not be created'),
+        },
+      );
       return;
     }
     this.transport = transport;
     const timeoutMs = this.connectTimeoutMs();
     // As for requests: 0 or less, or not finite, means no limit.
-    if (timeoutMs > 0 && timeoutMs < Infinity) this.connectTimer = setTimeout(Connection.connectTimedOut, timerDelay(timeoutMs), this, generation);
+    if (timeoutMs > 0 && timeoutMs < Infinity)
+      this.connectTimer = setTimeout(Connection.connectTimedOut, timerDelay(timeoutMs), this, generation);
     try {
       transport.open(new Connection.Attempt(this, generation, transport));
     } catch (error) {
       if (generation === this.generation) {
-        this.lose({ code: 1006, reason: 'transport failed to open', wasClean: false }, {
-          action: 'reconnect',
-          error: toPolySocketError(error, 'DISCONNECTED'),
-        });
+        this.lose(
+          { code: 1006, reason: 'transport failed to open', wasClean: false },
+          {
+            action: 'reconnect',
+            error: toPolySocketError(error, 'DISCONNECTED'),
+          },
+        );
       }
     }
   }
@@ -383,10 +441,17 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (generation !== connection.generation) return;
     connection.connectTimer = undefined;
     const cause = connection.transportError;
-    connection.lose({ code: CLOSE_CLIENT_DROP, reason: 'connect timeout', wasClean: false }, {
-      action: 'reconnect',
-      error: new PolySocketError('TIMEOUT', `not connected within ${connection.connectTimeoutMs()} ms${cause ? ` (${cause.message})` : ''}`, { cause }),
-    });
+    connection.lose(
+      { code: CLOSE_CLIENT_DROP, reason: 'connect timeout', wasClean: false },
+      {
+        action: 'reconnect',
+        error: new PolySocketError(
+          'TIMEOUT',
+          `not connected within ${connection.connectTimeoutMs()} ms${cause ? ` (${cause.message})` : ''}`,
+          { cause },
+        ),
+      },
+    );
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
@@ -490,10 +555,13 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
     onDead(reason: string): void {
       const message = `${DISCONNECT_REASON_DEAD}: ${reason}`;
-      this.connection.lose({ code: CLOSE_CLIENT_DROP, reason: message, wasClean: false }, {
-        action: 'reconnect',
-        error: new PolySocketError('DISCONNECTED', message),
-      });
+      this.connection.lose(
+        { code: CLOSE_CLIENT_DROP, reason: message, wasClean: false },
+        {
+          action: 'reconnect',
+          error: new PolySocketError('DISCONNECTED', message),
+        },
+      );
     }
     onRtt(ms: number): void {
       this.connection.lastRtt = ms;
@@ -501,7 +569,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     }
   };
 
-  private async runHandshake(attempt: HandshakeContext<Out, In> & RestoreContext<Out, In> & HeartbeatHooks<Out>): Promise<void> {
+  private async runHandshake(
+    attempt: HandshakeContext<Out, In> & RestoreContext<Out, In> & HeartbeatHooks<Out>,
+  ): Promise<void> {
     const generation = this.generation;
     this.phase = 'handshake';
     let result;
@@ -653,21 +723,36 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.logger.info(`link lost (${info.code}${info.reason ? ` ${info.reason}` : ''}); ${decision.action}`);
 
     if (decision.action === 'stop' || this.tuning.reconnect === false) {
-      this.enterFailed(error ?? new PolySocketError('DISCONNECTED', `connection closed (${info.code})`), info, wasConnected);
+      this.enterFailed(
+        error ?? new PolySocketError('DISCONNECTED', `connection closed (${info.code})`),
+        info,
+        wasConnected,
+      );
       return;
     }
     if (decision.action === 'reauth') this.reauthNext = true;
     this.attempts++;
     const max = this.tuning.maxAttempts;
     if (max !== undefined && this.attempts > max) {
-      this.enterFailed(gaveUp(max, error ?? new PolySocketError('DISCONNECTED', `connection closed (${info.code})`)), info, wasConnected);
+      this.enterFailed(
+        gaveUp(max, error ?? new PolySocketError('DISCONNECTED', `connection closed (${info.code})`)),
+        info,
+        wasConnected,
+      );
       return;
     }
     const delayMs = backoffDelay(this.attempts - 1, this.tuning.backoff, this.tuning.random);
     const mine = this.setState('reconnecting');
     const attempt = this.attempts;
     if (wasConnected) {
-      this.notify(() => this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: this.isTrying(), error }));
+      this.notify(() =>
+        this.emit('disconnected', {
+          ...info,
+          reason: this.logger.redact(info.reason),
+          willReconnect: this.isTrying(),
+          error,
+        }),
+      );
     }
     if (announce && error) this.notify(() => this.emitError(error));
     // The retry is armed as it is announced (so the delay counts from what the app is told), and only if no
@@ -685,7 +770,15 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.failure = safe;
     const dropped = this.endClient(safe);
     this.setState('failed');
-    if (wasConnected) this.notify(() => this.emit('disconnected', { ...info, reason: this.logger.redact(info.reason), willReconnect: false, error: safe }));
+    if (wasConnected)
+      this.notify(() =>
+        this.emit('disconnected', {
+          ...info,
+          reason: this.logger.redact(info.reason),
+          willReconnect: false,
+          error: safe,
+        }),
+      );
     if (dropped.length > 0) this.notify(() => failAll(dropped, safe));
     this.notify(() => this.emitError(safe));
   }
@@ -758,7 +851,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** The browser says the network or the page is gone: leave the link now (it may be half-open) rather than wait for a deadline. */
   private abandonLink(reason: string, clean: boolean): void {
     if (this.currentState !== 'connected' && this.currentState !== 'connecting') return;
-    this.lose({ code: CLOSE_CLIENT_DROP, reason, wasClean: clean }, { action: 'reconnect', error: new PolySocketError('DISCONNECTED', reason) });
+    this.lose(
+      { code: CLOSE_CLIENT_DROP, reason, wasClean: clean },
+      { action: 'reconnect', error: new PolySocketError('DISCONNECTED', reason) },
+    );
   }
 
   /**
@@ -789,7 +885,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   // ---- helpers ----
 
   private isWritable(): boolean {
-    return this.currentState === 'connected' && this.transport !== undefined && (this.heartbeat === undefined || this.heartbeat.check());
+    return (
+      this.currentState === 'connected' &&
+      this.transport !== undefined &&
+      (this.heartbeat === undefined || this.heartbeat.check())
+    );
   }
 
   /** Writes what waits in the outbox, if connected; adapters call it when a gate opens. */
@@ -801,7 +901,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const transport = this.transport;
     const outbox = this.outboxStore;
     if (!transport || outbox === undefined || outbox.length === 0) return;
-    outbox.flush((data) => writeTo(transport, data), this.sendLimit === Infinity ? undefined : (entry) => this.checkSize(entry.data));
+    outbox.flush(
+      (data) => writeTo(transport, data),
+      this.sendLimit === Infinity ? undefined : (entry) => this.checkSize(entry.data),
+    );
   }
 
   private configuredSendLimit(): number {
@@ -815,7 +918,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (limit === Infinity) return undefined;
     const size = oversize(data, limit);
     if (size === 0) return undefined;
-    return new PolySocketError('TOO_LARGE', `message of ${size} bytes is over the ${limit}-byte limit (maxMessageSize or the server's): not sent`);
+    return new PolySocketError(
+      'TOO_LARGE',
+      `message of ${size} bytes is over the ${limit}-byte limit (maxMessageSize or the server's): not sent`,
+    );
   }
 
   private queueIsEmpty(): boolean {

@@ -14,7 +14,11 @@ export interface FetchCredentialsOptions {
  * retryable AUTH_FAILED naming the provider, so the attempt backs off and asks again. An aborted attempt
  * rejects with DISCONNECTED at once; a provider that settles later is ignored.
  */
-export async function fetchCredentials<T>(name: string, provider: () => T | Promise<T>, options: FetchCredentialsOptions): Promise<T> {
+export async function fetchCredentials<T>(
+  name: string,
+  provider: () => T | Promise<T>,
+  options: FetchCredentialsOptions,
+): Promise<T> {
   const { signal } = options;
   if (signal?.aborted) throw new PolySocketError('DISCONNECTED', `the attempt ended before ${name} was called`);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -24,7 +28,12 @@ export async function fetchCredentials<T>(name: string, provider: () => T | Prom
       Promise.resolve().then(provider),
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new PolySocketError('AUTH_FAILED', `${name} did not settle within ${options.timeoutMs} ms`, { retryable: true })),
+          () =>
+            reject(
+              new PolySocketError('AUTH_FAILED', `${name} did not settle within ${options.timeoutMs} ms`, {
+                retryable: true,
+              }),
+            ),
           options.timeoutMs,
         );
         if (signal) {
@@ -33,7 +42,8 @@ export async function fetchCredentials<T>(name: string, provider: () => T | Prom
         }
       }),
     ]);
-    if (!options.valid(value)) throw new PolySocketError('AUTH_FAILED', `${name} must return ${options.expected}`, { retryable: true });
+    if (!options.valid(value))
+      throw new PolySocketError('AUTH_FAILED', `${name} must return ${options.expected}`, { retryable: true });
     return value;
   } catch (error) {
     if (error instanceof PolySocketError) throw error;

@@ -175,7 +175,12 @@ export class Heartbeat<Out, In> {
     if (this.deadlineTimer !== undefined && this.deadlineAt <= at) return;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.deadlineAt = at;
-    this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(Heartbeat.deadlineDue, timerDelay(at - Date.now()), this, at);
+    this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(
+      Heartbeat.deadlineDue,
+      timerDelay(at - Date.now()),
+      this,
+      at,
+    );
   }
 
   // Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
@@ -197,7 +202,12 @@ export class Heartbeat<Out, In> {
     if (expired && now - scheduledAt > LATE_TIMER_MS) {
       // Woken late (throttled tab, suspended laptop): let already-received data be read first.
       this.deadlineAt = now + LATE_TIMER_MS;
-      this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(Heartbeat.deadlineDue, LATE_TIMER_MS, this, now + LATE_TIMER_MS);
+      this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(
+        Heartbeat.deadlineDue,
+        LATE_TIMER_MS,
+        this,
+        now + LATE_TIMER_MS,
+      );
       return;
     }
     if (expired) return this.die(expired);

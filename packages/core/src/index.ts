@@ -17,8 +17,22 @@ export type {
   ReconnectingEvent,
   SendOptions,
 } from './connection';
-export type { CloseAction, CloseDecision, HandshakeContext, HandshakeResult, Protocol, RestoreContext } from './protocol';
-export type { CloseInfo, EncodedFrame, Transport, TransportData, TransportFactory, TransportListener } from './transport';
+export type {
+  CloseAction,
+  CloseDecision,
+  HandshakeContext,
+  HandshakeResult,
+  Protocol,
+  RestoreContext,
+} from './protocol';
+export type {
+  CloseInfo,
+  EncodedFrame,
+  Transport,
+  TransportData,
+  TransportFactory,
+  TransportListener,
+} from './transport';
 export { CLOSE_ABNORMAL, CLOSE_CLIENT_DROP, CLOSE_NORMAL } from './transport';
 export { WebSocketTransport, webSocketTransport } from './websocket-transport';
 export type { WebSocketConstructor, WebSocketLike, WebSocketTransportOptions } from './websocket-transport';

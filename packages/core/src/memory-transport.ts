@@ -1,4 +1,11 @@
-import { CLOSE_ABNORMAL, CLOSE_NORMAL, type CloseInfo, type Transport, type TransportData, type TransportListener } from './transport';
+import {
+  CLOSE_ABNORMAL,
+  CLOSE_NORMAL,
+  type CloseInfo,
+  type Transport,
+  type TransportData,
+  type TransportListener,
+} from './transport';
 
 /** The server's side of one in-memory connection. */
 export class MemoryPeer {

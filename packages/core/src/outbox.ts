@@ -33,7 +33,8 @@ export function sizeOf(data: EncodedFrame): number {
   if (typeof data === 'string') return data.length;
   if (Array.isArray(data)) {
     let total = 0;
-    for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[]) total += typeof part === 'string' ? part.length : part.byteLength;
+    for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[])
+      total += typeof part === 'string' ? part.length : part.byteLength;
     return total;
   }
   return (data as ArrayBuffer | Uint8Array).byteLength;
@@ -172,11 +173,14 @@ export class Outbox {
   private scheduleSweep(at: number): void {
     this.cancelSweep();
     this.sweepAt = at;
-    this.sweepTimer = setTimeout(() => {
-      this.sweepTimer = undefined;
-      this.sweepAt = Infinity;
-      this.sweep();
-    }, timerDelay(at - Date.now()));
+    this.sweepTimer = setTimeout(
+      () => {
+        this.sweepTimer = undefined;
+        this.sweepAt = Infinity;
+        this.sweep();
+      },
+      timerDelay(at - Date.now()),
+    );
   }
 
   private cancelSweep(): void {

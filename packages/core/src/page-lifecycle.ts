@@ -1,4 +1,9 @@
-import { attachBrowserHooks, type BrowserHookHandlers, type BrowserHooks, type BrowserHooksOptions } from './browser-hooks';
+import {
+  attachBrowserHooks,
+  type BrowserHookHandlers,
+  type BrowserHooks,
+  type BrowserHooksOptions,
+} from './browser-hooks';
 import type { ConnectionState } from './connection-types';
 
 /** What the page policy asks of its connection. */

@@ -124,10 +124,25 @@ export class PendingRequests<Reply> {
   constructor(private readonly onGone?: (request: PendingRequest<Reply>) => void) {}
 
   /** Registers a request that times out after `timeoutMs` (0 or less, or not finite: never). */
-  add(id: RequestId, data: EncodedFrame, size: number, options: RequestOptions, timeoutMs: number): PendingRequest<Reply> {
+  add(
+    id: RequestId,
+    data: EncodedFrame,
+    size: number,
+    options: RequestOptions,
+    timeoutMs: number,
+  ): PendingRequest<Reply> {
     let request!: PendingRequest<Reply>;
     const promise = new Promise<Reply>((resolve, reject) => {
-      request = new PendingRequest<Reply>(id, data, size, options.resendSafe === true, options.gate, resolve, reject, this);
+      request = new PendingRequest<Reply>(
+        id,
+        data,
+        size,
+        options.resendSafe === true,
+        options.gate,
+        resolve,
+        reject,
+        this,
+      );
     });
     request.promise = promise;
     request.label = options.label;
@@ -192,9 +207,13 @@ export class PendingRequests<Reply> {
       } else {
         this.fail(
           request,
-          new PolySocketError('DISCONNECTED', `connection lost before the ${request.describe()}; the request may have been delivered`, {
-            maybeDelivered: true,
-          }),
+          new PolySocketError(
+            'DISCONNECTED',
+            `connection lost before the ${request.describe()}; the request may have been delivered`,
+            {
+              maybeDelivered: true,
+            },
+          ),
         );
       }
     }
@@ -239,9 +258,13 @@ export class PendingRequests<Reply> {
       if (request.deadline <= now) {
         this.fail(
           request,
-          new PolySocketError('TIMEOUT', `no ${request.describe()} within ${request.timeoutMs} ms${request.timeoutHint ? `: ${request.timeoutHint}` : ''}`, {
-            maybeDelivered: request.isWritten,
-          }),
+          new PolySocketError(
+            'TIMEOUT',
+            `no ${request.describe()} within ${request.timeoutMs} ms${request.timeoutHint ? `: ${request.timeoutHint}` : ''}`,
+            {
+              maybeDelivered: request.isWritten,
+            },
+          ),
         );
         this.onGone?.(request);
       } else if (request.deadline < next) {

@@ -37,7 +37,11 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
    * to the app goes through guarded listeners) and, with a `context` as its `this`, without a closure per
    * client. `off(event, fn, context)` removes it.
    */
-  listenInternally<E extends EventEmitter.EventNames<Events>>(event: E, fn: EventEmitter.EventListener<Events, E>, context?: unknown): this {
+  listenInternally<E extends EventEmitter.EventNames<Events>>(
+    event: E,
+    fn: EventEmitter.EventListener<Events, E>,
+    context?: unknown,
+  ): this {
     return super.on(event, fn, context);
   }
 
@@ -63,7 +67,8 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     context?: unknown,
     once?: boolean,
   ): this {
-    const guarded = fn === undefined ? undefined : (this.guards?.get(fn as AnyListener) as typeof fn | undefined) ?? fn;
+    const guarded =
+      fn === undefined ? undefined : ((this.guards?.get(fn as AnyListener) as typeof fn | undefined) ?? fn);
     return super.off(event, guarded, context, once);
   }
 

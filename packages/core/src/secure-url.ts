@@ -19,8 +19,12 @@ export function checkSecureUrl(url: string, secureOnly: boolean | undefined): vo
     throw new PolySocketError('INVALID', `not a URL: ${url}`, { retryable: false });
   }
   if ((parsed.protocol === 'ws:' || parsed.protocol === 'http:') && !isLoopbackHost(parsed.hostname)) {
-    throw new PolySocketError('INVALID', `refusing unencrypted ${parsed.protocol}// to ${parsed.hostname} (secureOnly): use wss:// or https://`, {
-      retryable: false,
-    });
+    throw new PolySocketError(
+      'INVALID',
+      `refusing unencrypted ${parsed.protocol}// to ${parsed.hostname} (secureOnly): use wss:// or https://`,
+      {
+        retryable: false,
+      },
+    );
   }
 }

@@ -10,7 +10,8 @@ export function urlSecrets(url: string): string[] {
   const found = new Set<string>();
   const add = (raw: string): void => {
     const value = decoded(raw);
-    for (const form of [raw, value, encodeURIComponent(value), new URLSearchParams({ s: value }).toString().slice(2)]) found.add(form);
+    for (const form of [raw, value, encodeURIComponent(value), new URLSearchParams({ s: value }).toString().slice(2)])
+      found.add(form);
   };
   const query = /\?([^#]*)/.exec(url)?.[1];
   if (query) for (const pair of query.split('&')) if (pair.includes('=')) add(pair.slice(pair.indexOf('=') + 1));

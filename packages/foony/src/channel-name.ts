@@ -14,11 +14,18 @@ export function validateChannelName(name: unknown, strict = false): asserts name
   if (typeof name !== 'string' || name.length === 0) {
     throw new PolySocketError('INVALID', 'a channel name must be a non-empty string');
   }
-  if (name.length > 255) throw new PolySocketError('INVALID', `channel name too long (${name.length} > 255 characters)`);
+  if (name.length > 255)
+    throw new PolySocketError('INVALID', `channel name too long (${name.length} > 255 characters)`);
   if (FORBIDDEN_CHARS.test(name)) {
-    throw new PolySocketError('INVALID', `channel name ${JSON.stringify(name)} contains whitespace or control characters`);
+    throw new PolySocketError(
+      'INVALID',
+      `channel name ${JSON.stringify(name)} contains whitespace or control characters`,
+    );
   }
   if (strict && (!STRICT.test(name) || name.startsWith(':'))) {
-    throw new PolySocketError('INVALID', `channel name ${JSON.stringify(name)} must match [A-Za-z0-9:_-] and not start with ':'`);
+    throw new PolySocketError(
+      'INVALID',
+      `channel name ${JSON.stringify(name)} must match [A-Za-z0-9:_-] and not start with ':'`,
+    );
   }
 }

@@ -1,4 +1,16 @@
-import { describeEvent, LazyMap, PolySocketError, SafeEmitter, stillListening, toPolySocketError, withListener, withoutListener, type CursorStore, type RequestId, type RequestOptions } from '@polysocket/core';
+import {
+  describeEvent,
+  LazyMap,
+  PolySocketError,
+  SafeEmitter,
+  stillListening,
+  toPolySocketError,
+  withListener,
+  withoutListener,
+  type CursorStore,
+  type RequestId,
+  type RequestOptions,
+} from '@polysocket/core';
 import { FoonyPresence } from './presence';
 import type { AckFrame, ClientFrame, HistoryResponseFrame, MessageFrame, PresenceAction, ServerFrame } from './wire';
 
@@ -60,7 +72,8 @@ export interface ChannelHost {
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
 const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID']);
 /** The TIMEOUT advice of an unanswered request. */
-const TIMEOUT_HINT = "the server did not answer (overloaded, or the link half-open?); to wait longer, pass { timeoutMs } where the call takes it, or raise the client's requestTimeoutMs";
+const TIMEOUT_HINT =
+  "the server did not answer (overloaded, or the link half-open?); to wait longer, pass { timeoutMs } where the call takes it, or raise the client's requestTimeoutMs";
 
 /**
  * One Foony channel: subscription intent that survives reconnects, message delivery once per
@@ -151,7 +164,13 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     if (epoch === this.epoch && this.currentState === 'detached') this.setState('attaching');
     if (epoch !== this.epoch) return;
     const session = this.host.session;
-    if (!this.host.isConnected || this.attachedSession === session || this.pendingSession === session || this.retryTimer !== undefined) return;
+    if (
+      !this.host.isConnected ||
+      this.attachedSession === session ||
+      this.pendingSession === session ||
+      this.retryTimer !== undefined
+    )
+      return;
     this.resubscribe(this.host.request, false);
   }
 
@@ -176,7 +195,13 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
     // behind it, so the server does not keep streaming the channel. It is written before the `state` event, so a
     // listener that subscribes again sends its `sub` after it.
-    const unsubscribed = attached || subscribing ? this.host.request<AckFrame>((id) => ({ t: 'unsub', channel: this.name, id }), this.requestOptions('ack for unsubscribe')) : undefined;
+    const unsubscribed =
+      attached || subscribing
+        ? this.host.request<AckFrame>(
+            (id) => ({ t: 'unsub', channel: this.name, id }),
+            this.requestOptions('ack for unsubscribe'),
+          )
+        : undefined;
     this.setState('detached');
     return this.reported(
       (unsubscribed ?? Promise.resolve()).then(
@@ -194,11 +219,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * ABORTED (the app's own signal) is also an `error` event on the client, so nothing fails silently.
    */
   publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
-    if (typeof name !== 'string') return this.reported(Promise.reject(new PolySocketError('INVALID', 'publish(name, data) needs a string name')));
+    if (typeof name !== 'string')
+      return this.reported(Promise.reject(new PolySocketError('INVALID', 'publish(name, data) needs a string name')));
     const payload = data === undefined ? null : data;
     const acked = this.host.request<AckFrame>(
       (id) => ({ t: 'pub', channel: this.name, name, data: payload, id }),
-      this.requestOptions('ack for publish', { timeoutMs: options.timeoutMs, signal: options.signal, resendSafe: options.resendSafe ?? this.host.publishResend }),
+      this.requestOptions('ack for publish', {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        resendSafe: options.resendSafe ?? this.host.publishResend,
+      }),
     );
     return this.reported(acked.then(() => undefined));
   }
@@ -222,7 +252,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
       throw new PolySocketError('INVALID', 'history limit must be a positive integer');
     }
-    if (start !== undefined && typeof start !== 'string') throw new PolySocketError('INVALID', 'history start must be a messageId');
+    if (start !== undefined && typeof start !== 'string')
+      throw new PolySocketError('INVALID', 'history start must be a messageId');
     const reply = await this.host.request<HistoryResponseFrame>(
       (id) => ({
         t: 'hist',
@@ -240,7 +271,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * Every stored message, page by page from the newest page back (each page oldest first). Stops
    * when the server says there is no more, or if it repeats a page (a server that ignores `start`).
    */
-  async *historyPages(options: Omit<HistoryOptions, 'start'> = {}): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
+  async *historyPages(
+    options: Omit<HistoryOptions, 'start'> = {},
+  ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
     let start: string | undefined;
     const seen = new Set<string>();
     for (;;) {
@@ -275,7 +308,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.pendingSession = 0;
     this.attachedSession = 0;
     this.stopRetrying();
-    if (this.wanted && (this.currentState === 'attached' || this.currentState === 'retrying')) this.setState('attaching');
+    if (this.wanted && (this.currentState === 'attached' || this.currentState === 'retrying'))
+      this.setState('attaching');
   }
 
   /** @internal */
@@ -297,7 +331,13 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * Calls one listener of a delivery that started with `list` (skipped if a listener removed it meanwhile);
    * false once a listener unsubscribed the channel, which ends the delivery.
    */
-  private call(listener: MessageListener, list: readonly MessageListener[], now: readonly MessageListener[] | undefined, frame: MessageFrame, epoch: number): boolean {
+  private call(
+    listener: MessageListener,
+    list: readonly MessageListener[],
+    now: readonly MessageListener[] | undefined,
+    frame: MessageFrame,
+    epoch: number,
+  ): boolean {
     if (!stillListening(list, now, listener)) return true;
     try {
       listener(frame);
@@ -360,7 +400,11 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   /** An `error` event, then (unless the link is gone, which a restore covers) `retrying` and a jittered backoff. */
-  private retryLater(error: unknown, started: { session: number; epoch: number; attempt: number }, reenter: boolean): void {
+  private retryLater(
+    error: unknown,
+    started: { session: number; epoch: number; attempt: number },
+    reenter: boolean,
+  ): void {
     const failure = asError(error);
     // Still this subscribe's to handle: the same intent and session, connected, and no subscribe started since.
     const current = (): boolean =>
@@ -387,7 +431,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.retryTimer = undefined;
   }
 
-  private async sendPresence(action: PresenceAction, data: unknown, options: { timeoutMs?: number } = {}, request: Request = this.host.request): Promise<void> {
+  private async sendPresence(
+    action: PresenceAction,
+    data: unknown,
+    options: { timeoutMs?: number } = {},
+    request: Request = this.host.request,
+  ): Promise<void> {
     await request<AckFrame>(
       (id) => ({ t: 'pres', channel: this.name, action, id, ...(data !== undefined ? { data } : {}) }),
       this.requestOptions(`ack for presence ${action}`, { timeoutMs: options.timeoutMs }),

@@ -117,8 +117,13 @@ export class FoonyClient {
 
   constructor(private readonly options: FoonyClientOptions) {
     const modes = [options.token, options.key, options.authCallback].filter((v) => v !== undefined).length;
-    if (modes !== 1) throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
-    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', "FoonyClient needs a url: the server's ws:// or wss:// address, e.g. { url: 'ws://127.0.0.1:8080/foony' }");
+    if (modes !== 1)
+      throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
+    if (typeof options.url !== 'string' || options.url.length === 0)
+      throw new PolySocketError(
+        'INVALID',
+        "FoonyClient needs a url: the server's ws:// or wss:// address, e.g. { url: 'ws://127.0.0.1:8080/foony' }",
+      );
     this.cursors = new CursorStore({
       storage: options.cursorStorage,
       storageKey: options.cursorStorageKey ?? defaultCursorKey(options.url, options.cursorStorage),
@@ -227,11 +232,15 @@ export class FoonyClient {
     decode(data: TransportData, emit: (frame: ServerFrame) => void): void {
       emit(decodeFrame(data));
     }
-    handshake(context: HandshakeContext<ClientFrame, ServerFrame>): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
+    handshake(
+      context: HandshakeContext<ClientFrame, ServerFrame>,
+    ): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
       return this.client.handshake(context);
     }
     replyTo(frame: ServerFrame): RequestId | undefined {
-      return frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined) ? frame.id : undefined;
+      return frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined)
+        ? frame.id
+        : undefined;
     }
     replyError(frame: ServerFrame): PolySocketError | undefined {
       return frame.t === 'err' ? errorFromFrame(frame) : undefined;
@@ -253,16 +262,20 @@ export class FoonyClient {
     }
   };
 
-  private async handshake(context: HandshakeContext<ClientFrame, ServerFrame>): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
+  private async handshake(
+    context: HandshakeContext<ClientFrame, ServerFrame>,
+  ): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
     context.send(await this.authFrame(context.signal));
     const frame = await context.receive();
     if (frame.t === 'err') throw this.handshakeError(frame);
-    if (frame.t !== 'connected') throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
+    if (frame.t !== 'connected')
+      throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
     this.sessionNumber++;
     const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
     const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs };
     let heartbeat: HeartbeatPolicy<ClientFrame, ServerFrame> | undefined;
-    if (keepAliveMs > 0) heartbeat = { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) };
+    if (keepAliveMs > 0)
+      heartbeat = { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) };
     return { info: session, heartbeat };
   }
 
@@ -323,7 +336,6 @@ export class FoonyClient {
     if (isAuth) this.connection.fail(error);
     else this.connection.report(error);
   }
-
 }
 
 /**

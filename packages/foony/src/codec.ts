@@ -18,7 +18,8 @@ const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.is
 const isAction = (v: unknown): v is PresenceAction => v === 'enter' || v === 'leave' || v === 'update';
 
 function checkMessage(f: Json): MessageFrame {
-  if (!isString(f.channel) || !isString(f.name) || !isString(f.messageId) || !isNumber(f.timestamp)) throw bad('msg fields');
+  if (!isString(f.channel) || !isString(f.name) || !isString(f.messageId) || !isNumber(f.timestamp))
+    throw bad('msg fields');
   if (f.clientId !== undefined && !isString(f.clientId)) throw bad('msg clientId');
   return f as unknown as MessageFrame;
 }
@@ -52,7 +53,13 @@ export function decodeFrame(data: TransportData): ServerFrame {
       if (!isNumber(f.keepAliveMs)) f.keepAliveMs = NaN;
       return f as unknown as ServerFrame;
     case 'presEvt':
-      if (!isString(f.channel) || !isAction(f.action) || !isString(f.clientId) || !isString(f.connectionId) || !isNumber(f.timestamp)) {
+      if (
+        !isString(f.channel) ||
+        !isAction(f.action) ||
+        !isString(f.clientId) ||
+        !isString(f.connectionId) ||
+        !isNumber(f.timestamp)
+      ) {
         throw bad('presEvt fields');
       }
       return f as unknown as ServerFrame;

@@ -5,9 +5,23 @@
  * @module @polysocket/foony
  */
 export { FoonyClient, keepAliveInterval, pongDeadline } from './client';
-export type { FoonyClientEvents, FoonyClientOptions, FoonyConnectOptions, FoonyCredentials, FoonySession } from './client';
+export type {
+  FoonyClientEvents,
+  FoonyClientOptions,
+  FoonyConnectOptions,
+  FoonyCredentials,
+  FoonySession,
+} from './client';
 export { FoonyChannel } from './channel';
-export type { ChannelEvents, ChannelState, FoonyMessage, HistoryOptions, HistoryPage, MessageListener, PublishOptions } from './channel';
+export type {
+  ChannelEvents,
+  ChannelState,
+  FoonyMessage,
+  HistoryOptions,
+  HistoryPage,
+  MessageListener,
+  PublishOptions,
+} from './channel';
 export { FoonyPresence } from './presence';
 export type { PresenceChange, PresenceEvents, PresenceMember } from './presence';
 export { validateChannelName } from './channel-name';

@@ -92,7 +92,13 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     this.own = entry;
     this.host.attach();
     // A `state` listener of that attach unsubscribed the channel, or entered again: its call decides.
-    if (this.own !== entry) return Promise.reject(new PolySocketError('ABORTED', `presence ${action} not sent: a listener left the channel or changed the presence first`));
+    if (this.own !== entry)
+      return Promise.reject(
+        new PolySocketError(
+          'ABORTED',
+          `presence ${action} not sent: a listener left the channel or changed the presence first`,
+        ),
+      );
     return this.host.send(action, data).catch((error: PolySocketError) => {
       // Never re-enter with data the server cannot take: every restore would refuse it again.
       if (error.code === 'TOO_LARGE' && this.own === entry) this.own = previous;

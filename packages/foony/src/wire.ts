@@ -24,10 +24,26 @@ export type PresenceAction = 'enter' | 'leave' | 'update';
 
 // ---- Client -> Server ----
 
-export type AuthFrame = { readonly t: 'auth'; readonly token?: string; readonly key?: string; readonly clientId?: string };
-export type SubscribeFrame = { readonly t: 'sub'; readonly channel: string; readonly id: number; readonly lastMessageId?: string };
+export type AuthFrame = {
+  readonly t: 'auth';
+  readonly token?: string;
+  readonly key?: string;
+  readonly clientId?: string;
+};
+export type SubscribeFrame = {
+  readonly t: 'sub';
+  readonly channel: string;
+  readonly id: number;
+  readonly lastMessageId?: string;
+};
 export type UnsubscribeFrame = { readonly t: 'unsub'; readonly channel: string; readonly id: number };
-export type PublishFrame = { readonly t: 'pub'; readonly channel: string; readonly name: string; readonly data: unknown; readonly id: number };
+export type PublishFrame = {
+  readonly t: 'pub';
+  readonly channel: string;
+  readonly name: string;
+  readonly data: unknown;
+  readonly id: number;
+};
 export type PresenceFrame = {
   readonly t: 'pres';
   readonly channel: string;
@@ -35,12 +51,23 @@ export type PresenceFrame = {
   readonly data?: unknown;
   readonly id: number;
 };
-export type HistoryFrame = { readonly t: 'hist'; readonly id: number; readonly channel: string; readonly limit?: number; readonly start?: string };
+export type HistoryFrame = {
+  readonly t: 'hist';
+  readonly id: number;
+  readonly channel: string;
+  readonly limit?: number;
+  readonly start?: string;
+};
 export type PingFrame = { readonly t: 'ping' };
 
 // ---- Server -> Client ----
 
-export type ConnectedFrame = { readonly t: 'connected'; readonly connectionId: string; readonly keepAliveMs: number; readonly clientId: string };
+export type ConnectedFrame = {
+  readonly t: 'connected';
+  readonly connectionId: string;
+  readonly keepAliveMs: number;
+  readonly clientId: string;
+};
 export type AckFrame = { readonly t: 'ack'; readonly id: number };
 export type MessageFrame = {
   readonly t: 'msg';
@@ -70,8 +97,10 @@ export type HistoryResponseFrame = {
   readonly more?: boolean;
 };
 
-export type ClientFrame = AuthFrame | SubscribeFrame | UnsubscribeFrame | PublishFrame | PresenceFrame | HistoryFrame | PingFrame;
-export type ServerFrame = ConnectedFrame | AckFrame | MessageFrame | PresenceEventFrame | ErrorFrame | PongFrame | HistoryResponseFrame;
+export type ClientFrame =
+  AuthFrame | SubscribeFrame | UnsubscribeFrame | PublishFrame | PresenceFrame | HistoryFrame | PingFrame;
+export type ServerFrame =
+  ConnectedFrame | AckFrame | MessageFrame | PresenceEventFrame | ErrorFrame | PongFrame | HistoryResponseFrame;
 
 /** Error codes on `err` frames (the seed's, plus 42900 which the server uses for rate limiting). */
 export const ErrorCode = {

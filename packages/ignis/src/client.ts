@@ -23,12 +23,34 @@ import {
 import { AppListeners } from './app-listeners';
 import { EcdhSession } from './encryption';
 import { SecureSession } from './secure-session';
-import { decodeEnvelope, encodeAppEnvelope, encodeJson, HEARTBEAT_FRAME, withId, type IgnisEnvelope, type SystemEventName } from './envelope';
+import {
+  decodeEnvelope,
+  encodeAppEnvelope,
+  encodeJson,
+  HEARTBEAT_FRAME,
+  withId,
+  type IgnisEnvelope,
+  type SystemEventName,
+} from './envelope';
 import { classifyIgnisClose, errorFromMessage } from './errors';
-import type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
+import type {
+  AnyListener,
+  AppListener,
+  AuthPayload,
+  IgnisClientOptions,
+  IgnisLifecycleEvents,
+  IgnisSession,
+} from './options';
 import { validateRooms } from './rooms';
 
-export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './options';
+export type {
+  AnyListener,
+  AppListener,
+  AuthPayload,
+  IgnisClientOptions,
+  IgnisLifecycleEvents,
+  IgnisSession,
+} from './options';
 
 const ROOMS_PER_FRAME = 100;
 /** The TIMEOUT advice of an unanswered request. */
@@ -63,7 +85,11 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
   private earlyFrames: IgnisEnvelope[] | undefined;
 
   constructor(private readonly options: IgnisClientOptions) {
-    if (typeof options.url !== 'string' || options.url.length === 0) throw new PolySocketError('INVALID', "IgnisClient needs a url: the server's ws:// or wss:// address, e.g. { url: 'ws://127.0.0.1:8080/ignis' }");
+    if (typeof options.url !== 'string' || options.url.length === 0)
+      throw new PolySocketError(
+        'INVALID',
+        "IgnisClient needs a url: the server's ws:// or wss:// address, e.g. { url: 'ws://127.0.0.1:8080/ignis' }",
+      );
     if (options.auth !== undefined && options.authProvider !== undefined) {
       throw new PolySocketError('INVALID', 'give IgnisClient either auth or authProvider, not both');
     }
@@ -114,7 +140,10 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
    * payloads on every PolySocket client), or app events by name. An app event named like a lifecycle event: `onEvent`.
    */
   on<E extends LifecycleEventName>(event: E, listener: (...args: IgnisLifecycleEvents[E]) => void): this;
-  on<E extends keyof Events & string>(event: E & NotOneOf<E, LifecycleEventName>, listener: AppListener<Events[E]>): this;
+  on<E extends keyof Events & string>(
+    event: E & NotOneOf<E, LifecycleEventName>,
+    listener: AppListener<Events[E]>,
+  ): this;
   on(event: string, listener: (...args: never[]) => void): this {
     if (LIFECYCLE_EVENTS.has(event)) this.connection.on(event as 'state', listener as never);
     else this.listeners.on(event, listener as AppListener);
@@ -122,7 +151,10 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
   }
 
   once<E extends LifecycleEventName>(event: E, listener: (...args: IgnisLifecycleEvents[E]) => void): this;
-  once<E extends keyof Events & string>(event: E & NotOneOf<E, LifecycleEventName>, listener: AppListener<Events[E]>): this;
+  once<E extends keyof Events & string>(
+    event: E & NotOneOf<E, LifecycleEventName>,
+    listener: AppListener<Events[E]>,
+  ): this;
   once(event: string, listener: (...args: never[]) => void): this {
     if (LIFECYCLE_EVENTS.has(event)) this.connection.once(event as 'state', listener as never);
     else this.listeners.once(event, listener as AppListener);
@@ -130,7 +162,10 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
   }
 
   off<E extends LifecycleEventName>(event: E, listener?: (...args: IgnisLifecycleEvents[E]) => void): this;
-  off<E extends keyof Events & string>(event: E & NotOneOf<E, LifecycleEventName>, listener?: AppListener<Events[E]>): this;
+  off<E extends keyof Events & string>(
+    event: E & NotOneOf<E, LifecycleEventName>,
+    listener?: AppListener<Events[E]>,
+  ): this;
   off(event: string, listener?: (...args: never[]) => void): this {
     if (LIFECYCLE_EVENTS.has(event)) this.connection.off(event as 'state', listener as never);
     else this.listeners.off(event, listener as AppListener | undefined);
@@ -193,7 +228,11 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     data?: EmitEvents[E],
     options?: { timeoutMs?: number; signal?: AbortSignal },
   ): Promise<IgnisEnvelope<Reply>>;
-  request(event: string, data?: unknown, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<IgnisEnvelope> {
+  request(
+    event: string,
+    data?: unknown,
+    options: { timeoutMs?: number; signal?: AbortSignal } = {},
+  ): Promise<IgnisEnvelope> {
     let encoded: string;
     try {
       encoded = encodeAppEnvelope(event, data); // validate before anything is reserved
@@ -201,11 +240,19 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
       return Promise.reject(error);
     }
     const build = (id: RequestId): string => withId(encoded, this.wireId(id));
-    const named = { timeoutMs: options.timeoutMs, signal: options.signal, label: `reply to ${describeEvent(event)}`, timeoutHint: REQUEST_TIMEOUT_HINT };
+    const named = {
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      label: `reply to ${describeEvent(event)}`,
+      timeoutHint: REQUEST_TIMEOUT_HINT,
+    };
     const secure = this.secure;
     if (secure?.options.sealOutbound) {
       const id = this.connection.nextRequestId();
-      return secure.sealed(build(id), (sealed) => this.connection.request(() => sealed, { ...named, id }) as Promise<IgnisEnvelope>);
+      return secure.sealed(
+        build(id),
+        (sealed) => this.connection.request(() => sealed, { ...named, id }) as Promise<IgnisEnvelope>,
+      );
     }
     return this.connection.request(build, named) as Promise<IgnisEnvelope>;
   }
@@ -222,7 +269,10 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     const list = validateRooms(rooms);
     const own = this.session?.clientId;
     if (own !== undefined && list.includes(own)) {
-      throw new PolySocketError('INVALID', 'refusing to leave the connection’s own clientId room: direct messages are routed through it');
+      throw new PolySocketError(
+        'INVALID',
+        'refusing to leave the connection’s own clientId room: direct messages are routed through it',
+      );
     }
     for (const room of list) this.rooms.delete(room);
     if (list.length > 0 && this.connection.isConnected) this.sendRooms('leave', list);
@@ -248,7 +298,9 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     decode(data: TransportData, emit: (frame: IgnisEnvelope) => void): void {
       emit(decodeEnvelope(data));
     }
-    handshake(context: HandshakeContext<string, IgnisEnvelope>): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
+    handshake(
+      context: HandshakeContext<string, IgnisEnvelope>,
+    ): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
       return this.client.handshake(context);
     }
     replyTo(frame: IgnisEnvelope): RequestId | undefined {
@@ -272,7 +324,9 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     }
   };
 
-  private async handshake(context: HandshakeContext<string, IgnisEnvelope>): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
+  private async handshake(
+    context: HandshakeContext<string, IgnisEnvelope>,
+  ): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
     const secure = this.secure;
     secure?.reset();
     this.lastErrorMessage = undefined;
@@ -296,14 +350,28 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     }
   }
 
-  private async established(frame: IgnisEnvelope, cipher: EcdhSession | undefined): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
-    const data = (frame.data ?? {}) as { id?: unknown; userId?: unknown; time?: unknown; serverPublicKey?: unknown; salt?: unknown };
-    if (typeof data.id !== 'string') throw new PolySocketError('PROTOCOL', 'connected without a client id', { retryable: true });
+  private async established(
+    frame: IgnisEnvelope,
+    cipher: EcdhSession | undefined,
+  ): Promise<HandshakeResult<string, IgnisEnvelope, IgnisSession>> {
+    const data = (frame.data ?? {}) as {
+      id?: unknown;
+      userId?: unknown;
+      time?: unknown;
+      serverPublicKey?: unknown;
+      salt?: unknown;
+    };
+    if (typeof data.id !== 'string')
+      throw new PolySocketError('PROTOCOL', 'connected without a client id', { retryable: true });
     if (cipher) {
       if (data.serverPublicKey === undefined || data.salt === undefined) {
-        throw new PolySocketError('INVALID', 'encryption is on but the server sent no serverPublicKey/salt: it does not run the encryption handshake', {
-          retryable: false,
-        });
+        throw new PolySocketError(
+          'INVALID',
+          'encryption is on but the server sent no serverPublicKey/salt: it does not run the encryption handshake',
+          {
+            retryable: false,
+          },
+        );
       }
       await cipher.derive(data.serverPublicKey, data.salt);
       this.secure!.use(cipher);
@@ -323,7 +391,12 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
       info: session,
       heartbeat:
         interval > 0
-          ? { intervalMs: interval, ping: heartbeatFrame, transportPing: true, probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000 }
+          ? {
+              intervalMs: interval,
+              ping: heartbeatFrame,
+              transportPing: true,
+              probeTimeoutMs: this.options.deadServerTimeoutMs ?? 10_000,
+            }
           : undefined,
     };
   }
@@ -336,7 +409,11 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     if (error.message !== 'Authentication failed') return error;
     this.authFailures++;
     if (this.canReauth()) {
-      return new PolySocketError('AUTH_EXPIRED', 'Authentication failed; asking the auth provider for new credentials', { backendCode: 4003 });
+      return new PolySocketError(
+        'AUTH_EXPIRED',
+        'Authentication failed; asking the auth provider for new credentials',
+        { backendCode: 4003 },
+      );
     }
     return new PolySocketError('AUTH_FAILED', 'Authentication failed', { retryable: false, backendCode: 4003 });
   }
@@ -380,7 +457,8 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
       return undefined;
     }
     if (typeof id === 'number') return id;
-    if (typeof id !== 'string' || !id.startsWith(this.idTag) || id.charCodeAt(this.idTag.length) !== 58 /* : */) return undefined;
+    if (typeof id !== 'string' || !id.startsWith(this.idTag) || id.charCodeAt(this.idTag.length) !== 58 /* : */)
+      return undefined;
     const n = Number(id.slice(this.idTag.length + 1));
     return Number.isInteger(n) ? n : undefined;
   }
@@ -389,7 +467,10 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     switch (frame.event) {
       case 'encrypted':
         if (this.secure) this.secure.decrypt(frame);
-        else this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame arrived but encryption is not enabled on this client'));
+        else
+          this.connection.report(
+            new PolySocketError('PROTOCOL', 'an encrypted frame arrived but encryption is not enabled on this client'),
+          );
         return;
       case 'error': {
         const error = errorFromMessage((frame.data as { message?: unknown } | undefined)?.message);
@@ -403,7 +484,10 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
       default:
         if (this.secure?.isDowngrade(frame)) {
           this.connection.report(
-            new PolySocketError('PROTOCOL', `a plaintext ${JSON.stringify(frame.event.slice(0, 40))} frame arrived on an encrypted session: dropped (a downgrade, or a server transformer that skipped it)`),
+            new PolySocketError(
+              'PROTOCOL',
+              `a plaintext ${JSON.stringify(frame.event.slice(0, 40))} frame arrived on an encrypted session: dropped (a downgrade, or a server transformer that skipped it)`,
+            ),
           );
         } else {
           this.listeners.deliver(frame);
@@ -411,7 +495,11 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
     }
   }
 
-  private sendRooms(event: 'join' | 'leave', rooms: string[], write: (text: string) => void = (text) => void this.connection.send(text)): void {
+  private sendRooms(
+    event: 'join' | 'leave',
+    rooms: string[],
+    write: (text: string) => void = (text) => void this.connection.send(text),
+  ): void {
     for (let i = 0; i < rooms.length; i += ROOMS_PER_FRAME) {
       write(encodeJson({ event, data: { rooms: rooms.slice(i, i + ROOMS_PER_FRAME) } }));
     }

@@ -16,7 +16,10 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 function subtle(): SubtleCrypto {
   const crypto = (globalThis as { crypto?: Crypto }).crypto;
   if (!crypto?.subtle) {
-    throw new PolySocketError('INVALID', 'encryption needs WebCrypto (crypto.subtle): a secure context in browsers, or Node 20+');
+    throw new PolySocketError(
+      'INVALID',
+      'encryption needs WebCrypto (crypto.subtle): a secure context in browsers, or Node 20+',
+    );
   }
   return crypto.subtle;
 }
@@ -68,7 +71,9 @@ export class EcdhSession {
 
   static async create(options: EncryptionOptions = {}): Promise<EcdhSession> {
     const crypto = subtle();
-    const keyPair = (await crypto.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, ['deriveBits'])) as CryptoKeyPair;
+    const keyPair = (await crypto.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, false, [
+      'deriveBits',
+    ])) as CryptoKeyPair;
     const raw = new Uint8Array(await crypto.exportKey('raw', keyPair.publicKey));
     return new EcdhSession(keyPair, toBase64(raw), options.hkdfInfo ?? DEFAULT_HKDF_INFO, options.additionalData);
   }
@@ -110,7 +115,9 @@ export class EcdhSession {
       const plain = await subtle().decrypt(this.params(ivBytes), key, ctBytes);
       return decoder.decode(plain);
     } catch (error) {
-      throw new PolySocketError('PROTOCOL', 'an encrypted frame failed to decrypt (tampered, or the wrong key)', { cause: error });
+      throw new PolySocketError('PROTOCOL', 'an encrypted frame failed to decrypt (tampered, or the wrong key)', {
+        cause: error,
+      });
     }
   }
 
@@ -123,7 +130,9 @@ export class EcdhSession {
   }
 
   private params(iv: Uint8Array<ArrayBuffer>): AesGcmParams {
-    return this.aad ? { name: 'AES-GCM', iv, tagLength: 128, additionalData: this.aad } : { name: 'AES-GCM', iv, tagLength: 128 };
+    return this.aad
+      ? { name: 'AES-GCM', iv, tagLength: 128, additionalData: this.aad }
+      : { name: 'AES-GCM', iv, tagLength: 128 };
   }
 
   private requireKey(): CryptoKey {

@@ -8,10 +8,20 @@ export interface IgnisEnvelope<Data = unknown> {
 }
 
 /** Events the helper itself understands or sends: the client refuses to send them as app events (a type error, and INVALID at run time). */
-export type SystemEventName = 'authenticate' | 'connected' | 'error' | 'join' | 'leave' | 'heartbeat' | 'encrypted' | 'disconnect';
+export type SystemEventName =
+  'authenticate' | 'connected' | 'error' | 'join' | 'leave' | 'heartbeat' | 'encrypted' | 'disconnect';
 
 /** The names of `SystemEventName`. */
-export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<SystemEventName>(['authenticate', 'connected', 'error', 'join', 'leave', 'heartbeat', 'encrypted', 'disconnect']);
+export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<SystemEventName>([
+  'authenticate',
+  'connected',
+  'error',
+  'join',
+  'leave',
+  'heartbeat',
+  'encrypted',
+  'disconnect',
+]);
 
 export const HEARTBEAT_FRAME = '{"event":"heartbeat"}';
 
@@ -55,8 +65,13 @@ export function utf8Length(text: string, limit: number): number {
  * (`maxMessageSize`, TOO_LARGE), applied when the frame is sent.
  */
 export function encodeAppEnvelope(event: string, data: unknown, id?: string): string {
-  if (typeof event !== 'string' || event.length === 0) throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
-  if (SYSTEM_EVENTS.has(event)) throw new PolySocketError('INVALID', `"${event}" is a system event of the Ignis protocol and cannot be sent by the app`);
+  if (typeof event !== 'string' || event.length === 0)
+    throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
+  if (SYSTEM_EVENTS.has(event))
+    throw new PolySocketError(
+      'INVALID',
+      `"${event}" is a system event of the Ignis protocol and cannot be sent by the app`,
+    );
   return encodeJson({ event, ...(data !== undefined ? { data } : {}), ...(id !== undefined ? { id } : {}) });
 }
 

@@ -31,13 +31,21 @@ export const CloseCode = {
  * `Authentication failed` it stops (or asks the auth provider once); 4004 stops with a
  * configuration error.
  */
-export function classifyIgnisClose(info: CloseInfo, lastErrorMessage: string | undefined, canReauth: boolean): CloseDecision {
+export function classifyIgnisClose(
+  info: CloseInfo,
+  lastErrorMessage: string | undefined,
+  canReauth: boolean,
+): CloseDecision {
   if (info.code === CloseCode.EncryptionRequired) {
     return {
       action: 'stop',
-      error: new PolySocketError('INVALID', `the server requires encryption (${info.reason || '4004'}): enable the client's encryption option with the server's scheme`, {
-        backendCode: info.code,
-      }),
+      error: new PolySocketError(
+        'INVALID',
+        `the server requires encryption (${info.reason || '4004'}): enable the client's encryption option with the server's scheme`,
+        {
+          backendCode: info.code,
+        },
+      ),
     };
   }
   if (info.code === CloseCode.AuthFailed) {

@@ -7,8 +7,22 @@
  */
 export { IgnisClient } from './client';
 export type { IgnisEmitName } from './client';
-export type { AnyListener, AppListener, AuthPayload, IgnisClientOptions, IgnisLifecycleEvents, IgnisSession } from './client';
-export { checkEnvelope, decodeEnvelope, encodeAppEnvelope, HEARTBEAT_FRAME, SYSTEM_EVENTS, utf8Length } from './envelope';
+export type {
+  AnyListener,
+  AppListener,
+  AuthPayload,
+  IgnisClientOptions,
+  IgnisLifecycleEvents,
+  IgnisSession,
+} from './client';
+export {
+  checkEnvelope,
+  decodeEnvelope,
+  encodeAppEnvelope,
+  HEARTBEAT_FRAME,
+  SYSTEM_EVENTS,
+  utf8Length,
+} from './envelope';
 export type { IgnisEnvelope, SystemEventName } from './envelope';
 export { classifyIgnisClose, CloseCode, errorFromMessage } from './errors';
 export { DEFAULT_HKDF_INFO, EcdhSession, fromBase64, toBase64 } from './encryption';

@@ -53,7 +53,10 @@ export class SecureSession {
       try {
         inner = checkEnvelope(JSON.parse(await cipher.open(frame.data)));
       } catch (error) {
-        if (cipher === this.cipher) this.connection.report(toPolySocketError(error, 'PROTOCOL', 'an encrypted frame did not contain an envelope'));
+        if (cipher === this.cipher)
+          this.connection.report(
+            toPolySocketError(error, 'PROTOCOL', 'an encrypted frame did not contain an envelope'),
+          );
         return;
       }
       if (cipher !== this.cipher) return; // the connection it belonged to is gone
@@ -83,7 +86,11 @@ export class SecureSession {
       for (;;) {
         await this.untilConnected();
         const cipher = this.cipher;
-        if (!cipher) throw new PolySocketError('INVALID', 'sealOutbound needs an encrypted session (encryption on, and a server that runs the handshake)');
+        if (!cipher)
+          throw new PolySocketError(
+            'INVALID',
+            'sealOutbound needs an encrypted session (encryption on, and a server that runs the handshake)',
+          );
         const sealed = encodeJson({ event: 'encrypted', data: await cipher.seal(text) });
         if (this.cipher === cipher && this.connection.isConnected) return { outcome: write(sealed) };
       }

@@ -40,7 +40,9 @@ try {
   const code = (error as NodeJS.ErrnoException).code;
   if (code !== 'EADDRINUSE' && code !== 'EACCES') throw error;
   const other = port > 0 && port < 65535 ? port + 1 : 0;
-  console.error(`polysocket-mock: port ${port} on ${values.host} is ${code === 'EACCES' ? 'not allowed' : 'in use'}; try polysocket-mock --port ${other}`);
+  console.error(
+    `polysocket-mock: port ${port} on ${values.host} is ${code === 'EACCES' ? 'not allowed' : 'in use'}; try polysocket-mock --port ${other}`,
+  );
   process.exit(1);
 }
 console.log(`PolySocket mock server on ${server.url}`);

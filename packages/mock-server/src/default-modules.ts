@@ -19,7 +19,12 @@ export interface DefaultModulesOptions {
  */
 export function defaultModules(options: DefaultModulesOptions = {}): ProtocolModule[] {
   return [
-    foonyModule({ ticker: { channel: 'ticks', intervalMs: 500 }, historyLimit: 5000, keepAliveMs: 5000, ...options.foony }),
+    foonyModule({
+      ticker: { channel: 'ticks', intervalMs: 500 },
+      historyLimit: 5000,
+      keepAliveMs: 5000,
+      ...options.foony,
+    }),
     ignisModule(),
     ignisModule({ path: '/ignis-secure', requireEncryption: true }),
     sockrModule(options.sockr),

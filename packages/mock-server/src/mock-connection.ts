@@ -23,7 +23,9 @@ export class MockConnection {
   ) {
     socket.on('message', (data, isBinary) => {
       if (this.silenced) return;
-      const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+      const text = Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data as ArrayBuffer).toString('utf8');
       for (const handler of this.messageHandlers) handler(text, isBinary);
     });
     socket.on('close', (code, reason) => {

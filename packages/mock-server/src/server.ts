@@ -49,7 +49,11 @@ export class MockServer {
     if (module.path) {
       if (this.mounted.has(module.path)) throw new Error(`path ${module.path} is already mounted`);
       // autoPong off: MockConnection answers pings itself, except while silenced (it still reads the socket).
-      const wss = new WebSocketServer({ noServer: true, maxPayload: module.maxPayload ?? 1024 * 1024, autoPong: false });
+      const wss = new WebSocketServer({
+        noServer: true,
+        maxPayload: module.maxPayload ?? 1024 * 1024,
+        autoPong: false,
+      });
       this.mounted.set(module.path, { module, wss });
     }
     return this;
@@ -89,7 +93,9 @@ export class MockServer {
   async listen(port = this.boundPort || this.options.port || 0): Promise<{ port: number; url: string }> {
     if (this.http) throw new Error('already listening');
     const http = createServer((request, response) => this.onRequest(request, response));
-    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(request, socket, head));
+    http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(request, socket, head),
+    );
     http.on('connection', (socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
@@ -144,7 +150,8 @@ export class MockServer {
     if (!mounted) {
       // A module's own library (socket.io) answers the paths it claims; nobody answers the rest, so refuse them
       // here (socket.io leaves an upgrade it does not recognise open, and the client would hang).
-      if (!this.modules.some((m) => m.upgradePrefix !== undefined && path.startsWith(m.upgradePrefix))) rejectUpgrade(socket, 404, 'Not Found');
+      if (!this.modules.some((m) => m.upgradePrefix !== undefined && path.startsWith(m.upgradePrefix)))
+        rejectUpgrade(socket, 404, 'Not Found');
       return;
     }
     if (this.faultState.refusing) {
@@ -257,11 +264,15 @@ export class Faults {
     if (request.method !== 'POST') return reply(405, { error: 'use POST' });
     const msParam = url.searchParams.get('ms');
     const ms = Number(msParam ?? '0');
-    if (!Number.isFinite(ms) || ms < 0) return reply(400, { error: `ms must be a number of milliseconds ≥ 0, not ${JSON.stringify(msParam)}` });
+    if (!Number.isFinite(ms) || ms < 0)
+      return reply(400, { error: `ms must be a number of milliseconds ≥ 0, not ${JSON.stringify(msParam)}` });
     const module = url.searchParams.get('module');
     const modules = this.targetNames();
     if (module !== null && !modules.includes(module)) {
-      return reply(400, { error: `unknown module ${JSON.stringify(module)}: use one of ${modules.join(', ')}`, modules });
+      return reply(400, {
+        error: `unknown module ${JSON.stringify(module)}: use one of ${modules.join(', ')}`,
+        modules,
+      });
     }
     const path = url.searchParams.get('path') ?? module ?? undefined;
     switch (url.pathname) {
@@ -283,7 +294,10 @@ export class Faults {
         setTimeout(() => void this.restart(ms), 10);
         return;
       default:
-        return reply(404, { error: 'unknown fault', faults: ['drop', 'silence', 'delay', 'refuse', 'restart', 'reset'] });
+        return reply(404, {
+          error: 'unknown fault',
+          faults: ['drop', 'silence', 'delay', 'refuse', 'restart', 'reset'],
+        });
     }
   }
 

@@ -18,7 +18,11 @@ const TYPES: Record<string, string> = {
  * cannot leave `root`. Responses carry `cache-control: no-store` unless `cacheControl` says otherwise
  * (Chromium keeps no page that used a WebSocket in its back/forward cache if it came with `no-store`).
  */
-export function staticModule(options: { root: string; files?: Record<string, string>; cacheControl?: string }): ProtocolModule {
+export function staticModule(options: {
+  root: string;
+  files?: Record<string, string>;
+  cacheControl?: string;
+}): ProtocolModule {
   const cacheControl = options.cacheControl ?? 'no-store';
   const root = normalize(options.root);
   return {
@@ -32,7 +36,10 @@ export function staticModule(options: { root: string; files?: Record<string, str
       if (!exact && file !== root && !file.startsWith(root + sep)) return false;
       readFile(file).then(
         (body) => {
-          response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': cacheControl });
+          response.writeHead(200, {
+            'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+            'cache-control': cacheControl,
+          });
           response.end(request.method === 'HEAD' ? undefined : body);
         },
         () => {

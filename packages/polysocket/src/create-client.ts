@@ -1,7 +1,12 @@
 import { PolySocketError } from '@polysocket/core';
 import { FoonyClient, type FoonyClientOptions } from '@polysocket/foony';
 import { IgnisClient, type IgnisClientOptions } from '@polysocket/ignis';
-import { SocketIOClient, type DefaultEventsMap, type EventsMap, type SocketIOClientOptions } from '@polysocket/socketio';
+import {
+  SocketIOClient,
+  type DefaultEventsMap,
+  type EventsMap,
+  type SocketIOClientOptions,
+} from '@polysocket/socketio';
 import { SockrClient, type SockrClientOptions } from '@polysocket/sockr';
 
 export type ProtocolName = 'foony' | 'ignis' | 'sockr' | 'socketio';
@@ -42,7 +47,10 @@ export function createClient<Events extends object = Record<string, unknown>, Em
   options: { protocol: 'ignis' } & IgnisClientOptions & CommonClientOptions,
 ): IgnisClient<Events, EmitEvents>;
 export function createClient(options: { protocol: 'sockr' } & SockrClientOptions & CommonClientOptions): SockrClient;
-export function createClient<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents>(
+export function createClient<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+>(
   options: { protocol: 'socketio' } & SocketIOClientOptions & CommonClientOptions,
 ): SocketIOClient<ListenEvents, EmitEvents>;
 export function createClient(options: ClientOptions): ClientByProtocol[ProtocolName];
@@ -64,7 +72,10 @@ export function createClient(options: ClientOptions): ClientByProtocol[ProtocolN
       client = new SocketIOClient(Object.assign(rest as SocketIOClientOptions, { autoConnect: false }));
       break;
     default:
-      throw new PolySocketError('INVALID', `unknown protocol ${JSON.stringify(protocol)}: use 'foony', 'ignis', 'sockr' or 'socketio'`);
+      throw new PolySocketError(
+        'INVALID',
+        `unknown protocol ${JSON.stringify(protocol)}: use 'foony', 'ignis', 'sockr' or 'socketio'`,
+      );
   }
   if (autoConnect === true) queueMicrotask(() => connectIfIdle(client));
   return client;

@@ -29,7 +29,15 @@ import type { AuthOption, SocketIOClientOptions, TransportName } from './options
 import { isAuthData, NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
 import { PollingTransport } from './polling-transport';
-import { INSPECT, SocketIOSocket, type Inspect, type AckOptions, type HostRequestOptions, type AnyEventListener, type SocketHost } from './socket';
+import {
+  INSPECT,
+  SocketIOSocket,
+  type Inspect,
+  type AckOptions,
+  type HostRequestOptions,
+  type AnyEventListener,
+  type SocketHost,
+} from './socket';
 import type {
   AckArgs,
   AckEmitter,
@@ -68,7 +76,10 @@ type Listener = (...args: any[]) => void;
  * app's events. A lifecycle name means the lifecycle event: an app event of that name is `onEvent`'s.
  * `ListenEvents` and `EmitEvents` type the app's events as socket.io-client's `Socket<ListenEvents, EmitEvents>`.
  */
-export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
+export class SocketIOClient<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
@@ -93,16 +104,23 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     // The messages name the class the app constructed (Sockr builds its client on this one).
     const owner = options.clientName ?? 'SocketIOClient';
     if (typeof options.url !== 'string' || options.url.length === 0) {
-      throw new PolySocketError('INVALID', `${owner} needs a url: the server's http(s):// or ws(s):// address, e.g. { url: 'http://127.0.0.1:8080' }`);
+      throw new PolySocketError(
+        'INVALID',
+        `${owner} needs a url: the server's http(s):// or ws(s):// address, e.g. { url: 'http://127.0.0.1:8080' }`,
+      );
     }
     const url = parseServerUrl(options.url, owner);
     this.displayUrl = url.origin + url.pathname;
     checkAuth(options.auth, owner);
-    this.transports = options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
+    this.transports =
+      options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
     for (const name of this.transports) {
       if (name !== 'websocket' && name !== 'polling') {
         const shown = typeof name === 'string' ? describeEvent(name) : typeof name;
-        throw new PolySocketError('INVALID', `${owner}: unknown transport ${shown} in transports: use 'websocket' and/or 'polling'`);
+        throw new PolySocketError(
+          'INVALID',
+          `${owner}: unknown transport ${shown} in transports: use 'websocket' and/or 'polling'`,
+        );
       }
     }
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
@@ -111,7 +129,8 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     );
     // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
     this.addSecrets(urlSecrets(options.url));
-    for (const secret of Object.values(options.query ?? {})) this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    for (const secret of Object.values(options.query ?? {}))
+      this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
     this.namespaces = new NamespaceConnector(this.connection, {
       auth: options.auth,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
@@ -150,9 +169,13 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     if (!main.wanted || main.state === 'failed') {
       main.rearm();
       const answered = this.namespaces.connect(main);
-      if (this.connection.isConnected) return answered.then(() => (main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect()));
+      if (this.connection.isConnected)
+        return answered.then(() =>
+          main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect(),
+        );
     }
-    for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
+    for (const socket of this.sockets.values())
+      if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
     return this.connection.connect();
   }
 
@@ -176,7 +199,10 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
    * The socket of a namespace (the same instance each time); connects it if the client is connected. Its
    * type parameters type that namespace's events, as the client's type its main namespace's.
    */
-  socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(nsp = '/', options: { auth?: AuthOption } = {}): SocketIOSocket<L, E> {
+  socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
+    nsp = '/',
+    options: { auth?: AuthOption } = {},
+  ): SocketIOSocket<L, E> {
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
     let socket = this.sockets.get(name) as SocketIOSocket<L, E> | undefined;
     if (socket) return socket;
@@ -235,7 +261,8 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     }
     this.connection.off(event as LifecycleEventName, listener);
     // Every listener of the event went, the client's own too: it tells the namespaces why the link dropped.
-    if (listener === undefined && event === 'disconnected') this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
+    if (listener === undefined && event === 'disconnected')
+      this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     return this;
   }
 
@@ -260,7 +287,10 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     return this.main.emit(event, ...args);
   }
 
-  emitWithAck<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: AckArgs<EmitEvents, E>): Promise<AckResult<EmitEvents, E>> {
+  emitWithAck<E extends EventNames<EmitEvents>>(
+    event: EmitName<E>,
+    ...args: AckArgs<EmitEvents, E>
+  ): Promise<AckResult<EmitEvents, E>> {
     return this.main.emitWithAck(event, ...args);
   }
 
@@ -314,14 +344,18 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
       const client = this.client;
       decodeEngineMessage(data, client.decoder, emit, client.connection);
     }
-    handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
+    handshake(
+      context: HandshakeContext<EncodedFrame, EngineFrame>,
+    ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
       return this.client.handshake(context);
     }
     replyTo(frame: EngineFrame): RequestId | undefined {
       return this.client.replyTo(frame);
     }
     replyError(frame: EngineFrame): PolySocketError | undefined {
-      return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR ? connectError(frame.packet) : undefined;
+      return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR
+        ? connectError(frame.packet)
+        : undefined;
     }
     classifyClose(info: CloseInfo): CloseDecision {
       return classifyEngineClose(info);
@@ -342,16 +376,22 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     const { type, id, nsp } = frame.packet;
     // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
     if (type === PacketType.ACK) return id !== undefined && this.sockets.get(nsp)?.awaits(id) ? id : undefined;
-    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) return this.namespaces.replyTo(frame.packet, this.sockets.get(nsp));
+    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
+      return this.namespaces.replyTo(frame.packet, this.sockets.get(nsp));
     return undefined;
   }
 
-  private async handshake(context: HandshakeContext<EncodedFrame, EngineFrame>): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
+  private async handshake(
+    context: HandshakeContext<EncodedFrame, EngineFrame>,
+  ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
     this.decoder.reset();
     this.namespaces.reset();
     const first = await context.receive();
     this.opened = true;
-    if (first.kind !== 'open') throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, { retryable: true });
+    if (first.kind !== 'open')
+      throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, {
+        retryable: true,
+      });
     return {
       info: first.handshake,
       maxMessageSize: first.handshake.maxPayload,
@@ -373,7 +413,8 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
   }
 
   private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
-    for (const socket of this.sockets.values()) if (socket.wanted && socket.state !== 'failed') void this.namespaces.connect(socket);
+    for (const socket of this.sockets.values())
+      if (socket.wanted && socket.state !== 'failed') void this.namespaces.connect(socket);
     const wanted = await this.namespaces.settleRestore(restore);
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
@@ -382,7 +423,8 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     const onReady = this.options.onReady;
     if (onReady && this.main.connected) {
       await onReady({
-        emit: (event, ...args) => context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
+        emit: (event, ...args) =>
+          context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
         next: (events, timeoutMs, hint) => this.main.next(events, timeoutMs, context.signal, hint),
         reconnect: context.reconnect,
         signal: context.signal,
@@ -394,7 +436,8 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
   /** Registers every string in `value` (nested in objects and arrays too) as a secret. */
   private addSecrets(value: unknown, depth = 0): void {
     if (typeof value === 'string') this.connection.logger.addSecret(value);
-    else if (value !== null && typeof value === 'object' && depth < 8) for (const item of Object.values(value)) this.addSecrets(item, depth + 1);
+    else if (value !== null && typeof value === 'object' && depth < 8)
+      for (const item of Object.values(value)) this.addSecrets(item, depth + 1);
   }
 
   /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
@@ -412,7 +455,8 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     const socket = this.sockets.get(packet.nsp);
     if (!socket) {
       // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
-      if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT) void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
+      if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
+        void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
       return;
     }
     switch (packet.type) {
@@ -447,7 +491,11 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
       this.endTimer = undefined;
       const state = this.connection.state;
       if (session === this.namespaces.sessionNumber && state !== 'closed' && state !== 'failed') {
-        this.connection.fail(new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', { retryable: false }));
+        this.connection.fail(
+          new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', {
+            retryable: false,
+          }),
+        );
       }
     }, 0);
   }
@@ -463,7 +511,9 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
     if (state === 'closed' || state === 'failed') {
       clearTimeout(this.endTimer);
       this.endTimer = undefined;
-      const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false });
+      const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
+        retryable: false,
+      });
       for (const socket of this.sockets.values()) socket.onClientEnd(error);
     } else {
       for (const socket of this.sockets.values()) socket.onTransportDown();
@@ -520,7 +570,8 @@ export class SocketIOClient<ListenEvents extends EventsMap = DefaultEventsMap, E
       const client = this.client;
       // Volatile, but its namespace is connected and the client is finishing its connect (a `connect`
       // listener): socket.io-client writes it at once; here it goes with the flush that ends the connect.
-      if (options.volatile && client.connection.state === 'connecting' && options.gate?.() === true) options.volatile = false;
+      if (options.volatile && client.connection.state === 'connecting' && options.gate?.() === true)
+        options.volatile = false;
       const data = encodePacket(packet);
       if (typeof data !== 'string') {
         // Binary: its size depends on the transport that writes it.
@@ -578,14 +629,22 @@ function namespaceOf(url: URL): string {
 /** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
 function checkAuth(auth: unknown, owner: string): void {
   if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
-    const what = auth === null ? 'null' : Array.isArray(auth) ? 'an array' : typeof auth === 'object' ? 'a class instance' : `a ${typeof auth}`;
+    const what =
+      auth === null
+        ? 'null'
+        : Array.isArray(auth)
+          ? 'an array'
+          : typeof auth === 'object'
+            ? 'a class instance'
+            : `a ${typeof auth}`;
     throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function, not ${what}`);
   }
 }
 
 function connectError(packet: Packet): PolySocketError {
   const data = packet.data as { message?: unknown; data?: unknown } | string | undefined;
-  const message = typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : 'connection refused';
+  const message =
+    typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : 'connection refused';
   return new PolySocketError('AUTH_FAILED', message, {
     retryable: false,
     backendCode: message,

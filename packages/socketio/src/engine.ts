@@ -1,7 +1,15 @@
 import { clampMs, PolySocketError, type EncodedFrame } from '@polysocket/core';
 
 /** Engine.IO v4 packet types (the first character of a text packet). */
-export const EngineType = { open: '0', close: '1', ping: '2', pong: '3', message: '4', upgrade: '5', noop: '6' } as const;
+export const EngineType = {
+  open: '0',
+  close: '1',
+  ping: '2',
+  pong: '3',
+  message: '4',
+  upgrade: '5',
+  noop: '6',
+} as const;
 
 /** Polling payloads join packets with the record separator. */
 export const RECORD_SEPARATOR = '\x1e';
@@ -55,7 +63,9 @@ function fromBase64(text: string): Uint8Array {
 
 /** One packet as a polling payload carries it: text as is, binary as `b` + base64. */
 export function encodePollingPacket(packet: string | Uint8Array | ArrayBuffer): string {
-  return typeof packet === 'string' ? packet : `b${toBase64(packet instanceof Uint8Array ? packet : new Uint8Array(packet))}`;
+  return typeof packet === 'string'
+    ? packet
+    : `b${toBase64(packet instanceof Uint8Array ? packet : new Uint8Array(packet))}`;
 }
 
 /** The bytes `bytes` of binary take in a polling payload (`b` + base64). */
@@ -71,7 +81,11 @@ export function pollingOversize(data: EncodedFrame, limit: number): PolySocketEr
   if (typeof data === 'string' || !Array.isArray(data)) return undefined;
   for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[]) {
     const size = typeof part === 'string' ? 0 : pollingBinarySize(part.byteLength);
-    if (size > limit) return new PolySocketError('TOO_LARGE', `a binary attachment is ${size} bytes as long-polling sends it, over the server's maxPayload of ${limit}: not sent`);
+    if (size > limit)
+      return new PolySocketError(
+        'TOO_LARGE',
+        `a binary attachment is ${size} bytes as long-polling sends it, over the server's maxPayload of ${limit}: not sent`,
+      );
   }
   return undefined;
 }
@@ -104,11 +118,17 @@ export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
   try {
     parsed = new URL(url);
   } catch {
-    throw new PolySocketError('INVALID', `${owner}: url is not a valid URL: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`);
+    throw new PolySocketError(
+      'INVALID',
+      `${owner}: url is not a valid URL: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`,
+    );
   }
   if (!SCHEMES.has(parsed.protocol)) {
     const scheme = parsed.protocol.length <= 16 ? ` (${parsed.protocol})` : '';
-    throw new PolySocketError('INVALID', `${owner}: url has an unsupported scheme${scheme}: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`);
+    throw new PolySocketError(
+      'INVALID',
+      `${owner}: url has an unsupported scheme${scheme}: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`,
+    );
   }
   return parsed;
 }

@@ -1,4 +1,11 @@
-import { PolySocketError, type CloseDecision, type CloseInfo, type EncodedFrame, type HeartbeatPolicy, type TransportData } from '@polysocket/core';
+import {
+  PolySocketError,
+  type CloseDecision,
+  type CloseInfo,
+  type EncodedFrame,
+  type HeartbeatPolicy,
+  type TransportData,
+} from '@polysocket/core';
 import { parseHandshake, type EngineHandshake } from './engine';
 import { PacketType, type Packet, type PacketDecoder } from './parser';
 import { CLOSE_PROTOCOL_ERROR } from './polling-transport';
@@ -23,7 +30,12 @@ const UPGRADE: EngineFrame = { kind: 'upgrade' };
  * Decodes one Engine.IO message into frames: a text packet by its type, a binary message as the next
  * attachment of the pending binary Socket.IO packet. Throws PROTOCOL on garbage.
  */
-export function decodeEngineMessage(data: TransportData, decoder: PacketDecoder, emit: (frame: EngineFrame) => void, errors: { report(error: PolySocketError): void }): void {
+export function decodeEngineMessage(
+  data: TransportData,
+  decoder: PacketDecoder,
+  emit: (frame: EngineFrame) => void,
+  errors: { report(error: PolySocketError): void },
+): void {
   if (typeof data !== 'string') {
     const packet = decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
     if (packet) emit({ kind: 'packet', packet });
@@ -32,7 +44,10 @@ export function decodeEngineMessage(data: TransportData, decoder: PacketDecoder,
   switch (data.charCodeAt(0)) {
     case 52 /* 4 message */: {
       const packet = decoder.addText(data, 1); // the Engine.IO type is the first character
-      if (decoder.takeAbandoned()) errors.report(new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'));
+      if (decoder.takeAbandoned())
+        errors.report(
+          new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'),
+        );
       if (packet) emit({ kind: 'packet', packet });
       return;
     }
@@ -71,7 +86,10 @@ const isProbeAnswer = (frame: EngineFrame): boolean =>
  * server's next ping, and a client ping makes engine.io v4 close the link ("invalid heartbeat direction");
  * every Socket.IO server answers a CONNECT at once, though: to a namespace it does not have, with CONNECT_ERROR.
  */
-export function engineHeartbeat({ pingInterval, pingTimeout }: EngineHandshake): HeartbeatPolicy<EncodedFrame, EngineFrame> {
+export function engineHeartbeat({
+  pingInterval,
+  pingTimeout,
+}: EngineHandshake): HeartbeatPolicy<EncodedFrame, EngineFrame> {
   return {
     intervalMs: 0,
     isPing,
@@ -86,5 +104,8 @@ export function engineHeartbeat({ pingInterval, pingTimeout }: EngineHandshake):
 /** A close of the link: reconnect; a malformed or oversized inbound packet (polling stops reading at maxFrameSize) says so. */
 export function classifyEngineClose(info: CloseInfo): CloseDecision {
   const broken = info.code === CLOSE_PROTOCOL_ERROR || info.code === 1009;
-  return { action: 'reconnect', error: broken ? new PolySocketError('PROTOCOL', info.reason || `closed with ${info.code}`) : undefined };
+  return {
+    action: 'reconnect',
+    error: broken ? new PolySocketError('PROTOCOL', info.reason || `closed with ${info.code}`) : undefined,
+  };
 }

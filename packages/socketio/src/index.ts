@@ -6,7 +6,16 @@
  * @module @polysocket/socketio
  */
 export { SocketIOClient } from './client';
-export type { AuthData, AuthOption, EngineFrame, EngineSession, ReadyContext, SocketIOClientEvents, SocketIOClientOptions, TransportName } from './client';
+export type {
+  AuthData,
+  AuthOption,
+  EngineFrame,
+  EngineSession,
+  ReadyContext,
+  SocketIOClientEvents,
+  SocketIOClientOptions,
+  TransportName,
+} from './client';
 export { SocketIOSocket, RESERVED_EVENTS } from './socket';
 export type { AckOptions, AnyEventListener, SocketState } from './socket';
 export type {

@@ -1,4 +1,13 @@
-import { describeEvent, fetchCredentials, LazyMap, PolySocketError, toPolySocketError, type Connection, type EncodedFrame, type RequestId, type RequestOptions } from '@polysocket/core';
+import {
+  describeEvent,
+  fetchCredentials,
+  LazyMap,
+  toPolySocketError,
+  type Connection,
+  type EncodedFrame,
+  type RequestId,
+  type RequestOptions,
+} from '@polysocket/core';
 import type { EngineHandshake } from './engine';
 import type { EngineFrame } from './frames';
 import type { AuthData, AuthOption } from './options';
@@ -6,10 +15,14 @@ import { encodePacket, PacketType, type Packet } from './parser';
 import type { SocketIOSocket } from './socket';
 
 /** The TIMEOUT advice of an unanswered namespace CONNECT. */
-const CONNECT_TIMEOUT_HINT = 'the server did not answer the namespace CONNECT (a slow auth middleware?); to wait longer, raise connectTimeoutMs';
+const CONNECT_TIMEOUT_HINT =
+  'the server did not answer the namespace CONNECT (a slow auth middleware?); to wait longer, raise connectTimeoutMs';
 
 /** A request on the link: the connection's, or the restore's direct one. */
-export type LinkRequest = <R extends EngineFrame>(build: (id: number) => EncodedFrame, options?: RequestOptions) => Promise<R>;
+export type LinkRequest = <R extends EngineFrame>(
+  build: (id: number) => EncodedFrame,
+  options?: RequestOptions,
+) => Promise<R>;
 
 export interface ConnectorOptions {
   /** The client's auth, for namespaces without their own. */
@@ -82,7 +95,8 @@ export class NamespaceConnector {
 
   /** The session is ready: connects the namespaces asked for after its restore ended. */
   onSessionReady(sockets: Iterable<SocketIOSocket>): void {
-    for (const socket of sockets) if (socket.wanted && socket.state === 'connecting' && !this.inFlight.has(socket)) void this.connect(socket);
+    for (const socket of sockets)
+      if (socket.wanted && socket.state === 'connecting' && !this.inFlight.has(socket)) void this.connect(socket);
   }
 
   /**
@@ -117,8 +131,8 @@ export class NamespaceConnector {
       return Promise.resolve(); // the next restore connects it
     }
     const signal = (this.sessionAbort ??= new AbortController()).signal;
-    return this.connectWith(socket, (build, options) => this.connection.request(build, options), signal, false).then(() =>
-      this.connection.flush(),
+    return this.connectWith(socket, (build, options) => this.connection.request(build, options), signal, false).then(
+      () => this.connection.flush(),
     );
   }
 
@@ -133,7 +147,12 @@ export class NamespaceConnector {
    * (the client reconnects); in a session, the namespace fails with it (`connect_error`, and an `error`
    * event), so that what waits for it does not wait forever.
    */
-  private async connectWith(socket: SocketIOSocket, request: LinkRequest, signal: AbortSignal, inRestore = true): Promise<void> {
+  private async connectWith(
+    socket: SocketIOSocket,
+    request: LinkRequest,
+    signal: AbortSignal,
+    inRestore = true,
+  ): Promise<void> {
     socket.setConnecting();
     const call = {};
     this.inFlight.set(socket, call);
@@ -146,9 +165,18 @@ export class NamespaceConnector {
         (id) => {
           requestId = id;
           this.connecting.set(socket.nsp, id);
-          return encodePacket({ type: PacketType.CONNECT, nsp: socket.nsp, ...(auth !== undefined ? { data: auth } : {}) });
+          return encodePacket({
+            type: PacketType.CONNECT,
+            nsp: socket.nsp,
+            ...(auth !== undefined ? { data: auth } : {}),
+          });
         },
-        { timeoutMs: this.options.connectTimeoutMs, bypassOutbox: true, label: `answer to the CONNECT of namespace ${describeEvent(socket.nsp)}`, timeoutHint: CONNECT_TIMEOUT_HINT },
+        {
+          timeoutMs: this.options.connectTimeoutMs,
+          bypassOutbox: true,
+          label: `answer to the CONNECT of namespace ${describeEvent(socket.nsp)}`,
+          timeoutHint: CONNECT_TIMEOUT_HINT,
+        },
       );
       // `replyTo` settled the namespace; a `connect` listener may have left it since (it stays left).
     } catch (error) {

@@ -40,7 +40,11 @@ export function hasBinary(value: unknown, depth = 0): boolean {
   if (isBinary(value)) return true;
   if (Array.isArray(value)) return value.some((item) => hasBinary(item, depth + 1));
   for (const key in value as Record<string, unknown>) {
-    if (Object.prototype.hasOwnProperty.call(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
+    if (
+      Object.prototype.hasOwnProperty.call(value, key) &&
+      hasBinary((value as Record<string, unknown>)[key], depth + 1)
+    )
+      return true;
   }
   return false;
 }
@@ -54,7 +58,8 @@ function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unkn
   }
   if (Array.isArray(value)) return value.map((item) => deconstruct(item, buffers, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = deconstruct((value as Record<string, unknown>)[key], buffers, depth + 1);
+  for (const key of Object.keys(value))
+    out[key] = deconstruct((value as Record<string, unknown>)[key], buffers, depth + 1);
   return out;
 }
 
@@ -93,7 +98,11 @@ function isValidPayload(type: PacketType, payload: unknown): boolean {
       return typeof payload === 'string' || (typeof payload === 'object' && payload !== null);
     case PacketType.EVENT:
     case PacketType.BINARY_EVENT:
-      return Array.isArray(payload) && payload.length > 0 && (typeof payload[0] === 'string' || typeof payload[0] === 'number');
+      return (
+        Array.isArray(payload) &&
+        payload.length > 0 &&
+        (typeof payload[0] === 'string' || typeof payload[0] === 'number')
+      );
     case PacketType.ACK:
     case PacketType.BINARY_ACK:
       return Array.isArray(payload);
@@ -198,12 +207,14 @@ function reconstruct(value: unknown, buffers: Uint8Array[], depth: number): unkn
   const record = value as Record<string, unknown>;
   if (record._placeholder === true) {
     const num = record.num;
-    if (typeof num !== 'number' || !Number.isInteger(num) || num < 0 || num >= buffers.length) throw bad('placeholder index');
+    if (typeof num !== 'number' || !Number.isInteger(num) || num < 0 || num >= buffers.length)
+      throw bad('placeholder index');
     return buffers[num];
   }
   for (const key of Object.keys(record)) {
     const next = reconstruct(record[key], buffers, depth + 1);
-    if (next !== record[key]) Object.defineProperty(record, key, { value: next, writable: true, enumerable: true, configurable: true });
+    if (next !== record[key])
+      Object.defineProperty(record, key, { value: next, writable: true, enumerable: true, configurable: true });
   }
   return record;
 }

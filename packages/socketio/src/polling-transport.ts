@@ -1,7 +1,16 @@
 import { PolySocketError, type Transport, type TransportData, type TransportListener } from '@polysocket/core';
 import { decodePollingPacket, encodePollingPacket, parseHandshake, RECORD_SEPARATOR } from './engine';
 
-export type FetchLike = (input: string, init?: { method?: string; body?: string; signal?: AbortSignal; headers?: Record<string, string>; keepalive?: boolean }) => Promise<{
+export type FetchLike = (
+  input: string,
+  init?: {
+    method?: string;
+    body?: string;
+    signal?: AbortSignal;
+    headers?: Record<string, string>;
+    keepalive?: boolean;
+  },
+) => Promise<{
   ok: boolean;
   status: number;
   text(): Promise<string>;
@@ -121,7 +130,8 @@ export class PollingTransport implements Transport {
       try {
         // close() does not abort the handshake at once: the server may already have opened the session.
         await this.request('GET', undefined, !handshake, undefined, this);
-        if (this.sid === undefined) throw new PolySocketError('PROTOCOL', 'the first polling response has no open packet');
+        if (this.sid === undefined)
+          throw new PolySocketError('PROTOCOL', 'the first polling response has no open packet');
       } catch (error) {
         this.polling = false;
         return this.fail(error);
@@ -134,7 +144,8 @@ export class PollingTransport implements Transport {
   /** @internal One packet of a poll's answer, as soon as it has arrived; false to stop reading. */
   onPacket(text: string): boolean {
     if (this.sid === undefined) {
-      if (text.charAt(0) !== '0') throw new PolySocketError('PROTOCOL', 'the first polling response is not an open packet');
+      if (text.charAt(0) !== '0')
+        throw new PolySocketError('PROTOCOL', 'the first polling response is not an open packet');
       ({ sid: this.sid, maxPayload: this.maxPayload } = parseHandshake(text.slice(1)));
       if (this.closed) {
         // close() came while the handshake was in flight, and the server opened the session anyway: end it
@@ -213,7 +224,11 @@ export class PollingTransport implements Transport {
     reader?: PollingTransport,
   ): Promise<void> {
     const fetchImpl = this.options.fetch ?? (globalThis.fetch as unknown as FetchLike | undefined);
-    if (!fetchImpl) throw new PolySocketError('INVALID', 'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option');
+    if (!fetchImpl)
+      throw new PolySocketError(
+        'INVALID',
+        'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option',
+      );
     const url = `${this.options.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
     const timeout = new AbortController();
     let timer = setTimeout(() => timeout.abort(), timeoutMs);
@@ -236,11 +251,14 @@ export class PollingTransport implements Transport {
       } catch (error) {
         throw requestFailure(error);
       }
-      if (response.ok && reader) return await readPackets(response, this.options.maxFrameSize ?? 16 * 1024 * 1024, reader);
+      if (response.ok && reader)
+        return await readPackets(response, this.options.maxFrameSize ?? 16 * 1024 * 1024, reader);
       const text = await response.text();
       if (!response.ok) {
         const answer = (this.options.redact ?? String)(text).slice(0, 100);
-        const failure: Error & { status?: number } = new Error(`HTTP ${response.status} to the ${handshake ? 'Engine.IO handshake' : method}: ${answer}`);
+        const failure: Error & { status?: number } = new Error(
+          `HTTP ${response.status} to the ${handshake ? 'Engine.IO handshake' : method}: ${answer}`,
+        );
         // Only the handshake's status says something about the configuration (a wrong path, refused
         // credentials); a 400 to an established session's request means the server forgot the session
         // (it restarted): a drop like any other, so no status for the core to classify.
@@ -259,7 +277,11 @@ export class PollingTransport implements Transport {
     this.detach();
     const message = error instanceof Error ? error.message : String(error);
     if (!clean) listener?.onError((this.error = error instanceof Error ? error : new Error(message)));
-    const code = clean ? 1000 : error instanceof PolySocketError && error.code === 'PROTOCOL' ? CLOSE_PROTOCOL_ERROR : 1006;
+    const code = clean
+      ? 1000
+      : error instanceof PolySocketError && error.code === 'PROTOCOL'
+        ? CLOSE_PROTOCOL_ERROR
+        : 1006;
     listener?.onClose({ code, reason: message, wasClean: clean });
   }
 }
@@ -269,7 +291,9 @@ function requestFailure(error: unknown): Error {
   const cause = (error as { cause?: { message?: unknown; code?: unknown } } | undefined)?.cause;
   const message = error instanceof Error ? error.message : String(error);
   const detail = typeof cause?.message === 'string' ? cause.message : undefined;
-  const failure: Error & { cause?: unknown; code?: unknown } = new Error(`HTTP request failed: ${detail ? `${message} (${detail})` : message}`);
+  const failure: Error & { cause?: unknown; code?: unknown } = new Error(
+    `HTTP request failed: ${detail ? `${message} (${detail})` : message}`,
+  );
   failure.cause = error;
   if (cause?.code !== undefined) failure.code = cause.code;
   return failure;
@@ -280,7 +304,11 @@ function requestFailure(error: unknown): Error {
  * longer than `limit` (base64 counted as the bytes it decodes to): a hostile or broken server cannot make the
  * client buffer a body without bound. Fetch implementations without body streams are read whole first.
  */
-async function readPackets(response: Awaited<ReturnType<FetchLike>>, limit: number, target: PollingTransport): Promise<void> {
+async function readPackets(
+  response: Awaited<ReturnType<FetchLike>>,
+  limit: number,
+  target: PollingTransport,
+): Promise<void> {
   const stream = response.body?.getReader();
   const decoder = new TextDecoder();
   // Without a body stream, the whole text is the one and last chunk.
@@ -301,8 +329,14 @@ async function readPackets(response: Awaited<ReturnType<FetchLike>>, limit: numb
       for (;;) {
         const found = pending.indexOf(RECORD_SEPARATOR, from);
         // A packet (or the part of one received so far) over the limit ends the read now.
-        if ((found < 0 ? pending.length : found) - start > (pending.charCodeAt(start) === 98 /* b: base64 */ ? (limit * 4) / 3 + 4 : limit)) {
-          throw new PolySocketError('PROTOCOL', `an inbound polling packet is over maxFrameSize (${limit}): the link is dropped`);
+        if (
+          (found < 0 ? pending.length : found) - start >
+          (pending.charCodeAt(start) === 98 /* b: base64 */ ? (limit * 4) / 3 + 4 : limit)
+        ) {
+          throw new PolySocketError(
+            'PROTOCOL',
+            `an inbound polling packet is over maxFrameSize (${limit}): the link is dropped`,
+          );
         }
         if (found < 0) break;
         if (!target.onPacket(pending.slice(start, found))) return;

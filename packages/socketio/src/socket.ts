@@ -28,7 +28,14 @@ export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 export type Inspect = (value: unknown, options: object) => string;
 
 /** Names Socket.IO reserves for lifecycle events; they cannot be emitted (`ReservedEventName` makes them a type error too). */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
 
 export interface AckOptions {
   /** Default: the client's `ackTimeoutMs` (10 s). socket.io-client has no default and can wait forever. */
@@ -62,7 +69,10 @@ export interface SocketHost {
  * `ListenEvents` and `EmitEvents` type the app's events as socket.io-client's `Socket<ListenEvents, EmitEvents>`
  * does (see `typed-events.ts`); without them any name and any arguments are accepted.
  */
-export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
+export class SocketIOSocket<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> {
   /** The namespace's session id from the server's CONNECT reply. */
   id: string | undefined;
   private currentState: SocketState = 'idle';
@@ -88,8 +98,10 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
   get gate(): Gate {
     return (this.gateFn ??= () => {
       if (this.currentState === 'connected') return true;
-      if (this.currentState === 'failed') return this.failure ?? new PolySocketError('AUTH_FAILED', 'namespace connection refused', { retryable: false });
-      if (this.currentState === 'disconnected' && !this.wanted) return new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false });
+      if (this.currentState === 'failed')
+        return this.failure ?? new PolySocketError('AUTH_FAILED', 'namespace connection refused', { retryable: false });
+      if (this.currentState === 'disconnected' && !this.wanted)
+        return new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false });
       return false;
     });
   }
@@ -178,7 +190,10 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
   }
 
   /** Emits and resolves with the first argument the server's callback was called with. */
-  emitWithAck<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: AckArgs<EmitEvents, E>): Promise<AckResult<EmitEvents, E>>;
+  emitWithAck<E extends EventNames<EmitEvents>>(
+    event: EmitName<E>,
+    ...args: AckArgs<EmitEvents, E>
+  ): Promise<AckResult<EmitEvents, E>>;
   emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
     return this.ackRequest(event, args, {});
   }
@@ -190,7 +205,9 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
 
   /** Acks with explicit options (timeout, AbortSignal). */
   withOptions(options: AckOptions): AckEmitter<EmitEvents> {
-    return { emitWithAck: (event: string, ...args: unknown[]) => this.ackRequest(event, args, options) as Promise<never> };
+    return {
+      emitWithAck: (event: string, ...args: unknown[]) => this.ackRequest(event, args, options) as Promise<never>,
+    };
   }
 
   /** (Re)connects the namespace after a server-side disconnect, a refusal, or `disconnect()`. */
@@ -271,11 +288,30 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
   }
 
   /** @internal The next arguments of any of `events` (for Sockr's login during `onReady`); rejects with TIMEOUT, or DISCONNECTED on `signal`. */
-  next(events: string[], timeoutMs: number, signal: AbortSignal, hint?: string): Promise<{ event: string; args: unknown[] }> {
+  next(
+    events: string[],
+    timeoutMs: number,
+    signal: AbortSignal,
+    hint?: string,
+  ): Promise<{ event: string; args: unknown[] }> {
     return new Promise((resolve, reject) => {
-      const handlers = events.map((event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const);
-      const timer = setTimeout(() => finish(() => reject(new PolySocketError('TIMEOUT', `no ${events.map(describeEvent).join(' or ')} within ${timeoutMs} ms${hint ? `: ${hint}` : ''}`))), timeoutMs);
-      const onAbort = (): void => finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
+      const handlers = events.map(
+        (event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const,
+      );
+      const timer = setTimeout(
+        () =>
+          finish(() =>
+            reject(
+              new PolySocketError(
+                'TIMEOUT',
+                `no ${events.map(describeEvent).join(' or ')} within ${timeoutMs} ms${hint ? `: ${hint}` : ''}`,
+              ),
+            ),
+          ),
+        timeoutMs,
+      );
+      const onAbort = (): void =>
+        finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
       const finish = (settle: () => void): void => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
@@ -322,7 +358,10 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
 
   private sendEvent(event: string, args: unknown[], volatile: boolean): Promise<boolean> {
     this.checkEvent(event);
-    return this.host.send({ type: PacketType.EVENT, nsp: this.nsp, data: [event, ...args] }, { volatile, gate: this.gate });
+    return this.host.send(
+      { type: PacketType.EVENT, nsp: this.nsp, data: [event, ...args] },
+      { volatile, gate: this.gate },
+    );
   }
 
   private ackRequest(event: string, args: unknown[], options: AckOptions): Promise<unknown> {
@@ -341,7 +380,13 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
           this.pendingAcks.add(requestId);
           return { type: PacketType.EVENT, nsp: this.nsp, id: requestId, data: [event, ...args] };
         },
-        { timeoutMs: options.timeoutMs, signal: options.signal, gate: this.gate, label: `ack for ${describeEvent(event)}`, timeoutHint: ACK_TIMEOUT_HINT },
+        {
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+          gate: this.gate,
+          label: `ack for ${describeEvent(event)}`,
+          timeoutHint: ACK_TIMEOUT_HINT,
+        },
       )
       .then(
         (response) => {
@@ -356,12 +401,17 @@ export class SocketIOSocket<ListenEvents extends EventsMap = DefaultEventsMap, E
   }
 
   private checkEvent(event: string): void {
-    if (typeof event !== 'string' || event.length === 0) throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
-    if (RESERVED_EVENTS.has(event)) throw new PolySocketError('INVALID', `"${event}" is a reserved Socket.IO event name`);
+    if (typeof event !== 'string' || event.length === 0)
+      throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
+    if (RESERVED_EVENTS.has(event))
+      throw new PolySocketError('INVALID', `"${event}" is a reserved Socket.IO event name`);
   }
 
   private setDisconnected(reason: string): void {
-    const error = new PolySocketError('DISCONNECTED', `namespace ${this.nsp} disconnected (${reason})`, { retryable: false, maybeDelivered: true });
+    const error = new PolySocketError('DISCONNECTED', `namespace ${this.nsp} disconnected (${reason})`, {
+      retryable: false,
+      maybeDelivered: true,
+    });
     this.currentState = 'disconnected';
     this.abortAcks(error);
     this.announceDown(reason);

@@ -15,21 +15,28 @@ import type { NotOneOf, PolySocketError } from '@polysocket/core';
  * What an event map may be: socket.io-client's `EventsMap`. The values are listener signatures; `any` is what
  * lets an `interface` (which has no index signature) be used as a map, as with socket.io-client.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface EventsMap { [event: string]: any }
+export interface EventsMap {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as socket.io-client's EventsMap
+  [event: string]: any;
+}
 
 /** The map when none is given: any event name, any arguments (socket.io-client's `DefaultEventsMap`). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export interface DefaultEventsMap { [event: string]: (...args: any[]) => void }
+export interface DefaultEventsMap {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any arguments, as socket.io-client
+  [event: string]: (...args: any[]) => void;
+}
 
 /** The event names of a map. */
 export type EventNames<Map extends EventsMap> = keyof Map & string;
 
 /** The arguments of an event of a map. */
-export type EventParams<Map extends EventsMap, E extends EventNames<Map>> = Map[E] extends (...args: infer A) => unknown ? A : never;
+export type EventParams<Map extends EventsMap, E extends EventNames<Map>> = Map[E] extends (...args: infer A) => unknown
+  ? A
+  : never;
 
 /** Names Socket.IO reserves: they cannot be emitted (a type error, and INVALID at run time). */
-export type ReservedEventName = 'connect' | 'connect_error' | 'disconnect' | 'disconnecting' | 'newListener' | 'removeListener';
+export type ReservedEventName =
+  'connect' | 'connect_error' | 'disconnect' | 'disconnecting' | 'newListener' | 'removeListener';
 
 /** A namespace's own events (socket.io-client's `SocketReservedEvents`). */
 export interface NamespaceEvents {
@@ -63,5 +70,8 @@ export interface VolatileEmitter<EmitEvents extends EventsMap> {
 
 /** `client.timeout(ms)` and `client.withOptions(options)`. */
 export interface AckEmitter<EmitEvents extends EventsMap> {
-  emitWithAck<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: AckArgs<EmitEvents, E>): Promise<AckResult<EmitEvents, E>>;
+  emitWithAck<E extends EventNames<EmitEvents>>(
+    event: EmitName<E>,
+    ...args: AckArgs<EmitEvents, E>
+  ): Promise<AckResult<EmitEvents, E>>;
 }

@@ -135,13 +135,21 @@ export class SockrCall extends SafeEmitter<CallEvents> {
   }
 
   /** Listening to `ice_candidate` also delivers (on a microtask) the remote candidates that came before. */
-  override on<E extends keyof CallEvents>(event: E, listener: (...args: CallEvents[E]) => void, context?: unknown): this {
+  override on<E extends keyof CallEvents>(
+    event: E,
+    listener: (...args: CallEvents[E]) => void,
+    context?: unknown,
+  ): this {
     super.on(event, listener as never, context);
     if (event === 'ice_candidate' && this.early !== undefined) queueMicrotask(() => this.deliverEarly());
     return this;
   }
 
-  override once<E extends keyof CallEvents>(event: E, listener: (...args: CallEvents[E]) => void, context?: unknown): this {
+  override once<E extends keyof CallEvents>(
+    event: E,
+    listener: (...args: CallEvents[E]) => void,
+    context?: unknown,
+  ): this {
     super.once(event, listener as never, context);
     if (event === 'ice_candidate' && this.early !== undefined) queueMicrotask(() => this.deliverEarly());
     return this;
@@ -151,7 +159,8 @@ export class SockrCall extends SafeEmitter<CallEvents> {
     const early = this.early;
     if (early === undefined) return;
     // One by one: a `once` listener takes one, and the rest wait for the next listener.
-    while (early.length > 0 && !this.isOver && this.listenerCount('ice_candidate') > 0) this.emit('ice_candidate', early.shift()!);
+    while (early.length > 0 && !this.isOver && this.listenerCount('ice_candidate') > 0)
+      this.emit('ice_candidate', early.shift()!);
     if (early.length === 0 && this.early === early) this.early = undefined;
   }
 
@@ -178,8 +187,14 @@ export class SockrCall extends SafeEmitter<CallEvents> {
 /** The parts of an RTCPeerConnection the helper uses. */
 export interface PeerConnectionLike {
   addIceCandidate(candidate: IceCandidateInit): Promise<void>;
-  addEventListener(type: 'icecandidate', listener: (event: { candidate: { toJSON(): IceCandidateInit } | null }) => void): void;
-  removeEventListener(type: 'icecandidate', listener: (event: { candidate: { toJSON(): IceCandidateInit } | null }) => void): void;
+  addEventListener(
+    type: 'icecandidate',
+    listener: (event: { candidate: { toJSON(): IceCandidateInit } | null }) => void,
+  ): void;
+  removeEventListener(
+    type: 'icecandidate',
+    listener: (event: { candidate: { toJSON(): IceCandidateInit } | null }) => void,
+  ): void;
 }
 
 /**

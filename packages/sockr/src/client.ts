@@ -9,9 +9,24 @@ import {
   type DisconnectEvent,
   type ReconnectingEvent,
 } from '@polysocket/core';
-import { encodePacket, PacketType, SocketIOClient, type EngineSession, type ReadyContext, type SocketIOSocket } from '@polysocket/socketio';
+import {
+  encodePacket,
+  PacketType,
+  SocketIOClient,
+  type EngineSession,
+  type ReadyContext,
+  type SocketIOSocket,
+} from '@polysocket/socketio';
 import { SockrCall } from './call';
-import { fromPersisted, incoming, pageBackwards, refusal, SeenMessages, sendError, type IncomingMessage } from './messages';
+import {
+  fromPersisted,
+  incoming,
+  pageBackwards,
+  refusal,
+  SeenMessages,
+  sendError,
+  type IncomingMessage,
+} from './messages';
 import { Limiter, ReplyMatcher } from './replies';
 import { Typing } from './typing';
 import { isPersistedMessage, isValidEvent } from './validate';
@@ -103,12 +118,48 @@ type ServerEvents = { [E in ServerEvent]: [data: ServerPayloads[E]] };
 export type SockrEvents = ServerEvents & SockrLocalEvents;
 
 const SERVER_EVENTS: ReadonlySet<string> = new Set<ServerEvent>([
-  'authenticated', 'auth_error', 'user_online', 'user_offline', 'online_status', 'receive_message', 'message_delivered', 'message_read',
-  'message_error', 'typing_start', 'typing_stop', 'message_history', 'group_created', 'group_create_error', 'group_joined', 'group_join_error',
-  'group_left', 'group_member_joined', 'group_member_left', 'group_members', 'user_groups', 'group_receive_message', 'group_message_delivered',
-  'group_message_read', 'group_message_error', 'group_typing_start', 'group_typing_stop', 'group_message_history', 'call_ice_servers',
-  'call_incoming', 'call_ringing', 'call_answered', 'call_rejected', 'call_ended', 'call_busy', 'call_ice_candidate', 'conference_token',
-  'conference_started', 'conference_ended', 'conference_participant_joined', 'conference_participant_left', 'conference_error',
+  'authenticated',
+  'auth_error',
+  'user_online',
+  'user_offline',
+  'online_status',
+  'receive_message',
+  'message_delivered',
+  'message_read',
+  'message_error',
+  'typing_start',
+  'typing_stop',
+  'message_history',
+  'group_created',
+  'group_create_error',
+  'group_joined',
+  'group_join_error',
+  'group_left',
+  'group_member_joined',
+  'group_member_left',
+  'group_members',
+  'user_groups',
+  'group_receive_message',
+  'group_message_delivered',
+  'group_message_read',
+  'group_message_error',
+  'group_typing_start',
+  'group_typing_stop',
+  'group_message_history',
+  'call_ice_servers',
+  'call_incoming',
+  'call_ringing',
+  'call_answered',
+  'call_rejected',
+  'call_ended',
+  'call_busy',
+  'call_ice_candidate',
+  'conference_token',
+  'conference_started',
+  'conference_ended',
+  'conference_participant_joined',
+  'conference_participant_left',
+  'conference_error',
 ]);
 
 type Data = Record<string, unknown>;
@@ -124,10 +175,16 @@ const LOGIN_TIMEOUT_HINT =
  * fallbacks). The type lists every key of ConnectionTuning: one added to the core fails to compile here
  * until it is forwarded.
  */
-function tuningOf(options: SockrClientOptions, requestTimeoutMs: number): { [K in keyof Required<ConnectionTuning>]: ConnectionTuning[K] } {
+function tuningOf(
+  options: SockrClientOptions,
+  requestTimeoutMs: number,
+): { [K in keyof Required<ConnectionTuning>]: ConnectionTuning[K] } {
   return {
     reconnect: options.reconnect ?? options.reconnection !== false,
-    backoff: { ...(options.reconnectionDelay !== undefined ? { initialDelayMs: options.reconnectionDelay } : {}), ...options.backoff },
+    backoff: {
+      ...(options.reconnectionDelay !== undefined ? { initialDelayMs: options.reconnectionDelay } : {}),
+      ...options.backoff,
+    },
     maxAttempts: options.maxAttempts ?? options.reconnectionAttempts,
     minUptimeMs: options.minUptimeMs,
     connectTimeoutMs: options.connectTimeoutMs ?? options.timeout ?? 20_000,
@@ -203,7 +260,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   constructor(options: SockrClientOptions) {
     super();
     const { token, getToken, ...rest } = options;
-    if (token === undefined && getToken === undefined) throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    if (token === undefined && getToken === undefined)
+      throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
     this.options = rest;
     this.credential = getToken ?? (() => token!);
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -250,7 +308,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.up = true;
     this.emit('connected', { userId: this.userId ?? '', engine });
     this.emit('connect');
-    if (++this.sessions > 1 && this.options.catchUp !== false) this.catchUpChain = (this.catchUpChain ?? Promise.resolve()).then(() => this.catchUp());
+    if (++this.sessions > 1 && this.options.catchUp !== false)
+      this.catchUpChain = (this.catchUpChain ?? Promise.resolve()).then(() => this.catchUp());
   }
 
   private static onIoDisconnected(this: SockrClient, event: DisconnectEvent): void {
@@ -258,7 +317,9 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     // Direct messages written on the dead link are sent again after the re-login (receivers drop the
     // second copy by its clientMessageId); other requests fail, as they may have been processed.
     this.replies.onDrop(
-      new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', { maybeDelivered: true }),
+      new PolySocketError('DISCONNECTED', 'the link dropped before the reply; the request may have been processed', {
+        maybeDelivered: true,
+      }),
       event.willReconnect,
     );
     this.emit('disconnected', event);
@@ -361,7 +422,9 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   /** `{userId: online}` for each id. */
   async getOnlineStatus(userIds: string[]): Promise<Record<string, boolean>> {
-    const reply = await this.request<{ statuses: Record<string, boolean> }>('online_status', 'get_online_status', { userIds });
+    const reply = await this.request<{ statuses: Record<string, boolean> }>('online_status', 'get_online_status', {
+      userIds,
+    });
     return reply.statuses;
   }
 
@@ -372,7 +435,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
    * and delivered or queued). Replies carry no request id, so by default one message is in flight at
    * a time; `metadata.clientMessageId` lets the recipient and other devices match it.
    */
-  sendMessage(to: string, content: string, metadata: Record<string, unknown> = {}): Promise<{ messageId: string; clientMessageId: string }> {
+  sendMessage(
+    to: string,
+    content: string,
+    metadata: Record<string, unknown> = {},
+  ): Promise<{ messageId: string; clientMessageId: string }> {
     const clientMessageId = typeof metadata.clientMessageId === 'string' ? metadata.clientMessageId : uuid();
     const payload = { to, content, metadata: { ...metadata, clientMessageId } };
     this.sawConversation(to, 0);
@@ -427,7 +494,12 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       (groupId) => void this.fire('group_typing_stop', { groupId }),
       (key, on) => {
         const at = key.indexOf('\u0000');
-        this.emit('typing', { key: key.replace('\u0000', ':'), typing: on, groupId: key.slice(0, at), userId: key.slice(at + 1) });
+        this.emit('typing', {
+          key: key.replace('\u0000', ':'),
+          typing: on,
+          groupId: key.slice(0, at),
+          userId: key.slice(at + 1),
+        });
       },
     ));
   }
@@ -437,20 +509,30 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   /** One page: the newest `limit` messages before `before` (exclusive), oldest first. */
-  async fetchMessageHistory(withUser: string, options: { limit?: number; before?: number } = {}): Promise<PersistedMessage[]> {
+  async fetchMessageHistory(
+    withUser: string,
+    options: { limit?: number; before?: number } = {},
+  ): Promise<PersistedMessage[]> {
     const me = this.userId;
     const conversationId = me !== undefined ? conversationIdOf(me, withUser) : undefined;
     const reply = await this.request<{ conversationId: string; messages: PersistedMessage[] }>(
       'message_history',
       'get_message_history',
-      { with: withUser, limit: options.limit ?? 50, ...(options.before !== undefined ? { before: options.before } : {}) },
+      {
+        with: withUser,
+        limit: options.limit ?? 50,
+        ...(options.before !== undefined ? { before: options.before } : {}),
+      },
       (data) => conversationId === undefined || data.conversationId === conversationId,
     );
     return this.markSeen(reply.messages.filter(isPersistedMessage));
   }
 
   /** Every stored message of a conversation, page by page from the newest (each page oldest first, each message once). */
-  getMessageHistory(withUser: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
+  getMessageHistory(
+    withUser: string,
+    options: { limit?: number; before?: number } = {},
+  ): AsyncGenerator<PersistedMessage[], void, undefined> {
     return pageBackwards((before) => this.fetchMessageHistory(withUser, { limit: options.limit, before }), options);
   }
 
@@ -489,7 +571,12 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   async getGroupMembers(groupId: string): Promise<GroupMember[]> {
-    const reply = await this.request<{ members: GroupMember[] }>('group_members', 'get_group_members', { groupId }, (data) => data.groupId === groupId);
+    const reply = await this.request<{ members: GroupMember[] }>(
+      'group_members',
+      'get_group_members',
+      { groupId },
+      (data) => data.groupId === groupId,
+    );
     return reply.members;
   }
 
@@ -500,7 +587,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   /** Resolves with the messageId once the server accepted it (the room echo arrives first, as `group_message`). */
-  sendGroupMessage(groupId: string, content: string, metadata: Record<string, unknown> = {}): Promise<{ messageId: string; clientMessageId: string }> {
+  sendGroupMessage(
+    groupId: string,
+    content: string,
+    metadata: Record<string, unknown> = {},
+  ): Promise<{ messageId: string; clientMessageId: string }> {
     const clientMessageId = typeof metadata.clientMessageId === 'string' ? metadata.clientMessageId : uuid();
     return this.groupSends.run(async () => {
       const reply = await this.replies.expect<{ messageId: string }>({
@@ -510,7 +601,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
         timeoutMs: this.timeoutMs,
         fail: (_event, data) => sendError(data),
         request: 'group_send_message',
-        send: (ttlMs) => this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }, ttlMs),
+        send: (ttlMs) =>
+          this.fire('group_send_message', { groupId, content, metadata: { ...metadata, clientMessageId } }, ttlMs),
       });
       return { messageId: reply.messageId, clientMessageId };
     });
@@ -528,7 +620,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     this.groupTyping.stop(groupId);
   }
 
-  async fetchGroupMessageHistory(groupId: string, options: { limit?: number; before?: number } = {}): Promise<PersistedMessage[]> {
+  async fetchGroupMessageHistory(
+    groupId: string,
+    options: { limit?: number; before?: number } = {},
+  ): Promise<PersistedMessage[]> {
     const reply = await this.request<{ messages: PersistedMessage[] }>(
       'group_message_history',
       'get_group_message_history',
@@ -538,7 +633,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
     return this.markSeen(reply.messages.filter(isPersistedMessage));
   }
 
-  getGroupMessageHistory(groupId: string, options: { limit?: number; before?: number } = {}): AsyncGenerator<PersistedMessage[], void, undefined> {
+  getGroupMessageHistory(
+    groupId: string,
+    options: { limit?: number; before?: number } = {},
+  ): AsyncGenerator<PersistedMessage[], void, undefined> {
     return pageBackwards((before) => this.fetchGroupMessageHistory(groupId, { limit: options.limit, before }), options);
   }
 
@@ -546,7 +644,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   /** STUN/TURN servers for this user (TURN credentials are short-lived). */
   async getIceServers(): Promise<IceServer[]> {
-    const reply = await this.request<{ iceServers: IceServer[] }>('call_ice_servers', 'call_get_ice_servers', {}, undefined, 5000);
+    const reply = await this.request<{ iceServers: IceServer[] }>(
+      'call_ice_servers',
+      'call_get_ice_servers',
+      {},
+      undefined,
+      5000,
+    );
     return reply.iceServers;
   }
 
@@ -557,7 +661,9 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   call(to: string, sdpOffer: string): SockrCall {
     const refused = this.io.connection.cannotSend();
     if (refused) throw refused;
-    const call = new SockrCall(this.callHost(), 'outgoing', to, { ringTimeoutMs: this.options.ringTimeoutMs ?? 45_000 });
+    const call = new SockrCall(this.callHost(), 'outgoing', to, {
+      ringTimeoutMs: this.options.ringTimeoutMs ?? 45_000,
+    });
     (this.unnamed ??= []).push(call);
     void this.fire('call_initiate', { to, sdpOffer });
     return call;
@@ -658,7 +764,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       case 'group_joined':
         this.knownGroups.add(String(data.groupId));
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
-          if (isPersistedMessage(message) && this.seen.acceptStored(message)) this.emit('group_message', fromPersisted(message));
+          if (isPersistedMessage(message) && this.seen.acceptStored(message))
+            this.emit('group_message', fromPersisted(message));
         }
         break;
       case 'group_created': {
@@ -744,7 +851,8 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
 
   private conference(groupId: string): ConferenceState {
     let state = this.conferences.get(groupId);
-    if (!state) this.conferences.set(groupId, (state = { groupId, active: false, participantCount: 0, participants: new Set() }));
+    if (!state)
+      this.conferences.set(groupId, (state = { groupId, active: false, participantCount: 0, participants: new Set() }));
     return state;
   }
 
@@ -759,7 +867,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   /** A request whose reply is the next `reply` event (matching `match`); it has a timeout, unlike sockr-client's. */
-  private request<T>(reply: string, event: string, payload: unknown, match?: (data: Data) => boolean, timeoutMs = this.timeoutMs): Promise<T> {
+  private request<T>(
+    reply: string,
+    event: string,
+    payload: unknown,
+    match?: (data: Data) => boolean,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     return this.replies.expect<T>({
       ok: reply,
       match: match ? (_event, data) => match(data) : undefined,
@@ -777,7 +891,10 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
    */
   private fire(event: string, payload: unknown, ttlMs?: number): Promise<boolean> {
     const main = (this.mainSocket ??= this.io.socket('/'));
-    return this.io.connection.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, payload] }), { gate: main.gate, ttlMs });
+    return this.io.connection.send(encodePacket({ type: PacketType.EVENT, nsp: '/', data: [event, payload] }), {
+      gate: main.gate,
+      ttlMs,
+    });
   }
 
   private sawConversation(peer: string, timestamp: number): void {
@@ -814,7 +931,13 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
       for (const message of missed) {
         if (!this.seen.acceptStored(message)) continue;
         this.sawConversation(peer, message.timestamp);
-        const live = { from: message.from, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata };
+        const live = {
+          from: message.from,
+          content: message.content,
+          timestamp: message.timestamp,
+          messageId: message.id,
+          metadata: message.metadata,
+        };
         this.emit('receive_message', live as never);
         this.emit('message', fromPersisted(message));
       }
@@ -845,7 +968,11 @@ export class SockrClient extends SafeEmitter<SockrEvents> {
   }
 
   private onEnd(state: 'closed' | 'failed'): void {
-    this.replies.rejectAll(new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, { retryable: false }));
+    this.replies.rejectAll(
+      new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
+        retryable: false,
+      }),
+    );
     this.directTypingState?.dispose();
     this.groupTypingState?.dispose();
     for (const call of [...this.calls.values(), ...(this.unnamed ?? [])]) call.finish('ended');

@@ -71,7 +71,12 @@ export async function* pageBackwards(
 
 /** A live `receive_message` / `group_receive_message` (shape already checked) as the app gets it. */
 export function incoming(data: Data): IncomingMessage {
-  const message: IncomingMessage = { messageId: String(data.messageId), from: String(data.from), content: String(data.content), timestamp: Number(data.timestamp) };
+  const message: IncomingMessage = {
+    messageId: String(data.messageId),
+    from: String(data.from),
+    content: String(data.content),
+    timestamp: Number(data.timestamp),
+  };
   if (data.metadata && typeof data.metadata === 'object') message.metadata = data.metadata as Record<string, unknown>;
   if (typeof data.groupId === 'string') message.groupId = data.groupId;
   return message;

@@ -94,9 +94,13 @@ export class ReplyMatcher {
         fail: (error) => reject(waiter.wasWritten ? asMaybeDelivered(error) : error),
         expire: () =>
           reject(
-            new PolySocketError('TIMEOUT', `no ${describeEvent(options.ok)}${options.request !== undefined ? ` for ${describeEvent(options.request)}` : ''} within ${options.timeoutMs} ms: ${TIMEOUT_HINT}`, {
-              maybeDelivered: waiter.wasWritten,
-            }),
+            new PolySocketError(
+              'TIMEOUT',
+              `no ${describeEvent(options.ok)}${options.request !== undefined ? ` for ${describeEvent(options.request)}` : ''} within ${options.timeoutMs} ms: ${TIMEOUT_HINT}`,
+              {
+                maybeDelivered: waiter.wasWritten,
+              },
+            ),
           ),
       };
       this.waiters.push(waiter);

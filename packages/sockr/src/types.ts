@@ -118,7 +118,14 @@ export interface EventPayloads {
   user_groups: { groups: Group[] };
   // Group messaging
   group_send_message: { groupId: string; content: string; metadata?: AnyRecord };
-  group_receive_message: { groupId: string; messageId: string; from: string; content: string; timestamp: number; metadata?: AnyRecord };
+  group_receive_message: {
+    groupId: string;
+    messageId: string;
+    from: string;
+    content: string;
+    timestamp: number;
+    metadata?: AnyRecord;
+  };
   group_message_delivered: { groupId: string; messageId: string };
   group_message_read: { groupId: string; messageId: string };
   group_message_error: { groupId: string; messageId?: string; error: string };
@@ -163,17 +170,53 @@ export interface ClientPayloads {
 
 /** Events the server sends (the ones `SockrClient.on` types). */
 export type ServerEvent =
-  | 'authenticated' | 'auth_error' | 'user_online' | 'user_offline' | 'online_status'
-  | 'receive_message' | 'message_delivered' | 'message_read' | 'message_error' | 'typing_start' | 'typing_stop' | 'message_history'
-  | 'group_created' | 'group_create_error' | 'group_joined' | 'group_join_error' | 'group_left' | 'group_member_joined' | 'group_member_left'
-  | 'group_members' | 'user_groups'
-  | 'group_receive_message' | 'group_message_delivered' | 'group_message_read' | 'group_message_error' | 'group_typing_start' | 'group_typing_stop'
+  | 'authenticated'
+  | 'auth_error'
+  | 'user_online'
+  | 'user_offline'
+  | 'online_status'
+  | 'receive_message'
+  | 'message_delivered'
+  | 'message_read'
+  | 'message_error'
+  | 'typing_start'
+  | 'typing_stop'
+  | 'message_history'
+  | 'group_created'
+  | 'group_create_error'
+  | 'group_joined'
+  | 'group_join_error'
+  | 'group_left'
+  | 'group_member_joined'
+  | 'group_member_left'
+  | 'group_members'
+  | 'user_groups'
+  | 'group_receive_message'
+  | 'group_message_delivered'
+  | 'group_message_read'
+  | 'group_message_error'
+  | 'group_typing_start'
+  | 'group_typing_stop'
   | 'group_message_history'
-  | 'call_ice_servers' | 'call_incoming' | 'call_ringing' | 'call_answered' | 'call_rejected' | 'call_ended' | 'call_busy' | 'call_ice_candidate'
-  | 'conference_token' | 'conference_started' | 'conference_ended' | 'conference_participant_joined' | 'conference_participant_left' | 'conference_error';
+  | 'call_ice_servers'
+  | 'call_incoming'
+  | 'call_ringing'
+  | 'call_answered'
+  | 'call_rejected'
+  | 'call_ended'
+  | 'call_busy'
+  | 'call_ice_candidate'
+  | 'conference_token'
+  | 'conference_started'
+  | 'conference_ended'
+  | 'conference_participant_joined'
+  | 'conference_participant_left'
+  | 'conference_error';
 
 /** Server → client payloads; `message_error.messageId` can be missing on the wire ("Not authenticated"). */
-export type ServerPayloads = Omit<Pick<EventPayloads, ServerEvent>, 'message_error'> & { message_error: { messageId?: string; error: string } };
+export type ServerPayloads = Omit<Pick<EventPayloads, ServerEvent>, 'message_error'> & {
+  message_error: { messageId?: string; error: string };
+};
 
 export interface User {
   id: string;

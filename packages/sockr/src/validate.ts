@@ -67,7 +67,10 @@ interface FieldCheck {
 
 /** Each shape as a list of field checks, built once: this runs for every inbound event. */
 const COMPILED = new Map<string, FieldCheck[]>(
-  Object.entries(SHAPES).map(([event, shape]) => [event, Object.entries(shape).map(([field, kind]) => ({ field, check: CHECKS[kind] }))]),
+  Object.entries(SHAPES).map(([event, shape]) => [
+    event,
+    Object.entries(shape).map(([field, kind]) => ({ field, check: CHECKS[kind] })),
+  ]),
 );
 
 /** Whether `data` has the shape of `event` (events the client does not interpret always pass). */
@@ -85,5 +88,10 @@ export function isValidEvent(event: string, data: unknown): data is Record<strin
 export function isPersistedMessage(value: unknown): boolean {
   if (value === null || typeof value !== 'object') return false;
   const m = value as Record<string, unknown>;
-  return typeof m.id === 'string' && typeof m.from === 'string' && typeof m.content === 'string' && typeof m.timestamp === 'number';
+  return (
+    typeof m.id === 'string' &&
+    typeof m.from === 'string' &&
+    typeof m.content === 'string' &&
+    typeof m.timestamp === 'number'
+  );
 }

@@ -77,9 +77,15 @@ export class OfflineRig {
     const ignis = ignisModule();
     const sockr = sockrModule();
     const fixtures = fileURLToPath(new URL('../fixtures', import.meta.url));
-    const files = { '/polysocket.global.js': bundle, '/polysocket.global.js.map': `${bundle}.map`, '/offline-harness.js': `${fixtures}/offline-harness.js` };
+    const files = {
+      '/polysocket.global.js': bundle,
+      '/polysocket.global.js.map': `${bundle}.map`,
+      '/offline-harness.js': `${fixtures}/offline-harness.js`,
+    };
     // `no-cache`, not the default `no-store`: Chromium does not keep a page that used a WebSocket and came with no-store in its bfcache.
-    const server = new MockServer({ modules: [foony, ignis, sockr, staticModule({ root: fixtures, files, cacheControl: 'no-cache' })] });
+    const server = new MockServer({
+      modules: [foony, ignis, sockr, staticModule({ root: fixtures, files, cacheControl: 'no-cache' })],
+    });
     await server.listen();
     const { chromium } = await import('playwright-core');
     const browser = await chromium.launch({
@@ -87,7 +93,15 @@ export class OfflineRig {
       headless: true,
       // Playwright turns the back/forward cache off by default; the bfcache test needs the real one.
       ignoreDefaultArgs: ['--disable-back-forward-cache'],
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const rig = new OfflineRig(server, foony, ignis, sockr, browser);
     rig.tap(foony);
@@ -163,7 +177,9 @@ export class PageSession {
   async start(url: string): Promise<void> {
     await this.cdp.send('Network.enable');
     this.cdp.on('Network.webSocketCreated', () => this.socketsCreated.push(Date.now()));
-    this.cdp.on('Network.webSocketFrameSent', (event) => this.framesSent.push({ at: Date.now(), payload: event.response.payloadData.slice(0, 80) }));
+    this.cdp.on('Network.webSocketFrameSent', (event) =>
+      this.framesSent.push({ at: Date.now(), payload: event.response.payloadData.slice(0, 80) }),
+    );
     await this.page.goto(url);
   }
 
@@ -199,14 +215,24 @@ export class PageSession {
 
   /** DevTools offline emulation: fires the page's `offline`/`online` events; open WebSockets are held, new ones fail. */
   setOffline(offline: boolean): Promise<unknown> {
-    return this.cdp.send('Network.emulateNetworkConditions', { offline, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    return this.cdp.send('Network.emulateNetworkConditions', {
+      offline,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
   }
 
   /**
    * Takes the network away for `offlineMs`; `actions` run spread over that time (the page's sends) and
    * `every` (server-side publishing) every `everyMs`. Bounded: it always comes back online.
    */
-  async outage(options: { offlineMs: number; actions?: (() => Promise<void>)[]; every?: () => void; everyMs?: number }): Promise<Outage> {
+  async outage(options: {
+    offlineMs: number;
+    actions?: (() => Promise<void>)[];
+    every?: () => void;
+    everyMs?: number;
+  }): Promise<Outage> {
     const actions = options.actions ?? [];
     const nodeOffline = Date.now();
     await this.setOffline(true);
@@ -253,7 +279,8 @@ export const received = (log: LogEntry[], stream: string): unknown[] =>
   log.flatMap((e) => (e.kind === 'recv' && e.stream === stream ? [e.label] : []));
 
 /** `a..b` inclusive. */
-export const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+export const range = (a: number, b: number): number[] =>
+  Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 
 /** "connected→reconnecting +3ms, …" relative to `origin`, for the printed report. */
 export const stateTrail = (log: LogEntry[], origin: number): string =>
@@ -282,26 +309,44 @@ export interface OutageReport {
 }
 
 /** Waits (bounded) for the client to be connected again after the outage, then measures it. */
-export async function recover(rig: OfflineRig, session: PageSession, endpoint: string, outage: Outage, timeoutMs = 4000): Promise<OutageReport> {
+export async function recover(
+  rig: OfflineRig,
+  session: PageSession,
+  endpoint: string,
+  outage: Outage,
+  timeoutMs = 4000,
+): Promise<OutageReport> {
   const offlineAt = outage.offlineEvent?.t ?? Infinity;
   const onlineAt = outage.onlineEvent?.t ?? Infinity;
-  const left = (log: LogEntry[]): StateEntry | undefined => states(log).find((e) => e.t >= offlineAt && e.previous === 'connected');
-  const back = (log: LogEntry[]): StateEntry | undefined => states(log).find((e) => e.t >= onlineAt && e.state === 'connected');
-  await session.until((log) => (left(log) ? back(log) !== undefined : states(log).at(-1)?.state === 'connected'), timeoutMs);
+  const left = (log: LogEntry[]): StateEntry | undefined =>
+    states(log).find((e) => e.t >= offlineAt && e.previous === 'connected');
+  const back = (log: LogEntry[]): StateEntry | undefined =>
+    states(log).find((e) => e.t >= onlineAt && e.state === 'connected');
+  await session.until(
+    (log) => (left(log) ? back(log) !== undefined : states(log).at(-1)?.state === 'connected'),
+    timeoutMs,
+  );
   const log = await session.log();
   const leftEntry = left(log);
   const backEntry = leftEntry && back(log);
   const during = (at: number): boolean => at >= outage.nodeOffline && at < outage.nodeOnline;
   return {
     leftConnectedMs: leftEntry ? Math.round(leftEntry.t - offlineAt) : undefined,
-    attemptsWhileOffline: states(log).filter((e) => e.state === 'connecting' && e.t >= offlineAt && e.t < onlineAt).length,
+    attemptsWhileOffline: states(log).filter((e) => e.state === 'connecting' && e.t >= offlineAt && e.t < onlineAt)
+      .length,
     socketsWhileOffline: session.socketsCreated.filter(during).length,
     framesWhileOffline: session.framesSent.filter((f) => during(f.at)).map((f) => f.payload),
     serverOpensWhileOffline: rig.seen(endpoint, 'open', outage.nodeOffline, outage.nodeOnline).length,
     reconnectMs: backEntry ? Math.round(backEntry.t - onlineAt) : undefined,
     trail: stateTrail(log, offlineAt),
     clientErrors: log.flatMap((e) =>
-      e.t < offlineAt ? [] : e.kind === 'error' ? [`${e.code}: ${e.message}`] : e.kind === 'send-failed' ? [`send ${e.label} failed: ${e.code}`] : [],
+      e.t < offlineAt
+        ? []
+        : e.kind === 'error'
+          ? [`${e.code}: ${e.message}`]
+          : e.kind === 'send-failed'
+            ? [`send ${e.label} failed: ${e.code}`]
+            : [],
     ),
   };
 }

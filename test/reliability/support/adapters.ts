@@ -1,4 +1,10 @@
-import { LazyMap, LazySet, type BrowserHooksOptions, type ConnectionState, type ReconnectingEvent } from '@polysocket/core';
+import {
+  LazyMap,
+  LazySet,
+  type BrowserHooksOptions,
+  type ConnectionState,
+  type ReconnectingEvent,
+} from '@polysocket/core';
 import { FoonyClient, type FoonyChannel } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { foonyModule, ignisModule, MockServer, sockrModule, type ProtocolModule } from '@polysocket/mock-server';
@@ -57,8 +63,10 @@ function countsOf(prefix: string, emitter: EmitterLike, into: Record<string, num
 /** SocketIOSocket keeps its listeners in a private map; read it, and fail loudly if that ever changes. */
 function socketCounts(prefix: string, socket: object, into: Record<string, number>): Record<string, number> {
   const { listeners, anyListeners } = socket as { listeners?: unknown; anyListeners?: unknown };
-  if (!(listeners instanceof LazyMap) || !(anyListeners instanceof LazySet)) throw new Error('SocketIOSocket no longer keeps listeners in a LazyMap: update the listener check');
-  for (const [event, set] of listeners as LazyMap<string, Set<unknown>>) if (set.size > 0) into[`${prefix}:${event}`] = set.size;
+  if (!(listeners instanceof LazyMap) || !(anyListeners instanceof LazySet))
+    throw new Error('SocketIOSocket no longer keeps listeners in a LazyMap: update the listener check');
+  for (const [event, set] of listeners as LazyMap<string, Set<unknown>>)
+    if (set.size > 0) into[`${prefix}:${event}`] = set.size;
   into[`${prefix}:*`] = anyListeners.size;
   return into;
 }
@@ -176,7 +184,12 @@ async function sockr(): Promise<Rig> {
         onReconnecting: (listener) => void client.io.onLifecycle('reconnecting', listener),
         onState: (listener) => void client.on('state', listener),
         onStream: (listener) => void client.on('message', (message) => listener(Number(message.content))),
-        listenerCounts: () => socketCounts('main', client.io.socket('/'), countsOf('connection', client.io.connection, countsOf('sockr', client, {}))),
+        listenerCounts: () =>
+          socketCounts(
+            'main',
+            client.io.socket('/'),
+            countsOf('connection', client.io.connection, countsOf('sockr', client, {})),
+          ),
       });
     },
     serverSessions: () => mock.online.size,
@@ -201,4 +214,7 @@ export const ADAPTERS: readonly { name: AdapterName; start(): Promise<Rig> }[] =
 ];
 
 /** The Socket.IO client over HTTP long-polling only (fetch, its keep-alive pool, the poll loop). */
-export const SOCKETIO_POLLING = { name: 'Socket.IO (polling)', start: () => socketio('polling') } as const satisfies (typeof ADAPTERS)[number];
+export const SOCKETIO_POLLING = {
+  name: 'Socket.IO (polling)',
+  start: () => socketio('polling'),
+} as const satisfies (typeof ADAPTERS)[number];

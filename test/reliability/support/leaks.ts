@@ -21,7 +21,8 @@ export async function settledHeap(): Promise<HeapFigure> {
     gc!();
     await new Promise((resolve) => setImmediate(resolve));
     const used = process.memoryUsage().heapUsed;
-    if (used < least.used) least = { used, code: getHeapSpaceStatistics().find((s) => s.space_name === 'code_space')?.space_used_size ?? 0 };
+    if (used < least.used)
+      least = { used, code: getHeapSpaceStatistics().find((s) => s.space_name === 'code_space')?.space_used_size ?? 0 };
   }
   return least;
 }

@@ -47,15 +47,28 @@ export async function foonySetup(extra: ExtraOptions = {}): Promise<MemoryClient
   server.onConnection = (peer) => {
     peer.onMessage = (data) => {
       const frame = JSON.parse(String(data)) as { t: string; id?: number };
-      if (frame.t === 'auth') peer.send(JSON.stringify({ t: 'connected', connectionId: 'c1', keepAliveMs: 0, clientId: 'me' }));
+      if (frame.t === 'auth')
+        peer.send(JSON.stringify({ t: 'connected', connectionId: 'c1', keepAliveMs: 0, clientId: 'me' }));
       else if (frame.id !== undefined) peer.send(JSON.stringify({ t: 'ack', id: frame.id }));
     };
   };
-  const client = new FoonyClient({ url: 'ws://memory', token: 'valid-token', transport: server.transport, ...quiet, ...extra });
+  const client = new FoonyClient({
+    url: 'ws://memory',
+    token: 'valid-token',
+    transport: server.transport,
+    ...quiet,
+    ...extra,
+  });
   client.channel('c').subscribe(() => undefined);
   await client.connect();
   await flush();
-  return { server, client, peer: () => server.last!, alive: () => client.channel('c').publish('n', 1), close: () => client.close() };
+  return {
+    server,
+    client,
+    peer: () => server.last!,
+    alive: () => client.channel('c').publish('n', 1),
+    close: () => client.close(),
+  };
 }
 
 export async function ignisSetup(extra: ExtraOptions = {}): Promise<MemoryClientSetup> {
@@ -63,14 +76,28 @@ export async function ignisSetup(extra: ExtraOptions = {}): Promise<MemoryClient
   server.onConnection = (peer) => {
     peer.onMessage = (data) => {
       const frame = JSON.parse(String(data)) as { event: string; id?: string; data?: unknown };
-      if (frame.event === 'authenticate') peer.send(JSON.stringify({ event: 'connected', data: { id: 'c1', time: new Date().toISOString() } }));
+      if (frame.event === 'authenticate')
+        peer.send(JSON.stringify({ event: 'connected', data: { id: 'c1', time: new Date().toISOString() } }));
       else if (frame.event === 'echo') peer.send(JSON.stringify({ event: 'echo', data: frame.data, id: frame.id }));
     };
   };
-  const client = new IgnisClient({ url: 'ws://memory', auth: { token: 't' }, heartbeatIntervalMs: 0, transport: server.transport, ...quiet, ...extra });
+  const client = new IgnisClient({
+    url: 'ws://memory',
+    auth: { token: 't' },
+    heartbeatIntervalMs: 0,
+    transport: server.transport,
+    ...quiet,
+    ...extra,
+  });
   client.on('tick', () => undefined);
   await client.connect();
-  return { server, client, peer: () => server.last!, alive: async () => void (await client.request('echo', 1)), close: () => client.close() };
+  return {
+    server,
+    client,
+    peer: () => server.last!,
+    alive: async () => void (await client.request('echo', 1)),
+    close: () => client.close(),
+  };
 }
 
 export async function socketIoSetup(extra: ExtraOptions = {}): Promise<MemoryClientSetup> {
@@ -78,7 +105,13 @@ export async function socketIoSetup(extra: ExtraOptions = {}): Promise<MemoryCli
     const ack = /^42(\d+)\["echo"/.exec(text);
     if (ack) peer.send(`43${ack[1]}["ok"]`);
   });
-  const client = new SocketIOClient({ url: 'http://memory', transports: ['websocket'], autoConnect: false, ...quiet, ...extra });
+  const client = new SocketIOClient({
+    url: 'http://memory',
+    transports: ['websocket'],
+    autoConnect: false,
+    ...quiet,
+    ...extra,
+  });
   // The WebSocket transport is swapped for the in-memory one.
   (client as unknown as { makeTransport: () => unknown }).makeTransport = () => server.transport();
   client.on('tick', () => undefined);
@@ -86,7 +119,13 @@ export async function socketIoSetup(extra: ExtraOptions = {}): Promise<MemoryCli
   const alive = async (): Promise<void> => {
     if (client.connected) expect(await client.emitWithAck('echo')).toBe('ok');
   };
-  return { server, client: client.connection as unknown as MemoryClientSetup['client'], peer: () => server.last!, alive, close: () => client.close() };
+  return {
+    server,
+    client: client.connection as unknown as MemoryClientSetup['client'],
+    peer: () => server.last!,
+    alive,
+    close: () => client.close(),
+  };
 }
 
 export async function sockrSetup(extra: ExtraOptions = {}): Promise<MemoryClientSetup> {
@@ -94,7 +133,14 @@ export async function sockrSetup(extra: ExtraOptions = {}): Promise<MemoryClient
     if (text.startsWith('42["authenticate"')) peer.send('42["authenticated",{"userId":"me","socketId":"s1"}]');
     if (text.startsWith('42["get_online_status"')) peer.send('42["online_status",{"statuses":{"x":true}}]');
   });
-  const client = new SockrClient({ url: 'http://memory', token: 't', autoConnect: false, catchUp: false, ...quiet, ...extra });
+  const client = new SockrClient({
+    url: 'http://memory',
+    token: 't',
+    autoConnect: false,
+    catchUp: false,
+    ...quiet,
+    ...extra,
+  });
   (client.io as unknown as { makeTransport: () => unknown }).makeTransport = () => server.transport();
   client.on('message', () => undefined);
   client.on('group_message', () => undefined);

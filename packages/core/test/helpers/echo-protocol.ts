@@ -66,7 +66,12 @@ export function echoProtocol(options: EchoProtocolOptions = {}): Protocol<EchoOu
       options.handshakes?.push({ attempt: context.attempt, reconnect: context.reconnect, reauth: context.reauth });
       context.send({ t: 'hello', token: options.token?.() ?? 'good-token' });
       const frame = await context.receive();
-      if (frame.t === 'welcome') return { info: { session: frame.session }, heartbeat: options.heartbeat, maxMessageSize: options.announcedMaxMessageSize };
+      if (frame.t === 'welcome')
+        return {
+          info: { session: frame.session },
+          heartbeat: options.heartbeat,
+          maxMessageSize: options.announcedMaxMessageSize,
+        };
       if (frame.t === 'denied') throw new PolySocketError('AUTH_FAILED', 'token refused', { retryable: false });
       if (frame.t === 'expired') throw new PolySocketError('AUTH_EXPIRED', 'token expired');
       throw new PolySocketError('PROTOCOL', `unexpected ${frame.t} in the handshake`, { retryable: true });

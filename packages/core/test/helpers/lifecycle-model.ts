@@ -49,9 +49,25 @@ export function newReal(unhandled: unknown[]): Real {
   const h = harness({
     protocol: { token: () => token.value, heartbeat: clientPingHeartbeat(1000, 500), streams: ['s'] },
     server: { badTokens: new Set(['bad-token']) },
-    connection: { browser: { network: window, document, navigator }, connectTimeoutMs: 2000, outbox: { maxMessages: 20 }, random: Math.random },
+    connection: {
+      browser: { network: window, document, navigator },
+      connectTimeoutMs: 2000,
+      outbox: { maxMessages: 20 },
+      random: Math.random,
+    },
   });
-  const real: Real = { h, window, document, navigator, token, transitions: [], asleep: false, disconnects: 0, tracked: [], unhandled };
+  const real: Real = {
+    h,
+    window,
+    document,
+    navigator,
+    token,
+    transitions: [],
+    asleep: false,
+    disconnects: 0,
+    tracked: [],
+    unhandled,
+  };
   // Registered first, so they see each event before any armed listener acts on it.
   h.client.on('state', (next, previous) => real.transitions.push({ previous, next }));
   h.client.on('disconnected', () => real.disconnects++);
@@ -125,11 +141,19 @@ function command(name: string, run: (real: Real) => void | Promise<void>): Comma
 export function commands(): fc.Arbitrary<Command>[] {
   const app = appAction.map((action) => command(action, (real) => act(real, action)));
   const armed = fc
-      .tuple(fc.constantFrom<ListenedEvent>('state', 'connected', 'disconnected', 'reconnecting', 'error'), fc.constantFrom(...states), appAction)
-      .map(([event, when, action]) =>
-        command(`in ${event}${event === 'state' ? `(${when})` : ''}: ${action}`, (real) => arm(real, event, when, action)),
-      );
-  const time = fc.constantFrom(0, 1, 10, 100, 300, 600, 1000, 2500, 5000, 20_000).map((ms) => command(`advance ${ms} ms`, () => advance(ms)));
+    .tuple(
+      fc.constantFrom<ListenedEvent>('state', 'connected', 'disconnected', 'reconnecting', 'error'),
+      fc.constantFrom(...states),
+      appAction,
+    )
+    .map(([event, when, action]) =>
+      command(`in ${event}${event === 'state' ? `(${when})` : ''}: ${action}`, (real) =>
+        arm(real, event, when, action),
+      ),
+    );
+  const time = fc
+    .constantFrom(0, 1, 10, 100, 300, 600, 1000, 2500, 5000, 20_000)
+    .map((ms) => command(`advance ${ms} ms`, () => advance(ms)));
   const drop = fc.constant(command('server: drop', (real) => openPeer(real)?.drop()));
   return [
     app,
@@ -154,9 +178,20 @@ export function commands(): fc.Arbitrary<Command>[] {
       }),
     ),
     fc.boolean().map((on) => command(`server: refuse ${on}`, (real) => void (real.h.echo.server.refuse = on))),
-    fc.boolean().map((on) => command(`server: ignore hello ${on}`, (real) => void (real.h.echo.behaviour.ignoreHello = on))),
-    fc.boolean().map((on) => command(`server: hold requests ${on}`, (real) => void (real.h.echo.behaviour.holdRequests = on))),
-    fc.boolean().map((bad) => command(`token ${bad ? 'refused' : 'good'}`, (real) => void (real.token.value = bad ? 'bad-token' : 'good-token'))),
+    fc
+      .boolean()
+      .map((on) => command(`server: ignore hello ${on}`, (real) => void (real.h.echo.behaviour.ignoreHello = on))),
+    fc
+      .boolean()
+      .map((on) => command(`server: hold requests ${on}`, (real) => void (real.h.echo.behaviour.holdRequests = on))),
+    fc
+      .boolean()
+      .map((bad) =>
+        command(
+          `token ${bad ? 'refused' : 'good'}`,
+          (real) => void (real.token.value = bad ? 'bad-token' : 'good-token'),
+        ),
+      ),
     fc.constant(
       command('server: frame', (real) => {
         const peer = openPeer(real);
@@ -230,7 +265,8 @@ export function checkInvariants(real: Real, step: string): void {
 
   // One `disconnected` per session that ended.
   const ended = real.transitions.filter((t) => t.previous === 'connected').length;
-  if (real.disconnects !== ended) fail(step, `${real.disconnects} disconnected events for ${ended} sessions that ended`);
+  if (real.disconnects !== ended)
+    fail(step, `${real.disconnects} disconnected events for ${ended} sessions that ended`);
 
   // Nothing runs, and no socket is open, once the client has ended (or before it started).
   const open = echo.server.open.length;
@@ -253,12 +289,15 @@ export function checkInvariants(real: Real, step: string): void {
     if (!outcome) continue;
     if (entry.kind === 'connect') {
       if (outcome.ok) {
-        if (entry.stateAtCall !== 'connected' && !transitionAfter(real, entry.at, 'connected')) fail(step, 'connect() resolved without a connected state');
+        if (entry.stateAtCall !== 'connected' && !transitionAfter(real, entry.at, 'connected'))
+          fail(step, 'connect() resolved without a connected state');
         continue;
       }
       const { code } = outcome.error;
-      if (code === 'CLOSED' && !transitionAfter(real, entry.at, 'closed')) fail(step, 'connect() rejected CLOSED but the client was not closed after the call');
-      if (code === 'TIMEOUT' && Date.now() - entry.calledAt < CONNECT_WAIT_MS) fail(step, 'connect() gave up before connectWaitMs');
+      if (code === 'CLOSED' && !transitionAfter(real, entry.at, 'closed'))
+        fail(step, 'connect() rejected CLOSED but the client was not closed after the call');
+      if (code === 'TIMEOUT' && Date.now() - entry.calledAt < CONNECT_WAIT_MS)
+        fail(step, 'connect() gave up before connectWaitMs');
       if (code !== 'CLOSED' && code !== 'TIMEOUT' && !transitionAfter(real, entry.at, 'failed')) {
         fail(step, `connect() rejected ${code} but the client did not fail`);
       }
@@ -266,17 +305,22 @@ export function checkInvariants(real: Real, step: string): void {
     }
     if (outcome.ok) continue;
     const { code, maybeDelivered } = outcome.error;
-    if (code === 'INVALID' && entry.stateAtCall !== 'idle') fail(step, `${entry.kind} refused INVALID while ${entry.stateAtCall}`);
+    if (code === 'INVALID' && entry.stateAtCall !== 'idle')
+      fail(step, `${entry.kind} refused INVALID while ${entry.stateAtCall}`);
     if (code === 'CLOSED') {
-      const ended = entry.stateAtCall === 'closed' || entry.stateAtCall === 'failed' || transitionAfter(real, entry.at, 'closed');
+      const ended =
+        entry.stateAtCall === 'closed' || entry.stateAtCall === 'failed' || transitionAfter(real, entry.at, 'closed');
       if (!ended) fail(step, `${entry.kind} rejected CLOSED but the client was not closed`);
     }
-    if (code === 'DISCONNECTED' && entry.kind === 'request' && !maybeDelivered) fail(step, 'a request lost with the link did not say it may have been delivered');
+    if (code === 'DISCONNECTED' && entry.kind === 'request' && !maybeDelivered)
+      fail(step, 'a request lost with the link did not say it may have been delivered');
   }
 }
 
 /** Timers and the clock are faked; setImmediate stays real, so unhandled rejections surface between steps. */
-export const MODEL_FAKE_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = { toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] };
+export const MODEL_FAKE_TIMERS: Parameters<typeof vi.useFakeTimers>[0] = {
+  toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+};
 
 /** Runs `numRuns` random sequences from `seed`; a failure is shrunk to the shortest sequence that shows it. */
 export async function runModel(numRuns: number, seed: number): Promise<void> {

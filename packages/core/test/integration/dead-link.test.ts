@@ -32,6 +32,10 @@ it('a link abandoned as dead is dropped at once: no socket or timer left behind 
   await waitFor(() => client.state === 'connected', 'a new link', 5_000);
   client.close();
   // The silenced server end stays open (the server no longer reads): only it may remain.
-  await waitFor(() => count('Timeout') <= timers && count('TCPSocketWrap') <= sockets + 1, 'the client to release its sockets and timers', 2_000);
+  await waitFor(
+    () => count('Timeout') <= timers && count('TCPSocketWrap') <= sockets + 1,
+    'the client to release its sockets and timers',
+    2_000,
+  );
   expect(count('TCPSocketWrap')).toBeLessThanOrEqual(sockets + 1);
 });

@@ -53,7 +53,12 @@ describe('failed attempts over real sockets say why', () => {
     });
     const port = await listen(server);
     const { connection } = client(`ws://127.0.0.1:${port}/wrong-path`);
-    await expect(connection.connect()).rejects.toMatchObject({ code: 'NOT_FOUND', backendCode: 404, retryable: false, message: expect.stringContaining('HTTP 404') });
+    await expect(connection.connect()).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      backendCode: 404,
+      retryable: false,
+      message: expect.stringContaining('HTTP 404'),
+    });
     expect(connection.state).toBe('failed');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(requests).toBe(1);
@@ -72,6 +77,10 @@ describe('failed attempts over real sockets say why', () => {
     await new Promise((resolve) => connection.on('reconnecting', (event) => event.attempt >= 2 && resolve(undefined)));
     connection.close();
     expect(requests).toBeGreaterThanOrEqual(2);
-    expect(errors[0]).toMatchObject({ code: 'DISCONNECTED', backendCode: 503, message: expect.stringContaining('HTTP 503') });
+    expect(errors[0]).toMatchObject({
+      code: 'DISCONNECTED',
+      backendCode: 503,
+      message: expect.stringContaining('HTTP 503'),
+    });
   });
 });

@@ -52,7 +52,11 @@ describe('1,000 connect/close cycles', () => {
     expect(client.eventNames().map((name) => client.listenerCount(name))).toEqual(listenersBefore);
 
     await waitFor(() => server.connections().length === 0, 'the server to see every close', 10_000);
-    await waitFor(() => sameResources(baseline), `handles back to baseline (now ${JSON.stringify(resources())}, baseline ${JSON.stringify(baseline)})`, 10_000);
+    await waitFor(
+      () => sameResources(baseline),
+      `handles back to baseline (now ${JSON.stringify(resources())}, baseline ${JSON.stringify(baseline)})`,
+      10_000,
+    );
   });
 
   it('1,000 clients created and closed (some mid-handshake) leave nothing behind', async () => {
@@ -73,6 +77,10 @@ describe('1,000 connect/close cycles', () => {
       await ready;
     }
     await waitFor(() => server.connections().length === 0, 'the server to see every close', 10_000);
-    await waitFor(() => sameResources(baseline), `handles back to baseline (now ${JSON.stringify(resources())}, baseline ${JSON.stringify(baseline)})`, 10_000);
+    await waitFor(
+      () => sameResources(baseline),
+      `handles back to baseline (now ${JSON.stringify(resources())}, baseline ${JSON.stringify(baseline)})`,
+      10_000,
+    );
   });
 });

@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Connection, webSocketTransport, type DisconnectEvent, type HeartbeatPolicy } from '@polysocket/core';
 import { MockServer } from '@polysocket/mock-server';
 import { echoModule, type EchoModule } from '../helpers/echo-module';
-import { clientPingHeartbeat, echoProtocol, type EchoIn, type EchoOut, type EchoProtocolOptions } from '../helpers/echo-protocol';
+import {
+  clientPingHeartbeat,
+  echoProtocol,
+  type EchoIn,
+  type EchoOut,
+  type EchoProtocolOptions,
+} from '../helpers/echo-protocol';
 import { once, waitFor } from '../helpers/wait';
 
 let server: MockServer;
@@ -57,8 +63,13 @@ describe('core over real sockets (mock server on 127.0.0.1)', () => {
 
     const second = module.connections[1].id;
     const onSecond = module.received.filter((r) => r.connection === second).map((r) => r.frame);
-    expect(onSecond.slice(0, 2)).toEqual([{ t: 'hello', token: 'good-token' }, { t: 'sub', stream: 'news' }]);
-    expect(onSecond.slice(2).map((f) => (f as { body: number }).body)).toEqual(Array.from({ length: 45 }, (_, i) => i + 6));
+    expect(onSecond.slice(0, 2)).toEqual([
+      { t: 'hello', token: 'good-token' },
+      { t: 'sub', stream: 'news' },
+    ]);
+    expect(onSecond.slice(2).map((f) => (f as { body: number }).body)).toEqual(
+      Array.from({ length: 45 }, (_, i) => i + 6),
+    );
   });
 
   it('detects a half-open server within the client-ping deadline', async () => {

@@ -46,7 +46,9 @@ function page(): Page {
 }
 
 async function connectedIn(p: Page, random = 0.5): Promise<Harness> {
-  const h = harness({ connection: { browser: { network: p.window, document: p.document, navigator: p.navigator }, random: () => random } });
+  const h = harness({
+    connection: { browser: { network: p.window, document: p.document, navigator: p.navigator }, random: () => random },
+  });
   await h.client.connect();
   return h;
 }

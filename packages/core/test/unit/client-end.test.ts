@@ -60,7 +60,11 @@ describe('when the client ends', () => {
         return { info: undefined };
       },
     };
-    const client = new Connection({ protocol, transport: server.transport, browser: { network: null, document: null } });
+    const client = new Connection({
+      protocol,
+      transport: server.transport,
+      browser: { network: null, document: null },
+    });
     const ready = client.connect();
     await flush();
     expect(vi.getTimerCount()).toBeGreaterThan(0);
@@ -72,12 +76,21 @@ describe('when the client ends', () => {
 
   it('sends and requests on an idle or closed client fail at once with what to do', async () => {
     const { client } = harness();
-    await expect(client.send({ t: 'msg', body: 1 })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('call connect() first') });
+    await expect(client.send({ t: 'msg', body: 1 })).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('call connect() first'),
+    });
     await expect(client.request((id) => ({ t: 'req', id, body: 1 }))).rejects.toMatchObject({ code: 'INVALID' });
     await client.connect();
     client.close();
-    await expect(client.send({ t: 'msg', body: 1 })).rejects.toMatchObject({ code: 'CLOSED', message: expect.stringContaining('closed') });
-    await expect(client.request((id) => ({ t: 'req', id, body: 1 }))).rejects.toMatchObject({ code: 'CLOSED', maybeDelivered: false });
+    await expect(client.send({ t: 'msg', body: 1 })).rejects.toMatchObject({
+      code: 'CLOSED',
+      message: expect.stringContaining('closed'),
+    });
+    await expect(client.request((id) => ({ t: 'req', id, body: 1 }))).rejects.toMatchObject({
+      code: 'CLOSED',
+      maybeDelivered: false,
+    });
     expect(vi.getTimerCount()).toBe(0);
   });
 

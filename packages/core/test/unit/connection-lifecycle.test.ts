@@ -46,9 +46,13 @@ describe('Connection lifecycle', () => {
     echo.server.last!.drop();
     await flush();
     expect(client.state).toBe('reconnecting');
-    expect(disconnected).toHaveBeenCalledWith(expect.objectContaining({ code: 1006, wasClean: false, willReconnect: true }));
+    expect(disconnected).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 1006, wasClean: false, willReconnect: true }),
+    );
     // random() = 0.5 → delay = 100 + 0.5 * (1000 - 100) on the first retry
-    expect(reconnecting).toEqual([{ attempt: 1, delayMs: 550, error: expect.objectContaining({ code: 'DISCONNECTED', backendCode: 1006 }) }]);
+    expect(reconnecting).toEqual([
+      { attempt: 1, delayMs: 550, error: expect.objectContaining({ code: 'DISCONNECTED', backendCode: 1006 }) },
+    ]);
 
     await advance(549);
     expect(client.state).toBe('reconnecting');
@@ -56,7 +60,10 @@ describe('Connection lifecycle', () => {
     expect(client.state).toBe('connected');
     expect(states).toEqual(['connecting', 'connected', 'reconnecting', 'connecting', 'connected']);
     expect(restoreCalls).toEqual([{ reconnect: false }, { reconnect: true }]);
-    expect(echo.frames()).toEqual([{ t: 'hello', token: 'good-token' }, { t: 'sub', stream: 'a' }]);
+    expect(echo.frames()).toEqual([
+      { t: 'hello', token: 'good-token' },
+      { t: 'sub', stream: 'a' },
+    ]);
     client.close();
   });
 

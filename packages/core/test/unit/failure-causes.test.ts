@@ -15,7 +15,10 @@ afterEach(() => {
 });
 
 /** A transport that fails to open the way `ws` does: an error (with the HTTP status where there was one), then 1006. */
-function failingTransport(error: Error & { status?: number; code?: string }, opened: { count: number }): () => Transport {
+function failingTransport(
+  error: Error & { status?: number; code?: string },
+  opened: { count: number },
+): () => Transport {
   return () => ({
     name: 'failing',
     bufferedAmount: 0,
@@ -51,7 +54,11 @@ describe('failures say why', () => {
     expect(opened.count).toBe(3);
     expect(errors).toHaveLength(3);
     for (const error of errors) {
-      expect(error).toMatchObject({ code: 'DISCONNECTED', retryable: true, message: expect.stringContaining('ECONNREFUSED') });
+      expect(error).toMatchObject({
+        code: 'DISCONNECTED',
+        retryable: true,
+        message: expect.stringContaining('ECONNREFUSED'),
+      });
       expect((error as PolySocketError).cause).toBe(refused);
     }
     expect(events.map((e) => e.error?.message)).toEqual(errors.map((e) => e.message));
@@ -66,7 +73,12 @@ describe('failures say why', () => {
   ])('HTTP %i on the upgrade ends failed after one attempt with %s naming the status', async (status, code) => {
     const opened = { count: 0 };
     const { client, states } = harness({ connection: { transport: failingTransport(httpError(status), opened) } });
-    await expect(client.connect()).rejects.toMatchObject({ code, backendCode: status, retryable: false, message: expect.stringContaining(`HTTP ${status}`) });
+    await expect(client.connect()).rejects.toMatchObject({
+      code,
+      backendCode: status,
+      retryable: false,
+      message: expect.stringContaining(`HTTP ${status}`),
+    });
     await advance(60_000);
     expect(opened.count).toBe(1);
     expect(states).toEqual(['connecting', 'failed']);
@@ -80,7 +92,11 @@ describe('failures say why', () => {
     await advance(550);
     expect(opened.count).toBe(2);
     expect(client.state).toBe('reconnecting');
-    expect(errors[0]).toMatchObject({ backendCode: status, retryable: true, message: expect.stringContaining(`HTTP ${status}`) });
+    expect(errors[0]).toMatchObject({
+      backendCode: status,
+      retryable: true,
+      message: expect.stringContaining(`HTTP ${status}`),
+    });
     client.close();
   });
 

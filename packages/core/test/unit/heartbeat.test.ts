@@ -24,7 +24,12 @@ describe('heartbeat', () => {
     const dead: string[] = [];
     const heartbeat = new Heartbeat<string, string>(
       { intervalMs: 1000, ping: () => 'ping', isPong: (frame) => frame === 'pong', probeTimeoutMs: 500 },
-      { sendFrame: () => undefined, transportPing: () => false, onDead: (reason) => dead.push(reason), onRtt: () => undefined },
+      {
+        sendFrame: () => undefined,
+        transportPing: () => false,
+        onDead: (reason) => dead.push(reason),
+        onRtt: () => undefined,
+      },
     );
     vi.advanceTimersByTime(1000); // ping 1
     heartbeat.heard(); // the clock has not moved: a timestamp comparison would miss it
@@ -51,7 +56,10 @@ describe('heartbeat', () => {
   });
 
   it('client pings: an unanswered ping is a dead link within interval + probe timeout', async () => {
-    const { client, echo } = harness({ protocol: { heartbeat: clientPingHeartbeat(1000, 500) }, server: { ignorePings: true } });
+    const { client, echo } = harness({
+      protocol: { heartbeat: clientPingHeartbeat(1000, 500) },
+      server: { ignorePings: true },
+    });
     const drops: DisconnectEvent[] = [];
     client.on('disconnected', (event) => drops.push(event));
     await client.connect();
@@ -67,7 +75,10 @@ describe('heartbeat', () => {
   });
 
   it('client pings: any inbound frame after the ping proves the link', async () => {
-    const { client, echo } = harness({ protocol: { heartbeat: clientPingHeartbeat(1000, 500) }, server: { ignorePings: true } });
+    const { client, echo } = harness({
+      protocol: { heartbeat: clientPingHeartbeat(1000, 500) },
+      server: { ignorePings: true },
+    });
     await client.connect();
     const peer = echo.server.last!;
     for (let i = 0; i < 5; i++) {
@@ -98,7 +109,10 @@ describe('heartbeat', () => {
   });
 
   it('keep-alive only: sends the frame every interval and, with nothing to answer it, never declares the link dead', async () => {
-    const keepAlive: HeartbeatPolicy<EchoOut, EchoIn> = { intervalMs: 1000, ping: () => ({ t: 'msg', body: 'heartbeat' }) };
+    const keepAlive: HeartbeatPolicy<EchoOut, EchoIn> = {
+      intervalMs: 1000,
+      ping: () => ({ t: 'msg', body: 'heartbeat' }),
+    };
     const { client, echo } = harness({ protocol: { heartbeat: keepAlive } });
     await client.connect();
     await advance(60_000);

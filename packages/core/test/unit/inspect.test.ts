@@ -10,7 +10,11 @@ describe('inspecting a connection', () => {
     (client as unknown as { tuning: Record<string, unknown> }).tuning.token = 'tok_inspect_me';
     client.logger.addSecret('tok_inspect_me');
     await client.connect();
-    for (const text of [inspect(client), inspect(client, { depth: 10, showHidden: true }), inspect({ nested: { client } }, { depth: 10 })]) {
+    for (const text of [
+      inspect(client),
+      inspect(client, { depth: 10, showHidden: true }),
+      inspect({ nested: { client } }, { depth: 10 }),
+    ]) {
       expect(text).not.toContain('tok_inspect_me');
       expect(text).toContain('Connection');
     }

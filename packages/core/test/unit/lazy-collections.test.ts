@@ -8,18 +8,34 @@ describe('LazyMap and LazySet', () => {
     map.set('a', 1).set('b', 2);
     map.delete('a');
     map.set('c', 3);
-    expect([...map]).toEqual([...new Map([['b', 2], ['c', 3]])]);
+    expect([...map]).toEqual([
+      ...new Map([
+        ['b', 2],
+        ['c', 3],
+      ]),
+    ]);
     expect([[...map.keys()], [...map.values()], map.size, map.has('b')]).toEqual([['b', 'c'], [2, 3], 2, true]);
     const seen: [string, number, boolean][] = [];
     map.forEach((value, key, self) => seen.push([key, value, self === map]));
-    expect(seen).toEqual([['b', 2, true], ['c', 3, true]]);
+    expect(seen).toEqual([
+      ['b', 2, true],
+      ['c', 3, true],
+    ]);
     map.clear();
     expect([map.size, [...map.entries()]]).toEqual([0, []]);
 
     const set = new LazySet<string>();
     expect([set.size, set.has('x'), set.delete('x'), [...set]]).toEqual([0, false, false, []]);
     set.add('x').add('y').add('x');
-    expect([[...set], [...set.keys()], [...set.entries()], set.size]).toEqual([['x', 'y'], ['x', 'y'], [['x', 'x'], ['y', 'y']], 2]);
+    expect([[...set], [...set.keys()], [...set.entries()], set.size]).toEqual([
+      ['x', 'y'],
+      ['x', 'y'],
+      [
+        ['x', 'x'],
+        ['y', 'y'],
+      ],
+      2,
+    ]);
     const each: string[] = [];
     set.forEach((value, key, self) => each.push(`${value}${key}${self === set}`));
     expect(each).toEqual(['xxtrue', 'yytrue']);

@@ -19,12 +19,15 @@ describe('the core lifecycle, model-based', () => {
 
   // Issue 14's item 1, as the model states it: on the code before the fix this sequence broke the
   // "no socket while closed" invariant (the client reconnected after the close).
-  it.each(['disconnected', 'reconnecting'] as const)('its invariants catch a close() from a %s listener being undone', async (event) => {
-    const real = newReal([]);
-    await step(real, 'connect', (r) => void r.h.client.connect());
-    await step(real, `in ${event}: close`, (r) => arm(r, event, 'closed', 'close'));
-    await step(real, 'server: drop', (r) => r.h.echo.server.last!.drop());
-    await step(real, 'advance 1000 ms', () => advance(1000));
-    await step(real, 'advance 20000 ms', () => advance(20_000));
-  });
+  it.each(['disconnected', 'reconnecting'] as const)(
+    'its invariants catch a close() from a %s listener being undone',
+    async (event) => {
+      const real = newReal([]);
+      await step(real, 'connect', (r) => void r.h.client.connect());
+      await step(real, `in ${event}: close`, (r) => arm(r, event, 'closed', 'close'));
+      await step(real, 'server: drop', (r) => r.h.echo.server.last!.drop());
+      await step(real, 'advance 1000 ms', () => advance(1000));
+      await step(real, 'advance 20000 ms', () => advance(20_000));
+    },
+  );
 });

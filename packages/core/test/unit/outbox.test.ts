@@ -25,7 +25,10 @@ describe('outbox', () => {
     await client.connect();
     expect(await client.send({ t: 'msg', body: 1 })).toBe(true);
     await flush();
-    expect(echo.frames()).toEqual([{ t: 'hello', token: 'good-token' }, { t: 'msg', body: 1 }]);
+    expect(echo.frames()).toEqual([
+      { t: 'hello', token: 'good-token' },
+      { t: 'msg', body: 1 },
+    ]);
     client.close();
   });
 
@@ -47,7 +50,10 @@ describe('outbox', () => {
 
   it('refuses sends and requests before the first connect, at once, saying what to do', async () => {
     const { client, echo } = harness();
-    await expect(client.send({ t: 'msg', body: 'early' })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('call connect() first') });
+    await expect(client.send({ t: 'msg', body: 'early' })).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('call connect() first'),
+    });
     await expect(client.request((id) => ({ t: 'req', id, body: 1 }))).rejects.toMatchObject({ code: 'INVALID' });
     expect(client.queued).toEqual({ messages: 0, bytes: 0 });
     await client.connect();
@@ -120,7 +126,12 @@ describe('outbox', () => {
     await advance(800); // reconnects at 550 ms
     expect(await long).toBe(true);
     expect(await forever).toBe(true);
-    expect(echo.frames().filter((f) => f.t === 'msg').map((f) => (f as { body: string }).body)).toEqual(['long', 'forever']);
+    expect(
+      echo
+        .frames()
+        .filter((f) => f.t === 'msg')
+        .map((f) => (f as { body: string }).body),
+    ).toEqual(['long', 'forever']);
     client.close();
   });
 
@@ -163,7 +174,12 @@ describe('outbox', () => {
     expect(await held).toBe(true);
     expect(await behind).toBe(true);
     await flush();
-    expect(echo.frames().filter((f) => f.t === 'msg').map((f) => (f as { body: string }).body)).toEqual(['gated', 'behind it']);
+    expect(
+      echo
+        .frames()
+        .filter((f) => f.t === 'msg')
+        .map((f) => (f as { body: string }).body),
+    ).toEqual(['gated', 'behind it']);
     client.close();
   });
 

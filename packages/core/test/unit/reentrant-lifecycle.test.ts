@@ -128,7 +128,6 @@ describe('re-entrant calls agree with the state', () => {
     await expectStaysClosed(h);
   });
 
-
   it('connect() from a closed listener connects, and its promise resolves', async () => {
     const h = await connected();
     let again: Promise<void> | undefined;

@@ -18,7 +18,8 @@ describe('requests', () => {
     await flush();
     const sent = echo.frames().filter((f) => f.t === 'req') as { id: number; body: number }[];
     expect(new Set(sent.map((f) => f.id)).size).toBe(3);
-    for (const frame of [...sent].reverse()) echo.sendTo(echo.server.last!, { t: 'res', id: frame.id, body: frame.body * 10 });
+    for (const frame of [...sent].reverse())
+      echo.sendTo(echo.server.last!, { t: 'res', id: frame.id, body: frame.body * 10 });
     await flush();
     expect(await Promise.all(replies)).toEqual([
       { t: 'res', id: sent[0].id, body: 10 },
@@ -122,7 +123,10 @@ describe('requests', () => {
     const aborted = client.request((id) => ({ t: 'req', id, body: 3 }), { ...named, signal: controller.signal });
     await flush();
     controller.abort();
-    await expect(aborted).rejects.toMatchObject({ code: 'ABORTED', message: "aborted while waiting for the ack for 'add'" });
+    await expect(aborted).rejects.toMatchObject({
+      code: 'ABORTED',
+      message: "aborted while waiting for the ack for 'add'",
+    });
 
     const dropped = client.request((id) => ({ t: 'req', id, body: 4 }), named);
     await flush();
@@ -137,7 +141,10 @@ describe('requests', () => {
   it('a resend-safe request is written again after the reconnect and then resolves', async () => {
     const { client, echo } = harness({ server: { holdRequests: true }, protocol: { streams: ['s'] } });
     await client.connect();
-    const reply = client.request((id) => ({ t: 'req', id, body: 'idempotent' }), { resendSafe: true, timeoutMs: 30_000 });
+    const reply = client.request((id) => ({ t: 'req', id, body: 'idempotent' }), {
+      resendSafe: true,
+      timeoutMs: 30_000,
+    });
     await flush();
     const firstPeer = echo.server.last!;
     firstPeer.drop();

@@ -39,14 +39,20 @@ function closingTransport(code: number, reason: string, opened: { count: number 
 describe('failed attempts that opened, then closed, say why', () => {
   it('the close code and reason, not the write that found the link closing (was a PROTOCOL "WebSocket is not open")', async () => {
     const opened = { count: 0 };
-    const { client, errors } = harness({ connection: { transport: closingTransport(4500, 'backend overloaded', opened) } });
+    const { client, errors } = harness({
+      connection: { transport: closingTransport(4500, 'backend overloaded', opened) },
+    });
     void client.connect().catch(() => undefined);
     await advance(1);
     await advance(550);
     expect(opened.count).toBe(2);
     expect(errors).toHaveLength(2);
     for (const error of errors as PolySocketError[]) {
-      expect(error).toMatchObject({ code: 'DISCONNECTED', backendCode: 4500, message: expect.stringContaining('4500 backend overloaded') });
+      expect(error).toMatchObject({
+        code: 'DISCONNECTED',
+        backendCode: 4500,
+        message: expect.stringContaining('4500 backend overloaded'),
+      });
     }
     client.close();
   });
@@ -97,7 +103,10 @@ describe('wake-ups and page events cannot flood', () => {
 
 describe('options people pass', () => {
   it('connectTimeoutMs: 0 means no per-attempt limit (was: every attempt timed out at once)', async () => {
-    const { client, errors } = harness({ server: { ignoreHello: true }, connection: { connectTimeoutMs: 0, connectWaitMs: Infinity } });
+    const { client, errors } = harness({
+      server: { ignoreHello: true },
+      connection: { connectTimeoutMs: 0, connectWaitMs: Infinity },
+    });
     void client.connect().catch(() => undefined);
     await advance(60_000);
     expect(client.state).toBe('connecting');

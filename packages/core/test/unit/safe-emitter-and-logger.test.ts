@@ -67,7 +67,9 @@ describe('RedactingLogger', () => {
   function spy(): { logger: Logger; lines: string[] } {
     const lines: string[] = [];
     const record = (...args: unknown[]): void => {
-      lines.push(args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      lines.push(
+        args.map((a) => (a instanceof Error ? a.message : typeof a === 'string' ? a : JSON.stringify(a))).join(' '),
+      );
     };
     return { logger: { debug: record, info: record, warn: record, error: record }, lines };
   }
@@ -77,7 +79,10 @@ describe('RedactingLogger', () => {
     const log = new RedactingLogger(logger);
     log.addSecret('tok_ABCDEF123456');
     log.info('auth with tok_ABCDEF123456 failed');
-    log.warn('detail', new Error('bad token tok_ABCDEF123456'), { token: 'tok_ABCDEF123456', nested: ['tok_ABCDEF123456'] });
+    log.warn('detail', new Error('bad token tok_ABCDEF123456'), {
+      token: 'tok_ABCDEF123456',
+      nested: ['tok_ABCDEF123456'],
+    });
     expect(lines.join('\n')).not.toContain('tok_ABCDEF123456');
     expect(lines[0]).toBe('auth with [redacted] failed');
   });

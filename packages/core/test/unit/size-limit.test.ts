@@ -20,10 +20,15 @@ describe('the outbound size rule', () => {
   it('refuses a send over maxMessageSize with TOO_LARGE and an error event; the link stays up', async () => {
     const { client, echo, errors } = harness({ connection: { maxMessageSize: 100 } });
     await client.connect();
-    await expect(client.send({ t: 'msg', body: bodyOf(101) })).rejects.toMatchObject({ code: 'TOO_LARGE', retryable: false });
+    await expect(client.send({ t: 'msg', body: bodyOf(101) })).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      retryable: false,
+    });
     expect(errors).toEqual([expect.objectContaining({ code: 'TOO_LARGE' })]);
     await expect(client.send({ t: 'msg', body: bodyOf(100) })).resolves.toBe(true);
-    await expect(client.request((id) => ({ t: 'req', id, body: 'y'.repeat(200) }))).rejects.toMatchObject({ code: 'TOO_LARGE' });
+    await expect(client.request((id) => ({ t: 'req', id, body: 'y'.repeat(200) }))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+    });
     await flush();
     expect(client.state).toBe('connected');
     expect(echo.frames().filter((f) => f.t !== 'hello')).toEqual([{ t: 'msg', body: bodyOf(100) }]);

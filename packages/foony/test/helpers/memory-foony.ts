@@ -29,7 +29,8 @@ export class MemoryFoony {
       this.peer = peer;
       this.connectionId = `c${++this.connections}`;
       this.subscribed.clear();
-      for (const members of this.members.values()) for (const id of [...members.keys()]) if (id !== 'other') members.delete(id);
+      for (const members of this.members.values())
+        for (const id of [...members.keys()]) if (id !== 'other') members.delete(id);
       peer.onMessage = (data) => this.handle(peer, JSON.parse(String(data)) as Frame);
     };
   }
@@ -46,7 +47,8 @@ export class MemoryFoony {
 
   /** Publishes as another client: delivered if this connection is subscribed. */
   publish(channel: string, name: string, data: unknown): void {
-    if (this.subscribed.has(channel)) this.send({ t: 'msg', channel, name, data, timestamp: 1, messageId: `m${++this.messages}` });
+    if (this.subscribed.has(channel))
+      this.send({ t: 'msg', channel, name, data, timestamp: 1, messageId: `m${++this.messages}` });
   }
 
   /** Another client enters presence on `channel`. */
@@ -86,7 +88,8 @@ export class MemoryFoony {
     const { id, channel } = frame;
     if (frame.t === 'pub' || frame.t === 'pres' || frame.t === 'unsub') {
       if (this.writeAnswer === 'none') return;
-      if (typeof this.writeAnswer === 'number') return this.send({ t: 'err', id, code: this.writeAnswer, message: `refused ${frame.t}` });
+      if (typeof this.writeAnswer === 'number')
+        return this.send({ t: 'err', id, code: this.writeAnswer, message: `refused ${frame.t}` });
     }
     switch (frame.t) {
       case 'auth':
@@ -120,7 +123,15 @@ export class MemoryFoony {
 }
 
 function presEvt(channel: string, action: string, connectionId: string, data: unknown): object {
-  return { t: 'presEvt', channel, action, clientId: connectionId, connectionId, timestamp: 1, ...(data !== undefined ? { data } : {}) };
+  return {
+    t: 'presEvt',
+    channel,
+    action,
+    clientId: connectionId,
+    connectionId,
+    timestamp: 1,
+    ...(data !== undefined ? { data } : {}),
+  };
 }
 
 /** Lets every queued microtask (memory transport hops, promise chains) run. */

@@ -21,7 +21,7 @@ export async function foonyWorld(options: FoonyMockOptions = {}): Promise<FoonyW
     foony,
     url,
     client(overrides = {}) {
-      const auth = overrides.token ?? overrides.key ?? overrides.authCallback ? {} : { token: 'valid-token' };
+      const auth = (overrides.token ?? overrides.key ?? overrides.authCallback) ? {} : { token: 'valid-token' };
       const client = new FoonyClient({
         url,
         backoff: { initialDelayMs: 30, maxDelayMs: 150, minDelayMs: 5 },

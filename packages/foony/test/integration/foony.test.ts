@@ -24,7 +24,13 @@ describe('Foony adapter against the mock server', () => {
     await waitFor(() => chat.state === 'attached', 'attached');
     await chat.publish('greeting', { text: 'hi' }); // pub → ack, and msg back
     await waitFor(() => got.length === 1, 'msg');
-    expect(got[0]).toMatchObject({ t: 'msg', channel: 'chat', name: 'greeting', data: { text: 'hi' }, clientId: 'user-1' });
+    expect(got[0]).toMatchObject({
+      t: 'msg',
+      channel: 'chat',
+      name: 'greeting',
+      data: { text: 'hi' },
+      clientId: 'user-1',
+    });
 
     const changes: PresenceChange[] = [];
     chat.presence.subscribe((c) => changes.push(c));
@@ -53,8 +59,12 @@ describe('Foony adapter against the mock server', () => {
     const unknown = Array.from({ length: 50 }, (_, i) => client.channel(`unknown:${i}`).publish('n', i));
     const results = await Promise.allSettled([...ok, ...denied, ...unknown]);
     expect(results.slice(0, 300).every((r) => r.status === 'fulfilled')).toBe(true);
-    expect(results.slice(300, 350).map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(50).fill('FORBIDDEN'));
-    expect(results.slice(350).map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(Array(50).fill('NOT_FOUND'));
+    expect(results.slice(300, 350).map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(
+      Array(50).fill('FORBIDDEN'),
+    );
+    expect(results.slice(350).map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(
+      Array(50).fill('NOT_FOUND'),
+    );
     expect(world.foony.historyOf('load').map((m) => m.data)).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(client.connection.pendingRequests).toBe(0);
   });
@@ -75,7 +85,10 @@ describe('Foony adapter against the mock server', () => {
     expect(bobRoom.presence.members().get(aliceId)).toMatchObject({ clientId: 'alice', data: { status: 'here' } });
 
     await aliceRoom.presence.update({ status: 'busy' });
-    await waitFor(() => (bobRoom.presence.members().get(aliceId)?.data as { status: string })?.status === 'busy', 'update');
+    await waitFor(
+      () => (bobRoom.presence.members().get(aliceId)?.data as { status: string })?.status === 'busy',
+      'update',
+    );
 
     await bobRoom.presence.enter({ status: 'bob' });
     await waitFor(() => aliceRoom.presence.members().size === 2, 'alice sees both');
@@ -108,7 +121,8 @@ describe('Foony adapter against the mock server', () => {
     const client = world.client();
     await client.connect();
     const pages: number[][] = [];
-    for await (const page of client.channel('log').historyPages({ limit: 40 })) pages.push(page.map((m) => m.data as number));
+    for await (const page of client.channel('log').historyPages({ limit: 40 }))
+      pages.push(page.map((m) => m.data as number));
     expect(pages).toHaveLength(7);
     expect(pages.every((p, i) => p.length === (i < 6 ? 40 : 17))).toBe(true);
     const all = pages.reverse().flat();

@@ -13,7 +13,10 @@ async function subscribedThenDropped(client: FoonyClient): Promise<void> {
   await client.connect();
   client.channel('good').subscribe(() => undefined);
   client.channel('busy').subscribe(() => undefined);
-  await waitFor(() => client.channel('good').state === 'attached' && client.channel('busy').state === 'attached', 'both attached');
+  await waitFor(
+    () => client.channel('good').state === 'attached' && client.channel('busy').state === 'attached',
+    'both attached',
+  );
 }
 
 function watch(client: FoonyClient) {

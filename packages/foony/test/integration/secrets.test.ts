@@ -10,7 +10,8 @@ afterEach(async () => {
 
 function recording(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const record = (...args: unknown[]): void => void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
+  const record = (...args: unknown[]): void =>
+    void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
   return { logger: { debug: record, info: record, warn: record, error: record }, lines };
 }
 
@@ -28,7 +29,12 @@ describe('Foony secrets', () => {
       await client.connect();
       world.server.faults.inject(JSON.stringify({ t: 'err', code: 50000, message: `bad credential ${secret}` }));
       await waitFor(() => messages.length > 0, 'the error event');
-      const all = [...lines, ...messages, inspect(client, { depth: 10, showHidden: true }), inspect(client.channel('a'), { depth: 10, showHidden: true })].join('\n');
+      const all = [
+        ...lines,
+        ...messages,
+        inspect(client, { depth: 10, showHidden: true }),
+        inspect(client.channel('a'), { depth: 10, showHidden: true }),
+      ].join('\n');
       expect(all).not.toContain(secret);
       expect(messages).toEqual(['bad credential [redacted]']);
     });
@@ -61,7 +67,8 @@ describe('Foony secrets', () => {
     await client.connect();
     world.server.faults.drop('/foony');
     await waitFor(() => tokens.length === 2 && client.state === 'connected', 'a second token');
-    for (const token of tokens) world.server.faults.inject(JSON.stringify({ t: 'err', code: 50000, message: `echo ${token}` }));
+    for (const token of tokens)
+      world.server.faults.inject(JSON.stringify({ t: 'err', code: 50000, message: `echo ${token}` }));
     await waitFor(() => messages.length === 2, 'two error events');
     expect(messages).toEqual(['echo [redacted]', 'echo [redacted]']);
     const text = inspect(client, { depth: 10, showHidden: true });

@@ -17,7 +17,10 @@ describe('Foony frame size limit (core maxMessageSize; Foony default 1 MiB)', ()
     client.on('disconnected', (e) => drops.push(e));
     await client.connect();
     const chat = client.channel('chat');
-    await expect(chat.publish('big', 'x'.repeat(20 * 1024 * 1024))).rejects.toMatchObject({ code: 'TOO_LARGE', retryable: false });
+    await expect(chat.publish('big', 'x'.repeat(20 * 1024 * 1024))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      retryable: false,
+    });
     expect(errors.map((e) => e.code)).toEqual(['TOO_LARGE']);
     await expect(chat.publish('big', 'x'.repeat(1024 * 1024))).rejects.toMatchObject({ code: 'TOO_LARGE' }); // just over, with the frame around it
     await chat.publish('small', 'fits');
@@ -44,7 +47,10 @@ describe('Foony frame size limit (core maxMessageSize; Foony default 1 MiB)', ()
     world = await foonyWorld();
     const client = world.client({ maxMessageSize: 1000 });
     await client.connect();
-    await expect(client.channel('chat').publish('n', 'x'.repeat(1000))).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('1000-byte') });
+    await expect(client.channel('chat').publish('n', 'x'.repeat(1000))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      message: expect.stringContaining('1000-byte'),
+    });
     await client.channel('chat').publish('n', 'x'.repeat(900));
   });
 });

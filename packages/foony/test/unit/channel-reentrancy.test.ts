@@ -274,7 +274,10 @@ describe('Foony channel: calls from inside channel listeners leave it coherent w
     await runFor();
     expect(channel.presence.isPresent).toBe(false);
     expect(server.ownPresence('room')).toBeUndefined();
-    expect({ state: channel.state, onServer: server.subscribed.has('room') }).toEqual({ state: 'detached', onServer: false });
+    expect({ state: channel.state, onServer: server.subscribed.has('room') }).toEqual({
+      state: 'detached',
+      onServer: false,
+    });
     client.close();
   });
 

@@ -47,11 +47,17 @@ describe('Foony channel restore', () => {
     server.onConnection = (peer) => {
       peer.onMessage = (data) => {
         const frame = JSON.parse(String(data)) as { t: string; id?: number };
-        if (frame.t === 'auth') peer.send(JSON.stringify({ t: 'connected', connectionId: 'c1', keepAliveMs: 0, clientId: 'me' }));
+        if (frame.t === 'auth')
+          peer.send(JSON.stringify({ t: 'connected', connectionId: 'c1', keepAliveMs: 0, clientId: 'me' }));
         if (frame.t === 'sub') peer.send(JSON.stringify({ t: 'err', id: frame.id, code: 42900, message: 'slow down' }));
       };
     };
-    const client = new FoonyClient({ url: 'ws://memory/foony', token: 'secret-token-123', transport: server.transport, browser: { network: null, document: null } });
+    const client = new FoonyClient({
+      url: 'ws://memory/foony',
+      token: 'secret-token-123',
+      transport: server.transport,
+      browser: { network: null, document: null },
+    });
     const errors: PolySocketError[] = [];
     const busy = client.channel('busy');
     busy.on('error', (e) => errors.push(e));

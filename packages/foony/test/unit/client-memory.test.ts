@@ -23,11 +23,14 @@ function edge(keepAliveMs = 0) {
     peer.onMessage = (data) => {
       const frame = JSON.parse(String(data)) as Record<string, unknown>;
       log.push(frame);
-      if (frame.t === 'auth') peer.send(JSON.stringify({ t: 'connected', connectionId: `c${received.length}`, keepAliveMs, clientId: 'me' }));
-      if (frame.t === 'sub' || frame.t === 'pres' || frame.t === 'pub' || frame.t === 'unsub') peer.send(JSON.stringify({ t: 'ack', id: frame.id }));
+      if (frame.t === 'auth')
+        peer.send(JSON.stringify({ t: 'connected', connectionId: `c${received.length}`, keepAliveMs, clientId: 'me' }));
+      if (frame.t === 'sub' || frame.t === 'pres' || frame.t === 'pub' || frame.t === 'unsub')
+        peer.send(JSON.stringify({ t: 'ack', id: frame.id }));
     };
   };
-  const send = (peer: MemoryPeer, frame: unknown): void => peer.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  const send = (peer: MemoryPeer, frame: unknown): void =>
+    peer.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
   return { server, received, send };
 }
 
@@ -85,7 +88,8 @@ describe('FoonyClient with a hand-driven edge', () => {
     });
     c.channel('a').subscribe((m) => got.push(m.messageId));
     await flush();
-    for (const id of ['m1', 'm2']) send(server.last!, { t: 'msg', channel: 'a', name: 'n', data: 1, timestamp: 1, messageId: id });
+    for (const id of ['m1', 'm2'])
+      send(server.last!, { t: 'msg', channel: 'a', name: 'n', data: 1, timestamp: 1, messageId: id });
     await flush();
     expect(got).toEqual(['m1', 'm2']);
     expect(errors.map((e) => e.code)).toEqual(['LISTENER', 'LISTENER']);
@@ -157,8 +161,12 @@ describe('FoonyClient with a hand-driven edge', () => {
     // @ts-expect-error no credential
     expect(() => new FoonyClient({ url: 'ws://x', transport: server.transport })).toThrow(/exactly one/);
     // @ts-expect-error token and key together
-    expect(() => new FoonyClient({ url: 'ws://x', token: 'a', key: 'b', transport: server.transport })).toThrow(/exactly one/);
-    // @ts-expect-error token and authCallback together
-    expect(() => new FoonyClient({ url: 'ws://x', token: 'a', authCallback: () => 'b', transport: server.transport })).toThrow(/exactly one/);
+    expect(() => new FoonyClient({ url: 'ws://x', token: 'a', key: 'b', transport: server.transport })).toThrow(
+      /exactly one/,
+    );
+    const both = () =>
+      // @ts-expect-error token and authCallback together
+      new FoonyClient({ url: 'ws://x', token: 'a', authCallback: () => 'b', transport: server.transport });
+    expect(both).toThrow(/exactly one/);
   });
 });

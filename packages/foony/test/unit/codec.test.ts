@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import { coreCodeOf, decodeFrame, encodeFrame, errorFromFrame, ErrorCode, validateChannelName } from '@polysocket/foony';
+import {
+  coreCodeOf,
+  decodeFrame,
+  encodeFrame,
+  errorFromFrame,
+  ErrorCode,
+  validateChannelName,
+} from '@polysocket/foony';
 
 const valid = [
   { t: 'connected', connectionId: 'c1', keepAliveMs: 15000, clientId: 'u' },
@@ -12,7 +19,12 @@ const valid = [
   { t: 'err', id: 4, code: 40300, message: 'no' },
   { t: 'pong' },
   { t: 'histRes', id: 3, channel: 'a', messages: [], more: false },
-  { t: 'histRes', id: 3, channel: 'a', messages: [{ t: 'msg', channel: 'a', name: 'n', data: 1, timestamp: 1, messageId: 'm' }] },
+  {
+    t: 'histRes',
+    id: 3,
+    channel: 'a',
+    messages: [{ t: 'msg', channel: 'a', name: 'n', data: 1, timestamp: 1, messageId: 'm' }],
+  },
 ];
 
 const malformed: unknown[] = [
@@ -50,7 +62,11 @@ describe('Foony codec', () => {
   });
 
   it('decodes a connected frame whose keepAliveMs is missing or not a finite number with NaN (the client falls back to 15 s)', () => {
-    for (const raw of ['{"t":"connected","connectionId":"c1","clientId":"u"}', '{"t":"connected","connectionId":"c1","clientId":"u","keepAliveMs":"5"}', '{"t":"connected","connectionId":"c1","clientId":"u","keepAliveMs":1e400}']) {
+    for (const raw of [
+      '{"t":"connected","connectionId":"c1","clientId":"u"}',
+      '{"t":"connected","connectionId":"c1","clientId":"u","keepAliveMs":"5"}',
+      '{"t":"connected","connectionId":"c1","clientId":"u","keepAliveMs":1e400}',
+    ]) {
       expect(decodeFrame(raw)).toMatchObject({ t: 'connected', keepAliveMs: NaN });
     }
   });
@@ -69,7 +85,9 @@ describe('Foony codec', () => {
   });
 
   it('keeps __proto__ and constructor keys inert', () => {
-    const frame = decodeFrame('{"t":"msg","channel":"a","name":"n","data":{"__proto__":{"polluted":true}},"timestamp":1,"messageId":"m","__proto__":{"x":1}}');
+    const frame = decodeFrame(
+      '{"t":"msg","channel":"a","name":"n","data":{"__proto__":{"polluted":true}},"timestamp":1,"messageId":"m","__proto__":{"x":1}}',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.getPrototypeOf(frame)).toBe(Object.prototype);
     expect((frame as { x?: unknown }).x).toBeUndefined();
@@ -77,7 +95,9 @@ describe('Foony codec', () => {
 
   it('encodes client frames as the seed JSON, leaving undefined fields out', () => {
     expect(encodeFrame({ t: 'sub', channel: 'a', id: 1 })).toBe('{"t":"sub","channel":"a","id":1}');
-    expect(encodeFrame({ t: 'hist', id: 2, channel: 'a', limit: 10, start: 'm5' })).toBe('{"t":"hist","id":2,"channel":"a","limit":10,"start":"m5"}');
+    expect(encodeFrame({ t: 'hist', id: 2, channel: 'a', limit: 10, start: 'm5' })).toBe(
+      '{"t":"hist","id":2,"channel":"a","limit":10,"start":"m5"}',
+    );
   });
 });
 

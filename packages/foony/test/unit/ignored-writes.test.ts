@@ -35,7 +35,10 @@ interface Setup {
 async function setup(options: Partial<FoonyClientOptions> = {}, connect = true): Promise<Setup> {
   const server = new MemoryFoony();
   // A long backoff: a dropped client stays disconnected for the test.
-  const client = server.client({ backoff: { initialDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000 }, ...options });
+  const client = server.client({
+    backoff: { initialDelayMs: 60_000, minDelayMs: 60_000, maxDelayMs: 60_000 },
+    ...options,
+  });
   const clientErrors: string[] = [];
   const channelErrors: string[] = [];
   client.on('error', (error: PolySocketError) => clientErrors.push(error.code));
@@ -59,7 +62,10 @@ describe('an unanswered Foony request', () => {
   it('times out with a message that names the request and the channel, and says what to do', async () => {
     const world = await setup({ requestTimeoutMs: 20 });
     world.server.writeAnswer = 'none';
-    const results = await Promise.allSettled([world.channel.publish('n', 1), world.channel.presence.enter({ status: 'here' })]);
+    const results = await Promise.allSettled([
+      world.channel.publish('n', 1),
+      world.channel.presence.enter({ status: 'here' }),
+    ]);
     const messages = results.map((result) => (result as PromiseRejectedResult).reason.message as string);
     expect(messages[0]).toMatch(/^no ack for publish on channel 'room' within 20 ms: .*requestTimeoutMs/);
     expect(messages[1]).toMatch(/^no ack for presence enter on channel 'room' within 20 ms: /);

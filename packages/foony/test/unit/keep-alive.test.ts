@@ -16,7 +16,8 @@ function edge(keepAliveMs: string) {
   server.onConnection = (peer) => {
     peer.onMessage = (data) => {
       const frame = JSON.parse(String(data)) as { t: string };
-      if (frame.t === 'auth') peer.send(`{"t":"connected","connectionId":"c1","clientId":"me","keepAliveMs":${keepAliveMs}}`);
+      if (frame.t === 'auth')
+        peer.send(`{"t":"connected","connectionId":"c1","clientId":"me","keepAliveMs":${keepAliveMs}}`);
       if (frame.t === 'ping') {
         counts.pings++;
         peer.send('{"t":"pong"}');
@@ -26,9 +27,17 @@ function edge(keepAliveMs: string) {
   return { server, counts };
 }
 
-async function pingsOver(keepAliveMs: string, windowMs: number): Promise<{ pings: number; session: number | undefined; state: string }> {
+async function pingsOver(
+  keepAliveMs: string,
+  windowMs: number,
+): Promise<{ pings: number; session: number | undefined; state: string }> {
   const { server, counts } = edge(keepAliveMs);
-  const client = new FoonyClient({ url: 'ws://memory/foony', token: 'secret-token-123', transport: server.transport, browser: { network: null, document: null } });
+  const client = new FoonyClient({
+    url: 'ws://memory/foony',
+    token: 'secret-token-123',
+    transport: server.transport,
+    browser: { network: null, document: null },
+  });
   await client.connect();
   await vi.advanceTimersByTimeAsync(windowMs);
   const result = { pings: counts.pings, session: client.session?.keepAliveMs, state: client.state };

@@ -14,8 +14,10 @@ function answeringServer(): MemoryServer {
   server.onConnection = (peer) => {
     peer.onMessage = (data) => {
       const frame = JSON.parse(String(data)) as { t: string; id?: number };
-      if (frame.t === 'auth') peer.send(JSON.stringify({ t: 'connected', connectionId: 'c1', keepAliveMs: 0, clientId: 'me' }));
-      else if (frame.t === 'hist') peer.send(JSON.stringify({ t: 'histRes', id: frame.id, channel: 'a', messages: [] }));
+      if (frame.t === 'auth')
+        peer.send(JSON.stringify({ t: 'connected', connectionId: 'c1', keepAliveMs: 0, clientId: 'me' }));
+      else if (frame.t === 'hist')
+        peer.send(JSON.stringify({ t: 'histRes', id: frame.id, channel: 'a', messages: [] }));
       else if (frame.id !== undefined) peer.send(JSON.stringify({ t: 'ack', id: frame.id }));
     };
   };
@@ -23,7 +25,12 @@ function answeringServer(): MemoryServer {
 }
 
 function client(server: MemoryServer): FoonyClient {
-  return new FoonyClient({ url: 'ws://memory/foony', token: 'secret-token-123', transport: server.transport, browser: { network: null, document: null } });
+  return new FoonyClient({
+    url: 'ws://memory/foony',
+    token: 'secret-token-123',
+    transport: server.transport,
+    browser: { network: null, document: null },
+  });
 }
 
 /** Every Foony send path, each on a fresh channel so one path's side effects cannot help another. */

@@ -21,9 +21,14 @@ describe('Foony: credentials in the URL (query values, userinfo password) are se
   it('util.inspect of the client and a channel, log lines and error events never show them', async () => {
     const server = new MemoryFoony();
     const lines: string[] = [];
-    const record = (...args: unknown[]): void => void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
+    const record = (...args: unknown[]): void =>
+      void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
     const storage = memoryStorage();
-    const client = server.client({ url: URL_WITH_SECRETS, cursorStorage: storage, logger: { debug: record, info: record, warn: record, error: record } });
+    const client = server.client({
+      url: URL_WITH_SECRETS,
+      cursorStorage: storage,
+      logger: { debug: record, info: record, warn: record, error: record },
+    });
     const messages: string[] = [];
     client.on('error', (e) => messages.push(e.message));
     await client.connect();
@@ -31,7 +36,9 @@ describe('Foony: credentials in the URL (query values, userinfo password) are se
     channel.subscribe(() => undefined);
     await settle();
     // A server (or proxy) that quotes the URL it was given, encoded or not.
-    server.server.last!.send(JSON.stringify({ t: 'err', code: 50000, message: `refused ${URL_WITH_SECRETS} (${QUERY_SECRET}, ${PASSWORD})` }));
+    server.server.last!.send(
+      JSON.stringify({ t: 'err', code: 50000, message: `refused ${URL_WITH_SECRETS} (${QUERY_SECRET}, ${PASSWORD})` }),
+    );
     await settle();
     server.publish('chat', 'n', 1);
     await settle();

@@ -46,7 +46,9 @@ describe('Ignis: what an encrypted session delivers', () => {
     await waitFor(() => got.length === 1 && errors.length === 1, 'the sealed event and one error');
     await sleep(50);
     expect(got).toEqual([['chat', 'sealed']]);
-    expect(errors).toEqual([expect.stringMatching(/^PROTOCOL:a plaintext "chat" frame arrived on an encrypted session/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^PROTOCOL:a plaintext "chat" frame arrived on an encrypted session/),
+    ]);
     expect(client.state).toBe('connected');
   });
 
@@ -58,7 +60,8 @@ describe('Ignis: what an encrypted session delivers', () => {
     const pending = client.request('no-such-handler', 1, { timeoutMs: 300 });
     const tag = (client as unknown as { idTag: string }).idTag;
     const link = world.ignis.connectionOf(client.session!.clientId)!;
-    for (let id = 1; id <= 5; id++) link.sendRaw(JSON.stringify({ event: 'no-such-handler', data: 'forged', id: `${tag}:${id}` }));
+    for (let id = 1; id <= 5; id++)
+      link.sendRaw(JSON.stringify({ event: 'no-such-handler', data: 'forged', id: `${tag}:${id}` }));
     await expect(pending).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(errors.length).toBe(5);
     expect(errors.every((e) => e.startsWith('PROTOCOL:'))).toBe(true);

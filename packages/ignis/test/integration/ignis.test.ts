@@ -132,7 +132,9 @@ describe('Ignis adapter: rooms', () => {
     await waitFor(() => client.state === 'connected' && client.session!.clientId !== first, 'reconnected');
     const second = client.session!.clientId;
     await waitFor(() => world.ignis.client(second)?.rooms.includes('game-1') === true, 're-joined');
-    expect(world.ignis.client(second)!.rooms.sort()).toEqual([second, 'ws-default', 'ws-notification', 'lobby', 'game-1'].sort());
+    expect(world.ignis.client(second)!.rooms.sort()).toEqual(
+      [second, 'ws-default', 'ws-notification', 'lobby', 'game-1'].sort(),
+    );
     expect([...client.joinedRooms]).toEqual(['lobby', 'game-1']);
 
     const got: unknown[] = [];
@@ -159,7 +161,9 @@ describe('Ignis adapter: events and requests', () => {
     world = await ignisWorld();
     const client = world.client();
     await client.connect();
-    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => client.request<{ n: number }>('echo', { n: i })));
+    const replies = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => client.request<{ n: number }>('echo', { n: i })),
+    );
     expect(replies.map((r) => r.data!.n)).toEqual(Array.from({ length: 100 }, (_, i) => i));
     expect(client.connection.pendingRequests).toBe(0);
   });
@@ -178,7 +182,9 @@ describe('Ignis adapter: events and requests', () => {
     await client.connect();
     await expect(client.request('no-such-handler', 1, { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'TIMEOUT',
-      message: expect.stringMatching(/^no reply to 'no-such-handler' within 100 ms: the server app must answer with the request's id/),
+      message: expect.stringMatching(
+        /^no reply to 'no-such-handler' within 100 ms: the server app must answer with the request's id/,
+      ),
     });
     const controller = new AbortController();
     const pending = client.request('no-such-handler', 1, { signal: controller.signal });
@@ -191,7 +197,10 @@ describe('Ignis adapter: events and requests', () => {
     const client = world.client();
     const got: unknown[] = [];
     client.on('echo', (data) => got.push(data));
-    await expect(client.emit('echo', 'before connect()')).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('call connect() first') });
+    await expect(client.emit('echo', 'before connect()')).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('call connect() first'),
+    });
     const ready = client.connect();
     const sent = client.emit('echo', 'early');
     expect(client.connection.queued.messages).toBe(1);
@@ -209,7 +218,10 @@ describe('Ignis adapter: events and requests', () => {
     for (const name of ['authenticate', 'join', 'leave', 'heartbeat', 'connected', 'error', 'encrypted']) {
       expect(() => client.emit(name, {})).toThrow(/system event/);
     }
-    await expect(client.emit('echo', 'é'.repeat(600))).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('1024-byte limit') });
+    await expect(client.emit('echo', 'é'.repeat(600))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      message: expect.stringContaining('1024-byte limit'),
+    });
     expect(errors).toEqual([expect.stringMatching(/^TOO_LARGE:/)]);
     await expect(client.request('echo', 'x'.repeat(2000))).rejects.toMatchObject({ code: 'TOO_LARGE' });
     const reply = await client.request<string>('echo', 'still fine');
@@ -235,7 +247,11 @@ describe('Ignis adapter: events and requests', () => {
     world.server.faults.inject(JSON.stringify({ event: 'error', data: { message: 'Invalid message format' } }));
     world.server.faults.inject('{"no":"event"}');
     await waitFor(() => errors.length === 3, 'three errors');
-    expect(errors).toEqual(['AUTH_FAILED:Not authenticated', 'PROTOCOL:Invalid message format', 'PROTOCOL:malformed Ignis frame: no event name']);
+    expect(errors).toEqual([
+      'AUTH_FAILED:Not authenticated',
+      'PROTOCOL:Invalid message format',
+      'PROTOCOL:malformed Ignis frame: no event name',
+    ]);
     expect(client.state).toBe('connected');
   });
 });
@@ -257,7 +273,8 @@ describe('Ignis adapter: close codes, one at a time', () => {
 
   it('1001 (server shutting down) reconnects', () => reconnects((w) => w.ignis.shutdown(), 1001));
   it('1006 (abrupt) reconnects', () => reconnects((w) => w.server.faults.drop('/ignis'), 1006));
-  it('4001 reconnects', () => reconnects((w, id) => w.ignis.connectionOf(id)!.close(4001, 'Authentication timeout'), 4001));
+  it('4001 reconnects', () =>
+    reconnects((w, id) => w.ignis.connectionOf(id)!.close(4001, 'Authentication timeout'), 4001));
   it('4002 reconnects', () => reconnects((w, id) => w.ignis.connectionOf(id)!.close(4002, 'Heartbeat timeout'), 4002));
   it('4003 without a preceding "Authentication error" is a refusal: static credentials are not retried', async () => {
     world = await ignisWorld();
@@ -268,7 +285,8 @@ describe('Ignis adapter: close codes, one at a time', () => {
     await sleep(200);
     expect(world.ignis.authLog).toHaveLength(1);
   });
-  it('an unknown app code (4400) reconnects', () => reconnects((w, id) => w.ignis.connectionOf(id)!.close(4400, 'app'), 4400));
+  it('an unknown app code (4400) reconnects', () =>
+    reconnects((w, id) => w.ignis.connectionOf(id)!.close(4400, 'app'), 4400));
 
   it('4004 stops with a configuration error', async () => {
     world = await ignisWorld({ requireEncryption: true });
@@ -315,7 +333,10 @@ describe('Ignis adapter: encryption', () => {
     client.on('after', (data) => got.push(data));
     const sealedConnection = world.ignis.connectionOf(client.session!.clientId)!;
     // A valid-looking frame whose ciphertext was altered in transit.
-    const bogus = { event: 'encrypted', data: { iv: Buffer.alloc(12, 1).toString('base64'), ct: Buffer.alloc(40, 7).toString('base64') } };
+    const bogus = {
+      event: 'encrypted',
+      data: { iv: Buffer.alloc(12, 1).toString('base64'), ct: Buffer.alloc(40, 7).toString('base64') },
+    };
     sealedConnection.sendRaw(JSON.stringify(bogus));
     sealedConnection.sendRaw(JSON.stringify({ event: 'encrypted', data: { iv: 'not base64!', ct: 'AAAA' } }));
     world.ignis.broadcast('after', 'ok');

@@ -13,13 +13,16 @@ const IN_ARRAY = 'array-s3cret-value';
 
 function recording(): { logger: Logger; lines: string[] } {
   const lines: string[] = [];
-  const record = (...args: unknown[]): void => void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
+  const record = (...args: unknown[]): void =>
+    void lines.push(args.map((a) => (typeof a === 'string' ? a : inspect(a))).join(' '));
   return { logger: { debug: record, info: record, warn: record, error: record }, lines };
 }
 
 /** The server echoes every secret back in an error frame, as a careless server app might. */
 async function echoSecrets(world: IgnisWorld, seen: () => number): Promise<void> {
-  world.server.faults.inject(JSON.stringify({ event: 'error', data: { message: `refused ${NESTED} and ${IN_ARRAY}` } }));
+  world.server.faults.inject(
+    JSON.stringify({ event: 'error', data: { message: `refused ${NESTED} and ${IN_ARRAY}` } }),
+  );
   await waitFor(() => seen() > 0, 'the error event');
 }
 
@@ -27,13 +30,22 @@ describe('Ignis secrets: every string in the auth payload, however nested', () =
   it('static auth: nested values never reach the logger, an error event or util.inspect(client)', async () => {
     world = await ignisWorld({ authenticate: () => ({ userId: 'u1' }) });
     const { logger, lines } = recording();
-    const client = world.client({ auth: { credentials: { bearer: { token: NESTED } }, scopes: ['read', IN_ARRAY] }, logger });
+    const client = world.client({
+      auth: { credentials: { bearer: { token: NESTED } }, scopes: ['read', IN_ARRAY] },
+      logger,
+    });
     const messages: string[] = [];
     client.on('error', (e) => messages.push(e.message));
     await client.connect();
     await echoSecrets(world, () => messages.length);
     expect(messages).toEqual(['refused [redacted] and [redacted]']);
-    const all = [...lines, ...messages, inspect(client, { depth: 10, showHidden: true }), inspect(client), String(client)].join('\n');
+    const all = [
+      ...lines,
+      ...messages,
+      inspect(client, { depth: 10, showHidden: true }),
+      inspect(client),
+      String(client),
+    ].join('\n');
     expect(all).not.toContain(NESTED);
     expect(all).not.toContain(IN_ARRAY);
     expect(lines.some((line) => line.includes('[redacted]'))).toBe(true);

@@ -34,7 +34,10 @@ describe('Ignis sends on a client that is not open fail at once with a typed err
     it(`${path} before connect(): INVALID "call connect() first"`, async () => {
       world = await ignisWorld({ requireEncryption: sealed });
       const client = world.client(options);
-      expect(await failsAtOnce(send(client))).toMatchObject({ code: 'INVALID', message: expect.stringContaining('call connect() first') });
+      expect(await failsAtOnce(send(client))).toMatchObject({
+        code: 'INVALID',
+        message: expect.stringContaining('call connect() first'),
+      });
     });
 
     it(`${path} after close(): CLOSED`, async () => {

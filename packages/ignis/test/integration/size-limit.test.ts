@@ -45,7 +45,10 @@ describe('Ignis frame size: the core rule (maxMessageSize), maxPayloadBytes its 
     world = await ignisWorld({ maxPayloadBytes: 4096 });
     const client = world.client({ maxPayloadBytes: 4096, maxMessageSize: 1000 });
     await client.connect();
-    await expect(client.emit('echo', 'x'.repeat(1500))).rejects.toMatchObject({ code: 'TOO_LARGE', message: expect.stringContaining('1000-byte') });
+    await expect(client.emit('echo', 'x'.repeat(1500))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      message: expect.stringContaining('1000-byte'),
+    });
   });
 
   it('an authenticate payload over the limit fails the client with TOO_LARGE instead of a drop-and-retry loop', async () => {

@@ -60,11 +60,15 @@ describe('Ignis errors and close codes', () => {
 
   it('classifies each close code', () => {
     const info = (code: number) => ({ code, reason: '', wasClean: true });
-    for (const code of [1001, 1006, 4001, 4002, 4400, 1011]) expect(classifyIgnisClose(info(code), undefined, false).action).toBe('reconnect');
+    for (const code of [1001, 1006, 4001, 4002, 4400, 1011])
+      expect(classifyIgnisClose(info(code), undefined, false).action).toBe('reconnect');
     expect(classifyIgnisClose(info(4003), 'Authentication error', false).action).toBe('reconnect');
     expect(classifyIgnisClose(info(4003), 'Authentication failed', false).action).toBe('stop');
     expect(classifyIgnisClose(info(4003), 'Authentication failed', true).action).toBe('reauth');
-    expect(classifyIgnisClose(info(4004), undefined, true)).toMatchObject({ action: 'stop', error: { code: 'INVALID' } });
+    expect(classifyIgnisClose(info(4004), undefined, true)).toMatchObject({
+      action: 'stop',
+      error: { code: 'INVALID' },
+    });
   });
 });
 
@@ -104,7 +108,9 @@ describe('Ignis encryption interop (WebCrypto client ↔ Node crypto server)', (
 
   it('refuses a malformed server key', async () => {
     const client = await EcdhSession.create();
-    await expect(client.derive('AAAA', Buffer.alloc(32).toString('base64'))).rejects.toMatchObject({ code: 'PROTOCOL' });
+    await expect(client.derive('AAAA', Buffer.alloc(32).toString('base64'))).rejects.toMatchObject({
+      code: 'PROTOCOL',
+    });
     await expect(client.derive('bad', 'bad')).rejects.toMatchObject({ code: 'PROTOCOL' });
   });
 });

@@ -11,10 +11,16 @@ async function connected(): Promise<{ client: IgnisClient; push: (event: string,
   const server = new MemoryServer();
   server.onConnection = (peer) => {
     peer.onMessage = (data) => {
-      if ((JSON.parse(String(data)) as { event: string }).event === 'authenticate') peer.send(JSON.stringify({ event: 'connected', data: { id: 'c1' } }));
+      if ((JSON.parse(String(data)) as { event: string }).event === 'authenticate')
+        peer.send(JSON.stringify({ event: 'connected', data: { id: 'c1' } }));
     };
   };
-  const client = new IgnisClient({ url: 'ws://memory/ws', auth: { token: 'x-token' }, transport: server.transport, heartbeatIntervalMs: 0 });
+  const client = new IgnisClient({
+    url: 'ws://memory/ws',
+    auth: { token: 'x-token' },
+    transport: server.transport,
+    heartbeatIntervalMs: 0,
+  });
   await client.connect();
   return {
     client,
@@ -103,7 +109,12 @@ describe('Ignis lifecycle listeners: once/off from inside a listener (the core e
     server.onConnection = (peer) => {
       peer.onMessage = () => peer.send(JSON.stringify({ event: 'connected', data: { id: 'c1' } }));
     };
-    const client = new IgnisClient({ url: 'ws://memory/ws', auth: { token: 'x-token' }, transport: server.transport, heartbeatIntervalMs: 0 });
+    const client = new IgnisClient({
+      url: 'ws://memory/ws',
+      auth: { token: 'x-token' },
+      transport: server.transport,
+      heartbeatIntervalMs: 0,
+    });
     const got: string[] = [];
     let armed = false;
     client.on('state', (state: ConnectionState) => {
@@ -117,7 +128,11 @@ describe('Ignis lifecycle listeners: once/off from inside a listener (the core e
   });
 
   it('off(event, listener) removes a lifecycle listener registered with once()', async () => {
-    const client = new IgnisClient({ url: 'ws://memory/ws', auth: { token: 'x-token' }, transport: new MemoryServer().transport });
+    const client = new IgnisClient({
+      url: 'ws://memory/ws',
+      auth: { token: 'x-token' },
+      transport: new MemoryServer().transport,
+    });
     const got: string[] = [];
     const listener = (state: ConnectionState): void => void got.push(state);
     client.once('state', listener);

@@ -9,7 +9,11 @@ const URL_WITH_SECRETS = `wss://ana:${PASSWORD}@ws.example.com/ws?token=${encode
 
 describe('Ignis: credentials in the URL (query values, userinfo password) are secrets', () => {
   it('util.inspect(client) does not show them, and the logger redacts them in every form', () => {
-    const client = new IgnisClient({ url: URL_WITH_SECRETS, auth: { token: 'x-token' }, transport: new MemoryServer().transport });
+    const client = new IgnisClient({
+      url: URL_WITH_SECRETS,
+      auth: { token: 'x-token' },
+      transport: new MemoryServer().transport,
+    });
     const text = inspect(client, { depth: 10, showHidden: true });
     const redacted = client.connection.logger.redact(`refused ${URL_WITH_SECRETS} (${QUERY_SECRET}, ${PASSWORD})`);
     for (const secret of [QUERY_SECRET, encodeURIComponent(QUERY_SECRET), PASSWORD]) {

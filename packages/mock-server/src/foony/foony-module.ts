@@ -73,7 +73,9 @@ export class FoonyMock implements ProtocolModule {
     this.path = options.path ?? '/foony';
     this.keepAliveMs = options.keepAliveMs ?? 15_000;
     this.historyLimit = options.historyLimit ?? 1000;
-    this.tokens = new Map(Object.entries(options.tokens ?? { 'valid-token': 'user-1' }).map(([t, clientId]) => [t, { clientId }]));
+    this.tokens = new Map(
+      Object.entries(options.tokens ?? { 'valid-token': 'user-1' }).map(([t, clientId]) => [t, { clientId }]),
+    );
     this.keys = options.keys ?? { 'app.key:secret': 'server' };
   }
 
@@ -134,7 +136,7 @@ export class FoonyMock implements ProtocolModule {
     if (!ticker || this.tickTimer) return;
     this.tickTimer = setInterval(() => {
       // Once anyone has subscribed, keep ticking (also while they are disconnected, so a resume has something to catch up).
-      if (this.channels.has(ticker.channel)) this.store(ticker.channel, "tick", ++this.tick);
+      if (this.channels.has(ticker.channel)) this.store(ticker.channel, 'tick', ++this.tick);
     }, ticker.intervalMs);
     this.tickTimer.unref?.();
   }
@@ -193,7 +195,12 @@ export class FoonyMock implements ProtocolModule {
       if (entry) {
         clientId = entry.clientId;
         expiresAt = entry.expiresAt;
-      } else if (this.options.tokens === undefined && token.startsWith('user:') && token.length > 5 && token.length <= 5 + MAX_NAME) {
+      } else if (
+        this.options.tokens === undefined &&
+        token.startsWith('user:') &&
+        token.length > 5 &&
+        token.length <= 5 + MAX_NAME
+      ) {
         clientId = token.slice(5);
       }
     }
@@ -202,7 +209,12 @@ export class FoonyMock implements ProtocolModule {
       connection.close(4001, 'invalid credentials');
       return undefined;
     }
-    const session: Session = { connection, connectionId: `conn-${++this.nextConnection}`, clientId, channels: new Set() };
+    const session: Session = {
+      connection,
+      connectionId: `conn-${++this.nextConnection}`,
+      clientId,
+      channels: new Set(),
+    };
     if (expiresAt !== undefined) {
       session.expiryTimer = setTimeout(() => {
         send({ t: 'err', code: FoonyErrorCode.AuthExpired, message: 'token expired' });
@@ -216,7 +228,8 @@ export class FoonyMock implements ProtocolModule {
 
   private handle(session: Session, frame: Frame, send: (f: Frame) => void): void {
     const id = typeof frame.id === 'number' ? frame.id : undefined;
-    const fail = (code: number, message: string): void => send({ t: 'err', ...(id !== undefined ? { id } : {}), code, message });
+    const fail = (code: number, message: string): void =>
+      send({ t: 'err', ...(id !== undefined ? { id } : {}), code, message });
     if (frame.t === 'ping') return send({ t: 'pong' });
     if (id === undefined) return fail(FoonyErrorCode.BadFrame, `${String(frame.t)} needs a numeric id`);
     const channel = frame.channel;
@@ -228,7 +241,8 @@ export class FoonyMock implements ProtocolModule {
       if (!counts) this.requestCounts.set(channel, (counts = { sub: 0, unsub: 0 }));
       counts[frame.t]++;
     }
-    if (this.options.isUnknown?.(channel) ?? channel.startsWith('unknown:')) return fail(FoonyErrorCode.NotFound, `no channel ${channel}`);
+    if (this.options.isUnknown?.(channel) ?? channel.startsWith('unknown:'))
+      return fail(FoonyErrorCode.NotFound, `no channel ${channel}`);
     if (this.options.isForbidden?.(channel, session.clientId) ?? channel.startsWith('forbidden:')) {
       return fail(FoonyErrorCode.Forbidden, `not allowed on ${channel}`);
     }
@@ -240,7 +254,13 @@ export class FoonyMock implements ProtocolModule {
           if (fault.code !== undefined) fail(fault.code, `cannot subscribe to ${channel} now`);
           return;
         }
-        return this.subscribe(session, channel, typeof frame.lastMessageId === 'string' ? frame.lastMessageId : undefined, id, send);
+        return this.subscribe(
+          session,
+          channel,
+          typeof frame.lastMessageId === 'string' ? frame.lastMessageId : undefined,
+          id,
+          send,
+        );
       }
       case 'unsub':
         this.unsubscribe(session, channel);
@@ -269,7 +289,13 @@ export class FoonyMock implements ProtocolModule {
   }
 
   /** Replays what came after the cursor, then the presence set, then acks: all before any later live message. */
-  private subscribe(session: Session, name: string, lastMessageId: string | undefined, id: number, send: (f: Frame) => void): void {
+  private subscribe(
+    session: Session,
+    name: string,
+    lastMessageId: string | undefined,
+    id: number,
+    send: (f: Frame) => void,
+  ): void {
     const state = this.channel(name);
     if (lastMessageId !== undefined) {
       const index = state.history.findIndex((m) => m.messageId === lastMessageId);
@@ -308,7 +334,12 @@ export class FoonyMock implements ProtocolModule {
 
   private presence(session: Session, name: string, action: 'enter' | 'update' | 'leave', data: unknown): void {
     const state = this.channel(name);
-    const member: Member = { clientId: session.clientId, connectionId: session.connectionId, timestamp: Date.now(), ...(data !== undefined ? { data } : {}) };
+    const member: Member = {
+      clientId: session.clientId,
+      connectionId: session.connectionId,
+      timestamp: Date.now(),
+      ...(data !== undefined ? { data } : {}),
+    };
     if (action === 'leave') {
       if (!state.members.delete(session.connectionId)) return;
     } else {

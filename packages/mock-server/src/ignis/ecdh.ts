@@ -4,7 +4,8 @@ const STANDARD_BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** The helper's `fromBase64`: standard padded base64 only. */
 export function strictBase64(text: unknown): Buffer | undefined {
-  if (typeof text !== 'string' || text.length === 0 || text.length % 4 !== 0 || !STANDARD_BASE64.test(text)) return undefined;
+  if (typeof text !== 'string' || text.length === 0 || text.length % 4 !== 0 || !STANDARD_BASE64.test(text))
+    return undefined;
   return Buffer.from(text, 'base64');
 }
 
@@ -54,7 +55,9 @@ export class ServerEcdh {
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, ivBytes);
       decipher.setAuthTag(ctBytes.subarray(ctBytes.length - 16));
-      return Buffer.concat([decipher.update(ctBytes.subarray(0, ctBytes.length - 16)), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(ctBytes.subarray(0, ctBytes.length - 16)), decipher.final()]).toString(
+        'utf8',
+      );
     } catch {
       return undefined;
     }

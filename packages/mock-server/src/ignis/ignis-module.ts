@@ -32,7 +32,9 @@ export interface IgnisMockOptions {
    * `token` `good-token` → user-1, `anon-token` → anonymous, `error-token` throws, `slow-token` never
    * settles, anything else is refused.
    */
-  authenticate?: (data: Record<string, unknown>) => IgnisAuthResult | null | false | Promise<IgnisAuthResult | null | false>;
+  authenticate?: (
+    data: Record<string, unknown>,
+  ) => IgnisAuthResult | null | false | Promise<IgnisAuthResult | null | false>;
   /** The app's `validateRoomFn`: the allowed subset. Default: every room not starting with `denied:`. */
   validateRooms?: (rooms: string[], client: IgnisClientInfo) => string[];
 }
@@ -120,7 +122,8 @@ export class IgnisMock implements ProtocolModule {
   }
 
   broadcast(event: string, data?: unknown): void {
-    for (const client of this.clients.values()) if (client.state === 'authenticated') this.send(client, { event, data });
+    for (const client of this.clients.values())
+      if (client.state === 'authenticated') this.send(client, { event, data });
   }
 
   sendToRoom(room: string, event: string, data?: unknown): void {
@@ -224,7 +227,10 @@ export class IgnisMock implements ProtocolModule {
     if (client.authTimer) clearTimeout(client.authTimer);
     let keys: { serverPublicKey: string; salt: string } | undefined;
     if (this.options.requireEncryption) {
-      const cipher = ServerEcdh.handshake(data[this.options.publicKeyField ?? 'publicKey'], this.options.hkdfInfo ?? DEFAULT_INFO);
+      const cipher = ServerEcdh.handshake(
+        data[this.options.publicKeyField ?? 'publicKey'],
+        this.options.hkdfInfo ?? DEFAULT_INFO,
+      );
       if (!cipher) return this.fail(client, 'Encryption handshake failed', 4004, 'Encryption required');
       client.cipher = cipher;
       keys = { serverPublicKey: cipher.publicKey, salt: cipher.salt };
@@ -232,14 +238,20 @@ export class IgnisMock implements ProtocolModule {
     for (const room of this.options.defaultRooms ?? ['ws-default', 'ws-notification']) client.rooms.add(room);
     const connected = {
       event: 'connected',
-      data: { id: client.clientId, ...(client.userId !== undefined ? { userId: client.userId } : {}), time: new Date().toISOString(), ...keys },
+      data: {
+        id: client.clientId,
+        ...(client.userId !== undefined ? { userId: client.userId } : {}),
+        time: new Date().toISOString(),
+        ...keys,
+      },
     };
     if (this.options.encryptConnected) this.send(client, connected);
     else client.connection.send(JSON.stringify(connected));
   }
 
   private authTimedOut(client: ClientState): void {
-    if (client.state === 'unauthorized' || client.state === 'authenticating') client.connection.close(4001, 'Authentication timeout');
+    if (client.state === 'unauthorized' || client.state === 'authenticating')
+      client.connection.close(4001, 'Authentication timeout');
   }
 
   private fail(client: ClientState, message: string, code: number, reason: string): void {
@@ -251,7 +263,8 @@ export class IgnisMock implements ProtocolModule {
     const requested = (data as { rooms?: unknown } | undefined)?.rooms;
     if (!Array.isArray(requested)) return;
     const valid = requested.filter(validRoomName);
-    const validator = this.options.validateRooms ?? ((rooms: string[]) => rooms.filter((r) => !r.startsWith('denied:')));
+    const validator =
+      this.options.validateRooms ?? ((rooms: string[]) => rooms.filter((r) => !r.startsWith('denied:')));
     for (const room of validator(valid, this.info(client))) client.rooms.add(room);
   }
 
@@ -267,7 +280,12 @@ export class IgnisMock implements ProtocolModule {
       } catch {
         return;
       }
-      if (inner && typeof inner === 'object' && typeof (inner as Envelope).event === 'string' && (inner as Envelope).event !== 'encrypted') {
+      if (
+        inner &&
+        typeof inner === 'object' &&
+        typeof (inner as Envelope).event === 'string' &&
+        (inner as Envelope).event !== 'encrypted'
+      ) {
         this.openedFrames++;
         this.handle(client, inner as Envelope); // re-injected, as the test app does
       }
@@ -313,7 +331,8 @@ export class IgnisMock implements ProtocolModule {
     this.sweep = setInterval(() => {
       const now = Date.now();
       for (const client of this.clients.values()) {
-        if (client.state === 'authenticated' && now - client.lastActivity > timeout) client.connection.close(4002, 'Heartbeat timeout');
+        if (client.state === 'authenticated' && now - client.lastActivity > timeout)
+          client.connection.close(4002, 'Heartbeat timeout');
       }
     }, interval);
     this.sweep.unref?.();

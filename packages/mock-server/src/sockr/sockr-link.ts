@@ -21,7 +21,12 @@ export class SilenceableWsServer extends WebSocketServer {
     super({ ...options, autoPong: false });
   }
 
-  override handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (client: WebSocket, request: IncomingMessage) => void): void {
+  override handleUpgrade(
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    callback: (client: WebSocket, request: IncomingMessage) => void,
+  ): void {
     super.handleUpgrade(request, socket, head, (client, req) => {
       client.on('ping', (data) => {
         if (!silencedSockets.has(socket) && client.readyState === client.OPEN) client.pong(data);

@@ -67,7 +67,10 @@ export interface SockrMockOptions {
 
 const HISTORY_DEFAULT = 50;
 
-type EngineEntry = { handleRequest(req: IncomingMessage, res: ServerResponse): void; handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void };
+type EngineEntry = {
+  handleRequest(req: IncomingMessage, res: ServerResponse): void;
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+};
 
 /**
  * While `refusing()`, new Engine.IO handshakes (requests without a session id) get 503 Service Unavailable,
@@ -78,10 +81,13 @@ function refuseHandshakesWhile(io: Server, refusing: () => boolean): void {
   const engine = io.engine as unknown as EngineEntry;
   const handleRequest = engine.handleRequest.bind(engine);
   const handleUpgrade = engine.handleUpgrade.bind(engine);
-  const isRefused = (req: IncomingMessage): boolean => refusing() && !new URL(req.url ?? '/', 'http://mock').searchParams.has('sid');
+  const isRefused = (req: IncomingMessage): boolean =>
+    refusing() && !new URL(req.url ?? '/', 'http://mock').searchParams.has('sid');
   engine.handleRequest = (req, res) => {
     if (!isRefused(req)) return handleRequest(req, res);
-    res.writeHead(503, { 'content-type': 'text/plain', 'access-control-allow-origin': '*' }).end('refused by the mock server');
+    res
+      .writeHead(503, { 'content-type': 'text/plain', 'access-control-allow-origin': '*' })
+      .end('refused by the mock server');
   };
   engine.handleUpgrade = (req, socket, head) => {
     if (!isRefused(req)) return handleUpgrade(req, socket, head);
@@ -280,7 +286,13 @@ export class SockrMock implements ProtocolModule {
       const queued = this.queues.get(userId) ?? [];
       this.queues.delete(userId);
       for (const message of queued) {
-        socket.emit('receive_message', { from: message.from, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata });
+        socket.emit('receive_message', {
+          from: message.from,
+          content: message.content,
+          timestamp: message.timestamp,
+          messageId: message.id,
+          metadata: message.metadata,
+        });
         if (!message.deliveredTo.includes(userId)) message.deliveredTo.push(userId);
       }
       for (const [groupId, list] of this.members) if (list.some((m) => m.userId === userId)) void socket.join(groupId);
@@ -307,7 +319,13 @@ export class SockrMock implements ProtocolModule {
       };
       this.messages.push(message);
       if (this.isOnline(message.to!)) {
-        to(message.to!, 'receive_message', { from: userId, content: message.content, timestamp: message.timestamp, messageId: message.id, metadata: message.metadata });
+        to(message.to!, 'receive_message', {
+          from: userId,
+          content: message.content,
+          timestamp: message.timestamp,
+          messageId: message.id,
+          metadata: message.metadata,
+        });
         message.deliveredTo.push(message.to!);
       } else {
         this.enqueue(message.to!, message);
@@ -344,7 +362,10 @@ export class SockrMock implements ProtocolModule {
         ...(metadata && typeof metadata === 'object' ? { metadata: metadata as Record<string, unknown> } : {}),
       };
       this.groups.set(group.id, group);
-      this.members.set(group.id, [{ userId, role: 'admin', joinedAt: now }, ...invited.map((m) => ({ userId: m, role: 'member' as const, joinedAt: now }))]);
+      this.members.set(group.id, [
+        { userId, role: 'admin', joinedAt: now },
+        ...invited.map((m) => ({ userId: m, role: 'member' as const, joinedAt: now })),
+      ]);
       void socket.join(group.id);
       for (const m of invited) for (const s of this.online.get(m) ?? []) void s.join(group.id);
       socket.emit('group_created', { group });
@@ -371,7 +392,11 @@ export class SockrMock implements ProtocolModule {
       const id = String(groupId);
       if (!userId) return;
       const list = this.members.get(id);
-      if (list) this.members.set(id, list.filter((m) => m.userId !== userId));
+      if (list)
+        this.members.set(
+          id,
+          list.filter((m) => m.userId !== userId),
+        );
       const group = this.groups.get(id);
       if (group) group.members = group.members.filter((m) => m !== userId);
       for (const s of this.online.get(userId) ?? [socket]) void s.leave(id);
@@ -379,7 +404,9 @@ export class SockrMock implements ProtocolModule {
       socket.emit('group_left', { groupId: id });
     });
 
-    on('get_group_members', ({ groupId }) => socket.emit('group_members', { groupId, members: this.members.get(String(groupId)) ?? [] }));
+    on('get_group_members', ({ groupId }) =>
+      socket.emit('group_members', { groupId, members: this.members.get(String(groupId)) ?? [] }),
+    );
 
     on('get_user_groups', () => {
       if (!userId) return;
@@ -389,7 +416,8 @@ export class SockrMock implements ProtocolModule {
     on('group_send_message', ({ groupId, content, metadata }) => {
       const id = String(groupId);
       if (!userId) return void socket.emit('group_message_error', { groupId: id, error: 'Not authenticated' });
-      if (!this.isMember(id, userId)) return void socket.emit('group_message_error', { groupId: id, error: 'Not a member of this group' });
+      if (!this.isMember(id, userId))
+        return void socket.emit('group_message_error', { groupId: id, error: 'Not a member of this group' });
       const message: StoredMessage = {
         id: randomUUID(),
         conversationId: id,
@@ -422,8 +450,14 @@ export class SockrMock implements ProtocolModule {
       if (!userId) return;
       socket.to(String(groupId)).emit('group_message_read', { groupId, messageId });
     });
-    on('group_typing_start', ({ groupId }) => userId && socket.to(String(groupId)).emit('group_typing_start', { groupId, from: userId }));
-    on('group_typing_stop', ({ groupId }) => userId && socket.to(String(groupId)).emit('group_typing_stop', { groupId, from: userId }));
+    on(
+      'group_typing_start',
+      ({ groupId }) => userId && socket.to(String(groupId)).emit('group_typing_start', { groupId, from: userId }),
+    );
+    on(
+      'group_typing_stop',
+      ({ groupId }) => userId && socket.to(String(groupId)).emit('group_typing_stop', { groupId, from: userId }),
+    );
 
     on('get_group_message_history', (data) => {
       const id = String(data.groupId);
@@ -431,7 +465,10 @@ export class SockrMock implements ProtocolModule {
       socket.emit('group_message_history', { groupId: id, messages: this.page(id, data.limit, data.before) });
     });
 
-    on('call_get_ice_servers', () => userId && socket.emit('call_ice_servers', { iceServers: this.iceServersFor(userId) }));
+    on(
+      'call_get_ice_servers',
+      () => userId && socket.emit('call_ice_servers', { iceServers: this.iceServersFor(userId) }),
+    );
 
     on('call_initiate', ({ to: callee, sdpOffer }) => {
       if (!userId) return;
@@ -443,7 +480,12 @@ export class SockrMock implements ProtocolModule {
       const call: Call = { callId: randomUUID(), callerId: userId, calleeId, status: 'ringing' };
       this.calls.set(call.callId, call);
       socket.emit('call_ringing', { callId: call.callId });
-      to(calleeId, 'call_incoming', { callId: call.callId, from: userId, sdpOffer, iceServers: this.iceServersFor(calleeId) });
+      to(calleeId, 'call_incoming', {
+        callId: call.callId,
+        from: userId,
+        sdpOffer,
+        iceServers: this.iceServersFor(calleeId),
+      });
     });
     on('call_answer', ({ callId, sdpAnswer }) => {
       const call = this.calls.get(String(callId));
@@ -466,22 +508,33 @@ export class SockrMock implements ProtocolModule {
     on('call_ice_candidate', ({ callId, candidate }) => {
       const call = this.calls.get(String(callId));
       if (!userId || !call) return;
-      to(userId === call.callerId ? call.calleeId : call.callerId, 'call_ice_candidate', { callId: call.callId, candidate });
+      to(userId === call.callerId ? call.calleeId : call.callerId, 'call_ice_candidate', {
+        callId: call.callId,
+        candidate,
+      });
     });
 
     on('conference_join', ({ groupId }) => {
       const id = String(groupId);
       if (!userId) return void socket.emit('conference_error', { groupId: id, error: 'Not authenticated' });
-      if (!this.isMember(id, userId)) return void socket.emit('conference_error', { groupId: id, error: 'Not a member of this group' });
+      if (!this.isMember(id, userId))
+        return void socket.emit('conference_error', { groupId: id, error: 'Not a member of this group' });
       let room = this.conferences.get(id);
       const first = !room;
       if (!room) this.conferences.set(id, (room = { startedBy: userId, participants: new Map() }));
       const again = room.participants.has(userId);
       room.participants.set(userId, Date.now());
-      socket.emit('conference_token', { groupId: id, sfuUrl: this.options.sfuUrl ?? 'wss://sfu.mock.invalid', token: fakeSfuToken(id, userId) });
+      socket.emit('conference_token', {
+        groupId: id,
+        sfuUrl: this.options.sfuUrl ?? 'wss://sfu.mock.invalid',
+        token: fakeSfuToken(id, userId),
+      });
       if (again) return;
       if (first) this.io?.to(id).emit('conference_started', { groupId: id, startedBy: userId, participantCount: 1 });
-      else this.io?.to(id).emit('conference_participant_joined', { groupId: id, userId, participantCount: room.participants.size });
+      else
+        this.io
+          ?.to(id)
+          .emit('conference_participant_joined', { groupId: id, userId, participantCount: room.participants.size });
     });
     on('conference_leave', ({ groupId }) => {
       if (!userId || this.socketsOf(userId) > 1) return;
@@ -511,7 +564,9 @@ export class SockrMock implements ProtocolModule {
       this.conferences.delete(groupId);
       this.io?.to(groupId).emit('conference_ended', { groupId });
     } else {
-      this.io?.to(groupId).emit('conference_participant_left', { groupId, userId, participantCount: room.participants.size });
+      this.io
+        ?.to(groupId)
+        .emit('conference_participant_left', { groupId, userId, participantCount: room.participants.size });
     }
   }
 
@@ -528,7 +583,9 @@ export class SockrMock implements ProtocolModule {
   /** The newest `limit` messages older than `before` (exclusive), ascending. */
   private page(conversationId: string, limit: unknown, before: unknown): StoredMessage[] {
     const size = typeof limit === 'number' && limit > 0 ? Math.floor(limit) : HISTORY_DEFAULT;
-    const older = this.messages.filter((m) => m.conversationId === conversationId && (typeof before !== 'number' || m.timestamp < before));
+    const older = this.messages.filter(
+      (m) => m.conversationId === conversationId && (typeof before !== 'number' || m.timestamp < before),
+    );
     return older.slice(Math.max(0, older.length - size));
   }
 
@@ -539,7 +596,8 @@ export class SockrMock implements ProtocolModule {
     if (turn) {
       const username = `${Math.floor(Date.now() / 1000) + (turn.ttl ?? 3600)}:${userId}`;
       const credential = createHmac('sha1', turn.secret).update(username).digest('base64');
-      for (const urls of Array.isArray(turn.urls) ? turn.urls : [turn.urls]) servers.push({ urls, username, credential });
+      for (const urls of Array.isArray(turn.urls) ? turn.urls : [turn.urls])
+        servers.push({ urls, username, credential });
     }
     return servers;
   }
@@ -552,7 +610,9 @@ function defaultAuth(token: string): string | null {
 
 /** A stand-in SFU access token: room, identity and expiry, base64url (a real provider would sign it). */
 function fakeSfuToken(room: string, identity: string): string {
-  return Buffer.from(JSON.stringify({ room, identity, exp: Math.floor(Date.now() / 1000) + 3600, nonce: randomUUID() })).toString('base64url');
+  return Buffer.from(
+    JSON.stringify({ room, identity, exp: Math.floor(Date.now() / 1000) + 3600, nonce: randomUUID() }),
+  ).toString('base64url');
 }
 
 export function sockrModule(options?: SockrMockOptions): SockrMock {

@@ -18,7 +18,11 @@ afterAll(async () => {
 });
 
 function connect(namespace: string, auth?: Record<string, unknown>): Socket {
-  const socket = io(`${server.url}${namespace}`, { transports: ['websocket'], reconnection: false, ...(auth ? { auth } : {}) });
+  const socket = io(`${server.url}${namespace}`, {
+    transports: ['websocket'],
+    reconnection: false,
+    ...(auth ? { auth } : {}),
+  });
   sockets.push(socket);
   return socket;
 }

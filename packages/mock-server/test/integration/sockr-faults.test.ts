@@ -79,13 +79,18 @@ async function login(user: string): Promise<Peer> {
   const socket = await handshake();
   const peer = new Peer(socket);
   peers.push(peer);
-  const connected = new Promise<void>((resolve) => socket.on('message', (data) => String(data).startsWith('40') && resolve()));
+  const connected = new Promise<void>((resolve) =>
+    socket.on('message', (data) => String(data).startsWith('40') && resolve()),
+  );
   socket.send('40');
   await connected;
   peer.emit('authenticate', { token: `token:${user}` });
   const authenticated = await peer.next('authenticated');
   peer.emit('authenticated', authenticated);
-  await waitFor(() => sockr.eventLog.some(([uid, event]) => uid === user && event === 'authenticated'), `${user}'s echo`);
+  await waitFor(
+    () => sockr.eventLog.some(([uid, event]) => uid === user && event === 'authenticated'),
+    `${user}'s echo`,
+  );
   return peer;
 }
 
@@ -147,7 +152,7 @@ describe('Sockr faults in the mock server', () => {
     expect(status).toBe(200);
   });
 
-  it('faultsFor(user).silence() makes only that user\'s current link half-open; the module keeps working', async () => {
+  it("faultsFor(user).silence() makes only that user's current link half-open; the module keeps working", async () => {
     const [alice, bob] = [await login('alice'), await login('bob')];
     expect(sockr.faultsFor('bob').silence()).toBe(1);
     let pong = false;
@@ -174,7 +179,7 @@ describe('Sockr faults in the mock server', () => {
     expect(alice.events.slice(heard)).toEqual([]); // not even the broadcast user_online of carol and bob
   });
 
-  it('faultsFor(user).delay() holds only that user\'s packets, in order, across a lowered delay and a reconnect', async () => {
+  it("faultsFor(user).delay() holds only that user's packets, in order, across a lowered delay and a reconnect", async () => {
     const [alice, bob] = [await login('alice'), await login('bob')];
     const bobFaults = sockr.faultsFor('bob');
     const started = Date.now();
@@ -197,7 +202,7 @@ describe('Sockr faults in the mock server', () => {
     expect(Date.now() - again).toBeGreaterThanOrEqual(145);
   });
 
-  it('faultsFor(user).drop() resets only that user\'s links', async () => {
+  it("faultsFor(user).drop() resets only that user's links", async () => {
     const [alice, bob] = [await login('alice'), await login('bob')];
     expect(sockr.faultsFor('bob').drop()).toBe(1);
     await waitFor(() => bob.closeCode !== undefined, "bob's link closed");
@@ -207,7 +212,7 @@ describe('Sockr faults in the mock server', () => {
     expect(alice.closeCode).toBeUndefined();
   });
 
-  it('faultsFor(user).refuse() and .restart() are the server\'s refusal and restart', async () => {
+  it("faultsFor(user).refuse() and .restart() are the server's refusal and restart", async () => {
     const bob = await login('bob');
     sockr.faultsFor('bob').refuse(60_000);
     expect((await fetch(`${server.url}/socket.io/?EIO=4&transport=polling`)).status).toBe(503);

@@ -2,7 +2,15 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { defaultModules, echoModule, foonyModule, MockServer, sockrModule, type FoonyMock, type SockrMock } from '@polysocket/mock-server';
+import {
+  defaultModules,
+  echoModule,
+  foonyModule,
+  MockServer,
+  sockrModule,
+  type FoonyMock,
+  type SockrMock,
+} from '@polysocket/mock-server';
 import { waitFor } from '../../../../test/support/wait';
 
 let server: MockServer | undefined;
@@ -141,7 +149,10 @@ describe('the mock server: fault targets', () => {
     const modules = ['foony', 'ignis', 'ignis-secure', 'sockr', 'echo'];
     expect(server.faults.targetNames()).toEqual(modules);
     for (const fault of ['drop', 'silence', 'delay?ms=5&']) {
-      const response = await fetch(`${server.url}/_mock/faults/${fault.includes('?') ? fault : `${fault}?`}module=nope`, { method: 'POST' });
+      const response = await fetch(
+        `${server.url}/_mock/faults/${fault.includes('?') ? fault : `${fault}?`}module=nope`,
+        { method: 'POST' },
+      );
       expect(response.status).toBe(400);
       const body = (await response.json()) as { error: string; modules: string[] };
       expect(body.modules).toEqual(modules);

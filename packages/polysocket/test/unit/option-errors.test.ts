@@ -39,11 +39,20 @@ describe('a bad option is an INVALID error naming the class the app constructed'
 
   for (const [name, make] of [
     ['SocketIOClient', (options: object) => new SocketIOClient({ autoConnect: false, ...options } as never)],
-    ['SockrClient', (options: object) => new SockrClient({ token: 'token:ana', autoConnect: false, ...options } as never)],
+    [
+      'SockrClient',
+      (options: object) => new SockrClient({ token: 'token:ana', autoConnect: false, ...options } as never),
+    ],
   ] as const) {
     it(`${name}: a url that is not one, another scheme, an unknown transport`, () => {
-      expect(thrown(() => make({ url: 'localhost:8080' }))).toMatchObject({ code: 'INVALID', message: expect.stringMatching(new RegExp(`^${name}: url has an unsupported scheme`)) });
-      expect(thrown(() => make({ url: 'not a url' }))).toMatchObject({ code: 'INVALID', message: expect.stringMatching(new RegExp(`^${name}: url is not a valid URL`)) });
+      expect(thrown(() => make({ url: 'localhost:8080' }))).toMatchObject({
+        code: 'INVALID',
+        message: expect.stringMatching(new RegExp(`^${name}: url has an unsupported scheme`)),
+      });
+      expect(thrown(() => make({ url: 'not a url' }))).toMatchObject({
+        code: 'INVALID',
+        message: expect.stringMatching(new RegExp(`^${name}: url is not a valid URL`)),
+      });
       expect(thrown(() => make({ url: 'http://127.0.0.1:1', transports: ['carrier-pigeon'] }))).toMatchObject({
         code: 'INVALID',
         message: `${name}: unknown transport 'carrier-pigeon' in transports: use 'websocket' and/or 'polling'`,
@@ -52,7 +61,9 @@ describe('a bad option is an INVALID error naming the class the app constructed'
   }
 
   it('SocketIOClient: an auth that is neither a plain object nor a function', () => {
-    expect(thrown(() => new SocketIOClient({ url: 'http://127.0.0.1:1', auth: 'token' as never, autoConnect: false }))).toMatchObject({
+    expect(
+      thrown(() => new SocketIOClient({ url: 'http://127.0.0.1:1', auth: 'token' as never, autoConnect: false })),
+    ).toMatchObject({
       code: 'INVALID',
       message: 'SocketIOClient: auth must be a plain object or a function, not a string',
     });

@@ -58,7 +58,14 @@ export async function startEngineStub(options: EngineStubOptions = {}): Promise<
     if (request.method === 'GET') {
       stub.log.push('GET');
       if (sid === null) {
-        const open = { sid: 'stub', upgrades: [], pingInterval: 25_000, pingTimeout: 20_000, maxPayload: 1_000_000, ...options.open };
+        const open = {
+          sid: 'stub',
+          upgrades: [],
+          pingInterval: 25_000,
+          pingTimeout: 20_000,
+          maxPayload: 1_000_000,
+          ...options.open,
+        };
         return answer(response, `0${JSON.stringify(open)}`);
       }
       if (options.poll?.(response)) return;
@@ -77,7 +84,8 @@ export async function startEngineStub(options: EngineStubOptions = {}): Promise<
         return;
       }
       for (const packet of body.split('\x1e')) {
-        if (packet.startsWith('40')) stub.push(`40${packet.charAt(2) === '/' ? packet.slice(2, packet.indexOf(',') + 1) : ''}{"sid":"nsp-sid"}`);
+        if (packet.startsWith('40'))
+          stub.push(`40${packet.charAt(2) === '/' ? packet.slice(2, packet.indexOf(',') + 1) : ''}{"sid":"nsp-sid"}`);
       }
       answer(response, 'ok');
     });

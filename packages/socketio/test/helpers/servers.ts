@@ -13,12 +13,19 @@ export interface IoServer {
 }
 
 /** A test's cleanup: its clients, then its server. */
-export async function closeAll(clients: { close(): void }[], server: { close(): Promise<void> } | undefined): Promise<void> {
+export async function closeAll(
+  clients: { close(): void }[],
+  server: { close(): Promise<void> } | undefined,
+): Promise<void> {
   for (const client of clients.splice(0)) client.close();
   await server?.close();
 }
 
-export async function startIo(options: Partial<ServerOptions> = {}, setup: (io: Server) => void = () => undefined, port = 0): Promise<IoServer> {
+export async function startIo(
+  options: Partial<ServerOptions> = {},
+  setup: (io: Server) => void = () => undefined,
+  port = 0,
+): Promise<IoServer> {
   const make = async (p: number): Promise<{ io: Server; http: HttpServer; port: number }> => {
     const http = createServer();
     const io = new Server(http, { pingInterval: 1000, pingTimeout: 1000, ...options });
@@ -46,7 +53,9 @@ export async function startIo(options: Partial<ServerOptions> = {}, setup: (io: 
 }
 
 /** A TCP proxy on 127.0.0.1 that can go half-open: `freeze()` stops forwarding both ways, keeping the sockets. */
-export async function startProxy(targetPort: number): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
+export async function startProxy(
+  targetPort: number,
+): Promise<{ port: number; freeze(): void; close(): Promise<void> }> {
   let frozen = false;
   const sockets = new Set<Socket>();
   const server = createTcpServer((client) => {

@@ -33,7 +33,8 @@ async function recordingServer(): Promise<unknown[]> {
 describe('an auth function', () => {
   const hangsFirst: Record<string, (calls: () => number) => AuthOption> = {
     'that never calls back': (calls) => (cb) => void (calls() > 1 && cb({ token: 't' })),
-    'whose promise never settles': (calls) => () => (calls() > 1 ? Promise.resolve({ token: 't' }) : new Promise(() => undefined)),
+    'whose promise never settles': (calls) => () =>
+      calls() > 1 ? Promise.resolve({ token: 't' }) : new Promise(() => undefined),
   };
   for (const [name, make] of Object.entries(hangsFirst)) {
     it(`${name}: the attempt fails with a retryable AUTH_FAILED after connectTimeoutMs (an error event), and is retried`, async () => {
@@ -44,7 +45,11 @@ describe('an auth function', () => {
       client.onLifecycle('error', (error) => errors.push(error));
       await client.connect();
       expect(calls).toBe(2);
-      expect(errors[0]).toMatchObject({ code: 'AUTH_FAILED', retryable: true, message: 'auth did not settle within 300 ms' });
+      expect(errors[0]).toMatchObject({
+        code: 'AUTH_FAILED',
+        retryable: true,
+        message: 'auth did not settle within 300 ms',
+      });
       expect(seen).toEqual([{ token: 't' }]);
     });
   }
@@ -82,7 +87,9 @@ describe('a static auth', () => {
       server = await startIo();
       expect(() => newClient({ auth: auth as never })).toThrow(expect.objectContaining({ code: 'INVALID' }));
       const client = newClient({});
-      expect(() => client.socket('/admin', { auth: auth as never })).toThrow(expect.objectContaining({ code: 'INVALID' }));
+      expect(() => client.socket('/admin', { auth: auth as never })).toThrow(
+        expect.objectContaining({ code: 'INVALID' }),
+      );
     });
   }
 });

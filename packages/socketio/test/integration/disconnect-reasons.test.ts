@@ -16,8 +16,17 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function connected(options: Partial<SocketIOClientOptions> & { transports: TransportName[] }, url = server!.url): Promise<{ client: SocketIOClient; reasons: string[] }> {
-  const client = new SocketIOClient({ url, autoConnect: false, backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 }, browser: { network: null, document: null }, ...options });
+async function connected(
+  options: Partial<SocketIOClientOptions> & { transports: TransportName[] },
+  url = server!.url,
+): Promise<{ client: SocketIOClient; reasons: string[] }> {
+  const client = new SocketIOClient({
+    url,
+    autoConnect: false,
+    backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 },
+    browser: { network: null, document: null },
+    ...options,
+  });
   clients.push(client);
   const reasons: string[] = [];
   client.on('disconnect', (reason: string) => reasons.push(reason));
@@ -41,7 +50,9 @@ for (const transports of [['websocket'], ['polling']] as TransportName[][]) {
   });
 
   it(`io server disconnect: the server disconnected the socket (${over})`, async () => {
-    server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('kick', () => socket.disconnect(true))));
+    server = await startIo({}, (io) =>
+      io.on('connection', (socket) => socket.on('kick', () => socket.disconnect(true))),
+    );
     const { client, reasons } = await connected({ transports });
     await client.emit('kick');
     await waitFor(() => reasons.length > 0, 'the disconnect');

@@ -18,7 +18,12 @@ afterEach(async () => {
 });
 
 function client(options: SocketIOClientOptions): SocketIOClient {
-  const c = new SocketIOClient({ autoConnect: false, backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 }, browser: { network: null, document: null }, ...options });
+  const c = new SocketIOClient({
+    autoConnect: false,
+    backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 },
+    browser: { network: null, document: null },
+    ...options,
+  });
   clients.push(c);
   return c;
 }
@@ -26,7 +31,13 @@ function client(options: SocketIOClientOptions): SocketIOClient {
 /** Everything an error says about itself: message, codes, and its causes'. */
 function told(error: unknown): string {
   const parts: string[] = [];
-  for (let e = error as { message?: unknown; code?: unknown; backendCode?: unknown; status?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = error as
+        { message?: unknown; code?: unknown; backendCode?: unknown; status?: unknown; cause?: unknown } | undefined,
+      depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     parts.push(...[e.message, e.code, e.backendCode, e.status].filter((v) => v !== undefined).map(String));
   }
   return parts.join(' | ');
@@ -67,7 +78,7 @@ for (const transports of [['polling'], ['websocket']] as TransportName[][]) {
   });
 }
 
-it('a refusing server (503, the mock server\'s refuse fault) is retried, never a configuration error', async () => {
+it("a refusing server (503, the mock server's refuse fault) is retried, never a configuration error", async () => {
   mock = new MockServer({ modules: [sockrModule()] });
   await mock.listen();
   mock.faults.refuse(300);

@@ -20,7 +20,12 @@ afterEach(async () => {
 it('a server announcing 0.5 ms intervals (and pinging every 50 ms) keeps a live link', async () => {
   stub = await startEngineStub({ open: { pingInterval: 0.5, pingTimeout: 0.5 } });
   pinger = setInterval(() => stub!.push('2'), 50);
-  const client = new SocketIOClient({ url: stub.url, transports: ['polling'], autoConnect: false, browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url: stub.url,
+    transports: ['polling'],
+    autoConnect: false,
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   const drops: string[] = [];
   client.onLifecycle('disconnected', (event) => drops.push(event.reason));
@@ -32,9 +37,15 @@ it('a server announcing 0.5 ms intervals (and pinging every 50 ms) keeps a live 
   expect(stub.log.filter((entry) => entry === 'POST 3').length).toBeGreaterThan(3); // the pings were answered
 });
 
-it('an open packet whose intervals are not numbers gets engine.io\'s defaults instead of failing every attempt', async () => {
+it("an open packet whose intervals are not numbers gets engine.io's defaults instead of failing every attempt", async () => {
   stub = await startEngineStub({ open: { pingInterval: 'soon', pingTimeout: null } });
-  const client = new SocketIOClient({ url: stub.url, transports: ['polling'], autoConnect: false, connectTimeoutMs: 2000, browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url: stub.url,
+    transports: ['polling'],
+    autoConnect: false,
+    connectTimeoutMs: 2000,
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   await client.connect();
   expect(client.engine).toMatchObject({ pingInterval: 25_000, pingTimeout: 20_000 });

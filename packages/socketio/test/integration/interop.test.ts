@@ -71,15 +71,22 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     // The message names the event and says what to do.
     await expect(c.emitWithAck('silent')).rejects.toMatchObject({
       code: 'TIMEOUT',
-      message: expect.stringMatching(/^no ack for 'silent' within 200 ms: the server did not call the ack callback .*ackTimeoutMs/),
+      message: expect.stringMatching(
+        /^no ack for 'silent' within 200 ms: the server did not call the ack callback .*ackTimeoutMs/,
+      ),
     });
-    await expect(c.timeout(50).emitWithAck('silent')).rejects.toMatchObject({ code: 'TIMEOUT', message: expect.stringMatching(/^no ack for 'silent' within 50 ms: /) });
+    await expect(c.timeout(50).emitWithAck('silent')).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringMatching(/^no ack for 'silent' within 50 ms: /),
+    });
   });
 
   it('carries binary payloads both ways', async () => {
     server = await startIo({}, (io) =>
       io.on('connection', (socket) => {
-        socket.on('upload', (meta, bytes: Buffer, ack) => ack({ name: meta.name, size: bytes.length, echo: bytes, parts: [Buffer.from([1]), Buffer.from([2, 3])] }));
+        socket.on('upload', (meta, bytes: Buffer, ack) =>
+          ack({ name: meta.name, size: bytes.length, echo: bytes, parts: [Buffer.from([1]), Buffer.from([2, 3])] }),
+        );
         socket.emit('blob', Buffer.from([9, 8, 7]), { nested: { inner: Buffer.from('hi') } });
       }),
     );
@@ -117,7 +124,13 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
   });
 
   it('a namespace opened while connected can be used at once (emits wait for its CONNECT)', async () => {
-    server = await startIo({}, (io) => io.of('/late').on('connection', (socket) => socket.on('say', (t: string, ack?: (v: string) => void) => ack?.(t.toUpperCase()))));
+    server = await startIo({}, (io) =>
+      io
+        .of('/late')
+        .on('connection', (socket) =>
+          socket.on('say', (t: string, ack?: (v: string) => void) => ack?.(t.toUpperCase())),
+        ),
+    );
     const c = client(server.url);
     await c.connect();
     const late = c.socket('/late');
@@ -175,7 +188,12 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     const connectErrors: PolySocketError[] = [];
     c.on('connect_error', (e: PolySocketError) => connectErrors.push(e));
     const error = (await c.connect().catch((e: unknown) => e)) as PolySocketError;
-    expect(error).toMatchObject({ code: 'AUTH_FAILED', message: 'not authorized', retryable: false, cause: { reason: 'bad token' } });
+    expect(error).toMatchObject({
+      code: 'AUTH_FAILED',
+      message: 'not authorized',
+      retryable: false,
+      cause: { reason: 'bad token' },
+    });
     expect(connectErrors).toHaveLength(1);
     await sleep(400);
     expect(attempts).toBe(1);
@@ -242,7 +260,9 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
 
   it('volatile emits are dropped while disconnected, never queued', async () => {
     const received: string[] = [];
-    server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('v', (x: string) => received.push(x))));
+    server = await startIo({}, (io) =>
+      io.on('connection', (socket) => socket.on('v', (x: string) => received.push(x))),
+    );
     const c = client(server.url, { autoConnect: false });
     await expect(c.volatile.emit('v', 'while idle')).rejects.toMatchObject({ code: 'INVALID' });
     await c.connect();

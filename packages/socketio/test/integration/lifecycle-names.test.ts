@@ -56,7 +56,11 @@ it('on(lifecycle name) is the lifecycle, as on every PolySocket client; onEvent(
 
 it('the Socket.IO client keeps connecting in its constructor by default, as socket.io-client does (createClient does not)', async () => {
   server = await startIo();
-  const client = new SocketIOClient({ url: server.url, transports: ['websocket'], browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url: server.url,
+    transports: ['websocket'],
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   expect(client.state).toBe('connecting');
   await client.connect();

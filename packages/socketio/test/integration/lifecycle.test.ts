@@ -39,7 +39,12 @@ for (const transports of [['websocket'], ['polling']] as TransportName[][]) {
 }
 
 const quietClient = (url: string): SocketIOClient => {
-  const client = new SocketIOClient({ url, transports: ['websocket'], autoConnect: false, browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url,
+    transports: ['websocket'],
+    autoConnect: false,
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   return client;
 };
@@ -92,7 +97,9 @@ it('connect() after the server disconnected the main namespace while another kee
 
 it('connect() after the main namespace was refused (the client failed) asks for it again', async () => {
   let refusals = 0;
-  server = await startIo({}, (io) => io.use((_socket, next) => (refusals++ === 0 ? next(new Error('not yet')) : next())));
+  server = await startIo({}, (io) =>
+    io.use((_socket, next) => (refusals++ === 0 ? next(new Error('not yet')) : next())),
+  );
   const client = quietClient(server.url);
   await expect(client.connect()).rejects.toMatchObject({ code: 'AUTH_FAILED' });
   expect(client.state).toBe('failed');

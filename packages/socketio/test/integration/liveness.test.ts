@@ -30,9 +30,26 @@ afterEach(async () => {
   mock = undefined;
 });
 
-async function connected(url: string, transports: TransportName[], options: Partial<SocketIOClientOptions> = {}): Promise<{ client: SocketIOClient; document: FakeDocument; rtts: number[]; drops: DisconnectEvent[]; reasons: string[] }> {
+async function connected(
+  url: string,
+  transports: TransportName[],
+  options: Partial<SocketIOClientOptions> = {},
+): Promise<{
+  client: SocketIOClient;
+  document: FakeDocument;
+  rtts: number[];
+  drops: DisconnectEvent[];
+  reasons: string[];
+}> {
   const document = new FakeDocument();
-  const client = new SocketIOClient({ url, transports, autoConnect: false, reconnect: false, browser: { network: null, document }, ...options });
+  const client = new SocketIOClient({
+    url,
+    transports,
+    autoConnect: false,
+    reconnect: false,
+    browser: { network: null, document },
+    ...options,
+  });
   clients.push(client);
   const rtts: number[] = [];
   const drops: DisconnectEvent[] = [];
@@ -75,7 +92,7 @@ for (const transports of [['websocket'], ['polling']] as TransportName[][]) {
   });
 }
 
-it('the mock server\'s silence fault: the probe finds the link dead', async () => {
+it("the mock server's silence fault: the probe finds the link dead", async () => {
   mock = new MockServer({ modules: [sockrModule({ pingInterval: 60_000, pingTimeout: 60_000 })] });
   await mock.listen();
   const { document, drops } = await connected(mock.url, ['websocket']);
@@ -86,9 +103,11 @@ it('the mock server\'s silence fault: the probe finds the link dead', async () =
   expect(Date.now() - woke).toBeLessThan(3000 + 1500);
 });
 
-it('a server with dynamic namespaces that accepts the probe\'s namespace: the answer counts, and the client leaves it', async () => {
+it("a server with dynamic namespaces that accepts the probe's namespace: the answer counts, and the client leaves it", async () => {
   let probeSockets = 0;
-  io = await startIo({ pingInterval: 25_000, pingTimeout: 20_000 }, (server) => server.of(/.*/).on('connection', () => probeSockets++));
+  io = await startIo({ pingInterval: 25_000, pingTimeout: 20_000 }, (server) =>
+    server.of(/.*/).on('connection', () => probeSockets++),
+  );
   const { client, document, drops } = await connected(io.url, ['websocket']);
   document.wake();
   await waitFor(() => probeSockets === 1, 'the probe to be accepted');

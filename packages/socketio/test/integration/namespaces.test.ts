@@ -25,7 +25,12 @@ it('an ACK on one namespace never settles a request made on another with the sam
       });
     });
   });
-  const client = new SocketIOClient({ url: server.url, transports: ['websocket'], autoConnect: false, browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url: server.url,
+    transports: ['websocket'],
+    autoConnect: false,
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   const a = client.socket('/a');
   const b = client.socket('/b');
@@ -35,15 +40,25 @@ it('an ACK on one namespace never settles a request made on another with the sam
   expect(client.state).toBe('connected');
 });
 
-const newClient = (url: string, options: Partial<ConstructorParameters<typeof SocketIOClient>[0]> = {}): SocketIOClient => {
-  const client = new SocketIOClient({ url, transports: ['websocket'], autoConnect: false, browser: { network: null, document: null }, ...options });
+const newClient = (
+  url: string,
+  options: Partial<ConstructorParameters<typeof SocketIOClient>[0]> = {},
+): SocketIOClient => {
+  const client = new SocketIOClient({
+    url,
+    transports: ['websocket'],
+    autoConnect: false,
+    browser: { network: null, document: null },
+    ...options,
+  });
   clients.push(client);
   return client;
 };
 
 /** Records the events each namespace's server sockets receive, as `nsp event`. */
 function recordEvents(io: Server, namespaces: string[], got: string[]): void {
-  for (const nsp of namespaces) io.of(nsp).on('connection', (socket) => socket.onAny((event: string) => got.push(`${nsp} ${event}`)));
+  for (const nsp of namespaces)
+    io.of(nsp).on('connection', (socket) => socket.onAny((event: string) => got.push(`${nsp} ${event}`)));
 }
 
 // A namespace asked for while the restore runs (a `connect` listener) was handed to a restore that had already
@@ -66,7 +81,9 @@ it('a namespace opened in the main namespace’s connect listener connects, and 
 
 it('a namespace that calls connect() from its own connect_error listener is tried again in the same connect', async () => {
   let refusals = 0;
-  server = await startIo({}, (io) => io.of('/admin').use((_socket, next) => (refusals++ === 0 ? next(new Error('not yet')) : next())));
+  server = await startIo({}, (io) =>
+    io.of('/admin').use((_socket, next) => (refusals++ === 0 ? next(new Error('not yet')) : next())),
+  );
   const client = newClient(server.url);
   const admin = client.socket('/admin');
   const errors: string[] = [];
@@ -94,7 +111,9 @@ it('a namespace whose CONNECT is never answered fails with TIMEOUT and does not 
   const main = client.emit('main-after');
   expect(await failure).toMatchObject({
     code: 'TIMEOUT',
-    message: expect.stringMatching(/^no answer to the CONNECT of namespace '\/silent' within 500 ms: .*connectTimeoutMs/),
+    message: expect.stringMatching(
+      /^no answer to the CONNECT of namespace '\/silent' within 500 ms: .*connectTimeoutMs/,
+    ),
   });
   expect(silent.state).toBe('failed');
   await expect(stuck).rejects.toMatchObject({ code: 'TIMEOUT' });
@@ -169,7 +188,9 @@ it('the url’s path names the main namespace, as in socket.io-client (path stay
   const got: string[] = [];
   server = await startIo({ path: '/engine/' }, (io) => {
     recordEvents(io, ['/', '/admin'], got);
-    io.of('/admin').on('connection', (socket) => socket.on('where', (ack: (nsp: string) => void) => ack(socket.nsp.name)));
+    io.of('/admin').on('connection', (socket) =>
+      socket.on('where', (ack: (nsp: string) => void) => ack(socket.nsp.name)),
+    );
   });
   const client = newClient(`${server.url}/admin?tenant=1`, { path: '/engine/' });
   await client.connect();

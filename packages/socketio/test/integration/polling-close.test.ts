@@ -39,7 +39,13 @@ it('close() during the polling handshake still ends the session the server opene
     }
     return response;
   };
-  const client = new SocketIOClient({ url: server.url, transports: ['polling'], fetch: holdHandshake, autoConnect: false, browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url: server.url,
+    transports: ['polling'],
+    fetch: holdHandshake,
+    autoConnect: false,
+    browser: { network: null, document: null },
+  });
 
   const ready = client.connect().catch(() => undefined);
   await handshakeAnswered;
@@ -58,7 +64,12 @@ it('close() bounds the farewell POST: an unanswered one leaves no timer or socke
   try {
     await new Promise((resolve) => setTimeout(resolve, 150)); // vitest's own report timer (100 ms) has fired
     const baseline = timers();
-    const client = new SocketIOClient({ url: stub.url, transports: ['polling'], autoConnect: false, browser: { network: null, document: null } });
+    const client = new SocketIOClient({
+      url: stub.url,
+      transports: ['polling'],
+      autoConnect: false,
+      browser: { network: null, document: null },
+    });
     await client.connect();
     client.close();
     await waitFor(() => stub.held.length === 1, 'the farewell to reach the server');

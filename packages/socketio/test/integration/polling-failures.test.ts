@@ -6,7 +6,13 @@ import { engineUrl, PollingTransport, type FetchLike } from '@polysocket/socketi
 import { startIo, type IoServer } from '../helpers/servers';
 
 /** What a transport told its listener, in order. */
-function recorder(): { listener: TransportListener; events: string[]; errors: (Error & { status?: number; code?: unknown })[]; closed: Promise<CloseInfo>; opened: Promise<void> } {
+function recorder(): {
+  listener: TransportListener;
+  events: string[];
+  errors: (Error & { status?: number; code?: unknown })[];
+  closed: Promise<CloseInfo>;
+  opened: Promise<void>;
+} {
   const events: string[] = [];
   const errors: (Error & { status?: number })[] = [];
   let close!: (info: CloseInfo) => void;
@@ -53,7 +59,7 @@ describe('PollingTransport failures say what happened', () => {
     expect(seen.errors[0].message).toMatch(/HTTP 404/);
   });
 
-  it('a refusing server (the mock server\'s refuse fault) answers the handshake 503', async () => {
+  it("a refusing server (the mock server's refuse fault) answers the handshake 503", async () => {
     mock = new MockServer({ modules: [sockrModule()] });
     await mock.listen();
     mock.faults.refuse(60_000);
@@ -65,7 +71,9 @@ describe('PollingTransport failures say what happened', () => {
 
   it('a refused connection is reported with its cause (ECONNREFUSED)', async () => {
     const seen = recorder();
-    new PollingTransport({ url: engineUrl(`http://127.0.0.1:${await refusedPort()}`, '/socket.io/', 'polling') }).open(seen.listener);
+    new PollingTransport({ url: engineUrl(`http://127.0.0.1:${await refusedPort()}`, '/socket.io/', 'polling') }).open(
+      seen.listener,
+    );
     await seen.closed;
     expect(seen.events).toEqual(['error', 'close']);
     expect(seen.errors[0].message).toMatch(/ECONNREFUSED/);

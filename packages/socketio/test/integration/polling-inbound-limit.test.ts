@@ -40,12 +40,22 @@ function streamHugePacket(response: ServerResponse, done: (written: number) => v
   pump();
 }
 
-async function hostile(fetchImpl?: FetchLike): Promise<{ client: SocketIOClient; errors: PolySocketError[]; reasons: string[]; written: Promise<number> }> {
+async function hostile(
+  fetchImpl?: FetchLike,
+): Promise<{ client: SocketIOClient; errors: PolySocketError[]; reasons: string[]; written: Promise<number> }> {
   let hostileNow = false;
   let reportWritten!: (written: number) => void;
   const written = new Promise<number>((resolve) => (reportWritten = resolve));
   stub = await startEngineStub({ poll: (response) => hostileNow && (streamHugePacket(response, reportWritten), true) });
-  const client = new SocketIOClient({ url: stub.url, transports: ['polling'], autoConnect: false, reconnect: false, maxFrameSize: LIMIT, fetch: fetchImpl, browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url: stub.url,
+    transports: ['polling'],
+    autoConnect: false,
+    reconnect: false,
+    maxFrameSize: LIMIT,
+    fetch: fetchImpl,
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   const errors: PolySocketError[] = [];
   client.onLifecycle('error', (error) => errors.push(error));

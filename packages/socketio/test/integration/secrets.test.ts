@@ -25,8 +25,14 @@ afterEach(async () => {
 /** A logger that keeps every line, with its details rendered. */
 function recordingLogger(): { logger: Logger; text: () => string } {
   const lines: string[] = [];
-  const record = (level: string) => (message: string, ...details: unknown[]) => void lines.push(`${level} ${message} ${inspect(details, { depth: 10 })}`);
-  return { logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') }, text: () => lines.join('\n') };
+  const record =
+    (level: string) =>
+    (message: string, ...details: unknown[]) =>
+      void lines.push(`${level} ${message} ${inspect(details, { depth: 10 })}`);
+  return {
+    logger: { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') },
+    text: () => lines.join('\n'),
+  };
 }
 
 function errorText(errors: PolySocketError[]): string {
@@ -53,11 +59,17 @@ function client(url: string, transports: TransportName[], logger: Logger): Socke
 }
 
 it('a server echoing the query in its HTTP error (polling handshake) leaks it to no log line or error', async () => {
-  echo = createServer((request, response) => response.writeHead(403, { connection: 'close' }).end(`forbidden: ${decodeURIComponent(request.url ?? '')}`));
+  echo = createServer((request, response) =>
+    response.writeHead(403, { connection: 'close' }).end(`forbidden: ${decodeURIComponent(request.url ?? '')}`),
+  );
   await new Promise<void>((resolve) => echo!.listen(0, '127.0.0.1', resolve));
   const address = echo.address();
   const { logger, text } = recordingLogger();
-  const c = client(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`, ['polling'], logger);
+  const c = client(
+    `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
+    ['polling'],
+    logger,
+  );
   const errors: PolySocketError[] = [];
   c.onLifecycle('error', (error) => errors.push(error));
   const ended = c.connect().catch((error: PolySocketError) => errors.push(error));
@@ -69,7 +81,14 @@ it('a server echoing the query in its HTTP error (polling handshake) leaks it to
 
 it('a middleware refusal echoing the auth payload leaks it to no log line or error', async () => {
   io = await startIo({}, (server) =>
-    server.use((socket, next) => next(Object.assign(new Error(`refused ${JSON.stringify(socket.handshake.auth)} ${JSON.stringify(socket.handshake.query)}`), { data: {} }))),
+    server.use((socket, next) =>
+      next(
+        Object.assign(
+          new Error(`refused ${JSON.stringify(socket.handshake.auth)} ${JSON.stringify(socket.handshake.query)}`),
+          { data: {} },
+        ),
+      ),
+    ),
   );
   const { logger, text } = recordingLogger();
   const c = client(io.url, ['websocket'], logger);

@@ -12,14 +12,24 @@ const clients: SocketIOClient[] = [];
 
 afterEach(() => closeAll(clients, server).then(() => (server = undefined)));
 
-async function setup(transports: TransportName[]): Promise<{ client: SocketIOClient; received: unknown[]; errors: PolySocketError[]; sessions: () => number }> {
+async function setup(
+  transports: TransportName[],
+): Promise<{ client: SocketIOClient; received: unknown[]; errors: PolySocketError[]; sessions: () => number }> {
   const received: unknown[] = [];
   let sessions = 0;
   server = await startIo({ maxHttpBufferSize: LIMIT }, (io) => {
     io.engine.on('connection', () => sessions++);
-    io.on('connection', (socket) => socket.on('msg', (value: unknown, ack?: (reply: string) => void) => (received.push(value), ack?.('ok'))));
+    io.on('connection', (socket) =>
+      socket.on('msg', (value: unknown, ack?: (reply: string) => void) => (received.push(value), ack?.('ok'))),
+    );
   });
-  const client = new SocketIOClient({ url: server.url, transports, autoConnect: false, backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 }, browser: { network: null, document: null } });
+  const client = new SocketIOClient({
+    url: server.url,
+    transports,
+    autoConnect: false,
+    backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 },
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   const errors: PolySocketError[] = [];
   client.onLifecycle('error', (error) => errors.push(error));
@@ -27,25 +37,31 @@ async function setup(transports: TransportName[]): Promise<{ client: SocketIOCli
   return { client, received, errors, sessions: () => sessions };
 }
 
-describe.each([['websocket'], ['polling'], ['polling', 'websocket']] as TransportName[][])('over %s', (...transports) => {
-  it('an emit over maxPayload is refused with TOO_LARGE (and an error event); the link stays up and later emits arrive', async () => {
-    const { client, received, errors, sessions } = await setup(transports);
-    const disconnects: string[] = [];
-    client.on('disconnect', (reason: string) => disconnects.push(reason));
-    expect(client.engine?.maxPayload).toBe(LIMIT);
+describe.each([['websocket'], ['polling'], ['polling', 'websocket']] as TransportName[][])(
+  'over %s',
+  (...transports) => {
+    it('an emit over maxPayload is refused with TOO_LARGE (and an error event); the link stays up and later emits arrive', async () => {
+      const { client, received, errors, sessions } = await setup(transports);
+      const disconnects: string[] = [];
+      client.on('disconnect', (reason: string) => disconnects.push(reason));
+      expect(client.engine?.maxPayload).toBe(LIMIT);
 
-    await expect(client.emit('msg', 'x'.repeat(LIMIT * 2))).rejects.toMatchObject({ code: 'TOO_LARGE', retryable: false });
-    expect(errors.map((e) => e.code)).toEqual(['TOO_LARGE']);
-    await expect(client.emitWithAck('msg', 'y'.repeat(LIMIT * 2))).rejects.toMatchObject({ code: 'TOO_LARGE' });
-    expect(await client.emit('msg', 'small')).toBe(true);
-    expect(await client.emitWithAck('msg', 'small with ack')).toBe('ok');
-    await waitFor(() => received.length === 2, 'the two small emits');
-    expect(received).toEqual(['small', 'small with ack']);
-    expect(client.state).toBe('connected');
-    expect(disconnects).toEqual([]);
-    expect(sessions()).toBe(1);
-  });
-});
+      await expect(client.emit('msg', 'x'.repeat(LIMIT * 2))).rejects.toMatchObject({
+        code: 'TOO_LARGE',
+        retryable: false,
+      });
+      expect(errors.map((e) => e.code)).toEqual(['TOO_LARGE']);
+      await expect(client.emitWithAck('msg', 'y'.repeat(LIMIT * 2))).rejects.toMatchObject({ code: 'TOO_LARGE' });
+      expect(await client.emit('msg', 'small')).toBe(true);
+      expect(await client.emitWithAck('msg', 'small with ack')).toBe('ok');
+      await waitFor(() => received.length === 2, 'the two small emits');
+      expect(received).toEqual(['small', 'small with ack']);
+      expect(client.state).toBe('connected');
+      expect(disconnects).toEqual([]);
+      expect(sessions()).toBe(1);
+    });
+  },
+);
 
 describe('long-polling carries binary as base64, 4/3 larger', () => {
   const bytes = new Uint8Array(LIMIT - 1000); // fits in a WebSocket frame, not in a polling body
@@ -87,7 +103,9 @@ describe('long-polling carries binary as base64, 4/3 larger', () => {
     expect(await Promise.all(sent)).toEqual(sent.map(() => true));
     await waitFor(() => received.length === 40, 'all forty');
     await sleep(50);
-    expect(received.map((value) => Number(String(value).split(':')[0]))).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(received.map((value) => Number(String(value).split(':')[0]))).toEqual(
+      Array.from({ length: 40 }, (_, i) => i),
+    );
     expect(sessions()).toBe(1);
   });
 });

@@ -9,28 +9,46 @@ afterEach(() => closeAll(clients, server).then(() => (server = undefined)));
 
 // Issue 14: a volatile emit made in the `connect` listener (the namespace is connected, the client is
 // finishing its connect) returned false over polling, where socket.io-client delivers it.
-describe.each([['polling'], ['polling', 'websocket'], ['websocket']] as TransportName[][])('over %s', (...transports) => {
-  it('a volatile emit in the connect listener (and right after connect) is delivered', async () => {
-    const received: string[] = [];
-    server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('v', (value: string) => received.push(value))));
-    const client = new SocketIOClient({ url: server.url, transports, autoConnect: false, browser: { network: null, document: null } });
-    clients.push(client);
-    let inListener: Promise<boolean> | undefined;
-    client.on('connect', () => {
-      inListener = client.volatile.emit('v', 'in the connect listener');
+describe.each([['polling'], ['polling', 'websocket'], ['websocket']] as TransportName[][])(
+  'over %s',
+  (...transports) => {
+    it('a volatile emit in the connect listener (and right after connect) is delivered', async () => {
+      const received: string[] = [];
+      server = await startIo({}, (io) =>
+        io.on('connection', (socket) => socket.on('v', (value: string) => received.push(value))),
+      );
+      const client = new SocketIOClient({
+        url: server.url,
+        transports,
+        autoConnect: false,
+        browser: { network: null, document: null },
+      });
+      clients.push(client);
+      let inListener: Promise<boolean> | undefined;
+      client.on('connect', () => {
+        inListener = client.volatile.emit('v', 'in the connect listener');
+      });
+      await client.connect();
+      expect(await inListener).toBe(true);
+      expect(await client.volatile.emit('v', 'right after connect')).toBe(true);
+      await waitFor(() => received.length === 2, 'both volatile emits');
+      expect(received).toEqual(['in the connect listener', 'right after connect']);
     });
-    await client.connect();
-    expect(await inListener).toBe(true);
-    expect(await client.volatile.emit('v', 'right after connect')).toBe(true);
-    await waitFor(() => received.length === 2, 'both volatile emits');
-    expect(received).toEqual(['in the connect listener', 'right after connect']);
-  });
-});
+  },
+);
 
 it('a volatile emit while disconnected is still dropped (false), never queued', async () => {
   const received: string[] = [];
-  server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('v', (value: string) => received.push(value))));
-  const client = new SocketIOClient({ url: server.url, transports: ['polling'], autoConnect: false, backoff: { initialDelayMs: 200, maxDelayMs: 200 }, browser: { network: null, document: null } });
+  server = await startIo({}, (io) =>
+    io.on('connection', (socket) => socket.on('v', (value: string) => received.push(value))),
+  );
+  const client = new SocketIOClient({
+    url: server.url,
+    transports: ['polling'],
+    autoConnect: false,
+    backoff: { initialDelayMs: 200, maxDelayMs: 200 },
+    browser: { network: null, document: null },
+  });
   clients.push(client);
   await client.connect();
   const down = new Promise((resolve) => client.on('disconnect', resolve));

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import { decodePayload, encodePacket, encodePayload, engineUrl, PacketDecoder, PacketType, parseHandshake } from '@polysocket/socketio';
+import {
+  decodePayload,
+  encodePacket,
+  encodePayload,
+  engineUrl,
+  PacketDecoder,
+  PacketType,
+  parseHandshake,
+} from '@polysocket/socketio';
 
 describe('Engine.IO', () => {
   it('joins and splits polling payloads with the record separator, binary as b+base64', () => {
@@ -14,7 +22,11 @@ describe('Engine.IO', () => {
   });
 
   it('parses the open packet and refuses a broken one', () => {
-    expect(parseHandshake('{"sid":"s","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}')).toEqual({
+    expect(
+      parseHandshake(
+        '{"sid":"s","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}',
+      ),
+    ).toEqual({
       sid: 's',
       upgrades: ['websocket'],
       pingInterval: 25000,
@@ -40,7 +52,9 @@ describe('Engine.IO', () => {
   });
 
   it('builds URLs for both transports', () => {
-    expect(engineUrl('http://h:1', '/socket.io/', 'polling', { a: 'b' })).toBe('http://h:1/socket.io/?a=b&EIO=4&transport=polling');
+    expect(engineUrl('http://h:1', '/socket.io/', 'polling', { a: 'b' })).toBe(
+      'http://h:1/socket.io/?a=b&EIO=4&transport=polling',
+    );
     expect(engineUrl('https://h', '/x', 'websocket', {}, 'sid1')).toBe('wss://h/x/?EIO=4&transport=websocket&sid=sid1');
     expect(engineUrl('ws://h:2', '/socket.io/', 'polling')).toBe('http://h:2/socket.io/?EIO=4&transport=polling');
   });
@@ -49,7 +63,9 @@ describe('Engine.IO', () => {
 describe('Socket.IO packets', () => {
   it('encodes each packet type as socket.io-parser does', () => {
     expect(encodePacket({ type: PacketType.CONNECT, nsp: '/' })).toBe('40');
-    expect(encodePacket({ type: PacketType.CONNECT, nsp: '/admin', data: { token: 'x' } })).toBe('40/admin,{"token":"x"}');
+    expect(encodePacket({ type: PacketType.CONNECT, nsp: '/admin', data: { token: 'x' } })).toBe(
+      '40/admin,{"token":"x"}',
+    );
     expect(encodePacket({ type: PacketType.DISCONNECT, nsp: '/admin' })).toBe('41/admin,');
     expect(encodePacket({ type: PacketType.EVENT, nsp: '/', data: ['hi', 1] })).toBe('42["hi",1]');
     expect(encodePacket({ type: PacketType.EVENT, nsp: '/', id: 12, data: ['hi'] })).toBe('4212["hi"]');
@@ -57,7 +73,12 @@ describe('Socket.IO packets', () => {
   });
 
   it('encodes binary as a BINARY_EVENT with placeholders and attachments', () => {
-    const encoded = encodePacket({ type: PacketType.EVENT, nsp: '/', id: 1, data: ['up', { file: new Uint8Array([7]) }, new Uint8Array([8, 9])] });
+    const encoded = encodePacket({
+      type: PacketType.EVENT,
+      nsp: '/',
+      id: 1,
+      data: ['up', { file: new Uint8Array([7]) }, new Uint8Array([8, 9])],
+    });
     expect(Array.isArray(encoded)).toBe(true);
     const [header, a, b] = encoded as [string, Uint8Array, Uint8Array];
     expect(header).toBe('452-1["up",{"file":{"_placeholder":true,"num":0}},{"_placeholder":true,"num":1}]');
@@ -68,9 +89,18 @@ describe('Socket.IO packets', () => {
   it('decodes events, acks, connects and errors, with namespaces and ids', () => {
     const d = new PacketDecoder();
     expect(d.addText('0{"sid":"abc"}')).toEqual({ type: PacketType.CONNECT, nsp: '/', data: { sid: 'abc' } });
-    expect(d.addText('2/chat,7["msg","x"]')).toEqual({ type: PacketType.EVENT, nsp: '/chat', id: 7, data: ['msg', 'x'] });
+    expect(d.addText('2/chat,7["msg","x"]')).toEqual({
+      type: PacketType.EVENT,
+      nsp: '/chat',
+      id: 7,
+      data: ['msg', 'x'],
+    });
     expect(d.addText('31[1,2]')).toEqual({ type: PacketType.ACK, nsp: '/', id: 1, data: [1, 2] });
-    expect(d.addText('4{"message":"no","data":{"r":1}}')).toEqual({ type: PacketType.CONNECT_ERROR, nsp: '/', data: { message: 'no', data: { r: 1 } } });
+    expect(d.addText('4{"message":"no","data":{"r":1}}')).toEqual({
+      type: PacketType.CONNECT_ERROR,
+      nsp: '/',
+      data: { message: 'no', data: { r: 1 } },
+    });
     expect(d.addText('1/admin,')).toEqual({ type: PacketType.DISCONNECT, nsp: '/admin' });
   });
 
@@ -83,7 +113,21 @@ describe('Socket.IO packets', () => {
   });
 
   it('rejects malformed and hostile packets as PROTOCOL errors and recovers', () => {
-    const bad = ['', '9', 'x', '2', '2{"a":1}', '2[]', '0[1]', '1{}', '3{}', '2["a"', '5x-["a"]', '5999-["a"]', `2${'1'.repeat(20)}["a"]`];
+    const bad = [
+      '',
+      '9',
+      'x',
+      '2',
+      '2{"a":1}',
+      '2[]',
+      '0[1]',
+      '1{}',
+      '3{}',
+      '2["a"',
+      '5x-["a"]',
+      '5999-["a"]',
+      `2${'1'.repeat(20)}["a"]`,
+    ];
     for (const text of bad) {
       const d = new PacketDecoder();
       expect(() => d.addText(text), text).toThrow(PolySocketError);

@@ -32,9 +32,17 @@ it('reads a streamed poll packet by packet, whatever the chunk boundaries (separ
   const at = [5, open.length + 1, open.length + 7, body.length - 3];
   const chunks = [0, ...at].map((from, i) => body.subarray(from, at[i] ?? body.length));
   const messages: TransportData[] = [];
-  const transport = new PollingTransport({ url: 'http://stub/socket.io/?EIO=4&transport=polling', fetch: chunkedFetch(chunks) });
+  const transport = new PollingTransport({
+    url: 'http://stub/socket.io/?EIO=4&transport=polling',
+    fetch: chunkedFetch(chunks),
+  });
   let opened = false;
-  transport.open({ onOpen: () => (opened = true), onMessage: (data) => messages.push(data), onClose: () => undefined, onError: () => undefined });
+  transport.open({
+    onOpen: () => (opened = true),
+    onMessage: (data) => messages.push(data),
+    onClose: () => undefined,
+    onError: () => undefined,
+  });
   for (let turn = 0; turn < 100 && messages.length < 4; turn++) await Promise.resolve(); // the reads are promises: no timers
   transport.detach();
   expect(opened).toBe(true);

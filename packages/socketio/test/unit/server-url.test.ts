@@ -4,9 +4,18 @@ import { SocketIOClient } from '@polysocket/socketio';
 
 // A malformed url or an unsupported scheme was retried for ever (and `util.inspect(client)` threw "Invalid URL").
 describe('the server url', () => {
-  for (const url of ['not a url', 'localhost:8080', '127.0.0.1:8080/path', 'ftp://127.0.0.1:8080', 'file:///tmp/socket', 'mailto:someone@example.com']) {
+  for (const url of [
+    'not a url',
+    'localhost:8080',
+    '127.0.0.1:8080/path',
+    'ftp://127.0.0.1:8080',
+    'file:///tmp/socket',
+    'mailto:someone@example.com',
+  ]) {
     it(`${JSON.stringify(url)} is a configuration error: the constructor throws INVALID`, () => {
-      expect(() => new SocketIOClient({ url, autoConnect: false })).toThrow(expect.objectContaining({ code: 'INVALID' }));
+      expect(() => new SocketIOClient({ url, autoConnect: false })).toThrow(
+        expect.objectContaining({ code: 'INVALID' }),
+      );
     });
   }
 

@@ -13,7 +13,12 @@ function sendsRead(user: string): number {
 }
 
 /** The sender's link dies right after it wrote the message: the server got it, the reply is lost. */
-async function sendThenDropBeforeReply(sender: SockrClient, user: string, to: string, content: string): Promise<{ messageId: string; clientMessageId: string }> {
+async function sendThenDropBeforeReply(
+  sender: SockrClient,
+  user: string,
+  to: string,
+  content: string,
+): Promise<{ messageId: string; clientMessageId: string }> {
   world.sockr.blackhole(user);
   const before = sendsRead(user);
   const sending = sender.sendMessage(to, content);
@@ -23,7 +28,12 @@ async function sendThenDropBeforeReply(sender: SockrClient, user: string, to: st
 }
 
 /** The sender's link goes half-open, the message is written into it and lost, then the link drops. */
-async function sendIntoDeadLink(sender: SockrClient, user: string, to: string, content: string): Promise<{ messageId: string; clientMessageId: string }> {
+async function sendIntoDeadLink(
+  sender: SockrClient,
+  user: string,
+  to: string,
+  content: string,
+): Promise<{ messageId: string; clientMessageId: string }> {
   world.sockr.faultsFor(user).silence();
   const sending = sender.sendMessage(to, content);
   await sleep(30); // written into the silenced socket
@@ -66,7 +76,10 @@ describe('Sockr: a direct message written before a drop is sent again, and recei
     const group = await alice.createGroup('g');
     world.sockr.blackhole('alice');
     const sending = alice.sendGroupMessage(group.id, 'lost reply');
-    await waitFor(() => world.sockr.eventLog.some(([u, e]) => u === 'alice' && e === 'group_send_message'), 'the server read it');
+    await waitFor(
+      () => world.sockr.eventLog.some(([u, e]) => u === 'alice' && e === 'group_send_message'),
+      'the server read it',
+    );
     world.sockr.dropUser('alice');
     await expect(sending).rejects.toMatchObject({ code: 'DISCONNECTED', maybeDelivered: true });
   });

@@ -17,7 +17,13 @@ afterEach(async () => {
 });
 
 function newClient(options: Partial<SockrClientOptions>): SockrClient {
-  const client = new SockrClient({ url: 'http://127.0.0.1:9', token: 't', autoConnect: false, browser: { network: null, document: null }, ...options });
+  const client = new SockrClient({
+    url: 'http://127.0.0.1:9',
+    token: 't',
+    autoConnect: false,
+    browser: { network: null, document: null },
+    ...options,
+  });
   clients.push(client);
   return client;
 }
@@ -38,7 +44,9 @@ async function silentServer(): Promise<string> {
 describe('SockrClient options', () => {
   for (const url of ['not a url', 'localhost:8080', 'ftp://127.0.0.1:8080']) {
     it(`url ${JSON.stringify(url)} throws INVALID from the constructor`, () => {
-      expect(() => new SockrClient({ url, token: 't', autoConnect: false })).toThrow(expect.objectContaining({ code: 'INVALID' }));
+      expect(() => new SockrClient({ url, token: 't', autoConnect: false })).toThrow(
+        expect.objectContaining({ code: 'INVALID' }),
+      );
     });
   }
 
@@ -70,20 +78,37 @@ describe('SockrClient options', () => {
   it('the core names win over sockr-client’s, which still work alone', () => {
     const reached = (options: Partial<SockrClientOptions>): ConnectionTuning =>
       (newClient(options).io.connection as unknown as { tuning: ConnectionTuning }).tuning;
-    expect(reached({ reconnection: false, reconnectionAttempts: 2, timeout: 300, reconnectionDelay: 40 })).toMatchObject({
+    expect(
+      reached({ reconnection: false, reconnectionAttempts: 2, timeout: 300, reconnectionDelay: 40 }),
+    ).toMatchObject({
       reconnect: false,
       maxAttempts: 2,
       connectTimeoutMs: 300,
       backoff: { initialDelayMs: 40 },
     });
     expect(
-      reached({ reconnection: false, reconnect: true, reconnectionAttempts: 2, maxAttempts: 5, timeout: 300, connectTimeoutMs: 400, reconnectionDelay: 40, backoff: { initialDelayMs: 50 } }),
+      reached({
+        reconnection: false,
+        reconnect: true,
+        reconnectionAttempts: 2,
+        maxAttempts: 5,
+        timeout: 300,
+        connectTimeoutMs: 400,
+        reconnectionDelay: 40,
+        backoff: { initialDelayMs: 50 },
+      }),
     ).toMatchObject({ reconnect: true, maxAttempts: 5, connectTimeoutMs: 400, backoff: { initialDelayMs: 50 } });
   });
 
   it('connectWaitMs bounds connect(), connectTimeoutMs each attempt, maxAttempts the retries', async () => {
     const url = await silentServer();
-    const client = newClient({ url, connectWaitMs: 200, connectTimeoutMs: 100, maxAttempts: 2, backoff: { initialDelayMs: 10, maxDelayMs: 20, minDelayMs: 5 } });
+    const client = newClient({
+      url,
+      connectWaitMs: 200,
+      connectTimeoutMs: 100,
+      maxAttempts: 2,
+      backoff: { initialDelayMs: 10, maxDelayMs: 20, minDelayMs: 5 },
+    });
     const errors: PolySocketError[] = [];
     client.on('error', (error) => errors.push(error));
     let attempts = 0;
@@ -92,7 +117,10 @@ describe('SockrClient options', () => {
     await expect(waited).rejects.toMatchObject({ code: 'TIMEOUT' });
     while (client.state !== 'failed') await new Promise((resolve) => client.once('state', resolve));
     expect(attempts).toBe(3);
-    expect(errors[0]).toMatchObject({ code: 'TIMEOUT', message: expect.stringContaining('not connected within 100 ms') });
+    expect(errors[0]).toMatchObject({
+      code: 'TIMEOUT',
+      message: expect.stringContaining('not connected within 100 ms'),
+    });
     expect(errors.at(-1)?.message).toContain('gave up after 2 reconnect attempts');
   });
 });

@@ -13,13 +13,18 @@ const ROTATED = ['tok_rotated_first_1a2b3c', 'tok_rotated_second_4d5e6f'];
 /** Everything a token must never reach: log lines, `error` events, rejections, `auth_error`, inspect output. */
 function recorder() {
   const lines: string[] = [];
-  const log = (level: string) => (message: string, ...details: unknown[]) => lines.push(`${level} ${message} ${inspect(details, { depth: 5 })}`);
+  const log =
+    (level: string) =>
+    (message: string, ...details: unknown[]) =>
+      lines.push(`${level} ${message} ${inspect(details, { depth: 5 })}`);
   const logger: Logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
   return {
     lines,
     logger,
     watch(client: SockrClient): void {
-      client.on('error', (error) => lines.push(`error event ${error.message} ${String(error.backendCode)} ${inspect(error, { depth: 5 })}`));
+      client.on('error', (error) =>
+        lines.push(`error event ${error.message} ${String(error.backendCode)} ${inspect(error, { depth: 5 })}`),
+      );
       client.on('auth_error', (data) => lines.push(`auth_error event ${JSON.stringify(data)}`));
       client.on('disconnect', (reason) => lines.push(`disconnect ${reason}`));
     },
@@ -65,7 +70,13 @@ describe('Sockr: tokens are secrets', () => {
   it('a static token never reaches a log line, an error, the auth_error event or util.inspect, even when the server quotes it', async () => {
     echoing = await echoingServer();
     const record = recorder();
-    const client = new SockrClient({ url: echoing.url, token: STATIC_TOKEN, autoConnect: false, logger: record.logger, browser: { network: null, document: null } });
+    const client = new SockrClient({
+      url: echoing.url,
+      token: STATIC_TOKEN,
+      autoConnect: false,
+      logger: record.logger,
+      browser: { network: null, document: null },
+    });
     record.watch(client);
     record.inspected(client);
     const error = (await client.connect().catch((e: unknown) => e)) as Error;
@@ -93,7 +104,13 @@ describe('Sockr: tokens are secrets', () => {
     expectNoToken(record.lines, ROTATED);
 
     echoing = await echoingServer();
-    const refused = new SockrClient({ url: echoing.url, getToken: async () => ROTATED[1], autoConnect: false, logger: record.logger, browser: { network: null, document: null } });
+    const refused = new SockrClient({
+      url: echoing.url,
+      getToken: async () => ROTATED[1],
+      autoConnect: false,
+      logger: record.logger,
+      browser: { network: null, document: null },
+    });
     record.watch(refused);
     const error = (await refused.connect().catch((e: unknown) => e)) as Error;
     record.lines.push(error.message, inspect(error, { depth: 5 }));

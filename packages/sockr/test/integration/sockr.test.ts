@@ -44,7 +44,11 @@ describe('Sockr: auth and presence', () => {
     alice.close();
     const sent = world.sockr.eventLog.length;
     for (const attempt of [() => alice.sendMessage('bob', 'too late'), () => alice.getOnlineStatus(['bob'])]) {
-      await expect(attempt()).rejects.toMatchObject({ code: 'CLOSED', maybeDelivered: false, message: expect.stringContaining('call connect()') });
+      await expect(attempt()).rejects.toMatchObject({
+        code: 'CLOSED',
+        maybeDelivered: false,
+        message: expect.stringContaining('call connect()'),
+      });
     }
     expect(world.sockr.eventLog.length).toBe(sent);
   });
@@ -72,7 +76,13 @@ describe('Sockr: direct messages', () => {
     const delivered = record(alice, 'message_delivered');
     const { messageId, clientMessageId } = await alice.sendMessage('bob', 'hi bob', { mood: 'happy' });
     await waitFor(() => messages.length === 1, 'the message');
-    expect(messages[0]).toEqual({ messageId, from: 'alice', content: 'hi bob', timestamp: expect.any(Number), metadata: { mood: 'happy', clientMessageId } });
+    expect(messages[0]).toEqual({
+      messageId,
+      from: 'alice',
+      content: 'hi bob',
+      timestamp: expect.any(Number),
+      metadata: { mood: 'happy', clientMessageId },
+    });
     expect(raw[0]).toMatchObject({ from: 'alice', content: 'hi bob', messageId });
     expect(delivered).toEqual([{ messageId }]);
     expect(world.sockr.messages[0]).toMatchObject({ id: messageId, conversationId: 'alice:bob', deliveredTo: ['bob'] });
@@ -160,7 +170,13 @@ describe('Sockr: direct messages', () => {
     expect(all).toEqual(Array.from({ length: 120 }, (_, i) => `h${i}`));
     const page = await alice.fetchMessageHistory('bob', { limit: 5 });
     expect(page.map((m) => m.content)).toEqual(['h115', 'h116', 'h117', 'h118', 'h119']);
-    expect(page[0]).toMatchObject({ conversationId: 'alice:bob', from: 'alice', to: 'bob', deliveredTo: ['bob'], readBy: [] });
+    expect(page[0]).toMatchObject({
+      conversationId: 'alice:bob',
+      from: 'alice',
+      to: 'bob',
+      deliveredTo: ['bob'],
+      readBy: [],
+    });
   });
 
   it('1,000 direct messages while the receiver drops and reconnects 10 times: each arrives once', async () => {
@@ -183,7 +199,9 @@ describe('Sockr: direct messages', () => {
     expect(drops).toBe(10);
     await waitFor(() => got.length >= 1000 && bob.isConnected(), 'all 1000', 20_000).catch((error) => {
       const missing = Array.from({ length: 1000 }, (_, i) => `n${i}`).filter((n) => !got.includes(n));
-      throw new Error(`${(error as Error).message}: got ${got.length}, bob ${bob.state}, missing ${missing.slice(0, 30).join(',')}`);
+      throw new Error(
+        `${(error as Error).message}: got ${got.length}, bob ${bob.state}, missing ${missing.slice(0, 30).join(',')}`,
+      );
     });
     await sleep(300);
     expect(got).toHaveLength(1000);
@@ -195,36 +213,65 @@ describe('Sockr: direct messages', () => {
 describe('Sockr: groups', () => {
   it('create, join, members, user groups, leave — with the events on every client', async () => {
     world = await sockrWorld();
-    const [alice, bob, carol] = await Promise.all([world.connected('alice'), world.connected('bob'), world.connected('carol')]);
+    const [alice, bob, carol] = await Promise.all([
+      world.connected('alice'),
+      world.connected('bob'),
+      world.connected('carol'),
+    ]);
     const group = await alice.createGroup('team', ['bob'], { topic: 'x' });
-    expect(group).toMatchObject({ name: 'team', createdBy: 'alice', members: ['alice', 'bob'], metadata: { topic: 'x' } });
+    expect(group).toMatchObject({
+      name: 'team',
+      createdBy: 'alice',
+      members: ['alice', 'bob'],
+      metadata: { topic: 'x' },
+    });
 
     const aliceJoins = record(alice, 'group_member_joined');
     const joined = await carol.joinGroup(group.id);
     expect(joined.group.id).toBe(group.id);
     await waitFor(() => aliceJoins.length === 1, 'member joined');
-    expect(aliceJoins[0]).toEqual({ groupId: group.id, member: { userId: 'carol', role: 'member', joinedAt: expect.any(Number) } });
+    expect(aliceJoins[0]).toEqual({
+      groupId: group.id,
+      member: { userId: 'carol', role: 'member', joinedAt: expect.any(Number) },
+    });
 
     const members = await bob.getGroupMembers(group.id);
-    expect(members.map((m) => [m.userId, m.role])).toEqual([['alice', 'admin'], ['bob', 'member'], ['carol', 'member']]);
+    expect(members.map((m) => [m.userId, m.role])).toEqual([
+      ['alice', 'admin'],
+      ['bob', 'member'],
+      ['carol', 'member'],
+    ]);
     expect((await bob.getUserGroups()).map((g) => g.id)).toEqual([group.id]);
 
     const left = record(alice, 'group_member_left');
     await carol.leaveGroup(group.id);
     await waitFor(() => left.length === 1, 'member left');
     expect(left[0]).toEqual({ groupId: group.id, userId: 'carol' });
-    await expect(carol.joinGroup('no-such-group')).rejects.toMatchObject({ code: 'NOT_FOUND', message: 'Group not found' });
+    await expect(carol.joinGroup('no-such-group')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'Group not found',
+    });
   });
 
   it('group messages: echo and delivery, read receipts, typing, history; non-members refused', async () => {
     world = await sockrWorld();
-    const [alice, bob, eve] = await Promise.all([world.connected('alice'), world.connected('bob'), world.connected('eve')]);
+    const [alice, bob, eve] = await Promise.all([
+      world.connected('alice'),
+      world.connected('bob'),
+      world.connected('eve'),
+    ]);
     const group = await alice.createGroup('g', ['bob']);
     const bobGot = record(bob, 'group_message');
     const aliceGot = record(alice, 'group_message');
     const { messageId } = await alice.sendGroupMessage(group.id, 'hello team', { n: 1 });
     await waitFor(() => bobGot.length === 1 && aliceGot.length === 1, 'room delivery and echo');
-    expect(bobGot[0]).toMatchObject({ groupId: group.id, messageId, from: 'alice', content: 'hello team', metadata: { n: 1 } });
+    expect(bobGot[0]).toMatchObject({
+      groupId: group.id,
+      messageId,
+      from: 'alice',
+      content: 'hello team',
+      metadata: { n: 1 },
+    });
 
     const reads = record(alice, 'group_message_read');
     bob.markGroupMessageRead(group.id, messageId);
@@ -244,10 +291,14 @@ describe('Sockr: groups', () => {
       await sleep(2);
     }
     const pages: string[][] = [];
-    for await (const page of alice.getGroupMessageHistory(group.id, { limit: 3 })) pages.push(page.map((m) => m.content));
+    for await (const page of alice.getGroupMessageHistory(group.id, { limit: 3 }))
+      pages.push(page.map((m) => m.content));
     expect(pages.reverse().flat()).toEqual(['hello team', ...Array.from({ length: 7 }, (_, i) => `g${i}`)]);
 
-    await expect(eve.sendGroupMessage(group.id, 'let me in')).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Not a member of this group' });
+    await expect(eve.sendGroupMessage(group.id, 'let me in')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Not a member of this group',
+    });
   });
 
   it('re-joins known groups after a reconnect, so room messages keep coming', async () => {
@@ -282,7 +333,13 @@ describe('Sockr: calls', () => {
     call.addLocalCandidate({ candidate: 'candidate:early', sdpMid: '0', sdpMLineIndex: 0 }); // before the callId is known
     await waitFor(() => incoming.length === 1 && call.callId !== undefined, 'ringing');
     const bobCall = incoming[0];
-    expect(bobCall).toMatchObject({ callId: call.callId, peer: 'alice', sdpOffer: 'v=0 offer', state: 'ringing', direction: 'incoming' });
+    expect(bobCall).toMatchObject({
+      callId: call.callId,
+      peer: 'alice',
+      sdpOffer: 'v=0 offer',
+      state: 'ringing',
+      direction: 'incoming',
+    });
     expect(bobCall.iceServers.some((s) => String(s.urls).startsWith('turn:'))).toBe(true);
 
     await waitFor(() => bobCandidates.length === 1, 'the buffered candidate');
@@ -323,7 +380,11 @@ describe('Sockr: calls', () => {
 
   it('reject, busy, unavailable and the ring timeout', async () => {
     world = await sockrWorld();
-    const [alice, bob, carol] = await Promise.all([world.connected('alice'), world.connected('bob'), world.connected('carol', { ringTimeoutMs: 300 })]);
+    const [alice, bob, carol] = await Promise.all([
+      world.connected('alice'),
+      world.connected('bob'),
+      world.connected('carol', { ringTimeoutMs: 300 }),
+    ]);
     const incoming: SockrCall[] = [];
     bob.on('call', (call) => incoming.push(call));
 
@@ -344,7 +405,9 @@ describe('Sockr: calls', () => {
   });
 
   it('ICE servers carry TURN credentials: username "expiry:userId", HMAC-SHA1 of it', async () => {
-    world = await sockrWorld({ turn: { urls: ['turn:a.invalid:3478', 'turns:a.invalid:5349'], secret: 'coturn-secret' } });
+    world = await sockrWorld({
+      turn: { urls: ['turn:a.invalid:3478', 'turns:a.invalid:5349'], secret: 'coturn-secret' },
+    });
     const alice = await world.connected('alice');
     const servers = await alice.getIceServers();
     expect(servers[0]).toEqual({ urls: 'stun:stun.mock.invalid:3478' });
@@ -360,7 +423,11 @@ describe('Sockr: calls', () => {
 describe('Sockr: conferences', () => {
   it('join gives a token; the room sees started / participant joined / left / ended', async () => {
     world = await sockrWorld({ sfuUrl: 'wss://sfu.test' });
-    const [alice, bob, eve] = await Promise.all([world.connected('alice'), world.connected('bob'), world.connected('eve')]);
+    const [alice, bob, eve] = await Promise.all([
+      world.connected('alice'),
+      world.connected('bob'),
+      world.connected('eve'),
+    ]);
     const group = await alice.createGroup('call', ['bob']);
     const started = record(bob, 'conference_started');
     const connectedWith: string[] = [];
@@ -376,7 +443,10 @@ describe('Sockr: conferences', () => {
     };
     await alice.joinConferenceWith(adapter, group.id);
     expect(connectedWith[0]).toBe('wss://sfu.test');
-    expect(JSON.parse(Buffer.from(connectedWith[1], 'base64url').toString())).toMatchObject({ room: group.id, identity: 'alice' });
+    expect(JSON.parse(Buffer.from(connectedWith[1], 'base64url').toString())).toMatchObject({
+      room: group.id,
+      identity: 'alice',
+    });
     await waitFor(() => started.length === 1, 'started');
     expect(started[0]).toEqual({ groupId: group.id, startedBy: 'alice', participantCount: 1 });
     expect(bob.conferenceOf(group.id)).toMatchObject({ active: true, startedBy: 'alice', participantCount: 1 });
@@ -398,7 +468,10 @@ describe('Sockr: conferences', () => {
     await waitFor(() => ended.length === 1, 'ended');
     expect(bob.conferenceOf(group.id)).toBeUndefined();
 
-    await expect(eve.joinConference(group.id)).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Not a member of this group' });
+    await expect(eve.joinConference(group.id)).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'Not a member of this group',
+    });
   });
 });
 
@@ -453,7 +526,11 @@ describe('Sockr: message size', () => {
     const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
     const errors = record(alice, 'error');
     const reads = world.sockr.eventLog.length;
-    await expect(alice.sendMessage('bob', 'x'.repeat(1_100_000))).rejects.toMatchObject({ code: 'TOO_LARGE', maybeDelivered: false, retryable: false });
+    await expect(alice.sendMessage('bob', 'x'.repeat(1_100_000))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      maybeDelivered: false,
+      retryable: false,
+    });
     expect(errors.map((e) => e.code)).toEqual(['TOO_LARGE']);
     expect(world.sockr.eventLog.length).toBe(reads);
     const got = record(bob, 'message');
@@ -466,7 +543,10 @@ describe('Sockr: message size', () => {
     world = await sockrWorld({ maxHttpBufferSize: 20_000 });
     const alice = await world.connected('alice');
     expect(alice.io.engine?.maxPayload).toBe(20_000);
-    await expect(alice.sendMessage('bob', 'x'.repeat(30_000))).rejects.toMatchObject({ code: 'TOO_LARGE', maybeDelivered: false });
+    await expect(alice.sendMessage('bob', 'x'.repeat(30_000))).rejects.toMatchObject({
+      code: 'TOO_LARGE',
+      maybeDelivered: false,
+    });
     await alice.sendMessage('bob', 'x'.repeat(10_000));
     expect(alice.isConnected()).toBe(true);
   });

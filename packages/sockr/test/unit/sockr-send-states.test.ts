@@ -41,7 +41,8 @@ async function outcomes(client: SockrClient): Promise<Record<string, unknown>> {
     results[name] = 'pending';
     start().then(
       () => (results[name] = 'resolved'),
-      (error: PolySocketError) => (results[name] = { code: error.code, maybeDelivered: error.maybeDelivered, message: error.message }),
+      (error: PolySocketError) =>
+        (results[name] = { code: error.code, maybeDelivered: error.maybeDelivered, message: error.message }),
     );
   }
   await vi.advanceTimersByTimeAsync(0);
@@ -60,7 +61,11 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
     const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 'token:ana', autoConnect: false });
     const results = await outcomes(client);
     for (const [name, result] of Object.entries(results)) {
-      expect(result, name).toEqual({ code: 'INVALID', maybeDelivered: false, message: expect.stringContaining('call connect() first') });
+      expect(result, name).toEqual({
+        code: 'INVALID',
+        maybeDelivered: false,
+        message: expect.stringContaining('call connect() first'),
+      });
     }
     expect(() => client.call('bob', 'offer')).toThrow(expect.objectContaining({ code: 'INVALID' }));
     expect(vi.getTimerCount()).toBe(0);
@@ -72,7 +77,11 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
     client.close();
     const results = await outcomes(client);
     for (const [name, result] of Object.entries(results)) {
-      expect(result, name).toEqual({ code: 'CLOSED', maybeDelivered: false, message: expect.stringContaining('call connect()') });
+      expect(result, name).toEqual({
+        code: 'CLOSED',
+        maybeDelivered: false,
+        message: expect.stringContaining('call connect()'),
+      });
     }
     expect(() => client.call('bob', 'offer')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
     expect(vi.getTimerCount()).toBe(0);

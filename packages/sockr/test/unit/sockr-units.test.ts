@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import { conversationIdOf, Limiter, ReplyMatcher, SockrCall, SocketEvent, Typing, type EventPayloads } from '@polysocket/sockr';
+import {
+  conversationIdOf,
+  Limiter,
+  ReplyMatcher,
+  SockrCall,
+  SocketEvent,
+  Typing,
+  type EventPayloads,
+} from '@polysocket/sockr';
 import { pageBackwards } from '../../src/messages';
 
 describe('sockr-shared types', () => {
@@ -9,7 +17,10 @@ describe('sockr-shared types', () => {
     expect(names).toHaveLength(63);
     expect(new Set(names).size).toBe(63);
     // Every protocol event is a key of EventPayloads (checked by the compiler through this map).
-    const payloadKeys: Record<Exclude<SocketEvent, 'connect' | 'disconnect' | 'error'>, keyof EventPayloads> = Object.fromEntries(
+    const payloadKeys: Record<
+      Exclude<SocketEvent, 'connect' | 'disconnect' | 'error'>,
+      keyof EventPayloads
+    > = Object.fromEntries(
       names.filter((n) => !['connect', 'disconnect', 'error'].includes(n)).map((n) => [n, n]),
     ) as never;
     expect(Object.keys(payloadKeys)).toHaveLength(60);
@@ -58,7 +69,12 @@ describe('ReplyMatcher', () => {
 
     const written = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => Promise.resolve(true) });
     let writeQueued!: (written: boolean) => void;
-    const queued = m.expect({ ok: 'ok', timeoutMs: 5000, fail, send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)) });
+    const queued = m.expect({
+      ok: 'ok',
+      timeoutMs: 5000,
+      fail,
+      send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)),
+    });
     await Promise.resolve();
     await Promise.resolve();
     m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), false);
@@ -140,21 +156,37 @@ describe('ReplyMatcher', () => {
 
   it('tombstones: at most 32, cleared by a drop, only for replies of the same kind and key', async () => {
     const m = new ReplyMatcher();
-    const many = Array.from({ length: 40 }, () => m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined }).catch(() => undefined));
+    const many = Array.from({ length: 40 }, () =>
+      m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => undefined }).catch(() => undefined),
+    );
     await vi.advanceTimersByTimeAsync(1000);
     await Promise.all(many);
     let taken = 0;
     while (m.handle('done', {})) taken++;
     expect(taken).toBe(32);
 
-    const keyed = m.expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined }).catch(() => undefined);
+    const keyed = m
+      .expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined })
+      .catch(() => undefined);
     await vi.advanceTimersByTimeAsync(1000);
     await keyed;
-    const other = m.expect({ ok: 'page', match: (_e, d) => d.key === 'b', timeoutMs: 1000, fail, send: () => undefined });
+    const other = m.expect({
+      ok: 'page',
+      match: (_e, d) => d.key === 'b',
+      timeoutMs: 1000,
+      fail,
+      send: () => undefined,
+    });
     m.handle('page', { key: 'b' });
     expect(await other).toEqual({ key: 'b' });
     m.onDrop(new PolySocketError('DISCONNECTED', 'dropped'), false);
-    const after = m.expect({ ok: 'page', match: (_e, d) => d.key === 'a', timeoutMs: 1000, fail, send: () => undefined });
+    const after = m.expect({
+      ok: 'page',
+      match: (_e, d) => d.key === 'a',
+      timeoutMs: 1000,
+      fail,
+      send: () => undefined,
+    });
     m.handle('page', { key: 'a', n: 2 });
     expect(await after).toEqual({ key: 'a', n: 2 });
     m.rejectAll(new PolySocketError('CLOSED', 'closed'));
@@ -172,7 +204,12 @@ describe('ReplyMatcher', () => {
     const other = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: sender('other') });
     await Promise.resolve();
     let writeQueued!: (written: boolean) => void;
-    const queued = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)) });
+    const queued = m.expect({
+      ok: 'done',
+      timeoutMs: 1000,
+      fail,
+      send: () => new Promise<boolean>((resolve) => (writeQueued = resolve)),
+    });
     await vi.advanceTimersByTimeAsync(600);
     m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), true);
     await expect(other).rejects.toMatchObject({ code: 'DISCONNECTED', maybeDelivered: true });
@@ -186,7 +223,13 @@ describe('ReplyMatcher', () => {
     expect(await dm).toEqual({ id: 'dm' });
 
     // Without a reconnect to come, it fails like the others; a resend refused later says it may have been delivered.
-    const ended = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => Promise.resolve(true), resendOnDrop: true });
+    const ended = m.expect({
+      ok: 'done',
+      timeoutMs: 1000,
+      fail,
+      send: () => Promise.resolve(true),
+      resendOnDrop: true,
+    });
     await Promise.resolve();
     m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), false);
     await expect(ended).rejects.toMatchObject({ code: 'DISCONNECTED' });
@@ -206,7 +249,13 @@ describe('ReplyMatcher', () => {
   it('a request is written again at most 3 times: one the server drops the link over cannot loop', async () => {
     const m = new ReplyMatcher();
     let writes = 0;
-    const looping = m.expect({ ok: 'done', timeoutMs: 1000, fail, send: () => (writes++, Promise.resolve(true)), resendOnDrop: true });
+    const looping = m.expect({
+      ok: 'done',
+      timeoutMs: 1000,
+      fail,
+      send: () => (writes++, Promise.resolve(true)),
+      resendOnDrop: true,
+    });
     for (let drop = 0; drop < 4; drop++) {
       await Promise.resolve();
       m.onDrop(new PolySocketError('DISCONNECTED', 'dropped', { maybeDelivered: true }), true);
@@ -261,7 +310,10 @@ describe('Typing', () => {
     vi.advanceTimersByTime(4999);
     expect(changes).toEqual([['carol', true]]);
     vi.advanceTimersByTime(1);
-    expect(changes).toEqual([['carol', true], ['carol', false]]);
+    expect(changes).toEqual([
+      ['carol', true],
+      ['carol', false],
+    ]);
 
     typing.start('dave');
     typing.remote('erin', true);
@@ -280,7 +332,14 @@ describe('SockrCall', () => {
 
   function host() {
     const emitted: [string, unknown][] = [];
-    return { emitted, host: { emit: (e: string, p: unknown) => void emitted.push([e, p]), forget: () => undefined, reportListenerError: () => undefined } };
+    return {
+      emitted,
+      host: {
+        emit: (e: string, p: unknown) => void emitted.push([e, p]),
+        forget: () => undefined,
+        reportListenerError: () => undefined,
+      },
+    };
   }
 
   it('buffers local candidates until named, and hangs up on the ring timeout', () => {
@@ -341,14 +400,23 @@ describe('SockrCall', () => {
 
 describe('history paging', () => {
   async function pageAll(timestamps: number[], limit: number): Promise<{ ids: string[]; stored: string[] }> {
-    const stored = timestamps.map((timestamp, i) => ({ id: `m${i}`, from: 'a', content: '', conversationId: 'a:b', timestamp, deliveredTo: [], readBy: [] }));
+    const stored = timestamps.map((timestamp, i) => ({
+      id: `m${i}`,
+      from: 'a',
+      content: '',
+      conversationId: 'a:b',
+      timestamp,
+      deliveredTo: [],
+      readBy: [],
+    }));
     // The server's rule: the newest `limit` messages strictly older than `before`, ascending.
     const server = (before: number | undefined) => {
       const older = stored.filter((m) => before === undefined || m.timestamp < before);
       return older.slice(Math.max(0, older.length - limit));
     };
     const ids: string[] = [];
-    for await (const page of pageBackwards(async (before) => server(before), { limit })) ids.push(...page.map((m) => m.id));
+    for await (const page of pageBackwards(async (before) => server(before), { limit }))
+      ids.push(...page.map((m) => m.id));
     return { ids, stored: stored.map((m) => m.id) };
   }
 

@@ -114,7 +114,8 @@ function missingAnchor(anchors: Set<string>, anchor: string | undefined, file: s
 function problem(resolved: string, anchor: string | undefined): string | undefined {
   if (resolved.startsWith('..') || relative(repo, join(repo, resolved)).startsWith('..'))
     return 'points outside the repository';
-  if (/(^|\/)(dist|node_modules)(\/|$)/.test(resolved)) return undefined; // build output: made by `npm run build` / `npm install`
+  // generated, not committed: `npm run build`, `npm install`, `npm run docs`, `npm run pack`
+  if (/(^|\/)(dist|node_modules)(\/|$)|^(docs\/api|packs)(\/|$)/.test(resolved)) return undefined;
   if (!existsSync(`${repo}${resolved}`)) return 'no such file in the repository';
   if (!anchor || !resolved.endsWith('.md') || !statSync(`${repo}${resolved}`).isFile()) return undefined;
   return missingAnchor(anchorsOf(readFileSync(`${repo}${resolved}`, 'utf8')), anchor, resolved);

@@ -11,6 +11,8 @@ type AnyListener = (...args: any[]) => void;
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
   /** Listener → its guard, made with the first listener (an emitter nobody listens to carries none). */
   private guards: WeakMap<AnyListener, AnyListener> | undefined;
+  /** The guards themselves, so that `off(event)` removes the app's listeners and leaves the library's. */
+  private guarded: WeakSet<AnyListener> | undefined;
   private readonly listenerErrorSink: ((error: unknown) => void) | undefined;
 
   /** `onListenerError` receives what a listener threw; subclasses may override the method instead. */
@@ -35,7 +37,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   /**
    * Registers one of the library's own listeners: without a guard (so it must not throw; what it passes on
    * to the app goes through guarded listeners) and, with a `context` as its `this`, without a closure per
-   * client. `off(event, fn, context)` removes it.
+   * client. `off(event, fn, context)` removes it; `off(event)` (every app listener of the event) does not.
    */
   listenInternally<E extends EventEmitter.EventNames<Events>>(
     event: E,
@@ -67,9 +69,13 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     context?: unknown,
     once?: boolean,
   ): this {
-    const guarded =
-      fn === undefined ? undefined : ((this.guards?.get(fn as AnyListener) as typeof fn | undefined) ?? fn);
-    return super.off(event, guarded, context, once);
+    if (fn === undefined) {
+      // Every app listener of the event, not the library's own (`listenInternally`): those are not guarded.
+      const guarded = this.guarded;
+      if (guarded) for (const listener of this.listeners(event)) if (guarded.has(listener)) super.off(event, listener);
+      return this;
+    }
+    return super.off(event, (this.guards?.get(fn as AnyListener) as typeof fn | undefined) ?? fn, context, once);
   }
 
   override removeListener<E extends EventEmitter.EventNames<Events>>(
@@ -98,6 +104,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
         }
       };
       guards.set(fn, guarded);
+      (this.guarded ??= new WeakSet()).add(guarded);
     }
     return guarded;
   }

@@ -255,14 +255,8 @@ export class SocketIOClient<
   off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
   off<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener?: ListenEvents[E]): this;
   off(event: string, listener?: Listener): this {
-    if (!LIFECYCLE_EVENTS.has(event)) {
-      this.main.unlisten(event, listener);
-      return this;
-    }
-    this.connection.off(event as LifecycleEventName, listener);
-    // Every listener of the event went, the client's own too: it tells the namespaces why the link dropped.
-    if (listener === undefined && event === 'disconnected')
-      this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
+    if (LIFECYCLE_EVENTS.has(event)) this.connection.off(event as LifecycleEventName, listener);
+    else this.main.unlisten(event, listener);
     return this;
   }
 

@@ -61,6 +61,23 @@ describe('SafeEmitter', () => {
     emitter.off('tick', record, owner);
     expect(emitter.listenerCount('tick')).toBe(0);
   });
+  it("off(event) without a listener removes the app's listeners (on and once) and keeps the library's own", () => {
+    const emitter = new SafeEmitter<Events>();
+    const seen: string[] = [];
+    const owner = { name: 'internal' };
+    emitter.listenInternally(
+      'tick',
+      function (this: typeof owner) {
+        seen.push(this.name);
+      },
+      owner,
+    );
+    emitter.on('tick', () => seen.push('app'));
+    emitter.once('tick', () => seen.push('app once'));
+    emitter.off('tick');
+    emitter.emit('tick', 1);
+    expect(seen).toEqual(['internal']);
+  });
 });
 
 describe('RedactingLogger', () => {

@@ -7,7 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packWorkspaces, root } from './pack-tarballs.mjs';
+import { packAll, repo as root } from './pack.mjs';
 
 const fixture = join(root, 'test/consumer');
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
@@ -60,7 +60,7 @@ const fail = (message) => {
 };
 
 try {
-  const tarballs = packWorkspaces(join(work, 'tarballs'));
+  const tarballs = packAll({ out: join(work, 'tarballs'), build: false, quiet: true });
   console.log(`✓ packed ${tarballs.length} packages: ${tarballs.map((t) => t.name).join(', ')}`);
 
   const app = join(work, 'app');

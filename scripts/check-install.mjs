@@ -128,7 +128,7 @@ async function runApps(url, against) {
 
 async function main() {
   console.log(`packing into ${work}${sep}packs`);
-  const tarballs = packAll({ out: join(work, 'packs') });
+  const tarballs = packAll({ out: join(work, 'packs') }).map((packed) => packed.file);
 
   mkdirSync(app);
   const init = await run('npm', ['init', '-y'], { cwd: app, timeoutMs: 60_000 });

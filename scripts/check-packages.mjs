@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
-import { packWorkspaces, root } from './pack-tarballs.mjs';
+import { packAll, repo as root } from './pack.mjs';
 
 const attw = join(root, 'node_modules/@arethetypeswrong/cli/dist/index.js');
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -56,7 +56,7 @@ function checkManifest(manifest, dir, files, tarball) {
 
 const work = mkdtempSync(join(tmpdir(), 'polysocket-packages-'));
 try {
-  const tarballs = packWorkspaces(work);
+  const tarballs = packAll({ out: work, build: false, quiet: true });
   for (const { name, file, files } of tarballs) {
     const manifest = JSON.parse(fileInTarball(file, 'package.json'));
     const dir = `packages/${name.replace(/^@polysocket\//, '')}`;

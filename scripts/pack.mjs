@@ -10,7 +10,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
+export const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /** The workspaces that are published (every one not marked private), with their manifests. */
 export function publishablePackages() {
@@ -54,10 +54,15 @@ export function buildNeeded() {
   return undefined;
 }
 
-/** Builds when needed (or when `build` is true; never when false), then packs every package into `out`. */
-export function packAll({ out = join(repo, 'packs'), build } = {}) {
-  const reason = build === true ? 'asked to' : build === false ? undefined : buildNeeded();
-  if (reason !== undefined) {
+/**
+ * Builds when needed (or when `build` is true; never when false: then a missing dist is an error), then packs
+ * every package into `out`. Returns [{ name, version, file, files }], `file` the tarball's absolute path.
+ */
+export function packAll({ out = join(repo, 'packs'), build, quiet = false } = {}) {
+  const reason = build === true ? 'asked to' : buildNeeded();
+  if (reason !== undefined && build === false) {
+    if (reason.endsWith('is missing')) throw new Error(`${reason}: run \`npm run build\` first`);
+  } else if (reason !== undefined) {
     console.log(`building (${reason}): npm run build`);
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: repo, stdio: 'inherit' });
   }
@@ -70,16 +75,17 @@ export function packAll({ out = join(repo, 'packs'), build } = {}) {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const tarballs = [];
-  for (const packed of JSON.parse(json)) {
+  const tarballs = JSON.parse(json).map((packed) => {
     const file = join(out, packed.filename);
-    tarballs.push(file);
-    const shown = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
-    console.log(
-      `  ${packed.name}@${packed.version}`.padEnd(36) +
-        `${shown}  (${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} KB)`,
-    );
-  }
+    if (!quiet) {
+      const shown = relative(process.cwd(), file).startsWith('..') ? file : relative(process.cwd(), file);
+      console.log(
+        `  ${packed.name}@${packed.version}`.padEnd(36) +
+          `${shown}  (${packed.entryCount} files, ${(packed.size / 1024).toFixed(1)} KB)`,
+      );
+    }
+    return { name: packed.name, version: packed.version, file, files: packed.files.map((entry) => entry.path) };
+  });
   if (tarballs.length !== packages.length)
     throw new Error(`npm pack wrote ${tarballs.length} tarballs for ${packages.length} packages`);
   return tarballs;

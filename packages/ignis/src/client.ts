@@ -43,15 +43,6 @@ import type {
 } from './options';
 import { validateRooms } from './rooms';
 
-export type {
-  AnyListener,
-  AppListener,
-  AuthPayload,
-  IgnisClientOptions,
-  IgnisLifecycleEvents,
-  IgnisSession,
-} from './options';
-
 const ROOMS_PER_FRAME = 100;
 /** The TIMEOUT advice of an unanswered request. */
 const REQUEST_TIMEOUT_HINT =

@@ -14,7 +14,7 @@ export type {
   IgnisClientOptions,
   IgnisLifecycleEvents,
   IgnisSession,
-} from './client';
+} from './options';
 export {
   checkEnvelope,
   decodeEnvelope,

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import {
@@ -13,9 +12,7 @@ import {
   type SockrMock,
 } from '@polysocket/mock-server';
 import { buildPlaygroundBundle } from '../../../scripts/playground';
-
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const chromiumAvailable = existsSync(CHROMIUM);
+import { launchChromium } from './chromium';
 
 /** One entry of `window.harness.log` (test/browser/fixtures/offline-harness.js); `t` is the page's performance.now(). */
 export type LogEntry = { t: number } & (
@@ -87,21 +84,9 @@ export class OfflineRig {
       modules: [foony, ignis, sockr, staticModule({ root: fixtures, files, cacheControl: 'no-cache' })],
     });
     await server.listen();
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
+    const browser = await launchChromium({
       // Playwright turns the back/forward cache off by default; the bfcache test needs the real one.
       ignoreDefaultArgs: ['--disable-back-forward-cache'],
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
     });
     const rig = new OfflineRig(server, foony, ignis, sockr, browser);
     rig.tap(foony);

@@ -22,7 +22,8 @@
 // share a short name. The packages depend on each other at exact versions and are released together, so a
 // package always runs with the build of its siblings made from the same sources.
 //
-// `npx tsx build/mangle.ts` prints the list and every excluded candidate with the reason.
+// `npx tsx build/mangle.ts` prints the list and every excluded candidate with the reason (`--json`: the list the
+// build uses, as JSON).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
@@ -356,7 +357,9 @@ export function mangleOptions(list: MangleList = mangleList()): {
   return { mangleProps: new RegExp(source), mangleCache: { ...list.cache } };
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1] && process.argv.includes('--json')) {
+  console.log(JSON.stringify(mangleList()));
+} else if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = Date.now();
   const list = scanNames(repoInput());
   const entries = Object.entries(list.cache);

@@ -25,7 +25,7 @@
 // `npx tsx build/mangle.ts` prints the list and every excluded candidate with the reason (`--json`: the list the
 // build uses, as JSON).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, type Dirent } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, type Dirent } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -342,6 +342,8 @@ export function mangleList(): MangleList {
   }
   memo = scanNames(input);
   mkdirSync(dirname(cacheFile), { recursive: true });
+  // One list is kept: the one for the sources as they are now.
+  for (const old of readdirSync(dirname(cacheFile))) rmSync(join(dirname(cacheFile), old), { force: true });
   writeFileSync(cacheFile, JSON.stringify(memo));
   return memo;
 }

@@ -125,7 +125,7 @@ describe("the list made from today's sources", () => {
     const undeclared = names.filter(
       (name) =>
         !new RegExp(
-          `(?:private|protected)\\s+(?:static\\s+)?(?:override\\s+)?(?:readonly\\s+)?(?:abstract\\s+)?(?:async\\s+)?(?:get\\s+|set\\s+)?${name.replace(/\$/g, '\\$')}\\b`,
+          `(?:private|protected)\\s+(?:(?:static|override|readonly|abstract|async|declare|accessor|get|set)\\s+)*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b`,
         ).test(declaring),
     );
     expect(undeclared).toEqual([]);

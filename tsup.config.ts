@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
+import { mangleOptions } from './build/mangle';
 
 /** A package's runtime dependencies stay imports, never bundled (tsup only reads the root package.json). */
 function dependenciesOf(name: string): string[] {
@@ -10,7 +11,17 @@ function dependenciesOf(name: string): string[] {
   return [...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})];
 }
 
-/** Each library package: ESM + CJS + .d.ts, ES2020, dependencies left external. */
+/**
+ * Private member names mangled with one fixed map for every build (build/mangle.ts: the checked list, and why
+ * the map must be the same in each package's build). `npm run dev` leaves names readable.
+ */
+const mangled: Partial<Options> = {
+  esbuildOptions(options) {
+    Object.assign(options, mangleOptions());
+  },
+};
+
+/** Each library package: ESM + CJS + .d.ts, ES2020, dependencies left external, private names mangled. */
 function library(name: string, extra: Partial<Options> = {}): Options {
   return {
     name,
@@ -26,13 +37,15 @@ function library(name: string, extra: Partial<Options> = {}): Options {
     tsconfig: 'tsconfig.base.json',
     outExtension: ({ format }) => ({ js: format === 'cjs' ? '.cjs' : '.js' }),
     external: dependenciesOf(name),
+    ...mangled,
     ...extra,
   };
 }
 
 /**
  * A script-tag bundle: minified IIFE for browsers, exposing `window.PolySocket`, with every
- * dependency inlined and isomorphic-ws resolved to the page's WebSocket (its `browser` entry).
+ * dependency inlined and isomorphic-ws resolved to the page's WebSocket (its `browser` entry); private
+ * names mangled with the same map as the ESM and CJS builds.
  */
 function browserBundle(name: string): Options {
   return {
@@ -50,6 +63,7 @@ function browserBundle(name: string): Options {
     noExternal: [/.*/],
     tsconfig: 'tsconfig.base.json',
     outExtension: () => ({ js: '.global.js' }),
+    ...mangled,
   };
 }
 
@@ -66,7 +80,7 @@ const stages: Options[][] = [
     library('sockr'),
     library('foony'),
     library('ignis'),
-    library('mock-server', { platform: 'node', target: 'node20' }),
+    library('mock-server', { platform: 'node', target: 'node20', esbuildOptions: undefined }),
     {
       name: 'mock-server-cli',
       entry: { cli: 'packages/mock-server/src/cli.ts' },
@@ -101,7 +115,7 @@ function sourcesOf(options: Options): string[] {
  * at once against the sources: tsconfig.json maps each @polysocket/* import to its package's src, so no
  * build waits for another's dist (the library outputs are the same as the staged build's). Nothing is
  * cleaned, as the builds that share a dist folder run side by side. `npm run dev` watches each build's own
- * sources only (cheaper than tsup's default of the whole tree).
+ * sources only (cheaper than tsup's default of the whole tree) and does not mangle private names.
  */
 export default defineConfig((overrides) => {
   const env = (overrides.env as Record<string, string> | undefined) ?? {};
@@ -110,6 +124,6 @@ export default defineConfig((overrides) => {
     ...options,
     tsconfig: 'tsconfig.json',
     clean: false,
-    ...(env.dev !== undefined ? { watch: sourcesOf(options) } : {}),
+    ...(env.dev !== undefined ? { watch: sourcesOf(options), esbuildOptions: undefined } : {}),
   }));
 });

@@ -6,8 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { BUDGET_ROWS, kb, measure as bundleSize, OTHER_ROWS, PEER_ROWS, readBudget, type Size } from '../build/size';
+import { targets } from './targets';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -173,30 +174,6 @@ async function scenario(
   return out;
 }
 
-/** `contents` is an ESM import to tree-shake, or `{ iife }`: a script-tag bundle's entry file. */
-async function bundleSize(
-  contents: string | { iife: string },
-  resolveDir = repo,
-): Promise<{ min: number; gzip: number }> {
-  const iife = typeof contents === 'string' ? undefined : contents.iife;
-  const result = await build({
-    ...(iife
-      ? { entryPoints: [iife], globalName: 'PolySocket' }
-      : { stdin: { contents: contents as string, resolveDir, loader: 'ts' as const } }),
-    bundle: true,
-    write: false,
-    minify: true,
-    platform: 'browser',
-    format: iife ? 'iife' : 'esm',
-    target: 'es2020',
-    tsconfig: `${repo}tsconfig.json`,
-    external: ['ws'],
-    logLevel: 'silent',
-  });
-  const code = result.outputFiles[0].contents;
-  return { min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength };
-}
-
 const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
@@ -273,32 +250,26 @@ async function main(): Promise<void> {
   out('Each client reconnects with its own default backoff (PolySocket: full jitter, first retry within 0.1–1 s, then');
   out('up to 2 s; socket.io-client: 1 s ± 50 %), so this mostly measures the backoff schedules, which is the point.');
   out();
-  out('### 3. Bundle size (browser, minified; ESM rows tree-shaken from an import; gzip -9)');
+  out('### 3. Bundle size (`npm run size`: browser, minified, private names mangled as in dist; gzip -9)');
   out();
-  out('| bundle | min bytes | gzip bytes |');
-  out('|---|---:|---:|');
-  const browser = `${repo}packages/polysocket/src/browser/`;
-  const sizes: [string, string | { iife: string }][] = [
-    ['ESM core + Foony', "import { FoonyClient } from '@polysocket/foony'; console.log(FoonyClient);"],
-    ['ESM core + Ignis', "import { IgnisClient } from '@polysocket/ignis'; console.log(IgnisClient);"],
-    ['ESM core + Socket.IO', "import { SocketIOClient } from '@polysocket/socketio'; console.log(SocketIOClient);"],
-    ['ESM core + Socket.IO + Sockr', "import { SockrClient } from '@polysocket/sockr'; console.log(SockrClient);"],
-    ['IIFE foony.global.js', { iife: `${browser}foony.ts` }],
-    ['IIFE ignis.global.js', { iife: `${browser}ignis.ts` }],
-    ['IIFE socketio.global.js', { iife: `${browser}socketio.ts` }],
-    ['IIFE sockr.global.js', { iife: `${browser}sockr.ts` }],
-    ['IIFE polysocket.global.js (all-in-one)', { iife: `${browser}all.ts` }],
-    ['socket.io-client 4.8 (peer)', "import { io } from 'socket.io-client'; console.log(io);"],
-    ['@foony/realtime 0.16 (peer)', "import { Realtime } from '@foony/realtime'; console.log(Realtime);"],
-  ];
-  for (const [name, contents] of sizes) {
+  out('| bundle | min bytes | gzip bytes | issue 16 must / stretch |');
+  out('|---|---:|---:|---|');
+  const budget = readBudget();
+  const sizes = new Map<string, Size>();
+  for (const row of [...BUDGET_ROWS, ...OTHER_ROWS, ...PEER_ROWS]) {
     try {
-      const size = await bundleSize(contents);
-      out(`| ${name} | ${fmt(size.min)} | ${fmt(size.gzip)} |`);
+      const size = await bundleSize(row);
+      sizes.set(row.id, size);
+      const entry = budget[row.id];
+      const target = entry ? `${kb(entry.must)} / ${kb(entry.stretch)}` : row.peer ? 'peer' : '';
+      out(`| ${row.label} | ${fmt(size.min)} | ${fmt(size.gzip)} | ${target} |`);
     } catch (error) {
-      out(`| ${name} | failed: ${(error as Error).message.split('\n')[0]} | |`);
+      out(`| ${row.label} | failed: ${(error as Error).message.split('\n')[0]} | | |`);
     }
   }
+  out();
+  targets(out, { inbound, inflight, heap, sizes, budget });
+  if (quick) out('Quick mode (small counts, one run): the heap and CPU figures are not comparable with the targets.');
   out();
   out(
     `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}. Mode: ${quick ? 'quick' : `full, medians of ${config.runs} runs`}, ${((Date.now() - started) / 60_000).toFixed(1)} min. ${pinning ? 'Server pinned to CPU 0, clients to CPU 1 (taskset).' : 'Not pinned to CPUs (no taskset).'}`,

@@ -79,6 +79,34 @@ for (const bundle of ['polysocket', 'foony', 'ignis', 'socketio', 'sockr']) {
 }
 console.log('✓ script-tag bundles present, with no Node built-ins');
 
+// Private member names are mangled (build/mangle.ts) in every client build: ESM, CJS and the script-tag bundles.
+const mangle = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', new URL('../build/mangle.ts', import.meta.url).pathname, '--json'],
+  {
+    encoding: 'utf8',
+  },
+);
+const { cache } = JSON.parse(mangle.stdout);
+const mangledNames = Object.keys(cache);
+const clientBuilds = [
+  ...['core', 'foony', 'ignis', 'socketio', 'sockr', 'polysocket'].flatMap((name) =>
+    ['index.js', 'index.cjs'].map((file) => `packages/${name}/dist/${file}`),
+  ),
+  ...['polysocket', 'foony', 'ignis', 'socketio', 'sockr'].map(
+    (name) => `packages/polysocket/dist/browser/${name}.global.js`,
+  ),
+];
+let shortNamesSeen = 0;
+for (const file of clientBuilds) {
+  const code = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+  const left = mangledNames.filter((name) => new RegExp(`\\.${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(code));
+  if (left.length > 0) fail(`${file} keeps private names: ${left.slice(0, 5).join(', ')}`);
+  shortNamesSeen += Object.values(cache).filter((short) => code.includes(`.${short}`)).length;
+}
+if (mangledNames.length === 0 || shortNamesSeen === 0) fail('no mangled private names in the client builds');
+console.log(`✓ ${mangledNames.length} private names mangled in ${clientBuilds.length} client builds`);
+
 // Connect every adapter, as ESM and as CJS, to the built mock server.
 const { MockServer, defaultModules } = loaded['@polysocket/mock-server'].esm;
 const server = new MockServer({ modules: defaultModules() });

@@ -2,10 +2,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { defaultModules, MockServer, staticModule } from '@polysocket/mock-server';
+import { mangleOptions } from '../build/mangle';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
-/** Builds the all-in-one script-tag bundle (window.PolySocket) from the sources, as tsup does for the package. */
+/**
+ * Builds the all-in-one script-tag bundle (window.PolySocket) from the sources, as tsup does for the package:
+ * minified, private names mangled with the same map (so the browser tests run the code a page ships).
+ */
 export async function buildPlaygroundBundle(): Promise<string> {
   const outdir = `${repo}node_modules/.cache/polysocket-playground`;
   mkdirSync(outdir, { recursive: true });
@@ -22,6 +26,7 @@ export async function buildPlaygroundBundle(): Promise<string> {
     outfile,
     tsconfig: `${repo}tsconfig.json`,
     logLevel: 'warning',
+    ...mangleOptions(),
   });
   return outfile;
 }

@@ -1,0 +1,128 @@
+// What an app ships, measured one way for `npm run size` and `npm run bench` (issue 16): gzip -9 of an esbuild
+// browser bundle (minified, tree-shaken, ES2020) of one client class, or of a script-tag bundle. KB = 1,000 bytes.
+//
+// Our rows bundle the SOURCES with the production build's mangle options (build/mangle.ts: the same list and map
+// tsup applies to dist), so the numbers are the dist's without a build first, and a change to the sources shows
+// at once. `from: 'dist'` bundles the built packages instead (npm run build first) as a cross-check. The peers
+// are bundled from node_modules as an app would, never mangled.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
+import { mangleOptions } from './mangle';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const browser = `${repo}packages/polysocket/src/browser/`;
+
+export interface SizeRow {
+  id: string;
+  label: string;
+  /** An ESM import to tree-shake (TypeScript, packages by name), or a script-tag bundle's entry name. */
+  entry: { contents: string } | { iife: 'all' | 'foony' | 'ignis' | 'socketio' | 'sockr' };
+  /** A peer client: bundled from node_modules, not mangled. */
+  peer?: boolean;
+}
+
+const esm = (name: string, module: string): { contents: string } => ({
+  contents: `import { ${name} } from '${module}'; console.log(${name});`,
+});
+
+/** The issue's table: each row has a budget in size-budget.json. */
+export const BUDGET_ROWS: SizeRow[] = [
+  { id: 'foony', label: 'core + Foony (FoonyClient)', entry: esm('FoonyClient', '@polysocket/foony') },
+  { id: 'ignis', label: 'core + Ignis (IgnisClient)', entry: esm('IgnisClient', '@polysocket/ignis') },
+  {
+    id: 'socketio',
+    label: 'core + Socket.IO (SocketIOClient)',
+    entry: esm('SocketIOClient', '@polysocket/socketio'),
+  },
+  { id: 'sockr', label: 'core + Socket.IO + Sockr (SockrClient)', entry: esm('SockrClient', '@polysocket/sockr') },
+  { id: 'all-in-one', label: 'all-in-one polysocket.global.js', entry: { iife: 'all' } },
+];
+
+/** Measured in the same run, for comparison. */
+export const PEER_ROWS: SizeRow[] = [
+  { id: 'foony-realtime', label: '@foony/realtime (Realtime)', entry: esm('Realtime', '@foony/realtime'), peer: true },
+  { id: 'socket.io-client', label: 'socket.io-client (io)', entry: esm('io', 'socket.io-client'), peer: true },
+];
+
+/** Shown without a budget. */
+export const OTHER_ROWS: SizeRow[] = [
+  ...(['foony', 'ignis', 'socketio', 'sockr'] as const).map((name): SizeRow => ({
+    id: `iife-${name}`,
+    label: `${name}.global.js`,
+    entry: { iife: name },
+  })),
+  { id: 'create-client', label: 'createClient (every adapter, ESM)', entry: esm('createClient', 'polysocket') },
+];
+
+export interface Size {
+  min: number;
+  gzip: number;
+}
+
+export interface MeasureOptions {
+  /** Apply the production mangle map (default true; peers never). */
+  mangle?: boolean;
+  /** `src` (default): the sources with the build's options; `dist`: the built packages and script-tag files. */
+  from?: 'src' | 'dist';
+  plugins?: Plugin[];
+}
+
+const sizeOf = (code: Uint8Array): Size => ({ min: code.byteLength, gzip: gzipSync(code, { level: 9 }).byteLength });
+
+export async function measure(row: SizeRow, options: MeasureOptions = {}): Promise<Size> {
+  const from = row.peer ? 'dist' : (options.from ?? 'src');
+  const iife = 'iife' in row.entry ? row.entry.iife : undefined;
+  const bundleName = iife === 'all' ? 'polysocket' : iife;
+  // The built script-tag file is what a page loads: measure it as it is.
+  if (iife && from === 'dist')
+    return sizeOf(readFileSync(`${repo}packages/polysocket/dist/browser/${bundleName}.global.js`));
+  const result = await build({
+    ...(iife
+      ? { entryPoints: [`${browser}${iife}.ts`], globalName: 'PolySocket' }
+      : { stdin: { contents: (row.entry as { contents: string }).contents, resolveDir: repo, loader: 'ts' as const } }),
+    bundle: true,
+    write: false,
+    minify: true,
+    treeShaking: true,
+    platform: 'browser',
+    format: iife ? 'iife' : 'esm',
+    target: 'es2020',
+    // tsconfig.json maps @polysocket/* to the sources; tsconfig.base.json has no paths, so they resolve to dist.
+    tsconfig: `${repo}${from === 'src' ? 'tsconfig.json' : 'tsconfig.base.json'}`,
+    plugins: options.plugins ?? [],
+    logLevel: 'silent',
+    ...(from === 'src' && options.mangle !== false ? mangleOptions() : {}),
+  });
+  return sizeOf(result.outputFiles[0].contents);
+}
+
+/** Bytes as KB (1,000 bytes) with two decimals. */
+export const kb = (bytes: number): string => `${(bytes / 1000).toFixed(2)} KB`;
+
+export interface BudgetEntry {
+  /** The issue's "must" and "stretch", gzip bytes. */
+  must: number;
+  stretch: number;
+  /** What `npm run size` enforces now: the must once met, until then the last measurement + slack (a ratchet). */
+  limit: number;
+}
+
+export const BUDGET_FILE = `${repo}size-budget.json`;
+
+export function readBudget(): Record<string, BudgetEntry> {
+  return (JSON.parse(readFileSync(BUDGET_FILE, 'utf8')) as { rows: Record<string, BudgetEntry> }).rows;
+}
+
+/** A ratchet's slack over the measured size. */
+export const SLACK = 0.02;
+
+/**
+ * The limit `npm run size -- --update-limits` writes: the must once the row meets it; until then the measurement
+ * + slack (rounded up to 10 bytes), never above the limit it replaces.
+ */
+export function nextLimit(entry: BudgetEntry, gzip: number): number {
+  if (gzip <= entry.must) return entry.must;
+  return Math.min(entry.limit, Math.ceil((gzip * (1 + SLACK)) / 10) * 10);
+}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DisconnectEvent, PolySocketError } from '@polysocket/core';
-import type { FoonyMessage, PresenceChange } from '@polysocket/foony';
+import { strictChannelNames, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
 import { foonyWorld, sleep, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -267,7 +267,7 @@ describe('Foony adapter against the mock server', () => {
 
   it('refuses bad channel names client-side with a clear error', async () => {
     world = await foonyWorld();
-    const client = world.client({ strictChannelNames: true });
+    const client = world.client({ channelNames: strictChannelNames });
     expect(() => client.channel('')).toThrow(/non-empty/);
     expect(() => client.channel('has space')).toThrow(/whitespace/);
     expect(() => client.channel('x'.repeat(256))).toThrow(/too long/);

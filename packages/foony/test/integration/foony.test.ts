@@ -274,4 +274,19 @@ describe('Foony adapter against the mock server', () => {
     expect(() => client.channel(':leading')).toThrow(/must match/);
     expect(() => client.channel('ok:name_1-2')).not.toThrow();
   });
+
+  it("without channel-name rules a name the server refuses fails the channel with the server's error, not retried", async () => {
+    world = await foonyWorld();
+    const client = world.client();
+    await client.connect();
+    const bad = client.channel('x'.repeat(300)); // the mock refuses names over 255 characters with 40001
+    const errors: PolySocketError[] = [];
+    bad.on('error', (e) => errors.push(e));
+    bad.subscribe(() => undefined);
+    await waitFor(() => bad.state === 'failed', 'failed');
+    await sleep(200); // a retry would come after 5–150 ms here
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'PROTOCOL', backendCode: 40001, message: 'bad channel name' });
+    expect(client.state).toBe('connected');
+  });
 });

@@ -65,8 +65,8 @@ type ChannelFrame = { t: ClientFrame['t'] } & Record<string, unknown>;
 
 /** What a channel needs from its client. */
 export interface ChannelHost {
-  /** A request through the outbox (a function: it is passed around unbound). */
-  readonly request: Request;
+  /** A request through the outbox. */
+  request<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions): Promise<R>;
   readonly session: number;
   readonly isConnected: boolean;
   readonly cursors: CursorStore;
@@ -162,7 +162,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     if (this.currentState === 'failed') this.setState('detached');
     if (epoch === this.epoch && this.currentState === 'detached') this.setState('attaching');
     if (epoch === this.epoch && this.host.isConnected && this.needsAttach && this.retryTimer === undefined)
-      this.resubscribe(this.host.request, false);
+      this.resubscribe(undefined, false);
   }
 
   /**
@@ -261,16 +261,15 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * @internal A request about this channel: the frame gets the channel's name and the request id, and its
    * error messages a label (`no reply to pub on 'chat' within 10000 ms`).
    */
-  request<R extends ServerFrame>(
-    frame: ChannelFrame,
-    options: RequestOptions = {},
-    request: Request = this.host.request,
-  ): Promise<R> {
-    return request<R>((id) => ({ ...frame, channel: this.name, id }) as ClientFrame, {
+  request<R extends ServerFrame>(frame: ChannelFrame, options?: RequestOptions, request?: Request): Promise<R> {
+    const build = (id: RequestId): ClientFrame => ({ ...frame, channel: this.name, id }) as ClientFrame;
+    const labelled = {
       ...options,
       label: `reply to ${frame.t} on ${describeEvent(this.name)}`,
       timeoutHint: 'pass { timeoutMs } or raise requestTimeoutMs to wait longer',
-    });
+    };
+    // Through the outbox, or (in a restore) the restore's own request, written ahead of it.
+    return request ? request<R>(build, labelled) : this.host.request<R>(build, labelled);
   }
 
   // ---- driven by the client ----
@@ -330,7 +329,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   /** Subscribes (and, in a restore, re-enters presence); a failure that may pass is retried after a backoff. */
-  private resubscribe(request: Request, reenter: boolean): void {
+  private resubscribe(request: Request | undefined, reenter: boolean): void {
     const session = this.host.session;
     const epoch = this.epoch;
     const subscribed = this.subscribeOnServer(request);
@@ -358,7 +357,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         this.retryTimer = setTimeout(
           () => {
             this.retryTimer = undefined;
-            if (this.wanted && this.host.isConnected) this.resubscribe(this.host.request, reenter);
+            if (this.wanted && this.host.isConnected) this.resubscribe(undefined, reenter);
           },
           backoffDelay(this.retries++, backoff, random),
         );
@@ -369,7 +368,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   /** Rejects with what failed, except a final refusal, which fails the channel here. */
-  private async subscribeOnServer(request: Request): Promise<void> {
+  private async subscribeOnServer(request: Request | undefined): Promise<void> {
     const epoch = this.epoch;
     const session = this.host.session;
     this.subscribes++;

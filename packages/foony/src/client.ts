@@ -17,6 +17,7 @@ import {
   type TransportFactory,
   type WebSocketConstructor,
   type RequestId,
+  type RequestOptions,
   type TransportData,
 } from '@polysocket/core';
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
@@ -127,15 +128,17 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   /** Sessions so far: a channel knows which session it is attached in. */
   session = 0;
   readonly connection: FoonyConnection;
-  readonly request: Request;
 
   constructor(readonly options: FoonyClientOptions) {
-    const connection = (this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
+    this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
       // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
       { protocol: this, transport: options.transport ?? webSocketTransport(options) },
       options,
-    ));
-    this.request = connection.request.bind(connection) as Request;
+    );
+  }
+
+  request<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions): Promise<R> {
+    return this.connection.request<R>(build, options);
   }
 
   /** `util.inspect` of a channel shows its host: never the options (they hold the credentials). */

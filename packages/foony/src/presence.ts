@@ -120,7 +120,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   }
 
   /** @internal A restore: re-enter with the last data, if this client is present. */
-  reenter(request: Request): Promise<unknown> | undefined {
+  reenter(request: Request | undefined): Promise<unknown> | undefined {
     return this.own && this.send('enter', this.own.data, request);
   }
 

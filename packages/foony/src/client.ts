@@ -246,9 +246,9 @@ export class FoonyClient {
 
   constructor(private readonly options: FoonyClientOptions) {
     if ([options.token, options.key, options.authCallback].filter((v) => v !== undefined).length !== 1)
-      throw new PolySocketError('INVALID', 'pass exactly one of token, key or authCallback');
+      throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
     if (typeof options.url !== 'string' || !options.url)
-      throw new PolySocketError('INVALID', "pass a url: the server's ws:// or wss:// address");
+      throw new PolySocketError('INVALID', "FoonyClient needs a url: e.g. { url: 'wss://host/foony' }");
     checkModules(options);
     const link = (this.link = new FoonyLink(options));
     this.connection = link.connection;

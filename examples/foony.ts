@@ -2,7 +2,7 @@
 //
 //   npx tsx examples/foony.ts                 # starts an embedded mock server
 //   npx tsx examples/foony.ts ws://127.0.0.1:8080/foony   # or use `npm start`'s server
-import { FoonyClient } from '@polysocket/foony';
+import { FoonyClient, foonyPresence } from '@polysocket/foony';
 import { foonyModule, MockServer } from '@polysocket/mock-server';
 
 export async function main(url?: string, log: (line: string) => void = console.log): Promise<string[]> {
@@ -13,7 +13,8 @@ export async function main(url?: string, log: (line: string) => void = console.l
     url = server.wsUrl('/foony');
   }
   const received: string[] = [];
-  const client = new FoonyClient({ url, token: 'valid-token' });
+  // Presence is an optional module: pass it in to use `channel.presence`.
+  const client = new FoonyClient({ url, token: 'valid-token', presence: foonyPresence });
   client.on('state', (state) => log(`state: ${state}`));
   try {
     await client.connect();

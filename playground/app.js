@@ -2,7 +2,7 @@
 // The playground drives every adapter through window.PolySocket, from the script-tag bundle.
 (() => {
   'use strict';
-  const { createClient } = PolySocket;
+  const { createClient, foonyPresence } = PolySocket;
   const $ = (id) => document.getElementById(id);
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
   const fault = (kind, module) => fetch(`/_mock/faults/${kind}?module=${module}`, { method: 'POST' });
@@ -84,7 +84,13 @@
     const ensure = () => {
       if (client) return client;
       // The mock takes `user:<clientId>` tokens; it announces a 2 s keepAliveMs under `npm start`, so a silent server is found in ~4 s.
-      client = createClient({ protocol: 'foony', url: `${wsBase}/foony`, token: `user:${guest}` });
+      // Presence is an optional module: passed in because this panel shows the chat's members.
+      client = createClient({
+        protocol: 'foony',
+        url: `${wsBase}/foony`,
+        token: `user:${guest}`,
+        presence: foonyPresence,
+      });
       watchLifecycle(client, 'foony', log);
       client.on('rtt', (ms) => ($('foony-rtt').textContent = `${ms} ms`));
       client.on('connected', (session) =>

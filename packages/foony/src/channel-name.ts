@@ -29,3 +29,12 @@ export function validateChannelName(name: unknown, strict = false): asserts name
     );
   }
 }
+
+/** An optional module: client-side channel-name rules. The client runs it on each new channel name; it throws INVALID. */
+export type ChannelNameRules = (name: string) => void;
+
+/** Loose names (1–255 characters, no whitespace or control characters): `channelNames: looseChannelNames`. */
+export const looseChannelNames: ChannelNameRules = (name) => validateChannelName(name);
+
+/** The grammar of later Foony servers (`[A-Za-z0-9:_-]{1,255}`, no leading `:`): `channelNames: strictChannelNames`. */
+export const strictChannelNames: ChannelNameRules = (name) => validateChannelName(name, true);

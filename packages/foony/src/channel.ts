@@ -1,4 +1,5 @@
 import {
+  backoffDelay,
   describeEvent,
   LazyMap,
   PolySocketError,
@@ -11,8 +12,10 @@ import {
   type RequestId,
   type RequestOptions,
 } from '@polysocket/core';
-import { FoonyPresence } from './presence';
-import type { AckFrame, ClientFrame, HistoryResponseFrame, MessageFrame, PresenceAction, ServerFrame } from './wire';
+import type { FoonyConnectOptions } from './client';
+import { needs } from './errors';
+import type { FoonyPresence } from './presence';
+import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
 /** A message as the app receives it: the wire frame itself (no copy on the hot path). */
 export type FoonyMessage = MessageFrame;
@@ -52,42 +55,46 @@ export interface HistoryPage {
   more: boolean;
 }
 
-type Request = <R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions) => Promise<R>;
+export type Request = <R extends ServerFrame>(
+  build: (id: RequestId) => ClientFrame,
+  options?: RequestOptions,
+) => Promise<R>;
+
+/** A channel frame before the channel adds its name and the request id. */
+type ChannelFrame = { t: ClientFrame['t'] } & Record<string, unknown>;
 
 /** What a channel needs from its client. */
 export interface ChannelHost {
-  request: Request;
+  /** A request through the outbox. */
+  request<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions): Promise<R>;
   readonly session: number;
   readonly isConnected: boolean;
   readonly cursors: CursorStore;
-  readonly publishResend: boolean;
+  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random'>;
   cannotSend(): PolySocketError | undefined;
-  /** How long to wait before the `attempt`-th retry of a failed subscribe (the client's jittered backoff). */
-  retryDelay(attempt: number): number;
   /** An `error` event on the client. */
   report(error: PolySocketError): void;
   reportListenerError(error: unknown): void;
 }
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
-const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID']);
-/** The TIMEOUT advice of an unanswered request. */
-const TIMEOUT_HINT =
-  "the server did not answer (overloaded, or the link half-open?); to wait longer, pass { timeoutMs } where the call takes it, or raise the client's requestTimeoutMs";
+const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID', 'PROTOCOL']);
+/** The key of the listeners of every message (message names are strings). */
+const ALL = null;
 
 /**
  * One Foony channel: subscription intent that survives reconnects, message delivery once per
- * messageId in order, publish, presence and history.
+ * messageId in order, publish, history (and presence, with the `foonyPresence` module).
  */
 export class FoonyChannel extends SafeEmitter<ChannelEvents> {
-  readonly presence: FoonyPresence;
+  private readonly presenceModule: FoonyPresence | undefined;
   private currentState: ChannelState = 'detached';
   /**
-   * Listeners, replaced (never changed in place) by subscribe and remove: a delivery goes on with the list it
-   * started with, so a listener added by a listener gets the next message, not the one being delivered.
+   * Listeners by message name (`ALL`: every message), each list replaced (never changed in place) by subscribe
+   * and remove: a delivery goes on with the lists it started with, so a listener added by a listener gets the
+   * next message, not the one being delivered.
    */
-  private all: readonly MessageListener[] = NONE;
-  private readonly named = new LazyMap<string, readonly MessageListener[]>();
+  private readonly byName = new LazyMap<string | typeof ALL, readonly MessageListener[]>();
   /** The app wants this channel subscribed (kept across reconnects). */
   private wanted = false;
   /** Bumped when the intent changes, so a late ack of an older sub cannot undo a newer unsubscribe. */
@@ -104,13 +111,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     private readonly host: ChannelHost,
   ) {
     super();
-    this.presence = new FoonyPresence({
-      send: (action, data, options) => this.sendPresence(action, data, options),
-      reported: (write) => this.reported(write),
-      attach: () => this.attach(),
-      cannotSend: () => host.cannotSend(),
-      reportListenerError: (error) => host.reportListenerError(error),
-    });
+    this.presenceModule = host.options.presence?.(this, host);
   }
 
   protected override onListenerError(error: unknown): void {
@@ -119,6 +120,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   get state(): ChannelState {
     return this.currentState;
+  }
+
+  /** Presence on this channel; needs the `foonyPresence` module (the `presence` option), else throws INVALID. */
+  get presence(): FoonyPresence {
+    if (this.presenceModule) return this.presenceModule;
+    throw needs('presence');
   }
 
   /** The messageId of the last message delivered to the app, which a resume continues from. */
@@ -130,26 +137,18 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   subscribe(listener: MessageListener): () => void;
   subscribe(name: string, listener: MessageListener): () => void;
   subscribe(nameOrListener: string | MessageListener, maybeListener?: MessageListener): () => void {
-    let remove: () => void;
-    if (typeof nameOrListener === 'function') {
-      const listener = nameOrListener;
-      this.all = withListener(this.all, listener);
-      remove = () => (this.all = withoutListener(this.all, listener));
-    } else {
-      const name = nameOrListener;
-      const listener = maybeListener;
-      if (typeof name !== 'string' || typeof listener !== 'function') {
-        throw new PolySocketError('INVALID', 'subscribe(name, listener) needs a string name and a function');
-      }
-      this.named.set(name, withListener(this.named.get(name), listener));
-      remove = () => {
-        const rest = withoutListener(this.named.get(name) ?? NONE, listener);
-        if (rest.length > 0) this.named.set(name, rest);
-        else this.named.delete(name);
-      };
-    }
+    const key = typeof nameOrListener === 'function' ? ALL : nameOrListener;
+    const listener = key === ALL ? (nameOrListener as MessageListener) : maybeListener;
+    if (typeof listener !== 'function' || (key !== ALL && typeof key !== 'string'))
+      throw invalid('subscribe needs a listener (after a string name)');
+    const byName = this.byName;
+    byName.set(key, withListener(byName.get(key), listener));
     this.attach();
-    return remove;
+    return () => {
+      const rest = withoutListener(byName.get(key) ?? NONE, listener);
+      if (rest.length > 0) byName.set(key, rest);
+      else byName.delete(key);
+    };
   }
 
   /** Ensures the channel is subscribed on the server, now or as soon as the client connects. */
@@ -162,16 +161,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const epoch = this.epoch;
     if (this.currentState === 'failed') this.setState('detached');
     if (epoch === this.epoch && this.currentState === 'detached') this.setState('attaching');
-    if (epoch !== this.epoch) return;
-    const session = this.host.session;
-    if (
-      !this.host.isConnected ||
-      this.attachedSession === session ||
-      this.pendingSession === session ||
-      this.retryTimer !== undefined
-    )
-      return;
-    this.resubscribe(this.host.request, false);
+    if (epoch === this.epoch && this.host.isConnected && this.needsAttach && this.retryTimer === undefined)
+      this.resubscribe(undefined, false);
   }
 
   /**
@@ -180,36 +171,23 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * `error` events (see `publish`).
    */
   unsubscribe(): Promise<void> {
-    const session = this.host.session;
-    const attached = this.wanted && this.attachedSession === session;
-    const subscribing = this.wanted && this.pendingSession === session;
+    // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
+    // behind it, so the server does not keep streaming the channel.
+    const live = this.wanted && !this.needsAttach;
     this.wanted = false;
     this.epoch++;
     this.stopRetrying();
-    this.all = NONE;
-    this.named.clear();
-    this.presence.clear();
+    this.byName.clear();
+    this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
-    this.attachedSession = 0;
-    this.pendingSession = 0;
-    // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
-    // behind it, so the server does not keep streaming the channel. It is written before the `state` event, so a
-    // listener that subscribes again sends its `sub` after it.
-    const unsubscribed =
-      attached || subscribing
-        ? this.host.request<AckFrame>(
-            (id) => ({ t: 'unsub', channel: this.name, id }),
-            this.requestOptions('ack for unsubscribe'),
-          )
-        : undefined;
+    this.attachedSession = this.pendingSession = 0;
+    // Written before the `state` event, so a listener that subscribes again sends its `sub` after it.
+    const unsubscribed = live ? this.request({ t: 'unsub' }) : undefined;
     this.setState('detached');
     return this.reported(
-      (unsubscribed ?? Promise.resolve()).then(
-        () => undefined,
-        (error: PolySocketError) => {
-          if (error.code !== 'DISCONNECTED' && error.code !== 'CLOSED') throw error;
-        },
-      ),
+      Promise.resolve(unsubscribed).catch((error: PolySocketError) => {
+        if (!linkEnded(error)) throw error;
+      }),
     );
   }
 
@@ -219,29 +197,29 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * ABORTED (the app's own signal) is also an `error` event on the client, so nothing fails silently.
    */
   publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
-    if (typeof name !== 'string')
-      return this.reported(Promise.reject(new PolySocketError('INVALID', 'publish(name, data) needs a string name')));
-    const payload = data === undefined ? null : data;
-    const acked = this.host.request<AckFrame>(
-      (id) => ({ t: 'pub', channel: this.name, name, data: payload, id }),
-      this.requestOptions('ack for publish', {
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        resendSafe: options.resendSafe ?? this.host.publishResend,
-      }),
+    return this.reported(
+      typeof name === 'string'
+        ? this.request(
+            { t: 'pub', name, data: data === undefined ? null : data },
+            { ...options, resendSafe: options.resendSafe ?? this.host.options.publishResend },
+          )
+        : Promise.reject(invalid('publish needs a string name')),
     );
-    return this.reported(acked.then(() => undefined));
   }
 
   /**
-   * A write as the app gets it, like the core's `send`: pre-handled (ignoring it never causes an unhandled
-   * rejection), and each failure is also an `error` event on the client, but ABORTED, which the app caused itself.
+   * @internal A write as the app gets it, like the core's `send`: pre-handled (ignoring it never causes an
+   * unhandled rejection), and each failure is also an `error` event on the client, but ABORTED, which the app
+   * caused itself.
    */
-  private reported(write: Promise<void>): Promise<void> {
-    const settled = write.catch((error: unknown) => {
-      if ((error as PolySocketError).code !== 'ABORTED') this.host.report(asError(error));
-      throw error;
-    });
+  reported(write: Promise<unknown>): Promise<void> {
+    const settled = write.then(
+      () => undefined,
+      (error: unknown) => {
+        if ((error as PolySocketError).code !== 'ABORTED') this.host.report(asError(error));
+        throw error;
+      },
+    );
     settled.catch(() => undefined);
     return settled;
   }
@@ -249,21 +227,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   /** One page of stored messages, oldest first. */
   async history(options: HistoryOptions = {}): Promise<HistoryPage> {
     const { limit, start } = options;
-    if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) {
-      throw new PolySocketError('INVALID', 'history limit must be a positive integer');
-    }
-    if (start !== undefined && typeof start !== 'string')
-      throw new PolySocketError('INVALID', 'history start must be a messageId');
-    const reply = await this.host.request<HistoryResponseFrame>(
-      (id) => ({
-        t: 'hist',
-        id,
-        channel: this.name,
-        ...(limit !== undefined ? { limit } : {}),
-        ...(start !== undefined ? { start } : {}),
-      }),
-      this.requestOptions('reply to history', { timeoutMs: options.timeoutMs, signal: options.signal }),
-    );
+    if (
+      (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) ||
+      (start !== undefined && typeof start !== 'string')
+    )
+      throw invalid('history needs a positive integer limit and a messageId start');
+    const reply = await this.request<HistoryResponseFrame>({ t: 'hist', limit, start }, options);
     return { messages: reply.messages, more: reply.more === true };
   }
 
@@ -288,6 +257,21 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     }
   }
 
+  /**
+   * @internal A request about this channel: the frame gets the channel's name and the request id, and its
+   * error messages a label (`no reply to pub on 'chat' within 10000 ms`).
+   */
+  request<R extends ServerFrame>(frame: ChannelFrame, options?: RequestOptions, request?: Request): Promise<R> {
+    const build = (id: RequestId): ClientFrame => ({ ...frame, channel: this.name, id }) as ClientFrame;
+    const labelled = {
+      ...options,
+      label: `reply to ${frame.t} on ${describeEvent(this.name)}`,
+      timeoutHint: 'pass { timeoutMs } or raise requestTimeoutMs to wait longer',
+    };
+    // Through the outbox, or (in a restore) the restore's own request, written ahead of it.
+    return request ? request<R>(build, labelled) : this.host.request<R>(build, labelled);
+  }
+
   // ---- driven by the client ----
 
   /**
@@ -300,82 +284,97 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   /** @internal Whether the channel wants a subscribe it has not had in this session. */
   get needsAttach(): boolean {
-    return this.wanted && this.attachedSession !== this.host.session && this.pendingSession !== this.host.session;
+    const session = this.host.session;
+    return this.wanted && this.attachedSession !== session && this.pendingSession !== session;
   }
 
   /** @internal The link went down (or the client ended): the channel waits to be restored; a pending retry is dropped. */
   linkDown(): void {
-    this.pendingSession = 0;
-    this.attachedSession = 0;
+    this.pendingSession = this.attachedSession = 0;
     this.stopRetrying();
     if (this.wanted && (this.currentState === 'attached' || this.currentState === 'retrying'))
       this.setState('attaching');
   }
 
-  /** @internal */
-  deliver(frame: MessageFrame): void {
+  /** @internal A `msg` (delivered once per messageId) or a `presEvt` (for the presence module) of this channel. */
+  deliver(frame: MessageFrame | PresenceEventFrame): void {
+    if (frame.t === 'presEvt') return this.presenceModule?.apply(frame);
     if (!this.wanted || !this.host.cursors.accept(this.name, frame.messageId)) return;
-    const epoch = this.epoch;
-    const all = this.all;
-    const named = this.named.get(frame.name);
-    for (let i = 0; i < all.length; i++) {
-      if (!this.call(all[i], all, this.all, frame, epoch)) return;
-    }
-    if (named === undefined) return;
-    for (let i = 0; i < named.length; i++) {
-      if (!this.call(named[i], named, this.named.get(frame.name), frame, epoch)) return;
-    }
+    const all = this.byName.get(ALL);
+    const named = this.byName.get(frame.name);
+    if (this.run(all, ALL, frame, this.epoch)) this.run(named, frame.name, frame, this.epoch);
   }
 
   /**
-   * Calls one listener of a delivery that started with `list` (skipped if a listener removed it meanwhile);
-   * false once a listener unsubscribed the channel, which ends the delivery.
+   * Calls the listeners a delivery started with (each skipped if a listener removed it meanwhile); false once a
+   * listener unsubscribed the channel, which ends the delivery.
    */
-  private call(
-    listener: MessageListener,
-    list: readonly MessageListener[],
-    now: readonly MessageListener[] | undefined,
+  private run(
+    list: readonly MessageListener[] | undefined,
+    key: string | typeof ALL,
     frame: MessageFrame,
     epoch: number,
   ): boolean {
-    if (!stillListening(list, now, listener)) return true;
-    try {
-      listener(frame);
-    } catch (error) {
-      this.host.reportListenerError(error);
-    }
-    return epoch === this.epoch;
+    if (list)
+      for (const listener of list) {
+        if (!stillListening(list, this.byName.get(key), listener)) continue;
+        try {
+          listener(frame);
+        } catch (error) {
+          this.host.reportListenerError(error);
+        }
+        if (epoch !== this.epoch) return false;
+      }
+    return true;
   }
 
   /** Subscribes (and, in a restore, re-enters presence); a failure that may pass is retried after a backoff. */
-  private resubscribe(request: Request, reenter: boolean): void {
+  private resubscribe(request: Request | undefined, reenter: boolean): void {
     const session = this.host.session;
     const epoch = this.epoch;
     const subscribed = this.subscribeOnServer(request);
     const attempt = this.subscribes;
     // Read after the `attaching` event: a listener may have unsubscribed, or entered with newer data.
-    const own = reenter && epoch === this.epoch ? this.presence.ownEntry : undefined;
-    const entered = own ? this.sendPresence('enter', own.data, {}, request) : undefined;
+    const entered = reenter && epoch === this.epoch ? this.presenceModule?.reenter(request) : undefined;
     Promise.all([subscribed, entered]).then(
       () => {
         if (this.attachedSession === session) this.retries = 0;
       },
-      (error: unknown) => this.retryLater(error, { session, epoch, attempt }, reenter),
+      (error: unknown) => {
+        const failure = asError(error);
+        // Still this subscribe's to handle: the same intent and session, connected, and no subscribe started since.
+        const current = (): boolean =>
+          epoch === this.epoch &&
+          attempt === this.subscribes &&
+          this.wanted &&
+          session === this.host.session &&
+          this.host.isConnected;
+        if (linkEnded(failure) || !current()) return; // a drop: the restore covers it
+        this.emit('error', failure);
+        if (FINAL.has(failure.code) || !current()) return; // presence refused for good: reported, not retried
+        this.stopRetrying();
+        const { backoff, random } = this.host.options;
+        this.retryTimer = setTimeout(
+          () => {
+            this.retryTimer = undefined;
+            if (this.wanted && this.host.isConnected) this.resubscribe(undefined, reenter);
+          },
+          backoffDelay(this.retries++, backoff, random),
+        );
+        // Armed first: an `unsubscribe()` from this event's listener cancels it.
+        this.setState('retrying');
+      },
     );
   }
 
   /** Rejects with what failed, except a final refusal, which fails the channel here. */
-  private async subscribeOnServer(request: Request): Promise<void> {
+  private async subscribeOnServer(request: Request | undefined): Promise<void> {
     const epoch = this.epoch;
     const session = this.host.session;
     this.subscribes++;
     this.pendingSession = session;
-    const lastMessageId = this.host.cursors.get(this.name);
-    this.presence.beginSync();
-    const acked = request<AckFrame>(
-      (id) => ({ t: 'sub', channel: this.name, id, ...(lastMessageId !== undefined ? { lastMessageId } : {}) }),
-      this.requestOptions('ack for subscribe'),
-    );
+    this.presenceModule?.beginSync();
+    const acked = this.request({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
     // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
     this.setState('attaching');
     try {
@@ -394,60 +393,14 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     }
     if (epoch !== this.epoch || !this.wanted) return;
     this.attachedSession = session;
-    this.presence.endSync();
+    this.presenceModule?.endSync();
     // A presence listener may have unsubscribed (or subscribed again): that call owns the state now.
     if (epoch === this.epoch) this.setState('attached');
   }
 
-  /** An `error` event, then (unless the link is gone, which a restore covers) `retrying` and a jittered backoff. */
-  private retryLater(
-    error: unknown,
-    started: { session: number; epoch: number; attempt: number },
-    reenter: boolean,
-  ): void {
-    const failure = asError(error);
-    // Still this subscribe's to handle: the same intent and session, connected, and no subscribe started since.
-    const current = (): boolean =>
-      started.epoch === this.epoch &&
-      started.attempt === this.subscribes &&
-      this.wanted &&
-      started.session === this.host.session &&
-      this.host.isConnected;
-    if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED' || !current()) return;
-    this.emit('error', failure);
-    if (FINAL.has(failure.code) || !current()) return; // presence refused for good: reported, not retried
-    this.stopRetrying();
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
-      if (this.wanted && this.host.isConnected) this.resubscribe(this.host.request, reenter);
-    }, this.host.retryDelay(this.retries++));
-    // Armed first: an `unsubscribe()` from this event's listener cancels it.
-    this.setState('retrying');
-  }
-
   private stopRetrying(): void {
-    if (this.retryTimer === undefined) return;
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-  }
-
-  private async sendPresence(
-    action: PresenceAction,
-    data: unknown,
-    options: { timeoutMs?: number } = {},
-    request: Request = this.host.request,
-  ): Promise<void> {
-    await request<AckFrame>(
-      (id) => ({ t: 'pres', channel: this.name, action, id, ...(data !== undefined ? { data } : {}) }),
-      this.requestOptions(`ack for presence ${action}`, { timeoutMs: options.timeoutMs }),
-    );
-  }
-
-  /** A request's options, with the label its error messages use (`ack for publish on channel 'chat'`). */
-  private requestOptions(what: string, options: RequestOptions = {}): RequestOptions {
-    options.label = `${what} on channel ${describeEvent(this.name)}`;
-    options.timeoutHint = TIMEOUT_HINT;
-    return options;
   }
 
   private setState(next: ChannelState): void {
@@ -459,6 +412,11 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 }
 
 const NONE: readonly MessageListener[] = [];
+
+const invalid = (message: string): PolySocketError => new PolySocketError('INVALID', message);
+
+/** The link ended under the request: the session's subscriptions ended with it. */
+const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';
 
 function asError(error: unknown): PolySocketError {
   return toPolySocketError(error, 'SERVER');

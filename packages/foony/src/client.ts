@@ -4,8 +4,6 @@ import {
   CursorStore,
   PolySocketError,
   urlSecrets,
-  withoutCredentials,
-  backoffDelay,
   clampMs,
   fetchCredentials,
   webSocketTransport,
@@ -14,20 +12,21 @@ import {
   type ConnectionTuning,
   type HandshakeContext,
   type HandshakeResult,
-  type HeartbeatPolicy,
   type Protocol,
   type RestoreContext,
-  type StorageLike,
   type TransportFactory,
   type WebSocketConstructor,
   type RequestId,
+  type RequestOptions,
   type TransportData,
 } from '@polysocket/core';
-import { FoonyChannel } from './channel';
-import { validateChannelName } from './channel-name';
+import { FoonyChannel, type ChannelHost, type Request } from './channel';
+import type { ChannelNameRules } from './channel-name';
 import { decodeFrame, encodeFrame } from './codec';
-import { errorFromFrame } from './errors';
-import { ErrorCode, type AuthFrame, type ClientFrame, type ErrorFrame, type ServerFrame } from './wire';
+import { checkModules, errorFromFrame } from './errors';
+import type { CursorPersistence } from './persist-cursors';
+import type { PresenceModule } from './presence';
+import type { ClientFrame, ServerFrame } from './wire';
 
 /**
  * Exactly one credential: `token`, `key` or `authCallback` (two together are a type error, and INVALID at run
@@ -64,14 +63,20 @@ export interface FoonyConnectOptions extends ConnectionTuning {
   clientId?: string;
   /** How long `authCallback` may take before the attempt fails (and is retried). Default 10 000 ms. */
   authTimeoutMs?: number;
-  /** Apply the strict channel grammar of later Foony servers. Default false (loose checks only). */
-  strictChannelNames?: boolean;
   /** Resend publishes that were in flight at a drop (at-least-once; may duplicate). Default false. */
   publishResend?: boolean;
-  /** Persist resume cursors here (e.g. `localStorage`) so a reloaded page resumes where it left off. */
-  cursorStorage?: StorageLike;
-  /** The key cursors are stored under; default `polysocket:foony:<url>`, the url without its query, fragment and credentials. */
-  cursorStorageKey?: string;
+  /** Module: presence (`channel.presence`). Pass `foonyPresence`; without it `channel.presence` throws INVALID. */
+  presence?: PresenceModule;
+  /** Module: client-side channel-name rules, `looseChannelNames` or `strictChannelNames`. Without it the server judges names. */
+  channelNames?: ChannelNameRules;
+  /** Module: persist resume cursors so a reloaded page resumes, e.g. `webStorageCursors(localStorage)`. */
+  persistCursors?: CursorPersistence;
+  /** @deprecated Removed: pass `channelNames: strictChannelNames`. */
+  strictChannelNames?: never;
+  /** @deprecated Removed: pass `persistCursors: webStorageCursors(storage)`. */
+  cursorStorage?: never;
+  /** @deprecated Removed: pass `persistCursors: webStorageCursors(storage, { key })`. */
+  cursorStorageKey?: never;
   /** Any WebSocket constructor (default: the global one in browsers, `ws` in Node). */
   WebSocket?: WebSocketConstructor;
   /** Replaces the WebSocket transport entirely (tests use the in-memory one). */
@@ -90,8 +95,6 @@ export interface FoonySession {
 
 export type FoonyClientEvents = ConnectionEvents<FoonySession>;
 
-const PING: ClientFrame = { t: 'ping' };
-
 /**
  * The ping period for a `keepAliveMs` the server announced: ≤ 0 turns pings off (as the official client does);
  * anything else is bounded to 250 ms – 10 min (at most 4 pings a second: a hostile or broken 0.5 or 2^31 can
@@ -107,42 +110,154 @@ export function pongDeadline(keepAliveMs: number): number {
   return Math.min(10_000, Math.max(250, keepAliveMs));
 }
 
-/** A client for the Foony realtime JSON wire. */
-export class FoonyClient {
-  readonly connection: Connection<ClientFrame, ServerFrame, FoonySession>;
-  /** Resume cursors (channel → last delivered messageId) and recent ids for exactly-once delivery. */
-  readonly cursors: CursorStore;
-  private readonly channels = new LazyMap<string, FoonyChannel>();
-  private sessionNumber = 0;
+type FoonyConnection = Connection<ClientFrame, ServerFrame, FoonySession>;
 
-  constructor(private readonly options: FoonyClientOptions) {
-    const modes = [options.token, options.key, options.authCallback].filter((v) => v !== undefined).length;
-    if (modes !== 1)
-      throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
-    if (typeof options.url !== 'string' || options.url.length === 0)
-      throw new PolySocketError(
-        'INVALID',
-        "FoonyClient needs a url: the server's ws:// or wss:// address, e.g. { url: 'ws://127.0.0.1:8080/foony' }",
-      );
-    this.cursors = new CursorStore({
-      storage: options.cursorStorage,
-      storageKey: options.cursorStorageKey ?? defaultCursorKey(options.url, options.cursorStorage),
-      recentIds: 8192,
-    });
+/**
+ * The client's side of the wire and its channels' host: one object per client, its methods on the prototype.
+ * Internal: the app sees `FoonyClient`.
+ */
+class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, ChannelHost {
+  readonly name = 'foony';
+  /** The official client allows 15 s. */
+  readonly connectTimeoutMs = 15_000;
+  /** No Foony server limit is documented; 1 MiB is what the mock (ws's default) and common proxies accept. See docs/foony.md. */
+  readonly maxMessageSize = 1_048_576;
+  readonly channels = new LazyMap<string, FoonyChannel>();
+  /** Resume cursors (channel → last delivered messageId) and recent ids for exactly-once delivery. */
+  readonly cursors = new CursorStore({ recentIds: 8192 });
+  /** Sessions so far: a channel knows which session it is attached in. */
+  session = 0;
+  readonly connection: FoonyConnection;
+
+  constructor(readonly options: FoonyClientOptions) {
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
-      {
-        protocol: new FoonyClient.Wire(this),
-        // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
-        transport: options.transport ?? webSocketTransport(options),
-      },
+      // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
+      { protocol: this, transport: options.transport ?? webSocketTransport(options) },
       options,
     );
+  }
+
+  request<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions): Promise<R> {
+    return this.connection.request<R>(build, options);
+  }
+
+  /** `util.inspect` of a channel shows its host: never the options (they hold the credentials). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return 'FoonyLink';
+  }
+
+  get isConnected(): boolean {
+    return this.connection.isConnected;
+  }
+
+  cannotSend(): PolySocketError | undefined {
+    return this.connection.cannotSend();
+  }
+
+  report(error: PolySocketError): void {
+    this.connection.report(error);
+  }
+
+  reportListenerError(error: unknown): void {
+    this.connection.reportListenerError(error);
+  }
+
+  encode(frame: ClientFrame): string {
+    return encodeFrame(frame);
+  }
+
+  decode(data: TransportData, emit: (frame: ServerFrame) => void): void {
+    emit(decodeFrame(data));
+  }
+
+  async handshake(
+    context: HandshakeContext<ClientFrame, ServerFrame>,
+  ): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
+    const { token, key, clientId, authCallback } = this.options;
+    let fresh = token;
+    if (authCallback) {
+      fresh = await fetchCredentials('authCallback', authCallback, {
+        timeoutMs: this.options.authTimeoutMs ?? 10_000,
+        valid: (value) => typeof value === 'string' && value.length > 0,
+        expected: 'a non-empty token',
+        signal: context.signal,
+      });
+      this.connection.logger.addSecret(fresh);
+    }
+    // Undefined fields are left out of the JSON.
+    context.send({ t: 'auth', token: fresh, key, clientId });
+    const frame = await context.receive();
+    // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback.
+    if (frame.t === 'err') throw errorFromFrame(frame, { retryable: !isAuth(frame.code) || !!authCallback });
+    if (frame.t !== 'connected')
+      throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
+    this.session++;
+    const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
+    return {
+      info: { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs },
+      heartbeat:
+        keepAliveMs > 0
+          ? { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) }
+          : undefined,
+    };
+  }
+
+  replyTo(frame: ServerFrame): RequestId | undefined {
+    return frame.t === 'ack' || frame.t === 'histRes' || frame.t === 'err' ? frame.id : undefined;
+  }
+
+  replyError(frame: ServerFrame): PolySocketError | undefined {
+    return frame.t === 'err' ? errorFromFrame(frame) : undefined;
+  }
+
+  /** Writes every wanted channel's `sub` (and presence re-entry) ahead of the outbox; the answers are not awaited. */
+  restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
+    for (const channel of this.channels.values()) channel.restore(context.request as Request);
+  }
+
+  onFrame(frame: ServerFrame): void {
+    if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliver(frame);
+    // An `err` with no request id: token expiry mid-session, or a server-side problem (one with an id answers a
+    // request that timed out or was aborted). A late ack/histRes or a stray pong: nothing to do.
+    else if (frame.t === 'err' && frame.id === undefined) {
+      const auth = isAuth(frame.code);
+      if (auth && this.options.authCallback) this.connection.reconnect({ reauth: true, reason: 'token expired' });
+      else if (auth) this.connection.fail(errorFromFrame(frame, { retryable: false }));
+      else this.connection.report(errorFromFrame(frame, { retryable: true }));
+    }
+  }
+
+  onState(state: ConnectionState): void {
+    for (const channel of this.channels.values())
+      if (state !== 'connected') channel.linkDown();
+      // A channel subscribed while the restore was running missed it: attach it now.
+      else if (channel.needsAttach) channel.attach();
+  }
+}
+
+/** A client for the Foony realtime JSON wire. */
+export class FoonyClient {
+  readonly connection: FoonyConnection;
+  /** Resume cursors (channel → last delivered messageId) and recent ids for exactly-once delivery. */
+  readonly cursors: CursorStore;
+  private readonly link: FoonyLink;
+  /** The cursor persistence module's flush, when there is one. */
+  private readonly flushCursors: (() => void) | undefined;
+
+  constructor(private readonly options: FoonyClientOptions) {
+    if ([options.token, options.key, options.authCallback].filter((v) => v !== undefined).length !== 1)
+      throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
+    if (typeof options.url !== 'string' || !options.url)
+      throw new PolySocketError('INVALID', "FoonyClient needs a url: e.g. { url: 'wss://host/foony' }");
+    checkModules(options);
+    const link = (this.link = new FoonyLink(options));
+    this.connection = link.connection;
+    this.cursors = link.cursors;
+    this.flushCursors = options.persistCursors?.(link.cursors, options.url);
     const { token, key } = options;
-    for (const secret of urlSecrets(options.url)) this.connection.logger.addSecret(secret);
-    this.connection.logger.addSecret(token);
-    this.connection.logger.addSecret(key);
-    // The private part of `app.keyId:secret` on its own, should a server echo only that.
-    if (typeof key === 'string') this.connection.logger.addSecret(key.slice(key.lastIndexOf(':') + 1));
+    // The private part of `app.keyId:secret` on its own too, should a server echo only that.
+    const keySecret = typeof key === 'string' ? key.slice(key.lastIndexOf(':') + 1) : undefined;
+    for (const secret of [...urlSecrets(options.url), token, key, keySecret]) this.connection.logger.addSecret(secret);
   }
 
   get state(): ConnectionState {
@@ -161,7 +276,7 @@ export class FoonyClient {
   /** Closes the connection and flushes persisted cursors. Channels keep their intent for a later `connect()`. */
   close(): void {
     this.connection.close();
-    this.cursors.dispose();
+    this.flushCursors?.();
   }
 
   /** `util.inspect(client)` and `console.log(client)` in Node: a summary, never the options (they hold the credentials). */
@@ -184,180 +299,21 @@ export class FoonyClient {
     return this;
   }
 
-  /** The channel of that name (the same instance on every call). Throws INVALID for a bad name. */
+  /** The channel of that name (the same instance on every call). With `channelNames`, throws INVALID for a bad name. */
   channel(name: string): FoonyChannel {
-    let channel = this.channels.get(name);
-    if (channel) return channel;
-    validateChannelName(name, this.options.strictChannelNames);
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below reads the client's live session number
-    const host = this;
-    channel = new FoonyChannel(name, {
-      request: (build, options) => this.connection.request(build, options),
-      report: (error) => this.connection.report(error),
-      get session() {
-        return host.sessionNumber;
-      },
-      get isConnected() {
-        return host.connection.isConnected;
-      },
-      cursors: this.cursors,
-      publishResend: this.options.publishResend === true,
-      cannotSend: () => this.connection.cannotSend(),
-      retryDelay: (attempt) => backoffDelay(attempt, this.options.backoff, this.options.random),
-      reportListenerError: (error) => this.connection.reportListenerError(error),
-    });
-    this.channels.set(name, channel);
+    const channels = this.link.channels;
+    let channel = channels.get(name);
+    if (!channel) {
+      this.options.channelNames?.(name);
+      channels.set(name, (channel = new FoonyChannel(name, this.link)));
+    }
     return channel;
   }
-
-  // ---- the wire ----
-
-  /** The client's side of the connection: one object per client, its methods on the prototype. */
-  private static readonly Wire = class FoonyWire implements Protocol<ClientFrame, ServerFrame, FoonySession> {
-    constructor(private readonly client: FoonyClient) {}
-    get name(): string {
-      return 'foony';
-    }
-    /** The official client allows 15 s. */
-    get connectTimeoutMs(): number {
-      return 15_000;
-    }
-    /** No Foony server limit is documented; 1 MiB is what the mock (ws's default) and common proxies accept. See docs/foony.md. */
-    get maxMessageSize(): number {
-      return 1_048_576;
-    }
-    encode(frame: ClientFrame): string {
-      return encodeFrame(frame);
-    }
-    decode(data: TransportData, emit: (frame: ServerFrame) => void): void {
-      emit(decodeFrame(data));
-    }
-    handshake(
-      context: HandshakeContext<ClientFrame, ServerFrame>,
-    ): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
-      return this.client.handshake(context);
-    }
-    replyTo(frame: ServerFrame): RequestId | undefined {
-      return frame.t === 'ack' || frame.t === 'histRes' || (frame.t === 'err' && frame.id !== undefined)
-        ? frame.id
-        : undefined;
-    }
-    replyError(frame: ServerFrame): PolySocketError | undefined {
-      return frame.t === 'err' ? errorFromFrame(frame) : undefined;
-    }
-    restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
-      this.client.restore(context);
-    }
-    onFrame(frame: ServerFrame): void {
-      this.client.onFrame(frame);
-    }
-    onState(state: ConnectionState): void {
-      const channels = this.client.channels;
-      if (state !== 'connected') {
-        for (const channel of channels.values()) channel.linkDown();
-      } else {
-        // A channel subscribed while the restore was running missed it: attach it now.
-        for (const channel of channels.values()) if (channel.needsAttach) channel.attach();
-      }
-    }
-  };
-
-  private async handshake(
-    context: HandshakeContext<ClientFrame, ServerFrame>,
-  ): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
-    context.send(await this.authFrame(context.signal));
-    const frame = await context.receive();
-    if (frame.t === 'err') throw this.handshakeError(frame);
-    if (frame.t !== 'connected')
-      throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
-    this.sessionNumber++;
-    const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
-    const session: FoonySession = { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs };
-    let heartbeat: HeartbeatPolicy<ClientFrame, ServerFrame> | undefined;
-    if (keepAliveMs > 0)
-      heartbeat = { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) };
-    return { info: session, heartbeat };
-  }
-
-  private async authFrame(signal: AbortSignal): Promise<AuthFrame> {
-    const { token, key, clientId, authCallback } = this.options;
-    const named = clientId !== undefined ? { clientId } : {};
-    if (key !== undefined) return { t: 'auth', key, ...named };
-    if (token !== undefined) return { t: 'auth', token, ...named };
-    const fresh = await fetchCredentials('authCallback', authCallback!, {
-      timeoutMs: this.options.authTimeoutMs ?? 10_000,
-      valid: (value) => typeof value === 'string' && value.length > 0,
-      expected: 'a non-empty token',
-      signal,
-    });
-    this.connection.logger.addSecret(fresh);
-    return { t: 'auth', token: fresh, ...named };
-  }
-
-  /** BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback. */
-  private handshakeError(frame: ErrorFrame): PolySocketError {
-    const isAuth = frame.code === ErrorCode.BadAuth || frame.code === ErrorCode.AuthExpired;
-    if (!isAuth) return errorFromFrame(frame, { retryable: true });
-    return errorFromFrame(frame, { retryable: this.options.authCallback !== undefined });
-  }
-
-  /** Writes every wanted channel's `sub` (and presence re-entry) ahead of the outbox; the answers are not awaited. */
-  private restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
-    const request = context.request;
-    for (const channel of this.channels.values()) channel.restore(request);
-  }
-
-  private onFrame(frame: ServerFrame): void {
-    switch (frame.t) {
-      case 'msg':
-        this.channels.get(frame.channel)?.deliver(frame);
-        return;
-      case 'presEvt':
-        this.channels.get(frame.channel)?.presence.apply(frame);
-        return;
-      case 'err':
-        this.onUnscopedError(frame);
-        return;
-      default:
-        // A late ack/histRes for a request that already timed out, or a stray pong: nothing to do.
-        return;
-    }
-  }
-
-  /** An `err` with no pending request: token expiry mid-session, or a server-side problem. */
-  private onUnscopedError(frame: ErrorFrame): void {
-    if (frame.id !== undefined) return; // the reply to a request that timed out or was aborted
-    const isAuth = frame.code === ErrorCode.AuthExpired || frame.code === ErrorCode.BadAuth;
-    if (isAuth && this.options.authCallback) {
-      this.connection.reconnect({ reauth: true, reason: 'token expired' });
-      return;
-    }
-    const error = errorFromFrame(frame, { retryable: !isAuth });
-    if (isAuth) this.connection.fail(error);
-    else this.connection.report(error);
-  }
 }
 
-/**
- * `polysocket:foony:<url without query, fragment and credentials>`. Cursors stored under the key of earlier
- * versions (the whole url, query included) move to it, and that entry, which named the credentials, is removed.
- */
-function defaultCursorKey(url: string, storage: StorageLike | undefined): string {
-  const key = `polysocket:foony:${withoutCredentials(url)}`;
-  const legacy = `polysocket:foony:${url}`;
-  if (storage === undefined || legacy === key) return key;
-  try {
-    const stored = storage.getItem(legacy);
-    if (stored !== null) {
-      if (storage.getItem(key) === null) storage.setItem(key, stored);
-      storage.removeItem(legacy);
-    }
-  } catch {
-    // Storage refused (quota, privacy mode): the cursor store copes with it the same way.
-  }
-  return key;
-}
+const isAuth = (code: number): boolean => code === 40101 || code === 40102;
 
 // The heartbeat's functions are shared by every session.
+const PING: ClientFrame = { t: 'ping' };
 const ping = (): ClientFrame => PING;
 const isPong = (frame: ServerFrame): boolean => frame.t === 'pong';

@@ -1,24 +1,21 @@
 import { PolySocketError, type ErrorCode as CoreErrorCode } from '@polysocket/core';
-import { ErrorCode, type ErrorFrame } from './wire';
+import type { ErrorFrame } from './wire';
 
-const CORE_CODE: Record<number, CoreErrorCode> = {
-  [ErrorCode.BadFrame]: 'PROTOCOL',
-  [ErrorCode.BadAuth]: 'AUTH_FAILED',
-  [ErrorCode.AuthExpired]: 'AUTH_EXPIRED',
-  [ErrorCode.Forbidden]: 'FORBIDDEN',
-  [ErrorCode.NotFound]: 'NOT_FOUND',
-  [ErrorCode.RateLimited]: 'RATE_LIMITED',
-  [ErrorCode.Server]: 'SERVER',
-};
-
-/** Maps a Foony error code to the core's codes: 403xx → FORBIDDEN, 5xxxx → SERVER, and so on. */
+/** Maps a Foony error code to the core's codes: 403xx → FORBIDDEN, 401xx → AUTH_FAILED, 5xxxx → SERVER, and so on. */
 export function coreCodeOf(code: number): CoreErrorCode {
-  const exact = CORE_CODE[code];
-  if (exact) return exact;
-  if (code >= 40300 && code < 40400) return 'FORBIDDEN';
-  if (code >= 40100 && code < 40200) return 'AUTH_FAILED';
-  if (code >= 50000) return 'SERVER';
-  return 'PROTOCOL';
+  return code === 40102
+    ? 'AUTH_EXPIRED'
+    : code === 40400
+      ? 'NOT_FOUND'
+      : code === 42900
+        ? 'RATE_LIMITED'
+        : code >= 50000
+          ? 'SERVER'
+          : code >= 40300 && code < 40400
+            ? 'FORBIDDEN'
+            : code >= 40100 && code < 40200
+              ? 'AUTH_FAILED'
+              : 'PROTOCOL';
 }
 
 /** The typed error an `err` frame stands for, carrying the server's code and message. */
@@ -27,4 +24,28 @@ export function errorFromFrame(frame: ErrorFrame, options: { retryable?: boolean
     backendCode: frame.code,
     retryable: options.retryable,
   });
+}
+
+/** Each optional module's option, and the import that goes in it (old option names point to their successor). */
+const MODULES = {
+  presence: 'foonyPresence',
+  channelNames: 'strictChannelNames',
+  strictChannelNames: 'strictChannelNames',
+  persistCursors: 'webStorageCursors',
+  cursorStorage: 'webStorageCursors',
+  cursorStorageKey: 'webStorageCursors',
+};
+
+/** Throws `needs(option)` for a module option whose value is not a module (every module is a function). */
+export function checkModules(options: object): void {
+  for (const option in MODULES) {
+    const value = (options as Record<string, unknown>)[option];
+    if (value !== undefined && typeof value !== 'function') throw needs(option as keyof typeof MODULES);
+  }
+}
+
+/** The INVALID error of an option used without its module: it names the import. */
+export function needs(option: keyof typeof MODULES): PolySocketError {
+  const module = MODULES[option];
+  return new PolySocketError('INVALID', `${option} needs ${module}: import { ${module} } from '@polysocket/foony'`);
 }

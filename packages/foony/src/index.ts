@@ -21,10 +21,15 @@ export type {
   HistoryPage,
   MessageListener,
   PublishOptions,
+  ChannelHost,
 } from './channel';
-export { FoonyPresence } from './presence';
-export type { PresenceChange, PresenceEvents, PresenceMember } from './presence';
-export { validateChannelName } from './channel-name';
+// Optional modules: each is passed in an option of the client, and stays out of a bundle that does not import it.
+export { FoonyPresence, foonyPresence } from './presence';
+export type { PresenceChange, PresenceEvents, PresenceMember, PresenceModule } from './presence';
+export { looseChannelNames, strictChannelNames, validateChannelName } from './channel-name';
+export type { ChannelNameRules } from './channel-name';
+export { webStorageCursors } from './persist-cursors';
+export type { CursorPersistence, WebStorageCursorsOptions } from './persist-cursors';
 export { decodeFrame, encodeFrame } from './codec';
 export { coreCodeOf, errorFromFrame } from './errors';
 export { ErrorCode } from './wire';

@@ -1,4 +1,5 @@
 import { PolySocketError, SafeEmitter } from '@polysocket/core';
+import type { ChannelHost, FoonyChannel, Request } from './channel';
 import type { PresenceAction, PresenceEventFrame } from './wire';
 
 /** One member of a channel's presence set, keyed by its connection. */
@@ -22,16 +23,14 @@ export type PresenceEvents = {
   change: [change: PresenceChange];
 };
 
-/** What presence needs from its channel and client. */
-export interface PresenceHost {
-  send(action: PresenceAction, data: unknown, options?: { timeoutMs?: number }): Promise<void>;
-  /** The app's copy of a write: pre-handled, each failure (but ABORTED) also a client `error` event. */
-  reported(write: Promise<void>): Promise<void>;
-  attach(): void;
-  /** Why a send would fail at once (idle, closed, failed), or undefined. */
-  cannotSend(): PolySocketError | undefined;
-  reportListenerError(error: unknown): void;
-}
+/**
+ * An optional module: presence (`channel.presence`). Pass `foonyPresence` as the client's `presence` option;
+ * the client makes one `FoonyPresence` per channel with it.
+ */
+export type PresenceModule = (channel: FoonyChannel, host: ChannelHost) => FoonyPresence;
+
+/** Presence for every channel of a client: `new FoonyClient({ url, token, presence: foonyPresence })`. */
+export const foonyPresence: PresenceModule = (channel, host) => new FoonyPresence(channel, host);
 
 /**
  * A channel's presence: enter/update/leave for this client, and a live member map kept from
@@ -46,7 +45,10 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   /** Bumped by `clear()`: announcements of a set the channel has left since (a listener unsubscribed) stop. */
   private generation = 0;
 
-  constructor(private readonly host: PresenceHost) {
+  constructor(
+    private readonly channel: FoonyChannel,
+    private readonly host: ChannelHost,
+  ) {
     super();
   }
 
@@ -76,34 +78,34 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   /** Leaves; this client is not re-entered after a reconnect, even when the `leave` itself could not be sent. */
   leave(data?: unknown): Promise<void> {
     this.own = undefined;
-    return this.host.reported(this.host.send('leave', data));
+    return this.channel.reported(this.send('leave', data));
   }
 
   /** Like `publish`, the promise may be ignored: every failure but ABORTED is also a client `error` event. */
   private present(action: 'enter' | 'update', data: unknown): Promise<void> {
-    return this.host.reported(this.sendOwn(action, data));
+    return this.channel.reported(this.sendOwn(action, data));
   }
 
-  private sendOwn(action: 'enter' | 'update', data: unknown): Promise<void> {
+  private async sendOwn(action: 'enter' | 'update', data: unknown): Promise<void> {
     const refused = this.host.cannotSend();
-    if (refused) return Promise.reject(refused);
+    if (refused) throw refused;
     const previous = this.own;
     const entry = { data };
     this.own = entry;
-    this.host.attach();
+    this.channel.attach();
     // A `state` listener of that attach unsubscribed the channel, or entered again: its call decides.
-    if (this.own !== entry)
-      return Promise.reject(
-        new PolySocketError(
-          'ABORTED',
-          `presence ${action} not sent: a listener left the channel or changed the presence first`,
-        ),
-      );
-    return this.host.send(action, data).catch((error: PolySocketError) => {
+    if (this.own !== entry) throw new PolySocketError('ABORTED', `presence ${action} superseded by a listener`);
+    try {
+      await this.send(action, data);
+    } catch (error) {
       // Never re-enter with data the server cannot take: every restore would refuse it again.
-      if (error.code === 'TOO_LARGE' && this.own === entry) this.own = previous;
+      if ((error as PolySocketError).code === 'TOO_LARGE' && this.own === entry) this.own = previous;
       throw error;
-    });
+    }
+  }
+
+  private send(action: PresenceAction, data: unknown, request?: Request): Promise<unknown> {
+    return this.channel.request({ t: 'pres', action, data }, {}, request);
   }
 
   /** Listens to every change; returns the function that stops listening. */
@@ -112,9 +114,14 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     return () => this.off('change', listener);
   }
 
-  /** @internal The re-entry a restore must send, if any. */
+  /** @internal The data this client re-enters with after a reconnect, if any. */
   get ownEntry(): { data: unknown } | undefined {
     return this.own;
+  }
+
+  /** @internal A restore: re-enter with the last data, if this client is present. */
+  reenter(request: Request | undefined): Promise<unknown> | undefined {
+    return this.own && this.send('enter', this.own.data, request);
   }
 
   /** @internal A subscribe went out: collect the server's fresh set from here. */

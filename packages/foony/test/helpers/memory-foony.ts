@@ -1,5 +1,5 @@
 import { MemoryServer, type MemoryPeer } from '@polysocket/core';
-import { FoonyClient, type FoonyClientOptions } from '@polysocket/foony';
+import { FoonyClient, foonyPresence, type FoonyClientOptions } from '@polysocket/foony';
 
 type Frame = { t: string; id?: number; channel?: string; name?: string; data?: unknown; action?: string };
 
@@ -41,6 +41,7 @@ export class MemoryFoony {
       token: 'secret-token-123',
       transport: this.server.transport,
       browser: { network: null, document: null },
+      presence: foonyPresence,
       ...options,
     } as FoonyClientOptions);
   }

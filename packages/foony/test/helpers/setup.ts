@@ -1,4 +1,4 @@
-import { FoonyClient, type FoonyClientOptions } from '@polysocket/foony';
+import { FoonyClient, foonyPresence, type FoonyClientOptions } from '@polysocket/foony';
 import { foonyModule, MockServer, type FoonyMock, type FoonyMockOptions } from '@polysocket/mock-server';
 
 export interface FoonyWorld {
@@ -26,6 +26,7 @@ export async function foonyWorld(options: FoonyMockOptions = {}): Promise<FoonyW
         url,
         backoff: { initialDelayMs: 30, maxDelayMs: 150, minDelayMs: 5 },
         browser: { network: null, document: null },
+        presence: foonyPresence,
         ...auth,
         ...overrides,
       } as FoonyClientOptions);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DisconnectEvent, PolySocketError } from '@polysocket/core';
-import type { FoonyMessage, PresenceChange } from '@polysocket/foony';
+import { strictChannelNames, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
 import { foonyWorld, sleep, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -267,11 +267,26 @@ describe('Foony adapter against the mock server', () => {
 
   it('refuses bad channel names client-side with a clear error', async () => {
     world = await foonyWorld();
-    const client = world.client({ strictChannelNames: true });
+    const client = world.client({ channelNames: strictChannelNames });
     expect(() => client.channel('')).toThrow(/non-empty/);
     expect(() => client.channel('has space')).toThrow(/whitespace/);
     expect(() => client.channel('x'.repeat(256))).toThrow(/too long/);
     expect(() => client.channel(':leading')).toThrow(/must match/);
     expect(() => client.channel('ok:name_1-2')).not.toThrow();
+  });
+
+  it("without channel-name rules a name the server refuses fails the channel with the server's error, not retried", async () => {
+    world = await foonyWorld();
+    const client = world.client();
+    await client.connect();
+    const bad = client.channel('x'.repeat(300)); // the mock refuses names over 255 characters with 40001
+    const errors: PolySocketError[] = [];
+    bad.on('error', (e) => errors.push(e));
+    bad.subscribe(() => undefined);
+    await waitFor(() => bad.state === 'failed', 'failed');
+    await sleep(200); // a retry would come after 5–150 ms here
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatchObject({ code: 'PROTOCOL', backendCode: 40001, message: 'bad channel name' });
+    expect(client.state).toBe('connected');
   });
 });

@@ -27,9 +27,8 @@ describe('Foony channel restore', () => {
       session: 1,
       isConnected: false, // the restore runs before the session is connected
       cursors: new CursorStore(),
-      publishResend: false,
+      options: {},
       cannotSend: () => undefined,
-      retryDelay: () => 1000,
       report: () => undefined,
       reportListenerError: () => undefined,
     };

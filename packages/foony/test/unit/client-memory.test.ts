@@ -1,6 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryServer, type MemoryPeer, type PolySocketError } from '@polysocket/core';
-import { FoonyClient, pongDeadline, type FoonyClientOptions, type FoonyMessage } from '@polysocket/foony';
+import {
+  FoonyClient,
+  foonyPresence,
+  pongDeadline,
+  type FoonyClientOptions,
+  type FoonyMessage,
+} from '@polysocket/foony';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -41,6 +47,7 @@ function client(server: MemoryServer, extra: Partial<ConstructorParameters<typeo
     transport: server.transport,
     random: () => 0.5,
     browser: { network: null, document: null },
+    presence: foonyPresence,
     ...extra,
   } as FoonyClientOptions);
 }

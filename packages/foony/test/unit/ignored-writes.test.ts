@@ -67,8 +67,8 @@ describe('an unanswered Foony request', () => {
       world.channel.presence.enter({ status: 'here' }),
     ]);
     const messages = results.map((result) => (result as PromiseRejectedResult).reason.message as string);
-    expect(messages[0]).toMatch(/^no ack for publish on channel 'room' within 20 ms: .*requestTimeoutMs/);
-    expect(messages[1]).toMatch(/^no ack for presence enter on channel 'room' within 20 ms: /);
+    expect(messages[0]).toMatch(/^no reply to pub on 'room' within 20 ms: .*requestTimeoutMs/);
+    expect(messages[1]).toMatch(/^no reply to pres on 'room' within 20 ms: /);
     world.client.close();
   });
 });

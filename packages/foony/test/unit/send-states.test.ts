@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryServer } from '@polysocket/core';
-import { FoonyClient } from '@polysocket/foony';
+import { FoonyClient, foonyPresence } from '@polysocket/foony';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -30,6 +30,7 @@ function client(server: MemoryServer): FoonyClient {
     token: 'secret-token-123',
     transport: server.transport,
     browser: { network: null, document: null },
+    presence: foonyPresence,
   });
 }
 

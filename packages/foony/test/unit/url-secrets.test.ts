@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { CursorStore, type StorageLike } from '@polysocket/core';
+import type { StorageLike } from '@polysocket/core';
+import { webStorageCursors } from '@polysocket/foony';
 import { MemoryFoony, settle } from '../helpers/memory-foony';
 
 const QUERY_SECRET = 'q-s3cret-value/+=';
@@ -26,7 +27,7 @@ describe('Foony: credentials in the URL (query values, userinfo password) are se
     const storage = memoryStorage();
     const client = server.client({
       url: URL_WITH_SECRETS,
-      cursorStorage: storage,
+      persistCursors: webStorageCursors(storage),
       logger: { debug: record, info: record, warn: record, error: record },
     });
     const messages: string[] = [];
@@ -59,7 +60,7 @@ describe('Foony: credentials in the URL (query values, userinfo password) are se
   it('the default cursor storage key is the URL without query, fragment and credentials', async () => {
     const server = new MemoryFoony();
     const storage = memoryStorage();
-    const client = server.client({ url: URL_WITH_SECRETS, cursorStorage: storage });
+    const client = server.client({ url: URL_WITH_SECRETS, persistCursors: webStorageCursors(storage) });
     await client.connect();
     client.channel('chat').subscribe(() => undefined);
     await settle();
@@ -73,10 +74,8 @@ describe('Foony: credentials in the URL (query values, userinfo password) are se
     const server = new MemoryFoony();
     const storage = memoryStorage();
     const url = 'ws://127.0.0.1:8080/foony';
-    const before = new CursorStore({ storage, storageKey: `polysocket:foony:${url}` });
-    before.set('chat', 'm41');
-    before.dispose();
-    const client = server.client({ url, cursorStorage: storage });
+    storage.setItem(`polysocket:foony:${url}`, JSON.stringify({ chat: 'm41' }));
+    const client = server.client({ url, persistCursors: webStorageCursors(storage) });
     expect(client.channel('chat').lastMessageId).toBe('m41');
     client.close();
   });
@@ -84,19 +83,20 @@ describe('Foony: credentials in the URL (query values, userinfo password) are se
   it('cursors stored under the old key (the full URL) move to the new one, and the old entry is removed', async () => {
     const server = new MemoryFoony();
     const storage = memoryStorage();
-    const before = new CursorStore({ storage, storageKey: `polysocket:foony:${URL_WITH_SECRETS}` });
-    before.set('chat', 'm41');
-    before.dispose();
-    const client = server.client({ url: URL_WITH_SECRETS, cursorStorage: storage });
+    storage.setItem(`polysocket:foony:${URL_WITH_SECRETS}`, JSON.stringify({ chat: 'm41' }));
+    const client = server.client({ url: URL_WITH_SECRETS, persistCursors: webStorageCursors(storage) });
     expect(client.channel('chat').lastMessageId).toBe('m41');
     expect([...storage.items.keys()]).toEqual(['polysocket:foony:wss://rt.example.com/foony']);
     client.close();
   });
 
-  it('an explicit cursorStorageKey is used as given', async () => {
+  it('an explicit key is used as given', async () => {
     const server = new MemoryFoony();
     const storage = memoryStorage();
-    const client = server.client({ url: URL_WITH_SECRETS, cursorStorage: storage, cursorStorageKey: 'mine' });
+    const client = server.client({
+      url: URL_WITH_SECRETS,
+      persistCursors: webStorageCursors(storage, { key: 'mine' }),
+    });
     await client.connect();
     client.channel('chat').subscribe(() => undefined);
     await settle();

@@ -16,10 +16,7 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 function subtle(): SubtleCrypto {
   const crypto = (globalThis as { crypto?: Crypto }).crypto;
   if (!crypto?.subtle) {
-    throw new PolySocketError(
-      'INVALID',
-      'encryption needs WebCrypto (crypto.subtle): a secure context in browsers, or Node 20+',
-    );
+    throw new PolySocketError('INVALID', 'encryption needs WebCrypto: a secure context, or Node 20+');
   }
   return crypto.subtle;
 }

@@ -35,6 +35,15 @@ export function authFailed(): PolySocketError {
   return new PolySocketError('AUTH_FAILED', 'Authentication failed', { backendCode: 4003 });
 }
 
+/** The server requires encryption (4004, or `Encryption handshake failed` to a client without the module). */
+export function encryptionRequired(reason: string | number, backendCode: string | number): PolySocketError {
+  return new PolySocketError(
+    'INVALID',
+    `the server requires encryption (${reason}): pass encryption: ignisEncryption()`,
+    { backendCode },
+  );
+}
+
 /**
  * The close-code policy: 1001/1006/4001/4002 and unknown codes reconnect; 4003 reconnects only
  * when the preceding error frame said `Authentication error` (a server fault) — after
@@ -47,14 +56,7 @@ export function classifyIgnisClose(
   canReauth: boolean,
 ): CloseDecision {
   const code = info.code;
-  if (code === 4004) {
-    const error = new PolySocketError(
-      'INVALID',
-      `the server requires encryption (${info.reason || code}): pass encryption: ignisEncryption()`,
-      { backendCode: code },
-    );
-    return { action: 'stop', error };
-  }
+  if (code === 4004) return { action: 'stop', error: encryptionRequired(info.reason || code, code) };
   if (code !== 4003 || lastErrorMessage === 'Authentication error') return { action: 'reconnect' };
   return canReauth ? { action: 'reauth' } : { action: 'stop', error: authFailed() };
 }

@@ -17,7 +17,7 @@ import {
 } from '@polysocket/core';
 import { AppListeners } from './app-listeners';
 import { decodeEnvelope, encodeJson, HEARTBEAT_FRAME, type IgnisEnvelope } from './envelope';
-import { authFailed, classifyIgnisClose, errorFromMessage } from './errors';
+import { authFailed, classifyIgnisClose, encryptionRequired, errorFromMessage } from './errors';
 import type { AuthPayload, IgnisClientOptions, IgnisConnection, IgnisSecureSide, IgnisSession } from './options';
 import { sendRooms, validateRooms } from './rooms';
 import { registerSecrets } from './secrets';
@@ -194,9 +194,13 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
     return error;
   }
 
-  /** `Authentication failed` is final with static credentials; with a provider it asks once for new ones. */
+  /**
+   * `Authentication failed` is final with static credentials; with a provider it asks once for new ones.
+   * `Encryption handshake failed` to a client without the encryption module says which module it needs.
+   */
   private handshakeError(frame: IgnisEnvelope): PolySocketError {
     const error = this.serverError(frame);
+    if (error.code === 'INVALID' && !this.secure) return encryptionRequired(error.message, error.message);
     if (error.message !== 'Authentication failed') return error;
     this.authFailures++;
     return this.canReauth()

@@ -127,9 +127,8 @@ export class EcdhSession {
   }
 
   private params(iv: Uint8Array<ArrayBuffer>): AesGcmParams {
-    return this.aad
-      ? { name: 'AES-GCM', iv, tagLength: 128, additionalData: this.aad }
-      : { name: 'AES-GCM', iv, tagLength: 128 };
+    // An absent `additionalData` (undefined) is no additional data; the tag is 128 bits by default.
+    return { name: 'AES-GCM', iv, additionalData: this.aad };
   }
 
   private requireKey(): CryptoKey {

@@ -2,7 +2,7 @@
 //
 //   npx tsx examples/ignis.ts                                  # starts an embedded mock server
 //   npx tsx examples/ignis.ts ws://127.0.0.1:8080/ignis-secure # or `npm start`'s server (its endpoint that encrypts)
-import { IgnisClient } from '@polysocket/ignis';
+import { IgnisClient, ignisEncryption } from '@polysocket/ignis';
 import { ignisModule, MockServer } from '@polysocket/mock-server';
 
 export async function main(url?: string, log: (line: string) => void = console.log): Promise<string[]> {
@@ -14,8 +14,14 @@ export async function main(url?: string, log: (line: string) => void = console.l
     url = server.wsUrl('/ignis');
   }
   const seen: string[] = [];
-  // `encryption: true`: ECDH P-256 + HKDF-SHA-256 + AES-256-GCM on WebCrypto, as the Ignis helper does it.
-  const client = new IgnisClient({ url, auth: { token: 'good-token' }, rooms: ['lobby'], encryption: true });
+  // `ignisEncryption()`: ECDH P-256 + HKDF-SHA-256 + AES-256-GCM on WebCrypto, as the Ignis helper does it (an
+  // optional module: a client without it carries no encryption code).
+  const client = new IgnisClient({
+    url,
+    auth: { token: 'good-token' },
+    rooms: ['lobby'],
+    encryption: ignisEncryption(),
+  });
   client.on('state', (state) => log(`state: ${state}`));
   client.on('error', (error) => log(`error: ${error.code} ${error.message}`));
   client.on('room-message', (data) => {

@@ -2,7 +2,7 @@
 // The playground drives every adapter through window.PolySocket, from the script-tag bundle.
 (() => {
   'use strict';
-  const { createClient, foonyPresence } = PolySocket;
+  const { createClient, foonyPresence, ignisEncryption } = PolySocket;
   const $ = (id) => document.getElementById(id);
   const wsBase = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
   const fault = (kind, module) => fetch(`/_mock/faults/${kind}?module=${module}`, { method: 'POST' });
@@ -183,7 +183,8 @@
         url: `${wsBase}/${encrypted ? 'ignis-secure' : 'ignis'}`,
         auth: { token: `user:${guest}` },
         rooms: client ? [...client.joinedRooms] : rooms,
-        encryption: encrypted,
+        // The optional encryption module (ECDH P-256 + AES-256-GCM on WebCrypto); /ignis-secure requires it.
+        encryption: encrypted ? ignisEncryption() : undefined,
         // Keeps the server's heartbeat sweep content; it cannot find a silent server from a browser (see the panel).
         heartbeatIntervalMs: 10_000,
       });

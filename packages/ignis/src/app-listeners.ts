@@ -1,25 +1,25 @@
-import { LazyMap, stillListening, withListener, withoutListener } from '@polysocket/core';
+import { LazyMap, stillListening, withListener } from '@polysocket/core';
 import type { IgnisEnvelope } from './envelope';
-import type { AnyListener, AppListener } from './options';
+import type { AnyListener, AppListener, IgnisConnection } from './options';
 
-const NONE: readonly AnyListener[] = [];
+/** The key of the `onAny` listeners (event names are strings). */
+const ANY = 0;
 
 /** A `once` wrapper, which `off(event, original)` finds by the listener it wraps. */
 type OnceListener = AppListener & { original: AppListener };
 
 /**
- * The app's listeners, by event name and for every event. The lists are replaced (never changed in place) by
- * on/once/off: a delivery goes on with the lists it started with, so a listener added by a listener (a `once` that
- * re-arms itself) waits for the next event, and one removed meanwhile is skipped.
+ * The app's listeners, by event name and for every event (`onAny`). The lists are replaced (never changed in
+ * place) by on/once/off: a delivery goes on with the lists it started with, so a listener added by a listener (a
+ * `once` that re-arms itself) waits for the next event, and one removed meanwhile is skipped.
  */
 export class AppListeners {
-  private readonly named = new LazyMap<string, readonly AppListener[]>();
-  private any: readonly AnyListener[] = NONE;
+  private readonly lists = new LazyMap<string | typeof ANY, readonly (AppListener | AnyListener)[]>();
 
-  constructor(private readonly reportListenerError: (error: unknown) => void) {}
+  constructor(private readonly connection: IgnisConnection) {}
 
-  on(event: string, listener: AppListener): void {
-    this.named.set(event, withListener(this.named.get(event), listener));
+  on(event: string | typeof ANY, listener: AppListener | AnyListener): void {
+    this.lists.set(event, withListener(this.lists.get(event), listener));
   }
 
   once(event: string, listener: AppListener): void {
@@ -34,39 +34,40 @@ export class AppListeners {
   }
 
   /** Removes that listener (also one added with `once`), or every listener of the event. */
-  off(event: string, listener?: AppListener): void {
-    const list = this.named.get(event);
+  off(event: string | typeof ANY, listener?: AppListener | AnyListener): void {
+    const list = this.lists.get(event);
     if (list === undefined) return;
     const rest = listener ? list.filter((l) => l !== listener && (l as OnceListener).original !== listener) : [];
-    if (rest.length > 0) this.named.set(event, rest);
-    else this.named.delete(event);
+    if (rest.length > 0) this.lists.set(event, rest);
+    else this.lists.delete(event);
   }
 
   /** Returns the function that stops listening. */
   onAny(listener: AnyListener): () => void {
-    this.any = withListener(this.any, listener);
-    return () => (this.any = withoutListener(this.any, listener));
+    this.on(ANY, listener);
+    return () => this.off(ANY, listener);
   }
 
+  /** Delivers to the listeners there were when it started (`onAny`'s too), skipping any removed meanwhile. */
   deliver(frame: IgnisEnvelope): void {
-    const named = this.named.get(frame.event);
-    const any = this.any;
-    if (named !== undefined) {
-      for (let i = 0; i < named.length; i++) {
-        if (!stillListening(named, this.named.get(frame.event), named[i])) continue;
-        try {
-          named[i](frame.data, frame);
-        } catch (error) {
-          this.reportListenerError(error);
-        }
-      }
-    }
-    for (let i = 0; i < any.length; i++) {
-      if (!stillListening(any, this.any, any[i])) continue;
+    const any = this.lists.get(ANY);
+    this.run(frame.event, this.lists.get(frame.event), frame);
+    this.run(ANY, any, frame);
+  }
+
+  private run(
+    key: string | typeof ANY,
+    list: readonly (AppListener | AnyListener)[] | undefined,
+    frame: IgnisEnvelope,
+  ): void {
+    if (list === undefined) return;
+    for (const listener of list) {
+      if (!stillListening(list, this.lists.get(key), listener)) continue;
       try {
-        any[i](frame.event, frame.data, frame);
+        if (key === ANY) (listener as AnyListener)(frame.event, frame.data, frame);
+        else (listener as AppListener)(frame.data, frame);
       } catch (error) {
-        this.reportListenerError(error);
+        this.connection.reportListenerError(error);
       }
     }
   }

@@ -16,10 +16,7 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 function subtle(): SubtleCrypto {
   const crypto = (globalThis as { crypto?: Crypto }).crypto;
   if (!crypto?.subtle) {
-    throw new PolySocketError(
-      'INVALID',
-      'encryption needs WebCrypto (crypto.subtle): a secure context in browsers, or Node 20+',
-    );
+    throw new PolySocketError('INVALID', 'encryption needs WebCrypto: a secure context, or Node 20+');
   }
   return crypto.subtle;
 }
@@ -130,9 +127,8 @@ export class EcdhSession {
   }
 
   private params(iv: Uint8Array<ArrayBuffer>): AesGcmParams {
-    return this.aad
-      ? { name: 'AES-GCM', iv, tagLength: 128, additionalData: this.aad }
-      : { name: 'AES-GCM', iv, tagLength: 128 };
+    // An absent `additionalData` (undefined) is no additional data; the tag is 128 bits by default.
+    return { name: 'AES-GCM', iv, additionalData: this.aad };
   }
 
   private requireKey(): CryptoKey {

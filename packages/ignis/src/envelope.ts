@@ -12,7 +12,7 @@ export type SystemEventName =
   'authenticate' | 'connected' | 'error' | 'join' | 'leave' | 'heartbeat' | 'encrypted' | 'disconnect';
 
 /** The names of `SystemEventName`. */
-export const SYSTEM_EVENTS: ReadonlySet<string> = new Set<SystemEventName>([
+export const SYSTEM_EVENTS: ReadonlySet<string> = /* @__PURE__ */ new Set<SystemEventName>([
   'authenticate',
   'connected',
   'error',
@@ -30,28 +30,27 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 
 /** Parses one server frame; anything but a JSON object with a non-empty string `event` is a PROTOCOL error. */
 export function decodeEnvelope(data: TransportData): IgnisEnvelope {
-  const text = typeof data === 'string' ? data : decoder.decode(data);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(typeof data === 'string' ? data : decoder.decode(data));
   } catch {
-    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: not JSON');
+    // Not JSON: refused below, as any other malformed frame.
   }
   return checkEnvelope(parsed);
 }
 
+/** The value as an envelope: an object with a non-empty string `event` and, if any, a string or number `id`. */
 export function checkEnvelope(parsed: unknown): IgnisEnvelope {
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: not an object');
-  }
-  const frame = parsed as { event?: unknown; id?: unknown };
-  if (typeof frame.event !== 'string' || frame.event.length === 0) {
-    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: no event name');
-  }
-  if (frame.id !== undefined && typeof frame.id !== 'string' && typeof frame.id !== 'number') {
-    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: id is neither a string nor a number');
-  }
-  return parsed as IgnisEnvelope;
+  const frame = parsed as { event?: unknown; id?: unknown } | null | undefined;
+  const id = frame?.id;
+  // A JSON array or primitive has no `event` property.
+  if (
+    typeof frame?.event !== 'string' ||
+    !frame.event ||
+    (id !== undefined && typeof id !== 'string' && typeof id !== 'number')
+  )
+    throw new PolySocketError('PROTOCOL', 'malformed Ignis frame: not {event, data?, id?}');
+  return frame as IgnisEnvelope;
 }
 
 /** UTF-8 length of a string, without allocating when it is clearly under `limit`. */
@@ -65,14 +64,9 @@ export function utf8Length(text: string, limit: number): number {
  * (`maxMessageSize`, TOO_LARGE), applied when the frame is sent.
  */
 export function encodeAppEnvelope(event: string, data: unknown, id?: string): string {
-  if (typeof event !== 'string' || event.length === 0)
-    throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
-  if (SYSTEM_EVENTS.has(event))
-    throw new PolySocketError(
-      'INVALID',
-      `"${event}" is a system event of the Ignis protocol and cannot be sent by the app`,
-    );
-  return encodeJson({ event, ...(data !== undefined ? { data } : {}), ...(id !== undefined ? { id } : {}) });
+  if (typeof event !== 'string' || !event || SYSTEM_EVENTS.has(event))
+    throw new PolySocketError('INVALID', `can't send ${JSON.stringify(event)}: empty, or a system event`);
+  return encodeJson({ event, data, id }); // JSON leaves out undefined `data` and `id`
 }
 
 /**
@@ -88,6 +82,6 @@ export function encodeJson(envelope: IgnisEnvelope): string {
   try {
     return JSON.stringify(envelope);
   } catch (error) {
-    throw new PolySocketError('INVALID', 'the data cannot be serialised to JSON', { cause: error });
+    throw new PolySocketError('INVALID', 'the data is not JSON-serialisable', { cause: error });
   }
 }

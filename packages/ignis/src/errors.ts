@@ -1,20 +1,25 @@
 import { PolySocketError, type CloseDecision, type CloseInfo, type ErrorCode } from '@polysocket/core';
 
-/** The helper's exact error strings and what they mean for the client. */
-const BY_MESSAGE: Record<string, { code: ErrorCode; retryable: boolean }> = {
-  'Invalid message format': { code: 'PROTOCOL', retryable: false },
-  'Not authenticated': { code: 'AUTH_FAILED', retryable: true },
-  'Already authenticated': { code: 'PROTOCOL', retryable: false },
-  'Authentication failed': { code: 'AUTH_FAILED', retryable: false },
-  'Authentication error': { code: 'SERVER', retryable: true },
-  'Encryption handshake failed': { code: 'INVALID', retryable: false },
-};
+/** The helper's exact error strings and the code each means (a Map: a hostile `constructor` finds nothing). */
+const CODE_BY_MESSAGE: ReadonlyMap<string, ErrorCode> = /* @__PURE__ */ new Map<string, ErrorCode>([
+  ['Invalid message format', 'PROTOCOL'],
+  ['Not authenticated', 'AUTH_FAILED'],
+  ['Already authenticated', 'PROTOCOL'],
+  ['Authentication failed', 'AUTH_FAILED'],
+  ['Authentication error', 'SERVER'],
+  ['Encryption handshake failed', 'INVALID'],
+]);
 
-/** The typed error for an `error` frame's `data.message`. */
+/**
+ * The typed error for an `error` frame's `data.message` (also its `backendCode`). Retryable as its code is by
+ * default, but `Not authenticated` (a send raced the handshake) is; an unknown message is a retryable SERVER error.
+ */
 export function errorFromMessage(message: unknown): PolySocketError {
   const text = typeof message === 'string' && message ? message : 'Ignis server error';
-  const known = BY_MESSAGE[text];
-  return new PolySocketError(known?.code ?? 'SERVER', text, { retryable: known?.retryable ?? true, backendCode: text });
+  return new PolySocketError(CODE_BY_MESSAGE.get(text) ?? 'SERVER', text, {
+    retryable: text === 'Not authenticated' || undefined,
+    backendCode: text,
+  });
 }
 
 export const CloseCode = {
@@ -24,6 +29,20 @@ export const CloseCode = {
   AuthFailed: 4003,
   EncryptionRequired: 4004,
 } as const;
+
+/** The final refusal of the credentials (4003 after `Authentication failed`). */
+export function authFailed(): PolySocketError {
+  return new PolySocketError('AUTH_FAILED', 'Authentication failed', { backendCode: 4003 });
+}
+
+/** The server requires encryption (4004, or `Encryption handshake failed` to a client without the module). */
+export function encryptionRequired(reason: string | number, backendCode: string | number): PolySocketError {
+  return new PolySocketError(
+    'INVALID',
+    `the server requires encryption (${reason}): pass encryption: ignisEncryption()`,
+    { backendCode },
+  );
+}
 
 /**
  * The close-code policy: 1001/1006/4001/4002 and unknown codes reconnect; 4003 reconnects only
@@ -36,25 +55,8 @@ export function classifyIgnisClose(
   lastErrorMessage: string | undefined,
   canReauth: boolean,
 ): CloseDecision {
-  if (info.code === CloseCode.EncryptionRequired) {
-    return {
-      action: 'stop',
-      error: new PolySocketError(
-        'INVALID',
-        `the server requires encryption (${info.reason || '4004'}): enable the client's encryption option with the server's scheme`,
-        {
-          backendCode: info.code,
-        },
-      ),
-    };
-  }
-  if (info.code === CloseCode.AuthFailed) {
-    if (lastErrorMessage === 'Authentication error') return { action: 'reconnect' };
-    if (canReauth) return { action: 'reauth' };
-    return {
-      action: 'stop',
-      error: new PolySocketError('AUTH_FAILED', 'Authentication failed', { retryable: false, backendCode: info.code }),
-    };
-  }
-  return { action: 'reconnect' };
+  const code = info.code;
+  if (code === 4004) return { action: 'stop', error: encryptionRequired(info.reason || code, code) };
+  if (code !== 4003 || lastErrorMessage === 'Authentication error') return { action: 'reconnect' };
+  return canReauth ? { action: 'reauth' } : { action: 'stop', error: authFailed() };
 }

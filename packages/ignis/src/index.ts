@@ -1,6 +1,6 @@
 /**
- * PolySocket adapter for the Ignis WebSocket helper: {event, data, id?} envelope, rooms, heartbeat, ECDH
- * encryption.
+ * PolySocket adapter for the Ignis WebSocket helper: {event, data, id?} envelope, rooms, heartbeat; ECDH
+ * encryption as an optional module (`encryption: ignisEncryption()`).
  *
  * @packageDocumentation
  * @module @polysocket/ignis
@@ -12,7 +12,10 @@ export type {
   AppListener,
   AuthPayload,
   IgnisClientOptions,
+  IgnisConnection,
+  IgnisEncryption,
   IgnisLifecycleEvents,
+  IgnisSecureSide,
   IgnisSession,
 } from './options';
 export {
@@ -25,6 +28,7 @@ export {
 } from './envelope';
 export type { IgnisEnvelope, SystemEventName } from './envelope';
 export { classifyIgnisClose, CloseCode, errorFromMessage } from './errors';
+export { ignisEncryption } from './secure-session';
 export { DEFAULT_HKDF_INFO, EcdhSession, fromBase64, toBase64 } from './encryption';
 export type { EncryptionOptions, SealedPayload } from './encryption';
 export { validateRoomName, validateRooms } from './rooms';

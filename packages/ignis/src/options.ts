@@ -1,5 +1,12 @@
-import type { ConnectionEvents, ConnectionTuning, TransportFactory, WebSocketConstructor } from '@polysocket/core';
-import type { EncryptionOptions } from './encryption';
+import type {
+  Connection,
+  ConnectionEvents,
+  ConnectionTuning,
+  RequestId,
+  RequestOptions,
+  TransportFactory,
+  WebSocketConstructor,
+} from '@polysocket/core';
 import type { IgnisEnvelope } from './envelope';
 
 export type AuthPayload = Record<string, unknown>;
@@ -22,8 +29,12 @@ export interface IgnisClientOptions extends ConnectionTuning {
    * is dead. The Ignis protocol itself never answers, so browsers rely on close events. Default 10 000 ms.
    */
   deadServerTimeoutMs?: number;
-  /** ECDH P-256 + HKDF-SHA-256 + AES-256-GCM, as the Ignis crypto helper does it. */
-  encryption?: boolean | EncryptionOptions;
+  /**
+   * ECDH P-256 + HKDF-SHA-256 + AES-256-GCM, as the Ignis crypto helper does it: `encryption: ignisEncryption()`
+   * (or `ignisEncryption({ sealOutbound: true, ... })`), imported from '@polysocket/ignis'. Without it no
+   * encryption code is in the app's bundle.
+   */
+  encryption?: IgnisEncryption;
   /**
    * The server's inbound frame limit (the helper's `maxPayloadLength`), in UTF-8 bytes: larger sends are refused
    * with TOO_LARGE. The Ignis name of the core's `maxMessageSize`; when both are given `maxMessageSize` wins.
@@ -57,3 +68,30 @@ export interface IgnisSession {
 export type IgnisLifecycleEvents = ConnectionEvents<IgnisSession>;
 export type AppListener<Data = unknown> = (data: Data, envelope: IgnisEnvelope<Data>) => void;
 export type AnyListener = (event: string, data: unknown, envelope: IgnisEnvelope) => void;
+
+/** An Ignis client's connection. */
+export type IgnisConnection = Connection<string, IgnisEnvelope, IgnisSession>;
+
+/** What `ignisEncryption()` returns: pass it as the `encryption` option. */
+export interface IgnisEncryption {
+  /** Makes one client's encrypted side (called by the client, once). */
+  attach(connection: IgnisConnection): IgnisSecureSide;
+}
+
+/** One client's encrypted side, as the client uses it (the encryption module implements it). */
+export interface IgnisSecureSide {
+  /** A handshake starts, or the client ended: the old key is gone. */
+  reset(): void;
+  /** Makes this connection's key pair and puts its public key in the `authenticate` payload. */
+  begin(payload: AuthPayload): Promise<void>;
+  /** `connected` arrived: derives this connection's key from its `serverPublicKey` and `salt`. */
+  established(data: { serverPublicKey?: unknown; salt?: unknown }): Promise<void>;
+  /** A plaintext app frame on an encrypted session (not out of an `encrypted` one). */
+  isDowngrade(frame: IgnisEnvelope): boolean;
+  /** Takes an inbound frame that is its business (`encrypted`, a downgrade); false for the others. */
+  take(frame: IgnisEnvelope): boolean;
+  /** An app send (sealed if `sealOutbound`), as the core's `send`. */
+  send(text: string): Promise<boolean>;
+  /** A request (sealed if `sealOutbound`), as the core's `request`. */
+  request(build: (id: RequestId) => string, options: RequestOptions): Promise<IgnisEnvelope>;
+}

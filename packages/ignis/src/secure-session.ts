@@ -1,19 +1,36 @@
-import { PolySocketError, toPolySocketError, type Connection, type ConnectionState } from '@polysocket/core';
-import type { IgnisSession } from './options';
-import type { EcdhSession, EncryptionOptions } from './encryption';
+import {
+  PolySocketError,
+  toPolySocketError,
+  type ConnectionState,
+  type RequestId,
+  type RequestOptions,
+} from '@polysocket/core';
+import { EcdhSession, type EncryptionOptions } from './encryption';
 import { checkEnvelope, encodeJson, type IgnisEnvelope } from './envelope';
+import type { AuthPayload, IgnisConnection, IgnisEncryption, IgnisSecureSide } from './options';
 
 /** What the helper itself may still send in plaintext on an encrypted session (a transformer may pass these through). */
 const PLAINTEXT_ALLOWED: ReadonlySet<string> = new Set(['encrypted', 'connected', 'error', 'heartbeat']);
 
 /**
- * The encrypted side of one Ignis client (made only when encryption is on): the current connection's key,
- * inbound `encrypted` frames decrypted in arrival order and routed like any frame, outbound frames sealed in
- * call order for the current connection, and the downgrade rule.
+ * The optional encryption module: `new IgnisClient({ url, encryption: ignisEncryption() })`. ECDH P-256 +
+ * HKDF-SHA-256 + AES-256-GCM on WebCrypto, as the Ignis crypto helper does it; `options` must match the
+ * server's scheme. A client without it carries none of this code.
  */
-export class SecureSession {
+export function ignisEncryption(options: EncryptionOptions = {}): IgnisEncryption {
+  return { attach: (connection) => new SecureSession(connection, options) };
+}
+
+/**
+ * The encrypted side of one Ignis client: the current connection's key, inbound `encrypted` frames decrypted in
+ * arrival order and routed like any frame, outbound frames sealed in call order for the current connection
+ * (`sealOutbound`), and the downgrade rule.
+ */
+export class SecureSession implements IgnisSecureSide {
   /** This connection's key once established; cleared at each handshake and when the client ends, so nothing decrypted late is delivered. */
   private cipher: EcdhSession | undefined;
+  /** The key pair of the handshake under way. */
+  private pending: EcdhSession | undefined;
   /** A decrypted inner frame is being routed (it may be any event, and a reply). */
   private unsealing = false;
   // Made on first use.
@@ -21,28 +38,73 @@ export class SecureSession {
   private sealQueue: Promise<unknown> | undefined;
 
   constructor(
-    private readonly connection: Connection<string, IgnisEnvelope, IgnisSession>,
-    readonly options: EncryptionOptions,
+    private readonly connection: IgnisConnection,
+    private readonly options: EncryptionOptions,
   ) {}
 
-  /** A handshake starts, or the client ended: the old key is gone. */
   reset(): void {
     this.cipher = undefined;
     this.decryptQueue = undefined;
   }
 
-  /** The handshake derived this connection's key. */
-  use(cipher: EcdhSession): void {
-    this.cipher = cipher;
+  async begin(payload: AuthPayload): Promise<void> {
+    const pending = (this.pending = await EcdhSession.create(this.options));
+    payload[this.options.publicKeyField ?? 'publicKey'] = pending.publicKey;
   }
 
-  /** An app frame that came in plaintext (not out of an `encrypted` one) once this session is encrypted. */
+  async established(data: { serverPublicKey?: unknown; salt?: unknown }): Promise<void> {
+    const cipher = this.pending;
+    if (!cipher || data.serverPublicKey === undefined || data.salt === undefined)
+      throw new PolySocketError('INVALID', 'no serverPublicKey/salt in connected: the server does not encrypt');
+    await cipher.derive(data.serverPublicKey, data.salt);
+    if (cipher === this.pending) this.cipher = cipher;
+  }
+
   isDowngrade(frame: IgnisEnvelope): boolean {
     return this.cipher !== undefined && !this.unsealing && !PLAINTEXT_ALLOWED.has(frame.event);
   }
 
+  take(frame: IgnisEnvelope): boolean {
+    if (frame.event === 'encrypted') this.decrypt(frame);
+    else if (this.isDowngrade(frame))
+      this.connection.report(
+        new PolySocketError(
+          'PROTOCOL',
+          `a plaintext ${JSON.stringify(frame.event.slice(0, 40))} frame arrived on an encrypted session: dropped`,
+        ),
+      );
+    else return false;
+    return true;
+  }
+
+  /**
+   * As the core's send: pre-handled, and every failure is also an `error` event (refused at once, or while it
+   * waits to be sealed: closed meanwhile, no key); once handed to `send`, the core reports its own.
+   */
+  send(text: string): Promise<boolean> {
+    const connection = this.connection;
+    if (!this.options.sealOutbound) return connection.send(text);
+    let handedOver = false;
+    const sent = this.sealed(text, (sealed) => {
+      handedOver = true;
+      return connection.send(sealed);
+    }).catch((error: unknown) => {
+      if (!handedOver) connection.report(toPolySocketError(error, 'INVALID', 'could not seal the frame'));
+      throw error;
+    });
+    sent.catch(() => undefined);
+    return sent;
+  }
+
+  request(build: (id: RequestId) => string, options: RequestOptions): Promise<IgnisEnvelope> {
+    const connection = this.connection;
+    if (!this.options.sealOutbound) return connection.request(build, options);
+    const id = connection.nextRequestId();
+    return this.sealed(build(id), (sealed) => connection.request(() => sealed, { ...options, id }));
+  }
+
   /** Decrypts in arrival order (WebCrypto is async; a queue keeps the order), then routes the inner frame. */
-  decrypt(frame: IgnisEnvelope): void {
+  private decrypt(frame: IgnisEnvelope): void {
     const cipher = this.cipher;
     if (!cipher) {
       this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame arrived before a key exists'));
@@ -54,14 +116,12 @@ export class SecureSession {
         inner = checkEnvelope(JSON.parse(await cipher.open(frame.data)));
       } catch (error) {
         if (cipher === this.cipher)
-          this.connection.report(
-            toPolySocketError(error, 'PROTOCOL', 'an encrypted frame did not contain an envelope'),
-          );
+          this.connection.report(toPolySocketError(error, 'PROTOCOL', 'an encrypted frame held no envelope'));
         return;
       }
       if (cipher !== this.cipher) return; // the connection it belonged to is gone
       if (inner.event === 'encrypted') {
-        this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame contained another encrypted frame'));
+        this.connection.report(new PolySocketError('PROTOCOL', 'an encrypted frame held another encrypted frame'));
         return;
       }
       this.unsealing = true;
@@ -79,18 +139,14 @@ export class SecureSession {
    * while sealing, it is sealed again for the new one. The queue waits for the seal, not for `write`'s
    * outcome (a request's reply).
    */
-  sealed<T>(text: string, write: (sealed: string) => Promise<T>): Promise<T> {
+  private sealed<T>(text: string, write: (sealed: string) => Promise<T>): Promise<T> {
     const refused = this.connection.cannotSend();
     if (refused) return Promise.reject(refused);
     const seal = async (): Promise<{ outcome: Promise<T> }> => {
       for (;;) {
         await this.untilConnected();
         const cipher = this.cipher;
-        if (!cipher)
-          throw new PolySocketError(
-            'INVALID',
-            'sealOutbound needs an encrypted session (encryption on, and a server that runs the handshake)',
-          );
+        if (!cipher) throw new PolySocketError('INVALID', 'sealOutbound needs a server that encrypts');
         const sealed = encodeJson({ event: 'encrypted', data: await cipher.seal(text) });
         if (this.cipher === cipher && this.connection.isConnected) return { outcome: write(sealed) };
       }

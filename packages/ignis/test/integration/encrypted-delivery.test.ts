@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
+import { ignisEncryption } from '@polysocket/ignis';
 import { ignisWorld, sleep, waitFor, type IgnisWorld } from '../helpers/setup';
 
 let world: IgnisWorld;
@@ -16,7 +17,7 @@ function errorsOf(client: { on(event: 'error', listener: (e: PolySocketError) =>
 describe('Ignis: what an encrypted session delivers', () => {
   it('no app event reaches a listener after close(), not even one that was being decrypted', async () => {
     world = await ignisWorld({ requireEncryption: true });
-    const client = world.client({ encryption: true });
+    const client = world.client({ encryption: ignisEncryption() });
     await client.connect();
     const got: unknown[] = [];
     const any: string[] = [];
@@ -35,7 +36,7 @@ describe('Ignis: what an encrypted session delivers', () => {
 
   it('a plaintext app event after the encrypted session started is a PROTOCOL error and is not delivered (downgrade)', async () => {
     world = await ignisWorld({ requireEncryption: true });
-    const client = world.client({ encryption: true });
+    const client = world.client({ encryption: ignisEncryption() });
     const errors = errorsOf(client);
     await client.connect();
     const got: unknown[] = [];
@@ -54,7 +55,7 @@ describe('Ignis: what an encrypted session delivers', () => {
 
   it('a plaintext reply carrying a pending request’s id does not answer it', async () => {
     world = await ignisWorld({ requireEncryption: true });
-    const client = world.client({ encryption: true });
+    const client = world.client({ encryption: ignisEncryption() });
     const errors = errorsOf(client);
     await client.connect();
     const pending = client.request('no-such-handler', 1, { timeoutMs: 300 });
@@ -69,7 +70,7 @@ describe('Ignis: what an encrypted session delivers', () => {
 
   it('the system frames the helper may send in plaintext (error, a late connected, heartbeat) stay allowed', async () => {
     world = await ignisWorld({ requireEncryption: true });
-    const client = world.client({ encryption: true });
+    const client = world.client({ encryption: ignisEncryption() });
     const errors = errorsOf(client);
     await client.connect();
     const got: unknown[] = [];

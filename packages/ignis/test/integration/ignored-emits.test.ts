@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ignisEncryption } from '@polysocket/ignis';
 import { ignisWorld, sleep, type IgnisWorld } from '../helpers/setup';
 
 let world: IgnisWorld;
@@ -21,7 +22,7 @@ async function macrotasks(): Promise<void> {
 describe('Ignis emit() whose promise is ignored, like the core’s send: never an unhandled rejection', () => {
   for (const sealed of [false, true]) {
     const kind = sealed ? 'a sealed emit' : 'an emit';
-    const options = sealed ? { encryption: { sealOutbound: true } } : {};
+    const options = sealed ? { encryption: ignisEncryption({ sealOutbound: true }) } : {};
 
     it(`${kind} refused at once (before connect(), after close()) is a rejection and an error event, never unhandled`, async () => {
       world = await ignisWorld({ requireEncryption: sealed });

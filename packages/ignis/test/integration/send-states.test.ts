@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { IgnisClient } from '@polysocket/ignis';
+import { ignisEncryption, type IgnisClient } from '@polysocket/ignis';
 import { ignisWorld, type IgnisWorld } from '../helpers/setup';
 
 let world: IgnisWorld;
@@ -29,7 +29,7 @@ const PATHS: Record<string, { sealed: boolean; send: (c: IgnisClient) => Promise
 
 describe('Ignis sends on a client that is not open fail at once with a typed error', () => {
   for (const [path, { sealed, send }] of Object.entries(PATHS)) {
-    const options = sealed ? { encryption: { sealOutbound: true } } : {};
+    const options = sealed ? { encryption: ignisEncryption({ sealOutbound: true }) } : {};
 
     it(`${path} before connect(): INVALID "call connect() first"`, async () => {
       world = await ignisWorld({ requireEncryption: sealed });
@@ -58,7 +58,7 @@ describe('Ignis sends on a client that is not open fail at once with a typed err
 
   it('a sealed emit waiting for the session fails with CLOSED when the client is closed meanwhile', async () => {
     world = await ignisWorld({ requireEncryption: true });
-    const client = world.client({ encryption: { sealOutbound: true } });
+    const client = world.client({ encryption: ignisEncryption({ sealOutbound: true }) });
     void client.connect().catch(() => undefined);
     const pending = client.emit('echo', 'waits for connected');
     client.close();

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
+import { ignisEncryption } from '@polysocket/ignis';
 import { ignisWorld, sleep, type IgnisWorld } from '../helpers/setup';
 
 let world: IgnisWorld;
@@ -30,7 +31,7 @@ describe('Ignis frame size: the core rule (maxMessageSize), maxPayloadBytes its 
 
   it('an oversize sealed emit and request reject TOO_LARGE too, and the next sealed send works', async () => {
     world = await ignisWorld({ requireEncryption: true, maxPayloadBytes: 2048 });
-    const client = world.client({ encryption: { sealOutbound: true }, maxPayloadBytes: 2048 });
+    const client = world.client({ encryption: ignisEncryption({ sealOutbound: true }), maxPayloadBytes: 2048 });
     const errors = errorsOf(client);
     await client.connect();
     // 1600 bytes of plaintext fit, but not once sealed (base64 grows it by a third).

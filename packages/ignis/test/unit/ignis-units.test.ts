@@ -33,7 +33,7 @@ describe('Ignis envelope', () => {
     expect(encodeAppEnvelope('chat', undefined)).toBe('{"event":"chat"}');
     expect(encodeAppEnvelope('chat', { a: 1 }, 'x:1')).toBe('{"event":"chat","data":{"a":1},"id":"x:1"}');
     expect(() => encodeAppEnvelope('heartbeat', 1)).toThrow(/system event/);
-    expect(() => encodeAppEnvelope('', 1)).toThrow(/non-empty/);
+    expect(() => encodeAppEnvelope('', 1)).toThrow(/empty, or a system event/);
   });
 
   it('adds a request id to an encoded envelope exactly as encoding it with the id would', () => {

@@ -1,6 +1,5 @@
 import {
   Connection,
-  LIFECYCLE_EVENTS,
   describeEvent,
   LazyMap,
   PolySocketError,
@@ -9,61 +8,38 @@ import {
   checkSecureUrl,
   type CloseDecision,
   type CloseInfo,
-  type ConnectionEvents,
   type ConnectionState,
   type DisconnectEvent,
   type EncodedFrame,
   type Gate,
   type HandshakeContext,
   type HandshakeResult,
-  type LifecycleEventName,
   type Protocol,
   type RequestId,
   type RestoreContext,
   type Transport,
   type TransportData,
 } from '@polysocket/core';
-import { engineUrl, parseServerUrl, pollingOversize, type EngineHandshake } from './engine';
+import { checkAuth, checkTransports, connectError, namespaceOf } from './checks';
+import { engineUrl, parseServerUrl } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
-import type { AuthOption, SocketIOClientOptions, TransportName } from './options';
-import { isAuthData, NamespaceConnector, type Restore } from './namespace-connector';
+import { MainNamespace } from './main-namespace';
+import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
+import { NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
-import { PollingTransport } from './polling-transport';
-import {
-  INSPECT,
-  SocketIOSocket,
-  type Inspect,
-  type AckOptions,
-  type HostRequestOptions,
-  type AnyEventListener,
-  type SocketHost,
-} from './socket';
-import type {
-  AckArgs,
-  AckEmitter,
-  AckResult,
-  DefaultEventsMap,
-  EmitName,
-  EventNames,
-  EventParams,
-  EventsMap,
-  ListenName,
-  NamespaceEvents,
-  VolatileEmitter,
-} from './typed-events';
-import { UpgradingTransport } from './upgrading-transport';
+import { INSPECT, SocketIOSocket, type Inspect, type HostRequestOptions, type SocketHost } from './socket';
+import type { DefaultEventsMap, EventsMap } from './typed-events';
 
 export type { EngineFrame } from './frames';
-export type { AuthData, AuthOption, ReadyContext, SocketIOClientOptions, TransportName } from './options';
-
-/** The Engine.IO session. */
-export type EngineSession = EngineHandshake;
-
-/** The lifecycle events (the same names and payloads as every PolySocket client's), the session being Engine.IO's. */
-export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
+export type {
+  AuthData,
+  AuthOption,
+  EngineSession,
+  ReadyContext,
+  SocketIOClientEvents,
+  SocketIOClientOptions,
+  TransportName,
+} from './options';
 
 /**
  * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
@@ -79,12 +55,12 @@ type Listener = (...args: any[]) => void;
 export class SocketIOClient<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
-> {
+> extends MainNamespace<ListenEvents, EmitEvents> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
   private readonly namespaces: NamespaceConnector;
-  private readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
+  protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
   private readonly transports: TransportName[];
   /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
   private fallBack = false;
@@ -101,28 +77,13 @@ export class SocketIOClient<
   private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
+    super();
     // The messages name the class the app constructed (Sockr builds its client on this one).
     const owner = options.clientName ?? 'SocketIOClient';
-    if (typeof options.url !== 'string' || options.url.length === 0) {
-      throw new PolySocketError(
-        'INVALID',
-        `${owner} needs a url: the server's http(s):// or ws(s):// address, e.g. { url: 'http://127.0.0.1:8080' }`,
-      );
-    }
     const url = parseServerUrl(options.url, owner);
     this.displayUrl = url.origin + url.pathname;
     checkAuth(options.auth, owner);
-    this.transports =
-      options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
-    for (const name of this.transports) {
-      if (name !== 'websocket' && name !== 'polling') {
-        const shown = typeof name === 'string' ? describeEvent(name) : typeof name;
-        throw new PolySocketError(
-          'INVALID',
-          `${owner}: unknown transport ${shown} in transports: use 'websocket' and/or 'polling'`,
-        );
-      }
-    }
+    this.transports = checkTransports(options, owner);
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
       { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
       options,
@@ -189,12 +150,6 @@ export class SocketIOClient<
     this.close();
   }
 
-  /** Lifecycle events only (the same as `on` for their names): state, connected, disconnected, reconnecting, error, rtt. */
-  onLifecycle<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this {
-    this.connection.on(event, listener as never);
-    return this;
-  }
-
   /**
    * The socket of a namespace (the same instance each time); connects it if the client is connected. Its
    * type parameters type that namespace's events, as the client's type its main namespace's.
@@ -214,109 +169,31 @@ export class SocketIOClient<
     return socket;
   }
 
-  // ---- the main namespace ----
-
-  get id(): string | undefined {
-    return this.main.id;
-  }
-
-  get connected(): boolean {
-    return this.main.connected;
-  }
-
-  get volatile(): VolatileEmitter<EmitEvents> {
-    return this.main.volatile;
-  }
-
-  /**
-   * A lifecycle event (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`: the Engine.IO
-   * connection's, as on every PolySocket client), one of the main namespace's own (`connect`, `connect_error`,
-   * `disconnect`), or an app event of the main namespace. An app event named like a lifecycle event: `onEvent`.
-   */
-  on<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this;
-  on<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
-  on<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener: ListenEvents[E]): this;
-  on(event: string, listener: Listener): this {
-    if (LIFECYCLE_EVENTS.has(event)) this.connection.on(event as LifecycleEventName, listener);
-    else this.main.listen(event, listener);
-    return this;
-  }
-
-  once<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this;
-  once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
-  once<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener: ListenEvents[E]): this;
-  once(event: string, listener: Listener): this {
-    if (LIFECYCLE_EVENTS.has(event)) this.connection.once(event as LifecycleEventName, listener);
-    else this.main.listenOnce(event, listener);
-    return this;
-  }
-
-  off<E extends LifecycleEventName>(event: E, listener?: (...args: SocketIOClientEvents[E]) => void): this;
-  off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
-  off<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener?: ListenEvents[E]): this;
-  off(event: string, listener?: Listener): this {
-    if (LIFECYCLE_EVENTS.has(event)) this.connection.off(event as LifecycleEventName, listener);
-    else this.main.unlisten(event, listener);
-    return this;
-  }
-
-  /** Always an app event of the main namespace, also one named like a lifecycle event (`state`, `error`, …). */
-  onEvent<E extends EventNames<ListenEvents>>(event: E, listener: ListenEvents[E]): this {
-    this.main.listen(event, listener);
-    return this;
-  }
-
-  /** Removes an `onEvent` listener, or every listener of that app event. */
-  offEvent<E extends EventNames<ListenEvents>>(event: E, listener?: ListenEvents[E]): this {
-    this.main.unlisten(event, listener);
-    return this;
-  }
-
-  onAny(listener: AnyEventListener): this {
-    this.main.onAny(listener);
-    return this;
-  }
-
-  emit<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: EventParams<EmitEvents, E>): Promise<boolean> {
-    return this.main.emit(event, ...args);
-  }
-
-  emitWithAck<E extends EventNames<EmitEvents>>(
-    event: EmitName<E>,
-    ...args: AckArgs<EmitEvents, E>
-  ): Promise<AckResult<EmitEvents, E>> {
-    return this.main.emitWithAck(event, ...args);
-  }
-
-  timeout(timeoutMs: number): AckEmitter<EmitEvents> {
-    return this.main.timeout(timeoutMs);
-  }
-
-  withOptions(options: AckOptions): AckEmitter<EmitEvents> {
-    return this.main.withOptions(options);
-  }
-
   // ---- transports ----
 
   private makeTransport(): Transport {
-    const { url, query } = this.options;
+    const { url, query, path = '/socket.io/', polling } = this.options;
     checkSecureUrl(url, this.options.secureOnly);
-    const path = this.options.path ?? '/socket.io/';
     const websocket = (sid?: string): Transport =>
       new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
-    const polling = (): PollingTransport =>
-      new PollingTransport({
-        url: engineUrl(url, path, 'polling', query),
-        fetch: this.options.fetch,
-        maxFrameSize: this.options.maxFrameSize,
-        redact: (text) => this.connection.logger.redact(text),
-      });
     const [first] = this.transports;
-    const canPoll = this.transports.includes('polling');
-    const canUpgrade = this.transports.includes('websocket');
-    let transport: Transport;
-    if (first === 'websocket') transport = this.fallBack && canPoll ? polling() : websocket();
-    else transport = canUpgrade ? new UpgradingTransport(polling(), (sid) => websocket(sid)) : polling();
+    // `checkTransports` made sure the module is there when a transport is 'polling'.
+    const poll = (upgrade: boolean): Transport =>
+      polling!.open(
+        {
+          url: engineUrl(url, path, 'polling', query),
+          fetch: this.options.fetch,
+          maxFrameSize: this.options.maxFrameSize,
+          redact: (text) => this.connection.logger.redact(text),
+        },
+        upgrade ? websocket : undefined,
+      );
+    const transport =
+      first === 'websocket'
+        ? this.fallBack && this.transports.includes('polling')
+          ? poll(false)
+          : websocket()
+        : poll(this.transports.includes('websocket'));
     this.currentTransport = transport;
     this.lastTransport = transport.name;
     this.opened = false;
@@ -539,17 +416,19 @@ export class SocketIOClient<
   }
 
   /**
-   * TOO_LARGE when a binary attachment of `data`, as long-polling carries it (`b` + base64, 4/3 larger), is
-   * over the server's maxPayload while the session is on polling. (Text is the same size on both
-   * transports; the core checks it, and the raw size of binary, against the same limit.)
+   * TOO_LARGE when a binary attachment of `data`, as long-polling carries it (base64, 4/3 larger), is over the
+   * server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)
    */
   private pollingOversize(data: EncodedFrame): PolySocketError | undefined {
     const limit = this.connection.info?.maxPayload;
-    return limit !== undefined && this.currentTransport?.name === 'polling' ? pollingOversize(data, limit) : undefined;
+    return limit !== undefined && this.currentTransport?.name === 'polling'
+      ? this.options.polling?.oversize(data, limit)
+      : undefined;
   }
 
   /** The namespace's gate, plus the polling size rule when the frame is written later (after a reconnect, on polling). */
-  private sizeGate(data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate {
+  private sizeGate(data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate | undefined {
+    if (!this.options.polling) return gate;
     return () => {
       const open = gate ? gate() : true;
       const frame = data();
@@ -609,41 +488,6 @@ export class SocketIOClient<
       this.client.connection.reportListenerError(error);
     }
   };
-}
-
-/** The namespace a url names, as socket.io-client reads it: its path ('/' when it has none). */
-function namespaceOf(url: URL): string {
-  try {
-    return decodeURIComponent(url.pathname);
-  } catch {
-    return url.pathname;
-  }
-}
-
-/** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
-function checkAuth(auth: unknown, owner: string): void {
-  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
-    const what =
-      auth === null
-        ? 'null'
-        : Array.isArray(auth)
-          ? 'an array'
-          : typeof auth === 'object'
-            ? 'a class instance'
-            : `a ${typeof auth}`;
-    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function, not ${what}`);
-  }
-}
-
-function connectError(packet: Packet): PolySocketError {
-  const data = packet.data as { message?: unknown; data?: unknown } | string | undefined;
-  const message =
-    typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : 'connection refused';
-  return new PolySocketError('AUTH_FAILED', message, {
-    retryable: false,
-    backendCode: message,
-    cause: typeof data === 'object' ? data?.data : undefined,
-  });
 }
 
 const ackArguments = (reply: EngineFrame): unknown[] =>

@@ -24,7 +24,10 @@ type Listener = (...args: any[]) => void;
  * The client's face as the main namespace (socket.io-client's `Socket`): `on` takes the lifecycle events every
  * PolySocket client has, the namespace's own (`connect`, `connect_error`, `disconnect`) and the app's events.
  */
-export abstract class MainNamespace<ListenEvents extends EventsMap = DefaultEventsMap, EmitEvents extends EventsMap = ListenEvents> {
+export abstract class MainNamespace<
+  ListenEvents extends EventsMap = DefaultEventsMap,
+  EmitEvents extends EventsMap = ListenEvents,
+> {
   abstract readonly connection: Connection<EncodedFrame, EngineFrame, EngineHandshake>;
   protected abstract readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
 

@@ -10,7 +10,7 @@ export function checkTransports(options: SocketIOClientOptions, owner: string): 
     if (name === 'polling' && !options.polling)
       throw new PolySocketError(
         'INVALID',
-        `${owner}: 'polling' needs polling: socketioPolling (import it from @polysocket/socketio)`,
+        `${owner}: 'polling' needs { polling: socketioPolling } from @polysocket/socketio`,
       );
     if (name !== 'websocket' && name !== 'polling')
       throw new PolySocketError(

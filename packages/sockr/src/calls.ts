@@ -1,6 +1,6 @@
 import { LazyMap } from '@polysocket/core';
 import { SockrCall, type CallHost } from './call';
-import type { SockrClient } from './client';
+import type { SockrBase } from './base';
 import type { IceServer } from './types';
 
 type Data = Record<string, unknown>;
@@ -22,7 +22,7 @@ export interface ConferenceState {
  */
 export interface SockrCallsModule {
   /** @internal */
-  create(client: SockrClient, ringTimeoutMs: number): SockrCalls;
+  create(client: SockrBase, ringTimeoutMs: number): SockrCalls;
 }
 
 /** Calls and conferences, for the `calls` option. */
@@ -40,7 +40,7 @@ export class SockrCalls {
   private readonly host: CallHost;
 
   constructor(
-    private readonly client: SockrClient,
+    private readonly client: SockrBase,
     private readonly ringTimeoutMs: number,
   ) {
     this.host = {

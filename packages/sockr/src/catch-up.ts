@@ -1,5 +1,5 @@
 import { LazyMap } from '@polysocket/core';
-import type { SockrClient } from './client';
+import type { SockrBase } from './base';
 import { fromPersisted, pageBackwards, type SeenMessages } from './messages';
 import type { PersistedMessage } from './types';
 
@@ -18,7 +18,7 @@ export class Conversations {
   private chain: Promise<void> | undefined;
 
   constructor(
-    private readonly client: SockrClient,
+    private readonly client: SockrBase,
     private readonly seen: SeenMessages,
   ) {}
 

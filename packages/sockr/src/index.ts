@@ -7,6 +7,7 @@
  * @module @polysocket/sockr
  */
 export { SockrClient } from './client';
+export type { SockrBase } from './base';
 export type { Ask, ConferenceState, SockrClientOptions, SockrEvents, SockrLocalEvents, SockrSession } from './client';
 export type { IncomingMessage } from './messages';
 export { SockrCall, connectPeer } from './call';

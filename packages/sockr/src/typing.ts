@@ -1,4 +1,4 @@
-import type { SockrClient } from './client';
+import type { SockrBase } from './base';
 import { LazyMap } from '@polysocket/core';
 
 /**
@@ -78,7 +78,7 @@ export class Typing {
  */
 export interface SockrTypingModule {
   /** @internal */
-  create(client: SockrClient, times?: { throttleMs?: number; idleMs?: number; expireMs?: number }): SockrTyping;
+  create(client: SockrBase, times?: { throttleMs?: number; idleMs?: number; expireMs?: number }): SockrTyping;
 }
 
 /** Typing indicators, for the `typing` option. */
@@ -91,7 +91,7 @@ export class SockrTyping {
   readonly direct: Typing;
   readonly group: Typing;
 
-  constructor(client: SockrClient, times: { throttleMs: number; idleMs: number; expireMs: number }) {
+  constructor(client: SockrBase, times: { throttleMs: number; idleMs: number; expireMs: number }) {
     const send = (event: string, field: string) => (target: string) => void client.fire(event, { [field]: target });
     this.direct = new Typing(times, send('typing_start', 'to'), send('typing_stop', 'to'), (key, on) =>
       client.emit('typing', { key, typing: on, userId: key }),

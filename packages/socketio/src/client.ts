@@ -11,7 +11,6 @@ import {
   type ConnectionState,
   type DisconnectEvent,
   type EncodedFrame,
-  type Gate,
   type HandshakeContext,
   type HandshakeResult,
   type Protocol,
@@ -24,10 +23,12 @@ import { checkAuth, checkTransports, connectError, namespaceOf } from './checks'
 import { engineUrl, parseServerUrl } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
 import { MainNamespace } from './main-namespace';
+import { nextEvent } from './next-event';
 import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
 import { NamespaceConnector, type Restore } from './namespace-connector';
-import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
-import { INSPECT, SocketIOSocket, type Inspect, type HostRequestOptions, type SocketHost } from './socket';
+import { encodePacket, PacketDecoder, PacketType } from './parser';
+import { NamespaceHost } from './host';
+import { INSPECT, SocketIOSocket, type Inspect } from './socket';
 import type { DefaultEventsMap, EventsMap } from './typed-events';
 
 export type { EngineFrame } from './frames';
@@ -60,6 +61,8 @@ export class SocketIOClient<
   private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
   private readonly namespaces: NamespaceConnector;
+  /** What every namespace asks of the client. */
+  private readonly host: NamespaceHost;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
   private readonly transports: TransportName[];
   /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
@@ -97,6 +100,7 @@ export class SocketIOClient<
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       addSecrets: (value) => this.addSecrets(value),
     });
+    this.host = new NamespaceHost(this.connection, this.namespaces, options, () => this.currentTransport);
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
@@ -162,7 +166,7 @@ export class SocketIOClient<
     let socket = this.sockets.get(name) as SocketIOSocket<L, E> | undefined;
     if (socket) return socket;
     checkAuth(options.auth, `socket(${describeEvent(name)})`);
-    socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
+    socket = new SocketIOSocket(name, this.host, options.auth);
     this.sockets.set(name, socket);
     const state = this.connection.state;
     if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.namespaces.connect(socket);
@@ -296,7 +300,7 @@ export class SocketIOClient<
       await onReady({
         emit: (event, ...args) =>
           context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
-        next: (events, timeoutMs, hint) => this.main.next(events, timeoutMs, context.signal, hint),
+        next: (events, timeoutMs, hint) => nextEvent(this.main, events, timeoutMs, context.signal, hint),
         reconnect: context.reconnect,
         signal: context.signal,
       });
@@ -414,81 +418,4 @@ export class SocketIOClient<
     this.dropReason = undefined;
     for (const socket of this.sockets.values()) socket.announceDown(reason);
   }
-
-  /**
-   * TOO_LARGE when a binary attachment of `data`, as long-polling carries it (base64, 4/3 larger), is over the
-   * server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)
-   */
-  private pollingOversize(data: EncodedFrame): PolySocketError | undefined {
-    const limit = this.connection.info?.maxPayload;
-    return limit !== undefined && this.currentTransport?.name === 'polling'
-      ? this.options.polling?.oversize(data, limit)
-      : undefined;
-  }
-
-  /** The namespace's gate, plus the polling size rule when the frame is written later (after a reconnect, on polling). */
-  private sizeGate(data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate | undefined {
-    if (!this.options.polling) return gate;
-    return () => {
-      const open = gate ? gate() : true;
-      const frame = data();
-      return open === true && frame !== undefined ? (this.pollingOversize(frame) ?? true) : open;
-    };
-  }
-
-  /** What a namespace may ask of the client: one object per namespace, its methods on the prototype. */
-  private static readonly Host = class NamespaceHost implements SocketHost {
-    constructor(private readonly client: SocketIOClient) {}
-    send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
-      const client = this.client;
-      // Volatile, but its namespace is connected and the client is finishing its connect (a `connect`
-      // listener): socket.io-client writes it at once; here it goes with the flush that ends the connect.
-      if (options.volatile && client.connection.state === 'connecting' && options.gate?.() === true)
-        options.volatile = false;
-      const data = encodePacket(packet);
-      if (typeof data !== 'string') {
-        // Binary: its size depends on the transport that writes it.
-        const tooLarge = client.pollingOversize(data);
-        if (tooLarge) {
-          client.connection.report(tooLarge);
-          const refused = Promise.reject(tooLarge);
-          refused.catch(() => undefined);
-          return refused;
-        }
-        options.gate = client.sizeGate(() => data, options.gate);
-      }
-      return client.connection.send(data, options);
-    }
-    request(build: (id: number) => Packet, options: HostRequestOptions): Promise<unknown[]> {
-      const client = this.client;
-      if (options.timeoutMs === undefined) options.timeoutMs = client.options.ackTimeoutMs ?? 10_000;
-      let data: EncodedFrame | undefined;
-      options.gate = client.sizeGate(() => data, options.gate);
-      const encode = (id: number): EncodedFrame => {
-        data = encodePacket(build(id));
-        const tooLarge = client.pollingOversize(data);
-        if (tooLarge) throw tooLarge;
-        return data;
-      };
-      return client.connection.request<EngineFrame>(encode, options).then(ackArguments);
-    }
-    cancel(id: number, error: PolySocketError): void {
-      this.client.connection.cancelRequest(id, error);
-    }
-    connectNamespace(socket: SocketIOSocket): Promise<void> {
-      return this.client.namespaces.connect(socket);
-    }
-    disconnectNamespace(socket: SocketIOSocket): void {
-      void this.client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
-    }
-    flush(): void {
-      this.client.connection.flush();
-    }
-    reportListenerError(error: unknown): void {
-      this.client.connection.reportListenerError(error);
-    }
-  };
 }
-
-const ackArguments = (reply: EngineFrame): unknown[] =>
-  reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

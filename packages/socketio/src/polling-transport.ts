@@ -44,7 +44,6 @@ export interface PollingTransportOptions {
   redact?: (text: string) => string;
 }
 
-
 /**
  * Engine.IO HTTP long-polling as a Transport: a GET loop receives payloads, POSTs send them. Each
  * Engine.IO packet is reported as one message, exactly as over a WebSocket, so the protocol above

@@ -219,13 +219,33 @@ export class SocketIOClient<
       const client = this.client;
       decodeEngineMessage(data, client.decoder, emit, client.connection);
     }
-    handshake(
+    async handshake(
       context: HandshakeContext<EncodedFrame, EngineFrame>,
     ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
-      return this.client.handshake(context);
+      const client = this.client;
+      client.decoder.reset();
+      client.namespaces.reset();
+      const first = await context.receive();
+      client.opened = true;
+      if (first.kind !== 'open')
+        throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, {
+          retryable: true,
+        });
+      return {
+        info: first.handshake,
+        maxMessageSize: first.handshake.maxPayload,
+        heartbeat: engineHeartbeat(first.handshake),
+      };
     }
     replyTo(frame: EngineFrame): RequestId | undefined {
-      return this.client.replyTo(frame);
+      const client = this.client;
+      if (frame.kind !== 'packet') return undefined;
+      const { type, id, nsp } = frame.packet;
+      // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
+      if (type === PacketType.ACK) return id !== undefined && client.sockets.get(nsp)?.awaits(id) ? id : undefined;
+      if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
+        return client.namespaces.replyTo(frame.packet, client.sockets.get(nsp));
+      return undefined;
     }
     replyError(frame: EngineFrame): PolySocketError | undefined {
       return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR
@@ -235,57 +255,71 @@ export class SocketIOClient<
     classifyClose(info: CloseInfo): CloseDecision {
       return classifyEngineClose(info);
     }
-    restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-      return this.client.restore(context);
+    /**
+     * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
+     * `onReady`); the outbox is flushed only after all of them were answered.
+     */
+    async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
+      const client = this.client;
+      const restore = client.namespaces.startRestore(context.request, context.signal);
+      try {
+        await client.restoreNamespaces(context, restore);
+      } finally {
+        client.namespaces.endRestore(restore);
+      }
     }
     onFrame(frame: EngineFrame): void {
-      this.client.onFrame(frame);
+      const client = this.client;
+      if (frame.kind === 'close') {
+        client.connection.reconnect({ reason: 'the server closed the Engine.IO session' });
+        return;
+      }
+      if (frame.kind !== 'packet') return;
+      const packet = frame.packet;
+      const socket = client.sockets.get(packet.nsp);
+      if (!socket) {
+        // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
+        if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
+          void client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
+        return;
+      }
+      switch (packet.type) {
+        case PacketType.EVENT:
+          if (socket.connected) socket.deliver(packet);
+          return;
+        case PacketType.DISCONNECT:
+          socket.onServerDisconnect();
+          client.connection.flush();
+          if (![...client.sockets.values()].some((s) => s.wanted)) client.endAfterServerDisconnect();
+          return;
+        default:
+          return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
+      }
     }
     onState(state: ConnectionState, previous: ConnectionState): void {
-      this.client.onState(state, previous);
+      const client = this.client;
+      if (state === 'connected') client.namespaces.onSessionReady(client.sockets.values());
+      if (state === 'connected' || state === 'connecting') return;
+      client.namespaces.endSession();
+      if (state === 'reconnecting' && client.transports[0] === 'websocket') {
+        // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
+        client.fallBack = client.lastTransport === 'websocket' && !client.opened;
+      }
+      if (state === 'closed' || state === 'failed') {
+        clearTimeout(client.endTimer);
+        client.endTimer = undefined;
+        const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
+          retryable: false,
+        });
+        for (const socket of client.sockets.values()) socket.onClientEnd(error);
+      } else {
+        for (const socket of client.sockets.values()) socket.onTransportDown();
+      }
+      // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
+      // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
+      if (client.dropReason !== undefined || previous !== 'connected') client.announceDown();
     }
   };
-
-  private replyTo(frame: EngineFrame): RequestId | undefined {
-    if (frame.kind !== 'packet') return undefined;
-    const { type, id, nsp } = frame.packet;
-    // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
-    if (type === PacketType.ACK) return id !== undefined && this.sockets.get(nsp)?.awaits(id) ? id : undefined;
-    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
-      return this.namespaces.replyTo(frame.packet, this.sockets.get(nsp));
-    return undefined;
-  }
-
-  private async handshake(
-    context: HandshakeContext<EncodedFrame, EngineFrame>,
-  ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
-    this.decoder.reset();
-    this.namespaces.reset();
-    const first = await context.receive();
-    this.opened = true;
-    if (first.kind !== 'open')
-      throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, {
-        retryable: true,
-      });
-    return {
-      info: first.handshake,
-      maxMessageSize: first.handshake.maxPayload,
-      heartbeat: engineHeartbeat(first.handshake),
-    };
-  }
-
-  /**
-   * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
-   * `onReady`); the outbox is flushed only after all of them were answered.
-   */
-  private async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-    const restore = this.namespaces.startRestore(context.request, context.signal);
-    try {
-      await this.restoreNamespaces(context, restore);
-    } finally {
-      this.namespaces.endRestore(restore);
-    }
-  }
 
   private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
     for (const socket of this.sockets.values())
@@ -320,34 +354,6 @@ export class SocketIOClient<
     return `SocketIOClient ${inspect({ url: this.displayUrl, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
   }
 
-  private onFrame(frame: EngineFrame): void {
-    if (frame.kind === 'close') {
-      this.connection.reconnect({ reason: 'the server closed the Engine.IO session' });
-      return;
-    }
-    if (frame.kind !== 'packet') return;
-    const packet = frame.packet;
-    const socket = this.sockets.get(packet.nsp);
-    if (!socket) {
-      // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
-      if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
-        void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
-      return;
-    }
-    switch (packet.type) {
-      case PacketType.EVENT:
-        if (socket.connected) socket.deliver(packet);
-        return;
-      case PacketType.DISCONNECT:
-        socket.onServerDisconnect();
-        this.connection.flush();
-        if (![...this.sockets.values()].some((s) => s.wanted)) this.endAfterServerDisconnect();
-        return;
-      default:
-        return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
-    }
-  }
-
   /**
    * No namespace is left. Connected: close. Still connecting (the server refused something during
    * `onReady`, e.g. Sockr's auth_error followed by a disconnect in the same chunk): let the attempt
@@ -373,29 +379,6 @@ export class SocketIOClient<
         );
       }
     }, 0);
-  }
-
-  private onState(state: ConnectionState, previous: ConnectionState): void {
-    if (state === 'connected') this.namespaces.onSessionReady(this.sockets.values());
-    if (state === 'connected' || state === 'connecting') return;
-    this.namespaces.endSession();
-    if (state === 'reconnecting' && this.transports[0] === 'websocket') {
-      // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
-      this.fallBack = this.lastTransport === 'websocket' && !this.opened;
-    }
-    if (state === 'closed' || state === 'failed') {
-      clearTimeout(this.endTimer);
-      this.endTimer = undefined;
-      const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
-        retryable: false,
-      });
-      for (const socket of this.sockets.values()) socket.onClientEnd(error);
-    } else {
-      for (const socket of this.sockets.values()) socket.onTransportDown();
-    }
-    // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
-    // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
-    if (this.dropReason !== undefined || previous !== 'connected') this.announceDown();
   }
 
   private static onDisconnected(this: SocketIOClient, event: DisconnectEvent): void {

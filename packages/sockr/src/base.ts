@@ -5,6 +5,7 @@ import {
   fetchCredentials,
   type ConnectionState,
   type DisconnectEvent,
+  type ReconnectingEvent,
 } from '@polysocket/core';
 import { encodePacket, PacketType, SocketIOClient, type EngineSession, type ReadyContext } from '@polysocket/socketio';
 import type { SockrCalls } from './calls';
@@ -90,8 +91,9 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     connection.listenInternally('state', SockrBase.onIoState, this);
     connection.listenInternally('connected', SockrBase.onIoConnected, this);
     connection.listenInternally('disconnected', SockrBase.onIoDisconnected, this);
-    for (const event of ['error', 'reconnecting', 'rtt'] as const)
-      connection.listenInternally(event, ((value: never) => void this.emit(event, value)) as never);
+    connection.listenInternally('error', SockrBase.onIoError, this);
+    connection.listenInternally('reconnecting', SockrBase.onIoReconnecting, this);
+    connection.listenInternally('rtt', SockrBase.onIoRtt, this);
   }
 
   protected override onListenerError(error: unknown): void {
@@ -114,6 +116,18 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     this.typingState?.end();
     this.callState?.end();
     this.userId = undefined;
+  }
+
+  private static onIoError(this: SockrBase, error: PolySocketError): void {
+    this.emit('error', error);
+  }
+
+  private static onIoReconnecting(this: SockrBase, event: ReconnectingEvent): void {
+    this.emit('reconnecting', event);
+  }
+
+  private static onIoRtt(this: SockrBase, ms: number): void {
+    this.emit('rtt', ms);
   }
 
   private static onIoConnected(this: SockrBase, engine: EngineSession): void {

@@ -3,9 +3,7 @@
  * payload (`{"messageId":{"toString":null}}`) must be one PROTOCOL error, not an exception in a handler.
  * Fields not listed pass through untouched; the app gets the payload as the server sent it.
  */
-type Kind = 's' | 'n' | 'a' | 'o' | 's?' | 'o?' | 'a?';
-
-/** Each event's checked fields, `field` (a string) or `field:kind`. */
+/** Each event's checked fields: `field` (a string) or `field:kind`, kind `s` string, `n` number, `a` array, `o` object, `?` optional. */
 const SHAPES: Record<string, string> = {
   authenticated: 'userId',
   auth_error: 'message:s?',
@@ -51,15 +49,12 @@ const SHAPES: Record<string, string> = {
   conference_error: 'groupId error',
 };
 
-const isObject = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);
-const CHECKS: Record<Kind, (value: unknown) => boolean> = {
+/** The checks of the kinds; `kind?` also takes undefined. */
+const CHECKS: Record<string, (value: unknown) => boolean> = {
   s: (v) => typeof v === 'string',
   n: (v) => typeof v === 'number' && Number.isFinite(v),
   a: (v) => Array.isArray(v),
-  o: isObject,
-  's?': (v) => v === undefined || typeof v === 'string',
-  'a?': (v) => v === undefined || Array.isArray(v),
-  'o?': (v) => v === undefined || isObject(v),
+  o: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
 };
 
 interface FieldCheck {
@@ -73,7 +68,8 @@ const COMPILED = new Map<string, FieldCheck[]>(
     event,
     shape.split(' ').map((spec) => {
       const [field, kind = 's'] = spec.split(':');
-      return { field, check: CHECKS[kind as Kind] };
+      const check = CHECKS[kind[0]];
+      return { field, check: kind[1] ? (v: unknown) => v === undefined || check(v) : check };
     }),
   ]),
 );

@@ -8,7 +8,7 @@
 // mock server (whose `/` is Sockr's), see the runnable block in docs/socketio.md, on its `/demo` namespace.
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
-import { SocketIOClient } from '@polysocket/socketio';
+import { SocketIOClient, socketioPolling } from '@polysocket/socketio';
 
 export async function main(url?: string, log: (line: string) => void = console.log): Promise<unknown[]> {
   let stop: (() => Promise<void>) | undefined;
@@ -29,7 +29,14 @@ export async function main(url?: string, log: (line: string) => void = console.l
     stop = () => new Promise((resolve) => void io.close(() => resolve()));
   }
   const results: unknown[] = [];
-  const client = new SocketIOClient({ url, auth: { token: 'secret' }, transports: ['polling', 'websocket'] });
+  // Long-polling, then the upgrade to a WebSocket, as socket.io-client does: the polling module does that (the
+  // default, without it, is WebSocket only).
+  const client = new SocketIOClient({
+    url,
+    auth: { token: 'secret' },
+    transports: ['polling', 'websocket'],
+    polling: socketioPolling,
+  });
   try {
     client.on('welcome', (text: string) => log(`welcome: ${text}`));
     await client.connect();

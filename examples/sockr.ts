@@ -3,7 +3,7 @@
 //   npx tsx examples/sockr.ts                          # starts an embedded mock Sockr server
 //   npx tsx examples/sockr.ts http://127.0.0.1:8080    # or `npm start`'s server
 import { MockServer, sockrModule } from '@polysocket/mock-server';
-import { SockrClient } from '@polysocket/sockr';
+import { SockrClient, sockrCalls } from '@polysocket/sockr';
 
 export async function main(url?: string, log: (line: string) => void = console.log): Promise<string[]> {
   let server: MockServer | undefined;
@@ -13,9 +13,9 @@ export async function main(url?: string, log: (line: string) => void = console.l
     url = server.url;
   }
   const seen: string[] = [];
-  // The mock accepts `token:<userId>`.
-  const alice = new SockrClient({ url, token: 'token:alice' });
-  const bob = new SockrClient({ url, token: 'token:bob' });
+  // The mock accepts `token:<userId>`. Calls are a module the app passes in (`calls: sockrCalls`).
+  const alice = new SockrClient({ url, token: 'token:alice', calls: sockrCalls });
+  const bob = new SockrClient({ url, token: 'token:bob', calls: sockrCalls });
   try {
     await Promise.all([alice.connect(), bob.connect()]);
     log(`logged in as ${alice.getUserId()} and ${bob.getUserId()}`);

@@ -311,7 +311,8 @@
       benUpSince = undefined;
       outgoing = new Map();
       update();
-      const options = { url: location.origin, transports: ['websocket'] };
+      // Typing indicators are a module (`sockrTyping`): used when the script-tag bundle carries it.
+      const options = { url: location.origin, typing: PolySocket.sockrTyping };
       ana = createClient({ protocol: 'sockr', ...options, token: `token:${anaId}` });
       ben = createClient({ protocol: 'sockr', ...options, token: `token:${benId}` });
       ana.on('state', (state) => log(`ana: ${state}`));
@@ -343,12 +344,12 @@
     $('sockr-drop').onclick = () => fault('drop', 'sockr').then(() => log('fault: links dropped'));
     $('sockr-silence').onclick = () =>
       fault('silence', 'sockr').then(() => log('fault: server went silent: its Socket.IO pings stop'));
-    $('sockr-text').oninput = () => ana?.startTyping(benId);
+    $('sockr-text').oninput = () => PolySocket.sockrTyping && ana?.startTyping(benId);
     $('sockr-send').onclick = () => {
       const text = $('sockr-text').value.trim();
       if (!ana || !text) return;
       send(text);
-      ana.stopTyping(benId);
+      if (PolySocket.sockrTyping) ana.stopTyping(benId);
       $('sockr-text').value = '';
     };
     $('sockr-stream').onchange = (event) => {

@@ -1,6 +1,5 @@
 import {
   Connection,
-  LIFECYCLE_EVENTS,
   describeEvent,
   LazyMap,
   PolySocketError,
@@ -9,61 +8,39 @@ import {
   checkSecureUrl,
   type CloseDecision,
   type CloseInfo,
-  type ConnectionEvents,
   type ConnectionState,
   type DisconnectEvent,
   type EncodedFrame,
-  type Gate,
   type HandshakeContext,
   type HandshakeResult,
-  type LifecycleEventName,
   type Protocol,
   type RequestId,
   type RestoreContext,
   type Transport,
   type TransportData,
 } from '@polysocket/core';
-import { engineUrl, parseServerUrl, pollingOversize, type EngineHandshake } from './engine';
+import { checkAuth, checkTransports, connectError, namespaceOf } from './checks';
+import { engineUrl, parseServerUrl } from './engine';
 import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
-import type { AuthOption, SocketIOClientOptions, TransportName } from './options';
-import { isAuthData, NamespaceConnector, type Restore } from './namespace-connector';
-import { encodePacket, PacketDecoder, PacketType, type Packet } from './parser';
-import { PollingTransport } from './polling-transport';
-import {
-  INSPECT,
-  SocketIOSocket,
-  type Inspect,
-  type AckOptions,
-  type HostRequestOptions,
-  type AnyEventListener,
-  type SocketHost,
-} from './socket';
-import type {
-  AckArgs,
-  AckEmitter,
-  AckResult,
-  DefaultEventsMap,
-  EmitName,
-  EventNames,
-  EventParams,
-  EventsMap,
-  ListenName,
-  NamespaceEvents,
-  VolatileEmitter,
-} from './typed-events';
-import { UpgradingTransport } from './upgrading-transport';
+import { MainNamespace } from './main-namespace';
+import { nextEvent } from './next-event';
+import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
+import { NamespaceConnector, type Restore } from './namespace-connector';
+import { encodePacket, PacketDecoder, PacketType } from './parser';
+import { NamespaceHost } from './host';
+import { INSPECT, SocketIOSocket, type Inspect } from './socket';
+import type { DefaultEventsMap, EventsMap } from './typed-events';
 
 export type { EngineFrame } from './frames';
-export type { AuthData, AuthOption, ReadyContext, SocketIOClientOptions, TransportName } from './options';
-
-/** The Engine.IO session. */
-export type EngineSession = EngineHandshake;
-
-/** The lifecycle events (the same names and payloads as every PolySocket client's), the session being Engine.IO's. */
-export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
+export type {
+  AuthData,
+  AuthOption,
+  EngineSession,
+  ReadyContext,
+  SocketIOClientEvents,
+  SocketIOClientOptions,
+  TransportName,
+} from './options';
 
 /**
  * A Socket.IO v5 client (Engine.IO v4 underneath) on the PolySocket core: the core's backoff,
@@ -79,12 +56,14 @@ type Listener = (...args: any[]) => void;
 export class SocketIOClient<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
-> {
+> extends MainNamespace<ListenEvents, EmitEvents> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   private readonly sockets = new LazyMap<string, SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
   private readonly namespaces: NamespaceConnector;
-  private readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
+  /** What every namespace asks of the client. */
+  private readonly host: NamespaceHost;
+  protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
   private readonly transports: TransportName[];
   /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
   private fallBack = false;
@@ -101,28 +80,13 @@ export class SocketIOClient<
   private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly options: SocketIOClientOptions) {
+    super();
     // The messages name the class the app constructed (Sockr builds its client on this one).
     const owner = options.clientName ?? 'SocketIOClient';
-    if (typeof options.url !== 'string' || options.url.length === 0) {
-      throw new PolySocketError(
-        'INVALID',
-        `${owner} needs a url: the server's http(s):// or ws(s):// address, e.g. { url: 'http://127.0.0.1:8080' }`,
-      );
-    }
     const url = parseServerUrl(options.url, owner);
     this.displayUrl = url.origin + url.pathname;
     checkAuth(options.auth, owner);
-    this.transports =
-      options.transports && options.transports.length > 0 ? options.transports : ['polling', 'websocket'];
-    for (const name of this.transports) {
-      if (name !== 'websocket' && name !== 'polling') {
-        const shown = typeof name === 'string' ? describeEvent(name) : typeof name;
-        throw new PolySocketError(
-          'INVALID',
-          `${owner}: unknown transport ${shown} in transports: use 'websocket' and/or 'polling'`,
-        );
-      }
-    }
+    this.transports = checkTransports(options, owner);
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
       { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
       options,
@@ -136,6 +100,7 @@ export class SocketIOClient<
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       addSecrets: (value) => this.addSecrets(value),
     });
+    this.host = new NamespaceHost(this.connection, this.namespaces, options, () => this.currentTransport);
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
@@ -189,12 +154,6 @@ export class SocketIOClient<
     this.close();
   }
 
-  /** Lifecycle events only (the same as `on` for their names): state, connected, disconnected, reconnecting, error, rtt. */
-  onLifecycle<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this {
-    this.connection.on(event, listener as never);
-    return this;
-  }
-
   /**
    * The socket of a namespace (the same instance each time); connects it if the client is connected. Its
    * type parameters type that namespace's events, as the client's type its main namespace's.
@@ -207,116 +166,38 @@ export class SocketIOClient<
     let socket = this.sockets.get(name) as SocketIOSocket<L, E> | undefined;
     if (socket) return socket;
     checkAuth(options.auth, `socket(${describeEvent(name)})`);
-    socket = new SocketIOSocket(name, new SocketIOClient.Host(this), options.auth);
+    socket = new SocketIOSocket(name, this.host, options.auth);
     this.sockets.set(name, socket);
     const state = this.connection.state;
     if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.namespaces.connect(socket);
     return socket;
   }
 
-  // ---- the main namespace ----
-
-  get id(): string | undefined {
-    return this.main.id;
-  }
-
-  get connected(): boolean {
-    return this.main.connected;
-  }
-
-  get volatile(): VolatileEmitter<EmitEvents> {
-    return this.main.volatile;
-  }
-
-  /**
-   * A lifecycle event (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`: the Engine.IO
-   * connection's, as on every PolySocket client), one of the main namespace's own (`connect`, `connect_error`,
-   * `disconnect`), or an app event of the main namespace. An app event named like a lifecycle event: `onEvent`.
-   */
-  on<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this;
-  on<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
-  on<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener: ListenEvents[E]): this;
-  on(event: string, listener: Listener): this {
-    if (LIFECYCLE_EVENTS.has(event)) this.connection.on(event as LifecycleEventName, listener);
-    else this.main.listen(event, listener);
-    return this;
-  }
-
-  once<E extends LifecycleEventName>(event: E, listener: (...args: SocketIOClientEvents[E]) => void): this;
-  once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
-  once<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener: ListenEvents[E]): this;
-  once(event: string, listener: Listener): this {
-    if (LIFECYCLE_EVENTS.has(event)) this.connection.once(event as LifecycleEventName, listener);
-    else this.main.listenOnce(event, listener);
-    return this;
-  }
-
-  off<E extends LifecycleEventName>(event: E, listener?: (...args: SocketIOClientEvents[E]) => void): this;
-  off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
-  off<E extends EventNames<ListenEvents>>(event: ListenName<E, LifecycleEventName>, listener?: ListenEvents[E]): this;
-  off(event: string, listener?: Listener): this {
-    if (LIFECYCLE_EVENTS.has(event)) this.connection.off(event as LifecycleEventName, listener);
-    else this.main.unlisten(event, listener);
-    return this;
-  }
-
-  /** Always an app event of the main namespace, also one named like a lifecycle event (`state`, `error`, …). */
-  onEvent<E extends EventNames<ListenEvents>>(event: E, listener: ListenEvents[E]): this {
-    this.main.listen(event, listener);
-    return this;
-  }
-
-  /** Removes an `onEvent` listener, or every listener of that app event. */
-  offEvent<E extends EventNames<ListenEvents>>(event: E, listener?: ListenEvents[E]): this {
-    this.main.unlisten(event, listener);
-    return this;
-  }
-
-  onAny(listener: AnyEventListener): this {
-    this.main.onAny(listener);
-    return this;
-  }
-
-  emit<E extends EventNames<EmitEvents>>(event: EmitName<E>, ...args: EventParams<EmitEvents, E>): Promise<boolean> {
-    return this.main.emit(event, ...args);
-  }
-
-  emitWithAck<E extends EventNames<EmitEvents>>(
-    event: EmitName<E>,
-    ...args: AckArgs<EmitEvents, E>
-  ): Promise<AckResult<EmitEvents, E>> {
-    return this.main.emitWithAck(event, ...args);
-  }
-
-  timeout(timeoutMs: number): AckEmitter<EmitEvents> {
-    return this.main.timeout(timeoutMs);
-  }
-
-  withOptions(options: AckOptions): AckEmitter<EmitEvents> {
-    return this.main.withOptions(options);
-  }
-
   // ---- transports ----
 
   private makeTransport(): Transport {
-    const { url, query } = this.options;
+    const { url, query, path = '/socket.io/', polling } = this.options;
     checkSecureUrl(url, this.options.secureOnly);
-    const path = this.options.path ?? '/socket.io/';
     const websocket = (sid?: string): Transport =>
       new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
-    const polling = (): PollingTransport =>
-      new PollingTransport({
-        url: engineUrl(url, path, 'polling', query),
-        fetch: this.options.fetch,
-        maxFrameSize: this.options.maxFrameSize,
-        redact: (text) => this.connection.logger.redact(text),
-      });
     const [first] = this.transports;
-    const canPoll = this.transports.includes('polling');
-    const canUpgrade = this.transports.includes('websocket');
-    let transport: Transport;
-    if (first === 'websocket') transport = this.fallBack && canPoll ? polling() : websocket();
-    else transport = canUpgrade ? new UpgradingTransport(polling(), (sid) => websocket(sid)) : polling();
+    // `checkTransports` made sure the module is there when a transport is 'polling'.
+    const poll = (upgrade: boolean): Transport =>
+      polling!.open(
+        {
+          url: engineUrl(url, path, 'polling', query),
+          fetch: this.options.fetch,
+          maxFrameSize: this.options.maxFrameSize,
+          redact: (text) => this.connection.logger.redact(text),
+        },
+        upgrade ? websocket : undefined,
+      );
+    const transport =
+      first === 'websocket'
+        ? this.fallBack && this.transports.includes('polling')
+          ? poll(false)
+          : websocket()
+        : poll(this.transports.includes('websocket'));
     this.currentTransport = transport;
     this.lastTransport = transport.name;
     this.opened = false;
@@ -338,13 +219,33 @@ export class SocketIOClient<
       const client = this.client;
       decodeEngineMessage(data, client.decoder, emit, client.connection);
     }
-    handshake(
+    async handshake(
       context: HandshakeContext<EncodedFrame, EngineFrame>,
     ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
-      return this.client.handshake(context);
+      const client = this.client;
+      client.decoder.reset();
+      client.namespaces.reset();
+      const first = await context.receive();
+      client.opened = true;
+      if (first.kind !== 'open')
+        throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, {
+          retryable: true,
+        });
+      return {
+        info: first.handshake,
+        maxMessageSize: first.handshake.maxPayload,
+        heartbeat: engineHeartbeat(first.handshake),
+      };
     }
     replyTo(frame: EngineFrame): RequestId | undefined {
-      return this.client.replyTo(frame);
+      const client = this.client;
+      if (frame.kind !== 'packet') return undefined;
+      const { type, id, nsp } = frame.packet;
+      // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
+      if (type === PacketType.ACK) return id !== undefined && client.sockets.get(nsp)?.awaits(id) ? id : undefined;
+      if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
+        return client.namespaces.replyTo(frame.packet, client.sockets.get(nsp));
+      return undefined;
     }
     replyError(frame: EngineFrame): PolySocketError | undefined {
       return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR
@@ -354,57 +255,71 @@ export class SocketIOClient<
     classifyClose(info: CloseInfo): CloseDecision {
       return classifyEngineClose(info);
     }
-    restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-      return this.client.restore(context);
+    /**
+     * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
+     * `onReady`); the outbox is flushed only after all of them were answered.
+     */
+    async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
+      const client = this.client;
+      const restore = client.namespaces.startRestore(context.request, context.signal);
+      try {
+        await client.restoreNamespaces(context, restore);
+      } finally {
+        client.namespaces.endRestore(restore);
+      }
     }
     onFrame(frame: EngineFrame): void {
-      this.client.onFrame(frame);
+      const client = this.client;
+      if (frame.kind === 'close') {
+        client.connection.reconnect({ reason: 'the server closed the Engine.IO session' });
+        return;
+      }
+      if (frame.kind !== 'packet') return;
+      const packet = frame.packet;
+      const socket = client.sockets.get(packet.nsp);
+      if (!socket) {
+        // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
+        if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
+          void client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
+        return;
+      }
+      switch (packet.type) {
+        case PacketType.EVENT:
+          if (socket.connected) socket.deliver(packet);
+          return;
+        case PacketType.DISCONNECT:
+          socket.onServerDisconnect();
+          client.connection.flush();
+          if (![...client.sockets.values()].some((s) => s.wanted)) client.endAfterServerDisconnect();
+          return;
+        default:
+          return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
+      }
     }
     onState(state: ConnectionState, previous: ConnectionState): void {
-      this.client.onState(state, previous);
+      const client = this.client;
+      if (state === 'connected') client.namespaces.onSessionReady(client.sockets.values());
+      if (state === 'connected' || state === 'connecting') return;
+      client.namespaces.endSession();
+      if (state === 'reconnecting' && client.transports[0] === 'websocket') {
+        // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
+        client.fallBack = client.lastTransport === 'websocket' && !client.opened;
+      }
+      if (state === 'closed' || state === 'failed') {
+        clearTimeout(client.endTimer);
+        client.endTimer = undefined;
+        const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
+          retryable: false,
+        });
+        for (const socket of client.sockets.values()) socket.onClientEnd(error);
+      } else {
+        for (const socket of client.sockets.values()) socket.onTransportDown();
+      }
+      // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
+      // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
+      if (client.dropReason !== undefined || previous !== 'connected') client.announceDown();
     }
   };
-
-  private replyTo(frame: EngineFrame): RequestId | undefined {
-    if (frame.kind !== 'packet') return undefined;
-    const { type, id, nsp } = frame.packet;
-    // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
-    if (type === PacketType.ACK) return id !== undefined && this.sockets.get(nsp)?.awaits(id) ? id : undefined;
-    if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
-      return this.namespaces.replyTo(frame.packet, this.sockets.get(nsp));
-    return undefined;
-  }
-
-  private async handshake(
-    context: HandshakeContext<EncodedFrame, EngineFrame>,
-  ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
-    this.decoder.reset();
-    this.namespaces.reset();
-    const first = await context.receive();
-    this.opened = true;
-    if (first.kind !== 'open')
-      throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, {
-        retryable: true,
-      });
-    return {
-      info: first.handshake,
-      maxMessageSize: first.handshake.maxPayload,
-      heartbeat: engineHeartbeat(first.handshake),
-    };
-  }
-
-  /**
-   * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
-   * `onReady`); the outbox is flushed only after all of them were answered.
-   */
-  private async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-    const restore = this.namespaces.startRestore(context.request, context.signal);
-    try {
-      await this.restoreNamespaces(context, restore);
-    } finally {
-      this.namespaces.endRestore(restore);
-    }
-  }
 
   private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
     for (const socket of this.sockets.values())
@@ -419,7 +334,7 @@ export class SocketIOClient<
       await onReady({
         emit: (event, ...args) =>
           context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
-        next: (events, timeoutMs, hint) => this.main.next(events, timeoutMs, context.signal, hint),
+        next: (events, timeoutMs, hint) => nextEvent(this.main, events, timeoutMs, context.signal, hint),
         reconnect: context.reconnect,
         signal: context.signal,
       });
@@ -437,34 +352,6 @@ export class SocketIOClient<
   /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
     return `SocketIOClient ${inspect({ url: this.displayUrl, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
-  }
-
-  private onFrame(frame: EngineFrame): void {
-    if (frame.kind === 'close') {
-      this.connection.reconnect({ reason: 'the server closed the Engine.IO session' });
-      return;
-    }
-    if (frame.kind !== 'packet') return;
-    const packet = frame.packet;
-    const socket = this.sockets.get(packet.nsp);
-    if (!socket) {
-      // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
-      if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
-        void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
-      return;
-    }
-    switch (packet.type) {
-      case PacketType.EVENT:
-        if (socket.connected) socket.deliver(packet);
-        return;
-      case PacketType.DISCONNECT:
-        socket.onServerDisconnect();
-        this.connection.flush();
-        if (![...this.sockets.values()].some((s) => s.wanted)) this.endAfterServerDisconnect();
-        return;
-      default:
-        return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
-    }
   }
 
   /**
@@ -494,29 +381,6 @@ export class SocketIOClient<
     }, 0);
   }
 
-  private onState(state: ConnectionState, previous: ConnectionState): void {
-    if (state === 'connected') this.namespaces.onSessionReady(this.sockets.values());
-    if (state === 'connected' || state === 'connecting') return;
-    this.namespaces.endSession();
-    if (state === 'reconnecting' && this.transports[0] === 'websocket') {
-      // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
-      this.fallBack = this.lastTransport === 'websocket' && !this.opened;
-    }
-    if (state === 'closed' || state === 'failed') {
-      clearTimeout(this.endTimer);
-      this.endTimer = undefined;
-      const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
-        retryable: false,
-      });
-      for (const socket of this.sockets.values()) socket.onClientEnd(error);
-    } else {
-      for (const socket of this.sockets.values()) socket.onTransportDown();
-    }
-    // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
-    // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
-    if (this.dropReason !== undefined || previous !== 'connected') this.announceDown();
-  }
-
   private static onDisconnected(this: SocketIOClient, event: DisconnectEvent): void {
     this.dropReason = this.reasonOf(event);
     if (this.connection.state !== 'connected') this.announceDown();
@@ -537,114 +401,4 @@ export class SocketIOClient<
     this.dropReason = undefined;
     for (const socket of this.sockets.values()) socket.announceDown(reason);
   }
-
-  /**
-   * TOO_LARGE when a binary attachment of `data`, as long-polling carries it (`b` + base64, 4/3 larger), is
-   * over the server's maxPayload while the session is on polling. (Text is the same size on both
-   * transports; the core checks it, and the raw size of binary, against the same limit.)
-   */
-  private pollingOversize(data: EncodedFrame): PolySocketError | undefined {
-    const limit = this.connection.info?.maxPayload;
-    return limit !== undefined && this.currentTransport?.name === 'polling' ? pollingOversize(data, limit) : undefined;
-  }
-
-  /** The namespace's gate, plus the polling size rule when the frame is written later (after a reconnect, on polling). */
-  private sizeGate(data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate {
-    return () => {
-      const open = gate ? gate() : true;
-      const frame = data();
-      return open === true && frame !== undefined ? (this.pollingOversize(frame) ?? true) : open;
-    };
-  }
-
-  /** What a namespace may ask of the client: one object per namespace, its methods on the prototype. */
-  private static readonly Host = class NamespaceHost implements SocketHost {
-    constructor(private readonly client: SocketIOClient) {}
-    send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
-      const client = this.client;
-      // Volatile, but its namespace is connected and the client is finishing its connect (a `connect`
-      // listener): socket.io-client writes it at once; here it goes with the flush that ends the connect.
-      if (options.volatile && client.connection.state === 'connecting' && options.gate?.() === true)
-        options.volatile = false;
-      const data = encodePacket(packet);
-      if (typeof data !== 'string') {
-        // Binary: its size depends on the transport that writes it.
-        const tooLarge = client.pollingOversize(data);
-        if (tooLarge) {
-          client.connection.report(tooLarge);
-          const refused = Promise.reject(tooLarge);
-          refused.catch(() => undefined);
-          return refused;
-        }
-        options.gate = client.sizeGate(() => data, options.gate);
-      }
-      return client.connection.send(data, options);
-    }
-    request(build: (id: number) => Packet, options: HostRequestOptions): Promise<unknown[]> {
-      const client = this.client;
-      if (options.timeoutMs === undefined) options.timeoutMs = client.options.ackTimeoutMs ?? 10_000;
-      let data: EncodedFrame | undefined;
-      options.gate = client.sizeGate(() => data, options.gate);
-      const encode = (id: number): EncodedFrame => {
-        data = encodePacket(build(id));
-        const tooLarge = client.pollingOversize(data);
-        if (tooLarge) throw tooLarge;
-        return data;
-      };
-      return client.connection.request<EngineFrame>(encode, options).then(ackArguments);
-    }
-    cancel(id: number, error: PolySocketError): void {
-      this.client.connection.cancelRequest(id, error);
-    }
-    connectNamespace(socket: SocketIOSocket): Promise<void> {
-      return this.client.namespaces.connect(socket);
-    }
-    disconnectNamespace(socket: SocketIOSocket): void {
-      void this.client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
-    }
-    flush(): void {
-      this.client.connection.flush();
-    }
-    reportListenerError(error: unknown): void {
-      this.client.connection.reportListenerError(error);
-    }
-  };
 }
-
-/** The namespace a url names, as socket.io-client reads it: its path ('/' when it has none). */
-function namespaceOf(url: URL): string {
-  try {
-    return decodeURIComponent(url.pathname);
-  } catch {
-    return url.pathname;
-  }
-}
-
-/** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
-function checkAuth(auth: unknown, owner: string): void {
-  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
-    const what =
-      auth === null
-        ? 'null'
-        : Array.isArray(auth)
-          ? 'an array'
-          : typeof auth === 'object'
-            ? 'a class instance'
-            : `a ${typeof auth}`;
-    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function, not ${what}`);
-  }
-}
-
-function connectError(packet: Packet): PolySocketError {
-  const data = packet.data as { message?: unknown; data?: unknown } | string | undefined;
-  const message =
-    typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : 'connection refused';
-  return new PolySocketError('AUTH_FAILED', message, {
-    retryable: false,
-    backendCode: message,
-    cause: typeof data === 'object' ? data?.data : undefined,
-  });
-}
-
-const ackArguments = (reply: EngineFrame): unknown[] =>
-  reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

@@ -114,22 +114,18 @@ const SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:'])
 
 /** The server's URL, parsed; INVALID when it is not an absolute http(s):// or ws(s):// URL (the message never quotes it: it may hold credentials). */
 export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
+  const fail = (what: string): never => {
+    throw new PolySocketError('INVALID', `${owner}${what}: e.g. { url: 'http://127.0.0.1:3000' }`);
+  };
+  if (typeof url !== 'string' || url.length === 0) fail(' needs a url');
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new PolySocketError(
-      'INVALID',
-      `${owner}: url is not a valid URL: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`,
-    );
+    return fail(': url is not a valid URL');
   }
-  if (!SCHEMES.has(parsed.protocol)) {
-    const scheme = parsed.protocol.length <= 16 ? ` (${parsed.protocol})` : '';
-    throw new PolySocketError(
-      'INVALID',
-      `${owner}: url has an unsupported scheme${scheme}: give an absolute http(s):// or ws(s):// URL, e.g. http://127.0.0.1:3000`,
-    );
-  }
+  if (!SCHEMES.has(parsed.protocol))
+    fail(`: url has an unsupported scheme${parsed.protocol.length <= 16 ? ` (${parsed.protocol})` : ''}`);
   return parsed;
 }
 

@@ -8,7 +8,6 @@ import {
 } from '@polysocket/core';
 import { parseHandshake, type EngineHandshake } from './engine';
 import { PacketType, type Packet, type PacketDecoder } from './parser';
-import { CLOSE_PROTOCOL_ERROR } from './polling-transport';
 
 /** What the protocol hands the client: an Engine.IO control packet, or a complete Socket.IO packet. */
 export type EngineFrame =
@@ -67,6 +66,9 @@ export function decodeEngineMessage(
       throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data.charAt(0))}`);
   }
 }
+
+/** Close code of a link dropped for a malformed or oversized inbound packet (WebSocket's "protocol error"). */
+export const CLOSE_PROTOCOL_ERROR = 1002;
 
 /** The liveness probe's namespace: one no server should have (a dynamic one that accepts it is left at once). */
 export const PROBE_NSP = '/~polysocket-probe';

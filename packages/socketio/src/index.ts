@@ -1,5 +1,5 @@
 /**
- * Engine.IO v4 + Socket.IO v5 client on the PolySocket core: WebSocket, long-polling and upgrade,
+ * Engine.IO v4 + Socket.IO v5 client on the PolySocket core: WebSocket (long-polling and upgrade with `socketioPolling`),
  * namespaces, acks, binary.
  *
  * @packageDocumentation
@@ -39,3 +39,5 @@ export type { EngineHandshake } from './engine';
 export { PollingTransport } from './polling-transport';
 export type { FetchLike, PollingTransportOptions } from './polling-transport';
 export { UpgradingTransport } from './upgrading-transport';
+export { socketioPolling } from './polling';
+export type { SocketIOPolling } from './polling';

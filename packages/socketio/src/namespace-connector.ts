@@ -15,8 +15,7 @@ import { encodePacket, PacketType, type Packet } from './parser';
 import type { SocketIOSocket } from './socket';
 
 /** The TIMEOUT advice of an unanswered namespace CONNECT. */
-const CONNECT_TIMEOUT_HINT =
-  'the server did not answer the namespace CONNECT (a slow auth middleware?); to wait longer, raise connectTimeoutMs';
+const CONNECT_TIMEOUT_HINT = 'a slow auth middleware? to wait longer, raise connectTimeoutMs';
 
 /** A request on the link: the connection's, or the restore's direct one. */
 export type LinkRequest = <R extends EngineFrame>(

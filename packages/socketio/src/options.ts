@@ -1,5 +1,13 @@
-import type { ConnectionTuning, WebSocketConstructor } from '@polysocket/core';
+import type { ConnectionEvents, ConnectionTuning, WebSocketConstructor } from '@polysocket/core';
+import type { EngineHandshake } from './engine';
+import type { SocketIOPolling } from './polling';
 import type { FetchLike } from './polling-transport';
+
+/** The Engine.IO session. */
+export type EngineSession = EngineHandshake;
+
+/** The lifecycle events (the same names and payloads as every PolySocket client's), the session being Engine.IO's. */
+export type SocketIOClientEvents = ConnectionEvents<EngineSession>;
 
 export type TransportName = 'websocket' | 'polling';
 export type AuthData = Record<string, unknown>;
@@ -18,11 +26,14 @@ export interface SocketIOClientOptions extends ConnectionTuning {
   /** Default `/socket.io/`. */
   path?: string;
   /**
-   * Default `['polling', 'websocket']`: long-polling first, then upgrade to a WebSocket (as
-   * socket.io-client). `['websocket']` is WebSocket only; `['polling']` polling only;
-   * `['websocket', 'polling']` tries a WebSocket and falls back to polling when it cannot connect.
+   * Default `['websocket']`: WebSocket only (socket.io-client's default is `['polling', 'websocket']`).
+   * With the `polling` module: `['polling', 'websocket']` polls first, then upgrades to a WebSocket (as
+   * socket.io-client); `['polling']` polls only; `['websocket', 'polling']` tries a WebSocket and falls back
+   * to polling when it cannot connect.
    */
   transports?: TransportName[];
+  /** The long-polling module, needed by a `transports` with `'polling'`: `import { socketioPolling } from '@polysocket/socketio'`. */
+  polling?: SocketIOPolling;
   /** The CONNECT payload of the main namespace (and of others unless they have their own). */
   auth?: AuthOption;
   /** Extra query parameters on the Engine.IO URL. */
@@ -31,6 +42,7 @@ export interface SocketIOClientOptions extends ConnectionTuning {
   autoConnect?: boolean;
   /** Default timeout of `emitWithAck` (10 s). */
   ackTimeoutMs?: number;
+  /** The fetch long-polling uses (default: the global one). */
   fetch?: FetchLike;
   WebSocket?: WebSocketConstructor;
   /** Refuse `ws://` and `http://` to a non-loopback host: the client fails (INVALID) instead of sending auth in clear. */

@@ -1,5 +1,6 @@
 import { PolySocketError, type Transport, type TransportData, type TransportListener } from '@polysocket/core';
 import { decodePollingPacket, encodePollingPacket, parseHandshake, RECORD_SEPARATOR } from './engine';
+import { CLOSE_PROTOCOL_ERROR } from './frames';
 
 export type FetchLike = (
   input: string,
@@ -42,9 +43,6 @@ export interface PollingTransportOptions {
   /** Removes credentials from text the server sent back (an error page may echo the query). */
   redact?: (text: string) => string;
 }
-
-/** Close code of a link dropped for a malformed or oversized inbound packet (WebSocket's "protocol error"). */
-export const CLOSE_PROTOCOL_ERROR = 1002;
 
 /**
  * Engine.IO HTTP long-polling as a Transport: a GET loop receives payloads, POSTs send them. Each

@@ -47,8 +47,7 @@ export interface AckOptions {
 export type HostRequestOptions = AckOptions & Pick<RequestOptions, 'gate' | 'label' | 'timeoutHint'>;
 
 /** The TIMEOUT advice of an unanswered ack. */
-const ACK_TIMEOUT_HINT =
-  'the server did not call the ack callback (does it handle this event, and call its last argument?); to wait longer, use timeout(ms).emitWithAck(…) or the ackTimeoutMs option';
+const ACK_TIMEOUT_HINT = 'the server did not call the ack callback; to wait longer: timeout(ms) or ackTimeoutMs';
 
 /** What a namespace socket needs from its client. */
 export interface SocketHost {
@@ -130,40 +129,25 @@ export class SocketIOSocket<
   on<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
   on<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
   on(event: string, listener: Listener): this {
-    return this.listen(event, listener);
-  }
-
-  once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
-  once<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
-  once(event: string, listener: Listener): this {
-    return this.listenOnce(event, listener);
-  }
-
-  off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
-  off<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener?: ListenEvents[E]): this;
-  off(event: string, listener?: Listener): this {
-    return this.unlisten(event, listener);
-  }
-
-  /** @internal Any name, untyped (the client's `on`, `onEvent` and `next` use it). */
-  listen(event: string, listener: Listener): this {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
     set.add(listener);
     return this;
   }
 
-  /** @internal */
-  listenOnce(event: string, listener: Listener): this {
+  once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
+  once<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
+  once(event: string, listener: Listener): this {
     const wrapper: Listener = (...args) => {
-      this.unlisten(event, wrapper);
+      this.off(event as never, wrapper as never);
       listener(...args);
     };
-    return this.listen(event, wrapper);
+    return this.on(event as never, wrapper as never);
   }
 
-  /** @internal */
-  unlisten(event: string, listener?: Listener): this {
+  off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
+  off<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener?: ListenEvents[E]): this;
+  off(event: string, listener?: Listener): this {
     const set = this.listeners.get(event);
     if (!listener || (set?.delete(listener) && set.size === 0)) this.listeners.delete(event);
     return this;
@@ -247,7 +231,7 @@ export class SocketIOSocket<
     this.failure = undefined;
     this.currentState = 'connected';
     this.up = true;
-    this.fire('connect', []);
+    this.fire(this.listeners.get('connect'), []);
   }
 
   /** @internal The server refused the namespace (CONNECT_ERROR): no automatic retry. */
@@ -255,7 +239,7 @@ export class SocketIOSocket<
     this.failure = error;
     this.currentState = 'failed';
     this.abortAcks(error);
-    this.fire('connect_error', [error]);
+    this.fire(this.listeners.get('connect_error'), [error]);
   }
 
   /** @internal The server disconnected the namespace: like socket.io-client, it is not reconnected automatically. */
@@ -279,48 +263,12 @@ export class SocketIOSocket<
   announceDown(reason: string): void {
     if (!this.up) return;
     this.up = false;
-    this.fire('disconnect', [reason]);
+    this.fire(this.listeners.get('disconnect'), [reason]);
   }
 
   /** What `util.inspect` and `console.log` show in Node: never the namespace's auth. */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
     return `SocketIOSocket ${inspect({ nsp: this.nsp, state: this.currentState, id: this.id }, options)}`;
-  }
-
-  /** @internal The next arguments of any of `events` (for Sockr's login during `onReady`); rejects with TIMEOUT, or DISCONNECTED on `signal`. */
-  next(
-    events: string[],
-    timeoutMs: number,
-    signal: AbortSignal,
-    hint?: string,
-  ): Promise<{ event: string; args: unknown[] }> {
-    return new Promise((resolve, reject) => {
-      const handlers = events.map(
-        (event) => [event, (...args: unknown[]) => finish(() => resolve({ event, args }))] as const,
-      );
-      const timer = setTimeout(
-        () =>
-          finish(() =>
-            reject(
-              new PolySocketError(
-                'TIMEOUT',
-                `no ${events.map(describeEvent).join(' or ')} within ${timeoutMs} ms${hint ? `: ${hint}` : ''}`,
-              ),
-            ),
-          ),
-        timeoutMs,
-      );
-      const onAbort = (): void =>
-        finish(() => reject(new PolySocketError('DISCONNECTED', 'the link closed while waiting')));
-      const finish = (settle: () => void): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        for (const [event, handler] of handlers) this.unlisten(event, handler);
-        settle();
-      };
-      for (const [event, handler] of handlers) this.listen(event, handler);
-      signal.addEventListener('abort', onAbort);
-    });
   }
 
   /** @internal Whether ack `id` was asked for on this namespace and is still awaited. */
@@ -342,18 +290,8 @@ export class SocketIOSocket<
         void this.host.send({ type: PacketType.ACK, nsp: this.nsp, id, data: response }, { gate: this.gate });
       });
     }
-    this.fire(event, args);
-    if (this.anyListeners.size === 0) return;
-    // Most events carry one argument: call without spreading it (a spread call costs an arguments copy).
-    const single = args.length === 1;
-    for (const listener of this.anyListeners) {
-      try {
-        if (single) listener(event, args[0]);
-        else listener(event, ...args);
-      } catch (error) {
-        this.host.reportListenerError(error);
-      }
-    }
+    this.fire(this.listeners.get(event), args);
+    if (this.anyListeners.size > 0) this.fire(this.anyListeners, args, event);
   }
 
   private sendEvent(event: string, args: unknown[], volatile: boolean): Promise<boolean> {
@@ -371,14 +309,11 @@ export class SocketIOSocket<
       return Promise.reject(error);
     }
     let id = -1;
-    const done = (): void => void this.pendingAcks.delete(id);
-    // A fresh options object: the host fills in the default timeout.
     return this.host
       .request(
         (requestId) => {
-          id = requestId;
-          this.pendingAcks.add(requestId);
-          return { type: PacketType.EVENT, nsp: this.nsp, id: requestId, data: [event, ...args] };
+          this.pendingAcks.add((id = requestId));
+          return { type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] };
         },
         {
           timeoutMs: options.timeoutMs,
@@ -388,16 +323,8 @@ export class SocketIOSocket<
           timeoutHint: ACK_TIMEOUT_HINT,
         },
       )
-      .then(
-        (response) => {
-          done();
-          return response[0];
-        },
-        (error: unknown) => {
-          done();
-          throw error;
-        },
-      );
+      .finally(() => this.pendingAcks.delete(id))
+      .then((response) => response[0]);
   }
 
   private checkEvent(event: string): void {
@@ -423,14 +350,18 @@ export class SocketIOSocket<
     for (const id of ids) this.host.cancel(id, error);
   }
 
-  private fire(event: string, args: unknown[]): void {
-    const set = this.listeners.get(event);
-    if (!set) return;
+  /** Calls each listener (an `onAny` one with the `event` name first); one that throws is reported, the others still run. */
+  private fire(listeners: Iterable<Listener> | undefined, args: unknown[], event?: string): void {
+    if (!listeners) return;
+    // Most events carry one argument: call without spreading it (a spread call costs an arguments copy).
     const single = args.length === 1;
-    for (const listener of set) {
+    for (const listener of listeners) {
       try {
-        if (single) listener(args[0]);
-        else listener(...args);
+        if (event === undefined) {
+          if (single) listener(args[0]);
+          else listener(...args);
+        } else if (single) listener(event, args[0]);
+        else listener(event, ...args);
       } catch (error) {
         this.host.reportListenerError(error);
       }

@@ -1,15 +1,20 @@
 /**
  * PolySocket client for Sockr: every sockr-shared event, typed, with auth, dedupe, receipts, history
- * paging, groups, calls and SFU conferences.
+ * paging and groups; calls and SFU conferences (`sockrCalls`) and typing indicators (`sockrTyping`) as
+ * modules the app passes in.
  *
  * @packageDocumentation
  * @module @polysocket/sockr
  */
 export { SockrClient } from './client';
-export type { ConferenceState, SockrClientOptions, SockrEvents, SockrLocalEvents, SockrSession } from './client';
+export type { SockrBase } from './base';
+export type { Ask, ConferenceState, SockrClientOptions, SockrEvents, SockrLocalEvents, SockrSession } from './client';
 export type { IncomingMessage } from './messages';
 export { SockrCall, connectPeer } from './call';
-export type { CallEvents, CallState, PeerConnectionLike } from './call';
+export type { CallEvents, CallHost, CallState, PeerConnectionLike } from './call';
+export { sockrCalls } from './calls';
+export type { SockrCalls, SockrCallsModule } from './calls';
 export { ReplyMatcher, Limiter } from './replies';
-export { Typing } from './typing';
+export { Typing, sockrTyping } from './typing';
+export type { SockrTyping, SockrTypingModule } from './typing';
 export * from './types';

@@ -24,8 +24,7 @@ interface Waiter {
 }
 
 /** The TIMEOUT advice of an unanswered request. */
-const TIMEOUT_HINT =
-  'the server did not answer (Sockr stays silent on some refusals, e.g. the history of a group you are not in); to wait longer, raise requestTimeoutMs';
+const TIMEOUT_HINT = 'Sockr is silent on some refusals; to wait longer, raise requestTimeoutMs';
 /** Tombstones kept at most (the oldest goes first). */
 const MAX_TOMBS = 32;
 /** A request whose link dropped after each of this many resends fails: it may be what the server closes the link over. */

@@ -1,3 +1,4 @@
+import type { SockrBase } from './base';
 import { LazyMap } from '@polysocket/core';
 
 /**
@@ -65,5 +66,66 @@ export class Typing {
     for (const timer of this.incoming.values()) clearTimeout(timer);
     this.outgoing.clear();
     this.incoming.clear();
+  }
+}
+
+/**
+ * The typing-indicators module: `startTyping`, `startGroupTyping`, `typingNow` and the `typing` event. Pass
+ * it as the `typing` option (timings in `typingTimes`):
+ *
+ *   import { SockrClient, sockrTyping } from '@polysocket/sockr';
+ *   new SockrClient({ url, token, typing: sockrTyping });
+ */
+export interface SockrTypingModule {
+  /** @internal */
+  create(client: SockrBase, times?: { throttleMs?: number; idleMs?: number; expireMs?: number }): SockrTyping;
+}
+
+/** Typing indicators, for the `typing` option. */
+export const sockrTyping: SockrTypingModule = {
+  create: (client, times) => new SockrTyping(client, { throttleMs: 2000, idleMs: 3000, expireMs: 5000, ...times }),
+};
+
+/** @internal A client's typing indicators: direct ones keyed by userId, group ones by `groupId\0userId`. */
+export class SockrTyping {
+  readonly direct: Typing;
+  readonly group: Typing;
+
+  constructor(client: SockrBase, times: { throttleMs: number; idleMs: number; expireMs: number }) {
+    const send = (event: string, field: string) => (target: string) => void client.fire(event, { [field]: target });
+    this.direct = new Typing(times, send('typing_start', 'to'), send('typing_stop', 'to'), (key, on) =>
+      client.emit('typing', { key, typing: on, userId: key }),
+    );
+    this.group = new Typing(
+      times,
+      send('group_typing_start', 'groupId'),
+      send('group_typing_stop', 'groupId'),
+      (key, on) => {
+        const at = key.indexOf('\u0000');
+        client.emit('typing', {
+          key: key.replace('\u0000', ':'),
+          typing: on,
+          groupId: key.slice(0, at),
+          userId: key.slice(at + 1),
+        });
+      },
+    );
+  }
+
+  /** Users (and `groupId:userId` pairs) typing to this client now. */
+  now(): ReadonlySet<string> {
+    return new Set([...this.direct.typing, ...[...this.group.typing].map((key) => key.replace('\u0000', ':'))]);
+  }
+
+  /** typing_start/stop or group_typing_start/stop from the server (shape already checked). */
+  onEvent(event: string, data: Record<string, unknown>): void {
+    const on = event.endsWith('start');
+    if (event.startsWith('group')) this.group.remote(`${String(data.groupId)}\u0000${String(data.from)}`, on);
+    else this.direct.remote(String(data.from), on);
+  }
+
+  end(): void {
+    this.direct.dispose();
+    this.group.dispose();
   }
 }

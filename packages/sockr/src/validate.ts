@@ -3,61 +3,58 @@
  * payload (`{"messageId":{"toString":null}}`) must be one PROTOCOL error, not an exception in a handler.
  * Fields not listed pass through untouched; the app gets the payload as the server sent it.
  */
-type Kind = 's' | 'n' | 'a' | 'o' | 's?' | 'o?' | 'a?';
-
-const SHAPES: Record<string, Record<string, Kind>> = {
-  authenticated: { userId: 's' },
-  auth_error: { message: 's?' },
-  user_online: { userId: 's' },
-  user_offline: { userId: 's' },
-  online_status: { statuses: 'o' },
-  receive_message: { messageId: 's', from: 's', content: 's', timestamp: 'n', metadata: 'o?' },
-  message_delivered: { messageId: 's' },
-  message_read: { messageId: 's' },
-  message_error: { error: 's', messageId: 's?' },
-  typing_start: { from: 's' },
-  typing_stop: { from: 's' },
-  message_history: { conversationId: 's', messages: 'a' },
-  group_created: { group: 'o' },
-  group_create_error: { error: 's' },
-  group_joined: { groupId: 's', group: 'o', queuedMessages: 'a?' },
-  group_join_error: { groupId: 's', error: 's' },
-  group_left: { groupId: 's' },
-  group_member_joined: { groupId: 's', member: 'o' },
-  group_member_left: { groupId: 's', userId: 's' },
-  group_members: { groupId: 's', members: 'a' },
-  user_groups: { groups: 'a' },
-  group_receive_message: { groupId: 's', messageId: 's', from: 's', content: 's', timestamp: 'n', metadata: 'o?' },
-  group_message_delivered: { groupId: 's', messageId: 's' },
-  group_message_read: { groupId: 's', messageId: 's' },
-  group_message_error: { groupId: 's', error: 's', messageId: 's?' },
-  group_typing_start: { groupId: 's', from: 's' },
-  group_typing_stop: { groupId: 's', from: 's' },
-  group_message_history: { groupId: 's', messages: 'a' },
-  call_ice_servers: { iceServers: 'a' },
-  call_incoming: { callId: 's', from: 's', sdpOffer: 's', iceServers: 'a' },
-  call_ringing: { callId: 's' },
-  call_answered: { callId: 's', sdpAnswer: 's' },
-  call_rejected: { callId: 's' },
-  call_ended: { callId: 's' },
-  call_busy: { callId: 's' },
-  call_ice_candidate: { callId: 's', candidate: 'o' },
-  conference_token: { groupId: 's', sfuUrl: 's', token: 's' },
-  conference_started: { groupId: 's', startedBy: 's', participantCount: 'n' },
-  conference_ended: { groupId: 's' },
-  conference_participant_joined: { groupId: 's', userId: 's', participantCount: 'n' },
-  conference_participant_left: { groupId: 's', userId: 's', participantCount: 'n' },
-  conference_error: { groupId: 's', error: 's' },
+/** Each event's checked fields: `field` (a string) or `field:kind`, kind `s` string, `n` number, `a` array, `o` object, `?` optional. */
+const SHAPES: Record<string, string> = {
+  authenticated: 'userId',
+  auth_error: 'message:s?',
+  user_online: 'userId',
+  user_offline: 'userId',
+  online_status: 'statuses:o',
+  receive_message: 'messageId from content timestamp:n metadata:o?',
+  message_delivered: 'messageId',
+  message_read: 'messageId',
+  message_error: 'error messageId:s?',
+  typing_start: 'from',
+  typing_stop: 'from',
+  message_history: 'conversationId messages:a',
+  group_created: 'group:o',
+  group_create_error: 'error',
+  group_joined: 'groupId group:o queuedMessages:a?',
+  group_join_error: 'groupId error',
+  group_left: 'groupId',
+  group_member_joined: 'groupId member:o',
+  group_member_left: 'groupId userId',
+  group_members: 'groupId members:a',
+  user_groups: 'groups:a',
+  group_receive_message: 'groupId messageId from content timestamp:n metadata:o?',
+  group_message_delivered: 'groupId messageId',
+  group_message_read: 'groupId messageId',
+  group_message_error: 'groupId error messageId:s?',
+  group_typing_start: 'groupId from',
+  group_typing_stop: 'groupId from',
+  group_message_history: 'groupId messages:a',
+  call_ice_servers: 'iceServers:a',
+  call_incoming: 'callId from sdpOffer iceServers:a',
+  call_ringing: 'callId',
+  call_answered: 'callId sdpAnswer',
+  call_rejected: 'callId',
+  call_ended: 'callId',
+  call_busy: 'callId',
+  call_ice_candidate: 'callId candidate:o',
+  conference_token: 'groupId sfuUrl token',
+  conference_started: 'groupId startedBy participantCount:n',
+  conference_ended: 'groupId',
+  conference_participant_joined: 'groupId userId participantCount:n',
+  conference_participant_left: 'groupId userId participantCount:n',
+  conference_error: 'groupId error',
 };
 
-const CHECKS: Record<Kind, (value: unknown) => boolean> = {
+/** The checks of the kinds; `kind?` also takes undefined. */
+const CHECKS: Record<string, (value: unknown) => boolean> = {
   s: (v) => typeof v === 'string',
   n: (v) => typeof v === 'number' && Number.isFinite(v),
   a: (v) => Array.isArray(v),
   o: (v) => v !== null && typeof v === 'object' && !Array.isArray(v),
-  's?': (v) => v === undefined || typeof v === 'string',
-  'a?': (v) => v === undefined || Array.isArray(v),
-  'o?': (v) => v === undefined || (v !== null && typeof v === 'object' && !Array.isArray(v)),
 };
 
 interface FieldCheck {
@@ -69,9 +66,18 @@ interface FieldCheck {
 const COMPILED = new Map<string, FieldCheck[]>(
   Object.entries(SHAPES).map(([event, shape]) => [
     event,
-    Object.entries(shape).map(([field, kind]) => ({ field, check: CHECKS[kind] })),
+    shape.split(' ').map((spec) => {
+      const [field, kind = 's'] = spec.split(':');
+      const check = CHECKS[kind[0]];
+      return { field, check: kind[1] ? (v: unknown) => v === undefined || check(v) : check };
+    }),
   ]),
 );
+
+/** One of the server events the client knows (sockr-shared's). */
+export function isServerEvent(event: string): boolean {
+  return COMPILED.has(event);
+}
 
 /** Whether `data` has the shape of `event` (events the client does not interpret always pass). */
 export function isValidEvent(event: string, data: unknown): data is Record<string, unknown> {

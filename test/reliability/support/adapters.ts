@@ -8,7 +8,7 @@ import {
 import { FoonyClient, type FoonyChannel } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { foonyModule, ignisModule, MockServer, sockrModule, type ProtocolModule } from '@polysocket/mock-server';
-import { SocketIOClient } from '@polysocket/socketio';
+import { SocketIOClient, socketioPolling } from '@polysocket/socketio';
 import { SockrClient } from '@polysocket/sockr';
 
 /**
@@ -154,7 +154,13 @@ async function socketio(transport: 'websocket' | 'polling' = 'websocket'): Promi
     name: transport === 'websocket' ? 'Socket.IO' : 'Socket.IO (polling)',
     server,
     client(_id, browser = noHooks) {
-      const client = new SocketIOClient({ url: server.url, transports: [transport], autoConnect: false, browser });
+      const client = new SocketIOClient({
+        url: server.url,
+        transports: [transport],
+        polling: socketioPolling, // the long-polling module (the 'Socket.IO (polling)' rig uses it)
+        autoConnect: false,
+        browser,
+      });
       return rigClient(client, {
         onReconnecting: (listener) => void client.onLifecycle('reconnecting', listener),
         onState: (listener) => void client.onLifecycle('state', listener),

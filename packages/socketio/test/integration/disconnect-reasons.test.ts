@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { SocketIOClient, type SocketIOClientOptions, type TransportName } from '@polysocket/socketio';
+import { SocketIOClient, type SocketIOClientOptions, type TransportName, socketioPolling } from '@polysocket/socketio';
 import { startIo, startProxy, waitFor, type IoServer } from '../helpers/servers';
 
 // Issue 14: the namespace `disconnect` reason is socket.io-client's (its Socket#onclose, Manager#onclose
@@ -25,6 +25,7 @@ async function connected(
     autoConnect: false,
     backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 },
     browser: { network: null, document: null },
+    polling: socketioPolling,
     ...options,
   });
   clients.push(client);

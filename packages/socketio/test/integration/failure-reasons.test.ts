@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
 import { MockServer, sockrModule } from '@polysocket/mock-server';
-import { SocketIOClient, type SocketIOClientOptions, type TransportName } from '@polysocket/socketio';
+import { SocketIOClient, type SocketIOClientOptions, type TransportName, socketioPolling } from '@polysocket/socketio';
 import { waitFor } from '../helpers/servers';
 
 // Needs the core's classification of transport errors (issue 14, "failures say why"): a numeric `status`
@@ -22,6 +22,7 @@ function client(options: SocketIOClientOptions): SocketIOClient {
     autoConnect: false,
     backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 },
     browser: { network: null, document: null },
+    polling: socketioPolling,
     ...options,
   });
   clients.push(c);

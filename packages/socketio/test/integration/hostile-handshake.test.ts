@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { SocketIOClient } from '@polysocket/socketio';
+import { SocketIOClient, socketioPolling } from '@polysocket/socketio';
 import { startEngineStub, type EngineStub } from '../helpers/engine-stub';
 import { sleep } from '../helpers/servers';
 
@@ -23,6 +23,7 @@ it('a server announcing 0.5 ms intervals (and pinging every 50 ms) keeps a live 
   const client = new SocketIOClient({
     url: stub.url,
     transports: ['polling'],
+    polling: socketioPolling,
     autoConnect: false,
     browser: { network: null, document: null },
   });
@@ -42,6 +43,7 @@ it("an open packet whose intervals are not numbers gets engine.io's defaults ins
   const client = new SocketIOClient({
     url: stub.url,
     transports: ['polling'],
+    polling: socketioPolling,
     autoConnect: false,
     connectTimeoutMs: 2000,
     browser: { network: null, document: null },

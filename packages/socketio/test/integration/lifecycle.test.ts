@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { SocketIOClient, type TransportName } from '@polysocket/socketio';
+import { SocketIOClient, type TransportName, socketioPolling } from '@polysocket/socketio';
 import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 let server: IoServer | undefined;
@@ -16,6 +16,7 @@ for (const transports of [['websocket'], ['polling']] as TransportName[][]) {
     const client = new SocketIOClient({
       url: server.url,
       transports,
+      polling: socketioPolling,
       autoConnect: false,
       backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 },
       browser: { network: null, document: null },

@@ -1,7 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import type { DisconnectEvent } from '@polysocket/core';
 import { MockServer, sockrModule } from '@polysocket/mock-server';
-import { SocketIOClient, type SocketIOClientOptions, type TransportName } from '@polysocket/socketio';
+import { SocketIOClient, type SocketIOClientOptions, type TransportName, socketioPolling } from '@polysocket/socketio';
 import { sleep, startIo, startProxy, waitFor, type IoServer } from '../helpers/servers';
 
 // Issue 19: a liveness check (the page visible again, back online, resumed) must learn at once whether the
@@ -45,6 +45,7 @@ async function connected(
   const client = new SocketIOClient({
     url,
     transports,
+    polling: socketioPolling,
     autoConnect: false,
     reconnect: false,
     browser: { network: null, document },

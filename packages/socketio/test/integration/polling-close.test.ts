@@ -1,5 +1,5 @@
 import { afterEach, expect, it } from 'vitest';
-import { SocketIOClient, type FetchLike } from '@polysocket/socketio';
+import { SocketIOClient, type FetchLike, socketioPolling } from '@polysocket/socketio';
 import { startEngineStub } from '../helpers/engine-stub';
 import { startIo, waitFor, type IoServer } from '../helpers/servers';
 
@@ -42,6 +42,7 @@ it('close() during the polling handshake still ends the session the server opene
   const client = new SocketIOClient({
     url: server.url,
     transports: ['polling'],
+    polling: socketioPolling,
     fetch: holdHandshake,
     autoConnect: false,
     browser: { network: null, document: null },
@@ -67,6 +68,7 @@ it('close() bounds the farewell POST: an unanswered one leaves no timer or socke
     const client = new SocketIOClient({
       url: stub.url,
       transports: ['polling'],
+      polling: socketioPolling,
       autoConnect: false,
       browser: { network: null, document: null },
     });

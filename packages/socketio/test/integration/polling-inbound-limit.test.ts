@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
-import { SocketIOClient, type FetchLike } from '@polysocket/socketio';
+import { SocketIOClient, type FetchLike, socketioPolling } from '@polysocket/socketio';
 import { startEngineStub, type EngineStub } from '../helpers/engine-stub';
 import { waitFor } from '../helpers/servers';
 
@@ -50,6 +50,7 @@ async function hostile(
   const client = new SocketIOClient({
     url: stub.url,
     transports: ['polling'],
+    polling: socketioPolling,
     autoConnect: false,
     reconnect: false,
     maxFrameSize: LIMIT,

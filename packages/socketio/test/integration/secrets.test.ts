@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { inspect } from 'node:util';
 import { afterEach, expect, it } from 'vitest';
 import type { Logger, PolySocketError } from '@polysocket/core';
-import { SocketIOClient, type TransportName } from '@polysocket/socketio';
+import { SocketIOClient, type TransportName, socketioPolling } from '@polysocket/socketio';
 import { startIo, waitFor, type IoServer } from '../helpers/servers';
 
 // Issue 14: every credential the app hands over is a secret — auth values (static, from a function,
@@ -47,6 +47,7 @@ function client(url: string, transports: TransportName[], logger: Logger): Socke
   const c = new SocketIOClient({
     url: `${url}/?session=url-secret-2`,
     transports,
+    polling: socketioPolling,
     autoConnect: false,
     query: { token: 'query-secret-1' },
     auth: (cb) => cb({ token: 'fn-secret-5', deep: { inner: ['nested-secret-4'] } }),

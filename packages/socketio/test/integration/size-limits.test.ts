@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
-import { SocketIOClient, type TransportName } from '@polysocket/socketio';
+import { SocketIOClient, type TransportName, socketioPolling } from '@polysocket/socketio';
 import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 // Issue 14: nothing over a limit is dropped silently. The server announces maxHttpBufferSize as the open
@@ -26,6 +26,7 @@ async function setup(
   const client = new SocketIOClient({
     url: server.url,
     transports,
+    polling: socketioPolling,
     autoConnect: false,
     backoff: { initialDelayMs: 20, maxDelayMs: 50, minDelayMs: 10 },
     browser: { network: null, document: null },

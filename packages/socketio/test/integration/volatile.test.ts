@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SocketIOClient, type TransportName } from '@polysocket/socketio';
+import { SocketIOClient, type TransportName, socketioPolling } from '@polysocket/socketio';
 import { sleep, startIo, waitFor, type IoServer, closeAll } from '../helpers/servers';
 
 let server: IoServer | undefined;
@@ -20,6 +20,7 @@ describe.each([['polling'], ['polling', 'websocket'], ['websocket']] as Transpor
       const client = new SocketIOClient({
         url: server.url,
         transports,
+        polling: socketioPolling,
         autoConnect: false,
         browser: { network: null, document: null },
       });
@@ -45,6 +46,7 @@ it('a volatile emit while disconnected is still dropped (false), never queued', 
   const client = new SocketIOClient({
     url: server.url,
     transports: ['polling'],
+    polling: socketioPolling,
     autoConnect: false,
     backoff: { initialDelayMs: 200, maxDelayMs: 200 },
     browser: { network: null, document: null },

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { io as officialClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
-import { SocketEvent, type ISFUClientAdapter, type SockrCall } from '@polysocket/sockr';
+import { SocketEvent, sockrCalls, sockrTyping, type ISFUClientAdapter, type SockrCall } from '@polysocket/sockr';
 import { record, sleep, sockrWorld, waitFor, type SockrWorld } from '../helpers/setup';
 
 let world: SockrWorld;
@@ -139,8 +139,8 @@ describe('Sockr: direct messages', () => {
 
   it('typing: throttled start, automatic stop, remote expiry', async () => {
     world = await sockrWorld();
-    const typing = { throttleMs: 200, idleMs: 300, expireMs: 400 };
-    const [alice, bob] = await Promise.all([world.connected('alice', { typing }), world.connected('bob', { typing })]);
+    const options = { typing: sockrTyping, typingTimes: { throttleMs: 200, idleMs: 300, expireMs: 400 } };
+    const [alice, bob] = await Promise.all([world.connected('alice', options), world.connected('bob', options)]);
     const changes = record(bob, 'typing');
     const starts = record(bob, 'typing_start');
     const stops = record(bob, 'typing_stop');
@@ -256,8 +256,8 @@ describe('Sockr: groups', () => {
   it('group messages: echo and delivery, read receipts, typing, history; non-members refused', async () => {
     world = await sockrWorld();
     const [alice, bob, eve] = await Promise.all([
-      world.connected('alice'),
-      world.connected('bob'),
+      world.connected('alice', { typing: sockrTyping }),
+      world.connected('bob', { typing: sockrTyping }),
       world.connected('eve'),
     ]);
     const group = await alice.createGroup('g', ['bob']);
@@ -319,7 +319,10 @@ describe('Sockr: groups', () => {
 describe('Sockr: calls', () => {
   it('a full signalling exchange between two clients', async () => {
     world = await sockrWorld({ turn: { urls: 'turn:turn.mock.invalid:3478', secret: 's3cret', ttl: 600 } });
-    const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
+    const [alice, bob] = await Promise.all([
+      world.connected('alice', { calls: sockrCalls }),
+      world.connected('bob', { calls: sockrCalls }),
+    ]);
     const incoming: SockrCall[] = [];
     const bobCandidates: unknown[] = [];
     bob.on('call', (call) => {
@@ -365,7 +368,10 @@ describe('Sockr: calls', () => {
 
   it('remote candidates that arrive before the callee listens reach its listener when it attaches later', async () => {
     world = await sockrWorld();
-    const [alice, bob] = await Promise.all([world.connected('alice'), world.connected('bob')]);
+    const [alice, bob] = await Promise.all([
+      world.connected('alice', { calls: sockrCalls }),
+      world.connected('bob', { calls: sockrCalls }),
+    ]);
     const candidates: unknown[] = [];
     bob.on('call', (call) => {
       // The app sets up its peer connection first and listens a little later.
@@ -381,9 +387,9 @@ describe('Sockr: calls', () => {
   it('reject, busy, unavailable and the ring timeout', async () => {
     world = await sockrWorld();
     const [alice, bob, carol] = await Promise.all([
-      world.connected('alice'),
-      world.connected('bob'),
-      world.connected('carol', { ringTimeoutMs: 300 }),
+      world.connected('alice', { calls: sockrCalls }),
+      world.connected('bob', { calls: sockrCalls }),
+      world.connected('carol', { ringTimeoutMs: 300, calls: sockrCalls }),
     ]);
     const incoming: SockrCall[] = [];
     bob.on('call', (call) => incoming.push(call));
@@ -408,7 +414,7 @@ describe('Sockr: calls', () => {
     world = await sockrWorld({
       turn: { urls: ['turn:a.invalid:3478', 'turns:a.invalid:5349'], secret: 'coturn-secret' },
     });
-    const alice = await world.connected('alice');
+    const alice = await world.connected('alice', { calls: sockrCalls });
     const servers = await alice.getIceServers();
     expect(servers[0]).toEqual({ urls: 'stun:stun.mock.invalid:3478' });
     expect(servers.slice(1).map((s) => s.urls)).toEqual(['turn:a.invalid:3478', 'turns:a.invalid:5349']);
@@ -424,9 +430,9 @@ describe('Sockr: conferences', () => {
   it('join gives a token; the room sees started / participant joined / left / ended', async () => {
     world = await sockrWorld({ sfuUrl: 'wss://sfu.test' });
     const [alice, bob, eve] = await Promise.all([
-      world.connected('alice'),
-      world.connected('bob'),
-      world.connected('eve'),
+      world.connected('alice', { calls: sockrCalls }),
+      world.connected('bob', { calls: sockrCalls }),
+      world.connected('eve', { calls: sockrCalls }),
     ]);
     const group = await alice.createGroup('call', ['bob']);
     const started = record(bob, 'conference_started');

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type PolySocketError } from '@polysocket/core';
-import { SockrClient, type ISFUClientAdapter } from '@polysocket/sockr';
+import { SockrClient, sockrCalls, type ISFUClientAdapter } from '@polysocket/sockr';
 
 const adapter: ISFUClientAdapter = {
   connect: async () => undefined,
@@ -58,7 +58,12 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
   });
 
   it('idle (never connected): INVALID "call connect() first", nothing was sent', async () => {
-    const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 'token:ana', autoConnect: false });
+    const client = new SockrClient({
+      url: 'http://127.0.0.1:1',
+      token: 'token:ana',
+      autoConnect: false,
+      calls: sockrCalls,
+    });
     const results = await outcomes(client);
     for (const [name, result] of Object.entries(results)) {
       expect(result, name).toEqual({
@@ -73,7 +78,12 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
   });
 
   it('closed: CLOSED, nothing was sent, no timer left behind', async () => {
-    const client = new SockrClient({ url: 'http://127.0.0.1:1', token: 'token:ana', autoConnect: false });
+    const client = new SockrClient({
+      url: 'http://127.0.0.1:1',
+      token: 'token:ana',
+      autoConnect: false,
+      calls: sockrCalls,
+    });
     client.close();
     const results = await outcomes(client);
     for (const [name, result] of Object.entries(results)) {

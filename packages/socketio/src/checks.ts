@@ -1,0 +1,58 @@
+import { describeEvent, PolySocketError } from '@polysocket/core';
+import type { Packet } from './parser';
+import type { SocketIOClientOptions, TransportName } from './options';
+import { isAuthData } from './namespace-connector';
+
+/** The transports to use (default WebSocket only); INVALID for an unknown one, or polling without its module. */
+export function checkTransports(options: SocketIOClientOptions, owner: string): TransportName[] {
+  const transports: TransportName[] = options.transports?.length ? options.transports : ['websocket'];
+  for (const name of transports) {
+    if (name === 'polling' && !options.polling)
+      throw new PolySocketError(
+        'INVALID',
+        `${owner}: 'polling' needs { polling: socketioPolling } from @polysocket/socketio`,
+      );
+    if (name !== 'websocket' && name !== 'polling')
+      throw new PolySocketError(
+        'INVALID',
+        `${owner}: unknown transport ${typeof name === 'string' ? describeEvent(name) : typeof name} in transports: use 'websocket' and/or 'polling'`,
+      );
+  }
+  return transports;
+}
+
+/** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
+export function checkAuth(auth: unknown, owner: string): void {
+  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
+    const what =
+      auth === null
+        ? 'null'
+        : Array.isArray(auth)
+          ? 'an array'
+          : typeof auth === 'object'
+            ? 'a class instance'
+            : `a ${typeof auth}`;
+    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function, not ${what}`);
+  }
+}
+
+/** The namespace a url names, as socket.io-client reads it: its path ('/' when it has none). */
+export function namespaceOf(url: URL): string {
+  try {
+    return decodeURIComponent(url.pathname);
+  } catch {
+    return url.pathname;
+  }
+}
+
+/** A CONNECT_ERROR: AUTH_FAILED with the server's message, its `data` as the cause. */
+export function connectError(packet: Packet): PolySocketError {
+  const data = packet.data as { message?: unknown; data?: unknown } | string | undefined;
+  const message =
+    typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : 'connection refused';
+  return new PolySocketError('AUTH_FAILED', message, {
+    retryable: false,
+    backendCode: message,
+    cause: typeof data === 'object' ? data?.data : undefined,
+  });
+}

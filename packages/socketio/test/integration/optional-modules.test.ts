@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SocketIOClient, socketioPolling, type SocketIOClientOptions } from '@polysocket/socketio';
+import { bundleOf } from '../../../../test/support/bundle';
+import { closeAll, startIo, type IoServer } from '../helpers/servers';
+
+// Issue 16: long-polling and the polling → WebSocket upgrade are the `socketioPolling` module. The default
+// client is WebSocket only, and its bundle carries none of that code.
+
+/** Strings only the polling module has: one from the polling transport, one from the upgrade. */
+const MARKERS = ['polling transport is closed', 'upgrade probe failed'];
+
+let server: IoServer | undefined;
+const clients: SocketIOClient[] = [];
+afterEach(() => closeAll(clients, server));
+
+describe('the polling module', () => {
+  it('is not in the bundle of the default client, and is in one that imports it', async () => {
+    const plain = await bundleOf("import { SocketIOClient } from '@polysocket/socketio'; console.log(SocketIOClient);");
+    const withPolling = await bundleOf(
+      "import { SocketIOClient, socketioPolling } from '@polysocket/socketio'; console.log(SocketIOClient, socketioPolling);",
+    );
+    for (const marker of MARKERS) {
+      expect(plain).not.toContain(marker);
+      expect(withPolling).toContain(marker);
+    }
+  });
+
+  for (const transports of [['polling'], ['polling', 'websocket'], ['websocket', 'polling']] as const) {
+    it(`transports ${JSON.stringify(transports)} without it: INVALID naming the import`, () => {
+      let error: unknown;
+      try {
+        new SocketIOClient({ url: 'http://127.0.0.1:1', transports: [...transports], autoConnect: false });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toMatchObject({ code: 'INVALID', message: expect.stringContaining('socketioPolling') });
+    });
+  }
+
+  it('the polling option takes the module only (a type error otherwise)', () => {
+    // @ts-expect-error `polling: true` is not the module
+    const options: SocketIOClientOptions = { url: 'http://127.0.0.1:1', polling: true };
+    expect(options.polling).toBe(true);
+  });
+
+  it('by default the client connects over a WebSocket only (socket.io-client would poll first)', async () => {
+    const transports: string[] = [];
+    server = await startIo({}, (io) => io.on('connection', (socket) => transports.push(socket.conn.transport.name)));
+    const client = new SocketIOClient({ url: server.url, browser: { network: null, document: null } });
+    clients.push(client);
+    await client.connect();
+    expect(client.transport).toBe('websocket');
+    expect(transports).toEqual(['websocket']);
+  });
+
+  it('with it, transports ["polling"] polls', async () => {
+    server = await startIo();
+    const client = new SocketIOClient({
+      url: server.url,
+      polling: socketioPolling,
+      transports: ['polling'],
+      browser: { network: null, document: null },
+    });
+    clients.push(client);
+    await client.connect();
+    expect(client.transport).toBe('polling');
+  });
+});

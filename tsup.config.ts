@@ -50,7 +50,7 @@ function library(name: string, extra: Partial<Options> = {}): Options {
 function browserBundle(name: string): Options {
   return {
     name: `browser-${name}`,
-    entry: { [name]: `packages/polysocket/src/browser/${name === 'polysocket' ? 'all' : name}.ts` },
+    entry: { [name]: `packages/polysocket/src/browser/${BROWSER_ENTRIES[name] ?? name}.ts` },
     outDir: 'packages/polysocket/dist/browser',
     format: ['iife'],
     globalName: 'PolySocket',
@@ -67,7 +67,9 @@ function browserBundle(name: string): Options {
   };
 }
 
-export const BROWSER_BUNDLES = ['polysocket', 'foony', 'ignis', 'socketio', 'sockr'];
+export const BROWSER_BUNDLES = ['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'];
+/** Bundles whose entry file is not named after them. */
+const BROWSER_ENTRIES: Record<string, string> = { polysocket: 'all', 'polysocket.full': 'full' };
 
 /**
  * Packages build in dependency stages (`tsup --env.stage N`): a package's .d.ts build reads the

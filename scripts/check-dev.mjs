@@ -16,7 +16,7 @@ const outputs = packages.flatMap(({ dir, manifest }) => [
   ...['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'].map((file) => join(repo, dir, 'dist', file)),
   ...Object.values(manifest.bin ?? {}).map((file) => join(repo, dir, file)),
 ]);
-for (const bundle of ['polysocket', 'foony', 'ignis', 'socketio', 'sockr'])
+for (const bundle of ['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'])
   outputs.push(join(repo, 'packages/polysocket/dist/browser', `${bundle}.global.js`));
 
 const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : 0);

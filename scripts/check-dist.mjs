@@ -65,7 +65,7 @@ for (const [name, names] of Object.entries(packages)) {
   }
   console.log(`✓ ${name}: ESM and CJS import, ${names.length} exports, .d.ts`);
 }
-for (const bundle of ['polysocket', 'foony', 'ignis', 'socketio', 'sockr']) {
+for (const bundle of ['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr']) {
   const file = require.resolve('polysocket').replace(/index\.cjs$/, `browser/${bundle}.global.js`);
   if (!existsSync(file)) {
     fail(`missing script-tag bundle ${bundle}.global.js`);
@@ -93,7 +93,7 @@ const clientBuilds = [
   ...['core', 'foony', 'ignis', 'socketio', 'sockr', 'polysocket'].flatMap((name) =>
     ['index.js', 'index.cjs'].map((file) => `packages/${name}/dist/${file}`),
   ),
-  ...['polysocket', 'foony', 'ignis', 'socketio', 'sockr'].map(
+  ...['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'].map(
     (name) => `packages/polysocket/dist/browser/${name}.global.js`,
   ),
 ];

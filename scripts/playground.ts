@@ -7,15 +7,16 @@ import { mangleOptions } from '../build/mangle';
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Builds the all-in-one script-tag bundle (window.PolySocket) from the sources, as tsup does for the package:
- * minified, private names mangled with the same map (so the browser tests run the code a page ships).
+ * Builds a script-tag bundle (window.PolySocket) from the sources, as tsup does for the package: minified,
+ * private names mangled with the same map (so the browser tests run the code a page ships). `full` is
+ * `polysocket.full.global.js` (every optional module: the playground's), otherwise `polysocket.global.js`.
  */
-export async function buildPlaygroundBundle(): Promise<string> {
+export async function buildPlaygroundBundle(which: 'full' | 'all' = 'full'): Promise<string> {
   const outdir = `${repo}node_modules/.cache/polysocket-playground`;
   mkdirSync(outdir, { recursive: true });
-  const outfile = `${outdir}/polysocket.global.js`;
+  const outfile = `${outdir}/${which === 'full' ? 'polysocket.full' : 'polysocket'}.global.js`;
   await build({
-    entryPoints: [`${repo}packages/polysocket/src/browser/all.ts`],
+    entryPoints: [`${repo}packages/polysocket/src/browser/${which}.ts`],
     bundle: true,
     format: 'iife',
     globalName: 'PolySocket',
@@ -56,7 +57,7 @@ export async function startPlayground(
   url: string;
   close(): Promise<void>;
 }> {
-  const bundle = await buildPlaygroundBundle();
+  const [full, bundle] = await Promise.all([buildPlaygroundBundle('full'), buildPlaygroundBundle('all')]);
   const version = writeVersionFile();
   const server = new MockServer({
     host: options.host ?? '127.0.0.1',
@@ -67,6 +68,8 @@ export async function startPlayground(
       staticModule({
         root: `${repo}playground`,
         files: {
+          '/polysocket.full.global.js': full,
+          '/polysocket.full.global.js.map': `${full}.map`,
           '/polysocket.global.js': bundle,
           '/polysocket.global.js.map': `${bundle}.map`,
           '/version.json': version,

@@ -30,7 +30,7 @@ describe('tsup.config.ts', () => {
         'socketio',
         'sockr',
         'polysocket',
-        ...['polysocket', 'foony', 'ignis', 'socketio', 'sockr'].map((name) => `browser-${name}`),
+        ...['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'].map((name) => `browser-${name}`),
       ].sort(),
     );
     for (const options of clients) {

@@ -1,3 +1,3 @@
-// Script-tag bundle with only the Ignis adapter: window.PolySocket.
+// Script-tag bundle with only the Ignis adapter, and its optional encryption module: window.PolySocket.
 export * from './core-public';
-export { IgnisClient } from '@polysocket/ignis';
+export { IgnisClient, ignisEncryption } from '@polysocket/ignis';

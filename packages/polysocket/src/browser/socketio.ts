@@ -1,3 +1,3 @@
-// Script-tag bundle with only the Socket.IO adapter: window.PolySocket.
+// Script-tag bundle with only the Socket.IO adapter, and its optional long-polling module: window.PolySocket.
 export * from './core-public';
-export { SocketIOClient } from '@polysocket/socketio';
+export { SocketIOClient, socketioPolling } from '@polysocket/socketio';

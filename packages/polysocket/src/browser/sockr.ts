@@ -1,3 +1,5 @@
-// Script-tag bundle with the Sockr client (and the Socket.IO adapter under it): window.PolySocket.
+// Script-tag bundle with the Sockr client (and the Socket.IO adapter under it) and their optional modules
+// (long-polling, calls, typing): window.PolySocket.
 export * from './core-public';
-export { SockrClient, SocketEvent, connectPeer } from '@polysocket/sockr';
+export { SocketIOClient, socketioPolling } from '@polysocket/socketio';
+export { SockrClient, SocketEvent, connectPeer, sockrCalls, sockrTyping } from '@polysocket/sockr';

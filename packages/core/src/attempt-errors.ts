@@ -21,10 +21,9 @@ export function openingFailure(info: CloseInfo, cause: (Error & { status?: unkno
   if (status && status >= 400 && status < 500 && status !== 408 && status !== 429) {
     const code: ErrorCode =
       status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'INVALID';
-    const hint = status === 404 ? 'URL' : status === 401 || status === 403 ? 'credentials and origin' : 'options';
     return {
       action: 'stop',
-      error: new PolySocketError(code, `HTTP ${status} on connect: check the ${hint}`, {
+      error: new PolySocketError(code, `HTTP ${status} on connect: check the URL and credentials`, {
         retryable: false,
         backendCode: status,
         cause,

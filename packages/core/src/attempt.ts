@@ -66,9 +66,8 @@ export class Attempt<O, I>
     lose(c, info, this.opened || decision.error || decision.action !== 'reconnect' ? decision : undefined);
   }
   onError(error: Error): void {
-    if (this.connection.link !== this) return;
-    this.error = error;
-    this.connection.logger.debug(`transport error: ${error.message}`);
+    // Told with the attempt's error (and logged with it), not here.
+    if (this.connection.link === this) this.error = error;
   }
   onPong(): void {
     if (this.connection.link === this) this.heartbeat?.transportPong();

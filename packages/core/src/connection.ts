@@ -86,16 +86,17 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   link: Attempt<Out, In> | undefined;
   /** @internal The one timer: the connect timeout while connecting, the retry while reconnecting. */
   timer: ReturnType<typeof setTimeout> | undefined;
+  // Set before they are read (by `arm`, `connect()`, the session): no initializer to run per client.
   /** @internal When `timer` fires. */
-  timerAt = 0;
+  timerAt!: number;
   /** @internal Failed attempts since the last stable session. */
-  attempts = 0;
+  attempts!: number;
   /** @internal A session was established since `connect()`. */
-  hadSession = false;
+  hadSession!: boolean;
   /** @internal The next handshake fetches fresh credentials. */
-  reauthNext = false;
+  reauthNext!: boolean;
   /** @internal When the current session became ready; the attempt counter resets if it lasts `minUptimeMs`. */
-  readyAt = 0;
+  readyAt!: number;
   /** @internal Counts state changes, so a notification can tell that a listener moved the client on. */
   transitions = 0;
   /** @internal Notifications waiting while one is being told. */
@@ -105,12 +106,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Why the last attempt failed or the last session dropped; cleared once connected. */
   lastError: PolySocketError | undefined;
   // Made on first use: an idle client that never queues, requests or waits carries none of them.
-  /** @internal */ outboxStore: Outbox | undefined;
-  /** @internal */ requestStore: PendingRequests<In> | undefined;
+  /** @internal */ outbox: Outbox | undefined;
+  /** @internal */ requests: PendingRequests<In> | undefined;
   /** @internal */ waiters: Set<ConnectWaiter> | undefined;
   /** @internal The browser's network and page lifecycle, where there is a page. */
   page: Page | undefined;
-  private reportingListenerError = false;
+  private reportingListenerError?: boolean;
 
   /**
    * `tuning` is where the tuning fields are read from, by default `options` itself: an adapter passes
@@ -132,11 +133,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   get pendingRequests(): number {
-    return this.requestStore?.size ?? 0;
+    return this.requests?.size ?? 0;
   }
 
   get queued(): { messages: number; bytes: number } {
-    return { messages: this.outboxStore?.length ?? 0, bytes: this.outboxStore?.bytes ?? 0 };
+    return { messages: this.outbox?.length ?? 0, bytes: this.outbox?.bytes ?? 0 };
   }
 
   /** Whether the session is up and app sends go straight out. */
@@ -187,8 +188,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
   cancelRequest(id: RequestId, error: PolySocketError): boolean {
-    const request = this.requestStore?.cancel(id, error);
-    if (request) this.outboxStore?.remove(request);
+    const request = this.requests?.cancel(id, error);
+    if (request) this.outbox?.remove(request);
     return request !== undefined;
   }
 
@@ -274,7 +275,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Writes what waits in the outbox, if connected; adapters call it when a gate opens. */
   flush(): void {
-    const outbox = this.outboxStore;
+    const outbox = this.outbox;
     if (this.state === 'connected' && outbox?.length)
       outbox.flush(
         (data) => writeTo(this.link!.transport, data),
@@ -284,11 +285,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Reports an exception thrown by an app listener as a LISTENER error event (adapters route theirs here). */
   reportListenerError(error: unknown): void {
-    this.logger.error(`listener threw: ${error instanceof Error ? error.message : String(error)}`);
+    const message = 'a listener threw';
+    this.logger.error(message, error);
     if (this.reportingListenerError) return;
     this.reportingListenerError = true;
     try {
-      this.emit('error', new PolySocketError('LISTENER', 'a listener threw', { cause: error }));
+      this.emit('error', new PolySocketError('LISTENER', message, { cause: error }));
     } finally {
       this.reportingListenerError = false;
     }

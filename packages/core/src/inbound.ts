@@ -33,7 +33,7 @@ export function route(c: AnyConnection, frame: unknown): void {
   const heartbeat = link?.heartbeat;
   if (heartbeat?.inspectsFrames && heartbeat.consume(frame)) return;
   const protocol = c.protocol;
-  const requests = c.requestStore;
+  const requests = c.requests;
   const id = requests && protocol.replyTo?.(frame);
   if (id !== undefined) {
     // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.

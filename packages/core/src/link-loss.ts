@@ -40,7 +40,7 @@ export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision
   const cause = link?.error;
   decision ??= openingFailure(info, cause);
   releaseLink(c, CLOSE_CLIENT_DROP, info.reason.slice(0, 120), !info.wasClean);
-  const unanswered = c.requestStore?.onDrop();
+  const unanswered = c.requests?.onDrop();
   if (unanswered?.length) outboxOf(c).unshift(unanswered);
   // A session that stayed up long enough was stable: the next retry counts from the first again.
   if (wasConnected && Date.now() - c.readyAt >= (c.tuning.minUptimeMs ?? 5000)) c.attempts = 0;
@@ -84,9 +84,9 @@ export function end(c: AnyConnection, next: 'closed' | 'failed', error: PolySock
   c.failure = failed ? safe : undefined;
   c.page?.hooks.detach();
   c.page = undefined;
-  c.requestStore?.rejectAll(safe);
+  c.requests?.rejectAll(safe);
   settleWaiters(c, safe);
-  const dropped = c.outboxStore?.takeAll() ?? [];
+  const dropped = c.outbox?.takeAll() ?? [];
   setState(c, next);
   if (wasConnected) tellDisconnected(c, info, failed ? safe : undefined, false);
   if (dropped.length) notify(c, () => dropped.forEach((entry) => entry.failed(safe)));

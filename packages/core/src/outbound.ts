@@ -12,11 +12,11 @@ import type { EncodedFrame, Transport, TransportData } from './transport';
 
 /** Made on first use: an idle client that never queues carries none. */
 export function outboxOf(c: AnyConnection): Outbox {
-  return (c.outboxStore ??= new Outbox(c.tuning.outbox));
+  return (c.outbox ??= new Outbox(c.tuning.outbox));
 }
 
 export function requestsOf<In>(c: AnyConnection): PendingRequests<In> {
-  return (c.requestStore ??= new PendingRequests((gone) => c.outboxStore?.remove(gone)));
+  return (c.requests ??= new PendingRequests((gone) => c.outbox?.remove(gone)));
 }
 
 /**
@@ -55,12 +55,13 @@ export function configuredLimit(c: AnyConnection): number {
 
 /**
  * Writes `data` now if the session is up (the heartbeat's deadlines checked against the clock) and nothing
- * waits before it (unless it bypasses the outbox). False when it was not written.
+ * waits before it. `direct` (the restore's requests) goes ahead of the outbox while the session is being
+ * restored. False when it was not written.
  */
-export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean): boolean {
+export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean, direct?: boolean): boolean {
   const link = c.link;
-  if (c.state !== 'connected' || !link || link.heartbeat?.check() === false) return false;
-  if (!bypass && c.outboxStore?.length) return false;
+  if (!link || (!direct && (c.state !== 'connected' || (!bypass && c.outbox?.length)))) return false;
+  if (link.heartbeat?.check() === false) return false;
   try {
     writeTo(link.transport, data);
     return true;
@@ -103,14 +104,9 @@ export function makeRequest<In, R extends In>(
     options,
     options.timeoutMs ?? c.tuning.requestTimeoutMs ?? 10_000,
   );
-  if (direct) {
-    try {
-      writeTo(c.link!.transport, data);
-      request.written();
-    } catch {
-      request.failed(new PolySocketError('DISCONNECTED', 'the link closed before the request was written'));
-    }
-  } else if (go && writeNow(c, data, options.bypassOutbox)) request.written();
+  if (go && writeNow(c, data, options.bypassOutbox, direct)) request.written();
+  else if (direct)
+    request.failed(new PolySocketError('DISCONNECTED', 'the link closed before the request was written'));
   else queue(c, request);
   return request.promise as Promise<R>;
 }

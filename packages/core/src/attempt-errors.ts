@@ -16,8 +16,8 @@ export function openingFailure(info: CloseInfo, cause: (Error & { status?: unkno
       error: new PolySocketError('INVALID', `invalid URL: ${cause.message}`, { retryable: false, cause }),
     };
   }
-  const raw = cause?.status;
-  const status = typeof raw === 'number' && raw >= 100 && raw < 600 ? raw : undefined;
+  // A status only the transport sets, from the HTTP answer: a number or nothing.
+  const status = typeof cause?.status === 'number' ? cause.status : undefined;
   if (status && status >= 400 && status < 500 && status !== 408 && status !== 429) {
     const code: ErrorCode =
       status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'INVALID';

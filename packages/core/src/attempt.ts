@@ -28,9 +28,9 @@ export class Attempt<O, I>
   /** @internal A handshake `receive()` waiting for the next frame. */
   waiter: { resolve(frame: I): void; reject(error: PolySocketError): void } | undefined;
   /** @internal The session's liveness, once the handshake has said how. */
-  heartbeat: Heartbeat<O, I> | undefined;
+  liveness: Heartbeat<O, I> | undefined;
   /** @internal The transport's last error (ECONNREFUSED, an HTTP status…). */
-  error: Error | undefined;
+  transportError: Error | undefined;
   /** @internal The transport opened. */
   opened?: boolean;
   /** @internal The transport closed by itself: nothing is left to close. */
@@ -43,22 +43,22 @@ export class Attempt<O, I>
   readonly reconnect: boolean;
   readonly reauth: boolean;
 
-  constructor(private readonly connection: Connection<O, I>) {
-    this.attempt = connection.attempts;
-    this.reconnect = connection.hadSession;
-    this.reauth = connection.reauthNext;
+  constructor(private readonly owner: Connection<O, I>) {
+    this.attempt = owner.failedAttempts;
+    this.reconnect = owner.hadSession;
+    this.reauth = owner.reauthNext;
   }
 
   // TransportListener
   onOpen(): void {
     this.opened = true;
-    if (this.connection.link === this) void runSession(this.connection, this);
+    if (this.owner.link === this) void runSession(this.owner, this);
   }
   onMessage(data: TransportData): void {
-    if (this.connection.link === this) receive(this.connection, data);
+    if (this.owner.link === this) receive(this.owner, data);
   }
   onClose(info: CloseInfo): void {
-    const c = this.connection;
+    const c = this.owner;
     if (c.link !== this) return;
     this.closed = true;
     const decision = c.protocol.classifyClose?.(info) ?? { action: 'reconnect' };
@@ -67,10 +67,10 @@ export class Attempt<O, I>
   }
   onError(error: Error): void {
     // Told with the attempt's error (and logged with it), not here.
-    if (this.connection.link === this) this.error = error;
+    if (this.owner.link === this) this.transportError = error;
   }
   onPong(): void {
-    if (this.connection.link === this) this.heartbeat?.transportPong();
+    if (this.owner.link === this) this.liveness?.transportPong();
   }
 
   // HandshakeContext and RestoreContext. `send`, `receive` and `request` are made on access, so an adapter
@@ -82,25 +82,25 @@ export class Attempt<O, I>
     return () =>
       new Promise<I>((resolve, reject) => {
         const inbox = this.inbox;
-        if (!inbox) reject(new PolySocketError('DISCONNECTED', 'the attempt ended'));
+        if (!inbox) reject(attemptEnded());
         else if (inbox.length) resolve(inbox.shift()!);
         else this.waiter = { resolve, reject };
       });
   }
   get request(): <R extends I = I>(build: (id: RequestId) => O, options?: RequestOptions) => Promise<R> {
-    return (build, options) => makeRequest(this.connection, build, options ?? {}, true);
+    return (build, options) => makeRequest(this.owner, build, options ?? {}, true);
   }
   get signal(): AbortSignal {
-    const c = this.connection;
+    const c = this.owner;
     // Once the session is ready the attempt is over: a signal asked for then never aborts.
     if (c.link !== this) return AbortSignal.abort();
     return (c.state === 'connected' ? new AbortController() : (this.aborter ??= new AbortController())).signal;
   }
   private write(frame: O): void {
-    const data = this.connection.protocol.encode(frame);
+    const data = this.owner.protocol.encode(frame);
     // The same size rule as app sends: an oversized handshake or restore frame would only have the server drop
     // the link, attempt after attempt; failing the attempt with TOO_LARGE (not retryable) ends that loop.
-    const tooLarge = sizeError(this.connection, data);
+    const tooLarge = sizeError(this.owner, data);
     if (tooLarge) throw tooLarge;
     try {
       writeTo(this.transport, data);
@@ -122,12 +122,17 @@ export class Attempt<O, I>
   }
   onDead(reason: string): void {
     const message = `dead link: ${reason}`;
-    drop(this.connection, message, false, 'reconnect', new PolySocketError('DISCONNECTED', message));
+    drop(this.owner, message, false, 'reconnect', new PolySocketError('DISCONNECTED', message));
   }
   onRtt(ms: number): void {
-    (this.connection as { rtt: number }).rtt = ms;
-    this.connection.emit('rtt', ms);
+    (this.owner as { rtt: number }).rtt = ms;
+    this.owner.emit('rtt', ms);
   }
+}
+
+/** What a handshake `receive()` gets once its attempt is over. */
+export function attemptEnded(): PolySocketError {
+  return new PolySocketError('DISCONNECTED', 'the attempt ended');
 }
 
 /** This attempt's limit for opening plus the handshake: the app's, else the adapter's, else 10 s. */
@@ -138,7 +143,7 @@ export function connectTimeout(c: AnyConnection): number {
 /** Starts an attempt: a fresh transport, the connect timeout, and the session once it opens. */
 export function startAttempt(c: AnyConnection): void {
   const link = (c.link = new Attempt(c));
-  pageAttempting(c.page);
+  pageAttempting(c.pageState);
   setState(c, 'connecting');
   if (c.link !== link) return; // a `state` listener closed the client
   const timeout = connectTimeout(c);
@@ -170,7 +175,7 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
     info = result.info;
     (c as { info: unknown }).info = info;
     c.sendLimit = Math.min(configuredLimit(c), result.maxMessageSize ?? Infinity);
-    if (result.heartbeat) link.heartbeat = new Heartbeat(result.heartbeat, link);
+    if (result.heartbeat) link.liveness = new Heartbeat(result.heartbeat, link);
     const leftover = link.inbox!;
     link.inbox = undefined;
     for (const frame of leftover) route(c, frame);
@@ -188,7 +193,7 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
   c.reauthNext = false;
   c.readyAt = Date.now();
   c.lastError = undefined;
-  if (c.page) c.page.offlineAt = 0;
+  if (c.pageState) c.pageState.offlineAt = 0;
   const mine = setState(c, 'connected');
   notify(c, () => {
     if (c.transitions !== mine) return;

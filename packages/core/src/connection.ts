@@ -90,7 +90,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal When `timer` fires. */
   timerAt!: number;
   /** @internal Failed attempts since the last stable session. */
-  attempts!: number;
+  failedAttempts!: number;
   /** @internal A session was established since `connect()`. */
   hadSession!: boolean;
   /** @internal The next handshake fetches fresh credentials. */
@@ -106,11 +106,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Why the last attempt failed or the last session dropped; cleared once connected. */
   lastError: PolySocketError | undefined;
   // Made on first use: an idle client that never queues, requests or waits carries none of them.
-  /** @internal */ outbox: Outbox | undefined;
-  /** @internal */ requests: PendingRequests<In> | undefined;
+  /** @internal */ outboxStore: Outbox | undefined;
+  /** @internal */ requestStore: PendingRequests<In> | undefined;
   /** @internal */ waiters: Set<ConnectWaiter> | undefined;
   /** @internal The browser's network and page lifecycle, where there is a page. */
-  page: Page | undefined;
+  pageState: Page | undefined;
   private reportingListenerError?: boolean;
 
   /**
@@ -133,11 +133,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   get pendingRequests(): number {
-    return this.requests?.size ?? 0;
+    return this.requestStore?.size ?? 0;
   }
 
   get queued(): { messages: number; bytes: number } {
-    return { messages: this.outbox?.length ?? 0, bytes: this.outbox?.bytes ?? 0 };
+    return { messages: this.outboxStore?.length ?? 0, bytes: this.outboxStore?.bytes ?? 0 };
   }
 
   /** Whether the session is up and app sends go straight out. */
@@ -156,10 +156,10 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     const ready = waitConnected(this);
     // Not `connecting` or `reconnecting`: `idle`, `closed` or `failed`.
     if (!state.endsWith('connecting')) {
-      this.attempts = 0;
+      this.failedAttempts = 0;
       this.hadSession = this.reauthNext = false;
       this.failure = this.lastError = undefined;
-      this.page ??= watchPage(this);
+      this.pageState ??= watchPage(this);
       startAttempt(this);
     }
     return ready;
@@ -188,8 +188,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
   cancelRequest(id: RequestId, error: PolySocketError): boolean {
-    const request = this.requests?.cancel(id, error);
-    if (request) this.outbox?.remove(request);
+    const request = this.requestStore?.cancel(id, error);
+    if (request) this.outboxStore?.remove(request);
     return request !== undefined;
   }
 
@@ -275,7 +275,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Writes what waits in the outbox, if connected; adapters call it when a gate opens. */
   flush(): void {
-    const outbox = this.outbox;
+    const outbox = this.outboxStore;
     if (this.state === 'connected' && outbox?.length)
       outbox.flush(
         (data) => writeTo(this.link!.transport, data),

@@ -5,7 +5,7 @@ import type { TransportData } from './transport';
 
 /** A transport message of the current attempt: bounded, decoded, each frame routed. Garbage is one PROTOCOL error. */
 export function receive(c: AnyConnection, data: TransportData): void {
-  c.link?.heartbeat?.heard();
+  c.link?.liveness?.heard();
   const size = typeof data === 'string' ? data.length : data.byteLength;
   if (size > (c.tuning.maxFrameSize ?? 16_777_216))
     return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize; dropped`));
@@ -30,10 +30,10 @@ export function route(c: AnyConnection, frame: unknown): void {
     else inbox.push(frame);
     return;
   }
-  const heartbeat = link?.heartbeat;
+  const heartbeat = link?.liveness;
   if (heartbeat?.inspectsFrames && heartbeat.consume(frame)) return;
   const protocol = c.protocol;
-  const requests = c.requests;
+  const requests = c.requestStore;
   const id = requests && protocol.replyTo?.(frame);
   if (id !== undefined) {
     // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.

@@ -1,4 +1,4 @@
-import { connectTimeout, startAttempt } from './attempt';
+import { attemptEnded, connectTimeout, startAttempt } from './attempt';
 import { gaveUp, lossError, openingFailure } from './attempt-errors';
 import { backoffDelay } from './backoff';
 import { settleWaiters } from './connect-waiters';
@@ -37,20 +37,19 @@ export function drop(
 export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision): void {
   const link = c.link;
   const wasConnected = c.state === 'connected';
-  const cause = link?.error;
+  const cause = link?.transportError;
   decision ??= openingFailure(info, cause);
   releaseLink(c, CLOSE_CLIENT_DROP, info.reason.slice(0, 120), !info.wasClean);
-  const unanswered = c.requests?.onDrop();
+  const unanswered = c.requestStore?.onDrop();
   if (unanswered?.length) outboxOf(c).unshift(unanswered);
   // A session that stayed up long enough was stable: the next retry counts from the first again.
-  if (wasConnected && Date.now() - c.readyAt >= (c.tuning.minUptimeMs ?? 5000)) c.attempts = 0;
+  if (wasConnected && Date.now() - c.readyAt >= (c.tuning.minUptimeMs ?? 5000)) c.failedAttempts = 0;
   // A failed attempt is always reported with its cause; a dropped session is told by `disconnected`.
   const reported = decision.error ?? (link?.opened ? lossError(info, cause) : undefined);
   const error = reported && scrub(c, reported);
   if (error) c.lastError = error;
-  c.logger.info(`link lost (${info.code} ${info.reason}); ${decision.action}`);
 
-  const attempt = ++c.attempts;
+  const attempt = ++c.failedAttempts;
   const max = c.tuning.maxAttempts ?? Infinity;
   const stop = decision.action === 'stop' || c.tuning.reconnect === false;
   if (stop || attempt > max) {
@@ -82,11 +81,11 @@ export function end(c: AnyConnection, next: 'closed' | 'failed', error: PolySock
   releaseLink(c, CLOSE_NORMAL, `client ${next}`);
   const safe = scrub(c, error);
   c.failure = failed ? safe : undefined;
-  c.page?.hooks.detach();
-  c.page = undefined;
-  c.requests?.rejectAll(safe);
+  c.pageState?.hooks.detach();
+  c.pageState = undefined;
+  c.requestStore?.rejectAll(safe);
   settleWaiters(c, safe);
-  const dropped = c.outbox?.takeAll() ?? [];
+  const dropped = c.outboxStore?.takeAll() ?? [];
   setState(c, next);
   if (wasConnected) tellDisconnected(c, info, failed ? safe : undefined, false);
   if (dropped.length) notify(c, () => dropped.forEach((entry) => entry.failed(safe)));
@@ -117,10 +116,10 @@ export function releaseLink(c: AnyConnection, code: number, reason: string, brok
   c.link = undefined;
   clearTimer(c);
   if (!link) return;
-  link.heartbeat?.stop();
+  link.liveness?.stop();
   link.aborter?.abort();
   link.inbox = undefined;
-  link.waiter?.reject(new PolySocketError('DISCONNECTED', 'the attempt ended'));
+  link.waiter?.reject(attemptEnded());
   // A link lost uncleanly (dead, timed out, broken) gets no closing handshake: its peer may never answer it.
   const transport = link.closed ? undefined : link.transport;
   if (broken && transport?.terminate) transport.terminate(code, reason);
@@ -149,7 +148,7 @@ function timerDue(c: AnyConnection): void {
     else if (wait < Infinity) arm(c, wait);
     return;
   }
-  const cause = c.link?.error;
+  const cause = c.link?.transportError;
   drop(
     c,
     'connect timeout',

@@ -12,11 +12,11 @@ import type { EncodedFrame, Transport, TransportData } from './transport';
 
 /** Made on first use: an idle client that never queues carries none. */
 export function outboxOf(c: AnyConnection): Outbox {
-  return (c.outbox ??= new Outbox(c.tuning.outbox));
+  return (c.outboxStore ??= new Outbox(c.tuning.outbox));
 }
 
 export function requestsOf<In>(c: AnyConnection): PendingRequests<In> {
-  return (c.requests ??= new PendingRequests((gone) => c.outbox?.remove(gone)));
+  return (c.requestStore ??= new PendingRequests((gone) => c.outboxStore?.remove(gone)));
 }
 
 /**
@@ -60,8 +60,8 @@ export function configuredLimit(c: AnyConnection): number {
  */
 export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean, direct?: boolean): boolean {
   const link = c.link;
-  if (!link || (!direct && (c.state !== 'connected' || (!bypass && c.outbox?.length)))) return false;
-  if (link.heartbeat?.check() === false) return false;
+  if (!link || (!direct && (c.state !== 'connected' || (!bypass && c.outboxStore?.length)))) return false;
+  if (link.liveness?.check() === false) return false;
   try {
     writeTo(link.transport, data);
     return true;

@@ -66,7 +66,7 @@ export function watchPage(c: AnyConnection): Page | undefined {
 
 /** Checks the heartbeat's deadlines now and probes the link, at most once a second however many wake-ups. */
 function checkLiveness(c: AnyConnection, page: Page): void {
-  const heartbeat = c.link?.heartbeat;
+  const heartbeat = c.link?.liveness;
   if (c.state !== 'connected' || !heartbeat?.check()) return;
   const now = Date.now();
   if (now - page.wokeAt < 1000) return;
@@ -86,7 +86,7 @@ export function pageAttempting(page: Page | undefined): void {
  * attempt made offline (in case `navigator.onLine` is wrong), the rest of the backoff's cap; else 0 or less.
  */
 export function holdOff(c: AnyConnection): number {
-  const page = c.page;
+  const page = c.pageState;
   if (!page) return 0;
   if (page.asleep) return Infinity;
   return page.hooks.offline && page.offlineAt

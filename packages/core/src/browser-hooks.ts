@@ -44,25 +44,11 @@ const NO_HOOKS: BrowserHooks = { offline: false, detached: true, detach: () => {
 
 /** Attaches the listeners; in Node (no window, no document) attaches nothing and keeps no handler. */
 export function attachBrowserHooks(options: BrowserHooksOptions, handlers: BrowserHookHandlers): BrowserHooks {
-  const g = globalThis as {
-    addEventListener?: unknown;
-    document?: DocumentLike;
-    navigator?: { onLine?: unknown };
-  };
-  const defaultDoc = g.document;
-  // Only a window has a document; in Node, `globalThis.addEventListener` does not exist.
-  const network =
-    options.network === undefined
-      ? typeof g.addEventListener === 'function' && defaultDoc
-        ? (g as EventTargetLike)
-        : null
-      : options.network;
-  const doc =
-    options.document === undefined
-      ? typeof defaultDoc?.addEventListener === 'function'
-        ? defaultDoc
-        : null
-      : options.document;
+  const g = globalThis as EventTargetLike & { document?: DocumentLike; navigator?: { onLine?: unknown } };
+  // Only a window has addEventListener and a document; in Node and workers, neither is there.
+  const page = typeof g.addEventListener === 'function' && g.document;
+  const network = options.network === undefined ? (page ? g : null) : options.network;
+  const doc = options.document === undefined ? page || null : options.document;
   if (!network && !doc) return NO_HOOKS;
   const nav = (
     options.navigator === undefined ? (options.network === undefined ? g.navigator : null) : options.navigator

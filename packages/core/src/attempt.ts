@@ -33,8 +33,6 @@ export class Attempt<O, I>
   transportError: Error | undefined;
   /** @internal The transport opened. */
   opened?: boolean;
-  /** @internal The transport closed by itself: nothing is left to close. */
-  closed?: boolean;
   /** @internal Aborts `signal` if the attempt ends before it is ready; made on first use. */
   aborter: AbortController | undefined;
   transport!: Transport;
@@ -60,7 +58,6 @@ export class Attempt<O, I>
   onClose(info: CloseInfo): void {
     const c = this.owner;
     if (c.link !== this) return;
-    this.closed = true;
     const decision = c.protocol.classifyClose?.(info) ?? { action: 'reconnect' };
     // A link that never opened failed for a reason only the transport knows (refused, HTTP status…).
     lose(c, info, this.opened || decision.error || decision.action !== 'reconnect' ? decision : undefined);

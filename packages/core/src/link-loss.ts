@@ -121,7 +121,8 @@ export function releaseLink(c: AnyConnection, code: number, reason: string, brok
   link.inbox = undefined;
   link.waiter?.reject(attemptEnded());
   // A link lost uncleanly (dead, timed out, broken) gets no closing handshake: its peer may never answer it.
-  const transport = link.closed ? undefined : link.transport;
+  // A transport that closed by itself takes the call as a no-op (`Transport.close` is idempotent).
+  const transport = link.transport;
   if (broken && transport?.terminate) transport.terminate(code, reason);
   else transport?.close(code, reason);
 }

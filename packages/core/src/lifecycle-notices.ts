@@ -17,7 +17,6 @@ export function setState(c: AnyConnection, next: ConnectionState): number {
   if (previous === next) return c.transitions;
   (c as { state: ConnectionState }).state = next;
   const mine = ++c.transitions;
-  c.logger.debug(`state ${previous} → ${next}`);
   notify(c, () => {
     try {
       c.protocol.onState?.(next, previous);

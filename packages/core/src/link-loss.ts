@@ -60,10 +60,11 @@ export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision
   const delayMs = backoffDelay(attempt - 1, c.tuning.backoff, c.tuning.random);
   const mine = setState(c, 'reconnecting');
   if (wasConnected) tellDisconnected(c, info, error, true);
-  if (error && (decision.error || !wasConnected)) notify(c, () => emitError(c, error));
+  const announce = error && (decision.error || !wasConnected);
   // The retry is armed as it is announced (so the delay counts from what the app is told), and only if no
   // listener moved the client on meanwhile: a `close()` in any listener before leaves no timer behind.
   notify(c, () => {
+    if (announce) emitError(c, error);
     if (c.transitions !== mine) return;
     arm(c, delayMs);
     c.emit('reconnecting', { attempt, delayMs, error });
@@ -88,8 +89,10 @@ export function end(c: AnyConnection, next: 'closed' | 'failed', error: PolySock
   const dropped = c.outboxStore?.takeAll() ?? [];
   setState(c, next);
   if (wasConnected) tellDisconnected(c, info, failed ? safe : undefined, false);
-  if (dropped.length) notify(c, () => dropped.forEach((entry) => entry.failed(safe)));
-  if (failed) notify(c, () => emitError(c, safe));
+  notify(c, () => {
+    for (const entry of dropped) entry.failed(safe);
+    if (failed) emitError(c, safe);
+  });
 }
 
 /** The one `disconnected` of a session that ended; `willReconnect` as things stand when it is told. */

@@ -52,13 +52,13 @@ export function lossError(info: CloseInfo, cause: Error | undefined): PolySocket
  * A failed handshake or restore: typed errors keep their own class; anything else is a retryable PROTOCOL
  * error. AUTH_EXPIRED reconnects with fresh credentials, a retryable error reconnects, any other stops.
  */
-export function sessionFailure(thrown: unknown): CloseDecision {
+export function sessionFailure(thrown: unknown, stage: string): CloseDecision {
   const error =
     thrown instanceof PolySocketError
       ? thrown
       : new PolySocketError(
           'PROTOCOL',
-          `handshake failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
+          `${stage} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`,
           {
             retryable: true,
             cause: thrown,

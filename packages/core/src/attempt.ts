@@ -178,9 +178,11 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
     for (const frame of leftover) route(c, frame);
     await protocol.restore?.(link);
   } catch (error) {
-    // A write found the link closing: its close event (or the connect timeout) says why.
-    if (c.link !== link || (error instanceof PolySocketError && error.cause === LINK_GONE)) return;
-    const decision = sessionFailure(error);
+    if (c.link !== link) return;
+    // In the handshake, a write that found the link closing: its close event (or the connect timeout) says why.
+    const handshaking = link.inbox !== undefined;
+    if (handshaking && error instanceof PolySocketError && error.cause === LINK_GONE) return;
+    const decision = sessionFailure(error, handshaking ? 'handshake' : 'restore');
     return drop(c, decision.error!.message, false, decision.action, decision.error);
   }
   if (c.link !== link) return;

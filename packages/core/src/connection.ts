@@ -84,11 +84,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   sendLimit: number;
   /** @internal The current attempt (and, once ready, the session's link). */
   link: Attempt<Out, In> | undefined;
-  /** @internal The one timer: the connect timeout while connecting, the retry while reconnecting. */
+  /** @internal The one timer, for the earliest of `linkAt` and the waiting `connect()` calls' deadlines. */
   timer: ReturnType<typeof setTimeout> | undefined;
-  // Set before they are read (by `arm`, `connect()`, the session): no initializer to run per client.
-  /** @internal When `timer` fires. */
-  timerAt!: number;
+  /** @internal When the link's deadline is (the connect timeout or the retry); Infinity for none. */
+  linkAt = Infinity;
+  // Set before they are read (by `connect()`, the session): no initializer to run per client.
   /** @internal Failed attempts since the last stable session. */
   failedAttempts!: number;
   /** @internal A session was established since `connect()`. */
@@ -108,7 +108,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   // Made on first use: an idle client that never queues, requests or waits carries none of them.
   /** @internal */ outboxStore: Outbox | undefined;
   /** @internal */ requestStore: PendingRequests<In> | undefined;
-  /** @internal */ waiters: Set<ConnectWaiter> | undefined;
+  /** @internal */ waiters: ConnectWaiter[] | undefined;
   /** @internal The browser's network and page lifecycle, where there is a page. */
   pageState: Page | undefined;
   private reportingListenerError?: boolean;

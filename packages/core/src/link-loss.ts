@@ -1,7 +1,7 @@
 import { attemptEnded, connectTimeout, startAttempt } from './attempt';
 import { gaveUp, lossError, openingFailure } from './attempt-errors';
 import { backoffDelay } from './backoff';
-import { settleWaiters } from './connect-waiters';
+import { expireWaiters, settleWaiters } from './connect-waiters';
 import type { AnyConnection } from './connection';
 import { PolySocketError } from './errors';
 import { emitError, notify, scrub, setState } from './lifecycle-notices';
@@ -13,9 +13,9 @@ import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo } from './transport';
 
 /**
  * Loss, failure and reconnect decisions: what happens when a link is gone (dropped, refused, timed out,
- * abandoned) or the client ends (`close()`, `fail()`, a fatal error), and the one timer that either bounds
- * an attempt (the connect timeout, while `connecting`) or waits for the next one (the retry, while
- * `reconnecting`) — the two never run at the same time.
+ * abandoned) or the client ends (`close()`, `fail()`, a fatal error), and the client's one timer: armed for the
+ * earliest of the link's deadline — the connect timeout while `connecting`, the retry while `reconnecting` (the
+ * two never overlap) — and the deadline of the waiting `connect()` calls.
  */
 
 /** The client leaves its link, if it has one (connected or connecting), and reconnects or stops as `action` says. */
@@ -130,21 +130,31 @@ export function releaseLink(c: AnyConnection, code: number, reason: string, brok
   else transport?.close(code, reason);
 }
 
-/** Arms the client's one timer: the connect timeout while `connecting`, the retry while `reconnecting`. */
+/** Sets the link's deadline (the connect timeout while `connecting`, the retry while `reconnecting`) `ms` from now. */
 export function arm(c: AnyConnection, ms: number): void {
-  clearTimer(c);
-  c.timerAt = Date.now() + ms;
-  c.timer = setTimeout(timerDue, timerDelay(ms), c);
+  c.linkAt = Date.now() + ms;
+  schedule(c);
 }
 
 export function clearTimer(c: AnyConnection): void {
+  c.linkAt = Infinity;
+  schedule(c);
+}
+
+/** Arms the client's one timer for the earliest deadline: the link's, or a waiting `connect()` call's. */
+export function schedule(c: AnyConnection): void {
+  let at = c.linkAt;
+  for (const waiter of c.waiters ?? []) at = Math.min(at, waiter.deadline);
   clearTimeout(c.timer);
-  c.timer = undefined;
+  c.timer = at < Infinity ? setTimeout(timerDue, timerDelay(at - Date.now()), c) : undefined;
 }
 
 // The timer's callback gets the connection as an argument: one shared function, no closure per attempt.
 function timerDue(c: AnyConnection): void {
-  c.timer = undefined;
+  const now = Date.now();
+  expireWaiters(c, now);
+  if (c.linkAt > now) return schedule(c);
+  clearTimer(c);
   if (c.state === 'reconnecting') {
     // The page may hold the attempt back: while it is away its return starts the next attempt.
     const wait = holdOff(c);

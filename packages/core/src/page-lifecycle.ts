@@ -30,7 +30,7 @@ export function watchPage(c: AnyConnection): Page | undefined {
     if (wasAway && c.state === 'reconnecting') {
       // The next attempt within a random 0–500 ms, so that a whole office coming back online is spread out.
       const delay = Math.floor((c.tuning.random ?? Math.random)() * 500);
-      if (c.timer === undefined || c.timerAt > Date.now() + delay) arm(c, delay);
+      if (c.linkAt > Date.now() + delay) arm(c, delay);
     } else checkLiveness(c, page);
   };
   const restored = (): void => {

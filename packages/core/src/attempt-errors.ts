@@ -9,32 +9,27 @@ import type { CloseInfo } from './transport';
  * help, so the client stops.
  */
 export function openingFailure(info: CloseInfo, cause: (Error & { status?: unknown }) | undefined): CloseDecision {
-  // A URL the WebSocket constructor refuses (no scheme, `ftp:`, garbage) fails the same way every time.
-  if (cause?.name === 'SyntaxError') {
-    return {
-      action: 'stop',
-      error: new PolySocketError('INVALID', `invalid URL: ${cause.message}`, { retryable: false, cause }),
-    };
-  }
   // A status only the transport sets, from the HTTP answer: a number or nothing.
-  const status = typeof cause?.status === 'number' ? cause.status : undefined;
-  if (status && status >= 400 && status < 500 && status !== 408 && status !== 429) {
-    const code: ErrorCode =
-      status === 401 ? 'AUTH_FAILED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : 'INVALID';
-    return {
-      action: 'stop',
-      error: new PolySocketError(code, `HTTP ${status} on connect: check the URL and credentials`, {
-        retryable: false,
-        backendCode: status,
-        cause,
-      }),
-    };
-  }
-  const what = status ? `HTTP ${status}` : cause ? cause.message : info.reason || `closed with ${info.code}`;
+  const status = typeof cause?.status === 'number' ? cause.status : 0;
+  // A URL the WebSocket constructor refuses (no scheme, `ftp:`, garbage) fails the same way every time.
+  const badUrl = cause?.name === 'SyntaxError';
+  const stop = badUrl || (status >= 400 && status < 500 && status !== 408 && status !== 429);
+  const code: ErrorCode = stop
+    ? (!badUrl && ({ 401: 'AUTH_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' } as Record<number, ErrorCode>)[status]) ||
+      'INVALID'
+    : status === 429
+      ? 'RATE_LIMITED'
+      : 'DISCONNECTED';
+  const message = badUrl
+    ? `invalid URL: ${cause!.message}`
+    : stop
+      ? `HTTP ${status} on connect: check the URL and credentials`
+      : `could not connect: ${status ? `HTTP ${status}` : cause ? cause.message : info.reason || `closed with ${info.code}`}`;
   return {
-    action: 'reconnect',
-    error: new PolySocketError(status === 429 ? 'RATE_LIMITED' : 'DISCONNECTED', `could not connect: ${what}`, {
-      backendCode: status,
+    action: stop ? 'stop' : 'reconnect',
+    error: new PolySocketError(code, message, {
+      retryable: !stop,
+      backendCode: status || undefined,
       cause,
     }),
   };

@@ -32,24 +32,6 @@ export interface BrowserHookHandlers {
   restored(): void;
 }
 
-function defaultNetwork(): EventTargetLike | null {
-  const g = globalThis as { addEventListener?: unknown; document?: unknown };
-  // Only a window has a document; in Node, `globalThis.addEventListener` does not exist.
-  return typeof g.addEventListener === 'function' && g.document !== undefined
-    ? (globalThis as unknown as EventTargetLike)
-    : null;
-}
-
-function defaultDocument(): DocumentLike | null {
-  const doc = (globalThis as { document?: DocumentLike }).document;
-  return doc && typeof doc.addEventListener === 'function' ? doc : null;
-}
-
-function defaultNavigator(): { readonly onLine: boolean } | null {
-  const nav = (globalThis as { navigator?: { onLine?: unknown } }).navigator;
-  return nav && typeof nav.onLine === 'boolean' ? (nav as { readonly onLine: boolean }) : null;
-}
-
 /** Attached browser listeners: `offline` says what the browser believes now; `detach()` removes every listener. */
 export interface BrowserHooks {
   readonly offline: boolean;
@@ -60,44 +42,38 @@ export interface BrowserHooks {
 
 const NO_HOOKS: BrowserHooks = { offline: false, detached: true, detach: () => {} };
 
-type PageTransition = { persisted?: boolean };
-
 /** Attaches the listeners; in Node (no window, no document) attaches nothing and keeps no handler. */
 export function attachBrowserHooks(options: BrowserHooksOptions, handlers: BrowserHookHandlers): BrowserHooks {
-  const network = options.network === undefined ? defaultNetwork() : options.network;
-  const doc = options.document === undefined ? defaultDocument() : options.document;
+  const g = globalThis as EventTargetLike & { document?: DocumentLike; navigator?: { onLine?: unknown } };
+  // Only a window has addEventListener and a document; in Node and workers, neither is there.
+  const page = typeof g.addEventListener === 'function' && g.document;
+  const network = options.network === undefined ? (page ? g : null) : options.network;
+  const doc = options.document === undefined ? page || null : options.document;
   if (!network && !doc) return NO_HOOKS;
-  const nav =
-    options.navigator === undefined ? (options.network === undefined ? defaultNavigator() : null) : options.navigator;
-  const onOnline = (): void => handlers.online();
-  const onOffline = (): void => handlers.offline();
-  const onVisibility = (): void => {
-    if (doc && doc.visibilityState === 'visible') handlers.wake();
-  };
-  const onResume = (): void => handlers.wake();
-  const onFreeze = (): void => handlers.sleep();
-  // A page that is only being unloaded (persisted false) is left alone: the socket ends with it. The
-  // targets pass the event, which the listener type (kept loose so any EventTarget fits) does not show.
-  const onPageHide = ((event: PageTransition): void => {
-    if (event && event.persisted) handlers.sleep();
-  }) as () => void;
-  const onPageShow = ((event: PageTransition): void => {
-    if (event && event.persisted) handlers.restored();
-  }) as () => void;
+  const nav = (
+    options.navigator === undefined ? (options.network === undefined ? g.navigator : null) : options.navigator
+  ) as { onLine?: unknown } | null | undefined;
+  const call = (handler: keyof BrowserHookHandlers) => () => handlers[handler]();
+  // A page that is only being unloaded (persisted false) is left alone: the socket ends with it. The targets
+  // pass the event, which the listener type (kept loose so any EventTarget fits) does not show.
+  const persisted = (handler: keyof BrowserHookHandlers) =>
+    ((event?: { persisted?: boolean }) => {
+      if (event?.persisted) handlers[handler]();
+    }) as () => void;
   const bindings: [EventTargetLike | null, string, () => void][] = [
-    [network, 'online', onOnline],
-    [network, 'offline', onOffline],
-    [network, 'pagehide', onPageHide],
-    [network, 'pageshow', onPageShow],
-    [doc, 'visibilitychange', onVisibility],
-    [doc, 'freeze', onFreeze],
-    [doc, 'resume', onResume],
+    [network, 'online', call('online')],
+    [network, 'offline', call('offline')],
+    [network, 'pagehide', persisted('sleep')],
+    [network, 'pageshow', persisted('restored')],
+    [doc, 'visibilitychange', () => doc!.visibilityState === 'visible' && handlers.wake()],
+    [doc, 'freeze', call('sleep')],
+    [doc, 'resume', call('wake')],
   ];
   for (const [target, type, listener] of bindings) target?.addEventListener(type, listener);
   return {
     detached: false,
     get offline(): boolean {
-      return nav !== null && nav.onLine === false;
+      return nav?.onLine === false;
     },
     detach(): void {
       for (const [target, type, listener] of bindings) target?.removeEventListener(type, listener);

@@ -17,7 +17,7 @@ describe('a URL that is not a WebSocket URL', () => {
       await expect(client.connect()).rejects.toMatchObject({
         code: 'INVALID',
         retryable: false,
-        message: expect.stringContaining('the URL is not valid'),
+        message: expect.stringContaining('invalid URL'),
       });
       expect(client.state).toBe('failed');
       expect(attempts).toBe(1);

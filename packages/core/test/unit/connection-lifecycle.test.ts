@@ -226,6 +226,22 @@ describe('Connection lifecycle', () => {
     }
   });
 
+  it('one timer per client: the connect timeout or the retry, and the deadline of waiting connect() calls', async () => {
+    const { client, echo } = harness({ server: { ignoreHello: true }, connection: { connectTimeoutMs: 2000 } });
+    const first = client.connect().catch(() => undefined);
+    await flush();
+    const second = client.connect().catch(() => undefined);
+    expect(client.state).toBe('connecting');
+    expect(vi.getTimerCount()).toBe(1);
+    echo.server.refuse = true;
+    await advance(2000); // the connect timeout: the client waits to retry, the connect() calls still wait
+    expect(client.state).toBe('reconnecting');
+    expect(vi.getTimerCount()).toBe(1);
+    client.close();
+    await Promise.all([first, second]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it('close() rejects a pending connect() with CLOSED', async () => {
     const { client, echo } = harness();
     echo.server.refuse = true;

@@ -1,0 +1,48 @@
+import type { AnyConnection } from './connection';
+import { PolySocketError, toPolySocketError } from './errors';
+import { emitError, scrub } from './lifecycle-notices';
+import type { TransportData } from './transport';
+
+/** A transport message of the current attempt: bounded, decoded, each frame routed. Garbage is one PROTOCOL error. */
+export function receive(c: AnyConnection, data: TransportData): void {
+  c.link?.liveness?.heard();
+  const size = typeof data === 'string' ? data.length : data.byteLength;
+  if (size > (c.tuning.maxFrameSize ?? 16_777_216))
+    return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize; dropped`));
+  try {
+    c.protocol.decode(data, c.frameSink);
+  } catch (error) {
+    emitError(c, toPolySocketError(error, 'PROTOCOL', 'malformed frame'));
+  }
+}
+
+/**
+ * One inbound frame: to the handshake while it runs, else the heartbeat, the request it answers, or the
+ * protocol's `onFrame`.
+ */
+export function route(c: AnyConnection, frame: unknown): void {
+  const link = c.link;
+  const inbox = link?.inbox;
+  if (inbox) {
+    const waiter = link.waiter;
+    link.waiter = undefined;
+    if (waiter) waiter.resolve(frame);
+    else inbox.push(frame);
+    return;
+  }
+  const heartbeat = link?.liveness;
+  if (heartbeat?.inspectsFrames && heartbeat.consume(frame)) return;
+  const protocol = c.protocol;
+  const requests = c.requestStore;
+  const id = requests && protocol.replyTo?.(frame);
+  if (id !== undefined) {
+    // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.
+    const error = protocol.replyError?.(frame);
+    if (requests!.settle(id, frame, error && scrub(c, error))) return;
+  }
+  try {
+    protocol.onFrame?.(frame);
+  } catch (error) {
+    c.reportListenerError(error);
+  }
+}

@@ -5,8 +5,9 @@
 // committed list would go stale (or unsafe) at every merge. The result is cached in node_modules/.cache, keyed
 // by the hash of every file it reads, so the four build stages compute it once.
 //
-// A name is mangled when it is declared as a `private`/`protected` class member (field, method, accessor,
-// parameter property, static or not) in packages/{core,foony,ignis,socketio,sockr}/src, and NOT when it is also:
+// A name is mangled when it is declared as a `private`/`protected` class member, or one whose doc comment says
+// `@internal` (a field the core's modules share: not an API), (field, method, accessor, parameter property,
+// static or not) in packages/{core,foony,ignis,socketio,sockr}/src, and NOT when it is also:
 // - a non-private class member, an interface/type property, an object-literal key, a destructured key or an enum
 //   member anywhere in our sources (every package's src);
 // - a string literal or template text anywhere in our sources (`'x' in y`, `y['x']`, `${a}Timer`, `'on' + a`);
@@ -58,9 +59,11 @@ export interface MangleList {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
+/** Private, protected, or marked `@internal` (a member the core's modules share but no app may use). */
 function isPrivate(node: ts.Node): boolean {
   const flags = ts.getCombinedModifierFlags(node as ts.Declaration);
-  return (flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0;
+  if ((flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0) return true;
+  return ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'internal');
 }
 
 function where(file: ts.SourceFile, node: ts.Node): string {

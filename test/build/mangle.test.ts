@@ -46,9 +46,10 @@ describe('the generator', () => {
       private readonly viaAny = 0;
       private readyState = 0;
       private _events = 0;
+      /** @internal Shared with other modules. */ internalField = 0;
       constructor(private readonly safeParam: number) {}
       protected safeMethod(): number {
-        return this.safeField + Base.safeStatic + this.safeParam;
+        return this.safeField + Base.safeStatic + this.safeParam + this.internalField;
       }
       touch(x: any, which: 'built'): unknown {
         const key = \`\${which}Timer\` as \`\${typeof which}Timer\`;
@@ -74,8 +75,8 @@ describe('the generator', () => {
     compilerOptions: { strict: true, noEmit: true, target: ts.ScriptTarget.ES2020, lib: ['lib.es2020.d.ts'] },
   });
 
-  it('lists the private and protected members (fields, static, parameter properties, overridden methods)', () => {
-    expect(Object.keys(list.cache)).toEqual(['safeField', 'safeMethod', 'safeParam', 'safeStatic']);
+  it('lists the private, protected and @internal members (fields, static, parameter properties, overridden methods)', () => {
+    expect(Object.keys(list.cache)).toEqual(['internalField', 'safeField', 'safeMethod', 'safeParam', 'safeStatic']);
   });
 
   it.each([
@@ -98,7 +99,7 @@ describe('the generator', () => {
   });
 
   it('gives each name its own short name, the same for the same sources', () => {
-    expect(Object.values(list.cache)).toEqual(['$a', '$b', '$c', '$d']);
+    expect(Object.values(list.cache)).toEqual(['$a', '$b', '$c', '$d', '$e']);
   });
 });
 
@@ -121,11 +122,11 @@ describe("the list made from today's sources", () => {
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 
-  it('holds only names declared private or protected in the mangled packages', () => {
+  it('holds only names declared private, protected or @internal in the mangled packages', () => {
     const undeclared = names.filter(
       (name) =>
         !new RegExp(
-          `(?:private|protected)\\s+(?:(?:static|override|readonly|abstract|async|declare|accessor|get|set)\\s+)*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b`,
+          `(?:private|protected|@internal\\b(?:[^*]|\\*(?!/))*\\*/)\\s+(?:(?:static|override|readonly|abstract|async|declare|accessor|get|set)\\s+)*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b`,
         ).test(declaring),
     );
     expect(undeclared).toEqual([]);

@@ -18,7 +18,7 @@ export interface SizeRow {
   id: string;
   label: string;
   /** An ESM import to tree-shake (TypeScript, packages by name), or a script-tag bundle's entry name. */
-  entry: { contents: string } | { iife: 'all' | 'foony' | 'ignis' | 'socketio' | 'sockr' };
+  entry: { contents: string } | { iife: 'all' | 'full' | 'foony' | 'ignis' | 'socketio' | 'sockr' };
   /** A peer client: bundled from node_modules, not mangled. */
   peer?: boolean;
 }
@@ -53,7 +53,38 @@ export const OTHER_ROWS: SizeRow[] = [
     label: `${name}.global.js`,
     entry: { iife: name },
   })),
+  { id: 'iife-full', label: 'polysocket.full.global.js (+ every module)', entry: { iife: 'full' } },
   { id: 'create-client', label: 'createClient (every adapter, ESM)', entry: esm('createClient', 'polysocket') },
+];
+
+/** An optional module: what it adds to its client's bundle when the app imports it. */
+export interface ModuleRow {
+  label: string;
+  /** The client the module plugs into: the row measured without it. */
+  client: SizeRow;
+  /** The same import with the module added. */
+  with: SizeRow;
+}
+
+const withModule = (client: string, pkg: string, module: string, label: string): ModuleRow => ({
+  label,
+  client: { id: `${client}`, label: client, entry: esm(client, pkg) },
+  with: {
+    id: `${client}+${module}`,
+    label: `${client} + ${module}`,
+    entry: { contents: `import { ${client}, ${module} } from '${pkg}'; console.log(${client}, ${module});` },
+  },
+});
+
+/** docs/architecture.md "Default client and optional modules" quotes these. */
+export const MODULE_ROWS: ModuleRow[] = [
+  withModule('FoonyClient', '@polysocket/foony', 'foonyPresence', 'Foony presence'),
+  withModule('FoonyClient', '@polysocket/foony', 'strictChannelNames', 'Foony channel-name rules'),
+  withModule('FoonyClient', '@polysocket/foony', 'webStorageCursors', 'Foony cursor persistence'),
+  withModule('IgnisClient', '@polysocket/ignis', 'ignisEncryption', 'Ignis encryption'),
+  withModule('SocketIOClient', '@polysocket/socketio', 'socketioPolling', 'Socket.IO long-polling + upgrade'),
+  withModule('SockrClient', '@polysocket/sockr', 'sockrCalls', 'Sockr calls'),
+  withModule('SockrClient', '@polysocket/sockr', 'sockrTyping', 'Sockr typing'),
 ];
 
 export interface Size {
@@ -74,7 +105,7 @@ const sizeOf = (code: Uint8Array): Size => ({ min: code.byteLength, gzip: gzipSy
 export async function measure(row: SizeRow, options: MeasureOptions = {}): Promise<Size> {
   const from = row.peer ? 'dist' : (options.from ?? 'src');
   const iife = 'iife' in row.entry ? row.entry.iife : undefined;
-  const bundleName = iife === 'all' ? 'polysocket' : iife;
+  const bundleName = iife === 'all' ? 'polysocket' : iife === 'full' ? 'polysocket.full' : iife;
   // The built script-tag file is what a page loads: measure it as it is.
   if (iife && from === 'dist')
     return sizeOf(readFileSync(`${repo}packages/polysocket/dist/browser/${bundleName}.global.js`));

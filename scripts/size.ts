@@ -22,6 +22,7 @@ import {
   measure,
   nextLimit,
   OTHER_ROWS,
+  MODULE_ROWS,
   PEER_ROWS,
   readBudget,
   SLACK,
@@ -135,6 +136,19 @@ async function main(): Promise<number> {
   for (const row of PEER_ROWS) console.log(cells(row).join('  '));
   console.log('\nother bundles (no budget)');
   for (const row of OTHER_ROWS) console.log(cells(row).join('  '));
+  if (from === 'src') {
+    console.log('\noptional modules: what each adds to its client when imported');
+    for (const module of MODULE_ROWS) {
+      const [client, withIt] = await Promise.all([measure(module.client), measure(module.with)]);
+      console.log(
+        [
+          module.label.padEnd(width),
+          `+${(withIt.min - client.min).toLocaleString('en')}`.padStart(9),
+          `+${kb(withIt.gzip - client.gzip)}`.padStart(9),
+        ].join('  '),
+      );
+    }
+  }
 
   if (args.includes('--update-limits')) {
     const file = JSON.parse(readFileSync(BUDGET_FILE, 'utf8')) as { rows: Record<string, BudgetEntry> };

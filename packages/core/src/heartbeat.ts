@@ -38,18 +38,22 @@ export interface HeartbeatHooks<Out> {
 /** A timer that fires more than this late means the process or tab was asleep. */
 const LATE_TIMER_MS = 1000;
 
+// Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
+const probeDue = (heartbeat: Heartbeat<any, any>): void => heartbeat.probe();
+
 /** Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence deadline); no timer is reset. */
 export class Heartbeat<Out, In> {
   /** When something was last heard; kept only for a silence deadline (a clock read per message costs ~85 ns). */
   private lastHeard = Date.now();
   /** Something was heard since the outstanding probe was sent. */
-  private heardSinceProbe = false;
-  private readonly tracksSilence: boolean;
-  private probeSentAt = 0;
+  private heardSinceProbe?: boolean;
+  /** When the outstanding probe was sent; 0: none. */
+  private probeSentAt?: number;
   private probeTimer: ReturnType<typeof setInterval> | undefined;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-  private deadlineAt = 0;
-  private stopped = false;
+  private deadlineAt!: number;
+  private stopped?: boolean;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
 
@@ -57,39 +61,34 @@ export class Heartbeat<Out, In> {
     private readonly policy: HeartbeatPolicy<Out, In>,
     private readonly hooks: HeartbeatHooks<Out>,
   ) {
-    this.inspectsFrames = Boolean(policy.isPong || policy.isPing);
-    this.tracksSilence = policy.silenceTimeoutMs !== undefined;
-    if (policy.intervalMs > 0 && (policy.ping || policy.transportPing)) {
-      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(Heartbeat.probeDue, timerDelay(policy.intervalMs), this);
-    }
+    this.inspectsFrames = !!(policy.isPong || policy.isPing);
+    if (policy.intervalMs > 0 && (policy.ping || policy.transportPing))
+      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(probeDue, timerDelay(policy.intervalMs), this);
     this.armDeadline();
   }
 
   /** Call on every inbound message (and transport pong). */
   heard(): void {
     this.heardSinceProbe = true;
-    if (this.tracksSilence) this.lastHeard = Date.now();
+    if (this.policy.silenceTimeoutMs !== undefined) this.lastHeard = Date.now();
   }
 
   /** Handles heartbeat frames; returns true when the frame was one and is consumed. */
   consume(frame: In): boolean {
-    const { isPong, isPing } = this.policy;
-    if (isPong && isPong(frame)) {
-      this.answered();
-      return true;
-    }
-    if (isPing && isPing(frame)) {
-      const reply = this.policy.pong?.(frame);
+    const { isPong, isPing, pong } = this.policy;
+    if (isPong?.(frame)) this.transportPong();
+    else if (isPing?.(frame)) {
+      const reply = pong?.(frame);
       if (reply !== undefined) this.hooks.sendFrame(reply);
-      return true;
-    }
-    return false;
+    } else return false;
+    return true;
   }
 
-  /** A transport-level pong arrived. */
+  /** A pong (the protocol's or a transport-level one) arrived: it gives the round-trip time. */
   transportPong(): void {
     this.heard();
-    this.answered();
+    if (this.probeSentAt) this.hooks.onRtt(Date.now() - this.probeSentAt);
+    this.probeSentAt = 0;
   }
 
   /**
@@ -97,32 +96,20 @@ export class Heartbeat<Out, In> {
    * waking up). Returns false, after reporting the link dead, if a deadline has passed.
    */
   check(): boolean {
-    if (this.stopped) return false;
-    const expired = this.expiredReason(Date.now());
-    if (expired) {
-      this.die(expired);
-      return false;
-    }
-    return true;
+    const expired = !this.stopped && this.expiredReason(Date.now());
+    if (expired) this.die(expired);
+    return expired === undefined;
   }
 
   /** Sends a probe now if one can be answered and none is outstanding (a liveness check). */
   probe(): void {
-    if (this.stopped) return;
-    const now = Date.now();
-    const expired = this.expiredReason(now);
-    if (expired) return this.die(expired);
     // One probe at a time: a flood of wake-ups must not become a flood of pings (with `ws`, a burst of them drops the link).
-    if (this.probeSentAt !== 0) return;
-    const { ping, isPong, transportPing } = this.policy;
-    let expectsAnswer = false;
-    if (ping) {
-      this.hooks.sendFrame(ping());
-      if (isPong) expectsAnswer = true;
-    }
-    if (transportPing && this.hooks.transportPing()) expectsAnswer = true;
-    if (expectsAnswer && this.probeSentAt === 0 && this.policy.probeTimeoutMs !== undefined) {
-      this.probeSentAt = now;
+    if (!this.check() || this.probeSentAt) return;
+    const { ping, isPong, transportPing, probeTimeoutMs } = this.policy;
+    if (ping) this.hooks.sendFrame(ping());
+    const pinged = transportPing && this.hooks.transportPing();
+    if ((pinged || (ping && isPong)) && !this.probeSentAt && probeTimeoutMs !== undefined) {
+      this.probeSentAt = Date.now();
       this.heardSinceProbe = false;
       this.armDeadline();
     }
@@ -130,50 +117,26 @@ export class Heartbeat<Out, In> {
 
   stop(): void {
     this.stopped = true;
-    if (this.probeTimer !== undefined) clearInterval(this.probeTimer);
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    this.probeTimer = undefined;
-    this.deadlineTimer = undefined;
+    clearInterval(this.probeTimer);
+    clearTimeout(this.deadlineTimer);
   }
 
-  private answered(): void {
-    if (this.probeSentAt !== 0) {
-      this.hooks.onRtt(Date.now() - this.probeSentAt);
-      this.probeSentAt = 0;
-    }
-  }
-
-  /** The earliest moment a deadline can pass, given what is known now. */
-  private nextDeadline(): number {
-    let at = Infinity;
-    const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
-    if (silenceTimeoutMs !== undefined) at = this.lastHeard + silenceTimeoutMs;
-    if (this.probeSentAt !== 0 && probeTimeoutMs !== undefined) at = Math.min(at, this.probeSentAt + probeTimeoutMs);
-    return at;
-  }
-
+  /** A passed deadline's reason (and a probe answered by any traffic is settled), else undefined. */
   private expiredReason(now: number): string | undefined {
     const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
-    if (silenceTimeoutMs !== undefined && now - this.lastHeard >= silenceTimeoutMs) {
-      return `nothing heard for ${now - this.lastHeard} ms`;
-    }
-    if (this.probeSentAt !== 0 && probeTimeoutMs !== undefined) {
-      if (this.heardSinceProbe) {
-        // Anything heard after the probe proves the link, even if the pong itself is still to come.
-        this.probeSentAt = 0;
-      } else if (now - this.probeSentAt >= probeTimeoutMs) {
-        return `no answer to a ping within ${probeTimeoutMs} ms`;
-      }
-    }
-    return undefined;
+    if (now - this.lastHeard >= silenceTimeoutMs!) return `nothing heard for ${now - this.lastHeard} ms`;
+    // Anything heard after the probe proves the link, even if the pong itself is still to come.
+    if (this.heardSinceProbe) this.probeSentAt = 0;
+    if (this.probeSentAt && now - this.probeSentAt >= probeTimeoutMs!)
+      return `no answer to a ping within ${probeTimeoutMs} ms`;
   }
 
-  private armDeadline(): void {
-    if (this.stopped) return;
-    const at = this.nextDeadline();
-    if (at === Infinity) return;
-    if (this.deadlineTimer !== undefined && this.deadlineAt <= at) return;
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+  /** Arms the deadline timer for the earliest moment a deadline can pass (at `at` when given). */
+  private armDeadline(at?: number): void {
+    const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.policy;
+    at ??= Math.min(this.lastHeard + silenceTimeoutMs, this.probeSentAt ? this.probeSentAt + probeTimeoutMs : Infinity);
+    if (this.stopped || at === Infinity || (this.deadlineTimer !== undefined && this.deadlineAt <= at)) return;
+    clearTimeout(this.deadlineTimer);
     this.deadlineAt = at;
     this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(
       Heartbeat.deadlineDue,
@@ -183,35 +146,16 @@ export class Heartbeat<Out, In> {
     );
   }
 
-  // Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
-  private static probeDue(heartbeat: Heartbeat<any, any>): void {
-    heartbeat.probe();
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for probeDue
   private static deadlineDue(heartbeat: Heartbeat<any, any>, scheduledAt: number): void {
-    heartbeat.onDeadline(scheduledAt);
-  }
-
-  private onDeadline(scheduledAt: number): void {
-    this.deadlineTimer = undefined;
-    if (this.stopped) return;
+    heartbeat.deadlineTimer = undefined;
+    if (heartbeat.stopped) return;
     const now = Date.now();
-    const expired = this.expiredReason(now);
-    if (expired && now - scheduledAt > LATE_TIMER_MS) {
-      // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-      this.deadlineAt = now + LATE_TIMER_MS;
-      this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(
-        Heartbeat.deadlineDue,
-        LATE_TIMER_MS,
-        this,
-        now + LATE_TIMER_MS,
-      );
-      return;
-    }
-    if (expired) return this.die(expired);
-    this.armDeadline();
+    const expired = heartbeat.expiredReason(now);
+    // Woken late (throttled tab, suspended laptop): let already-received data be read first.
+    if (expired && now - scheduledAt > LATE_TIMER_MS) heartbeat.armDeadline(now + LATE_TIMER_MS);
+    else if (expired) heartbeat.die(expired);
+    else heartbeat.armDeadline();
   }
 
   private die(reason: string): void {

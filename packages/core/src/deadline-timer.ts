@@ -13,21 +13,21 @@ export class DeadlineTimer {
 
   /** Makes sure the timer fires no later than `at`. */
   include(at: number): void {
-    if (at >= this.at) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.at = at;
-    this.timer = setTimeout(DeadlineTimer.fire, timerDelay(at - Date.now()), this);
+    if (at < this.at) {
+      clearTimeout(this.timer);
+      this.at = at;
+      this.timer = setTimeout(DeadlineTimer.fire, timerDelay(at - Date.now()), this);
+    }
   }
 
   /** The timer's callback gets its owner as an argument: one shared function, no closure per timer. */
   private static fire(deadlines: DeadlineTimer): void {
-    deadlines.timer = undefined;
-    deadlines.at = Infinity;
+    deadlines.clear();
     deadlines.onDue();
   }
 
   clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
     this.at = Infinity;
   }

@@ -1,6 +1,6 @@
 import { DeadlineTimer } from './deadline-timer';
 import { LazyMap } from './lazy-collections';
-import { PolySocketError, asMaybeDelivered } from './errors';
+import { PolySocketError, asMaybeDelivered, type ErrorCode } from './errors';
 import type { Gate, OutboxEntry } from './outbox';
 import type { EncodedFrame } from './transport';
 
@@ -50,10 +50,10 @@ const what = (request: PendingRequest<any>): string => request.options.label ?? 
  */
 export class PendingRequest<Reply> implements OutboxEntry {
   readonly expiresAt = Infinity;
-  isWritten = false;
-  /** Epoch ms at which it times out (Infinity: never). */
-  deadline = Infinity;
-  timeoutMs = 0;
+  isWritten?: boolean;
+  /** Epoch ms at which it times out (undefined: never). */
+  deadline?: number;
+  timeoutMs?: number;
   /** Settles with the reply (or the failure). */
   readonly promise: Promise<Reply>;
   resolve!: (reply: Reply) => void;
@@ -84,13 +84,7 @@ export class PendingRequest<Reply> implements OutboxEntry {
 
   /** Its signal aborted. */
   handleEvent(): void {
-    this.table.gone(
-      this,
-      new PolySocketError('ABORTED', `aborted while waiting for the ${what(this)}`, {
-        cause: this.options.signal!.reason,
-        maybeDelivered: this.isWritten,
-      }),
-    );
+    this.table.gone(this, 'ABORTED', `aborted while waiting for the ${what(this)}`, this.options.signal!.reason);
   }
 }
 
@@ -156,12 +150,7 @@ export class PendingRequests<Reply> {
         request.isWritten = false;
         resend.push(request);
       } else {
-        this.end(
-          request,
-          new PolySocketError('DISCONNECTED', `link lost before the ${what(request)}; it may have been delivered`, {
-            maybeDelivered: true,
-          }),
-        );
+        this.gone(request, 'DISCONNECTED', `link lost before the ${what(request)}; it may have been delivered`);
       }
     }
     return resend;
@@ -199,9 +188,12 @@ export class PendingRequests<Reply> {
     else request.resolve(reply!);
   }
 
-  /** @internal A request timed out or was aborted: it fails, and its owner takes it out of the outbox. */
-  gone(request: PendingRequest<Reply>, error: PolySocketError): void {
-    this.end(request, error);
+  /**
+   * @internal A request timed out, was aborted or was lost with the link: it fails (`maybeDelivered` if it had
+   * been written), and its owner takes it out of the outbox.
+   */
+  gone(request: PendingRequest<Reply>, code: ErrorCode, message: string, cause?: unknown): void {
+    this.end(request, new PolySocketError(code, message, { cause, maybeDelivered: request.isWritten }));
     this.onGone?.(request);
   }
 
@@ -210,19 +202,11 @@ export class PendingRequests<Reply> {
     const now = Date.now();
     let next = Infinity;
     for (const request of this.pending.values()) {
+      const { deadline = Infinity, timeoutMs } = request;
       const hint = request.options.timeoutHint;
-      if (request.deadline <= now)
-        this.gone(
-          request,
-          new PolySocketError(
-            'TIMEOUT',
-            `no ${what(request)} within ${request.timeoutMs} ms${hint ? `: ${hint}` : ''}`,
-            {
-              maybeDelivered: request.isWritten,
-            },
-          ),
-        );
-      else if (request.deadline < next) next = request.deadline;
+      if (deadline <= now)
+        this.gone(request, 'TIMEOUT', `no ${what(request)} within ${timeoutMs} ms${hint ? `: ${hint}` : ''}`);
+      else if (deadline < next) next = deadline;
     }
     this.timer?.include(next);
   }

@@ -97,7 +97,10 @@ export class Heartbeat<Out, In> {
    */
   check(): boolean {
     const expired = !this.stopped && this.expiredReason(Date.now());
-    if (expired) this.die(expired);
+    if (expired) {
+      this.stop();
+      this.hooks.onDead(expired);
+    }
     return expired === undefined;
   }
 
@@ -149,17 +152,10 @@ export class Heartbeat<Out, In> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for probeDue
   private static deadlineDue(heartbeat: Heartbeat<any, any>, scheduledAt: number): void {
     heartbeat.deadlineTimer = undefined;
-    if (heartbeat.stopped) return;
     const now = Date.now();
-    const expired = heartbeat.expiredReason(now);
     // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-    if (expired && now - scheduledAt > LATE_TIMER_MS) heartbeat.armDeadline(now + LATE_TIMER_MS);
-    else if (expired) heartbeat.die(expired);
-    else heartbeat.armDeadline();
-  }
-
-  private die(reason: string): void {
-    this.stop();
-    this.hooks.onDead(reason);
+    if (now - scheduledAt > LATE_TIMER_MS && !heartbeat.stopped && heartbeat.expiredReason(now))
+      heartbeat.armDeadline(now + LATE_TIMER_MS);
+    else if (heartbeat.check()) heartbeat.armDeadline();
   }
 }

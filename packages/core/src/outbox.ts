@@ -1,6 +1,6 @@
 import { PolySocketError } from './errors';
 import { DeadlineTimer } from './deadline-timer';
-import type { EncodedFrame } from './transport';
+import type { EncodedFrame, TransportData } from './transport';
 
 /**
  * Whether a queued entry may be written now: true, false (wait; it also holds back everything
@@ -30,14 +30,11 @@ export interface OutboxOptions {
 }
 
 export function sizeOf(data: EncodedFrame): number {
-  if (typeof data === 'string') return data.length;
-  if (Array.isArray(data)) {
-    let total = 0;
-    for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[])
-      total += typeof part === 'string' ? part.length : part.byteLength;
-    return total;
-  }
-  return (data as ArrayBuffer | Uint8Array).byteLength;
+  return typeof data === 'string'
+    ? data.length
+    : Array.isArray(data)
+      ? (data as readonly TransportData[]).reduce((total: number, part) => total + sizeOf(part), 0)
+      : (data as ArrayBuffer | Uint8Array).byteLength;
 }
 
 /** A bounded FIFO of sends made while not connected. Nothing leaves it silently. */
@@ -47,13 +44,8 @@ export class Outbox {
   bytes = 0;
   /** Fires at the earliest expiry. */
   private readonly timer = new DeadlineTimer(() => this.sweep());
-  private readonly maxMessages: number;
-  private readonly maxBytes: number;
 
-  constructor(options: OutboxOptions = {}) {
-    this.maxMessages = options.maxMessages ?? 1000;
-    this.maxBytes = options.maxBytes ?? 1024 * 1024;
-  }
+  constructor(private readonly options: OutboxOptions = {}) {}
 
   get length(): number {
     return this.entries.length;
@@ -61,7 +53,8 @@ export class Outbox {
 
   /** Appends, or returns the OUTBOX_FULL error (and keeps nothing) when a bound would be crossed. */
   push(entry: OutboxEntry): PolySocketError | undefined {
-    if (this.entries.length >= this.maxMessages || this.bytes + entry.size > this.maxBytes)
+    const { maxMessages = 1000, maxBytes = 1024 * 1024 } = this.options;
+    if (this.entries.length >= maxMessages || this.bytes + entry.size > maxBytes)
       return new PolySocketError('OUTBOX_FULL', `outbox full (${this.entries.length} messages, ${this.bytes} bytes)`);
     this.unshift([entry], true);
   }

@@ -105,7 +105,7 @@ export class PendingRequests<Reply> {
 
   /** Ids grow for the life of the client and are never reused, so a late reply cannot hit a new request. */
   nextId(): RequestId {
-    return (this.lastId = this.lastId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastId + 1);
+    return ++this.lastId;
   }
 
   /** `onGone` runs for a request that timed out or was aborted, so its owner can take it out of the outbox. */

@@ -1,8 +1,8 @@
-/** `scheme://userinfo@`: the userinfo ends at the last `@` before the path, query or fragment. */
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
-
-/** The userinfo's password: after its first `:`, up to the userinfo's end. */
-const PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#:]*:([^/?#]*)@/i;
+/**
+ * `scheme://userinfo@`: the userinfo ends at the last `@` before the path, query or fragment; its password
+ * (group 2) is what follows its first `:`.
+ */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#:]*(?::([^/?#]*))?@/i;
 
 /**
  * The credentials a URL carries — every query value and the userinfo password — in each form a log line or a
@@ -12,7 +12,7 @@ const PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/?#:]*:([^/?#]*)@/i;
 export function urlSecrets(url: string): string[] {
   const found = new Set<string>();
   const raws = [...(/\?([^#]*)/.exec(url)?.[1] ?? '').matchAll(/(?:^|&)[^&=]*=([^&]*)/g)].map((match) => match[1]);
-  const password = PASSWORD.exec(url)?.[1];
+  const password = USERINFO.exec(url)?.[2];
   if (password !== undefined) raws.push(password);
   for (const raw of raws) {
     const value = decoded(raw);

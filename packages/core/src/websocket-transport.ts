@@ -171,9 +171,10 @@ export class WebSocketTransport implements Transport {
   /** Node's `ws` can drop the TCP connection at once (`terminate`); elsewhere this is `close()`. */
   terminate(code?: number, reason?: string): void {
     const socket = this.socket as NodeSocket | undefined;
-    if (!socket?.terminate) return this.close(code, reason);
-    this.listener = undefined;
-    socket.terminate();
+    if (socket?.terminate) {
+      this.listener = undefined;
+      socket.terminate();
+    } else this.close(code, reason);
   }
 }
 

@@ -129,15 +129,14 @@ export class Heartbeat<Out, In> {
     const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
     if (now - this.lastHeard >= silenceTimeoutMs!) return `nothing heard for ${now - this.lastHeard} ms`;
     // Anything heard after the probe proves the link, even if the pong itself is still to come.
-    if (this.heardSinceProbe) this.probeSentAt = 0;
-    if (this.probeSentAt && now - this.probeSentAt >= probeTimeoutMs!)
-      return `no answer to a ping within ${probeTimeoutMs} ms`;
+    const sent = this.heardSinceProbe ? (this.probeSentAt = 0) : this.probeSentAt;
+    if (sent && now - sent >= probeTimeoutMs!) return `no answer to a ping within ${probeTimeoutMs} ms`;
   }
 
   /** Arms the deadline timer for the earliest moment a deadline can pass (at `at` when given). */
   private armDeadline(at?: number): void {
     const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.policy;
-    at ??= Math.min(this.lastHeard + silenceTimeoutMs, this.probeSentAt ? this.probeSentAt + probeTimeoutMs : Infinity);
+    at ??= Math.min(this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs);
     if (this.stopped || at === Infinity || (this.deadlineTimer !== undefined && this.deadlineAt <= at)) return;
     clearTimeout(this.deadlineTimer);
     this.deadlineAt = at;

@@ -64,10 +64,11 @@ const HANDLERS = {
     to(this)?.onOpen();
   },
   message(this: OwnedSocket, data: NodeBuffer | { data: unknown }, isBinary?: boolean): void {
-    let out: unknown = 'data' in data ? data.data : isBinary ? data : data.toString();
-    if (!(typeof out === 'string' || out instanceof ArrayBuffer || out instanceof Uint8Array))
-      out = ArrayBuffer.isView(out) ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength) : String(out);
-    to(this)?.onMessage(out as TransportData);
+    // A browser's is text or an ArrayBuffer (binaryType), `ws`'s text or a Buffer; anything else becomes text.
+    const out: unknown = 'data' in data ? data.data : isBinary ? data : data.toString();
+    to(this)?.onMessage(
+      typeof out === 'string' || out instanceof ArrayBuffer || out instanceof Uint8Array ? out : String(out),
+    );
   },
   error(this: OwnedSocket, event: Error | { message?: unknown }): void {
     const error = event instanceof Error ? event : new Error(String(event.message || 'WebSocket error'));

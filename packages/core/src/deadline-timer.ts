@@ -9,7 +9,8 @@ export class DeadlineTimer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private at = Infinity;
 
-  constructor(private readonly onDue: () => void) {}
+  /** `onDue` is called as the timer's method (`this` is the timer), with the deadline it was armed for. */
+  constructor(private readonly onDue: (at: number) => void) {}
 
   /** Makes sure the timer fires no later than `at`. */
   include(at: number): void {
@@ -22,8 +23,9 @@ export class DeadlineTimer {
 
   /** The timer's callback gets its owner as an argument: one shared function, no closure per timer. */
   private static fire(deadlines: DeadlineTimer): void {
+    const at = deadlines.at;
     deadlines.clear();
-    deadlines.onDue();
+    deadlines.onDue(at);
   }
 
   clear(): void {

@@ -1,3 +1,4 @@
+import { DeadlineTimer } from './deadline-timer';
 import { timerDelay } from './timing';
 
 /**
@@ -42,8 +43,11 @@ const LATE_TIMER_MS = 1000;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
 const probeDue = (heartbeat: Heartbeat<any, any>): void => heartbeat.probe();
 
-/** Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence deadline); no timer is reset. */
-export class Heartbeat<Out, In> {
+/**
+ * Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence
+ * deadline); no timer is reset. It is its own deadline timer, armed for the earliest deadline.
+ */
+export class Heartbeat<Out, In> extends DeadlineTimer {
   /** When something was last heard; kept only for a silence deadline (a clock read per message costs ~85 ns). */
   private lastHeard = Date.now();
   /** Something was heard since the outstanding probe was sent. */
@@ -51,8 +55,6 @@ export class Heartbeat<Out, In> {
   /** When the outstanding probe was sent; 0: none. */
   private probeSentAt?: number;
   private probeTimer: ReturnType<typeof setInterval> | undefined;
-  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-  private deadlineAt!: number;
   private stopped?: boolean;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
@@ -61,6 +63,7 @@ export class Heartbeat<Out, In> {
     private readonly policy: HeartbeatPolicy<Out, In>,
     private readonly hooks: HeartbeatHooks<Out>,
   ) {
+    super(Heartbeat.deadlineDue);
     this.inspectsFrames = !!(policy.isPong || policy.isPing);
     if (policy.intervalMs > 0 && (policy.ping || policy.transportPing))
       this.probeTimer = setInterval<[Heartbeat<Out, In>]>(probeDue, timerDelay(policy.intervalMs), this);
@@ -121,7 +124,7 @@ export class Heartbeat<Out, In> {
   stop(): void {
     this.stopped = true;
     clearInterval(this.probeTimer);
-    clearTimeout(this.deadlineTimer);
+    this.clear();
   }
 
   /** A passed deadline's reason (and a probe answered by any traffic is settled), else undefined. */
@@ -133,28 +136,20 @@ export class Heartbeat<Out, In> {
     if (sent && now - sent >= probeTimeoutMs!) return `no answer to a ping within ${probeTimeoutMs} ms`;
   }
 
-  /** Arms the deadline timer for the earliest moment a deadline can pass (at `at` when given). */
-  private armDeadline(at?: number): void {
+  /** Makes sure the deadline timer fires by the earliest moment a deadline can pass. */
+  private armDeadline(): void {
     const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.policy;
-    at ??= Math.min(this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs);
-    if (this.stopped || at === Infinity || (this.deadlineTimer !== undefined && this.deadlineAt <= at)) return;
-    clearTimeout(this.deadlineTimer);
-    this.deadlineAt = at;
-    this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(
-      Heartbeat.deadlineDue,
-      timerDelay(at - Date.now()),
-      this,
-      at,
-    );
+    if (!this.stopped)
+      this.include(Math.min(this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs));
   }
 
+  /** The deadline timer's callback (one shared function: `this` is the heartbeat), for the deadline `scheduledAt`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for probeDue
-  private static deadlineDue(heartbeat: Heartbeat<any, any>, scheduledAt: number): void {
-    heartbeat.deadlineTimer = undefined;
+  private static deadlineDue(this: Heartbeat<any, any>, scheduledAt: number): void {
     const now = Date.now();
     // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-    if (now - scheduledAt > LATE_TIMER_MS && !heartbeat.stopped && heartbeat.expiredReason(now))
-      heartbeat.armDeadline(now + LATE_TIMER_MS);
-    else if (heartbeat.check()) heartbeat.armDeadline();
+    if (now - scheduledAt > LATE_TIMER_MS && !this.stopped && this.expiredReason(now))
+      this.include(now + LATE_TIMER_MS);
+    else if (this.check()) this.armDeadline();
   }
 }

@@ -91,13 +91,12 @@ export class PendingRequest<Reply> implements OutboxEntry {
 /**
  * Request ids, the pending map, timeouts and aborts. The connection decides when data is written.
  * Timeouts share one timer, armed for the earliest deadline: a request that settles in time costs no
- * timer call at all (per-request setTimeout/clearTimeout dominated the round-trip cost).
+ * timer call at all (per-request setTimeout/clearTimeout dominated the round-trip cost). The table is that
+ * DeadlineTimer (it is made with the client's first request).
  */
-export class PendingRequests<Reply> {
+export class PendingRequests<Reply> extends DeadlineTimer {
   private readonly pending = new LazyMap<RequestId, PendingRequest<Reply>>();
   private lastId = 0;
-  /** Made with the first request that has a timeout. */
-  private timer: DeadlineTimer | undefined;
 
   get size(): number {
     return this.pending.size;
@@ -109,7 +108,9 @@ export class PendingRequests<Reply> {
   }
 
   /** `onGone` runs for a request that timed out or was aborted, so its owner can take it out of the outbox. */
-  constructor(private readonly onGone?: (request: PendingRequest<Reply>) => void) {}
+  constructor(private readonly onGone?: (request: PendingRequest<Reply>) => void) {
+    super(PendingRequests.prototype.sweep);
+  }
 
   /** Registers a request that times out after `timeoutMs` (0 or less, or not finite: never). */
   add(
@@ -123,8 +124,7 @@ export class PendingRequests<Reply> {
     this.pending.set(id, request);
     if (timeoutMs > 0 && timeoutMs < Infinity) {
       request.timeoutMs = timeoutMs;
-      // The only closure here captures `this` alone, so it keeps no request alive.
-      (this.timer ??= new DeadlineTimer(() => this.sweep())).include((request.deadline = Date.now() + timeoutMs));
+      this.include((request.deadline = Date.now() + timeoutMs));
     }
     options.signal?.addEventListener('abort', request, { once: true });
     return request;
@@ -159,7 +159,7 @@ export class PendingRequests<Reply> {
   /** The client ended (close, failed): a request already written may have been acted on, and says so. */
   rejectAll(error: PolySocketError): void {
     for (const request of this.pending.values()) this.end(request, request.isWritten ? asMaybeDelivered(error) : error);
-    this.timer?.clear();
+    this.clear();
   }
 
   /** Rejects one pending request (an adapter-level cancel). Returns it if it was pending. */
@@ -181,7 +181,7 @@ export class PendingRequests<Reply> {
     // and stops (disarming cost a clearTimeout and a setTimeout per sequential request). A failure releases it.
     if (pending.size === 0) {
       pending.clear();
-      if (error) this.timer?.clear();
+      if (error) this.clear();
     }
     request.options.signal?.removeEventListener('abort', request);
     if (error) request.reject(error);
@@ -197,7 +197,7 @@ export class PendingRequests<Reply> {
     this.onGone?.(request);
   }
 
-  /** Times out what is due and re-arms for the next deadline. */
+  /** The timer's callback (`this` is the table): times out what is due and re-arms for the next deadline. */
   private sweep(): void {
     const now = Date.now();
     let next = Infinity;
@@ -208,6 +208,6 @@ export class PendingRequests<Reply> {
         this.gone(request, 'TIMEOUT', `no ${what(request)} within ${timeoutMs} ms${hint ? `: ${hint}` : ''}`);
       else if (deadline < next) next = deadline;
     }
-    this.timer?.include(next);
+    this.include(next);
   }
 }

@@ -44,11 +44,6 @@ export interface WebSocketTransportOptions {
 const OPEN = 1;
 const noop = (): void => {};
 
-function hasNodeExtras(socket: WebSocketLike | undefined): socket is NodeSocket {
-  const candidate = socket as Partial<NodeWebSocketExtras> | undefined;
-  return typeof candidate?.ping === 'function' && typeof candidate.on === 'function';
-}
-
 /**
  * The socket's event handlers, shared by every socket: `this` is the socket (a browser calls an `on*` handler
  * with the socket as `this`, and `ws` its EventEmitter listeners), whose transport is `this[OWNER]`. With `ws`
@@ -94,6 +89,8 @@ const HANDLERS = {
 export class WebSocketTransport implements Transport {
   readonly name = 'websocket';
   private socket: WebSocketLike | undefined;
+  /** Node's `ws` (it has `ping` and an EventEmitter API); browsers' sockets have neither. */
+  private node?: boolean;
   /** @internal Where the socket's events go until `close()`. */
   listener: TransportListener | undefined;
 
@@ -121,7 +118,8 @@ export class WebSocketTransport implements Transport {
       });
       return;
     }
-    const node = hasNodeExtras(socket);
+    const { ping, on } = socket as Partial<NodeSocket>;
+    const node = (this.node = typeof ping === 'function' && typeof on === 'function');
     socket.binaryType = node ? 'nodebuffer' : 'arraybuffer';
     socket[OWNER] = this;
     for (const [event, handler] of Object.entries(HANDLERS)) {
@@ -144,11 +142,9 @@ export class WebSocketTransport implements Transport {
   }
 
   ping(): boolean {
-    const socket = this.socket;
-    if (socket?.readyState !== OPEN || !hasNodeExtras(socket)) return false;
+    const socket = this.socket as NodeSocket;
     try {
-      socket.ping(undefined, undefined, noop);
-      return true;
+      return !!this.node && socket.readyState === OPEN && (socket.ping(undefined, undefined, noop), true);
     } catch {
       return false;
     }

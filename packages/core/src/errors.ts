@@ -47,7 +47,7 @@ export class PolySocketError extends Error {
     this.code = code;
     this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.test(code);
     this.backendCode = options.backendCode;
-    this.maybeDelivered = options.maybeDelivered ?? false;
+    this.maybeDelivered = !!options.maybeDelivered;
     this.cause = options.cause;
   }
 }

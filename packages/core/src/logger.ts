@@ -48,17 +48,18 @@ export class RedactingLogger implements Logger {
     return text;
   }
 
-  /** Strings, error messages and objects (as JSON) are scrubbed; other details pass as they are. */
+  /** Strings and errors (as their text) and objects (through JSON) are scrubbed; other details pass as they are. */
   private write(level: keyof Logger, message: string, details: unknown[]): void {
     try {
       this.sink?.[level](
         this.redact(message),
         ...details.map((detail) => {
-          if (typeof detail === 'string') return this.redact(detail);
-          if (detail instanceof Error)
-            return Object.assign(new Error(this.redact(detail.message)), { name: detail.name });
           try {
-            return detail && typeof detail === 'object' ? JSON.parse(this.redact(JSON.stringify(detail))) : detail;
+            return typeof detail === 'string' || detail instanceof Error
+              ? this.redact(String(detail))
+              : detail && typeof detail === 'object'
+                ? JSON.parse(this.redact(JSON.stringify(detail)))
+                : detail;
           } catch {
             return REDACTED;
           }

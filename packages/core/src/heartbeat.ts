@@ -51,11 +51,11 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   /** When something was last heard; kept only for a silence deadline (a clock read per message costs ~85 ns). */
   private lastHeard = Date.now();
   /** Something was heard since the outstanding probe was sent. */
-  private heardSinceProbe?: boolean;
+  private heardSinceProbe = false;
   /** When the outstanding probe was sent; 0: none. */
-  private probeSentAt?: number;
+  private probeSentAt = 0;
   private probeTimer: ReturnType<typeof setInterval> | undefined;
-  private stopped?: boolean;
+  private stopped = false;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
 

@@ -89,8 +89,6 @@ const HANDLERS = {
 export class WebSocketTransport implements Transport {
   readonly name = 'websocket';
   private socket: WebSocketLike | undefined;
-  /** Node's `ws` (it has `ping` and an EventEmitter API); browsers' sockets have neither. */
-  private node?: boolean;
   /** @internal Where the socket's events go until `close()`. */
   listener: TransportListener | undefined;
 
@@ -119,7 +117,8 @@ export class WebSocketTransport implements Transport {
       return;
     }
     const { ping, on } = socket as Partial<NodeSocket>;
-    const node = (this.node = typeof ping === 'function' && typeof on === 'function');
+    // Node's `ws` has `ping` and an EventEmitter API; browsers' sockets have neither.
+    const node = typeof ping === 'function' && typeof on === 'function';
     socket.binaryType = node ? 'nodebuffer' : 'arraybuffer';
     socket[OWNER] = this;
     for (const [event, handler] of Object.entries(HANDLERS)) {
@@ -142,9 +141,13 @@ export class WebSocketTransport implements Transport {
   }
 
   ping(): boolean {
-    const socket = this.socket as NodeSocket;
+    const socket = this.socket as NodeSocket | undefined;
     try {
-      return !!this.node && socket.readyState === OPEN && (socket.ping(undefined, undefined, noop), true);
+      return (
+        socket?.readyState === OPEN &&
+        typeof socket.ping === 'function' &&
+        (socket.ping(undefined, undefined, noop), true)
+      );
     } catch {
       return false;
     }

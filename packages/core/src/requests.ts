@@ -132,9 +132,7 @@ export class PendingRequests<Reply> extends DeadlineTimer {
 
   /** Settles the request `id` with a reply (or its error). Returns false if no such request is pending. */
   settle(id: RequestId, reply: Reply, error?: PolySocketError): boolean {
-    const request = this.pending.get(id);
-    if (request) this.end(request, error, reply);
-    return !!request;
+    return !!this.cancel(id, error, reply);
   }
 
   /**
@@ -162,10 +160,10 @@ export class PendingRequests<Reply> extends DeadlineTimer {
     this.clear();
   }
 
-  /** Rejects one pending request (an adapter-level cancel). Returns it if it was pending. */
-  cancel(id: RequestId, error: PolySocketError): PendingRequest<Reply> | undefined {
+  /** Rejects one pending request (an adapter-level cancel; without an error it resolves with `reply`). Returns it if it was pending. */
+  cancel(id: RequestId, error: PolySocketError | undefined, reply?: Reply): PendingRequest<Reply> | undefined {
     const request = this.pending.get(id);
-    if (request) this.end(request, error);
+    if (request) this.end(request, error, reply);
     return request;
   }
 

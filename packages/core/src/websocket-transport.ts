@@ -68,7 +68,7 @@ const HANDLERS = {
   error(this: OwnedSocket, event: Error | { message?: unknown }): void {
     const error = event instanceof Error ? event : new Error(String(event.message || 'WebSocket error'));
     // `ws` reports an HTTP answer to the upgrade only in its message; the core reads a numeric `status`.
-    const status = /^Unexpected server response: (\d{3})/.exec(error.message);
+    const status = /server response: (\d{3})/.exec(error.message);
     if (status) (error as Error & { status?: number }).status = +status[1];
     to(this)?.onError(error);
   },

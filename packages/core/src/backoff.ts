@@ -13,9 +13,6 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = {
   minDelayMs: 100,
 };
 
-/** Beyond this the ceiling is pinned at maxDelayMs anyway; it keeps 2^n finite at any attempt count. */
-const MAX_EXPONENT = 30;
-
 /**
  * Full jitter: a delay drawn uniformly from [floor, ceiling), where the ceiling doubles from
  * `initialDelayMs` per attempt up to `maxDelayMs`. The draw is repeated at every attempt, the capped
@@ -29,16 +26,19 @@ export function backoffDelay(
   options: BackoffOptions = {},
   random: () => number = Math.random,
 ): number {
-  const initial = positive(options.initialDelayMs, DEFAULT_BACKOFF.initialDelayMs);
-  const max = Math.max(initial, positive(options.maxDelayMs, DEFAULT_BACKOFF.maxDelayMs));
-  const exponent = Number.isFinite(attempt) ? Math.min(Math.max(0, Math.floor(attempt)), MAX_EXPONENT) : MAX_EXPONENT;
-  const ceiling = Math.min(max, initial * 2 ** exponent);
-  const floor = Math.min(positive(options.minDelayMs, DEFAULT_BACKOFF.minDelayMs), ceiling);
+  // The defaults are DEFAULT_BACKOFF's (its test checks them).
+  const initial = positive(options.initialDelayMs, 1000);
+  // Beyond 2^30 the ceiling is pinned at maxDelayMs anyway; the cap keeps 2^n finite at any attempt count.
+  const ceiling = Math.min(
+    Math.max(initial, positive(options.maxDelayMs, 30_000)),
+    initial * 2 ** Math.min(Math.max(0, Math.floor(attempt) || 0), 30),
+  );
+  const floor = Math.min(positive(options.minDelayMs, 100), ceiling);
   let r = random();
   if (!(r >= 0 && r < 1)) r = r >= 1 ? 1 - Number.EPSILON : 0.5;
   return floor + r * (ceiling - floor);
 }
 
 function positive(value: number | undefined, fallback: number): number {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+  return value! > 0 && value! < Infinity ? value! : fallback;
 }

@@ -19,37 +19,26 @@ export async function fetchCredentials<T>(
   provider: () => T | Promise<T>,
   options: FetchCredentialsOptions,
 ): Promise<T> {
-  const { signal } = options;
-  if (signal?.aborted) throw new PolySocketError('DISCONNECTED', `the attempt ended before ${name} was called`);
+  const { signal, timeoutMs } = options;
+  const ended = (): PolySocketError =>
+    new PolySocketError('DISCONNECTED', `the attempt ended while waiting for ${name}`);
+  const authFailed = (message: string, cause?: unknown): PolySocketError =>
+    new PolySocketError('AUTH_FAILED', `${name} ${message}`, { retryable: true, cause });
+  if (signal?.aborted) throw ended();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onAbort: (() => void) | undefined;
   try {
-    const value = await Promise.race([
-      Promise.resolve().then(provider),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new PolySocketError('AUTH_FAILED', `${name} did not settle within ${options.timeoutMs} ms`, {
-                retryable: true,
-              }),
-            ),
-          options.timeoutMs,
-        );
-        if (signal) {
-          onAbort = () => reject(new PolySocketError('DISCONNECTED', `the attempt ended while waiting for ${name}`));
-          signal.addEventListener('abort', onAbort, { once: true });
-        }
-      }),
-    ]);
-    if (!options.valid(value))
-      throw new PolySocketError('AUTH_FAILED', `${name} must return ${options.expected}`, { retryable: true });
+    const value = await new Promise<T>((resolve, reject) => {
+      timer = setTimeout(() => reject(authFailed(`did not settle within ${timeoutMs} ms`)), timeoutMs);
+      signal?.addEventListener('abort', (onAbort = () => reject(ended())), { once: true });
+      Promise.resolve().then(provider).then(resolve, reject);
+    });
+    if (!options.valid(value)) throw authFailed(`must return ${options.expected}`);
     return value;
   } catch (error) {
-    if (error instanceof PolySocketError) throw error;
-    throw new PolySocketError('AUTH_FAILED', `${name} failed`, { retryable: true, cause: error });
+    throw error instanceof PolySocketError ? error : authFailed('failed', error);
   } finally {
-    if (timer !== undefined) clearTimeout(timer);
+    clearTimeout(timer);
     if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }

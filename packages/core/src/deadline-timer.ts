@@ -9,25 +9,27 @@ export class DeadlineTimer {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private at = Infinity;
 
-  constructor(private readonly onDue: () => void) {}
+  /** `onDue` is called as the timer's method (`this` is the timer), with the deadline it was armed for. */
+  constructor(private readonly onDue: (at: number) => void) {}
 
   /** Makes sure the timer fires no later than `at`. */
   include(at: number): void {
-    if (at >= this.at) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.at = at;
-    this.timer = setTimeout(DeadlineTimer.fire, timerDelay(at - Date.now()), this);
+    if (at < this.at) {
+      clearTimeout(this.timer);
+      this.at = at;
+      this.timer = setTimeout(DeadlineTimer.fire, timerDelay(at - Date.now()), this);
+    }
   }
 
   /** The timer's callback gets its owner as an argument: one shared function, no closure per timer. */
   private static fire(deadlines: DeadlineTimer): void {
-    deadlines.timer = undefined;
-    deadlines.at = Infinity;
-    deadlines.onDue();
+    const at = deadlines.at;
+    deadlines.clear();
+    deadlines.onDue(at);
   }
 
   clear(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
+    clearTimeout(this.timer);
     this.timer = undefined;
     this.at = Infinity;
   }

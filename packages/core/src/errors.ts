@@ -19,13 +19,7 @@ export type ErrorCode =
   | 'LISTENER';
 
 /** Codes whose errors are worth retrying unless the caller says otherwise. */
-const RETRYABLE_BY_DEFAULT: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'AUTH_EXPIRED',
-  'TIMEOUT',
-  'DISCONNECTED',
-  'RATE_LIMITED',
-  'SERVER',
-]);
+const RETRYABLE_BY_DEFAULT = /^(AUTH_EXPIRED|TIMEOUT|DISCONNECTED|RATE_LIMITED|SERVER)$/;
 
 export interface PolySocketErrorOptions {
   /** Overrides the default retryability of the code. */
@@ -51,9 +45,9 @@ export class PolySocketError extends Error {
     super(message);
     this.name = 'PolySocketError';
     this.code = code;
-    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.has(code);
+    this.retryable = options.retryable ?? RETRYABLE_BY_DEFAULT.test(code);
     this.backendCode = options.backendCode;
-    this.maybeDelivered = options.maybeDelivered ?? false;
+    this.maybeDelivered = !!options.maybeDelivered;
     this.cause = options.cause;
   }
 }
@@ -64,18 +58,17 @@ export function isPolySocketError(value: unknown, code?: ErrorCode): value is Po
 
 /** `error` for a request that had been written: the server may have acted on it (`maybeDelivered: true`). */
 export function asMaybeDelivered(error: PolySocketError): PolySocketError {
-  if (error.maybeDelivered) return error;
-  return new PolySocketError(error.code, `${error.message}; the request had been written and may have been delivered`, {
-    retryable: error.retryable,
-    backendCode: error.backendCode,
-    cause: error.cause,
-    maybeDelivered: true,
-  });
+  return error.maybeDelivered
+    ? error
+    : new PolySocketError(error.code, `${error.message}; it may have been delivered`, {
+        ...error,
+        maybeDelivered: true,
+      });
 }
 
 /** Wraps anything thrown into a PolySocketError of the given code, keeping the original as `cause`. */
 export function toPolySocketError(value: unknown, code: ErrorCode, message?: string): PolySocketError {
-  if (value instanceof PolySocketError) return value;
-  const text = message ?? (value instanceof Error ? value.message : String(value));
-  return new PolySocketError(code, text, { cause: value });
+  return value instanceof PolySocketError
+    ? value
+    : new PolySocketError(code, message ?? (value instanceof Error ? value.message : String(value)), { cause: value });
 }

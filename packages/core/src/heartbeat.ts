@@ -1,3 +1,4 @@
+import { DeadlineTimer } from './deadline-timer';
 import { timerDelay } from './timing';
 
 /**
@@ -38,17 +39,22 @@ export interface HeartbeatHooks<Out> {
 /** A timer that fires more than this late means the process or tab was asleep. */
 const LATE_TIMER_MS = 1000;
 
-/** Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence deadline); no timer is reset. */
-export class Heartbeat<Out, In> {
+// Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
+const probeDue = (heartbeat: Heartbeat<any, any>): void => heartbeat.probe();
+
+/**
+ * Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence
+ * deadline); no timer is reset. It is its own deadline timer, armed for the earliest deadline.
+ */
+export class Heartbeat<Out, In> extends DeadlineTimer {
   /** When something was last heard; kept only for a silence deadline (a clock read per message costs ~85 ns). */
   private lastHeard = Date.now();
   /** Something was heard since the outstanding probe was sent. */
   private heardSinceProbe = false;
-  private readonly tracksSilence: boolean;
+  /** When the outstanding probe was sent; 0: none. */
   private probeSentAt = 0;
   private probeTimer: ReturnType<typeof setInterval> | undefined;
-  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
-  private deadlineAt = 0;
   private stopped = false;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
@@ -57,39 +63,35 @@ export class Heartbeat<Out, In> {
     private readonly policy: HeartbeatPolicy<Out, In>,
     private readonly hooks: HeartbeatHooks<Out>,
   ) {
-    this.inspectsFrames = Boolean(policy.isPong || policy.isPing);
-    this.tracksSilence = policy.silenceTimeoutMs !== undefined;
-    if (policy.intervalMs > 0 && (policy.ping || policy.transportPing)) {
-      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(Heartbeat.probeDue, timerDelay(policy.intervalMs), this);
-    }
+    super(Heartbeat.deadlineDue);
+    this.inspectsFrames = !!(policy.isPong || policy.isPing);
+    if (policy.intervalMs > 0 && (policy.ping || policy.transportPing))
+      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(probeDue, timerDelay(policy.intervalMs), this);
     this.armDeadline();
   }
 
   /** Call on every inbound message (and transport pong). */
   heard(): void {
     this.heardSinceProbe = true;
-    if (this.tracksSilence) this.lastHeard = Date.now();
+    if (this.policy.silenceTimeoutMs !== undefined) this.lastHeard = Date.now();
   }
 
   /** Handles heartbeat frames; returns true when the frame was one and is consumed. */
   consume(frame: In): boolean {
-    const { isPong, isPing } = this.policy;
-    if (isPong && isPong(frame)) {
-      this.answered();
-      return true;
-    }
-    if (isPing && isPing(frame)) {
-      const reply = this.policy.pong?.(frame);
+    const { isPong, isPing, pong } = this.policy;
+    if (isPong?.(frame)) this.transportPong();
+    else if (isPing?.(frame)) {
+      const reply = pong?.(frame);
       if (reply !== undefined) this.hooks.sendFrame(reply);
-      return true;
-    }
-    return false;
+    } else return false;
+    return true;
   }
 
-  /** A transport-level pong arrived. */
+  /** A pong (the protocol's or a transport-level one) arrived: it gives the round-trip time. */
   transportPong(): void {
     this.heard();
-    this.answered();
+    if (this.probeSentAt) this.hooks.onRtt(Date.now() - this.probeSentAt);
+    this.probeSentAt = 0;
   }
 
   /**
@@ -97,32 +99,23 @@ export class Heartbeat<Out, In> {
    * waking up). Returns false, after reporting the link dead, if a deadline has passed.
    */
   check(): boolean {
-    if (this.stopped) return false;
-    const expired = this.expiredReason(Date.now());
+    const expired = !this.stopped && this.expiredReason(Date.now());
     if (expired) {
-      this.die(expired);
-      return false;
+      this.stop();
+      this.hooks.onDead(expired);
     }
-    return true;
+    return expired === undefined;
   }
 
   /** Sends a probe now if one can be answered and none is outstanding (a liveness check). */
   probe(): void {
-    if (this.stopped) return;
-    const now = Date.now();
-    const expired = this.expiredReason(now);
-    if (expired) return this.die(expired);
     // One probe at a time: a flood of wake-ups must not become a flood of pings (with `ws`, a burst of them drops the link).
-    if (this.probeSentAt !== 0) return;
-    const { ping, isPong, transportPing } = this.policy;
-    let expectsAnswer = false;
-    if (ping) {
-      this.hooks.sendFrame(ping());
-      if (isPong) expectsAnswer = true;
-    }
-    if (transportPing && this.hooks.transportPing()) expectsAnswer = true;
-    if (expectsAnswer && this.probeSentAt === 0 && this.policy.probeTimeoutMs !== undefined) {
-      this.probeSentAt = now;
+    if (!this.check() || this.probeSentAt) return;
+    const { ping, isPong, transportPing, probeTimeoutMs } = this.policy;
+    if (ping) this.hooks.sendFrame(ping());
+    const pinged = transportPing && this.hooks.transportPing();
+    if ((pinged || (ping && isPong)) && !this.probeSentAt && probeTimeoutMs !== undefined) {
+      this.probeSentAt = Date.now();
       this.heardSinceProbe = false;
       this.armDeadline();
     }
@@ -130,92 +123,33 @@ export class Heartbeat<Out, In> {
 
   stop(): void {
     this.stopped = true;
-    if (this.probeTimer !== undefined) clearInterval(this.probeTimer);
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    this.probeTimer = undefined;
-    this.deadlineTimer = undefined;
+    clearInterval(this.probeTimer);
+    this.clear();
   }
 
-  private answered(): void {
-    if (this.probeSentAt !== 0) {
-      this.hooks.onRtt(Date.now() - this.probeSentAt);
-      this.probeSentAt = 0;
-    }
-  }
-
-  /** The earliest moment a deadline can pass, given what is known now. */
-  private nextDeadline(): number {
-    let at = Infinity;
-    const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
-    if (silenceTimeoutMs !== undefined) at = this.lastHeard + silenceTimeoutMs;
-    if (this.probeSentAt !== 0 && probeTimeoutMs !== undefined) at = Math.min(at, this.probeSentAt + probeTimeoutMs);
-    return at;
-  }
-
+  /** A passed deadline's reason (and a probe answered by any traffic is settled), else undefined. */
   private expiredReason(now: number): string | undefined {
     const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
-    if (silenceTimeoutMs !== undefined && now - this.lastHeard >= silenceTimeoutMs) {
-      return `nothing heard for ${now - this.lastHeard} ms`;
-    }
-    if (this.probeSentAt !== 0 && probeTimeoutMs !== undefined) {
-      if (this.heardSinceProbe) {
-        // Anything heard after the probe proves the link, even if the pong itself is still to come.
-        this.probeSentAt = 0;
-      } else if (now - this.probeSentAt >= probeTimeoutMs) {
-        return `no answer to a ping within ${probeTimeoutMs} ms`;
-      }
-    }
-    return undefined;
+    if (now - this.lastHeard >= silenceTimeoutMs!) return `nothing heard for ${now - this.lastHeard} ms`;
+    // Anything heard after the probe proves the link, even if the pong itself is still to come.
+    const sent = this.heardSinceProbe ? (this.probeSentAt = 0) : this.probeSentAt;
+    if (sent && now - sent >= probeTimeoutMs!) return `no answer to a ping within ${probeTimeoutMs} ms`;
   }
 
+  /** Makes sure the deadline timer fires by the earliest moment a deadline can pass. */
   private armDeadline(): void {
-    if (this.stopped) return;
-    const at = this.nextDeadline();
-    if (at === Infinity) return;
-    if (this.deadlineTimer !== undefined && this.deadlineAt <= at) return;
-    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    this.deadlineAt = at;
-    this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(
-      Heartbeat.deadlineDue,
-      timerDelay(at - Date.now()),
-      this,
-      at,
-    );
+    const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.policy;
+    if (!this.stopped)
+      this.include(Math.min(this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs));
   }
 
-  // Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
-  private static probeDue(heartbeat: Heartbeat<any, any>): void {
-    heartbeat.probe();
-  }
-
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
-  private static deadlineDue(heartbeat: Heartbeat<any, any>, scheduledAt: number): void {
-    heartbeat.onDeadline(scheduledAt);
-  }
-
-  private onDeadline(scheduledAt: number): void {
-    this.deadlineTimer = undefined;
-    if (this.stopped) return;
+  /** The deadline timer's callback (one shared function: `this` is the heartbeat), for the deadline `scheduledAt`. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for probeDue
+  private static deadlineDue(this: Heartbeat<any, any>, scheduledAt: number): void {
     const now = Date.now();
-    const expired = this.expiredReason(now);
-    if (expired && now - scheduledAt > LATE_TIMER_MS) {
-      // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-      this.deadlineAt = now + LATE_TIMER_MS;
-      this.deadlineTimer = setTimeout<[Heartbeat<Out, In>, number]>(
-        Heartbeat.deadlineDue,
-        LATE_TIMER_MS,
-        this,
-        now + LATE_TIMER_MS,
-      );
-      return;
-    }
-    if (expired) return this.die(expired);
-    this.armDeadline();
-  }
-
-  private die(reason: string): void {
-    this.stop();
-    this.hooks.onDead(reason);
+    // Woken late (throttled tab, suspended laptop): let already-received data be read first.
+    if (now - scheduledAt > LATE_TIMER_MS && !this.stopped && this.expiredReason(now))
+      this.include(now + LATE_TIMER_MS);
+    else if (this.check()) this.armDeadline();
   }
 }

@@ -5,99 +5,79 @@
  * empty one allocate nothing. `clear()` releases the storage; `delete` keeps it (a map that fills and
  * empties per request should not reallocate each time).
  */
-const EMPTY_MAP: ReadonlyMap<unknown, unknown> = new Map();
-const EMPTY_SET: ReadonlySet<unknown> = new Set();
+/** What a Map and a Set have in common: `I` is what iterating yields (`[K, V]` for a Map, `K` for a Set). */
+interface Store<K, V, I> {
+  readonly size: number;
+  has(key: K): boolean;
+  delete(key: K): boolean;
+  keys(): IterableIterator<K>;
+  values(): IterableIterator<V>;
+  entries(): IterableIterator<[K, V]>;
+  forEach(callback: (value: V, key: K) => void): void;
+  [Symbol.iterator](): IterableIterator<I>;
+}
 
-export class LazyMap<K, V> implements ReadonlyMap<K, V> {
-  private map: Map<K, V> | undefined;
+const EMPTY = new Map<never, never>();
+
+/** The part LazyMap and LazySet share: everything but `get`/`set` and `add`. */
+abstract class Lazy<K, V, I, S extends Store<K, V, I>> {
+  protected store: S | undefined;
 
   get size(): number {
-    return this.map === undefined ? 0 : this.map.size;
-  }
-
-  get(key: K): V | undefined {
-    return this.map?.get(key);
+    return this.store?.size ?? 0;
   }
 
   has(key: K): boolean {
-    return this.map !== undefined && this.map.has(key);
-  }
-
-  set(key: K, value: V): this {
-    (this.map ??= new Map()).set(key, value);
-    return this;
+    return !!this.store?.has(key);
   }
 
   delete(key: K): boolean {
-    return this.map !== undefined && this.map.delete(key);
+    return !!this.store?.delete(key);
   }
 
   clear(): void {
-    this.map = undefined;
+    this.store = undefined;
   }
 
   keys(): IterableIterator<K> {
-    return (this.map ?? (EMPTY_MAP as ReadonlyMap<K, V>)).keys();
+    return this.read().keys();
   }
 
   values(): IterableIterator<V> {
-    return (this.map ?? (EMPTY_MAP as ReadonlyMap<K, V>)).values();
+    return this.read().values();
   }
 
   entries(): IterableIterator<[K, V]> {
-    return (this.map ?? (EMPTY_MAP as ReadonlyMap<K, V>)).entries();
+    return this.read().entries();
   }
 
-  forEach(callback: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
-    this.map?.forEach((value, key) => callback.call(thisArg, value, key, this));
+  forEach(callback: (value: V, key: K, self: this) => void, thisArg?: unknown): void {
+    this.store?.forEach((value, key) => callback.call(thisArg, value, key, this));
   }
 
-  [Symbol.iterator](): IterableIterator<[K, V]> {
-    return this.entries();
+  [Symbol.iterator](): IterableIterator<I> {
+    return this.read()[Symbol.iterator]();
+  }
+
+  private read(): Store<K, V, I> {
+    return this.store ?? (EMPTY as unknown as Store<K, V, I>);
   }
 }
 
-export class LazySet<T> implements ReadonlySet<T> {
-  private set: Set<T> | undefined;
-
-  get size(): number {
-    return this.set === undefined ? 0 : this.set.size;
+export class LazyMap<K, V> extends Lazy<K, V, [K, V], Map<K, V>> implements ReadonlyMap<K, V> {
+  get(key: K): V | undefined {
+    return this.store?.get(key);
   }
 
-  has(value: T): boolean {
-    return this.set !== undefined && this.set.has(value);
-  }
-
-  add(value: T): this {
-    (this.set ??= new Set()).add(value);
+  set(key: K, value: V): this {
+    (this.store ??= new Map()).set(key, value);
     return this;
   }
+}
 
-  delete(value: T): boolean {
-    return this.set !== undefined && this.set.delete(value);
-  }
-
-  clear(): void {
-    this.set = undefined;
-  }
-
-  values(): IterableIterator<T> {
-    return (this.set ?? (EMPTY_SET as ReadonlySet<T>)).values();
-  }
-
-  keys(): IterableIterator<T> {
-    return this.values();
-  }
-
-  entries(): IterableIterator<[T, T]> {
-    return (this.set ?? (EMPTY_SET as ReadonlySet<T>)).entries();
-  }
-
-  forEach(callback: (value: T, key: T, set: ReadonlySet<T>) => void, thisArg?: unknown): void {
-    this.set?.forEach((value) => callback.call(thisArg, value, value, this));
-  }
-
-  [Symbol.iterator](): IterableIterator<T> {
-    return this.values();
+export class LazySet<T> extends Lazy<T, T, T, Set<T>> implements ReadonlySet<T> {
+  add(value: T): this {
+    (this.store ??= new Set()).add(value);
+    return this;
   }
 }

@@ -44,37 +44,29 @@ export class RedactingLogger implements Logger {
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    }
-    return out;
+    for (const secret of this.secrets) text = text.split(secret).join(REDACTED);
+    return text;
   }
 
+  /** Strings and errors (as their text) and objects (through JSON) are scrubbed; other details pass as they are. */
   private write(level: keyof Logger, message: string, details: unknown[]): void {
-    const sink = this.sink;
-    if (!sink) return;
     try {
-      sink[level](this.redact(message), ...details.map((d) => this.redactDetail(d)));
+      this.sink?.[level](
+        this.redact(message),
+        ...details.map((detail) => {
+          try {
+            return typeof detail === 'string' || detail instanceof Error
+              ? this.redact(String(detail))
+              : detail && typeof detail === 'object'
+                ? JSON.parse(this.redact(JSON.stringify(detail)))
+                : detail;
+          } catch {
+            return REDACTED;
+          }
+        }),
+      );
     } catch {
       // A throwing logger must not break the client.
     }
-  }
-
-  private redactDetail(detail: unknown): unknown {
-    if (typeof detail === 'string') return this.redact(detail);
-    if (detail instanceof Error) {
-      const copy = new Error(this.redact(detail.message));
-      copy.name = detail.name;
-      return copy;
-    }
-    if (detail !== null && typeof detail === 'object') {
-      try {
-        return JSON.parse(this.redact(JSON.stringify(detail)));
-      } catch {
-        return REDACTED;
-      }
-    }
-    return detail;
   }
 }

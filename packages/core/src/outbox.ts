@@ -1,14 +1,14 @@
 import { PolySocketError } from './errors';
-import { timerDelay } from './timing';
-import type { EncodedFrame } from './transport';
+import { DeadlineTimer } from './deadline-timer';
+import type { EncodedFrame, TransportData } from './transport';
 
-/** Something waiting to be written once the session is usable again. */
 /**
  * Whether a queued entry may be written now: true, false (wait; it also holds back everything
  * behind it, to keep the order), or an error to drop it with.
  */
 export type Gate = () => boolean | PolySocketError;
 
+/** Something waiting to be written once the session is usable again. */
 export interface OutboxEntry {
   readonly data: EncodedFrame;
   /** Counted against `maxBytes`: string length, or byte length for binary. */
@@ -30,68 +30,50 @@ export interface OutboxOptions {
 }
 
 export function sizeOf(data: EncodedFrame): number {
-  if (typeof data === 'string') return data.length;
-  if (Array.isArray(data)) {
-    let total = 0;
-    for (const part of data as readonly (string | ArrayBuffer | Uint8Array)[])
-      total += typeof part === 'string' ? part.length : part.byteLength;
-    return total;
-  }
-  return (data as ArrayBuffer | Uint8Array).byteLength;
+  return typeof data === 'string'
+    ? data.length
+    : Array.isArray(data)
+      ? (data as readonly TransportData[]).reduce((total: number, part) => total + sizeOf(part), 0)
+      : (data as ArrayBuffer | Uint8Array).byteLength;
 }
 
 /** A bounded FIFO of sends made while not connected. Nothing leaves it silently. */
 export class Outbox {
   private entries: OutboxEntry[] = [];
-  private totalBytes = 0;
-  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
-  private sweepAt = Infinity;
-  readonly maxMessages: number;
-  readonly maxBytes: number;
+  /** What the entries count against `maxBytes` (read-only for everyone else). */
+  bytes = 0;
+  /** Fires at the earliest expiry. */
+  private readonly timer = new DeadlineTimer(() => this.sweep());
 
-  constructor(options: OutboxOptions = {}) {
-    this.maxMessages = options.maxMessages ?? 1000;
-    this.maxBytes = options.maxBytes ?? 1024 * 1024;
-  }
+  constructor(private readonly options: OutboxOptions = {}) {}
 
   get length(): number {
     return this.entries.length;
   }
 
-  get bytes(): number {
-    return this.totalBytes;
-  }
-
   /** Appends, or returns the OUTBOX_FULL error (and keeps nothing) when a bound would be crossed. */
   push(entry: OutboxEntry): PolySocketError | undefined {
-    if (this.entries.length + 1 > this.maxMessages || this.totalBytes + entry.size > this.maxBytes) {
-      return new PolySocketError(
-        'OUTBOX_FULL',
-        `outbox full (${this.entries.length}/${this.maxMessages} messages, ${this.totalBytes}/${this.maxBytes} bytes)`,
-      );
-    }
-    this.entries.push(entry);
-    this.totalBytes += entry.size;
-    if (entry.expiresAt < this.sweepAt) this.scheduleSweep(entry.expiresAt);
-    return undefined;
+    const { maxMessages = 1000, maxBytes = 1024 * 1024 } = this.options;
+    if (this.entries.length >= maxMessages || this.bytes + entry.size > maxBytes)
+      return new PolySocketError('OUTBOX_FULL', `outbox full (${this.entries.length} messages, ${this.bytes} bytes)`);
+    this.unshift([entry], true);
   }
 
-  /** Puts entries back at the front, in their order, ignoring the bounds (they were accepted before). */
-  unshift(entries: OutboxEntry[]): void {
-    if (entries.length === 0) return;
-    this.entries = entries.concat(this.entries);
+  /** Puts entries back at the front (or at the end), in their order, ignoring the bounds (they were accepted before). */
+  unshift(entries: OutboxEntry[], atEnd?: boolean): void {
+    this.entries = atEnd ? this.entries.concat(entries) : entries.concat(this.entries);
     for (const entry of entries) {
-      this.totalBytes += entry.size;
-      if (entry.expiresAt < this.sweepAt) this.scheduleSweep(entry.expiresAt);
+      this.bytes += entry.size;
+      this.timer.include(entry.expiresAt);
     }
   }
 
-  remove(entry: OutboxEntry): boolean {
+  remove(entry: OutboxEntry): void {
     const index = this.entries.indexOf(entry);
-    if (index < 0) return false;
-    this.entries.splice(index, 1);
-    this.totalBytes -= entry.size;
-    return true;
+    if (index >= 0) {
+      this.entries.splice(index, 1);
+      this.bytes -= entry.size;
+    }
   }
 
   /**
@@ -101,28 +83,23 @@ export class Outbox {
    */
   flush(write: (data: EncodedFrame) => void, refuse?: (entry: OutboxEntry) => PolySocketError | undefined): boolean {
     this.sweep();
-    while (this.entries.length > 0) {
-      const entry = this.entries[0];
-      const verdict = entry.gate?.();
+    for (let entry; (entry = this.entries[0]);) {
+      let verdict = entry.gate?.() ?? true;
       // A gate that lets the entry go does not exempt it from `refuse` (a size limit learned since it was queued).
-      const gate = verdict === undefined || verdict === true ? (refuse?.(entry) ?? verdict) : verdict;
-      if (gate === false) return false;
-      if (gate !== undefined && gate !== true) {
-        this.entries.shift();
-        this.totalBytes -= entry.size;
-        entry.failed(gate);
-        continue;
-      }
-      try {
-        write(entry.data);
-      } catch {
-        return false;
-      }
+      if (verdict === true) verdict = refuse?.(entry) ?? true;
+      if (verdict === false) return false;
+      if (verdict === true)
+        try {
+          write(entry.data);
+        } catch {
+          return false;
+        }
       this.entries.shift();
-      this.totalBytes -= entry.size;
-      entry.written();
+      this.bytes -= entry.size;
+      if (verdict === true) entry.written();
+      else entry.failed(verdict);
     }
-    this.cancelSweep();
+    this.timer.clear();
     return true;
   }
 
@@ -130,62 +107,17 @@ export class Outbox {
   takeAll(): OutboxEntry[] {
     const taken = this.entries;
     this.entries = [];
-    this.totalBytes = 0;
-    this.cancelSweep();
+    this.bytes = 0;
+    this.timer.clear();
     return taken;
   }
 
-  /** Drops every entry, failing each with `error`. Returns how many were dropped. */
-  rejectAll(error: PolySocketError): number {
-    const dropped = this.takeAll();
-    for (const entry of dropped) entry.failed(error);
-    return dropped.length;
-  }
-
-  /** Releases the timer without touching entries. */
-  dispose(): void {
-    this.cancelSweep();
-  }
-
+  /** Fails what expired, and re-arms the timer for the next expiry. */
   private sweep(): void {
     const now = Date.now();
-    let next = Infinity;
-    const kept: OutboxEntry[] = [];
-    const expired: OutboxEntry[] = [];
-    for (const entry of this.entries) {
-      if (entry.expiresAt <= now) expired.push(entry);
-      else {
-        kept.push(entry);
-        if (entry.expiresAt < next) next = entry.expiresAt;
-      }
-    }
-    this.cancelSweep();
-    if (expired.length > 0) {
-      this.entries = kept;
-      for (const entry of expired) this.totalBytes -= entry.size;
-      for (const entry of expired) {
-        entry.failed(new PolySocketError('TIMEOUT', 'message expired in the outbox before the connection came back'));
-      }
-    }
-    if (next !== Infinity) this.scheduleSweep(next);
-  }
-
-  private scheduleSweep(at: number): void {
-    this.cancelSweep();
-    this.sweepAt = at;
-    this.sweepTimer = setTimeout(
-      () => {
-        this.sweepTimer = undefined;
-        this.sweepAt = Infinity;
-        this.sweep();
-      },
-      timerDelay(at - Date.now()),
-    );
-  }
-
-  private cancelSweep(): void {
-    if (this.sweepTimer !== undefined) clearTimeout(this.sweepTimer);
-    this.sweepTimer = undefined;
-    this.sweepAt = Infinity;
+    const entries = this.takeAll();
+    this.unshift(entries.filter((entry) => entry.expiresAt > now));
+    for (const entry of entries)
+      if (entry.expiresAt <= now) entry.failed(new PolySocketError('TIMEOUT', 'expired in the outbox (ttlMs)'));
   }
 }

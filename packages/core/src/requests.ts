@@ -1,6 +1,6 @@
 import { DeadlineTimer } from './deadline-timer';
 import { LazyMap } from './lazy-collections';
-import { PolySocketError, asMaybeDelivered } from './errors';
+import { PolySocketError, asMaybeDelivered, type ErrorCode } from './errors';
 import type { Gate, OutboxEntry } from './outbox';
 import type { EncodedFrame } from './transport';
 
@@ -40,75 +40,63 @@ export function describeEvent(event: string): string {
   return `'${event.length > 64 ? `${event.slice(0, 64)}…` : event}'`;
 }
 
-/** One request awaiting its reply. It is its own outbox entry while it waits for a connection. */
+/** What a request waits for, as its error messages say it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any request
+const what = (request: PendingRequest<any>): string => request.options.label ?? `reply to request ${request.id}`;
+
+/**
+ * One request awaiting its reply. It is its own outbox entry while it waits for a connection, and its own
+ * abort listener (`handleEvent`): no closure per request.
+ */
 export class PendingRequest<Reply> implements OutboxEntry {
   readonly expiresAt = Infinity;
-  isWritten = false;
-  settled = false;
-  /** Epoch ms at which it times out (Infinity: never). */
-  deadline = Infinity;
-  timeoutMs = 0;
-  detachAbort: (() => void) | undefined;
-  /** See `RequestOptions.label` and `timeoutHint`. */
-  label: string | undefined;
-  timeoutHint: string | undefined;
+  isWritten?: boolean;
+  /** Epoch ms at which it times out (undefined: never). */
+  deadline?: number;
+  timeoutMs?: number;
   /** Settles with the reply (or the failure). */
-  promise!: Promise<Reply>;
+  readonly promise: Promise<Reply>;
+  resolve!: (reply: Reply) => void;
+  reject!: (error: PolySocketError) => void;
 
   constructor(
     readonly id: RequestId,
     readonly data: EncodedFrame,
     readonly size: number,
-    readonly resendSafe: boolean,
     readonly gate: Gate | undefined,
-    private readonly onResolve: (reply: Reply) => void,
-    private readonly onReject: (error: PolySocketError) => void,
+    readonly options: RequestOptions,
     private readonly table: PendingRequests<Reply>,
-  ) {}
+  ) {
+    this.promise = new Promise<Reply>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
 
   written(): void {
     this.isWritten = true;
   }
 
-  /** What it waits for, as its error messages say it. */
-  describe(): string {
-    return this.label ?? `reply to request ${this.id}`;
-  }
-
   /** The outbox dropped it (a gate's error, an oversized message, close): it leaves the pending table too. */
   failed(error: PolySocketError): void {
-    this.table.drop(this, error);
+    this.table.end(this, error);
   }
 
-  resolve(reply: Reply): void {
-    if (this.settled) return;
-    this.release();
-    this.onResolve(reply);
-  }
-
-  reject(error: PolySocketError): void {
-    if (this.settled) return;
-    this.release();
-    this.onReject(error);
-  }
-
-  private release(): void {
-    this.settled = true;
-    this.detachAbort?.();
-    this.detachAbort = undefined;
+  /** Its signal aborted. */
+  handleEvent(): void {
+    this.table.gone(this, 'ABORTED', `aborted while waiting for the ${what(this)}`, this.options.signal!.reason);
   }
 }
 
 /**
  * Request ids, the pending map, timeouts and aborts. The connection decides when data is written.
  * Timeouts share one timer, armed for the earliest deadline: a request that settles in time costs no
- * timer call at all (per-request setTimeout/clearTimeout dominated the round-trip cost).
+ * timer call at all (per-request setTimeout/clearTimeout dominated the round-trip cost). The table is that
+ * DeadlineTimer (it is made with the client's first request).
  */
-export class PendingRequests<Reply> {
+export class PendingRequests<Reply> extends DeadlineTimer {
   private readonly pending = new LazyMap<RequestId, PendingRequest<Reply>>();
   private lastId = 0;
-  /** Made with the first request that has a timeout. */
-  private timer: DeadlineTimer | undefined;
 
   get size(): number {
     return this.pending.size;
@@ -116,12 +104,13 @@ export class PendingRequests<Reply> {
 
   /** Ids grow for the life of the client and are never reused, so a late reply cannot hit a new request. */
   nextId(): RequestId {
-    this.lastId = this.lastId >= Number.MAX_SAFE_INTEGER ? 1 : this.lastId + 1;
-    return this.lastId;
+    return ++this.lastId;
   }
 
   /** `onGone` runs for a request that timed out or was aborted, so its owner can take it out of the outbox. */
-  constructor(private readonly onGone?: (request: PendingRequest<Reply>) => void) {}
+  constructor(private readonly onGone?: (request: PendingRequest<Reply>) => void) {
+    super(PendingRequests.prototype.sweep);
+  }
 
   /** Registers a request that times out after `timeoutMs` (0 or less, or not finite: never). */
   add(
@@ -131,65 +120,19 @@ export class PendingRequests<Reply> {
     options: RequestOptions,
     timeoutMs: number,
   ): PendingRequest<Reply> {
-    let request!: PendingRequest<Reply>;
-    const promise = new Promise<Reply>((resolve, reject) => {
-      request = new PendingRequest<Reply>(
-        id,
-        data,
-        size,
-        options.resendSafe === true,
-        options.gate,
-        resolve,
-        reject,
-        this,
-      );
-    });
-    request.promise = promise;
-    request.label = options.label;
-    request.timeoutHint = options.timeoutHint;
+    const request = new PendingRequest<Reply>(id, data, size, options.gate, options, this);
     this.pending.set(id, request);
-    if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
+    if (timeoutMs > 0 && timeoutMs < Infinity) {
       request.timeoutMs = timeoutMs;
-      request.deadline = Date.now() + timeoutMs;
-      this.deadlines().include(request.deadline);
+      this.include((request.deadline = Date.now() + timeoutMs));
     }
-    const signal = options.signal;
-    if (signal) {
-      const onAbort = (): void => {
-        this.fail(
-          request,
-          new PolySocketError('ABORTED', `aborted while waiting for the ${request.describe()}`, {
-            cause: signal.reason,
-            maybeDelivered: request.isWritten,
-          }),
-        );
-        this.onGone?.(request);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      request.detachAbort = () => signal.removeEventListener('abort', onAbort);
-    }
+    options.signal?.addEventListener('abort', request, { once: true });
     return request;
-  }
-
-  /** Made here, not in `add`: a closure made there would keep that call's request alive. */
-  private deadlines(): DeadlineTimer {
-    return (this.timer ??= new DeadlineTimer(() => this.sweep()));
   }
 
   /** Settles the request `id` with a reply (or its error). Returns false if no such request is pending. */
   settle(id: RequestId, reply: Reply, error?: PolySocketError): boolean {
-    const request = this.pending.get(id);
-    if (!request) return false;
-    this.pending.delete(id);
-    // An idle client keeps no empty table (~150 bytes); a new one per sequential request costs far less
-    // than its round trip.
-    if (this.pending.size === 0) this.pending.clear();
-    // The timer stays armed when the last request settles: it fires once, finds nothing due and stops.
-    // Disarming here cost a clearTimeout and a setTimeout per sequential request. `rejectAll` (close, failed)
-    // still releases it.
-    if (error) request.reject(error);
-    else request.resolve(reply);
-    return true;
+    return !!this.cancel(id, error, reply);
   }
 
   /**
@@ -201,20 +144,11 @@ export class PendingRequests<Reply> {
     const resend: PendingRequest<Reply>[] = [];
     for (const request of this.pending.values()) {
       if (!request.isWritten) continue;
-      if (request.resendSafe) {
+      if (request.options.resendSafe) {
         request.isWritten = false;
         resend.push(request);
       } else {
-        this.fail(
-          request,
-          new PolySocketError(
-            'DISCONNECTED',
-            `connection lost before the ${request.describe()}; the request may have been delivered`,
-            {
-              maybeDelivered: true,
-            },
-          ),
-        );
+        this.gone(request, 'DISCONNECTED', `link lost before the ${what(request)}; it may have been delivered`);
       }
     }
     return resend;
@@ -222,55 +156,56 @@ export class PendingRequests<Reply> {
 
   /** The client ended (close, failed): a request already written may have been acted on, and says so. */
   rejectAll(error: PolySocketError): void {
-    for (const request of [...this.pending.values()]) {
-      this.fail(request, request.isWritten ? asMaybeDelivered(error) : error);
-    }
-    this.timer?.clear();
+    for (const request of this.pending.values()) this.end(request, request.isWritten ? asMaybeDelivered(error) : error);
+    this.clear();
   }
 
-  /** @internal A request the outbox dropped. */
-  drop(request: PendingRequest<Reply>, error: PolySocketError): void {
-    this.fail(request, error);
-  }
-
-  /** Rejects one pending request (an adapter-level cancel). Returns whether it was pending. */
-  cancel(id: RequestId, error: PolySocketError): PendingRequest<Reply> | undefined {
+  /** Rejects one pending request (an adapter-level cancel; without an error it resolves with `reply`). Returns it if it was pending. */
+  cancel(id: RequestId, error: PolySocketError | undefined, reply?: Reply): PendingRequest<Reply> | undefined {
     const request = this.pending.get(id);
-    if (!request) return undefined;
-    this.fail(request, error);
+    if (request) this.end(request, error, reply);
     return request;
   }
 
-  private fail(request: PendingRequest<Reply>, error: PolySocketError): void {
-    if (this.pending.get(request.id) === request) this.pending.delete(request.id);
-    if (this.pending.size === 0) {
-      this.pending.clear();
-      this.timer?.clear();
+  /**
+   * @internal Settles `request`: with `error` (a failure empties the timer along with the table), else with
+   * `reply`. A request settles once; later calls change nothing.
+   */
+  end(request: PendingRequest<Reply>, error: PolySocketError | undefined, reply?: Reply): void {
+    const pending = this.pending;
+    if (pending.get(request.id) === request) pending.delete(request.id);
+    // An idle client keeps no empty table (~150 bytes); a new one per sequential request costs far less than
+    // its round trip. The timer stays armed when the last request is answered: it fires once, finds nothing due
+    // and stops (disarming cost a clearTimeout and a setTimeout per sequential request). A failure releases it.
+    if (pending.size === 0) {
+      pending.clear();
+      if (error) this.clear();
     }
-    request.reject(error);
+    request.options.signal?.removeEventListener('abort', request);
+    if (error) request.reject(error);
+    else request.resolve(reply!);
   }
 
-  /** Times out what is due and re-arms for the next deadline. */
+  /**
+   * @internal A request timed out, was aborted or was lost with the link: it fails (`maybeDelivered` if it had
+   * been written), and its owner takes it out of the outbox.
+   */
+  gone(request: PendingRequest<Reply>, code: ErrorCode, message: string, cause?: unknown): void {
+    this.end(request, new PolySocketError(code, message, { cause, maybeDelivered: request.isWritten }));
+    this.onGone?.(request);
+  }
+
+  /** The timer's callback (`this` is the table): times out what is due and re-arms for the next deadline. */
   private sweep(): void {
     const now = Date.now();
     let next = Infinity;
-    for (const request of [...this.pending.values()]) {
-      if (request.deadline <= now) {
-        this.fail(
-          request,
-          new PolySocketError(
-            'TIMEOUT',
-            `no ${request.describe()} within ${request.timeoutMs} ms${request.timeoutHint ? `: ${request.timeoutHint}` : ''}`,
-            {
-              maybeDelivered: request.isWritten,
-            },
-          ),
-        );
-        this.onGone?.(request);
-      } else if (request.deadline < next) {
-        next = request.deadline;
-      }
+    for (const request of this.pending.values()) {
+      const { deadline = Infinity, timeoutMs } = request;
+      const hint = request.options.timeoutHint;
+      if (deadline <= now)
+        this.gone(request, 'TIMEOUT', `no ${what(request)} within ${timeoutMs} ms${hint ? `: ${hint}` : ''}`);
+      else if (deadline < next) next = deadline;
     }
-    if (next !== Infinity && this.pending.size > 0) this.timer?.include(next);
+    this.include(next);
   }
 }

@@ -9,16 +9,15 @@ type AnyListener = (...args: any[]) => void;
  * listeners still run and the read loop that emitted carries on.
  */
 export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends EventEmitter<Events> {
-  /** Listener → its guard, made with the first listener (an emitter nobody listens to carries none). */
+  /**
+   * Listener → its guard, and each guard → itself (so that `off(event)` tells the app's listeners from the
+   * library's own); made with the first listener (an emitter nobody listens to carries none).
+   */
   private guards: WeakMap<AnyListener, AnyListener> | undefined;
-  /** The guards themselves, so that `off(event)` removes the app's listeners and leaves the library's. */
-  private guarded: WeakSet<AnyListener> | undefined;
-  private readonly listenerErrorSink: ((error: unknown) => void) | undefined;
 
   /** `onListenerError` receives what a listener threw; subclasses may override the method instead. */
-  constructor(onListenerError?: (error: unknown) => void) {
+  constructor(private readonly listenerErrorSink?: (error: unknown) => void) {
     super();
-    this.listenerErrorSink = onListenerError;
   }
 
   /** Called with what a listener threw. */
@@ -31,7 +30,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     fn: EventEmitter.EventListener<Events, E>,
     context?: unknown,
   ): this {
-    return super.on(event, this.guard(fn as AnyListener) as typeof fn, context);
+    return super.on(event, this.guard(fn), context);
   }
 
   /**
@@ -47,20 +46,12 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     return super.on(event, fn, context);
   }
 
-  override addListener<E extends EventEmitter.EventNames<Events>>(
-    event: E,
-    fn: EventEmitter.EventListener<Events, E>,
-    context?: unknown,
-  ): this {
-    return this.on(event, fn, context);
-  }
-
   override once<E extends EventEmitter.EventNames<Events>>(
     event: E,
     fn: EventEmitter.EventListener<Events, E>,
     context?: unknown,
   ): this {
-    return super.once(event, this.guard(fn as AnyListener) as typeof fn, context);
+    return super.once(event, this.guard(fn), context);
   }
 
   override off<E extends EventEmitter.EventNames<Events>>(
@@ -69,27 +60,17 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     context?: unknown,
     once?: boolean,
   ): this {
-    if (fn === undefined) {
-      // Every app listener of the event, not the library's own (`listenInternally`): those are not guarded.
-      const guarded = this.guarded;
-      if (guarded) for (const listener of this.listeners(event)) if (guarded.has(listener)) super.off(event, listener);
-      return this;
-    }
-    return super.off(event, (this.guards?.get(fn as AnyListener) as typeof fn | undefined) ?? fn, context, once);
+    const guards = this.guards;
+    if (fn) super.off(event, (guards?.get(fn) as typeof fn | undefined) ?? fn, context, once);
+    // Without a listener: every app listener of the event, not the library's own (`listenInternally`): those are not guarded.
+    else
+      for (const listener of this.listeners(event)) if (guards?.get(listener) === listener) super.off(event, listener);
+    return this;
   }
 
-  override removeListener<E extends EventEmitter.EventNames<Events>>(
-    event: E,
-    fn?: EventEmitter.EventListener<Events, E>,
-    context?: unknown,
-    once?: boolean,
-  ): this {
-    return this.off(event, fn, context, once);
-  }
-
-  private guard(fn: AnyListener): AnyListener {
+  private guard<F>(fn: F): F {
     const guards = (this.guards ??= new WeakMap());
-    let guarded = guards.get(fn);
+    let guarded = guards.get(fn as AnyListener);
     if (!guarded) {
       // eslint-disable-next-line @typescript-eslint/no-this-alias
       const emitter = this;
@@ -98,14 +79,18 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
       guarded = function (this: unknown) {
         try {
           // eslint-disable-next-line prefer-rest-params
-          fn.apply(this, arguments as unknown as unknown[]);
+          (fn as AnyListener).apply(this, arguments as unknown as unknown[]);
         } catch (error) {
           emitter.onListenerError(error);
         }
       };
-      guards.set(fn, guarded);
-      (this.guarded ??= new WeakSet()).add(guarded);
+      guards.set(fn as AnyListener, guarded);
+      guards.set(guarded, guarded);
     }
-    return guarded;
+    return guarded as F;
   }
 }
+
+// eventemitter3's `addListener` and `removeListener` are its own `on` and `off`: these are ours.
+SafeEmitter.prototype.addListener = SafeEmitter.prototype.on;
+SafeEmitter.prototype.removeListener = SafeEmitter.prototype.off;

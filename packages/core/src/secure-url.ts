@@ -2,13 +2,12 @@ import { PolySocketError } from './errors';
 
 /** 127.0.0.0/8, ::1 and localhost: traffic that never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  return /^\[?(localhost|.*\.localhost|::1|127(\.\d{1,3}){3})\]?$/i.test(hostname);
 }
 
 /**
  * With `secureOnly`, refuses an unencrypted URL (`ws:`, `http:`) to anything but loopback, so a token
- * is never sent in clear text by a configuration mistake. Throws a non-retryable INVALID error.
+ * is never sent in clear text by a configuration mistake. Throws a (non-retryable) INVALID error.
  */
 export function checkSecureUrl(url: string, secureOnly: boolean | undefined): void {
   if (!secureOnly) return;
@@ -16,15 +15,12 @@ export function checkSecureUrl(url: string, secureOnly: boolean | undefined): vo
   try {
     parsed = new URL(url);
   } catch {
-    throw new PolySocketError('INVALID', `not a URL: ${url}`, { retryable: false });
+    throw new PolySocketError('INVALID', `not a URL: ${url}`);
   }
-  if ((parsed.protocol === 'ws:' || parsed.protocol === 'http:') && !isLoopbackHost(parsed.hostname)) {
+  const { protocol, hostname } = parsed;
+  if (/^(ws|http):$/.test(protocol) && !isLoopbackHost(hostname))
     throw new PolySocketError(
       'INVALID',
-      `refusing unencrypted ${parsed.protocol}// to ${parsed.hostname} (secureOnly): use wss:// or https://`,
-      {
-        retryable: false,
-      },
+      `refusing unencrypted ${protocol}// to ${hostname} (secureOnly): use ${protocol.slice(0, -1)}s://`,
     );
-  }
 }

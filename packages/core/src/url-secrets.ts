@@ -1,5 +1,8 @@
-/** `scheme://userinfo@`: the userinfo ends at the last `@` before the path, query or fragment. */
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
+/**
+ * `scheme://userinfo@`: the userinfo ends at the last `@` before the path, query or fragment; its password
+ * (group 2) is what follows its first `:`.
+ */
+const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#:]*(?::([^/?#]*))?@/i;
 
 /**
  * The credentials a URL carries — every query value and the userinfo password — in each form a log line or a
@@ -8,15 +11,14 @@ const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)@/i;
  */
 export function urlSecrets(url: string): string[] {
   const found = new Set<string>();
-  const add = (raw: string): void => {
+  const raws = [...(/\?([^#]*)/.exec(url)?.[1] ?? '').matchAll(/(?:^|&)[^&=]*=([^&]*)/g)].map((match) => match[1]);
+  const password = USERINFO.exec(url)?.[2];
+  if (password !== undefined) raws.push(password);
+  for (const raw of raws) {
     const value = decoded(raw);
     for (const form of [raw, value, encodeURIComponent(value), new URLSearchParams({ s: value }).toString().slice(2)])
       found.add(form);
-  };
-  const query = /\?([^#]*)/.exec(url)?.[1];
-  if (query) for (const pair of query.split('&')) if (pair.includes('=')) add(pair.slice(pair.indexOf('=') + 1));
-  const userinfo = USERINFO.exec(url)?.[2];
-  if (userinfo !== undefined && userinfo.includes(':')) add(userinfo.slice(userinfo.indexOf(':') + 1));
+  }
   return [...found];
 }
 

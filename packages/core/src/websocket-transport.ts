@@ -18,18 +18,17 @@ export interface WebSocketLike {
 /** Node's `ws` adds these; browsers have neither. */
 interface NodeWebSocketExtras {
   ping(data?: unknown, mask?: boolean, cb?: (error?: Error) => void): void;
-  on(event: 'open' | 'pong', listener: (this: NodeSocket) => void): unknown;
-  on(event: 'error', listener: (this: NodeSocket, error: Error) => void): unknown;
-  on(event: 'message', listener: (this: NodeSocket, data: NodeBuffer, isBinary: boolean) => void): unknown;
-  on(event: 'close', listener: (this: NodeSocket, code: number, reason: NodeBuffer) => void): unknown;
+  on(event: string, listener: (this: OwnedSocket, ...args: never[]) => void): unknown;
+  terminate?(): void;
 }
 
 type NodeBuffer = Uint8Array & { toString(encoding?: string): string };
 
-/** The transport a `ws` socket reports to, kept on the socket so that one set of listener functions serves every socket. */
+/** The transport a socket reports to, kept on the socket so that one set of handler functions serves every socket. */
 const OWNER = Symbol('polysocket.transport');
 
-type NodeSocket = WebSocketLike & NodeWebSocketExtras & { [OWNER]?: WebSocketTransport };
+type OwnedSocket = WebSocketLike & { [OWNER]?: WebSocketTransport };
+type NodeSocket = OwnedSocket & NodeWebSocketExtras;
 
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;
 
@@ -45,22 +44,53 @@ export interface WebSocketTransportOptions {
 const OPEN = 1;
 const noop = (): void => {};
 
-function toTransportData(data: unknown): TransportData {
-  if (typeof data === 'string' || data instanceof ArrayBuffer || data instanceof Uint8Array) return data;
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  return String(data);
-}
+/**
+ * The socket's event handlers, shared by every socket: `this` is the socket (a browser calls an `on*` handler
+ * with the socket as `this`, and `ws` its EventEmitter listeners), whose transport is `this[OWNER]`. With `ws`
+ * they go on its EventEmitter API (`socket.on`), which skips what its `on*` setters allocate (a wrapper function
+ * per handler, a MessageEvent per message), and they get `ws`'s arguments; elsewhere they are the `on*`
+ * handlers and get events. They stay on the socket: once the transport is closed they do nothing (the `error`
+ * one keeps `ws` from throwing).
+ */
+const to = (socket: OwnedSocket): TransportListener | undefined => socket[OWNER]?.listener;
 
-function hasNodeExtras(socket: WebSocketLike): socket is NodeSocket {
-  const candidate = socket as Partial<NodeWebSocketExtras>;
-  return typeof candidate.ping === 'function' && typeof candidate.on === 'function';
-}
+const HANDLERS = {
+  open(this: OwnedSocket): void {
+    to(this)?.onOpen();
+  },
+  message(this: OwnedSocket, data: NodeBuffer | { data: unknown }, isBinary?: boolean): void {
+    // A browser's is text or an ArrayBuffer (binaryType), `ws`'s text or a Buffer; anything else becomes text.
+    const out: unknown = 'data' in data ? data.data : isBinary ? data : data.toString();
+    to(this)?.onMessage(
+      typeof out === 'string' || out instanceof ArrayBuffer || out instanceof Uint8Array ? out : String(out),
+    );
+  },
+  error(this: OwnedSocket, event: Error | { message?: unknown }): void {
+    const error = event instanceof Error ? event : new Error(String(event.message || 'WebSocket error'));
+    // `ws` reports an HTTP answer to the upgrade only in its message; the core reads a numeric `status`.
+    const status = /server response: (\d{3})/.exec(error.message);
+    if (status) (error as Error & { status?: number }).status = +status[1];
+    to(this)?.onError(error);
+  },
+  /** `ws` gives the code and reason, and sets 1006 exactly when no closing handshake took place. */
+  close(this: OwnedSocket, event: number | CloseInfo, reason?: NodeBuffer): void {
+    this[OWNER]?.closed(
+      typeof event === 'number'
+        ? { code: event, reason: String(reason), wasClean: event !== 1006 }
+        : { code: event.code, reason: event.reason, wasClean: event.wasClean },
+    );
+  },
+  pong(this: OwnedSocket): void {
+    to(this)?.onPong?.();
+  },
+};
 
 /** A WebSocket as a Transport. */
 export class WebSocketTransport implements Transport {
   readonly name = 'websocket';
   private socket: WebSocketLike | undefined;
-  private listener: TransportListener | undefined;
+  /** @internal Where the socket's events go until `close()`. */
+  listener: TransportListener | undefined;
 
   constructor(private readonly options: WebSocketTransportOptions) {
     checkSecureUrl(options.url, options.secureOnly);
@@ -71,80 +101,53 @@ export class WebSocketTransport implements Transport {
   }
 
   open(listener: TransportListener): void {
-    if (this.socket) throw new Error('WebSocketTransport.open() called twice');
+    if (this.socket) throw new Error('open() called twice');
     this.listener = listener;
-    const Ctor = this.options.WebSocket ?? (IsomorphicWebSocket as unknown as WebSocketConstructor);
-    let socket: WebSocketLike;
+    const { url, protocols, WebSocket = IsomorphicWebSocket as unknown as WebSocketConstructor } = this.options;
+    let socket: OwnedSocket;
     try {
-      socket = new Ctor(this.options.url, this.options.protocols);
+      socket = this.socket = new WebSocket(url, protocols);
     } catch (error) {
       // A malformed URL throws synchronously; report it like any failed connect, asynchronously.
-      queueMicrotask(() => this.fail(error instanceof Error ? error : new Error(String(error))));
+      queueMicrotask(() => {
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.listener?.onError(failure);
+        this.closed({ code: 1006, reason: failure.message, wasClean: false });
+      });
       return;
     }
-    this.socket = socket;
-    if (hasNodeExtras(socket)) {
-      // Node's `ws`: its EventEmitter API skips what its on* setters allocate (a wrapper function per
-      // handler, and a MessageEvent per message), and it calls listeners with the socket as `this`, so
-      // the same five functions serve every socket. They stay on the socket: once detached,
-      // `this.listener` is undefined and they do nothing, and the `error` one keeps `ws` from throwing.
-      socket.binaryType = 'nodebuffer';
-      socket[OWNER] = this;
-      socket.on('open', WebSocketTransport.onNodeOpen);
-      socket.on('message', WebSocketTransport.onNodeMessage);
-      socket.on('error', WebSocketTransport.onNodeError);
-      socket.on('pong', WebSocketTransport.onNodePong);
-      socket.on('close', WebSocketTransport.onNodeClose);
-      return;
+    const { ping, on } = socket as Partial<NodeSocket>;
+    // Node's `ws` has `ping` and an EventEmitter API; browsers' sockets have neither.
+    const node = typeof ping === 'function' && typeof on === 'function';
+    socket.binaryType = node ? 'nodebuffer' : 'arraybuffer';
+    socket[OWNER] = this;
+    for (const [event, handler] of Object.entries(HANDLERS)) {
+      if (node) (socket as NodeSocket).on(event, handler);
+      // A browser socket gets an `onpong` it never calls.
+      else (socket as unknown as Record<string, unknown>)[`on${event}`] = handler;
     }
-    socket.binaryType = 'arraybuffer';
-    socket.onopen = () => this.listener?.onOpen();
-    socket.onmessage = (event) => this.listener?.onMessage(toTransportData(event.data));
-    socket.onerror = (event) => {
-      const message = (event as { message?: unknown }).message;
-      this.listener?.onError(new Error(typeof message === 'string' && message ? message : 'WebSocket error'));
-    };
-    socket.onclose = (event) => this.closed(event.code, event.reason, event.wasClean);
   }
 
-  private static onNodeOpen(this: NodeSocket): void {
-    this[OWNER]?.listener?.onOpen();
-  }
-  private static onNodeMessage(this: NodeSocket, data: NodeBuffer, isBinary: boolean): void {
-    this[OWNER]?.listener?.onMessage(isBinary ? data : data.toString());
-  }
-  private static onNodeError(this: NodeSocket, error: Error): void {
-    // `ws` reports an HTTP answer to the upgrade only in its message; the core reads a numeric `status`.
-    const status = /^Unexpected server response: (\d{3})/.exec(error.message);
-    if (status) (error as Error & { status?: number }).status = Number(status[1]);
-    this[OWNER]?.listener?.onError(error);
-  }
-  private static onNodePong(this: NodeSocket): void {
-    this[OWNER]?.listener?.onPong?.();
-  }
-  /** `ws` sets 1006 exactly when no closing handshake took place. */
-  private static onNodeClose(this: NodeSocket, code: number, reason: NodeBuffer): void {
-    this[OWNER]?.closed(code, reason.toString(), code !== 1006);
-  }
-
-  private closed(code: number, reason: string, wasClean: boolean): void {
+  /** @internal The socket closed: the listener hears it, and nothing more. */
+  closed(info: CloseInfo): void {
     const listener = this.listener;
-    this.detach();
-    listener?.onClose({ code, reason, wasClean });
+    this.listener = undefined;
+    listener?.onClose(info);
   }
 
   send(data: TransportData): void {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== OPEN) throw new Error('WebSocket is not open');
-    socket.send(data);
+    if (this.socket?.readyState !== OPEN) throw new Error('WebSocket is not open');
+    this.socket.send(data);
   }
 
   ping(): boolean {
-    const socket = this.socket;
-    if (!socket || socket.readyState !== OPEN || !hasNodeExtras(socket)) return false;
+    const socket = this.socket as NodeSocket | undefined;
     try {
-      socket.ping(undefined, undefined, noop);
-      return true;
+      return (
+        socket?.readyState === OPEN &&
+        typeof socket.ping === 'function' &&
+        (socket.ping(undefined, undefined, noop), true)
+      );
     } catch {
       return false;
     }
@@ -152,14 +155,13 @@ export class WebSocketTransport implements Transport {
 
   close(code = 1000, reason = ''): void {
     const socket = this.socket;
-    this.detach();
-    if (!socket) return;
+    this.listener = undefined;
     try {
-      socket.close(code, reason);
+      socket?.close(code, reason);
     } catch {
       // Some implementations refuse app close codes or a close while connecting; the socket is abandoned either way.
       try {
-        socket.close();
+        socket!.close();
       } catch {
         /* nothing left to do */
       }
@@ -168,29 +170,11 @@ export class WebSocketTransport implements Transport {
 
   /** Node's `ws` can drop the TCP connection at once (`terminate`); elsewhere this is `close()`. */
   terminate(code?: number, reason?: string): void {
-    const socket = this.socket as (WebSocketLike & { terminate?: () => void }) | undefined;
-    if (typeof socket?.terminate !== 'function') return this.close(code, reason);
-    this.detach();
-    socket.terminate();
-  }
-
-  /** Stops reporting events; a browser-style socket's handlers become no-ops. */
-  private detach(): void {
-    this.listener = undefined;
-    const socket = this.socket;
-    if (!socket || hasNodeExtras(socket)) return;
-    socket.onopen = noop;
-    socket.onmessage = noop;
-    socket.onclose = noop;
-    socket.onerror = noop;
-  }
-
-  private fail(error: Error): void {
-    const listener = this.listener;
-    this.listener = undefined;
-    listener?.onError(error);
-    const info: CloseInfo = { code: 1006, reason: error.message, wasClean: false };
-    listener?.onClose(info);
+    const socket = this.socket as NodeSocket | undefined;
+    if (socket?.terminate) {
+      this.listener = undefined;
+      socket.terminate();
+    } else this.close(code, reason);
   }
 }
 

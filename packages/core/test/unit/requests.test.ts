@@ -133,7 +133,7 @@ describe('requests', () => {
     echo.server.last!.drop();
     await expect(dropped).rejects.toMatchObject({
       code: 'DISCONNECTED',
-      message: "connection lost before the ack for 'add'; the request may have been delivered",
+      message: "link lost before the ack for 'add'; it may have been delivered",
     });
     client.close();
   });

@@ -127,8 +127,11 @@ export class EcdhSession {
   }
 
   private params(iv: Uint8Array<ArrayBuffer>): AesGcmParams {
-    // An absent `additionalData` (undefined) is no additional data; the tag is 128 bits by default.
-    return { name: 'AES-GCM', iv, additionalData: this.aad };
+    // No `additionalData` key at all without AAD: Chromium's WebCrypto fails to decrypt with `additionalData:
+    // undefined` (Node's accepts it), as the playground's browser test shows.
+    return this.aad
+      ? { name: 'AES-GCM', iv, tagLength: 128, additionalData: this.aad }
+      : { name: 'AES-GCM', iv, tagLength: 128 };
   }
 
   private requireKey(): CryptoKey {

@@ -8,6 +8,7 @@ import {
   toPolySocketError,
   withListener,
   withoutListener,
+  type Connection,
   type CursorStore,
   type RequestId,
   type RequestOptions,
@@ -65,16 +66,14 @@ type ChannelFrame = { t: ClientFrame['t'] } & Record<string, unknown>;
 
 /** What a channel needs from its client. */
 export interface ChannelHost {
-  /** A request through the outbox. */
-  request<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions): Promise<R>;
+  /** The client's connection: requests through the outbox, `isConnected`, `cannotSend()`, error reports. */
+  readonly connection: Pick<
+    Connection<ClientFrame, ServerFrame>,
+    'request' | 'isConnected' | 'cannotSend' | 'report' | 'reportListenerError'
+  >;
   readonly session: number;
-  readonly isConnected: boolean;
   readonly cursors: CursorStore;
   readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random'>;
-  cannotSend(): PolySocketError | undefined;
-  /** An `error` event on the client. */
-  report(error: PolySocketError): void;
-  reportListenerError(error: unknown): void;
 }
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
@@ -115,7 +114,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   protected override onListenerError(error: unknown): void {
-    this.host.reportListenerError(error);
+    this.host.connection.reportListenerError(error);
   }
 
   get state(): ChannelState {
@@ -161,7 +160,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const epoch = this.epoch;
     if (this.currentState === 'failed') this.setState('detached');
     if (epoch === this.epoch && this.currentState === 'detached') this.setState('attaching');
-    if (epoch === this.epoch && this.host.isConnected && this.needsAttach && this.retryTimer === undefined)
+    if (epoch === this.epoch && this.host.connection.isConnected && this.needsAttach && this.retryTimer === undefined)
       this.resubscribe(undefined, false);
   }
 
@@ -216,7 +215,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const settled = write.then(
       () => undefined,
       (error: unknown) => {
-        if ((error as PolySocketError).code !== 'ABORTED') this.host.report(asError(error));
+        if ((error as PolySocketError).code !== 'ABORTED') this.host.connection.report(asError(error));
         throw error;
       },
     );
@@ -269,7 +268,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       timeoutHint: 'pass { timeoutMs } or raise requestTimeoutMs to wait longer',
     };
     // Through the outbox, or (in a restore) the restore's own request, written ahead of it.
-    return request ? request<R>(build, labelled) : this.host.request<R>(build, labelled);
+    return request ? request<R>(build, labelled) : this.host.connection.request<R>(build, labelled);
   }
 
   // ---- driven by the client ----
@@ -321,21 +320,50 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         try {
           listener(frame);
         } catch (error) {
-          this.host.reportListenerError(error);
+          this.host.connection.reportListenerError(error);
         }
         if (epoch !== this.epoch) return false;
       }
     return true;
   }
 
-  /** Subscribes (and, in a restore, re-enters presence); a failure that may pass is retried after a backoff. */
+  /**
+   * Subscribes (and, in a restore, re-enters presence). A final refusal fails the channel; a failure that may pass
+   * is reported and retried after a backoff.
+   */
   private resubscribe(request: Request | undefined, reenter: boolean): void {
     const session = this.host.session;
     const epoch = this.epoch;
-    const subscribed = this.subscribeOnServer(request);
+    const presence = this.presenceModule;
+    this.subscribes++;
+    this.pendingSession = session;
+    presence?.beginSync();
+    const acked = this.request({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
+    // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
+    this.setState('attaching');
     const attempt = this.subscribes;
+    const subscribed = acked.then(
+      () => {
+        if (epoch !== this.epoch || !this.wanted) return;
+        this.attachedSession = session;
+        presence?.endSync();
+        // A presence listener may have unsubscribed (or subscribed again): that call owns the state now.
+        if (epoch === this.epoch) this.setState('attached');
+      },
+      (error: unknown) => {
+        if (epoch !== this.epoch) return;
+        if (this.pendingSession === session) this.pendingSession = 0;
+        const failure = asError(error);
+        if (!FINAL.has(failure.code)) throw failure;
+        // The server will never accept this channel: stop wanting it instead of retrying forever.
+        this.wanted = false;
+        this.epoch++;
+        this.setState('failed');
+        this.emit('error', failure);
+      },
+    );
     // Read after the `attaching` event: a listener may have unsubscribed, or entered with newer data.
-    const entered = reenter && epoch === this.epoch ? this.presenceModule?.reenter(request) : undefined;
+    const entered = reenter && epoch === this.epoch ? presence?.reenter(request) : undefined;
     Promise.all([subscribed, entered]).then(
       () => {
         if (this.attachedSession === session) this.retries = 0;
@@ -348,7 +376,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
           attempt === this.subscribes &&
           this.wanted &&
           session === this.host.session &&
-          this.host.isConnected;
+          this.host.connection.isConnected;
         if (linkEnded(failure) || !current()) return; // a drop: the restore covers it
         this.emit('error', failure);
         if (FINAL.has(failure.code) || !current()) return; // presence refused for good: reported, not retried
@@ -357,7 +385,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         this.retryTimer = setTimeout(
           () => {
             this.retryTimer = undefined;
-            if (this.wanted && this.host.isConnected) this.resubscribe(undefined, reenter);
+            if (this.wanted && this.host.connection.isConnected) this.resubscribe(undefined, reenter);
           },
           backoffDelay(this.retries++, backoff, random),
         );
@@ -365,37 +393,6 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         this.setState('retrying');
       },
     );
-  }
-
-  /** Rejects with what failed, except a final refusal, which fails the channel here. */
-  private async subscribeOnServer(request: Request | undefined): Promise<void> {
-    const epoch = this.epoch;
-    const session = this.host.session;
-    this.subscribes++;
-    this.pendingSession = session;
-    this.presenceModule?.beginSync();
-    const acked = this.request({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
-    // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
-    this.setState('attaching');
-    try {
-      await acked;
-    } catch (error) {
-      if (epoch !== this.epoch) return;
-      if (this.pendingSession === session) this.pendingSession = 0;
-      const failure = asError(error);
-      if (!FINAL.has(failure.code)) throw failure;
-      // The server will never accept this channel: stop wanting it instead of retrying forever.
-      this.wanted = false;
-      this.epoch++;
-      this.setState('failed');
-      this.emit('error', failure);
-      return;
-    }
-    if (epoch !== this.epoch || !this.wanted) return;
-    this.attachedSession = session;
-    this.presenceModule?.endSync();
-    // A presence listener may have unsubscribed (or subscribed again): that call owns the state now.
-    if (epoch === this.epoch) this.setState('attached');
   }
 
   private stopRetrying(): void {

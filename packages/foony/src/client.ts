@@ -194,11 +194,11 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
 
   /** Writes every wanted channel's `sub` (and presence re-entry) ahead of the outbox; the answers are not awaited. */
   restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
-    for (const channel of this.channels.values()) channel.restore(context.request as Request);
+    for (const channel of this.channels.values()) channel.restoreChannel(context.request as Request);
   }
 
   onFrame(frame: ServerFrame): void {
-    if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliver(frame);
+    if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliverFrame(frame);
     // An `err` with no request id: token expiry mid-session, or a server-side problem (one with an id answers a
     // request that timed out or was aborted). A late ack/histRes or a stray pong: nothing to do.
     else if (frame.t === 'err' && frame.id === undefined) {

@@ -105,7 +105,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   }
 
   private send(action: PresenceAction, data: unknown, request?: Request): Promise<unknown> {
-    return this.channel.request({ t: 'pres', action, data }, {}, request);
+    return this.channel.channelRequest({ t: 'pres', action, data }, {}, request);
   }
 
   /** Listens to every change; returns the function that stops listening. */

@@ -37,7 +37,7 @@ describe('Foony channel restore', () => {
     const channel = new FoonyChannel('a', host);
     channel.attach(); // wanted; not connected, so nothing is sent yet
     expect(written).toEqual([]);
-    channel.restore(request);
+    channel.restoreChannel(request);
     void channel.unsubscribe();
     expect(written.map((f) => f.t)).toEqual(['sub', 'unsub']);
     expect(channel.state).toBe('detached');

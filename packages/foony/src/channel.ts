@@ -175,11 +175,11 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const live = this.isWanted && !this.needsAttach;
     this.isWanted = false;
     this.epoch++;
-    this.stopRetrying();
+    // As after a drop, but not wanted: no session, no retry.
+    this.linkDown();
     this.byName.clear();
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
-    this.attachedSession = this.pendingSession = 0;
     // Written before the `state` event, so a listener that subscribes again sends its `sub` after it.
     const unsubscribed = live ? this.channelRequest({ t: 'unsub' }) : undefined;
     this.setState('detached');

@@ -8,6 +8,7 @@ import {
   toPolySocketError,
   withListener,
   withoutListener,
+  type Connection,
   type CursorStore,
   type RequestId,
   type RequestOptions,
@@ -65,16 +66,14 @@ type ChannelFrame = { t: ClientFrame['t'] } & Record<string, unknown>;
 
 /** What a channel needs from its client. */
 export interface ChannelHost {
-  /** A request through the outbox. */
-  request<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions): Promise<R>;
+  /** The client's connection: requests through the outbox, `isConnected`, `cannotSend()`, error reports. */
+  readonly connection: Pick<
+    Connection<ClientFrame, ServerFrame>,
+    'request' | 'isConnected' | 'cannotSend' | 'report' | 'reportListenerError'
+  >;
   readonly session: number;
-  readonly isConnected: boolean;
   readonly cursors: CursorStore;
   readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random'>;
-  cannotSend(): PolySocketError | undefined;
-  /** An `error` event on the client. */
-  report(error: PolySocketError): void;
-  reportListenerError(error: unknown): void;
 }
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
@@ -96,7 +95,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    */
   private readonly byName = new LazyMap<string | typeof ALL, readonly MessageListener[]>();
   /** The app wants this channel subscribed (kept across reconnects). */
-  private wanted = false;
+  private isWanted = false;
   /** Bumped when the intent changes, so a late ack of an older sub cannot undo a newer unsubscribe. */
   private epoch = 0;
   private attachedSession = 0;
@@ -115,7 +114,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   protected override onListenerError(error: unknown): void {
-    this.host.reportListenerError(error);
+    this.host.connection.reportListenerError(error);
   }
 
   get state(): ChannelState {
@@ -140,7 +139,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const key = typeof nameOrListener === 'function' ? ALL : nameOrListener;
     const listener = key === ALL ? (nameOrListener as MessageListener) : maybeListener;
     if (typeof listener !== 'function' || (key !== ALL && typeof key !== 'string'))
-      throw invalid('subscribe needs a listener (after a string name)');
+      throw invalid('subscribe needs a listener');
     const byName = this.byName;
     byName.set(key, withListener(byName.get(key), listener));
     this.attach();
@@ -153,15 +152,15 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   /** Ensures the channel is subscribed on the server, now or as soon as the client connects. */
   attach(): void {
-    if (!this.wanted) {
-      this.wanted = true;
+    if (!this.isWanted) {
+      this.isWanted = true;
       this.epoch++;
     }
     // A state listener may unsubscribe (or subscribe again, which attaches by itself): then this call is over.
     const epoch = this.epoch;
     if (this.currentState === 'failed') this.setState('detached');
     if (epoch === this.epoch && this.currentState === 'detached') this.setState('attaching');
-    if (epoch === this.epoch && this.host.isConnected && this.needsAttach && this.retryTimer === undefined)
+    if (epoch === this.epoch && this.host.connection.isConnected && this.needsAttach && this.retryTimer === undefined)
       this.resubscribe(undefined, false);
   }
 
@@ -173,16 +172,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   unsubscribe(): Promise<void> {
     // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
     // behind it, so the server does not keep streaming the channel.
-    const live = this.wanted && !this.needsAttach;
-    this.wanted = false;
+    const live = this.isWanted && !this.needsAttach;
+    this.isWanted = false;
     this.epoch++;
-    this.stopRetrying();
+    // As after a drop, but not wanted: no session, no retry.
+    this.linkDown();
     this.byName.clear();
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
-    this.attachedSession = this.pendingSession = 0;
     // Written before the `state` event, so a listener that subscribes again sends its `sub` after it.
-    const unsubscribed = live ? this.request({ t: 'unsub' }) : undefined;
+    const unsubscribed = live ? this.channelRequest({ t: 'unsub' }) : undefined;
     this.setState('detached');
     return this.reported(
       Promise.resolve(unsubscribed).catch((error: PolySocketError) => {
@@ -199,7 +198,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
     return this.reported(
       typeof name === 'string'
-        ? this.request(
+        ? this.channelRequest(
             { t: 'pub', name, data: data === undefined ? null : data },
             { ...options, resendSafe: options.resendSafe ?? this.host.options.publishResend },
           )
@@ -216,7 +215,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const settled = write.then(
       () => undefined,
       (error: unknown) => {
-        if ((error as PolySocketError).code !== 'ABORTED') this.host.report(asError(error));
+        if ((error as PolySocketError).code !== 'ABORTED') this.host.connection.report(asError(error));
         throw error;
       },
     );
@@ -231,8 +230,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) ||
       (start !== undefined && typeof start !== 'string')
     )
-      throw invalid('history needs a positive integer limit and a messageId start');
-    const reply = await this.request<HistoryResponseFrame>({ t: 'hist', limit, start }, options);
+      throw invalid('history needs an integer limit > 0, a messageId start');
+    const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start }, options);
     return { messages: reply.messages, more: reply.more === true };
   }
 
@@ -261,15 +260,15 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * @internal A request about this channel: the frame gets the channel's name and the request id, and its
    * error messages a label (`no reply to pub on 'chat' within 10000 ms`).
    */
-  request<R extends ServerFrame>(frame: ChannelFrame, options?: RequestOptions, request?: Request): Promise<R> {
+  channelRequest<R extends ServerFrame>(frame: ChannelFrame, options?: RequestOptions, request?: Request): Promise<R> {
     const build = (id: RequestId): ClientFrame => ({ ...frame, channel: this.name, id }) as ClientFrame;
     const labelled = {
       ...options,
       label: `reply to ${frame.t} on ${describeEvent(this.name)}`,
-      timeoutHint: 'pass { timeoutMs } or raise requestTimeoutMs to wait longer',
+      timeoutHint: 'to wait longer: { timeoutMs } or requestTimeoutMs',
     };
     // Through the outbox, or (in a restore) the restore's own request, written ahead of it.
-    return request ? request<R>(build, labelled) : this.host.request<R>(build, labelled);
+    return request ? request<R>(build, labelled) : this.host.connection.request<R>(build, labelled);
   }
 
   // ---- driven by the client ----
@@ -278,38 +277,38 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * @internal A restore: `sub` (with the resume cursor) and the presence re-entry are written now, ahead of the
    * outbox; their answers are handled as they come, so one channel's failure never holds up or drops the session.
    */
-  restore(request: Request): void {
-    if (this.wanted) this.resubscribe(request, true);
+  restoreChannel(request: Request): void {
+    if (this.isWanted) this.resubscribe(request, true);
   }
 
   /** @internal Whether the channel wants a subscribe it has not had in this session. */
   get needsAttach(): boolean {
     const session = this.host.session;
-    return this.wanted && this.attachedSession !== session && this.pendingSession !== session;
+    return this.isWanted && this.attachedSession !== session && this.pendingSession !== session;
   }
 
   /** @internal The link went down (or the client ended): the channel waits to be restored; a pending retry is dropped. */
   linkDown(): void {
     this.pendingSession = this.attachedSession = 0;
     this.stopRetrying();
-    if (this.wanted && (this.currentState === 'attached' || this.currentState === 'retrying'))
+    if (this.isWanted && (this.currentState === 'attached' || this.currentState === 'retrying'))
       this.setState('attaching');
   }
 
   /** @internal A `msg` (delivered once per messageId) or a `presEvt` (for the presence module) of this channel. */
-  deliver(frame: MessageFrame | PresenceEventFrame): void {
+  deliverFrame(frame: MessageFrame | PresenceEventFrame): void {
     if (frame.t === 'presEvt') return this.presenceModule?.apply(frame);
-    if (!this.wanted || !this.host.cursors.accept(this.name, frame.messageId)) return;
+    if (!this.isWanted || !this.host.cursors.accept(this.name, frame.messageId)) return;
     const all = this.byName.get(ALL);
     const named = this.byName.get(frame.name);
-    if (this.run(all, ALL, frame, this.epoch)) this.run(named, frame.name, frame, this.epoch);
+    if (this.runListeners(all, ALL, frame, this.epoch)) this.runListeners(named, frame.name, frame, this.epoch);
   }
 
   /**
    * Calls the listeners a delivery started with (each skipped if a listener removed it meanwhile); false once a
    * listener unsubscribed the channel, which ends the delivery.
    */
-  private run(
+  private runListeners(
     list: readonly MessageListener[] | undefined,
     key: string | typeof ALL,
     frame: MessageFrame,
@@ -321,21 +320,50 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         try {
           listener(frame);
         } catch (error) {
-          this.host.reportListenerError(error);
+          this.host.connection.reportListenerError(error);
         }
         if (epoch !== this.epoch) return false;
       }
     return true;
   }
 
-  /** Subscribes (and, in a restore, re-enters presence); a failure that may pass is retried after a backoff. */
+  /**
+   * Subscribes (and, in a restore, re-enters presence). A final refusal fails the channel; a failure that may pass
+   * is reported and retried after a backoff.
+   */
   private resubscribe(request: Request | undefined, reenter: boolean): void {
     const session = this.host.session;
     const epoch = this.epoch;
-    const subscribed = this.subscribeOnServer(request);
+    const presence = this.presenceModule;
+    this.subscribes++;
+    this.pendingSession = session;
+    presence?.beginSync();
+    const acked = this.channelRequest({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
+    // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
+    this.setState('attaching');
     const attempt = this.subscribes;
+    const subscribed = acked.then(
+      () => {
+        if (epoch !== this.epoch || !this.isWanted) return;
+        this.attachedSession = session;
+        presence?.endSync();
+        // A presence listener may have unsubscribed (or subscribed again): that call owns the state now.
+        if (epoch === this.epoch) this.setState('attached');
+      },
+      (error: unknown) => {
+        if (epoch !== this.epoch) return;
+        if (this.pendingSession === session) this.pendingSession = 0;
+        const failure = asError(error);
+        if (!FINAL.has(failure.code)) throw failure;
+        // The server will never accept this channel: stop wanting it instead of retrying forever.
+        this.isWanted = false;
+        this.epoch++;
+        this.setState('failed');
+        this.emit('error', failure);
+      },
+    );
     // Read after the `attaching` event: a listener may have unsubscribed, or entered with newer data.
-    const entered = reenter && epoch === this.epoch ? this.presenceModule?.reenter(request) : undefined;
+    const entered = reenter && epoch === this.epoch ? presence?.reenter(request) : undefined;
     Promise.all([subscribed, entered]).then(
       () => {
         if (this.attachedSession === session) this.retries = 0;
@@ -346,9 +374,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         const current = (): boolean =>
           epoch === this.epoch &&
           attempt === this.subscribes &&
-          this.wanted &&
+          this.isWanted &&
           session === this.host.session &&
-          this.host.isConnected;
+          this.host.connection.isConnected;
         if (linkEnded(failure) || !current()) return; // a drop: the restore covers it
         this.emit('error', failure);
         if (FINAL.has(failure.code) || !current()) return; // presence refused for good: reported, not retried
@@ -357,7 +385,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         this.retryTimer = setTimeout(
           () => {
             this.retryTimer = undefined;
-            if (this.wanted && this.host.isConnected) this.resubscribe(undefined, reenter);
+            if (this.isWanted && this.host.connection.isConnected) this.resubscribe(undefined, reenter);
           },
           backoffDelay(this.retries++, backoff, random),
         );
@@ -365,37 +393,6 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         this.setState('retrying');
       },
     );
-  }
-
-  /** Rejects with what failed, except a final refusal, which fails the channel here. */
-  private async subscribeOnServer(request: Request | undefined): Promise<void> {
-    const epoch = this.epoch;
-    const session = this.host.session;
-    this.subscribes++;
-    this.pendingSession = session;
-    this.presenceModule?.beginSync();
-    const acked = this.request({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
-    // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
-    this.setState('attaching');
-    try {
-      await acked;
-    } catch (error) {
-      if (epoch !== this.epoch) return;
-      if (this.pendingSession === session) this.pendingSession = 0;
-      const failure = asError(error);
-      if (!FINAL.has(failure.code)) throw failure;
-      // The server will never accept this channel: stop wanting it instead of retrying forever.
-      this.wanted = false;
-      this.epoch++;
-      this.setState('failed');
-      this.emit('error', failure);
-      return;
-    }
-    if (epoch !== this.epoch || !this.wanted) return;
-    this.attachedSession = session;
-    this.presenceModule?.endSync();
-    // A presence listener may have unsubscribed (or subscribed again): that call owns the state now.
-    if (epoch === this.epoch) this.setState('attached');
   }
 
   private stopRetrying(): void {

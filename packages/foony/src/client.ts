@@ -16,13 +16,12 @@ import {
   type RestoreContext,
   type TransportFactory,
   type WebSocketConstructor,
-  type RequestId,
-  type RequestOptions,
   type TransportData,
+  type RequestId,
 } from '@polysocket/core';
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
 import type { ChannelNameRules } from './channel-name';
-import { decodeFrame, encodeFrame } from './codec';
+import { decodeFrame } from './codec';
 import { checkModules, errorFromFrame } from './errors';
 import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
@@ -110,6 +109,9 @@ export function pongDeadline(keepAliveMs: number): number {
   return Math.min(10_000, Math.max(250, keepAliveMs));
 }
 
+/** The key of `util.inspect`'s hook (Node). */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
 type FoonyConnection = Connection<ClientFrame, ServerFrame, FoonySession>;
 
 /**
@@ -137,33 +139,13 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
     );
   }
 
-  request<R extends ServerFrame>(build: (id: RequestId) => ClientFrame, options?: RequestOptions): Promise<R> {
-    return this.connection.request<R>(build, options);
-  }
-
   /** `util.inspect` of a channel shows its host: never the options (they hold the credentials). */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return 'FoonyLink';
   }
 
-  get isConnected(): boolean {
-    return this.connection.isConnected;
-  }
-
-  cannotSend(): PolySocketError | undefined {
-    return this.connection.cannotSend();
-  }
-
-  report(error: PolySocketError): void {
-    this.connection.report(error);
-  }
-
-  reportListenerError(error: unknown): void {
-    this.connection.reportListenerError(error);
-  }
-
   encode(frame: ClientFrame): string {
-    return encodeFrame(frame);
+    return JSON.stringify(frame);
   }
 
   decode(data: TransportData, emit: (frame: ServerFrame) => void): void {
@@ -212,18 +194,19 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
 
   /** Writes every wanted channel's `sub` (and presence re-entry) ahead of the outbox; the answers are not awaited. */
   restore(context: RestoreContext<ClientFrame, ServerFrame>): void {
-    for (const channel of this.channels.values()) channel.restore(context.request as Request);
+    for (const channel of this.channels.values()) channel.restoreChannel(context.request as Request);
   }
 
   onFrame(frame: ServerFrame): void {
-    if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliver(frame);
+    if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliverFrame(frame);
     // An `err` with no request id: token expiry mid-session, or a server-side problem (one with an id answers a
     // request that timed out or was aborted). A late ack/histRes or a stray pong: nothing to do.
     else if (frame.t === 'err' && frame.id === undefined) {
       const auth = isAuth(frame.code);
+      const error = errorFromFrame(frame, { retryable: !auth });
       if (auth && this.options.authCallback) this.connection.reconnect({ reauth: true, reason: 'token expired' });
-      else if (auth) this.connection.fail(errorFromFrame(frame, { retryable: false }));
-      else this.connection.report(errorFromFrame(frame, { retryable: true }));
+      else if (auth) this.connection.fail(error);
+      else this.connection.report(error);
     }
   }
 
@@ -280,7 +263,7 @@ export class FoonyClient {
   }
 
   /** `util.inspect(client)` and `console.log(client)` in Node: a summary, never the options (they hold the credentials). */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return `FoonyClient { url: ${JSON.stringify(this.connection.logger.redact(this.options.url))}, state: '${this.state}' }`;
   }
 

@@ -11,11 +11,9 @@ export function coreCodeOf(code: number): CoreErrorCode {
         ? 'RATE_LIMITED'
         : code >= 50000
           ? 'SERVER'
-          : code >= 40300 && code < 40400
-            ? 'FORBIDDEN'
-            : code >= 40100 && code < 40200
-              ? 'AUTH_FAILED'
-              : 'PROTOCOL';
+          : // By the hundred: 401xx, 403xx (a code that is no integer falls in its hundred too).
+            (({ 401: 'AUTH_FAILED', 403: 'FORBIDDEN' } as Record<number, CoreErrorCode>)[Math.floor(code / 100)] ??
+            'PROTOCOL');
 }
 
 /** The typed error an `err` frame stands for, carrying the server's code and message. */

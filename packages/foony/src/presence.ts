@@ -53,7 +53,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   }
 
   protected override onListenerError(error: unknown): void {
-    this.host.reportListenerError(error);
+    this.host.connection.reportListenerError(error);
   }
 
   /** Members by connectionId. The map is live: it changes as presence events arrive. */
@@ -87,7 +87,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   }
 
   private async sendOwn(action: 'enter' | 'update', data: unknown): Promise<void> {
-    const refused = this.host.cannotSend();
+    const refused = this.host.connection.cannotSend();
     if (refused) throw refused;
     const previous = this.own;
     const entry = { data };
@@ -105,7 +105,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   }
 
   private send(action: PresenceAction, data: unknown, request?: Request): Promise<unknown> {
-    return this.channel.request({ t: 'pres', action, data }, {}, request);
+    return this.channel.channelRequest({ t: 'pres', action, data }, {}, request);
   }
 
   /** Listens to every change; returns the function that stops listening. */

@@ -21,21 +21,23 @@ describe('Foony channel restore', () => {
     const request = (<R>(build: (id: RequestId) => ClientFrame): Promise<R> => {
       written.push(build(nextId++));
       return new Promise<R>(() => undefined); // unanswered for now
-    }) as ChannelHost['request'];
+    }) as ChannelHost['connection']['request'];
     const host: ChannelHost = {
-      request,
+      connection: {
+        request,
+        isConnected: false, // the restore runs before the session is connected
+        cannotSend: () => undefined,
+        report: () => undefined,
+        reportListenerError: () => undefined,
+      },
       session: 1,
-      isConnected: false, // the restore runs before the session is connected
       cursors: new CursorStore(),
       options: {},
-      cannotSend: () => undefined,
-      report: () => undefined,
-      reportListenerError: () => undefined,
     };
     const channel = new FoonyChannel('a', host);
     channel.attach(); // wanted; not connected, so nothing is sent yet
     expect(written).toEqual([]);
-    channel.restore(request);
+    channel.restoreChannel(request);
     void channel.unsubscribe();
     expect(written.map((f) => f.t)).toEqual(['sub', 'unsub']);
     expect(channel.state).toBe('detached');

@@ -5,8 +5,9 @@
 // committed list would go stale (or unsafe) at every merge. The result is cached in node_modules/.cache, keyed
 // by the hash of every file it reads, so the four build stages compute it once.
 //
-// A name is mangled when it is declared as a `private`/`protected` class member, or one whose doc comment says
-// `@internal` (a field the core's modules share: not an API), (field, method, accessor, parameter property,
+// A name is mangled when it is declared as a `private` class member, or one whose doc comment says `@internal` (a
+// field the core's modules share: not an API; a `protected` member only then, otherwise it is a subclass's API),
+// (field, method, accessor, parameter property,
 // static or not) in packages/{core,foony,ignis,socketio,sockr}/src, and NOT when it is also:
 // - a non-private class member, an interface/type property, an object-literal key, a destructured key or an enum
 //   member anywhere in our sources (every package's src);
@@ -59,10 +60,13 @@ export interface MangleList {
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
-/** Private, protected, or marked `@internal` (a member the core's modules share but no app may use). */
+/**
+ * Private, or marked `@internal` (a member the core's modules share but no app may use). A `protected` member
+ * is a subclass's API (`SafeEmitter.onListenerError` is documented for overriding) and stays unless `@internal`.
+ */
 function isPrivate(node: ts.Node): boolean {
   const flags = ts.getCombinedModifierFlags(node as ts.Declaration);
-  if ((flags & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) !== 0) return true;
+  if ((flags & ts.ModifierFlags.Private) !== 0) return true;
   return ts.getJSDocTags(node).some((tag) => tag.tagName.text === 'internal');
 }
 

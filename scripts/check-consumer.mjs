@@ -1,6 +1,6 @@
 // After `npm run build`: packs every package, installs the tarballs into a fresh project outside the repo and
 // typechecks the app in test/consumer/ under every module resolution a consumer may use (nodenext, node16,
-// bundler with esnext and preserve, CommonJS with node10, and a browser app without @types/node), each with
+// bundler with esnext and preserve, ESNext libs, CommonJS with node10, and a browser app without @types/node), each with
 // `strict` and `skipLibCheck: false`. The app's `// @ts-expect-error` lines (a bogus event name, a wrongly
 // typed listener) make tsc fail if listener types degrade to `any`. KEEP_CONSUMER=1 keeps the temp folder.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';

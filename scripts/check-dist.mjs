@@ -141,6 +141,22 @@ try {
         await client.getOnlineStatus(['dist']);
         client.close();
       },
+      // A documented subclass hook survives the mangled build (protected members are not mangled).
+      'SafeEmitter subclass hook': async () => {
+        const { SafeEmitter } = loaded['@polysocket/core'][format];
+        const seen = [];
+        class Hooked extends SafeEmitter {
+          onListenerError(error) {
+            seen.push(error.message);
+          }
+        }
+        const emitter = new Hooked();
+        emitter.on('x', () => {
+          throw new Error('boom');
+        });
+        emitter.emit('x');
+        if (seen[0] !== 'boom') throw new Error('onListenerError override was not called');
+      },
       'polysocket createClient': async () => {
         const client = umbrella.createClient({
           protocol: 'foony',

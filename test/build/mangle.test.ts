@@ -48,7 +48,7 @@ describe('the generator', () => {
       private _events = 0;
       /** @internal Shared with other modules. */ internalField = 0;
       constructor(private readonly safeParam: number) {}
-      protected safeMethod(): number {
+      /** @internal */ protected safeMethod(): number {
         return this.safeField + Base.safeStatic + this.safeParam + this.internalField;
       }
       touch(x: any, which: 'built'): unknown {
@@ -63,7 +63,8 @@ describe('the generator', () => {
     `
     import { Base } from './base';
     export class Sub extends Base {
-      protected override safeMethod(): number { return super.safeMethod() + 1; }
+      /** @internal */ protected override safeMethod(): number { return super.safeMethod() + 1; }
+      protected subclassHook(): void {}
     }`,
   );
   const foreign = repoInput().foreign;
@@ -98,6 +99,11 @@ describe('the generator', () => {
     expect(list.excluded[name]).toMatch(reason);
   });
 
+  it('leaves a protected member (a subclass API) alone unless it is @internal', () => {
+    expect(list.cache.subclassHook).toBeUndefined();
+    expect(list.cache.safeMethod).toBeDefined();
+  });
+
   it('gives each name its own short name, the same for the same sources', () => {
     expect(Object.values(list.cache)).toEqual(['$a', '$b', '$c', '$d', '$e']);
   });
@@ -122,11 +128,11 @@ describe("the list made from today's sources", () => {
     expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
   });
 
-  it('holds only names declared private, protected or @internal in the mangled packages', () => {
+  it('holds only names declared private or @internal in the mangled packages', () => {
     const undeclared = names.filter(
       (name) =>
         !new RegExp(
-          `(?:private|protected|@internal\\b(?:[^*]|\\*(?!/))*\\*/)\\s+(?:(?:static|override|readonly|abstract|async|declare|accessor|get|set)\\s+)*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b`,
+          `(?:private|@internal\\b(?:[^*]|\\*(?!/))*\\*/)\\s+(?:(?:static|override|readonly|abstract|async|declare|accessor|get|set)\\s+)*\\*?\\s*${name.replace(/\$/g, '\\$')}\\b`,
         ).test(declaring),
     );
     expect(undeclared).toEqual([]);

@@ -64,7 +64,9 @@ abstract class Lazy<K, V, I, S extends Store<K, V, I>> {
   }
 }
 
-export class LazyMap<K, V> extends Lazy<K, V, [K, V], Map<K, V>> implements ReadonlyMap<K, V> {
+// Neither class declares `implements ReadonlyMap`/`ReadonlySet`: newer libs add members to those (Set's `union`,
+// iterators' `[Symbol.dispose]`), and a consumer's typecheck of our .d.ts would fail under them.
+export class LazyMap<K, V> extends Lazy<K, V, [K, V], Map<K, V>> {
   get(key: K): V | undefined {
     return this.store?.get(key);
   }
@@ -75,7 +77,7 @@ export class LazyMap<K, V> extends Lazy<K, V, [K, V], Map<K, V>> implements Read
   }
 }
 
-export class LazySet<T> extends Lazy<T, T, T, Set<T>> implements ReadonlySet<T> {
+export class LazySet<T> extends Lazy<T, T, T, Set<T>> {
   add(value: T): this {
     (this.store ??= new Set()).add(value);
     return this;

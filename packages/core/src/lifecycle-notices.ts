@@ -52,16 +52,37 @@ export function emitError(c: AnyConnection, error: PolySocketError): void {
   c.emit('error', safe);
 }
 
-/** A copy of `error` without registered secrets in its message (a server may echo a token back). */
+/**
+ * A copy of `error` without registered secrets in its message or anywhere down its `cause` chain (a server may
+ * echo a token back; a URL with a token in it ends up in the message of the transport's or `fetch`'s error).
+ */
 export function scrub(c: AnyConnection, error: PolySocketError): PolySocketError {
   const redact = (text: string): string => c.logger.redact(text);
   const message = redact(error.message);
-  if (message === error.message) return error;
+  const cause = scrubCause(c, error.cause, 0);
+  if (message === error.message && cause === error.cause) return error;
   const backendCode = error.backendCode;
   return new PolySocketError(error.code, message, {
     retryable: error.retryable,
     backendCode: typeof backendCode === 'string' ? redact(backendCode) : backendCode,
     maybeDelivered: error.maybeDelivered,
-    cause: error.cause,
+    cause,
   });
+}
+
+/** A cause (an Error, a string), or a redacted copy of it where it names a secret: same name and own fields. */
+function scrubCause(c: AnyConnection, cause: unknown, depth: number): unknown {
+  if (typeof cause === 'string') return c.logger.redact(cause);
+  if (!(cause instanceof Error) || depth > 8) return cause;
+  if (cause instanceof PolySocketError) return scrub(c, cause);
+  const own = cause as Error & { cause?: unknown };
+  const message = c.logger.redact(own.message);
+  const inner = scrubCause(c, own.cause, depth + 1);
+  if (message === own.message && inner === own.cause) return cause;
+  const copy = new Error(message) as Error & Record<string, unknown>;
+  copy.name = own.name;
+  for (const [key, value] of Object.entries(own))
+    copy[key] = typeof value === 'string' ? c.logger.redact(value) : value;
+  if (inner !== undefined) copy.cause = inner;
+  return copy;
 }

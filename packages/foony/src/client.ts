@@ -287,6 +287,8 @@ export class FoonyClient {
     const channels = this.link.channels;
     let channel = channels.get(name);
     if (!channel) {
+      // A JavaScript caller's `channel(undefined)` would otherwise fail every subscribe for ever.
+      if (typeof name !== 'string') throw new PolySocketError('INVALID', 'channel() needs a name (a string)');
       this.options.channelNames?.(name);
       channels.set(name, (channel = new FoonyChannel(name, this.link)));
     }

@@ -22,6 +22,14 @@ function thrown(run: () => unknown): PolySocketError {
 }
 
 describe('Foony optional modules: used without the module', () => {
+  it('channel() with no name (a JavaScript caller) is INVALID at once, without channel-name rules', () => {
+    const client = new FoonyClient(base);
+    const error = thrown(() => client.channel(undefined as unknown as string));
+    expect(error).toBeInstanceOf(PolySocketError);
+    expect(error.code).toBe('INVALID');
+    expect(error.message).toContain('needs a name');
+  });
+
   it('channel.presence without foonyPresence is INVALID naming the import', () => {
     const channel = new FoonyClient(base).channel('a');
     const error = thrown(() => channel.presence);

@@ -3,17 +3,19 @@ import type { EngineHandshake } from './engine';
 import type { EngineFrame } from './frames';
 import type { NamespaceConnector } from './namespace-connector';
 import type { SocketIOClientOptions } from './options';
-import { encodePacket, PacketType, type Packet } from './parser';
-import type { HostRequestOptions, SocketHost, SocketIOSocket } from './socket';
+import { encodePacket, type Packet } from './parser';
+import type { HostRequestOptions } from './socket';
 
 /**
  * What the namespaces of a client may ask of it (one per client): sends and acks on the shared connection,
  * with the long-polling size rule for binary when the `polling` module is in use.
  */
-export class NamespaceHost implements SocketHost {
+export class NamespaceHost {
   constructor(
-    private readonly connection: Connection<EncodedFrame, EngineFrame, EngineHandshake>,
-    private readonly namespaces: NamespaceConnector,
+    /** @internal */
+    readonly connection: Connection<EncodedFrame, EngineFrame, EngineHandshake>,
+    /** @internal */
+    readonly namespaces: NamespaceConnector,
     private readonly options: SocketIOClientOptions,
     /** The transport in use. */
     private readonly transport: () => Transport | undefined,
@@ -50,26 +52,6 @@ export class NamespaceHost implements SocketHost {
       return data;
     };
     return this.connection.request<EngineFrame>(encode, options).then(ackArguments);
-  }
-
-  cancel(id: number, error: PolySocketError): void {
-    this.connection.cancelRequest(id, error);
-  }
-
-  connectNamespace(socket: SocketIOSocket): Promise<void> {
-    return this.namespaces.connect(socket);
-  }
-
-  disconnectNamespace(socket: SocketIOSocket): void {
-    void this.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: socket.nsp }));
-  }
-
-  flush(): void {
-    this.connection.flush();
-  }
-
-  reportListenerError(error: unknown): void {
-    this.connection.reportListenerError(error);
   }
 
   /**

@@ -1,16 +1,15 @@
 import { PolySocketError } from '@polysocket/core';
 
-/** Socket.IO v5 packet types. */
-export const PacketType = {
-  CONNECT: 0,
-  DISCONNECT: 1,
-  EVENT: 2,
-  ACK: 3,
-  CONNECT_ERROR: 4,
-  BINARY_EVENT: 5,
-  BINARY_ACK: 6,
-} as const;
-export type PacketType = (typeof PacketType)[keyof typeof PacketType];
+/** Socket.IO v5 packet types (an enum: the bundler writes each use as its number). */
+export enum PacketType {
+  CONNECT = 0,
+  DISCONNECT = 1,
+  EVENT = 2,
+  ACK = 3,
+  CONNECT_ERROR = 4,
+  BINARY_EVENT = 5,
+  BINARY_ACK = 6,
+}
 
 export interface Packet {
   type: PacketType;

@@ -1,4 +1,5 @@
 import { LazyMap, LazySet, PolySocketError, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
+import type { NamespaceHost } from './host';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
 import type {
@@ -49,19 +50,6 @@ export type HostRequestOptions = AckOptions & Pick<RequestOptions, 'gate' | 'lab
 /** The TIMEOUT advice of an unanswered ack. */
 const ACK_TIMEOUT_HINT = 'the server did not call the ack callback; to wait longer: timeout(ms) or ackTimeoutMs';
 
-/** What a namespace socket needs from its client. */
-export interface SocketHost {
-  send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean>;
-  request(build: (id: number) => Packet, options: HostRequestOptions): Promise<unknown[]>;
-  cancel(id: number, error: PolySocketError): void;
-  /** Settles once this CONNECT was answered (at once when it waits for the next restore). */
-  connectNamespace(socket: SocketIOSocket): Promise<void>;
-  disconnectNamespace(socket: SocketIOSocket): void;
-  /** Writes what waits in the queue and can go now (what waited for a namespace that ended is rejected). */
-  flush(): void;
-  reportListenerError(error: unknown): void;
-}
-
 /**
  * One Socket.IO namespace on the shared Engine.IO connection: emit (buffered until the namespace is
  * connected), acks both ways, `connect` / `connect_error` / `disconnect` events like socket.io-client.
@@ -107,7 +95,7 @@ export class SocketIOSocket<
 
   constructor(
     readonly nsp: string,
-    private readonly host: SocketHost,
+    private readonly host: NamespaceHost,
     /** Per-namespace auth, overriding the client's. */
     readonly auth?: AuthOption,
   ) {}
@@ -199,16 +187,16 @@ export class SocketIOSocket<
     this.wanted = true;
     if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
     this.rearm();
-    void this.host.connectNamespace(this);
+    void this.host.namespaces.connect(this);
     return this;
   }
 
   /** Leaves the namespace: sends DISCONNECT, rejects what waits for it, and does not reconnect it. */
   disconnect(): this {
     this.wanted = false;
-    if (this.currentState === 'connected') this.host.disconnectNamespace(this);
+    if (this.currentState === 'connected') void this.host.send({ type: PacketType.DISCONNECT, nsp: this.nsp }, {});
     this.setDisconnected('io client disconnect');
-    this.host.flush();
+    this.host.connection.flush();
     return this;
   }
 
@@ -347,7 +335,7 @@ export class SocketIOSocket<
   private abortAcks(error: PolySocketError): void {
     const ids = [...this.pendingAcks];
     this.pendingAcks.clear();
-    for (const id of ids) this.host.cancel(id, error);
+    for (const id of ids) this.host.connection.cancelRequest(id, error);
   }
 
   /** Calls each listener (an `onAny` one with the `event` name first); one that throws is reported, the others still run. */
@@ -363,7 +351,7 @@ export class SocketIOSocket<
         } else if (single) listener(event, args[0]);
         else listener(event, ...args);
       } catch (error) {
-        this.host.reportListenerError(error);
+        this.host.connection.reportListenerError(error);
       }
     }
   }

@@ -48,18 +48,25 @@ export function hasBinary(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/**
+ * `value` with each binary part replaced by a placeholder (pushed to `buffers`); objects and arrays are copied
+ * only on the way to a binary part, so data without binary comes back as it is.
+ */
 function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new PolySocketError('INVALID', 'data nested too deeply to send');
-  if (value === null || typeof value !== 'object') return value;
   if (isBinary(value)) {
     buffers.push(toBytes(value));
     return { _placeholder: true, num: buffers.length - 1 };
   }
-  if (Array.isArray(value)) return value.map((item) => deconstruct(item, buffers, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value))
-    out[key] = deconstruct((value as Record<string, unknown>)[key], buffers, depth + 1);
-  return out;
+  // Deeper than MAX_DEPTH: sent as it is (JSON), as a payload without binary.
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const next = deconstruct(item, buffers, depth + 1);
+    if (next !== item)
+      (copy ??= (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>)[key] = next;
+  }
+  return copy ?? value;
 }
 
 /**
@@ -68,19 +75,16 @@ function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unkn
  */
 export function encodePacket(packet: Packet): string | (string | Uint8Array)[] {
   let type: number = packet.type;
-  let data = packet.data;
-  let buffers: Uint8Array[] | undefined;
-  if ((type === PacketType.EVENT || type === PacketType.ACK) && hasBinary(data)) {
-    buffers = [];
-    data = deconstruct(data, buffers, 0);
-    type = type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
-  }
-  let text = `4${type}`;
-  if (buffers) text += `${buffers.length}-`;
+  const buffers: Uint8Array[] = [];
+  const data =
+    type === PacketType.EVENT || type === PacketType.ACK ? deconstruct(packet.data, buffers, 0) : packet.data;
+  let text = '4';
+  if (buffers.length > 0) text += `${(type += 3)}${buffers.length}-`;
+  else text += type;
   if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
   if (packet.id !== undefined) text += packet.id;
   if (data !== undefined) text += JSON.stringify(data);
-  return buffers ? [text, ...buffers] : text;
+  return buffers.length > 0 ? [text, ...buffers] : text;
 }
 
 function bad(what: string): PolySocketError {

@@ -10,7 +10,7 @@ import { encodePacket, PacketType, SocketIOClient, type EngineSession, type Read
 import type { SockrCalls } from './calls';
 import { Conversations } from './catch-up';
 import type { SockrEvents, SockrSession } from './events';
-import { fromPersisted, incoming, refusal, SeenMessages, sendError } from './messages';
+import { refusal, SeenMessages, sendError, toMessage } from './messages';
 import { rootUrl, tuningOf, type SockrClientOptions } from './options';
 import { ReplyMatcher } from './replies';
 import type { SockrTyping } from './typing';
@@ -299,14 +299,14 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
         if (!group) this.conversations.saw(String(data.from), Number(data.timestamp));
         if (this.seen.accept(String(data.messageId), String(data.from), data.metadata)) {
           this.emit(event, data as never);
-          this.emit(group ? 'group_message' : 'message', incoming(data));
+          this.emit(group ? 'group_message' : 'message', toMessage(data.messageId as string, data as never));
         }
         return;
       case 'group_joined':
         this.knownGroups.add(String(data.groupId));
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
           if (isPersistedMessage(message) && this.seen.acceptStored(message))
-            this.emit('group_message', fromPersisted(message));
+            this.emit('group_message', toMessage(message.id, message));
         }
         break;
       case 'group_created': {

@@ -91,27 +91,18 @@ function bad(what: string): PolySocketError {
   return new PolySocketError('PROTOCOL', `malformed Socket.IO packet: ${what}`);
 }
 
+/** Whether `payload` fits packet `type` (0 … 6): what a Socket.IO server could send. */
 function isValidPayload(type: PacketType, payload: unknown): boolean {
-  switch (type) {
-    case PacketType.CONNECT:
-      return payload === undefined || (typeof payload === 'object' && payload !== null && !Array.isArray(payload));
-    case PacketType.DISCONNECT:
-      return payload === undefined;
-    case PacketType.CONNECT_ERROR:
-      return typeof payload === 'string' || (typeof payload === 'object' && payload !== null);
-    case PacketType.EVENT:
-    case PacketType.BINARY_EVENT:
-      return (
-        Array.isArray(payload) &&
-        payload.length > 0 &&
-        (typeof payload[0] === 'string' || typeof payload[0] === 'number')
-      );
-    case PacketType.ACK:
-    case PacketType.BINARY_ACK:
-      return Array.isArray(payload);
-    default:
-      return false;
-  }
+  const object = typeof payload === 'object' && payload !== null;
+  return type === PacketType.CONNECT
+    ? payload === undefined || (object && !Array.isArray(payload))
+    : type === PacketType.DISCONNECT
+      ? payload === undefined
+      : type === PacketType.CONNECT_ERROR
+        ? typeof payload === 'string' || object
+        : // ACK and BINARY_ACK: any array; EVENT and BINARY_EVENT: one that starts with the event's name
+          Array.isArray(payload) &&
+          (type % 3 === 0 || typeof payload[0] === 'string' || typeof payload[0] === 'number');
 }
 
 /** Decodes the Socket.IO part of a message packet (after the Engine.IO `4`), collecting binary attachments. */
@@ -177,8 +168,7 @@ export class PacketDecoder {
     // One shape for every packet (absent fields are undefined): cheaper than spreading optional fields.
     const packet: Packet = { type: type as PacketType, nsp, id, data };
     if (attachments === 0) {
-      if (type === PacketType.BINARY_EVENT) packet.type = PacketType.EVENT;
-      if (type === PacketType.BINARY_ACK) packet.type = PacketType.ACK;
+      if (type > PacketType.CONNECT_ERROR) packet.type -= 3; // BINARY_EVENT → EVENT, BINARY_ACK → ACK
       return packet;
     }
     this.pending = { packet, needed: attachments, buffers: [] };
@@ -194,7 +184,7 @@ export class PacketDecoder {
     this.pending = undefined;
     const packet = pending.packet;
     packet.data = reconstruct(packet.data, pending.buffers, 0);
-    packet.type = packet.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+    packet.type -= 3; // BINARY_EVENT → EVENT, BINARY_ACK → ACK
     return packet;
   }
 }

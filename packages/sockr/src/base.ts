@@ -296,14 +296,14 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     switch (event) {
       case 'receive_message':
       case 'group_receive_message':
-        if (!group) this.conversations.saw(String(data.from), Number(data.timestamp));
-        if (this.seen.accept(String(data.messageId), String(data.from), data.metadata)) {
+        if (!group) this.conversations.saw(data.from as string, data.timestamp as number);
+        if (this.seen.accept(data.messageId as string, data.from as string, data.metadata)) {
           this.emit(event, data as never);
           this.emit(group ? 'group_message' : 'message', toMessage(data.messageId as string, data as never));
         }
         return;
       case 'group_joined':
-        this.knownGroups.add(String(data.groupId));
+        this.knownGroups.add(data.groupId as string);
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
           if (isPersistedMessage(message) && this.seen.acceptStored(message))
             this.emit('group_message', toMessage(message.id, message));

@@ -34,26 +34,23 @@ export function decodeEngineMessage(
   emit: (frame: EngineFrame) => void,
   errors: { report(error: PolySocketError): void },
 ): void {
-  if (typeof data !== 'string') {
-    const packet = decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
-    if (packet) emit({ kind: 'packet', packet });
-    return;
-  }
-  const type = data.charCodeAt(0) - 48;
-  if (type === 4) {
-    const packet = decoder.addText(data, 1); // the Engine.IO type is the first character
+  let packet: Packet | undefined;
+  if (typeof data !== 'string') packet = decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+  else {
+    const type = data.charCodeAt(0) - 48;
+    if (type === 0) return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
+    if (type !== 4) {
+      const frame = CONTROL[type - 1];
+      if (!frame) throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data[0])}`);
+      return emit(frame);
+    }
+    packet = decoder.addText(data, 1); // the Engine.IO type is the first character
     if (decoder.takeAbandoned())
       errors.report(
         new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'),
       );
-    if (packet) emit({ kind: 'packet', packet });
-  } else if (type === 0) emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
-  else {
-    const frame = CONTROL[type - 1];
-    if (!frame)
-      throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data.charAt(0))}`);
-    emit(frame);
   }
+  if (packet) emit({ kind: 'packet', packet });
 }
 
 /** Close code of a link dropped for a malformed or oversized inbound packet (WebSocket's "protocol error"). */

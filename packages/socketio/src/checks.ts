@@ -23,8 +23,17 @@ export function checkTransports(options: SocketIOClientOptions, owner: string): 
 
 /** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
 export function checkAuth(auth: unknown, owner: string): void {
-  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth))
-    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function`);
+  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
+    const what =
+      auth === null
+        ? 'null'
+        : Array.isArray(auth)
+          ? 'an array'
+          : typeof auth === 'object'
+            ? 'a class instance'
+            : `a ${typeof auth}`;
+    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function, not ${what}`);
+  }
 }
 
 /** The namespace a url names, as socket.io-client reads it: its path ('/' when it has none). */

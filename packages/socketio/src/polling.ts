@@ -1,4 +1,5 @@
-import type { EncodedFrame, PolySocketError, Transport } from '@polysocket/core';
+import type { EncodedFrame, Gate, PolySocketError, Transport } from '@polysocket/core';
+import type { NamespaceHost } from './host';
 import { pollingOversize } from './engine';
 import { PollingTransport, type PollingTransportOptions } from './polling-transport';
 import { UpgradingTransport } from './upgrading-transport';
@@ -13,9 +14,19 @@ import { UpgradingTransport } from './upgrading-transport';
 export interface SocketIOPolling {
   /** @internal A polling transport; with `websocket`, one that upgrades to it once the session is open. */
   open(options: PollingTransportOptions, websocket?: (sid: string) => Transport): Transport;
-  /** @internal TOO_LARGE when a binary part of `data` is over `limit` as polling carries it (base64). */
-  oversize(data: EncodedFrame, limit: number): PolySocketError | undefined;
+  /**
+   * @internal TOO_LARGE when a binary attachment of `data`, as long-polling carries it (base64, 4/3 larger), is
+   * over the server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)
+   */
+  oversize(host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined;
+  /** @internal The namespace's gate, plus that rule when the frame is written later (after a reconnect, on polling). */
+  sizeGate(host: NamespaceHost, data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate;
 }
+
+const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined => {
+  const limit = host.connection.info?.maxPayload;
+  return limit !== undefined && host.transport()?.name === 'polling' ? pollingOversize(data, limit) : undefined;
+};
 
 /** Long-polling and the upgrade to a WebSocket, for the `polling` option. */
 export const socketioPolling: SocketIOPolling = {
@@ -23,5 +34,10 @@ export const socketioPolling: SocketIOPolling = {
     const polling = new PollingTransport(options);
     return websocket ? new UpgradingTransport(polling, websocket) : polling;
   },
-  oversize: pollingOversize,
+  oversize,
+  sizeGate: (host, data, gate) => () => {
+    const open = gate ? gate() : true;
+    const frame = data();
+    return open === true && frame !== undefined ? (oversize(host, frame) ?? true) : open;
+  },
 };

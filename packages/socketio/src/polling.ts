@@ -1,7 +1,8 @@
 import type { EncodedFrame, Gate, PolySocketError, Transport } from '@polysocket/core';
 import type { NamespaceHost } from './host';
-import { pollingOversize } from './engine';
-import { PollingTransport, type PollingTransportOptions } from './polling-transport';
+import type { SocketIOClient } from './client';
+import { engineUrl, pollingOversize } from './engine';
+import { PollingTransport } from './polling-transport';
 import { UpgradingTransport } from './upgrading-transport';
 
 /**
@@ -12,8 +13,11 @@ import { UpgradingTransport } from './upgrading-transport';
  *   new SocketIOClient({ url, transports: ['polling', 'websocket'], polling: socketioPolling });
  */
 export interface SocketIOPolling {
-  /** @internal A polling transport; with `websocket`, one that upgrades to it once the session is open. */
-  open(options: PollingTransportOptions, websocket?: (sid: string) => Transport): Transport;
+  /**
+   * @internal The transport of the client's next attempt, by its `transports`: polling (upgrading to a WebSocket
+   * when both are listed), or a WebSocket (polling after a WebSocket that never opened, with both listed).
+   */
+  open(client: SocketIOClient, websocket: (sid?: string) => Transport): Transport;
   /**
    * @internal TOO_LARGE when a binary attachment of `data`, as long-polling carries it (base64, 4/3 larger), is
    * over the server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)
@@ -30,9 +34,19 @@ const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | un
 
 /** Long-polling and the upgrade to a WebSocket, for the `polling` option. */
 export const socketioPolling: SocketIOPolling = {
-  open: (options, websocket) => {
-    const polling = new PollingTransport(options);
-    return websocket ? new UpgradingTransport(polling, websocket) : polling;
+  open: (client, websocket) => {
+    const { transports, options } = client;
+    const poll = (upgrade: boolean): Transport => {
+      const polling = new PollingTransport({
+        url: engineUrl(options.url, options.path ?? '/socket.io/', 'polling', options.query),
+        fetch: options.fetch,
+        maxFrameSize: options.maxFrameSize,
+        redact: (text) => client.connection.logger.redact(text),
+      });
+      return upgrade ? new UpgradingTransport(polling, websocket) : polling;
+    };
+    const both = transports.includes('polling') && transports.includes('websocket');
+    return transports[0] === 'websocket' ? (client.fallBack && both ? poll(false) : websocket()) : poll(both);
   },
   oversize,
   sizeGate: (host, data, gate) => () => {

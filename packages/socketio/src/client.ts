@@ -64,9 +64,10 @@ export class SocketIOClient<
   /** What every namespace asks of the client. */
   private readonly host: NamespaceHost;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
-  private readonly transports: TransportName[];
-  /** With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
-  private fallBack = false;
+  /** @internal */
+  readonly transports: TransportName[];
+  /** @internal With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
+  fallBack = false;
   private currentTransport: Transport | undefined;
   /** The name the current attempt started with ('websocket' or 'polling'). */
   private lastTransport: string | undefined;
@@ -79,7 +80,10 @@ export class SocketIOClient<
   /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
   private endTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly options: SocketIOClientOptions) {
+  constructor(
+    /** @internal */
+    readonly options: SocketIOClientOptions,
+  ) {
     super();
     // The messages name the class the app constructed (Sockr builds its client on this one).
     const owner = options.clientName ?? 'SocketIOClient';
@@ -180,24 +184,8 @@ export class SocketIOClient<
     checkSecureUrl(url, this.options.secureOnly);
     const websocket = (sid?: string): Transport =>
       new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
-    const [first] = this.transports;
-    // `checkTransports` made sure the module is there when a transport is 'polling'.
-    const poll = (upgrade: boolean): Transport =>
-      polling!.open(
-        {
-          url: engineUrl(url, path, 'polling', query),
-          fetch: this.options.fetch,
-          maxFrameSize: this.options.maxFrameSize,
-          redact: (text) => this.connection.logger.redact(text),
-        },
-        upgrade ? websocket : undefined,
-      );
-    const transport =
-      first === 'websocket'
-        ? this.fallBack && this.transports.includes('polling')
-          ? poll(false)
-          : websocket()
-        : poll(this.transports.includes('websocket'));
+    // Without the module every transport is a WebSocket (`checkTransports` refused 'polling').
+    const transport = polling ? polling.open(this, websocket) : websocket();
     this.currentTransport = transport;
     this.lastTransport = transport.name;
     this.opened = false;

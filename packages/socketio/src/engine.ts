@@ -138,8 +138,8 @@ export function engineUrl(
   sid?: string,
 ): string {
   const url = new URL(base);
-  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
-  url.protocol = transport === 'websocket' ? (secure ? 'wss:' : 'ws:') : secure ? 'https:' : 'http:';
+  // http(s) or ws(s), keeping the base's security.
+  url.protocol = (transport === 'websocket' ? 'ws' : 'http') + (/^(https|wss)/.test(url.protocol) ? 's:' : ':');
   url.pathname = path.endsWith('/') ? path : `${path}/`;
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   url.searchParams.set('EIO', '4');

@@ -19,11 +19,10 @@ export type EngineFrame =
   | { kind: 'upgrade' }
   | { kind: 'packet'; packet: Packet };
 
-const PING: EngineFrame = { kind: 'ping' };
-const PONG: EngineFrame = { kind: 'pong' };
-const CLOSE: EngineFrame = { kind: 'close' };
-const NOOP: EngineFrame = { kind: 'noop' };
-const UPGRADE: EngineFrame = { kind: 'upgrade' };
+/** The control frames by Engine.IO type (`1` close … `6` noop), shared by every message (`4` and `0` carry data: decoded above). */
+const CONTROL = (['close', 'ping', 'pong', 'packet', 'upgrade', 'noop'] as const).map(
+  (kind) => ({ kind }) as EngineFrame,
+);
 
 /**
  * Decodes one Engine.IO message into frames: a text packet by its type, a binary message as the next
@@ -35,36 +34,23 @@ export function decodeEngineMessage(
   emit: (frame: EngineFrame) => void,
   errors: { report(error: PolySocketError): void },
 ): void {
-  if (typeof data !== 'string') {
-    const packet = decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
-    if (packet) emit({ kind: 'packet', packet });
-    return;
-  }
-  switch (data.charCodeAt(0)) {
-    case 52 /* 4 message */: {
-      const packet = decoder.addText(data, 1); // the Engine.IO type is the first character
-      if (decoder.takeAbandoned())
-        errors.report(
-          new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'),
-        );
-      if (packet) emit({ kind: 'packet', packet });
-      return;
+  let packet: Packet | undefined;
+  if (typeof data !== 'string') packet = decoder.addBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+  else {
+    const type = data.charCodeAt(0) - 48;
+    if (type === 0) return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
+    if (type !== 4) {
+      const frame = CONTROL[type - 1];
+      if (!frame) throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data[0])}`);
+      return emit(frame);
     }
-    case 50 /* 2 ping */:
-      return emit(PING);
-    case 51 /* 3 pong */:
-      return emit(PONG);
-    case 48 /* 0 open */:
-      return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
-    case 49 /* 1 close */:
-      return emit(CLOSE);
-    case 54 /* 6 noop */:
-      return emit(NOOP);
-    case 53 /* 5 upgrade */:
-      return emit(UPGRADE);
-    default:
-      throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data.charAt(0))}`);
+    packet = decoder.addText(data, 1); // the Engine.IO type is the first character
+    if (decoder.takeAbandoned())
+      errors.report(
+        new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'),
+      );
   }
+  if (packet) emit({ kind: 'packet', packet });
 }
 
 /** Close code of a link dropped for a malformed or oversized inbound packet (WebSocket's "protocol error"). */

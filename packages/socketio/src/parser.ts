@@ -1,16 +1,15 @@
 import { PolySocketError } from '@polysocket/core';
 
-/** Socket.IO v5 packet types. */
-export const PacketType = {
-  CONNECT: 0,
-  DISCONNECT: 1,
-  EVENT: 2,
-  ACK: 3,
-  CONNECT_ERROR: 4,
-  BINARY_EVENT: 5,
-  BINARY_ACK: 6,
-} as const;
-export type PacketType = (typeof PacketType)[keyof typeof PacketType];
+/** Socket.IO v5 packet types (an enum: the bundler writes each use as its number). */
+export enum PacketType {
+  CONNECT = 0,
+  DISCONNECT = 1,
+  EVENT = 2,
+  ACK = 3,
+  CONNECT_ERROR = 4,
+  BINARY_EVENT = 5,
+  BINARY_ACK = 6,
+}
 
 export interface Packet {
   type: PacketType;
@@ -49,18 +48,25 @@ export function hasBinary(value: unknown, depth = 0): boolean {
   return false;
 }
 
+/**
+ * `value` with each binary part replaced by a placeholder (pushed to `buffers`); objects and arrays are copied
+ * only on the way to a binary part, so data without binary comes back as it is.
+ */
 function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unknown {
-  if (depth > MAX_DEPTH) throw new PolySocketError('INVALID', 'data nested too deeply to send');
-  if (value === null || typeof value !== 'object') return value;
   if (isBinary(value)) {
     buffers.push(toBytes(value));
     return { _placeholder: true, num: buffers.length - 1 };
   }
-  if (Array.isArray(value)) return value.map((item) => deconstruct(item, buffers, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value))
-    out[key] = deconstruct((value as Record<string, unknown>)[key], buffers, depth + 1);
-  return out;
+  // Deeper than MAX_DEPTH: sent as it is (JSON), as a payload without binary.
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    const next = deconstruct(item, buffers, depth + 1);
+    if (next !== item)
+      (copy ??= (Array.isArray(value) ? [...value] : { ...value }) as Record<string, unknown>)[key] = next;
+  }
+  return copy ?? value;
 }
 
 /**
@@ -69,46 +75,34 @@ function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unkn
  */
 export function encodePacket(packet: Packet): string | (string | Uint8Array)[] {
   let type: number = packet.type;
-  let data = packet.data;
-  let buffers: Uint8Array[] | undefined;
-  if ((type === PacketType.EVENT || type === PacketType.ACK) && hasBinary(data)) {
-    buffers = [];
-    data = deconstruct(data, buffers, 0);
-    type = type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
-  }
-  let text = `4${type}`;
-  if (buffers) text += `${buffers.length}-`;
+  const buffers: Uint8Array[] = [];
+  const data =
+    type === PacketType.EVENT || type === PacketType.ACK ? deconstruct(packet.data, buffers, 0) : packet.data;
+  let text = '4';
+  if (buffers.length > 0) text += `${(type += 3)}${buffers.length}-`;
+  else text += type;
   if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
   if (packet.id !== undefined) text += packet.id;
   if (data !== undefined) text += JSON.stringify(data);
-  return buffers ? [text, ...buffers] : text;
+  return buffers.length > 0 ? [text, ...buffers] : text;
 }
 
 function bad(what: string): PolySocketError {
   return new PolySocketError('PROTOCOL', `malformed Socket.IO packet: ${what}`);
 }
 
+/** Whether `payload` fits packet `type` (0 … 6): what a Socket.IO server could send. */
 function isValidPayload(type: PacketType, payload: unknown): boolean {
-  switch (type) {
-    case PacketType.CONNECT:
-      return payload === undefined || (typeof payload === 'object' && payload !== null && !Array.isArray(payload));
-    case PacketType.DISCONNECT:
-      return payload === undefined;
-    case PacketType.CONNECT_ERROR:
-      return typeof payload === 'string' || (typeof payload === 'object' && payload !== null);
-    case PacketType.EVENT:
-    case PacketType.BINARY_EVENT:
-      return (
-        Array.isArray(payload) &&
-        payload.length > 0 &&
-        (typeof payload[0] === 'string' || typeof payload[0] === 'number')
-      );
-    case PacketType.ACK:
-    case PacketType.BINARY_ACK:
-      return Array.isArray(payload);
-    default:
-      return false;
-  }
+  const object = typeof payload === 'object' && payload !== null;
+  return type === PacketType.CONNECT
+    ? payload === undefined || (object && !Array.isArray(payload))
+    : type === PacketType.DISCONNECT
+      ? payload === undefined
+      : type === PacketType.CONNECT_ERROR
+        ? typeof payload === 'string' || object
+        : // ACK and BINARY_ACK: any array; EVENT and BINARY_EVENT: one that starts with the event's name
+          Array.isArray(payload) &&
+          (type % 3 === 0 || typeof payload[0] === 'string' || typeof payload[0] === 'number');
 }
 
 /** Decodes the Socket.IO part of a message packet (after the Engine.IO `4`), collecting binary attachments. */
@@ -174,8 +168,7 @@ export class PacketDecoder {
     // One shape for every packet (absent fields are undefined): cheaper than spreading optional fields.
     const packet: Packet = { type: type as PacketType, nsp, id, data };
     if (attachments === 0) {
-      if (type === PacketType.BINARY_EVENT) packet.type = PacketType.EVENT;
-      if (type === PacketType.BINARY_ACK) packet.type = PacketType.ACK;
+      if (type > PacketType.CONNECT_ERROR) packet.type -= 3; // BINARY_EVENT → EVENT, BINARY_ACK → ACK
       return packet;
     }
     this.pending = { packet, needed: attachments, buffers: [] };
@@ -191,7 +184,7 @@ export class PacketDecoder {
     this.pending = undefined;
     const packet = pending.packet;
     packet.data = reconstruct(packet.data, pending.buffers, 0);
-    packet.type = packet.type === PacketType.BINARY_EVENT ? PacketType.EVENT : PacketType.ACK;
+    packet.type -= 3; // BINARY_EVENT → EVENT, BINARY_ACK → ACK
     return packet;
   }
 }

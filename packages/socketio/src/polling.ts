@@ -1,6 +1,8 @@
-import type { EncodedFrame, PolySocketError, Transport } from '@polysocket/core';
-import { pollingOversize } from './engine';
-import { PollingTransport, type PollingTransportOptions } from './polling-transport';
+import type { EncodedFrame, Gate, PolySocketError, Transport } from '@polysocket/core';
+import type { NamespaceHost } from './host';
+import type { SocketIOClient } from './client';
+import { engineUrl, pollingOversize } from './engine';
+import { PollingTransport } from './polling-transport';
 import { UpgradingTransport } from './upgrading-transport';
 
 /**
@@ -11,17 +13,45 @@ import { UpgradingTransport } from './upgrading-transport';
  *   new SocketIOClient({ url, transports: ['polling', 'websocket'], polling: socketioPolling });
  */
 export interface SocketIOPolling {
-  /** @internal A polling transport; with `websocket`, one that upgrades to it once the session is open. */
-  open(options: PollingTransportOptions, websocket?: (sid: string) => Transport): Transport;
-  /** @internal TOO_LARGE when a binary part of `data` is over `limit` as polling carries it (base64). */
-  oversize(data: EncodedFrame, limit: number): PolySocketError | undefined;
+  /**
+   * @internal The transport of the client's next attempt, by its `transports`: polling (upgrading to a WebSocket
+   * when both are listed), or a WebSocket (polling after a WebSocket that never opened, with both listed).
+   */
+  open(client: SocketIOClient, websocket: (sid?: string) => Transport): Transport;
+  /**
+   * @internal TOO_LARGE when a binary attachment of `data`, as long-polling carries it (base64, 4/3 larger), is
+   * over the server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)
+   */
+  oversize(host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined;
+  /** @internal The namespace's gate, plus that rule when the frame is written later (after a reconnect, on polling). */
+  sizeGate(host: NamespaceHost, data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate;
 }
+
+const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined => {
+  const limit = host.connection.info?.maxPayload;
+  return limit !== undefined && host.transport()?.name === 'polling' ? pollingOversize(data, limit) : undefined;
+};
 
 /** Long-polling and the upgrade to a WebSocket, for the `polling` option. */
 export const socketioPolling: SocketIOPolling = {
-  open: (options, websocket) => {
-    const polling = new PollingTransport(options);
-    return websocket ? new UpgradingTransport(polling, websocket) : polling;
+  open: (client, websocket) => {
+    const { transports, options } = client;
+    const poll = (upgrade: boolean): Transport => {
+      const polling = new PollingTransport({
+        url: engineUrl(options.url, options.path ?? '/socket.io/', 'polling', options.query),
+        fetch: options.fetch,
+        maxFrameSize: options.maxFrameSize,
+        redact: (text) => client.connection.logger.redact(text),
+      });
+      return upgrade ? new UpgradingTransport(polling, websocket) : polling;
+    };
+    const both = transports.includes('polling') && transports.includes('websocket');
+    return transports[0] === 'websocket' ? (client.fallBack && both ? poll(false) : websocket()) : poll(both);
   },
-  oversize: pollingOversize,
+  oversize,
+  sizeGate: (host, data, gate) => () => {
+    const open = gate ? gate() : true;
+    const frame = data();
+    return open === true && frame !== undefined ? (oversize(host, frame) ?? true) : open;
+  },
 };

@@ -1,4 +1,5 @@
-import { LazyMap, LazySet, PolySocketError, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
+import { LazySet, PolySocketError, SafeEmitter, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
+import type { NamespaceHost } from './host';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
 import type {
@@ -27,6 +28,9 @@ export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 /** The `inspect` Node hands a custom inspector. */
 export type Inspect = (value: unknown, options: object) => string;
 
+/** The key of `onAny` listeners. */
+const ANY = Symbol();
+
 /** Names Socket.IO reserves for lifecycle events; they cannot be emitted (`ReservedEventName` makes them a type error too). */
 export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
   'connect',
@@ -49,19 +53,6 @@ export type HostRequestOptions = AckOptions & Pick<RequestOptions, 'gate' | 'lab
 /** The TIMEOUT advice of an unanswered ack. */
 const ACK_TIMEOUT_HINT = 'the server did not call the ack callback; to wait longer: timeout(ms) or ackTimeoutMs';
 
-/** What a namespace socket needs from its client. */
-export interface SocketHost {
-  send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean>;
-  request(build: (id: number) => Packet, options: HostRequestOptions): Promise<unknown[]>;
-  cancel(id: number, error: PolySocketError): void;
-  /** Settles once this CONNECT was answered (at once when it waits for the next restore). */
-  connectNamespace(socket: SocketIOSocket): Promise<void>;
-  disconnectNamespace(socket: SocketIOSocket): void;
-  /** Writes what waits in the queue and can go now (what waited for a namespace that ended is rejected). */
-  flush(): void;
-  reportListenerError(error: unknown): void;
-}
-
 /**
  * One Socket.IO namespace on the shared Engine.IO connection: emit (buffered until the namespace is
  * connected), acks both ways, `connect` / `connect_error` / `disconnect` events like socket.io-client.
@@ -80,8 +71,10 @@ export class SocketIOSocket<
   private failure: PolySocketError | undefined;
   /** The app wants this namespace connected (kept across reconnects). */
   wanted = true;
-  private readonly listeners = new LazyMap<string, Set<Listener>>();
-  private readonly anyListeners = new LazySet<AnyEventListener>();
+  /** The app's listeners (`onAny`'s under ANY); one that throws is reported, the others still run. */
+  private readonly events = new SafeEmitter<string | symbol>((error) =>
+    this.host.connection.reportListenerError(error),
+  );
   /** Ids of this namespace's acks in flight, cancelled when the namespace ends. */
   private readonly pendingAcks = new LazySet<number>();
 
@@ -107,7 +100,7 @@ export class SocketIOSocket<
 
   constructor(
     readonly nsp: string,
-    private readonly host: SocketHost,
+    private readonly host: NamespaceHost,
     /** Per-namespace auth, overriding the client's. */
     readonly auth?: AuthOption,
   ) {}
@@ -129,38 +122,31 @@ export class SocketIOSocket<
   on<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
   on<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
   on(event: string, listener: Listener): this {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener);
+    this.events.on(event, listener);
     return this;
   }
 
   once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
   once<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
   once(event: string, listener: Listener): this {
-    const wrapper: Listener = (...args) => {
-      this.off(event as never, wrapper as never);
-      listener(...args);
-    };
-    return this.on(event as never, wrapper as never);
+    this.events.once(event, listener);
+    return this;
   }
 
   off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
   off<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener?: ListenEvents[E]): this;
   off(event: string, listener?: Listener): this {
-    const set = this.listeners.get(event);
-    if (!listener || (set?.delete(listener) && set.size === 0)) this.listeners.delete(event);
+    this.events.off(event, listener);
     return this;
   }
 
   onAny(listener: AnyEventListener): this {
-    this.anyListeners.add(listener);
+    this.events.on(ANY, listener);
     return this;
   }
 
   offAny(listener?: AnyEventListener): this {
-    if (listener) this.anyListeners.delete(listener);
-    else this.anyListeners.clear();
+    this.events.off(ANY, listener);
     return this;
   }
 
@@ -199,16 +185,16 @@ export class SocketIOSocket<
     this.wanted = true;
     if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
     this.rearm();
-    void this.host.connectNamespace(this);
+    void this.host.namespaces.connect(this);
     return this;
   }
 
   /** Leaves the namespace: sends DISCONNECT, rejects what waits for it, and does not reconnect it. */
   disconnect(): this {
     this.wanted = false;
-    if (this.currentState === 'connected') this.host.disconnectNamespace(this);
+    if (this.currentState === 'connected') void this.host.send({ type: PacketType.DISCONNECT, nsp: this.nsp }, {});
     this.setDisconnected('io client disconnect');
-    this.host.flush();
+    this.host.connection.flush();
     return this;
   }
 
@@ -231,7 +217,7 @@ export class SocketIOSocket<
     this.failure = undefined;
     this.currentState = 'connected';
     this.up = true;
-    this.fire(this.listeners.get('connect'), []);
+    this.events.emit('connect');
   }
 
   /** @internal The server refused the namespace (CONNECT_ERROR): no automatic retry. */
@@ -239,7 +225,7 @@ export class SocketIOSocket<
     this.failure = error;
     this.currentState = 'failed';
     this.abortAcks(error);
-    this.fire(this.listeners.get('connect_error'), [error]);
+    this.events.emit('connect_error', error);
   }
 
   /** @internal The server disconnected the namespace: like socket.io-client, it is not reconnected automatically. */
@@ -263,7 +249,7 @@ export class SocketIOSocket<
   announceDown(reason: string): void {
     if (!this.up) return;
     this.up = false;
-    this.fire(this.listeners.get('disconnect'), [reason]);
+    this.events.emit('disconnect', reason);
   }
 
   /** What `util.inspect` and `console.log` show in Node: never the namespace's auth. */
@@ -290,8 +276,9 @@ export class SocketIOSocket<
         void this.host.send({ type: PacketType.ACK, nsp: this.nsp, id, data: response }, { gate: this.gate });
       });
     }
-    this.fire(this.listeners.get(event), args);
-    if (this.anyListeners.size > 0) this.fire(this.anyListeners, args, event);
+    const events = this.events;
+    events.emit(event, ...args);
+    events.emit(ANY, event, ...args);
   }
 
   private sendEvent(event: string, args: unknown[], volatile: boolean): Promise<boolean> {
@@ -347,24 +334,6 @@ export class SocketIOSocket<
   private abortAcks(error: PolySocketError): void {
     const ids = [...this.pendingAcks];
     this.pendingAcks.clear();
-    for (const id of ids) this.host.cancel(id, error);
-  }
-
-  /** Calls each listener (an `onAny` one with the `event` name first); one that throws is reported, the others still run. */
-  private fire(listeners: Iterable<Listener> | undefined, args: unknown[], event?: string): void {
-    if (!listeners) return;
-    // Most events carry one argument: call without spreading it (a spread call costs an arguments copy).
-    const single = args.length === 1;
-    for (const listener of listeners) {
-      try {
-        if (event === undefined) {
-          if (single) listener(args[0]);
-          else listener(...args);
-        } else if (single) listener(event, args[0]);
-        else listener(event, ...args);
-      } catch (error) {
-        this.host.reportListenerError(error);
-      }
-    }
+    for (const id of ids) this.host.connection.cancelRequest(id, error);
   }
 }

@@ -5,17 +5,16 @@ import {
   fetchCredentials,
   type ConnectionState,
   type DisconnectEvent,
-  type ReconnectingEvent,
 } from '@polysocket/core';
 import { encodePacket, PacketType, SocketIOClient, type EngineSession, type ReadyContext } from '@polysocket/socketio';
 import type { SockrCalls } from './calls';
 import { Conversations } from './catch-up';
 import type { SockrEvents, SockrSession } from './events';
-import { fromPersisted, incoming, refusal, SeenMessages, sendError } from './messages';
+import { refusal, SeenMessages, sendError, toMessage } from './messages';
 import { rootUrl, tuningOf, type SockrClientOptions } from './options';
 import { ReplyMatcher } from './replies';
 import type { SockrTyping } from './typing';
-import { isPersistedMessage, isServerEvent, isValidEvent } from './validate';
+import { checkEvent, isPersistedMessage } from './validate';
 import { conversationIdOf, type PersistedMessage, type ServerEvent } from './types';
 
 type Data = Record<string, unknown>;
@@ -91,9 +90,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     connection.listenInternally('state', SockrBase.onIoState, this);
     connection.listenInternally('connected', SockrBase.onIoConnected, this);
     connection.listenInternally('disconnected', SockrBase.onIoDisconnected, this);
-    connection.listenInternally('error', SockrBase.onIoError, this);
-    connection.listenInternally('reconnecting', SockrBase.onIoReconnecting, this);
-    connection.listenInternally('rtt', SockrBase.onIoRtt, this);
+    for (const [event, relay] of RELAYS) connection.listenInternally(event, relay, this);
   }
 
   protected override onListenerError(error: unknown): void {
@@ -116,18 +113,6 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     this.typingState?.end();
     this.callState?.end();
     this.userId = undefined;
-  }
-
-  private static onIoError(this: SockrBase, error: PolySocketError): void {
-    this.emit('error', error);
-  }
-
-  private static onIoReconnecting(this: SockrBase, event: ReconnectingEvent): void {
-    this.emit('reconnecting', event);
-  }
-
-  private static onIoRtt(this: SockrBase, ms: number): void {
-    this.emit('rtt', ms);
   }
 
   private static onIoConnected(this: SockrBase, engine: EngineSession): void {
@@ -295,13 +280,14 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   }
 
   private onServerEvent(event: string, data: Data): void {
-    if (!isServerEvent(event)) return;
+    const valid = checkEvent(event, data);
+    if (valid === undefined) return;
     if (event === 'auth_error') {
       this.authRefused = true; // before anything else: the server's disconnect follows at once
       // The app's `auth_error` event gets the server's message without the token it may quote.
       if (typeof data.message === 'string') data = { ...data, message: this.io.connection.logger.redact(data.message) };
     }
-    if (!isValidEvent(event, data)) {
+    if (!valid) {
       this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
       return;
     }
@@ -310,17 +296,17 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     switch (event) {
       case 'receive_message':
       case 'group_receive_message':
-        if (!group) this.conversations.saw(String(data.from), Number(data.timestamp));
-        if (this.seen.accept(String(data.messageId), String(data.from), data.metadata)) {
+        if (!group) this.conversations.saw(data.from as string, data.timestamp as number);
+        if (this.seen.accept(data.messageId as string, data.from as string, data.metadata)) {
           this.emit(event, data as never);
-          this.emit(group ? 'group_message' : 'message', incoming(data));
+          this.emit(group ? 'group_message' : 'message', toMessage(data.messageId as string, data as never));
         }
         return;
       case 'group_joined':
-        this.knownGroups.add(String(data.groupId));
+        this.knownGroups.add(data.groupId as string);
         for (const message of (data.queuedMessages as PersistedMessage[] | undefined) ?? []) {
           if (isPersistedMessage(message) && this.seen.acceptStored(message))
-            this.emit('group_message', fromPersisted(message));
+            this.emit('group_message', toMessage(message.id, message));
         }
         break;
       case 'group_created': {
@@ -335,6 +321,17 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     this.emit(event as ServerEvent, data as never);
   }
 }
+
+/** Lifecycle events passed on as they are, each with one listener shared by every client (its `this`). */
+const RELAYS = (['error', 'reconnecting', 'rtt'] as const).map(
+  (event) =>
+    [
+      event,
+      function (this: SockrBase, value: unknown) {
+        this.emit(event, value as never);
+      },
+    ] as const,
+);
 
 /** The TIMEOUT advice of a login nobody answered. */
 const LOGIN_HINT = "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs";

@@ -1,6 +1,6 @@
 import { LazyMap } from '@polysocket/core';
 import type { SockrBase } from './base';
-import { fromPersisted, pageBackwards, type SeenMessages } from './messages';
+import { pageBackwards, toMessage, type SeenMessages } from './messages';
 import type { PersistedMessage } from './types';
 
 /**
@@ -60,15 +60,10 @@ export class Conversations {
       for (const message of missed) {
         if (!this.seen.acceptStored(message)) continue;
         this.saw(peer, message.timestamp);
-        const live = {
-          from: message.from,
-          content: message.content,
-          timestamp: message.timestamp,
-          messageId: message.id,
-          metadata: message.metadata,
-        };
-        this.client.emit('receive_message', live as never);
-        this.client.emit('message', fromPersisted(message));
+        // `receive_message` as the server sends it live (the same fields), and the app's `message`.
+        const live = toMessage(message.id, message);
+        this.client.emit('receive_message', { ...live } as never);
+        this.client.emit('message', live);
       }
     }
   }

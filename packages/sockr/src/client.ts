@@ -74,7 +74,7 @@ export class SockrClient extends SockrBase {
     withUser: string,
     options: { limit?: number; before?: number } = {},
   ): AsyncGenerator<PersistedMessage[], void, undefined> {
-    return pageBackwards((before) => this.fetchMessageHistory(withUser, { limit: options.limit, before }), options);
+    return pageBackwards((before) => this.fetchMessageHistory(withUser, { ...options, before }), options);
   }
 
   // ---- groups ----
@@ -144,7 +144,7 @@ export class SockrClient extends SockrBase {
     groupId: string,
     options: { limit?: number; before?: number } = {},
   ): AsyncGenerator<PersistedMessage[], void, undefined> {
-    return pageBackwards((before) => this.fetchGroupMessageHistory(groupId, { limit: options.limit, before }), options);
+    return pageBackwards((before) => this.fetchGroupMessageHistory(groupId, { ...options, before }), options);
   }
 
   // ---- typing (the `typing` module) ----

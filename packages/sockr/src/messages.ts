@@ -69,28 +69,15 @@ export async function* pageBackwards(
   }
 }
 
-/** A live `receive_message` / `group_receive_message` (shape already checked) as the app gets it. */
-export function incoming(data: Data): IncomingMessage {
-  const message: IncomingMessage = {
-    messageId: String(data.messageId),
-    from: String(data.from),
-    content: String(data.content),
-    timestamp: Number(data.timestamp),
-  };
-  if (data.metadata && typeof data.metadata === 'object') message.metadata = data.metadata as Record<string, unknown>;
-  if (typeof data.groupId === 'string') message.groupId = data.groupId;
+/** A live `receive_message` / `group_receive_message` (shape already checked) or a persisted message, as the app gets it. */
+export function toMessage(
+  messageId: string,
+  m: { from: string; content: string; timestamp: number; metadata?: unknown; groupId?: unknown },
+): IncomingMessage {
+  const message: IncomingMessage = { messageId, from: m.from, content: m.content, timestamp: m.timestamp };
+  if (m.metadata) message.metadata = m.metadata as Record<string, unknown>;
+  if (typeof m.groupId === 'string') message.groupId = m.groupId;
   return message;
-}
-
-export function fromPersisted(message: PersistedMessage): IncomingMessage {
-  return {
-    messageId: message.id,
-    from: message.from,
-    content: message.content,
-    timestamp: message.timestamp,
-    ...(message.metadata ? { metadata: message.metadata } : {}),
-    ...(message.groupId !== undefined ? { groupId: message.groupId } : {}),
-  };
 }
 
 function errorCodeOf(message: unknown): 'AUTH_FAILED' | 'FORBIDDEN' | 'NOT_FOUND' | 'SERVER' {

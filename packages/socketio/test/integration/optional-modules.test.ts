@@ -65,4 +65,21 @@ describe('the polling module', () => {
     await client.connect();
     expect(client.transport).toBe('polling');
   });
+
+  it('with it, transports ["websocket", "polling"] polls after a WebSocket that never opened', async () => {
+    // A WebSocket handshake that gets no answer (as through a proxy that blocks them): the next attempt polls.
+    server = await startIo({ transports: ['polling'] }, (io) =>
+      io.httpServer.prependListener('upgrade', (_request, socket: { destroy(): void }) => socket.destroy()),
+    );
+    const client = new SocketIOClient({
+      url: server.url,
+      polling: socketioPolling,
+      transports: ['websocket', 'polling'],
+      backoff: { initialDelayMs: 1, maxDelayMs: 1 },
+      browser: { network: null, document: null },
+    });
+    clients.push(client);
+    await client.connect();
+    expect(client.transport).toBe('polling');
+  });
 });

@@ -8,7 +8,7 @@ describe('secrets in an error cause chain', () => {
   it('are redacted at every depth, keeping each cause’s name and fields', async () => {
     const secret = 'tok_cause_SECRET_123';
     const inner = Object.assign(new TypeError(`fetch failed for http://u:${secret}@h/`), { code: 'E_INNER' });
-    const outer = new SyntaxError(`Invalid URL: ws://h/?token=${secret}`, { cause: inner });
+    const outer = Object.assign(new SyntaxError(`Invalid URL: ws://h/?token=${secret}`), { cause: inner });
     const { client, errors } = harness({
       connection: {
         transport: () => {
@@ -23,7 +23,7 @@ describe('secrets in an error cause chain', () => {
       const text = inspect(error, { depth: 10 });
       expect(text).not.toContain(secret);
     }
-    const cause = errors[0].cause as Error & { cause?: Error & { code?: string } };
+    const cause = (errors[0] as Error & { cause?: unknown }).cause as Error & { cause?: Error & { code?: string } };
     expect(cause.name).toBe('SyntaxError');
     expect(cause.message).toContain('[redacted]');
     expect(cause.cause?.name).toBe('TypeError');
@@ -42,7 +42,7 @@ describe('secrets in an error cause chain', () => {
     });
     client.logger.addSecret('tok_unused_SECRET');
     await client.connect().catch(() => undefined);
-    expect(errors[0].cause).toBe(plain);
+    expect((errors[0] as Error & { cause?: unknown }).cause).toBe(plain);
     client.close();
   });
 });

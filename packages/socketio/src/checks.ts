@@ -7,7 +7,7 @@ import { isAuthData } from './namespace-connector';
 export function checkTransports(options: SocketIOClientOptions, owner: string): TransportName[] {
   const transports: TransportName[] = options.transports?.length ? options.transports : ['websocket'];
   for (const name of transports) {
-    if (name === 'polling' && !options.polling)
+    if (name === 'polling' && typeof options.polling?.open !== 'function')
       throw new PolySocketError(
         'INVALID',
         `${owner}: 'polling' needs { polling: socketioPolling } from @polysocket/socketio`,

@@ -81,8 +81,8 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
       clientName: 'SockrClient',
     });
     this.io.connection.logger.addSecret(token);
-    this.callState = options.calls?.create(this, options.ringTimeoutMs ?? 45_000);
-    this.typingState = options.typing?.create(this, options.typingTimes);
+    this.callState = moduleOf(options.calls, 'calls', 'sockrCalls')?.create(this, options.ringTimeoutMs ?? 45_000);
+    this.typingState = moduleOf(options.typing, 'typing', 'sockrTyping')?.create(this, options.typingTimes);
     this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
     this.io.on('disconnect', (reason: string) => this.onMainDisconnect(reason));
     // Static listeners with this client as their `this`: no closures or guards per client.
@@ -335,3 +335,9 @@ const RELAYS = (['error', 'reconnecting', 'rtt'] as const).map(
 
 /** The TIMEOUT advice of a login nobody answered. */
 const LOGIN_HINT = "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs";
+
+/** An optional module's value, or INVALID naming the import (`calls: true`, or typing's old timing object). */
+function moduleOf<M extends { create: unknown }>(value: M | undefined, option: string, name: string): M | undefined {
+  if (value === undefined || typeof value.create === 'function') return value;
+  throw new PolySocketError('INVALID', `${option} takes ${name}: import { ${name} } from '@polysocket/sockr'`);
+}

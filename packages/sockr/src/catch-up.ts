@@ -48,7 +48,10 @@ export class Conversations {
       let pages = 0;
       try {
         for await (const page of pageBackwards((before) => this.client.history(peer, 100, before), { limit: 100 })) {
-          for (const message of page) if (message.from !== me && !this.seen.has(message.id)) missed.push(message);
+          // Only what was sent since the drop: an older message this client never saw (sent before it existed, or
+          // delivered to another client of the same user) is history, not a missed live message.
+          for (const message of page)
+            if (message.from !== me && message.timestamp >= since && !this.seen.has(message.id)) missed.push(message);
           if (page[0].timestamp < since || ++pages >= 10) break;
         }
       } catch {

@@ -13,6 +13,8 @@ export type { IncomingMessage } from './messages';
 export { SockrCall, connectPeer } from './call';
 export type { CallEvents, CallHost, CallState, PeerConnectionLike } from './call';
 export { sockrCalls } from './calls';
+// Sockr's long-polling is the Socket.IO adapter's module: re-exported so a Sockr app imports it from here.
+export { socketioPolling } from '@polysocket/socketio';
 export type { SockrCalls, SockrCallsModule } from './calls';
 export { ReplyMatcher, Limiter } from './replies';
 export { Typing, sockrTyping } from './typing';

@@ -37,6 +37,23 @@ describe('the polling module', () => {
     });
   }
 
+  it('from JavaScript, a polling value that is not the module is INVALID at construction', () => {
+    for (const polling of [true, {}, 'yes']) {
+      let error: unknown;
+      try {
+        new SocketIOClient({
+          url: 'http://127.0.0.1:1',
+          transports: ['polling'],
+          autoConnect: false,
+          polling,
+        } as unknown as SocketIOClientOptions);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toMatchObject({ code: 'INVALID', message: expect.stringContaining('socketioPolling') });
+    }
+  });
+
   it('the polling option takes the module only (a type error otherwise)', () => {
     // @ts-expect-error `polling: true` is not the module
     const options: SocketIOClientOptions = { url: 'http://127.0.0.1:1', polling: true };

@@ -73,6 +73,19 @@ describe('Sockr optional modules', () => {
     expect([old.typing, flag.calls]).toEqual([{ throttleMs: 100 }, true]);
   });
 
+  it('from JavaScript, the old spellings are INVALID naming the import (not a TypeError)', () => {
+    const make = (extra: object) => () =>
+      new SockrClient({ url: 'http://127.0.0.1:1', token: 't', autoConnect: false, ...extra } as SockrClientOptions);
+    expect(thrown(make({ calls: true }))).toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('sockrCalls'),
+    });
+    expect(thrown(make({ typing: { throttleMs: 100 } }))).toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('sockrTyping'),
+    });
+  });
+
   it('without the modules, the server events still arrive as themselves; with them, the local events too', async () => {
     world = await sockrWorld();
     const [bob, carol, alice] = await Promise.all([

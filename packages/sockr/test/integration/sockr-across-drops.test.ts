@@ -142,3 +142,31 @@ describe('Sockr: disconnect reasons, and an admin kick', () => {
     await expect(alice.sendMessage('bob', 'x')).rejects.toMatchObject({ code: 'CLOSED' });
   });
 });
+
+// Review finding (issue 16): the catch-up after a drop delivered every history message this client had not
+// seen, including ones older than the drop point — sent before the client existed, or delivered to another
+// client of the same user — as if they were new.
+describe('Sockr: the catch-up after a drop delivers only what was sent since', () => {
+  it('an old message delivered to an earlier client of the same user is not handed to the new one', async () => {
+    world = await sockrWorld();
+    const carol = await world.connected('carol');
+    const first = await world.connected('dave');
+    const firstGot = record(first, 'message');
+    await carol.sendMessage('dave', 'old-1');
+    await waitFor(() => firstGot.length === 1, 'the first client got old-1');
+    first.close();
+    await sleep(20); // old-1 and new-1 get distinct timestamps
+    const second = await world.connected('dave');
+    const got = record(second, 'message');
+    await carol.sendMessage('dave', 'new-1');
+    await waitFor(() => got.length === 1, 'the second client got new-1');
+    const logins = world.sockr.eventLog.filter(([u, e]) => u === 'dave' && e === 'get_message_history').length;
+    world.sockr.dropUser('dave');
+    await waitFor(
+      () => world.sockr.eventLog.filter(([u, e]) => u === 'dave' && e === 'get_message_history').length > logins,
+      'the catch-up read the history',
+    );
+    await sleep(300);
+    expect(got.map((m) => m.content)).toEqual(['new-1']);
+  });
+});

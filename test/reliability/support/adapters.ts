@@ -1,10 +1,4 @@
-import {
-  LazyMap,
-  LazySet,
-  type BrowserHooksOptions,
-  type ConnectionState,
-  type ReconnectingEvent,
-} from '@polysocket/core';
+import { SafeEmitter, type BrowserHooksOptions, type ConnectionState, type ReconnectingEvent } from '@polysocket/core';
 import { FoonyClient, type FoonyChannel } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { foonyModule, ignisModule, MockServer, sockrModule, type ProtocolModule } from '@polysocket/mock-server';
@@ -60,14 +54,16 @@ function countsOf(prefix: string, emitter: EmitterLike, into: Record<string, num
   return into;
 }
 
-/** SocketIOSocket keeps its listeners in a private map; read it, and fail loudly if that ever changes. */
+/** SocketIOSocket keeps its listeners in a private SafeEmitter (`onAny`'s under a symbol); read it, and fail
+ * loudly if that ever changes. */
 function socketCounts(prefix: string, socket: object, into: Record<string, number>): Record<string, number> {
-  const { listeners, anyListeners } = socket as { listeners?: unknown; anyListeners?: unknown };
-  if (!(listeners instanceof LazyMap) || !(anyListeners instanceof LazySet))
-    throw new Error('SocketIOSocket no longer keeps listeners in a LazyMap: update the listener check');
-  for (const [event, set] of listeners as LazyMap<string, Set<unknown>>)
-    if (set.size > 0) into[`${prefix}:${event}`] = set.size;
-  into[`${prefix}:*`] = anyListeners.size;
+  const { events } = socket as { events?: unknown };
+  if (!(events instanceof SafeEmitter))
+    throw new Error('SocketIOSocket no longer keeps listeners in a SafeEmitter: update the listener check');
+  for (const event of events.eventNames()) {
+    const count = events.listenerCount(event);
+    if (count > 0) into[`${prefix}:${typeof event === 'symbol' ? '*' : event}`] = count;
+  }
   return into;
 }
 

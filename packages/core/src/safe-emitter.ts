@@ -15,14 +15,18 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
    */
   private guards: WeakMap<AnyListener, AnyListener> | undefined;
 
-  /** `onListenerError` receives what a listener threw; subclasses may override the method instead. */
-  constructor(private readonly listenerErrorSink?: (error: unknown) => void) {
+  /**
+   * `listenerErrorSink.reportListenerError` receives what a listener threw (an object with a method rather than
+   * a callback, so an owner passes itself and no closure is made per emitter); subclasses may override
+   * `onListenerError` instead.
+   */
+  constructor(private readonly listenerErrorSink?: { reportListenerError(error: unknown): void }) {
     super();
   }
 
   /** Called with what a listener threw. */
   protected onListenerError(error: unknown): void {
-    this.listenerErrorSink?.(error);
+    this.listenerErrorSink?.reportListenerError(error);
   }
 
   override on<E extends EventEmitter.EventNames<Events>>(

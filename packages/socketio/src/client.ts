@@ -68,7 +68,8 @@ export class SocketIOClient<
   readonly transports: TransportName[];
   /** @internal With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
   fallBack = false;
-  private currentTransport: Transport | undefined;
+  /** @internal The transport in use (the namespace host reads it for the long-polling size rule). */
+  currentTransport: Transport | undefined;
   /** The name the current attempt started with ('websocket' or 'polling'). */
   private lastTransport: string | undefined;
   /** Whether the current attempt got as far as the Engine.IO open packet. */
@@ -99,12 +100,8 @@ export class SocketIOClient<
     this.addSecrets(urlSecrets(options.url));
     for (const secret of Object.values(options.query ?? {}))
       this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
-    this.namespaces = new NamespaceConnector(this.connection, {
-      auth: options.auth,
-      connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
-      addSecrets: (value) => this.addSecrets(value),
-    });
-    this.host = new NamespaceHost(this.connection, this.namespaces, options, () => this.currentTransport);
+    this.namespaces = new NamespaceConnector(this.connection, this);
+    this.host = new NamespaceHost(this.connection, this.namespaces, options, this);
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
@@ -330,8 +327,8 @@ export class SocketIOClient<
     }
   }
 
-  /** Registers every string in `value` (nested in objects and arrays too) as a secret. */
-  private addSecrets(value: unknown, depth = 0): void {
+  /** @internal Registers every string in `value` (nested in objects and arrays too) as a secret. */
+  addSecrets(value: unknown, depth = 0): void {
     if (typeof value === 'string') this.connection.logger.addSecret(value);
     else if (value !== null && typeof value === 'object' && depth < 8)
       for (const item of Object.values(value)) this.addSecrets(item, depth + 1);

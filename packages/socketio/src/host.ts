@@ -17,9 +17,14 @@ export class NamespaceHost {
     /** @internal */
     readonly namespaces: NamespaceConnector,
     private readonly options: SocketIOClientOptions,
-    /** @internal The transport in use. */
-    readonly transport: () => Transport | undefined,
+    /** The client, whose `currentTransport` is the transport in use (no closure per client). */
+    private readonly owner: { readonly currentTransport: Transport | undefined },
   ) {}
+
+  /** @internal The transport in use. */
+  transport(): Transport | undefined {
+    return this.owner.currentTransport;
+  }
 
   send(packet: Packet, options: { volatile?: boolean; gate?: Gate }): Promise<boolean> {
     const connection = this.connection;

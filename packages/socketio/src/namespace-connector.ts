@@ -23,11 +23,14 @@ export type LinkRequest = <R extends EngineFrame>(
   options?: RequestOptions,
 ) => Promise<R>;
 
-export interface ConnectorOptions {
-  /** The client's auth, for namespaces without their own. */
-  auth?: AuthOption;
-  /** How long a CONNECT may wait for its answer. */
-  connectTimeoutMs: number;
+/** What the connector asks of its client (the client itself: no options object or closure per client). */
+export interface ConnectorOwner {
+  readonly options: {
+    /** The client's auth, for namespaces without their own. */
+    readonly auth?: AuthOption;
+    /** How long a CONNECT may wait for its answer (10 s by default). */
+    readonly connectTimeoutMs?: number;
+  };
   /** Registers every string of a resolved auth payload as a secret. */
   addSecrets(value: unknown): void;
 }
@@ -59,7 +62,7 @@ export class NamespaceConnector {
 
   constructor(
     private readonly connection: Connection<EncodedFrame, EngineFrame, EngineHandshake>,
-    private readonly options: ConnectorOptions,
+    private readonly owner: ConnectorOwner,
   ) {}
 
   /** A new Engine.IO session: no CONNECT is in flight. */
@@ -158,7 +161,7 @@ export class NamespaceConnector {
     const session = this.session;
     let requestId = -1;
     try {
-      const auth = await this.resolveAuth(socket.auth ?? this.options.auth, signal);
+      const auth = await this.resolveAuth(socket.auth ?? this.owner.options.auth, signal);
       if (session !== this.session) return; // that session is gone; the next restore connects the namespace
       await request<EngineFrame>(
         (id) => {
@@ -171,7 +174,7 @@ export class NamespaceConnector {
           });
         },
         {
-          timeoutMs: this.options.connectTimeoutMs,
+          timeoutMs: this.owner.options.connectTimeoutMs ?? 10_000,
           bypassOutbox: true,
           label: `answer to the CONNECT of namespace ${describeEvent(socket.nsp)}`,
           timeoutHint: CONNECT_TIMEOUT_HINT,
@@ -201,7 +204,7 @@ export class NamespaceConnector {
   private async resolveAuth(auth: AuthOption | undefined, signal: AbortSignal): Promise<AuthData | undefined> {
     if (auth === undefined) return undefined;
     if (typeof auth !== 'function') {
-      this.options.addSecrets(auth);
+      this.owner.addSecrets(auth);
       return auth;
     }
     const call = (): Promise<AuthData | undefined> =>
@@ -210,12 +213,12 @@ export class NamespaceConnector {
         if (returned !== undefined) Promise.resolve(returned).then(resolve, reject);
       });
     const value = await fetchCredentials('auth', call, {
-      timeoutMs: this.options.connectTimeoutMs,
+      timeoutMs: this.owner.options.connectTimeoutMs ?? 10_000,
       valid: (data) => data === undefined || isAuthData(data),
       expected: 'a plain object (or call back with one)',
       signal,
     });
-    this.options.addSecrets(value);
+    this.owner.addSecrets(value);
     return value;
   }
 }

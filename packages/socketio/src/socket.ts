@@ -72,9 +72,7 @@ export class SocketIOSocket<
   /** The app wants this namespace connected (kept across reconnects). */
   wanted = true;
   /** The app's listeners (`onAny`'s under ANY); one that throws is reported, the others still run. */
-  private readonly events = new SafeEmitter<string | symbol>((error) =>
-    this.host.connection.reportListenerError(error),
-  );
+  private readonly events: SafeEmitter<string | symbol>;
   /** Ids of this namespace's acks in flight, cancelled when the namespace ends. */
   private readonly pendingAcks = new LazySet<number>();
 
@@ -103,7 +101,10 @@ export class SocketIOSocket<
     private readonly host: NamespaceHost,
     /** Per-namespace auth, overriding the client's. */
     readonly auth?: AuthOption,
-  ) {}
+  ) {
+    // The connection reports what a listener threw (no closure per namespace).
+    this.events = new SafeEmitter<string | symbol>(host.connection);
+  }
 
   get state(): SocketState {
     return this.currentState;

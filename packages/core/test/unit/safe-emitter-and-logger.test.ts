@@ -6,7 +6,7 @@ type Events = { tick: [n: number] };
 describe('SafeEmitter', () => {
   it('runs every listener even when one throws, and reports the exception', () => {
     const errors: unknown[] = [];
-    const emitter = new SafeEmitter<Events>((error) => errors.push(error));
+    const emitter = new SafeEmitter<Events>({ reportListenerError: (error) => errors.push(error) });
     const seen: number[] = [];
     emitter.on('tick', () => {
       throw new Error('first');
@@ -18,7 +18,7 @@ describe('SafeEmitter', () => {
   });
 
   it('supports once and off with the listener the app registered', () => {
-    const emitter = new SafeEmitter<Events>(() => undefined);
+    const emitter = new SafeEmitter<Events>({ reportListenerError: () => undefined });
     const once = vi.fn();
     const always = vi.fn();
     emitter.once('tick', once);
@@ -49,7 +49,7 @@ describe('SafeEmitter', () => {
   });
 
   it('listenInternally registers the function itself with its context, unguarded, and off removes it', () => {
-    const emitter = new SafeEmitter<Events>(() => undefined);
+    const emitter = new SafeEmitter<Events>({ reportListenerError: () => undefined });
     const owner = { seen: [] as number[] };
     function record(this: typeof owner, n: number): void {
       this.seen.push(n);

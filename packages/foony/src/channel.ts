@@ -15,6 +15,7 @@ import {
 } from '@polysocket/core';
 import type { FoonyConnectOptions } from './client';
 import { needs } from './errors';
+import { pagesBack, type HistoryOptions, type HistoryPage } from './history';
 import type { FoonyPresence } from './presence';
 import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
@@ -38,22 +39,6 @@ export interface PublishOptions {
    * no publish id, so the server may store it twice). Default: the client's `publishResend` option.
    */
   resendSafe?: boolean;
-}
-
-export interface HistoryOptions {
-  /** Messages per page (the server caps it). */
-  limit?: number;
-  /** Exclusive messageId cursor: return messages older than this one. */
-  start?: string;
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
-export interface HistoryPage {
-  /** Oldest first. */
-  messages: readonly FoonyMessage[];
-  /** More, older messages exist. */
-  more: boolean;
 }
 
 export type Request = <R extends ServerFrame>(
@@ -239,21 +224,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * Every stored message, page by page from the newest page back (each page oldest first). Stops
    * when the server says there is no more, or if it repeats a page (a server that ignores `start`).
    */
-  async *historyPages(
-    options: Omit<HistoryOptions, 'start'> = {},
-  ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
-    let start: string | undefined;
-    const seen = new Set<string>();
-    for (;;) {
-      const page = await this.history({ ...options, start });
-      if (page.messages.length === 0) return;
-      const first = page.messages[0].messageId;
-      if (seen.has(first)) return;
-      seen.add(first);
-      yield page.messages;
-      if (!page.more) return;
-      start = first;
-    }
+  historyPages(options: Omit<HistoryOptions, 'start'> = {}): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
+    return pagesBack(this, options);
   }
 
   /**

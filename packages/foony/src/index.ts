@@ -17,12 +17,11 @@ export type {
   ChannelEvents,
   ChannelState,
   FoonyMessage,
-  HistoryOptions,
-  HistoryPage,
   MessageListener,
   PublishOptions,
   ChannelHost,
 } from './channel';
+export type { HistoryOptions, HistoryPage } from './history';
 // Optional modules: each is passed in an option of the client, and stays out of a bundle that does not import it.
 export { FoonyPresence, foonyPresence } from './presence';
 export type { PresenceChange, PresenceEvents, PresenceMember, PresenceModule } from './presence';

@@ -45,14 +45,22 @@ export function namespaceOf(url: URL): string {
   }
 }
 
-/** A CONNECT_ERROR: AUTH_FAILED with the server's message, its `data` as the cause. */
+/**
+ * A CONNECT_ERROR: AUTH_FAILED with the server's message, its `data` as the cause; NOT_FOUND for a namespace the
+ * server does not have (socket.io answers those `Invalid namespace`).
+ */
 export function connectError(packet: Packet): PolySocketError {
   const data = packet.data as { message?: unknown; data?: unknown } | string | undefined;
   const message =
     typeof data === 'string' ? data : typeof data?.message === 'string' ? data.message : 'connection refused';
-  return new PolySocketError('AUTH_FAILED', message, {
-    retryable: false,
-    backendCode: message,
-    cause: typeof data === 'object' ? data?.data : undefined,
-  });
+  const unknown = message === 'Invalid namespace';
+  return new PolySocketError(
+    unknown ? 'NOT_FOUND' : 'AUTH_FAILED',
+    unknown ? 'no such namespace: check the URL path' : message,
+    {
+      retryable: false,
+      backendCode: message,
+      cause: typeof data === 'object' ? data?.data : undefined,
+    },
+  );
 }

@@ -185,7 +185,7 @@ export class NamespaceConnector {
       const failure = toPolySocketError(error, 'PROTOCOL');
       if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED') return; // the link went: the next restore connects it
       if (!socket.wanted || this.inFlight.get(socket) !== call) return; // the app left it, or asked again since
-      const refused = failure.code === 'AUTH_FAILED' && !failure.retryable;
+      const refused = (failure.code === 'AUTH_FAILED' || failure.code === 'NOT_FOUND') && !failure.retryable;
       if (inRestore && !refused) throw failure;
       if (!refused) this.connection.report(failure);
       socket.onConnectError(failure);

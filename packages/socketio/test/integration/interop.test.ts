@@ -200,6 +200,26 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     expect(c.state).toBe('failed');
   });
 
+  it('a namespace the server does not have: NOT_FOUND saying to check the path, not a refused AUTH_FAILED', async () => {
+    server = await startIo();
+    const c = client(`${server.url}/missing`);
+    const connectErrors: PolySocketError[] = [];
+    c.on('connect_error', (e: PolySocketError) => connectErrors.push(e));
+    const error = (await c.connect().catch((e: unknown) => e)) as PolySocketError;
+    expect(error).toMatchObject({ code: 'NOT_FOUND', backendCode: 'Invalid namespace', retryable: false });
+    expect(error.message).toMatch(/check the URL path/);
+    expect(connectErrors).toEqual([error]);
+    expect(c.state).toBe('failed');
+    // Opened while connected: the same answer for that namespace alone.
+    const main = client(server.url);
+    await main.connect();
+    const other = main.socket('/nowhere');
+    const refused = new Promise<PolySocketError>((resolve) => other.on('connect_error', resolve));
+    other.connect();
+    expect(await refused).toMatchObject({ code: 'NOT_FOUND' });
+    expect(main.connected).toBe(true);
+  });
+
   it('a server-side disconnect ends the namespace, without reconnecting', async () => {
     server = await startIo({}, (io) =>
       io.on('connection', (socket) => {

@@ -66,7 +66,17 @@ export class PollingTransport implements Transport {
   /** Why the transport failed (a request without an answer, or with an HTTP error), once it has. */
   error: Error | undefined;
 
-  constructor(private readonly options: PollingTransportOptions) {}
+  /** The URL without userinfo: fetch refuses a URL that carries credentials. */
+  private readonly url: string;
+  /** `user:pass@` in the URL, sent as HTTP Basic credentials (as `ws` does on the WebSocket upgrade). */
+  private readonly authorization: string | undefined;
+
+  constructor(private readonly options: PollingTransportOptions) {
+    const url = new URL(options.url);
+    if (url.username || url.password) this.authorization = `Basic ${btoa(`${url.username}:${url.password}`)}`;
+    url.username = url.password = '';
+    this.url = url.href;
+  }
 
   get sessionId(): string | undefined {
     return this.sid;
@@ -227,7 +237,7 @@ export class PollingTransport implements Transport {
         'INVALID',
         'HTTP long-polling needs fetch (Node 18+ or a browser), or the fetch option',
       );
-    const url = `${this.options.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
+    const url = `${this.url}${this.sid !== undefined ? `&sid=${encodeURIComponent(this.sid)}` : ''}&t=${(this.counter++).toString(36)}`;
     const timeout = new AbortController();
     let timer = setTimeout(() => timeout.abort(), timeoutMs);
     const onAbort = (): void => {
@@ -244,7 +254,11 @@ export class PollingTransport implements Transport {
         response = await fetchImpl(url, {
           method,
           signal: timeout.signal,
-          ...(body !== undefined ? { body, headers: { 'content-type': 'text/plain;charset=UTF-8' } } : {}),
+          headers: {
+            ...(this.authorization ? { authorization: this.authorization } : {}),
+            ...(body !== undefined ? { 'content-type': 'text/plain;charset=UTF-8' } : {}),
+          },
+          ...(body !== undefined ? { body } : {}),
         });
       } catch (error) {
         throw requestFailure(error);

@@ -174,6 +174,23 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     });
   }
 
+  it('a URL with user:pass@ works over polling and the upgrade: Basic credentials, as ws sends them', async () => {
+    const authorizations: (string | undefined)[] = [];
+    server = await startIo({}, (io) => io.on('connection', (socket) => socket.on('echo', (value, ack) => ack(value))));
+    server.io.engine.on('initial_headers', (_headers: unknown, request: { headers: Record<string, string> }) =>
+      authorizations.push(request.headers.authorization),
+    );
+    const url = server.url.replace('http://', 'http://ann:p%40ss@');
+    const errors: PolySocketError[] = [];
+    const c = client(url, { transports: ['polling', 'websocket'], polling: socketioPolling });
+    c.on('error', (e: PolySocketError) => errors.push(e));
+    await c.connect();
+    expect(await c.emitWithAck('echo', 1)).toBe(1);
+    expect(authorizations[0]).toBe(`Basic ${Buffer.from('ann:p%40ss').toString('base64')}`);
+    await waitFor(() => c.transport === 'websocket', 'the upgrade');
+    expect(errors).toEqual([]);
+  });
+
   it('a middleware rejection is a typed connect error and does not loop', async () => {
     let attempts = 0;
     server = await startIo({}, (io) =>

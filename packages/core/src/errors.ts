@@ -72,3 +72,15 @@ export function toPolySocketError(value: unknown, code: ErrorCode, message?: str
     ? value
     : new PolySocketError(code, message ?? (value instanceof Error ? value.message : String(value)), { cause: value });
 }
+
+/**
+ * The INVALID error of an option given without its optional module (`subject` needs `{ option: module }`): it
+ * names the import, and for a script tag the bundle that has it as `PolySocket.<module>` (`polysocket.global.js`
+ * carries no modules; `polysocket.full.global.js` and each adapter's bundle do).
+ */
+export function missingModule(option: string, module: string, pkg: string, subject = option): PolySocketError {
+  return new PolySocketError(
+    'INVALID',
+    `${subject} needs { ${option}: ${module} } from '@polysocket/${pkg}' or polysocket.full.global.js`,
+  );
+}

@@ -37,7 +37,7 @@ export { CLOSE_ABNORMAL, CLOSE_CLIENT_DROP, CLOSE_NORMAL } from './transport';
 export { WebSocketTransport, webSocketTransport } from './websocket-transport';
 export type { WebSocketConstructor, WebSocketLike, WebSocketTransportOptions } from './websocket-transport';
 export { MemoryPeer, MemoryServer, MemoryTransport } from './memory-transport';
-export { PolySocketError, asMaybeDelivered, isPolySocketError, toPolySocketError } from './errors';
+export { PolySocketError, asMaybeDelivered, isPolySocketError, missingModule, toPolySocketError } from './errors';
 export type { ErrorCode, PolySocketErrorOptions } from './errors';
 export { backoffDelay, DEFAULT_BACKOFF } from './backoff';
 export type { BackoffOptions } from './backoff';

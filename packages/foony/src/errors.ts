@@ -1,4 +1,4 @@
-import { PolySocketError, type ErrorCode as CoreErrorCode } from '@polysocket/core';
+import { PolySocketError, type ErrorCode as CoreErrorCode, missingModule } from '@polysocket/core';
 import type { ErrorFrame } from './wire';
 
 /** Maps a Foony error code to the core's codes: 403xx → FORBIDDEN, 401xx → AUTH_FAILED, 5xxxx → SERVER, and so on. */
@@ -44,6 +44,5 @@ export function checkModules(options: object): void {
 
 /** The INVALID error of an option used without its module: it names the import. */
 export function needs(option: keyof typeof MODULES): PolySocketError {
-  const module = MODULES[option];
-  return new PolySocketError('INVALID', `${option} needs ${module}: import { ${module} } from '@polysocket/foony'`);
+  return missingModule(option, MODULES[option], 'foony');
 }

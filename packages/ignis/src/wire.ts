@@ -14,6 +14,7 @@ import {
   type RequestId,
   type RestoreContext,
   type TransportData,
+  missingModule,
 } from '@polysocket/core';
 import { AppListeners } from './app-listeners';
 import { decodeEnvelope, encodeJson, HEARTBEAT_FRAME, type IgnisEnvelope } from './envelope';
@@ -63,7 +64,7 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
     if (options.auth && options.authProvider)
       throw new PolySocketError('INVALID', 'pass auth or authProvider, not both');
     if (encryption && typeof encryption.attach !== 'function')
-      throw new PolySocketError('INVALID', "encryption takes ignisEncryption() from '@polysocket/ignis'");
+      throw missingModule('encryption', 'ignisEncryption()', 'ignis');
     for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
     // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
     const connection = (this.connection = new Connection(

@@ -1,4 +1,4 @@
-import { describeEvent, PolySocketError } from '@polysocket/core';
+import { describeEvent, PolySocketError, missingModule } from '@polysocket/core';
 import type { Packet } from './parser';
 import type { SocketIOClientOptions, TransportName } from './options';
 import { isAuthData } from './namespace-connector';
@@ -8,10 +8,7 @@ export function checkTransports(options: SocketIOClientOptions, owner: string): 
   const transports: TransportName[] = options.transports?.length ? options.transports : ['websocket'];
   for (const name of transports) {
     if (name === 'polling' && typeof options.polling?.open !== 'function')
-      throw new PolySocketError(
-        'INVALID',
-        `${owner}: 'polling' needs { polling: socketioPolling } from @polysocket/socketio`,
-      );
+      throw missingModule('polling', 'socketioPolling', 'socketio', `${owner}: transport 'polling'`);
     if (name !== 'websocket' && name !== 'polling')
       throw new PolySocketError(
         'INVALID',

@@ -5,6 +5,7 @@ import {
   fetchCredentials,
   type ConnectionState,
   type DisconnectEvent,
+  missingModule,
 } from '@polysocket/core';
 import { encodePacket, PacketType, SocketIOClient, type EngineSession, type ReadyContext } from '@polysocket/socketio';
 import type { SockrCalls } from './calls';
@@ -339,5 +340,5 @@ const LOGIN_HINT = "is url a Sockr server's Socket.IO address? to wait longer, r
 /** An optional module's value, or INVALID naming the import (`calls: true`, or typing's old timing object). */
 function moduleOf<M extends { create: unknown }>(value: M | undefined, option: string, name: string): M | undefined {
   if (value === undefined || typeof value.create === 'function') return value;
-  throw new PolySocketError('INVALID', `${option} takes ${name}: import { ${name} } from '@polysocket/sockr'`);
+  throw missingModule(option, name, 'sockr');
 }

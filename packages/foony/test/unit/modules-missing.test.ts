@@ -35,7 +35,9 @@ describe('Foony optional modules: used without the module', () => {
     const error = thrown(() => channel.presence);
     expect(error).toBeInstanceOf(PolySocketError);
     expect(error.code).toBe('INVALID');
-    expect(error.message).toContain("import { foonyPresence } from '@polysocket/foony'");
+    expect(error.message).toContain("presence needs { presence: foonyPresence } from '@polysocket/foony'");
+    // A script-tag page has no import: the message names the global, and the bundle that has it.
+    expect(error.message).toContain('or polysocket.full.global.js');
     expect(new FoonyClient({ ...base, presence: foonyPresence }).channel('a').presence.isPresent).toBe(false);
   });
 
@@ -71,7 +73,7 @@ describe('Foony optional modules: used without the module', () => {
     for (const [extra, module] of cases) {
       const error = thrown(() => new FoonyClient({ ...base, ...extra } as unknown as FoonyClientOptions));
       expect(error.code, JSON.stringify(extra)).toBe('INVALID');
-      expect(error.message).toContain(`import { ${module} } from '@polysocket/foony'`);
+      expect(error.message).toContain(`: ${module} } from '@polysocket/foony'`);
     }
   });
 

@@ -37,7 +37,9 @@ describe('Ignis optional module: encryption (ignisEncryption)', () => {
       expect(make(old)).toThrow(
         expect.objectContaining({
           code: 'INVALID',
-          message: "encryption takes ignisEncryption() from '@polysocket/ignis'",
+          message: expect.stringContaining(
+            "encryption needs { encryption: ignisEncryption() } from '@polysocket/ignis'",
+          ),
         }),
       );
     }

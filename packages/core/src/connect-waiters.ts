@@ -36,7 +36,7 @@ export function settleWaiters(c: AnyConnection, error?: PolySocketError): void {
 
 /** Rejects the calls whose deadline has passed: the client keeps trying. */
 export function expireWaiters(c: AnyConnection, now: number): void {
-  const last = c.lastError;
+  const last = c.lastLoss;
   c.waiters = c.waiters?.filter((waiter) => {
     const waiting = waiter.deadline > now;
     if (!waiting)

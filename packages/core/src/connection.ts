@@ -79,7 +79,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Where the tuning fields are read from: the adapter's options object, nothing copied. */
   readonly tuning: ConnectionTuning;
   /** @internal Hands decoded frames to `route`. */
-  readonly frameSink: (frame: In) => void;
+  readonly toRoute: (frame: In) => void;
   /** @internal The largest message written: the app's or the adapter's limit, lowered by the server's. */
   sendLimit: number;
   /** @internal The current attempt (and, once ready, the session's link). */
@@ -104,7 +104,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Why the client is `failed`. */
   failure: PolySocketError | undefined;
   /** @internal Why the last attempt failed or the last session dropped; cleared once connected. */
-  lastError: PolySocketError | undefined;
+  lastLoss: PolySocketError | undefined;
   // Made on first use: an idle client that never queues, requests or waits carries none of them.
   /** @internal */ outboxStore: Outbox | undefined;
   /** @internal */ requestStore: PendingRequests<In> | undefined;
@@ -124,7 +124,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.tuning = tuning;
     this.logger = new RedactingLogger(tuning.logger);
     this.sendLimit = configuredLimit(this);
-    this.frameSink = (frame) => route(this, frame);
+    this.toRoute = (frame) => route(this, frame);
   }
 
   /** `util.inspect` / `console.log` in Node: the app's options (credentials among them) are not shown. */
@@ -158,7 +158,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (!state.endsWith('connecting')) {
       this.failedAttempts = 0;
       this.hadSession = this.reauthNext = false;
-      this.failure = this.lastError = undefined;
+      this.failure = this.lastLoss = undefined;
       this.pageState ??= watchPage(this);
       startAttempt(this);
     }
@@ -217,7 +217,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
    * `close()` or in `failed`. Adapters with send paths of their own check it first.
    */
   cannotSend(): PolySocketError | undefined {
-    const { state, failure } = this;
+    const state = this.state;
+    const failure = this.failure;
     if (state === 'idle') return new PolySocketError('INVALID', 'not connected: call connect() first');
     if (state === 'closed' || state === 'failed')
       return new PolySocketError(

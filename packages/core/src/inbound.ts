@@ -10,7 +10,7 @@ export function receive(c: AnyConnection, data: TransportData): void {
   if (size > (c.tuning.maxFrameSize ?? 16_777_216))
     return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize; dropped`));
   try {
-    c.protocol.decode(data, c.frameSink);
+    c.protocol.decode(data, c.toRoute);
   } catch (error) {
     emitError(c, toPolySocketError(error, 'PROTOCOL', 'malformed frame'));
   }

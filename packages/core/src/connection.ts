@@ -11,7 +11,7 @@ import { PolySocketError } from './errors';
 import { route } from './inbound';
 import { emitError } from './lifecycle-notices';
 import { drop, end } from './link-loss';
-import { RedactingLogger } from './logger';
+import { INSPECT, RedactingLogger } from './logger';
 import {
   configuredLimit,
   encodeOut,
@@ -128,7 +128,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   /** `util.inspect` / `console.log` in Node: the app's options (credentials among them) are not shown. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return `Connection { protocol: '${this.protocol.name}', state: '${this.state}' }`;
   }
 

@@ -1,5 +1,3 @@
-import { LazySet } from './lazy-collections';
-
 /** An optional sink for diagnostics. Console satisfies it. */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void;
@@ -10,24 +8,28 @@ export interface Logger {
 
 const REDACTED = '[redacted]';
 
+/** `util.inspect` / `console.log` in Node call an object's method under this key: what holds secrets overrides it. */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
 /**
  * A logger wrapper that replaces every registered secret (token, key) with `[redacted]` in
  * messages, error messages and string details, so credentials never reach the app's log.
  * The core never logs frames; this is the second line of defence for text that mentions a secret.
  */
 export class RedactingLogger implements Logger {
-  private readonly secrets = new LazySet<string>();
+  /** Made on the first secret: a client without credentials carries none. */
+  private secrets: Set<string> | undefined;
 
   constructor(private readonly sink: Logger | undefined) {}
 
   /** `util.inspect` / `console.log` in Node must not list the secrets it hides. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return 'RedactingLogger {}';
   }
 
   /** Registers a value that must never be logged. Short values are ignored (they would redact noise). */
   addSecret(secret: unknown): void {
-    if (typeof secret === 'string' && secret.length >= 4) this.secrets.add(secret);
+    if (typeof secret === 'string' && secret.length >= 4) (this.secrets ??= new Set()).add(secret);
   }
 
   debug(message: string, ...details: unknown[]): void {
@@ -44,7 +46,7 @@ export class RedactingLogger implements Logger {
   }
 
   redact(text: string): string {
-    for (const secret of this.secrets) text = text.split(secret).join(REDACTED);
+    for (const secret of this.secrets ?? []) text = text.split(secret).join(REDACTED);
     return text;
   }
 
@@ -70,3 +72,4 @@ export class RedactingLogger implements Logger {
     }
   }
 }
+

@@ -30,7 +30,7 @@ import { watchPage, type Page } from './page-lifecycle';
 import type { Protocol } from './protocol';
 import type { PendingRequests, RequestId, RequestOptions } from './requests';
 import { SafeEmitter } from './safe-emitter';
-import { CLOSE_NORMAL, type TransportFactory } from './transport';
+import type { TransportFactory } from './transport';
 
 export type {
   ConnectionEvents,
@@ -167,12 +167,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Ends the client: rejects pending requests and queued sends with CLOSED, releases every timer and listener. Idempotent. */
   close(): void {
-    if (this.state !== 'closed')
-      end(this, 'closed', new PolySocketError('CLOSED', 'client closed'), {
-        code: CLOSE_NORMAL,
-        reason: 'client closed',
-        wasClean: true,
-      });
+    if (this.state !== 'closed') end(this, 'closed', new PolySocketError('CLOSED', 'client closed'));
   }
 
   /** Drops the current link and reconnects; `reauth` makes the next handshake fetch fresh credentials. */
@@ -182,8 +177,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Stops for good with `error` (state `failed`); `connect()` starts again. */
   fail(error: PolySocketError): void {
-    if (this.state !== 'closed' && this.state !== 'failed')
-      end(this, 'failed', error, { code: CLOSE_NORMAL, reason: error.message, wasClean: true });
+    if (this.state !== 'closed' && this.state !== 'failed') end(this, 'failed', error);
   }
 
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */

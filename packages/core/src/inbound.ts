@@ -38,7 +38,7 @@ export function route(c: AnyConnection, frame: unknown): void {
   if (id !== undefined) {
     // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.
     const error = protocol.replyError?.(frame);
-    if (requests!.settle(id, frame, error && scrub(c, error))) return;
+    if (requests!.cancel(id, error && scrub(c, error), frame)) return;
   }
   try {
     protocol.onFrame?.(frame);

@@ -76,7 +76,13 @@ export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision
  * calls reject, and what waited in the outbox fails once the state change has been told — a listener that
  * sends again then starts a fresh outbox.
  */
-export function end(c: AnyConnection, next: 'closed' | 'failed', error: PolySocketError, info: CloseInfo): void {
+export function end(
+  c: AnyConnection,
+  next: 'closed' | 'failed',
+  error: PolySocketError,
+  // What a session's `disconnected` says: the lost link's close, else a clean close by the client (`close()`, `fail()`).
+  info: CloseInfo = { code: CLOSE_NORMAL, reason: error.message, wasClean: true },
+): void {
   const wasConnected = c.state === 'connected';
   const failed = next === 'failed';
   releaseLink(c, CLOSE_NORMAL, `client ${next}`);

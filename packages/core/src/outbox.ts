@@ -37,15 +37,17 @@ export function sizeOf(data: EncodedFrame): number {
       : (data as ArrayBuffer | Uint8Array).byteLength;
 }
 
-/** A bounded FIFO of sends made while not connected. Nothing leaves it silently. */
-export class Outbox {
+/**
+ * A bounded FIFO of sends made while not connected. Nothing leaves it silently. It is its own deadline timer,
+ * armed for the earliest expiry.
+ */
+export class Outbox extends DeadlineTimer {
   private queueList: OutboxEntry[] = [];
   /** What the entries count against `maxBytes` (read-only for everyone else). */
   bytes = 0;
-  /** Fires at the earliest expiry. */
-  private readonly timer = new DeadlineTimer(() => this.sweep());
-
-  constructor(private readonly limits: OutboxOptions = {}) {}
+  constructor(private readonly limits: OutboxOptions = {}) {
+    super(Outbox.prototype.sweep);
+  }
 
   get length(): number {
     return this.queueList.length;
@@ -64,7 +66,7 @@ export class Outbox {
     this.queueList = atEnd ? this.queueList.concat(entries) : entries.concat(this.queueList);
     for (const entry of entries) {
       this.bytes += entry.size;
-      this.timer.include(entry.expiresAt);
+      this.include(entry.expiresAt);
     }
   }
 
@@ -99,7 +101,7 @@ export class Outbox {
       if (verdict === true) entry.written();
       else entry.failed(verdict);
     }
-    this.timer.clear();
+    this.clear();
     return true;
   }
 
@@ -108,11 +110,11 @@ export class Outbox {
     const taken = this.queueList;
     this.queueList = [];
     this.bytes = 0;
-    this.timer.clear();
+    this.clear();
     return taken;
   }
 
-  /** Fails what expired, and re-arms the timer for the next expiry. */
+  /** The timer's callback (`this` is the outbox): fails what expired, and re-arms the timer for the next expiry. */
   private sweep(): void {
     const now = Date.now();
     const entries = this.takeAll();

@@ -130,11 +130,6 @@ export class PendingRequests<Reply> extends DeadlineTimer {
     return request;
   }
 
-  /** Settles the request `id` with a reply (or its error). Returns false if no such request is pending. */
-  settle(id: RequestId, reply: Reply, error?: PolySocketError): boolean {
-    return !!this.cancel(id, error, reply);
-  }
-
   /**
    * The link dropped. Written requests either reject with a retryable DISCONNECTED that says they
    * may have been delivered, or, when resend-safe, are returned (oldest first) to be queued again.
@@ -160,7 +155,10 @@ export class PendingRequests<Reply> extends DeadlineTimer {
     this.clear();
   }
 
-  /** Rejects one pending request (an adapter-level cancel; without an error it resolves with `reply`). Returns it if it was pending. */
+  /**
+   * Rejects one pending request (an adapter-level cancel), or settles it with a reply (`error` is the reply's
+   * own, if any). Returns it if it was pending.
+   */
   cancel(id: RequestId, error: PolySocketError | undefined, reply?: Reply): PendingRequest<Reply> | undefined {
     const request = this.byId.get(id);
     if (request) this.end(request, error, reply);

@@ -18,7 +18,7 @@ export function waitConnected(c: AnyConnection): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const ms = c.tuning.connectWaitMs ?? 20_000;
     const deadline = ms > 0 ? Date.now() + ms : Infinity;
-    (c.waiters ??= []).push({ deadline, resolve, reject });
+    (c.waiters ?? (c.waiters = [])).push({ deadline, resolve, reject });
     schedule(c);
   });
 }

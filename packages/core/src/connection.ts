@@ -159,7 +159,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
       this.failedAttempts = 0;
       this.hadSession = this.reauthNext = false;
       this.failure = this.lastLoss = undefined;
-      this.pageState ??= watchPage(this);
+      if (!this.pageState) this.pageState = watchPage(this);
       startAttempt(this);
     }
     return ready;

@@ -29,7 +29,7 @@ export class RedactingLogger implements Logger {
 
   /** Registers a value that must never be logged. Short values are ignored (they would redact noise). */
   addSecret(secret: unknown): void {
-    if (typeof secret === 'string' && secret.length >= 4) (this.secrets ??= new Set()).add(secret);
+    if (typeof secret === 'string' && secret.length >= 4) (this.secrets ?? (this.secrets = new Set())).add(secret);
   }
 
   debug(message: string, ...details: unknown[]): void {

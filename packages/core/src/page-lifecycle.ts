@@ -7,26 +7,32 @@ import { arm, drop } from './link-loss';
  * What the browser's network and page lifecycle mean for one client (docs/architecture.md has the table):
  * offline drops the link and holds attempts back, online after offline cuts the backoff short, a page put away
  * lets go of its link until it is back, and a page waking up checks its link. Made only where there is a page.
- * One listener per page takes every event, by its type (`attachBrowserHooks` is the same policy as handlers, for
- * code of its own).
+ * One listener per page takes every event, by its type (`attachBrowserHooks` is the same targets as handlers, for
+ * code of its own). A class, so that its fields are mangled names.
  */
-export interface Page {
-  /** Receives `online`, `offline`, `pagehide`, `pageshow` (a window). */
-  readonly network: EventTargetLike | null;
-  /** Receives `visibilitychange`, `freeze`, `resume`. */
-  readonly doc: DocumentLike | null;
-  /** Says whether the browser believes it is online. */
-  readonly nav: { readonly onLine?: unknown } | null | undefined;
-  /** The one listener, on every event type of both targets. */
-  readonly listener: (event?: PageEvent) => void;
-  /** The page is in the back/forward cache or frozen: no attempt until it is back. */
+export class Page {
+  /** @internal The page is in the back/forward cache or frozen: no attempt until it is back. */
   asleep?: boolean;
-  /** The browser said it went offline since the last `online` (only then does `online` cut the backoff short). */
+  /** @internal The browser said it went offline since the last `online` (only then does `online` cut the backoff short). */
   wentOffline?: boolean;
-  /** When the last attempt started while the browser said it was offline (0: none since it went offline). */
-  offlineAt: number;
-  /** When the page last asked for a liveness probe. */
-  wokeAt: number;
+  /** @internal When the last attempt started while the browser said it was offline (0: none since it went offline). */
+  offlineAt = 0;
+  /** @internal When the page last asked for a liveness probe. */
+  wokeAt = 0;
+  /** @internal The one listener, on every event type of both targets. */
+  readonly pageListener: (event?: PageEvent) => void;
+
+  constructor(
+    c: AnyConnection,
+    /** @internal Receives `online`, `offline`, `pagehide`, `pageshow` (a window). */
+    readonly pageWindow: EventTargetLike | null,
+    /** @internal Receives `visibilitychange`, `freeze`, `resume`. */
+    readonly pageDocument: DocumentLike | null,
+    /** @internal Says whether the browser believes it is online. */
+    readonly pageNavigator: { readonly onLine?: unknown } | null | undefined,
+  ) {
+    this.pageListener = (event) => onPageEvent(c, this, event!);
+  }
 }
 
 /** What the listener reads of an event (the targets pass it; the listener type, kept loose, does not show it). */
@@ -47,22 +53,20 @@ export function watchPage(c: AnyConnection): Page | undefined {
   const network = options.network === undefined ? (isPage ? g : null) : options.network;
   const doc = options.document === undefined ? isPage || null : options.document;
   if (!network && !doc) return undefined;
-  const page: Page = {
+  const page = new Page(
+    c,
     network,
     doc,
-    nav: options.navigator === undefined ? (options.network === undefined ? g.navigator : null) : options.navigator,
-    listener: (event) => onPageEvent(c, page, event!),
-    offlineAt: 0,
-    wokeAt: 0,
-  };
+    options.navigator === undefined ? (options.network === undefined ? g.navigator : null) : options.navigator,
+  );
   listen(page, 'addEventListener');
   return page;
 }
 
 /** Adds or removes the page's listener on every event it takes. */
 export function listen(page: Page, method: 'addEventListener' | 'removeEventListener'): void {
-  for (const type of NETWORK_EVENTS) page.network?.[method](type, page.listener);
-  for (const type of DOCUMENT_EVENTS) page.doc?.[method](type, page.listener);
+  for (const type of NETWORK_EVENTS) page.pageWindow?.[method](type, page.pageListener);
+  for (const type of DOCUMENT_EVENTS) page.pageDocument?.[method](type, page.pageListener);
 }
 
 /**
@@ -87,7 +91,7 @@ function onPageEvent(c: AnyConnection, page: Page, { type, persisted }: PageEven
     // Back from the cache, resumed, or visible again: timers may have slept. A page that was put away comes back.
     type === 'resume' ||
     (type === 'pageshow' && persisted) ||
-    (type === 'visibilitychange' && page.doc!.visibilityState === 'visible')
+    (type === 'visibilitychange' && page.pageDocument!.visibilityState === 'visible')
   ) {
     wasAway = page.asleep;
     page.asleep = false;
@@ -109,7 +113,7 @@ function onPageEvent(c: AnyConnection, page: Page, { type, persisted }: PageEven
 
 /** An attempt starts: one made while the browser says it is offline holds back the next. */
 export function pageAttempting(page: Page | undefined): void {
-  if (page?.nav?.onLine !== false) return;
+  if (page?.pageNavigator?.onLine !== false) return;
   page.wentOffline = true;
   page.offlineAt = Date.now();
 }
@@ -122,7 +126,7 @@ export function holdOff(c: AnyConnection): number {
   const page = c.pageState;
   if (!page) return 0;
   if (page.asleep) return Infinity;
-  return page.nav?.onLine === false && page.offlineAt
+  return page.pageNavigator?.onLine === false && page.offlineAt
     ? page.offlineAt + (c.tuning.backoff?.maxDelayMs ?? 30_000) - Date.now()
     : 0;
 }

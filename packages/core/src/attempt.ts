@@ -91,7 +91,8 @@ export class Attempt<O, I>
     const c = this.owner;
     // Once the session is ready the attempt is over: a signal asked for then never aborts.
     if (c.link !== this) return AbortSignal.abort();
-    return (c.state === 'connected' ? new AbortController() : (this.aborter ?? (this.aborter = new AbortController()))).signal;
+    return (c.state === 'connected' ? new AbortController() : (this.aborter ?? (this.aborter = new AbortController())))
+      .signal;
   }
   private writeFrame(frame: O): void {
     const data = this.owner.protocol.encode(frame);

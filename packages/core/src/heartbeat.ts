@@ -148,8 +148,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   private static deadlineDue(this: Heartbeat<any, any>, scheduledAt: number): void {
     const now = Date.now();
     // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-    if (now - scheduledAt > LATE_TIMER_MS && !this.halted && this.expiredReason(now))
-      this.include(now + LATE_TIMER_MS);
+    if (now - scheduledAt > LATE_TIMER_MS && !this.halted && this.expiredReason(now)) this.include(now + LATE_TIMER_MS);
     else if (this.check()) this.armDeadline();
   }
 }

@@ -33,16 +33,16 @@ export class RedactingLogger implements Logger {
   }
 
   debug(message: string, ...details: unknown[]): void {
-    this.write('debug', message, details);
+    this.writeLevel('debug', message, details);
   }
   info(message: string, ...details: unknown[]): void {
-    this.write('info', message, details);
+    this.writeLevel('info', message, details);
   }
   warn(message: string, ...details: unknown[]): void {
-    this.write('warn', message, details);
+    this.writeLevel('warn', message, details);
   }
   error(message: string, ...details: unknown[]): void {
-    this.write('error', message, details);
+    this.writeLevel('error', message, details);
   }
 
   redact(text: string): string {
@@ -51,7 +51,7 @@ export class RedactingLogger implements Logger {
   }
 
   /** Strings and errors (as their text) and objects (through JSON) are scrubbed; other details pass as they are. */
-  private write(level: keyof Logger, message: string, details: unknown[]): void {
+  private writeLevel(level: keyof Logger, message: string, details: unknown[]): void {
     try {
       this.sink?.[level](
         this.redact(message),

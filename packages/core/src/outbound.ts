@@ -92,9 +92,9 @@ export function makeRequest<In, R extends In>(
   direct?: boolean,
 ): Promise<R> {
   const signal = options.signal;
-  if (signal?.aborted)
-    return Promise.reject(new PolySocketError('ABORTED', 'aborted before it was sent', { cause: signal.reason }));
-  const go = verdict(c, options.gate, direct);
+  const go = signal?.aborted
+    ? new PolySocketError('ABORTED', 'aborted before it was sent', { cause: signal.reason })
+    : verdict(c, options.gate, direct);
   if (go instanceof PolySocketError) return Promise.reject(go);
   const requests = requestsOf<In>(c);
   const id = options.id ?? requests.nextId();

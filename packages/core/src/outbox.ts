@@ -55,7 +55,7 @@ export class Outbox extends DeadlineTimer {
 
   /** Appends, or returns the OUTBOX_FULL error (and keeps nothing) when a bound would be crossed. */
   push(entry: OutboxEntry): PolySocketError | undefined {
-    const { maxMessages = 1000, maxBytes = 1024 * 1024 } = this.limits;
+    const { maxMessages = 1000, maxBytes = 1_048_576 /* 1 MiB: esbuild does not fold 1024 * 1024 */ } = this.limits;
     if (this.queueList.length >= maxMessages || this.bytes + entry.size > maxBytes)
       return new PolySocketError('OUTBOX_FULL', `outbox full (${this.queueList.length} messages, ${this.bytes} bytes)`);
     this.unshift([entry], true);

@@ -27,11 +27,8 @@ export function openingFailure(info: CloseInfo, cause: (Error & { status?: unkno
       : `could not connect: ${status ? `HTTP ${status}` : cause ? cause.message : info.reason || `closed with ${info.code}`}`;
   return {
     action: stop ? 'stop' : 'reconnect',
-    error: new PolySocketError(code, message, {
-      retryable: !stop,
-      backendCode: status || undefined,
-      cause,
-    }),
+    // Retryable exactly when not stopping: each code's default (RATE_LIMITED, DISCONNECTED yes; the others no).
+    error: new PolySocketError(code, message, { backendCode: status || undefined, cause }),
   };
 }
 

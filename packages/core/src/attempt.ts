@@ -73,7 +73,7 @@ export class Attempt<O, I>
   // HandshakeContext and RestoreContext. `send`, `receive` and `request` are made on access, so an adapter
   // may pass them around detached; the session keeps none of them.
   get send(): (frame: O) => void {
-    return (frame) => this.write(frame);
+    return (frame) => this.writeFrame(frame);
   }
   get receive(): () => Promise<I> {
     return () =>
@@ -91,9 +91,10 @@ export class Attempt<O, I>
     const c = this.owner;
     // Once the session is ready the attempt is over: a signal asked for then never aborts.
     if (c.link !== this) return AbortSignal.abort();
-    return (c.state === 'connected' ? new AbortController() : (this.aborter ??= new AbortController())).signal;
+    return (c.state === 'connected' ? new AbortController() : (this.aborter ?? (this.aborter = new AbortController())))
+      .signal;
   }
-  private write(frame: O): void {
+  private writeFrame(frame: O): void {
     const data = this.owner.protocol.encode(frame);
     // The same size rule as app sends: an oversized handshake or restore frame would only have the server drop
     // the link, attempt after attempt; failing the attempt with TOO_LARGE (not retryable) ends that loop.
@@ -109,7 +110,7 @@ export class Attempt<O, I>
   // HeartbeatHooks
   sendFrame(frame: O): void {
     try {
-      this.write(frame);
+      this.writeFrame(frame);
     } catch {
       // The link is going down; its close event will follow.
     }
@@ -191,7 +192,7 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
   c.hadSession = true;
   c.reauthNext = false;
   c.readyAt = Date.now();
-  c.lastError = undefined;
+  c.lastLoss = undefined;
   if (c.pageState) c.pageState.offlineAt = 0;
   const mine = setState(c, 'connected');
   notify(c, () => {

@@ -18,7 +18,7 @@ export function waitConnected(c: AnyConnection): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const ms = c.tuning.connectWaitMs ?? 20_000;
     const deadline = ms > 0 ? Date.now() + ms : Infinity;
-    (c.waiters ??= []).push({ deadline, resolve, reject });
+    (c.waiters ?? (c.waiters = [])).push({ deadline, resolve, reject });
     schedule(c);
   });
 }
@@ -36,7 +36,7 @@ export function settleWaiters(c: AnyConnection, error?: PolySocketError): void {
 
 /** Rejects the calls whose deadline has passed: the client keeps trying. */
 export function expireWaiters(c: AnyConnection, now: number): void {
-  const last = c.lastError;
+  const last = c.lastLoss;
   c.waiters = c.waiters?.filter((waiter) => {
     const waiting = waiter.deadline > now;
     if (!waiting)

@@ -11,7 +11,7 @@ import { PolySocketError } from './errors';
 import { route } from './inbound';
 import { emitError } from './lifecycle-notices';
 import { drop, end } from './link-loss';
-import { RedactingLogger } from './logger';
+import { INSPECT, RedactingLogger } from './logger';
 import {
   configuredLimit,
   encodeOut,
@@ -30,7 +30,7 @@ import { watchPage, type Page } from './page-lifecycle';
 import type { Protocol } from './protocol';
 import type { PendingRequests, RequestId, RequestOptions } from './requests';
 import { SafeEmitter } from './safe-emitter';
-import { CLOSE_NORMAL, type TransportFactory } from './transport';
+import type { TransportFactory } from './transport';
 
 export type {
   ConnectionEvents,
@@ -79,7 +79,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Where the tuning fields are read from: the adapter's options object, nothing copied. */
   readonly tuning: ConnectionTuning;
   /** @internal Hands decoded frames to `route`. */
-  readonly frameSink: (frame: In) => void;
+  readonly toRoute: (frame: In) => void;
   /** @internal The largest message written: the app's or the adapter's limit, lowered by the server's. */
   sendLimit: number;
   /** @internal The current attempt (and, once ready, the session's link). */
@@ -104,7 +104,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Why the client is `failed`. */
   failure: PolySocketError | undefined;
   /** @internal Why the last attempt failed or the last session dropped; cleared once connected. */
-  lastError: PolySocketError | undefined;
+  lastLoss: PolySocketError | undefined;
   // Made on first use: an idle client that never queues, requests or waits carries none of them.
   /** @internal */ outboxStore: Outbox | undefined;
   /** @internal */ requestStore: PendingRequests<In> | undefined;
@@ -124,11 +124,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.tuning = tuning;
     this.logger = new RedactingLogger(tuning.logger);
     this.sendLimit = configuredLimit(this);
-    this.frameSink = (frame) => route(this, frame);
+    this.toRoute = (frame) => route(this, frame);
   }
 
   /** `util.inspect` / `console.log` in Node: the app's options (credentials among them) are not shown. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return `Connection { protocol: '${this.protocol.name}', state: '${this.state}' }`;
   }
 
@@ -158,8 +158,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (!state.endsWith('connecting')) {
       this.failedAttempts = 0;
       this.hadSession = this.reauthNext = false;
-      this.failure = this.lastError = undefined;
-      this.pageState ??= watchPage(this);
+      this.failure = this.lastLoss = undefined;
+      if (!this.pageState) this.pageState = watchPage(this);
       startAttempt(this);
     }
     return ready;
@@ -167,12 +167,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Ends the client: rejects pending requests and queued sends with CLOSED, releases every timer and listener. Idempotent. */
   close(): void {
-    if (this.state !== 'closed')
-      end(this, 'closed', new PolySocketError('CLOSED', 'client closed'), {
-        code: CLOSE_NORMAL,
-        reason: 'client closed',
-        wasClean: true,
-      });
+    if (this.state !== 'closed') end(this, 'closed', new PolySocketError('CLOSED', 'client closed'));
   }
 
   /** Drops the current link and reconnects; `reauth` makes the next handshake fetch fresh credentials. */
@@ -182,8 +177,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Stops for good with `error` (state `failed`); `connect()` starts again. */
   fail(error: PolySocketError): void {
-    if (this.state !== 'closed' && this.state !== 'failed')
-      end(this, 'failed', error, { code: CLOSE_NORMAL, reason: error.message, wasClean: true });
+    if (this.state !== 'closed' && this.state !== 'failed') end(this, 'failed', error);
   }
 
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
@@ -217,7 +211,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
    * `close()` or in `failed`. Adapters with send paths of their own check it first.
    */
   cannotSend(): PolySocketError | undefined {
-    const { state, failure } = this;
+    const state = this.state;
+    const failure = this.failure;
     if (state === 'idle') return new PolySocketError('INVALID', 'not connected: call connect() first');
     if (state === 'closed' || state === 'failed')
       return new PolySocketError(

@@ -39,6 +39,7 @@ export async function fetchCredentials<T>(
     throw error instanceof PolySocketError ? error : authFailed('failed', error);
   } finally {
     clearTimeout(timer);
-    if (onAbort) signal?.removeEventListener('abort', onAbort);
+    // With a signal, the executor above (synchronous) set `onAbort`.
+    signal?.removeEventListener('abort', onAbort!);
   }
 }

@@ -7,23 +7,23 @@ import { timerDelay } from './timing';
  */
 export class DeadlineTimer {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private at = Infinity;
+  private dueAt = Infinity;
 
   /** `onDue` is called as the timer's method (`this` is the timer), with the deadline it was armed for. */
   constructor(private readonly onDue: (at: number) => void) {}
 
   /** Makes sure the timer fires no later than `at`. */
   include(at: number): void {
-    if (at < this.at) {
+    if (at < this.dueAt) {
       clearTimeout(this.timer);
-      this.at = at;
+      this.dueAt = at;
       this.timer = setTimeout(DeadlineTimer.fire, timerDelay(at - Date.now()), this);
     }
   }
 
   /** The timer's callback gets its owner as an argument: one shared function, no closure per timer. */
   private static fire(deadlines: DeadlineTimer): void {
-    const at = deadlines.at;
+    const at = deadlines.dueAt;
     deadlines.clear();
     deadlines.onDue(at);
   }
@@ -31,6 +31,6 @@ export class DeadlineTimer {
   clear(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.at = Infinity;
+    this.dueAt = Infinity;
   }
 }

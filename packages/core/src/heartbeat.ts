@@ -55,34 +55,34 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   /** When the outstanding probe was sent; 0: none. */
   private probeSentAt = 0;
   private probeTimer: ReturnType<typeof setInterval> | undefined;
-  private stopped = false;
+  private halted = false;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
 
   constructor(
-    private readonly policy: HeartbeatPolicy<Out, In>,
-    private readonly hooks: HeartbeatHooks<Out>,
+    private readonly beat: HeartbeatPolicy<Out, In>,
+    private readonly told: HeartbeatHooks<Out>,
   ) {
     super(Heartbeat.deadlineDue);
-    this.inspectsFrames = !!(policy.isPong || policy.isPing);
-    if (policy.intervalMs > 0 && (policy.ping || policy.transportPing))
-      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(probeDue, timerDelay(policy.intervalMs), this);
+    this.inspectsFrames = !!(beat.isPong || beat.isPing);
+    if (beat.intervalMs > 0 && (beat.ping || beat.transportPing))
+      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(probeDue, timerDelay(beat.intervalMs), this);
     this.armDeadline();
   }
 
   /** Call on every inbound message (and transport pong). */
   heard(): void {
     this.heardSinceProbe = true;
-    if (this.policy.silenceTimeoutMs !== undefined) this.lastHeard = Date.now();
+    if (this.beat.silenceTimeoutMs !== undefined) this.lastHeard = Date.now();
   }
 
   /** Handles heartbeat frames; returns true when the frame was one and is consumed. */
   consume(frame: In): boolean {
-    const { isPong, isPing, pong } = this.policy;
+    const { isPong, isPing, pong } = this.beat;
     if (isPong?.(frame)) this.transportPong();
     else if (isPing?.(frame)) {
       const reply = pong?.(frame);
-      if (reply !== undefined) this.hooks.sendFrame(reply);
+      if (reply !== undefined) this.told.sendFrame(reply);
     } else return false;
     return true;
   }
@@ -90,7 +90,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   /** A pong (the protocol's or a transport-level one) arrived: it gives the round-trip time. */
   transportPong(): void {
     this.heard();
-    if (this.probeSentAt) this.hooks.onRtt(Date.now() - this.probeSentAt);
+    if (this.probeSentAt) this.told.onRtt(Date.now() - this.probeSentAt);
     this.probeSentAt = 0;
   }
 
@@ -99,10 +99,10 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
    * waking up). Returns false, after reporting the link dead, if a deadline has passed.
    */
   check(): boolean {
-    const expired = !this.stopped && this.expiredReason(Date.now());
+    const expired = !this.halted && this.expiredReason(Date.now());
     if (expired) {
       this.stop();
-      this.hooks.onDead(expired);
+      this.told.onDead(expired);
     }
     return expired === undefined;
   }
@@ -111,9 +111,9 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   probe(): void {
     // One probe at a time: a flood of wake-ups must not become a flood of pings (with `ws`, a burst of them drops the link).
     if (!this.check() || this.probeSentAt) return;
-    const { ping, isPong, transportPing, probeTimeoutMs } = this.policy;
-    if (ping) this.hooks.sendFrame(ping());
-    const pinged = transportPing && this.hooks.transportPing();
+    const { ping, isPong, transportPing, probeTimeoutMs } = this.beat;
+    if (ping) this.told.sendFrame(ping());
+    const pinged = transportPing && this.told.transportPing();
     if ((pinged || (ping && isPong)) && !this.probeSentAt && probeTimeoutMs !== undefined) {
       this.probeSentAt = Date.now();
       this.heardSinceProbe = false;
@@ -122,14 +122,14 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.halted = true;
     clearInterval(this.probeTimer);
     this.clear();
   }
 
   /** A passed deadline's reason (and a probe answered by any traffic is settled), else undefined. */
   private expiredReason(now: number): string | undefined {
-    const { silenceTimeoutMs, probeTimeoutMs } = this.policy;
+    const { silenceTimeoutMs, probeTimeoutMs } = this.beat;
     if (now - this.lastHeard >= silenceTimeoutMs!) return `nothing heard for ${now - this.lastHeard} ms`;
     // Anything heard after the probe proves the link, even if the pong itself is still to come.
     const sent = this.heardSinceProbe ? (this.probeSentAt = 0) : this.probeSentAt;
@@ -138,8 +138,8 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
 
   /** Makes sure the deadline timer fires by the earliest moment a deadline can pass. */
   private armDeadline(): void {
-    const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.policy;
-    if (!this.stopped)
+    const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.beat;
+    if (!this.halted)
       this.include(Math.min(this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs));
   }
 
@@ -148,8 +148,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   private static deadlineDue(this: Heartbeat<any, any>, scheduledAt: number): void {
     const now = Date.now();
     // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-    if (now - scheduledAt > LATE_TIMER_MS && !this.stopped && this.expiredReason(now))
-      this.include(now + LATE_TIMER_MS);
+    if (now - scheduledAt > LATE_TIMER_MS && !this.halted && this.expiredReason(now)) this.include(now + LATE_TIMER_MS);
     else if (this.check()) this.armDeadline();
   }
 }

@@ -10,7 +10,7 @@ export function receive(c: AnyConnection, data: TransportData): void {
   if (size > (c.tuning.maxFrameSize ?? 16_777_216))
     return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize; dropped`));
   try {
-    c.protocol.decode(data, c.frameSink);
+    c.protocol.decode(data, c.toRoute);
   } catch (error) {
     emitError(c, toPolySocketError(error, 'PROTOCOL', 'malformed frame'));
   }
@@ -38,7 +38,7 @@ export function route(c: AnyConnection, frame: unknown): void {
   if (id !== undefined) {
     // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.
     const error = protocol.replyError?.(frame);
-    if (requests!.settle(id, frame, error && scrub(c, error))) return;
+    if (requests!.cancel(id, error && scrub(c, error), frame)) return;
   }
   try {
     protocol.onFrame?.(frame);

@@ -55,7 +55,7 @@ export { DeadlineTimer } from './deadline-timer';
 export type { CursorStoreOptions, StorageLike } from './cursor-store';
 export { attachBrowserHooks } from './browser-hooks';
 export type { BrowserHookHandlers, BrowserHooksOptions, DocumentLike, EventTargetLike } from './browser-hooks';
-export { RedactingLogger } from './logger';
+export { INSPECT, RedactingLogger } from './logger';
 export type { Logger } from './logger';
 export { SafeEmitter } from './safe-emitter';
 export { checkSecureUrl, isLoopbackHost } from './secure-url';

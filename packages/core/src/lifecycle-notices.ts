@@ -53,36 +53,32 @@ export function emitError(c: AnyConnection, error: PolySocketError): void {
 }
 
 /**
- * A copy of `error` without registered secrets in its message or anywhere down its `cause` chain (a server may
- * echo a token back; a URL with a token in it ends up in the message of the transport's or `fetch`'s error).
+ * A copy of `value` (an error, a cause, a string) without registered secrets in its message or anywhere down its
+ * `cause` chain (a server may echo a token back; a URL with a token in it ends up in the message of the
+ * transport's or `fetch`'s error), or `value` itself where there is nothing to redact. An Error keeps its class
+ * (a PolySocketError its code and fields; another Error its name and own fields, their strings redacted). Other
+ * values, and causes more than 8 deep, are left as they are.
  */
-export function scrub(c: AnyConnection, error: PolySocketError): PolySocketError {
+export function scrub<T>(c: AnyConnection, value: T, depth = 0): T {
   const redact = (text: string): string => c.logger.redact(text);
-  const message = redact(error.message);
-  const cause = scrubCause(c, error.cause, 0);
-  if (message === error.message && cause === error.cause) return error;
-  const backendCode = error.backendCode;
-  return new PolySocketError(error.code, message, {
-    retryable: error.retryable,
-    backendCode: typeof backendCode === 'string' ? redact(backendCode) : backendCode,
-    maybeDelivered: error.maybeDelivered,
-    cause,
-  });
-}
-
-/** A cause (an Error, a string), or a redacted copy of it where it names a secret: same name and own fields. */
-function scrubCause(c: AnyConnection, cause: unknown, depth: number): unknown {
-  if (typeof cause === 'string') return c.logger.redact(cause);
-  if (!(cause instanceof Error) || depth > 8) return cause;
-  if (cause instanceof PolySocketError) return scrub(c, cause);
-  const own = cause as Error & { cause?: unknown };
-  const message = c.logger.redact(own.message);
-  const inner = scrubCause(c, own.cause, depth + 1);
-  if (message === own.message && inner === own.cause) return cause;
+  if (typeof value === 'string') return redact(value) as T;
+  if (!(value instanceof Error) || depth > 8) return value;
+  const own = value as Error & { cause?: unknown };
+  const message = redact(own.message);
+  const cause = scrub(c, own.cause, depth + 1);
+  if (message === own.message && cause === own.cause) return value;
+  if (value instanceof PolySocketError) {
+    const backendCode = value.backendCode;
+    return new PolySocketError(value.code, message, {
+      retryable: value.retryable,
+      backendCode: typeof backendCode === 'string' ? redact(backendCode) : backendCode,
+      maybeDelivered: value.maybeDelivered,
+      cause,
+    }) as T;
+  }
   const copy = new Error(message) as Error & Record<string, unknown>;
   copy.name = own.name;
-  for (const [key, value] of Object.entries(own))
-    copy[key] = typeof value === 'string' ? c.logger.redact(value) : value;
-  if (inner !== undefined) copy.cause = inner;
-  return copy;
+  for (const [key, field] of Object.entries(own)) copy[key] = typeof field === 'string' ? redact(field) : field;
+  if (cause !== undefined) copy.cause = cause;
+  return copy as T;
 }

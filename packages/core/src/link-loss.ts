@@ -6,7 +6,7 @@ import type { AnyConnection } from './connection';
 import { PolySocketError } from './errors';
 import { emitError, notify, scrub, setState } from './lifecycle-notices';
 import { outboxOf } from './outbound';
-import { holdOff } from './page-lifecycle';
+import { holdOff, listen } from './page-lifecycle';
 import type { CloseAction, CloseDecision } from './protocol';
 import { timerDelay } from './timing';
 import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo } from './transport';
@@ -47,7 +47,7 @@ export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision
   // A failed attempt is always reported with its cause; a dropped session is told by `disconnected`.
   const reported = decision.error ?? (link?.opened ? lossError(info, cause) : undefined);
   const error = reported && scrub(c, reported);
-  if (error) c.lastError = error;
+  if (error) c.lastLoss = error;
 
   const attempt = ++c.failedAttempts;
   const max = c.tuning.maxAttempts ?? Infinity;
@@ -76,13 +76,19 @@ export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision
  * calls reject, and what waited in the outbox fails once the state change has been told — a listener that
  * sends again then starts a fresh outbox.
  */
-export function end(c: AnyConnection, next: 'closed' | 'failed', error: PolySocketError, info: CloseInfo): void {
+export function end(
+  c: AnyConnection,
+  next: 'closed' | 'failed',
+  error: PolySocketError,
+  // What a session's `disconnected` says: the lost link's close, else a clean close by the client (`close()`, `fail()`).
+  info: CloseInfo = { code: CLOSE_NORMAL, reason: error.message, wasClean: true },
+): void {
   const wasConnected = c.state === 'connected';
   const failed = next === 'failed';
   releaseLink(c, CLOSE_NORMAL, `client ${next}`);
   const safe = scrub(c, error);
   c.failure = failed ? safe : undefined;
-  c.pageState?.hooks.detach();
+  if (c.pageState) listen(c.pageState, 'removeEventListener');
   c.pageState = undefined;
   c.requestStore?.rejectAll(safe);
   settleWaiters(c, safe);

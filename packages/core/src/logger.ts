@@ -1,5 +1,3 @@
-import { LazySet } from './lazy-collections';
-
 /** An optional sink for diagnostics. Console satisfies it. */
 export interface Logger {
   debug(message: string, ...details: unknown[]): void;
@@ -10,46 +8,50 @@ export interface Logger {
 
 const REDACTED = '[redacted]';
 
+/** `util.inspect` / `console.log` in Node call an object's method under this key: what holds secrets overrides it. */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
 /**
  * A logger wrapper that replaces every registered secret (token, key) with `[redacted]` in
  * messages, error messages and string details, so credentials never reach the app's log.
  * The core never logs frames; this is the second line of defence for text that mentions a secret.
  */
 export class RedactingLogger implements Logger {
-  private readonly secrets = new LazySet<string>();
+  /** Made on the first secret: a client without credentials carries none. */
+  private secrets: Set<string> | undefined;
 
   constructor(private readonly sink: Logger | undefined) {}
 
   /** `util.inspect` / `console.log` in Node must not list the secrets it hides. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return 'RedactingLogger {}';
   }
 
   /** Registers a value that must never be logged. Short values are ignored (they would redact noise). */
   addSecret(secret: unknown): void {
-    if (typeof secret === 'string' && secret.length >= 4) this.secrets.add(secret);
+    if (typeof secret === 'string' && secret.length >= 4) (this.secrets ?? (this.secrets = new Set())).add(secret);
   }
 
   debug(message: string, ...details: unknown[]): void {
-    this.write('debug', message, details);
+    this.writeLevel('debug', message, details);
   }
   info(message: string, ...details: unknown[]): void {
-    this.write('info', message, details);
+    this.writeLevel('info', message, details);
   }
   warn(message: string, ...details: unknown[]): void {
-    this.write('warn', message, details);
+    this.writeLevel('warn', message, details);
   }
   error(message: string, ...details: unknown[]): void {
-    this.write('error', message, details);
+    this.writeLevel('error', message, details);
   }
 
   redact(text: string): string {
-    for (const secret of this.secrets) text = text.split(secret).join(REDACTED);
+    for (const secret of this.secrets ?? []) text = text.split(secret).join(REDACTED);
     return text;
   }
 
   /** Strings and errors (as their text) and objects (through JSON) are scrubbed; other details pass as they are. */
-  private write(level: keyof Logger, message: string, details: unknown[]): void {
+  private writeLevel(level: keyof Logger, message: string, details: unknown[]): void {
     try {
       this.sink?.[level](
         this.redact(message),

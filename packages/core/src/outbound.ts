@@ -10,13 +10,16 @@ import type { EncodedFrame, Transport, TransportData } from './transport';
  * gate, encoding and the size rule, then written at once or queued in the outbox.
  */
 
-/** Made on first use: an idle client that never queues carries none. */
+/**
+ * Made on first use: an idle client that never queues carries none. (`x ?? (x = …)` rather than `x ??= …`:
+ * for ES2020, esbuild lowers `??=` on a mangled name to a temporary and two computed keys.)
+ */
 export function outboxOf(c: AnyConnection): Outbox {
-  return (c.outboxStore ??= new Outbox(c.tuning.outbox));
+  return c.outboxStore ?? (c.outboxStore = new Outbox(c.tuning.outbox));
 }
 
 export function requestsOf<In>(c: AnyConnection): PendingRequests<In> {
-  return (c.requestStore ??= new PendingRequests((gone) => c.outboxStore?.remove(gone)));
+  return c.requestStore ?? (c.requestStore = new PendingRequests((gone) => c.outboxStore?.remove(gone)));
 }
 
 /**
@@ -89,9 +92,9 @@ export function makeRequest<In, R extends In>(
   direct?: boolean,
 ): Promise<R> {
   const signal = options.signal;
-  if (signal?.aborted)
-    return Promise.reject(new PolySocketError('ABORTED', 'aborted before it was sent', { cause: signal.reason }));
-  const go = verdict(c, options.gate, direct);
+  const go = signal?.aborted
+    ? new PolySocketError('ABORTED', 'aborted before it was sent', { cause: signal.reason })
+    : verdict(c, options.gate, direct);
   if (go instanceof PolySocketError) return Promise.reject(go);
   const requests = requestsOf<In>(c);
   const id = options.id ?? requests.nextId();

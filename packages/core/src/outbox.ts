@@ -8,7 +8,7 @@ import type { EncodedFrame, TransportData } from './transport';
  */
 export type Gate = () => boolean | PolySocketError;
 
-/** Something waiting to be written once the session is usable again. */
+/** Something queueList to be written once the session is usable again. */
 export interface OutboxEntry {
   readonly data: EncodedFrame;
   /** Counted against `maxBytes`: string length, or byte length for binary. */
@@ -37,41 +37,43 @@ export function sizeOf(data: EncodedFrame): number {
       : (data as ArrayBuffer | Uint8Array).byteLength;
 }
 
-/** A bounded FIFO of sends made while not connected. Nothing leaves it silently. */
-export class Outbox {
-  private entries: OutboxEntry[] = [];
+/**
+ * A bounded FIFO of sends made while not connected. Nothing leaves it silently. It is its own deadline timer,
+ * armed for the earliest expiry.
+ */
+export class Outbox extends DeadlineTimer {
+  private queueList: OutboxEntry[] = [];
   /** What the entries count against `maxBytes` (read-only for everyone else). */
   bytes = 0;
-  /** Fires at the earliest expiry. */
-  private readonly timer = new DeadlineTimer(() => this.sweep());
-
-  constructor(private readonly options: OutboxOptions = {}) {}
+  constructor(private readonly limits: OutboxOptions = {}) {
+    super(Outbox.prototype.sweep);
+  }
 
   get length(): number {
-    return this.entries.length;
+    return this.queueList.length;
   }
 
   /** Appends, or returns the OUTBOX_FULL error (and keeps nothing) when a bound would be crossed. */
   push(entry: OutboxEntry): PolySocketError | undefined {
-    const { maxMessages = 1000, maxBytes = 1024 * 1024 } = this.options;
-    if (this.entries.length >= maxMessages || this.bytes + entry.size > maxBytes)
-      return new PolySocketError('OUTBOX_FULL', `outbox full (${this.entries.length} messages, ${this.bytes} bytes)`);
+    const { maxMessages = 1000, maxBytes = 1_048_576 /* 1 MiB: esbuild does not fold 1024 * 1024 */ } = this.limits;
+    if (this.queueList.length >= maxMessages || this.bytes + entry.size > maxBytes)
+      return new PolySocketError('OUTBOX_FULL', `outbox full (${this.queueList.length} messages, ${this.bytes} bytes)`);
     this.unshift([entry], true);
   }
 
   /** Puts entries back at the front (or at the end), in their order, ignoring the bounds (they were accepted before). */
   unshift(entries: OutboxEntry[], atEnd?: boolean): void {
-    this.entries = atEnd ? this.entries.concat(entries) : entries.concat(this.entries);
+    this.queueList = atEnd ? this.queueList.concat(entries) : entries.concat(this.queueList);
     for (const entry of entries) {
       this.bytes += entry.size;
-      this.timer.include(entry.expiresAt);
+      this.include(entry.expiresAt);
     }
   }
 
   remove(entry: OutboxEntry): void {
-    const index = this.entries.indexOf(entry);
+    const index = this.queueList.indexOf(entry);
     if (index >= 0) {
-      this.entries.splice(index, 1);
+      this.queueList.splice(index, 1);
       this.bytes -= entry.size;
     }
   }
@@ -83,7 +85,7 @@ export class Outbox {
    */
   flush(write: (data: EncodedFrame) => void, refuse?: (entry: OutboxEntry) => PolySocketError | undefined): boolean {
     this.sweep();
-    for (let entry; (entry = this.entries[0]);) {
+    for (let entry; (entry = this.queueList[0]);) {
       let verdict = entry.gate?.() ?? true;
       // A gate that lets the entry go does not exempt it from `refuse` (a size limit learned since it was queued).
       if (verdict === true) verdict = refuse?.(entry) ?? true;
@@ -94,25 +96,25 @@ export class Outbox {
         } catch {
           return false;
         }
-      this.entries.shift();
+      this.queueList.shift();
       this.bytes -= entry.size;
       if (verdict === true) entry.written();
       else entry.failed(verdict);
     }
-    this.timer.clear();
+    this.clear();
     return true;
   }
 
   /** Empties the outbox and returns what it held, for the caller to fail once its own state is settled. */
   takeAll(): OutboxEntry[] {
-    const taken = this.entries;
-    this.entries = [];
+    const taken = this.queueList;
+    this.queueList = [];
     this.bytes = 0;
-    this.timer.clear();
+    this.clear();
     return taken;
   }
 
-  /** Fails what expired, and re-arms the timer for the next expiry. */
+  /** The timer's callback (`this` is the outbox): fails what expired, and re-arms the timer for the next expiry. */
   private sweep(): void {
     const now = Date.now();
     const entries = this.takeAll();

@@ -65,7 +65,7 @@ export class PendingRequest<Reply> implements OutboxEntry {
     readonly size: number,
     readonly gate: Gate | undefined,
     readonly options: RequestOptions,
-    private readonly table: PendingRequests<Reply>,
+    private readonly owner: PendingRequests<Reply>,
   ) {
     this.promise = new Promise<Reply>((resolve, reject) => {
       this.resolve = resolve;
@@ -79,12 +79,12 @@ export class PendingRequest<Reply> implements OutboxEntry {
 
   /** The outbox dropped it (a gate's error, an oversized message, close): it leaves the pending table too. */
   failed(error: PolySocketError): void {
-    this.table.end(this, error);
+    this.owner.end(this, error);
   }
 
   /** Its signal aborted. */
   handleEvent(): void {
-    this.table.gone(this, 'ABORTED', `aborted while waiting for the ${what(this)}`, this.options.signal!.reason);
+    this.owner.gone(this, 'ABORTED', `aborted while waiting for the ${what(this)}`, this.options.signal!.reason);
   }
 }
 
@@ -95,11 +95,11 @@ export class PendingRequest<Reply> implements OutboxEntry {
  * DeadlineTimer (it is made with the client's first request).
  */
 export class PendingRequests<Reply> extends DeadlineTimer {
-  private readonly pending = new LazyMap<RequestId, PendingRequest<Reply>>();
+  private readonly byId = new LazyMap<RequestId, PendingRequest<Reply>>();
   private lastId = 0;
 
   get size(): number {
-    return this.pending.size;
+    return this.byId.size;
   }
 
   /** Ids grow for the life of the client and are never reused, so a late reply cannot hit a new request. */
@@ -121,18 +121,13 @@ export class PendingRequests<Reply> extends DeadlineTimer {
     timeoutMs: number,
   ): PendingRequest<Reply> {
     const request = new PendingRequest<Reply>(id, data, size, options.gate, options, this);
-    this.pending.set(id, request);
+    this.byId.set(id, request);
     if (timeoutMs > 0 && timeoutMs < Infinity) {
       request.timeoutMs = timeoutMs;
       this.include((request.deadline = Date.now() + timeoutMs));
     }
     options.signal?.addEventListener('abort', request, { once: true });
     return request;
-  }
-
-  /** Settles the request `id` with a reply (or its error). Returns false if no such request is pending. */
-  settle(id: RequestId, reply: Reply, error?: PolySocketError): boolean {
-    return !!this.cancel(id, error, reply);
   }
 
   /**
@@ -142,7 +137,7 @@ export class PendingRequests<Reply> extends DeadlineTimer {
    */
   onDrop(): PendingRequest<Reply>[] {
     const resend: PendingRequest<Reply>[] = [];
-    for (const request of this.pending.values()) {
+    for (const request of this.byId.values()) {
       if (!request.isWritten) continue;
       if (request.options.resendSafe) {
         request.isWritten = false;
@@ -156,13 +151,16 @@ export class PendingRequests<Reply> extends DeadlineTimer {
 
   /** The client ended (close, failed): a request already written may have been acted on, and says so. */
   rejectAll(error: PolySocketError): void {
-    for (const request of this.pending.values()) this.end(request, request.isWritten ? asMaybeDelivered(error) : error);
+    for (const request of this.byId.values()) this.end(request, request.isWritten ? asMaybeDelivered(error) : error);
     this.clear();
   }
 
-  /** Rejects one pending request (an adapter-level cancel; without an error it resolves with `reply`). Returns it if it was pending. */
+  /**
+   * Rejects one pending request (an adapter-level cancel), or settles it with a reply (`error` is the reply's
+   * own, if any). Returns it if it was pending.
+   */
   cancel(id: RequestId, error: PolySocketError | undefined, reply?: Reply): PendingRequest<Reply> | undefined {
-    const request = this.pending.get(id);
+    const request = this.byId.get(id);
     if (request) this.end(request, error, reply);
     return request;
   }
@@ -172,7 +170,7 @@ export class PendingRequests<Reply> extends DeadlineTimer {
    * `reply`. A request settles once; later calls change nothing.
    */
   end(request: PendingRequest<Reply>, error: PolySocketError | undefined, reply?: Reply): void {
-    const pending = this.pending;
+    const pending = this.byId;
     if (pending.get(request.id) === request) pending.delete(request.id);
     // An idle client keeps no empty table (~150 bytes); a new one per sequential request costs far less than
     // its round trip. The timer stays armed when the last request is answered: it fires once, finds nothing due
@@ -199,7 +197,7 @@ export class PendingRequests<Reply> extends DeadlineTimer {
   private sweep(): void {
     const now = Date.now();
     let next = Infinity;
-    for (const request of this.pending.values()) {
+    for (const request of this.byId.values()) {
       const { deadline = Infinity, timeoutMs } = request;
       const hint = request.options.timeoutHint;
       if (deadline <= now)

@@ -7,8 +7,8 @@ export const MAX_TIMER_MS = 2_147_483_647;
  * heartbeat into a timer flood.
  */
 export function clampMs(value: unknown, min: number, max: number, fallback: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) return fallback;
-  return Math.min(max, Math.max(min, value));
+  // `Number.isFinite` is false for anything but a finite number (no coercion, unlike the global `isFinite`).
+  return Number.isFinite(value) ? Math.min(max, Math.max(min, value as number)) : fallback;
 }
 
 /** A delay safe to hand to `setTimeout`: never negative, never past the timer's range. */

@@ -18,6 +18,7 @@ import {
   type WebSocketConstructor,
   type TransportData,
   type RequestId,
+  INSPECT,
 } from '@polysocket/core';
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
 import type { ChannelNameRules } from './channel-name';
@@ -108,9 +109,6 @@ export function keepAliveInterval(announced: number): number {
 export function pongDeadline(keepAliveMs: number): number {
   return Math.min(10_000, Math.max(250, keepAliveMs));
 }
-
-/** The key of `util.inspect`'s hook (Node). */
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 type FoonyConnection = Connection<ClientFrame, ServerFrame, FoonySession>;
 

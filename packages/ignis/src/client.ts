@@ -1,4 +1,5 @@
 import {
+  INSPECT,
   LIFECYCLE_EVENTS,
   PolySocketError,
   describeEvent,
@@ -59,7 +60,7 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
   }
 
   /** `util.inspect(client)` and `console.log(client)` in Node: a summary, never the options (they hold the credentials). */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return `IgnisClient { url: ${JSON.stringify(this.connection.logger.redact(this.wire.options.url))}, state: '${this.state}' }`;
   }
 

@@ -1,4 +1,12 @@
-import { LazySet, PolySocketError, SafeEmitter, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
+import {
+  INSPECT,
+  LazySet,
+  PolySocketError,
+  SafeEmitter,
+  describeEvent,
+  type Gate,
+  type RequestOptions,
+} from '@polysocket/core';
 import type { NamespaceHost } from './host';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
@@ -24,7 +32,7 @@ type Listener = (...args: any[]) => void;
 export type AnyEventListener = (event: string, ...args: unknown[]) => void;
 
 /** Node's `util.inspect.custom`, without importing `node:util`. */
-export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom');
+export { INSPECT } from '@polysocket/core';
 /** The `inspect` Node hands a custom inspector. */
 export type Inspect = (value: unknown, options: object) => string;
 

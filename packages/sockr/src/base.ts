@@ -1,4 +1,5 @@
 import {
+  INSPECT,
   LazySet,
   PolySocketError,
   SafeEmitter,
@@ -99,7 +100,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   }
 
   /** `console.log(client)` / `util.inspect(client)`: a summary, never the token. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
+  [INSPECT](): string {
     return `SockrClient { url: ${JSON.stringify(this.url)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
   }
 

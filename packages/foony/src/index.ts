@@ -28,9 +28,11 @@ export type { PresenceChange, PresenceEvents, PresenceMember, PresenceModule } f
 export { looseChannelNames, strictChannelNames, validateChannelName } from './channel-name';
 export type { ChannelNameRules } from './channel-name';
 export { webStorageCursors } from './persist-cursors';
+export { foonyBinaryWire } from './binary/wire';
+export type { FoonyWire } from './wire-module';
 export type { CursorPersistence, WebStorageCursorsOptions } from './persist-cursors';
 export { decodeFrame, encodeFrame } from './codec';
-// The service's current wire: binary records (issue 17; the client does not speak it yet).
+// The binary records of the Foony service today, as a codec of their own.
 export { decodeBinary, encodeBinary } from './binary/codec';
 export type * from './binary/frames';
 export { coreCodeOf, errorFromFrame } from './errors';

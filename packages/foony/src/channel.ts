@@ -17,10 +17,19 @@ import type { FoonyConnectOptions } from './client';
 import { needs } from './errors';
 import { pagesBack, type HistoryOptions, type HistoryPage } from './history';
 import type { FoonyPresence } from './presence';
+import type { WireStream } from './wire-module';
+import type { BinaryClientFrame } from './binary/frames';
 import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
-/** A message as the app receives it: the wire frame itself (no copy on the hot path). */
-export type FoonyMessage = MessageFrame;
+/**
+ * A message as the app receives it: the wire frame itself (no copy on the hot path). On the binary wire it also
+ * has the channel's serial (`seq`), the publisher's `encoding` and `ephemeral` where they apply.
+ */
+export type FoonyMessage = MessageFrame & {
+  readonly seq?: number;
+  readonly encoding?: string;
+  readonly ephemeral?: boolean;
+};
 export type MessageListener = (message: FoonyMessage) => void;
 
 /** `retrying`: a subscribe failed for a reason that may pass (rate limit, server error, timeout); it is tried again after a backoff. */
@@ -29,6 +38,12 @@ export type ChannelState = 'detached' | 'attaching' | 'attached' | 'retrying' | 
 export type ChannelEvents = {
   state: [state: ChannelState, previous: ChannelState];
   error: [error: PolySocketError];
+  /**
+   * Binary wire: messages were missed and cannot be delivered — serials after `after` (and before `before`, when
+   * known) — because the service no longer keeps them (a resume or gap fill past its retention). Fetch
+   * `history()` or reload the state it describes.
+   */
+  discontinuity: [gap: { after: number; before?: number }];
 };
 
 export interface PublishOptions {
@@ -46,8 +61,8 @@ export type Request = <R extends ServerFrame>(
   options?: RequestOptions,
 ) => Promise<R>;
 
-/** A channel frame before the channel adds its name and the request id. */
-type ChannelFrame = { t: ClientFrame['t'] } & Record<string, unknown>;
+/** A channel frame before the channel adds its name and the request id (either wire's). */
+type ChannelFrame = { t: ClientFrame['t'] | BinaryClientFrame['t'] } & Record<string, unknown>;
 
 /** What a channel needs from its client. */
 export interface ChannelHost {
@@ -58,7 +73,7 @@ export interface ChannelHost {
   >;
   readonly session: number;
   readonly cursors: CursorStore;
-  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random'>;
+  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random' | 'wire'>;
 }
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
@@ -72,6 +87,8 @@ const ALL = null;
  */
 export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   private readonly presenceModule: FoonyPresence | undefined;
+  /** The wire's part of the channel; undefined on the seed wire, whose rules are this class's own. */
+  private readonly stream: WireStream | undefined;
   private currentState: ChannelState = 'detached';
   /**
    * Listeners by message name (`ALL`: every message), each list replaced (never changed in place) by subscribe
@@ -96,6 +113,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   ) {
     super();
     this.presenceModule = host.options.presence?.(this, host);
+    this.stream = host.options.wire?.stream(this, host);
   }
 
   protected override onListenerError(error: unknown): void {
@@ -165,6 +183,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.byName.clear();
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
+    this.stream?.forget();
     // Written before the `state` event, so a listener that subscribes again sends its `sub` after it.
     const unsubscribed = live ? this.channelRequest({ t: 'unsub' }) : undefined;
     this.setState('detached');
@@ -184,8 +203,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     return this.reported(
       typeof name === 'string'
         ? this.channelRequest(
-            { t: 'pub', name, data: data === undefined ? null : data },
-            { ...options, resendSafe: options.resendSafe ?? this.host.options.publishResend },
+            { t: 'pub', name, data: data === undefined ? null : data, ...this.stream?.publish() },
+            // With a client message id (binary wire) a resend is stored once: safe by default.
+            { ...options, resendSafe: options.resendSafe ?? (!!this.stream || this.host.options.publishResend) },
           )
         : Promise.reject(invalid('publish needs a string name')),
     );
@@ -210,13 +230,15 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   /** One page of stored messages, oldest first. */
   async history(options: HistoryOptions = {}): Promise<HistoryPage> {
-    const { limit, start } = options;
+    const { limit, start, before } = options;
     if (
       (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) ||
-      (start !== undefined && typeof start !== 'string')
+      (start !== undefined && typeof start !== 'string') ||
+      (before !== undefined && !(Number.isInteger(before) && before > 0))
     )
-      throw invalid('history needs an integer limit > 0, a messageId start');
-    const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start }, options);
+      throw invalid('history needs an integer limit > 0, a messageId start, a serial before');
+    // Each wire reads its own cursor: the seed's `start` (a messageId), the binary wire's `before` (a serial).
+    const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
     return { messages: reply.messages, more: reply.more === true };
   }
 
@@ -224,7 +246,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * Every stored message, page by page from the newest page back (each page oldest first). Stops
    * when the server says there is no more, or if it repeats a page (a server that ignores `start`).
    */
-  historyPages(options: Omit<HistoryOptions, 'start'> = {}): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
+  historyPages(
+    options: Omit<HistoryOptions, 'start' | 'before'> = {},
+  ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
     return pagesBack(this, options);
   }
 
@@ -270,7 +294,13 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   /** @internal A `msg` (delivered once per messageId) or a `presEvt` (for the presence module) of this channel. */
   deliverFrame(frame: MessageFrame | PresenceEventFrame): void {
     if (frame.t === 'presEvt') return this.presenceModule?.apply(frame);
-    if (!this.isWanted || !this.host.cursors.accept(this.name, frame.messageId)) return;
+    if (this.stream) this.stream.message(frame);
+    else this.deliverMessage(frame);
+  }
+
+  /** @internal One message to the listeners, once per messageId; the resume cursor moves to `cursor`. */
+  deliverMessage(frame: MessageFrame, cursor: string | undefined = frame.messageId): void {
+    if (!this.isWanted || !this.host.cursors.accept(this.name, frame.messageId, cursor)) return;
     const all = this.byName.get(ALL);
     const named = this.byName.get(frame.name);
     if (this.runListeners(all, ALL, frame, this.epoch)) this.runListeners(named, frame.name, frame, this.epoch);
@@ -310,7 +340,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.subscribes++;
     this.pendingSession = session;
     presence?.beginSync();
-    const acked = this.channelRequest({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
+    const acked = this.stream
+      ? this.stream.subscribe(request, !!presence)
+      : this.channelRequest({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
     // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
     this.setState('attaching');
     const attempt = this.subscribes;

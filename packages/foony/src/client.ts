@@ -19,6 +19,7 @@ import {
   type TransportData,
   type RequestId,
   INSPECT,
+  type EncodedFrame,
 } from '@polysocket/core';
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
 import type { ChannelNameRules } from './channel-name';
@@ -27,6 +28,7 @@ import { checkModules, errorFromFrame } from './errors';
 import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
+import type { FoonyWire } from './wire-module';
 
 /**
  * Exactly one credential: `token`, `key` or `authCallback` (two together are a type error, and INVALID at run
@@ -71,6 +73,8 @@ export interface FoonyConnectOptions extends ConnectionTuning {
   channelNames?: ChannelNameRules;
   /** Module: persist resume cursors so a reloaded page resumes, e.g. `webStorageCursors(localStorage)`. */
   persistCursors?: CursorPersistence;
+  /** Module: the wire. Default: the seed's JSON frames; `foonyBinaryWire` for the Foony service's binary records. */
+  wire?: FoonyWire;
   /** @deprecated Removed: pass `channelNames: strictChannelNames`. */
   strictChannelNames?: never;
   /** @deprecated Removed: pass `persistCursors: webStorageCursors(storage)`. */
@@ -142,12 +146,15 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
     return 'FoonyLink';
   }
 
-  encode(frame: ClientFrame): string {
-    return JSON.stringify(frame);
+  encode(frame: ClientFrame): EncodedFrame {
+    const wire = this.options.wire;
+    return wire ? wire.encode(frame) : JSON.stringify(frame);
   }
 
   decode(data: TransportData, emit: (frame: ServerFrame) => void): void {
-    emit(decodeFrame(data));
+    const wire = this.options.wire;
+    if (wire) wire.decode(data, emit);
+    else emit(decodeFrame(data));
   }
 
   async handshake(
@@ -164,8 +171,9 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
       });
       this.connection.logger.addSecret(fresh);
     }
-    // Undefined fields are left out of the JSON.
-    context.send({ t: 'auth', token: fresh, key, clientId });
+    // Undefined fields are left out of the JSON. The binary wire resumes the last session's connectionId.
+    const resumeConnectionId = this.options.wire?.resumesConnection ? this.connection.info?.connectionId : undefined;
+    context.send({ t: 'auth', token: fresh, key, clientId, resumeConnectionId } as ClientFrame);
     const frame = await context.receive();
     // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback.
     if (frame.t === 'err') throw errorFromFrame(frame, { retryable: !isAuth(frame.code) || !!authCallback });
@@ -183,7 +191,11 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   }
 
   replyTo(frame: ServerFrame): RequestId | undefined {
-    return frame.t === 'ack' || frame.t === 'histRes' || frame.t === 'err' ? frame.id : undefined;
+    const t: string = frame.t;
+    // `fetchRes` answers a binary-wire gap fill.
+    return t === 'ack' || t === 'histRes' || t === 'err' || t === 'fetchRes'
+      ? (frame as { id?: number }).id
+      : undefined;
   }
 
   replyError(frame: ServerFrame): PolySocketError | undefined {

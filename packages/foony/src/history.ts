@@ -3,8 +3,10 @@ import type { FoonyChannel, FoonyMessage } from './channel';
 export interface HistoryOptions {
   /** Messages per page (the server caps it). */
   limit?: number;
-  /** Exclusive messageId cursor: return messages older than this one. */
+  /** Seed wire: an exclusive messageId cursor, return messages older than this one. */
   start?: string;
+  /** Binary wire: an exclusive serial cursor, return messages older than this one. */
+  before?: number;
   timeoutMs?: number;
   signal?: AbortSignal;
 }
@@ -22,12 +24,13 @@ export interface HistoryPage {
  */
 export async function* pagesBack(
   channel: FoonyChannel,
-  options: Omit<HistoryOptions, 'start'>,
+  options: Omit<HistoryOptions, 'start' | 'before'>,
 ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
   let start: string | undefined;
+  let before: number | undefined;
   const seen = new Set<string>();
   for (;;) {
-    const page = await channel.history({ ...options, start });
+    const page = await channel.history({ ...options, start, before });
     if (page.messages.length === 0) return;
     const first = page.messages[0].messageId;
     if (seen.has(first)) return;
@@ -35,5 +38,6 @@ export async function* pagesBack(
     yield page.messages;
     if (!page.more) return;
     start = first;
+    before = (page.messages[0] as FoonyMessage).seq;
   }
 }

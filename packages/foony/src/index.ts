@@ -28,8 +28,13 @@ export type { PresenceChange, PresenceEvents, PresenceMember, PresenceModule } f
 export { looseChannelNames, strictChannelNames, validateChannelName } from './channel-name';
 export type { ChannelNameRules } from './channel-name';
 export { webStorageCursors } from './persist-cursors';
+export { foonyBinaryWire } from './binary/wire';
+export type { FoonyWire } from './wire-module';
 export type { CursorPersistence, WebStorageCursorsOptions } from './persist-cursors';
 export { decodeFrame, encodeFrame } from './codec';
+// The binary records of the Foony service today, as a codec of their own.
+export { decodeBinary, encodeBinary } from './binary/codec';
+export type * from './binary/frames';
 export { coreCodeOf, errorFromFrame } from './errors';
 export { ErrorCode } from './wire';
 export type * from './wire';

@@ -1,0 +1,119 @@
+/**
+ * In-order, once-only delivery by the channel serials of Foony's current wire. The service numbers a channel's
+ * stored messages 1, 2, 3 … and a subscriber misses some only by loss (a slow consumer's dropped message). When a
+ * serial arrives ahead of the next one expected, the messages after the gap are HELD and the missing ones are
+ * fetched; once they arrive the app gets them first, then the held ones: 5, 6, 7, 8 where the official client
+ * delivers 5, 6, 8, 7. What the service no longer has is reported as lost, never waited for forever.
+ */
+
+/** What the order needs of a message. Unsequenced (no serial) and ephemeral messages pass straight through. */
+export interface Sequenced {
+  readonly seq?: number;
+  readonly ephemeral?: boolean;
+}
+
+export interface SerialHost<M> {
+  /** The next message for the app, in serial order. */
+  deliver(message: M): void;
+  /** Ask the service for what follows `fromSerial`; answer with `filled`, or `unfilled` if it cannot be asked. */
+  fetch(fromSerial: number): void;
+  /** Serials after `after` and before `before` will never be delivered (the service no longer has them). */
+  lost(after: number, before: number): void;
+}
+
+export class SerialOrder<M extends Sequenced> {
+  /** Messages after a gap, by ascending serial, waiting for the gap to be filled. */
+  private held: M[] | undefined;
+  private fetching = false;
+
+  /** `serial`: the last serial delivered without a gap before it (a resume cursor); 0 for none yet. */
+  constructor(
+    private readonly host: SerialHost<M>,
+    public serial = 0,
+  ) {}
+
+  /** Whether messages wait for a gap to be filled. */
+  get waiting(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** A message from the live stream or a replay. */
+  accept(message: M): void {
+    const seq = message.seq;
+    if (!seq || message.ephemeral) return this.host.deliver(message);
+    if (seq <= this.serial) return; // delivered already (a replay overlapping the live stream)
+    if (!this.serial || seq === this.serial + 1) {
+      this.serial = seq;
+      this.host.deliver(message);
+      return this.drain();
+    }
+    this.hold(message);
+    this.fill();
+  }
+
+  /**
+   * The answer to `fetch`: what followed the serial asked from. `resumed: false` means the service no longer has
+   * it: the gap is reported lost and the held messages go on.
+   */
+  filled(messages: readonly M[], resumed: boolean): void {
+    // Still `fetching` while the answer is applied: a gap left in it is not asked for again.
+    if (resumed) for (const message of messages) this.accept(message);
+    this.fetching = false;
+    // Whatever is still missing after the service's full answer is gone.
+    this.skip();
+  }
+
+  /**
+   * A fetch that could not be answered. `giveUp`: report the gap lost and go on (the link is up but the service
+   * refused or did not answer); otherwise keep holding (the link dropped: the resume after it replays the gap).
+   */
+  unfilled(giveUp: boolean): void {
+    this.fetching = false;
+    if (giveUp) this.skip();
+  }
+
+  /** A new baseline (a resume the service could not honour): held messages go to the app, the next serial starts a run. */
+  reset(): void {
+    this.fetching = false;
+    const held = this.held;
+    this.held = undefined;
+    this.serial = 0;
+    if (held) for (const message of held) this.host.deliver(message);
+  }
+
+  private hold(message: M): void {
+    const held = (this.held ??= []);
+    let at = held.length;
+    while (at > 0 && held[at - 1].seq! > message.seq!) at--;
+    if (held[at - 1]?.seq !== message.seq) held.splice(at, 0, message);
+  }
+
+  private fill(): void {
+    if (this.fetching || !this.held) return;
+    this.fetching = true;
+    this.host.fetch(this.serial);
+  }
+
+  /** Delivers held messages that now follow on. */
+  private drain(): void {
+    const held = this.held;
+    while (held?.length && held[0].seq! <= this.serial + 1) {
+      const next = held.shift()!;
+      if (next.seq! === this.serial + 1) {
+        this.serial = next.seq!;
+        this.host.deliver(next);
+      }
+    }
+    if (held && !held.length && this.held === held) this.held = undefined;
+  }
+
+  /** Gives up on the gap before the first held message: reported lost, then the held run is delivered. */
+  private skip(): void {
+    while (this.held && !this.fetching) {
+      const first = this.held[0].seq!;
+      this.host.lost(this.serial, first);
+      this.serial = first - 1;
+      this.drain();
+    }
+  }
+}

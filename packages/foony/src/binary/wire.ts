@@ -1,0 +1,101 @@
+import type { PolySocketError } from '@polysocket/core';
+import type { ChannelHost, FoonyChannel, Request } from '../channel';
+import type { FoonyWire, WireStream } from '../wire-module';
+import type { MessageFrame } from '../wire';
+import { decodeBinary, encodeBinary } from './codec';
+import type { BinaryAck, BinaryClientFrame, BinaryFetchResult, BinaryMessage, BinaryServerFrame } from './frames';
+import { SerialOrder, type SerialHost } from './serial-order';
+
+/** A publish's message id: unique per client and publish, the same on every resend of it. */
+let published = 0;
+const messageId = (): string =>
+  `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}-${(++published).toString(36)}`;
+
+/**
+ * One channel on the binary wire: messages in serial order (a gap is fetched and filled before what follows it),
+ * the serial as the resume cursor, a client batch delivered as its messages in order, `resumed: false` and
+ * unfillable gaps told as `discontinuity` events.
+ */
+class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
+  private order: SerialOrder<BinaryMessage>;
+
+  constructor(
+    private readonly channel: FoonyChannel,
+    private readonly host: ChannelHost,
+  ) {
+    this.order = new SerialOrder<BinaryMessage>(this, this.cursor());
+  }
+
+  /** The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it). */
+  private cursor(): number {
+    const serial = Number(this.host.cursors.get(this.channel.name));
+    return Number.isSafeInteger(serial) && serial > 0 ? serial : 0;
+  }
+
+  async subscribe(request: Request | undefined, presence: boolean): Promise<unknown> {
+    const channel = this.channel;
+    const lastSerial = this.order.serial || undefined;
+    const sub = channel.channelRequest<BinaryAck>({ t: 'sub', lastSerial }, {}, request);
+    const watched = presence && channel.channelRequest({ t: 'presSub' }, {}, request);
+    const ack = await sub;
+    if (lastSerial !== undefined && ack.resumed === false) {
+      // Past the service's retention: what came after the cursor is gone; the next message starts a new run.
+      this.order.reset();
+      channel.emit('discontinuity', { after: lastSerial });
+    }
+    return watched;
+  }
+
+  message(frame: MessageFrame): void {
+    this.order.accept(frame as BinaryMessage);
+  }
+
+  publish(): Record<string, unknown> {
+    return { messageId: messageId() };
+  }
+
+  forget(): void {
+    this.order = new SerialOrder<BinaryMessage>(this);
+  }
+
+  // SerialHost
+  deliver(message: BinaryMessage): void {
+    const { messages, seq } = message;
+    // The cursor moves to a sequenced message's serial with its last part; an unsequenced one leaves it.
+    const cursor = seq && !message.ephemeral ? String(seq) : undefined;
+    if (!messages) return this.channel.deliverMessage(message as MessageFrame, cursor);
+    // A client batch: its messages in order, each with an id of its own for de-duplication.
+    const { messages: _parts, ...batch } = message;
+    messages.forEach((part, index) =>
+      this.channel.deliverMessage(
+        { ...batch, ...part, messageId: `${message.messageId}:${index}` } as MessageFrame,
+        index === messages.length - 1 ? cursor : undefined,
+      ),
+    );
+  }
+
+  fetch(fromSerial: number): void {
+    (this.channel.channelRequest({ t: 'fetch', fromSerial }) as Promise<unknown> as Promise<BinaryFetchResult>).then(
+      (result) => this.order.filled(result.messages, result.resumed),
+      (error: PolySocketError) => {
+        // A drop: the resume after it replays the gap. Refused or unanswered with the link up: give up on it.
+        this.order.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
+      },
+    );
+  }
+
+  lost(after: number, before: number): void {
+    this.channel.emit('discontinuity', { after, before });
+  }
+}
+
+/**
+ * The Foony service's current wire: binary records (the service speaks nothing else since 0.13). Pass it as
+ * `wire`: `new FoonyClient({ url, token, wire: foonyBinaryWire })`.
+ */
+export const foonyBinaryWire: FoonyWire = {
+  encode: (frame) => encodeBinary(frame as unknown as BinaryClientFrame),
+  decode: (data, emit) => decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
+  resumesConnection: true,
+  stream: (channel, host) => new BinaryStream(channel, host),
+};

@@ -1,0 +1,163 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { foonyPresence, type FoonyClient, type FoonyMessage } from '@polysocket/foony';
+import { MemoryFoonyBinary } from '../helpers/memory-binary';
+import { settle } from '../helpers/memory-foony';
+
+const clients: FoonyClient[] = [];
+afterEach(() => {
+  for (const c of clients.splice(0)) c.close();
+});
+
+async function connected(server: MemoryFoonyBinary, channel = 'room') {
+  const client = server.client();
+  clients.push(client);
+  await client.connect();
+  const got: FoonyMessage[] = [];
+  const gaps: { after: number; before?: number }[] = [];
+  const ch = client.channel(channel);
+  ch.subscribe((m) => got.push(m));
+  ch.on('discontinuity', (gap) => gaps.push(gap));
+  await settle();
+  return { client, ch, got, gaps, seqs: () => got.map((m) => m.seq) };
+}
+
+describe('FoonyClient on the binary wire (foonyBinaryWire)', () => {
+  it('subscribes, publishes with a client message id, and delivers with serials', async () => {
+    const server = new MemoryFoonyBinary();
+    const { ch, got } = await connected(server);
+    expect(server.framesOf('sub')).toMatchObject([{ channel: 'room' }]);
+    expect(server.framesOf('sub')[0].lastSerial).toBeUndefined();
+    await ch.publish('chat', { text: 'hi' });
+    server.publish('room', 'other', 2);
+    await settle();
+    expect(got.map((m) => [m.name, m.seq])).toEqual([
+      ['chat', 1],
+      ['other', 2],
+    ]);
+    expect(server.framesOf('pub')[0].messageId).toMatch(/^[0-9a-z]+-[0-9a-z]+-[0-9a-z]+$/);
+  });
+
+  it('a gap is fetched and filled before what follows it: 1, 2, 3, 4 in order (the official client: 1, 2, 4, 3)', async () => {
+    const server = new MemoryFoonyBinary();
+    const { seqs, gaps } = await connected(server);
+    server.skipLive.add(3);
+    for (let n = 1; n <= 5; n++) server.publish('room', 'n', n);
+    await settle();
+    expect(seqs()).toEqual([1, 2, 3, 4, 5]);
+    expect(server.framesOf('fetch')).toMatchObject([{ channel: 'room', fromSerial: 2 }]);
+    expect(gaps).toEqual([]);
+  });
+
+  it('resumes after a drop from the last serial, once; the auth resumes the connectionId', async () => {
+    const server = new MemoryFoonyBinary();
+    const { client, seqs } = await connected(server);
+    server.publish('room', 'n', 1);
+    await settle();
+    server.drop();
+    await settle();
+    server.publish('room', 'n', 2); // while down: stored, not delivered
+    await client.connect();
+    await settle();
+    expect(seqs()).toEqual([1, 2]);
+    expect(server.framesOf('sub').map((f) => f.lastSerial)).toEqual([undefined, 1]);
+    expect(server.framesOf('auth').map((f) => f.resumeConnectionId)).toEqual([undefined, 'c1']);
+    expect(client.cursors.get('room')).toBe('2');
+  });
+
+  it('a publish in flight at a drop is resent with the same message id and stored once (exactly once)', async () => {
+    const server = new MemoryFoonyBinary();
+    const { client, ch, seqs } = await connected(server);
+    server.holdAcks = true;
+    const published = ch.publish('chat', 'once');
+    await settle();
+    server.holdAcks = false;
+    server.drop();
+    await client.connect();
+    await published;
+    await settle();
+    const pubs = server.framesOf('pub');
+    expect(pubs).toHaveLength(2);
+    expect(pubs[1].messageId).toBe(pubs[0].messageId);
+    expect(server.channels.get('room')).toHaveLength(1);
+    expect(seqs()).toEqual([1]);
+  });
+
+  it('a resume past retention is a discontinuity; a gap the service no longer has too', async () => {
+    const server = new MemoryFoonyBinary();
+    const { client, seqs, gaps } = await connected(server);
+    server.publish('room', 'n', 1);
+    await settle();
+    server.drop();
+    await settle();
+    for (let n = 2; n <= 4; n++) server.publish('room', 'n', n);
+    server.retainFrom = 4;
+    await client.connect();
+    await settle();
+    expect(gaps).toEqual([{ after: 1 }]);
+    server.publish('room', 'n', 5);
+    await settle();
+    expect(seqs()).toEqual([1, 5]);
+    // Live loss of a serial already past retention: reported, then the stream goes on.
+    server.skipLive.add(6);
+    server.retainFrom = 7;
+    server.publish('room', 'n', 6);
+    server.publish('room', 'n', 7);
+    await settle();
+    expect(seqs()).toEqual([1, 5, 7]);
+    expect(gaps).toEqual([{ after: 1 }, { after: 5, before: 7 }]);
+  });
+
+  it('a client batch arrives as its messages in order, with ids of their own, the cursor moved once', async () => {
+    const server = new MemoryFoonyBinary();
+    const { client, got } = await connected(server);
+    server.publish('room', '', undefined, {
+      messageId: 'b1',
+      messages: [
+        { name: 'a', data: 1 },
+        { name: 'b', data: 2 },
+      ],
+    });
+    server.publish('room', 'c', 3);
+    await settle();
+    expect(got.map((m) => [m.name, m.data, m.messageId, m.seq])).toEqual([
+      ['a', 1, 'b1:0', 1],
+      ['b', 2, 'b1:1', 1],
+      ['c', 3, 'x2', 2],
+    ]);
+    expect(client.cursors.get('room')).toBe('2');
+  });
+
+  it('history pages back by serial', async () => {
+    const server = new MemoryFoonyBinary();
+    const { ch } = await connected(server);
+    for (let n = 1; n <= 5; n++) server.publish('room', 'n', n);
+    const pages: number[][] = [];
+    for await (const page of ch.historyPages({ limit: 2 })) pages.push(page.map((m) => (m as FoonyMessage).seq!));
+    expect(pages).toEqual([[4, 5], [2, 3], [1]]);
+    expect(server.framesOf('hist').map((f) => f.before ?? 0)).toEqual([0, 4, 2]);
+  });
+
+  it('presence is opt-in on this wire: with the presence module a subscribe also sends presSub, and again on resume', async () => {
+    const server = new MemoryFoonyBinary();
+    const client = server.client({ presence: foonyPresence });
+    clients.push(client);
+    await client.connect();
+    const ch = client.channel('room');
+    ch.subscribe(() => undefined);
+    await settle();
+    expect(server.framesOf('presSub')).toMatchObject([{ channel: 'room' }]);
+    expect(ch.state).toBe('attached');
+    server.drop();
+    await settle();
+    await client.connect();
+    await settle();
+    expect(server.framesOf('presSub')).toHaveLength(2);
+    // Without the module: no presence subscription.
+    const plain = server.client();
+    clients.push(plain);
+    await plain.connect();
+    plain.channel('other').subscribe(() => undefined);
+    await settle();
+    expect(server.framesOf('presSub').map((f) => f.channel)).toEqual(['room', 'room']);
+  });
+});

@@ -2,7 +2,8 @@
 // Scenarios: inbound (CPU per message), rtt (sequential round trips), inflight (100 outstanding), heap (idle clients).
 import WebSocket from 'ws';
 import { io as officialIo } from 'socket.io-client';
-import { FoonyClient } from '@polysocket/foony';
+import { Realtime } from '@foony/realtime';
+import { FoonyClient, foonyBinaryWire } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { SocketIOClient } from '@polysocket/socketio';
 import { SockrClient } from '@polysocket/sockr';
@@ -50,8 +51,26 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
         close: () => ws.terminate(),
       };
     }
+    case 'raw-foony-binary': {
+      // The ceiling on the binary wire: ws + a hand decoder of the msg record (no checks), on the same frames.
+      const ws = new WebSocket(`ws://${host}/raw${stream ? '?mode=stream&as=foony-binary' : ''}`);
+      let listener: () => void = () => undefined;
+      ws.on('message', (data: Buffer) => {
+        if (decodeMsgRecord(data) !== undefined) listener();
+      });
+      return {
+        ready: new Promise((resolve) => ws.once('open', () => resolve())),
+        onMessage: (l) => (listener = l),
+        request: () => Promise.reject(new Error('not measured')),
+        close: () => ws.terminate(),
+      };
+    }
+    case 'foony-binary':
     case 'foony': {
-      const client = new FoonyClient({ url: `ws://${host}/foony`, token: 't', ...quiet });
+      const client =
+        kind === 'foony'
+          ? new FoonyClient({ url: `ws://${host}/foony`, token: 't', ...quiet })
+          : new FoonyClient({ url: `ws://${host}/foony-binary`, token: 't', wire: foonyBinaryWire, ...quiet });
       let listener: () => void = () => undefined;
       return {
         ready: client.connect().then(() => {
@@ -61,6 +80,26 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
         onMessage: (l) => (listener = l),
         request: (i) => client.channel('rtt').publish('x', i),
         close: () => client.close(),
+      };
+    }
+    case 'foony-official': {
+      // @foony/realtime 0.16 on the same binary frames (its only wire).
+      const client = new Realtime({
+        endpoint: `ws://${host}/foony-binary`,
+        token: 't',
+        transport: 'websocket',
+        autoReconnect: slow,
+        webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      });
+      let listener: () => void = () => undefined;
+      const channel = client.channels.get(stream ? 'stream' : slow ? 'slow' : 'idle');
+      return {
+        ready: client.connect().then(() => {
+          if (stream || slow) channel.subscribe(() => listener());
+        }),
+        onMessage: (l) => (listener = l),
+        request: (i) => client.channels.get('rtt').publish('x', i),
+        close: () => void client.close(),
       };
     }
     case 'ignis': {
@@ -257,3 +296,33 @@ run().then(
     process.exit(1);
   },
 );
+
+/** A hand decoder of one framed `msg` record of one message: its data and serial, nothing checked. */
+function decodeMsgRecord(bytes: Buffer): { data: unknown; seq: number } | undefined {
+  let at = 0;
+  const uvarint = (): number => {
+    let value = 0;
+    for (let scale = 1; ; scale *= 128) {
+      const b = bytes[at++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+    }
+  };
+  const str = (): string => {
+    const length = uvarint();
+    at += length;
+    return bytes.toString('utf8', at - length, at);
+  };
+  uvarint(); // record length
+  if (bytes[at++] !== 13) return undefined;
+  uvarint(); // members
+  at++; // flags
+  uvarint(); // timestamp
+  str(); // channel
+  str(); // name
+  const data: unknown = JSON.parse(str());
+  str(); // messageId
+  str(); // clientId
+  str(); // encoding
+  return { data, seq: uvarint() };
+}

@@ -4,6 +4,14 @@
 import type { Socket } from 'node:net';
 import { createServer } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
+import {
+  ackRecord,
+  connectedRecord,
+  messageRecord,
+  pongRecord,
+  readClientRecord,
+  splitRecords,
+} from '../packages/mock-server/src/foony/binary-records';
 
 const port = Number(process.argv[2] ?? 0);
 const streamLength = Number(process.env.BENCH_STREAM ?? 200_000);
@@ -35,18 +43,19 @@ function stream(ws: WebSocket, frames: Buffer[]): void {
   pump();
 }
 
-/** One unmasked server-to-client text frame (RFC 6455 §5.2). */
-function wsFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
+/** One unmasked server-to-client text (or, for bytes, binary) frame (RFC 6455 §5.2). */
+function wsFrame(data: string | Buffer): Buffer {
+  const payload = typeof data === 'string' ? Buffer.from(data) : data;
+  const opcode = typeof data === 'string' ? 0x81 : 0x82;
   const length = payload.length;
-  const header = length < 126 ? Buffer.from([0x81, length]) : Buffer.from([0x81, 126, length >> 8, length & 0xff]);
+  const header = length < 126 ? Buffer.from([opcode, length]) : Buffer.from([opcode, 126, length >> 8, length & 0xff]);
   if (length > 0xffff) throw new Error('bench frames are small');
   return Buffer.concat([header, payload]);
 }
 
 const frameCache = new Map<string, Buffer[]>();
 /** The whole stream for `kind`, encoded once, in 256 KB chunks of whole frames. */
-function frames(kind: string, make: (n: number) => string): Buffer[] {
+function frames(kind: string, make: (n: number) => string | Buffer): Buffer[] {
   let chunks = frameCache.get(kind);
   if (!chunks) {
     chunks = [];
@@ -69,7 +78,7 @@ function frames(kind: string, make: (n: number) => string): Buffer[] {
 const body = (n: number): string => JSON.stringify({ ...payload, n });
 
 /** Each stream's n-th frame. */
-const makers: Record<string, (n: number) => string> = {
+const makers: Record<string, (n: number) => string | Buffer> = {
   raw: body,
   foony: (n) =>
     JSON.stringify({
@@ -80,6 +89,18 @@ const makers: Record<string, (n: number) => string> = {
       timestamp: 1700000000000 + n,
       messageId: `m${n}`,
     }),
+  // The service's binary records: the same message, with its serial.
+  'foony-binary': (n) =>
+    messageRecord([
+      {
+        channel: 'stream',
+        name: 'tick',
+        data: { ...payload, n },
+        timestamp: 1700000000000 + n,
+        messageId: `m${n}`,
+        serial: n,
+      },
+    ]),
   ignis: (n) => JSON.stringify({ event: 'tick', data: { ...payload, n } }),
   sio: (n) => `42["tick",${body(n)}]`,
   sockr: (n) =>
@@ -99,6 +120,8 @@ function route(ws: WebSocket, url: URL): void {
       return raw(ws, url);
     case '/foony':
       return foony(ws);
+    case '/foony-binary':
+      return foonyBinary(ws);
     case '/ignis':
       return ignis(ws);
     case '/socket.io/':
@@ -159,6 +182,34 @@ function foony(ws: WebSocket): void {
         return;
       default:
         return;
+    }
+  });
+}
+
+/** Foony's binary wire: auth, sub (the `stream` channel streams), pub acks with a serial, ping. */
+function foonyBinary(ws: WebSocket): void {
+  let connection = 0;
+  let serial = 0;
+  ws.on('message', (data) => {
+    for (const record of splitRecords(data as Buffer)) {
+      const frame = readClientRecord(record);
+      switch (frame.t) {
+        case 'auth':
+          ws.send(connectedRecord(`c${++connection}`, 15_000, 'bench'));
+          break;
+        case 'sub':
+          ws.send(ackRecord(frame.id, {}));
+          if (frame.channel === 'stream') stream(ws, frames('foony-binary', makers['foony-binary']));
+          break;
+        case 'pub':
+          ws.send(ackRecord(frame.id, { seq: ++serial }));
+          break;
+        case 'ping':
+          ws.send(pongRecord());
+          break;
+        default:
+          if ('id' in frame) ws.send(ackRecord(frame.id));
+      }
     }
   });
 }

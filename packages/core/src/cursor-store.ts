@@ -59,14 +59,13 @@ export class CursorStore {
   }
 
   /**
-   * Records `id` as delivered on `stream` and moves its cursor to `cursor` (by default the id itself; undefined
-   * leaves it where it is). Returns false, and changes nothing, when it was already delivered: the caller then
-   * drops the duplicate.
+   * Records `id` as delivered on `stream` and moves its cursor there. Returns false, and changes nothing, when
+   * it was already delivered: the caller then drops the duplicate.
    */
-  accept(stream: string, id: string, cursor: string | undefined = id): boolean {
+  accept(stream: string, id: string): boolean {
     const state = this.stateOf(stream);
     if (!(state.recent ??= new RecentIds(this.recentLimit)).accept(id)) return false;
-    if (cursor !== undefined) this.move(state, cursor);
+    this.move(state, id);
     return true;
   }
 

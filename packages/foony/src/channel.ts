@@ -298,9 +298,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     else this.deliverMessage(frame);
   }
 
-  /** @internal One message to the listeners, once per messageId; the resume cursor moves to `cursor`. */
-  deliverMessage(frame: MessageFrame, cursor: string | undefined = frame.messageId): void {
-    if (!this.isWanted || !this.host.cursors.accept(this.name, frame.messageId, cursor)) return;
+  /**
+   * @internal One message to the listeners; the resume cursor moves to `cursor` (undefined: stays). Once per
+   * messageId, unless `ordered`: a wire that orders by serial has dropped what was delivered already.
+   */
+  deliverMessage(frame: MessageFrame, cursor: string | undefined = frame.messageId, ordered?: boolean): void {
+    if (!this.isWanted) return;
+    const cursors = this.host.cursors;
+    if (!ordered) {
+      if (!cursors.accept(this.name, frame.messageId)) return;
+    } else if (cursor !== undefined) cursors.set(this.name, cursor);
     const all = this.byName.get(ALL);
     const named = this.byName.get(frame.name);
     if (this.runListeners(all, ALL, frame, this.epoch)) this.runListeners(named, frame.name, frame, this.epoch);

@@ -138,16 +138,22 @@ export function encodeBinary(frame: BinaryClientFrame): Uint8Array {
 
 // ---- reading ----
 
+type NodeBuffer = Uint8Array & { toString(encoding: 'utf8', start: number, end: number): string; readUInt8: unknown };
+
 /** A malformed record: thrown inside the reader, reported once per message by `decodeBinary`. */
 const bad = (what: string): Error => new Error(`bad ${what}`);
 
 /** A cursor over one message's bytes (one per message: a listener may make a nested message arrive). */
 class Reader {
   pos = 0;
+  /** A Node Buffer: ranges decode with its own `toString`. */
+  readonly node: boolean;
   constructor(
     readonly bytes: Uint8Array,
     public end: number,
-  ) {}
+  ) {
+    this.node = typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function';
+  }
 
   byte(): number {
     if (this.pos >= this.end) throw bad('length');
@@ -180,7 +186,10 @@ class Reader {
   str(): string {
     const start = this.field();
     const { bytes, pos } = this;
-    // Short ASCII (ids, names, channels) without a decoder call.
+    if (start === pos) return '';
+    // Node's Buffer (what `ws` hands over) decodes a range in place: no view, no decoder call.
+    if (this.node) return (bytes as NodeBuffer).toString('utf8', start, pos);
+    // Elsewhere, short ASCII (ids, names, channels) without a decoder call.
     if (pos - start <= 32) {
       let s = '';
       for (let i = start; i < pos; i++) {
@@ -198,7 +207,7 @@ class Reader {
   }
 }
 
-/** Present only when set: an absent optional field stays absent, as on the JSON wire. */
+/** A message member (after its flags byte). */
 function message(r: Reader, flags: number): BinaryMessage {
   const batch = flags & BATCH;
   const timestamp = r.uvarint();
@@ -219,20 +228,20 @@ function message(r: Reader, flags: number): BinaryMessage {
       messages.push(part);
     }
   }
-  const frame: { -readonly [K in keyof BinaryMessage]: BinaryMessage[K] } = {
+  // One shape for every message (absent fields undefined): the hot path builds one literal, no transitions.
+  return {
     t: 'msg',
     channel,
     name,
     data,
     timestamp,
     messageId,
+    clientId: clientId || undefined,
+    encoding: encoding || undefined,
+    seq: seq || undefined,
+    ephemeral: flags & EPHEMERAL ? true : undefined,
+    messages,
   };
-  if (clientId) frame.clientId = clientId;
-  if (encoding) frame.encoding = encoding;
-  if (seq) frame.seq = seq;
-  if (flags & EPHEMERAL) frame.ephemeral = true;
-  if (messages) frame.messages = messages;
-  return frame;
 }
 
 /** A `histRes` or `fetchRes`: its flag, id, channel and messages. */
@@ -245,25 +254,32 @@ function result(r: Reader): [boolean, number, string, BinaryMessage[]] {
   return [flag, id, channel, messages];
 }
 
-/** One record (the reader at its opcode, `end` at its end) to its frames; unknown opcodes are skipped. */
-function record(r: Reader, emit: (frame: BinaryServerFrame) => void): void {
+/**
+ * One record (the reader at its opcode, `end` at its end): its frame, or a bundle's frames, built whole before
+ * any is emitted; undefined for an unknown opcode (a record of a newer service, skipped).
+ */
+function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined {
   switch (r.byte()) {
     case Op.Connected:
-      return emit({ t: 'connected', connectionId: r.str(), keepAliveMs: r.uvarint(), clientId: r.str() });
+      return { t: 'connected', connectionId: r.str(), keepAliveMs: r.uvarint(), clientId: r.str() };
     case Op.Ack: {
       const flags = r.byte();
       const ack: { t: 'ack'; id: number; seq?: number; resumed?: boolean } = { t: 'ack', id: r.uvarint() };
       const seq = r.uvarint();
       if (seq) ack.seq = seq;
       if (flags & 1) ack.resumed = (flags & 2) === 2;
-      return emit(ack);
+      return ack;
     }
-    case Op.Msg:
-      // One member, or a bundle of independent messages: each is its own frame.
-      for (let n = r.uvarint(); n > 0; n--) emit(message(r, r.byte()));
-      return;
+    case Op.Msg: {
+      // One member (the usual case: no array), or a bundle of independent messages, each its own frame.
+      const count = r.uvarint();
+      if (count === 1) return message(r, r.byte());
+      const bundle: BinaryServerFrame[] = [];
+      for (let n = count; n > 0; n--) bundle.push(message(r, r.byte()));
+      return bundle;
+    }
     case Op.Batch:
-      return emit(message(r, r.byte() | BATCH));
+      return message(r, r.byte() | BATCH);
     case Op.PresEvt: {
       const action = ACTIONS[r.byte() - 1];
       if (!action) throw bad('presence action');
@@ -279,25 +295,25 @@ function record(r: Reader, emit: (frame: BinaryServerFrame) => void): void {
       const encoding = r.str();
       if (data !== undefined) event.data = data;
       if (encoding) event.encoding = encoding;
-      return emit(event);
+      return event;
     }
     case Op.Err: {
       const id = r.uvarint();
-      return emit({ t: 'err', ...(id ? { id } : {}), code: r.uvarint(), message: r.str() });
+      return { t: 'err', ...(id ? { id } : {}), code: r.uvarint(), message: r.str() };
     }
     case Op.Pong:
-      return emit({ t: 'pong' });
+      return { t: 'pong' };
     case Op.HistRes: {
       const [more, id, channel, messages] = result(r);
-      return emit({ t: 'histRes', id, channel, messages, ...(more ? { more } : {}) });
+      return { t: 'histRes', id, channel, messages, ...(more ? { more } : {}) };
     }
     case Op.FetchRes: {
       const [resumed, id, channel, messages] = result(r);
-      return emit({ t: 'fetchRes', id, channel, messages, resumed });
+      return { t: 'fetchRes', id, channel, messages, resumed };
     }
     default:
-      // A record of a newer service: skipped, so an older client keeps working.
       r.pos = r.end;
+      return undefined;
   }
 }
 
@@ -325,17 +341,18 @@ export function decodeBinary(data: TransportData, emit: (frame: BinaryServerFram
       break;
     }
     r.end = end;
-    // A record's frames are built whole before any is emitted: a record found malformed emits nothing.
-    const frames: BinaryServerFrame[] = [];
+    // A record found malformed emits nothing.
+    let frames: BinaryServerFrame | BinaryServerFrame[] | undefined;
     try {
-      record(r, (frame) => frames.push(frame));
+      frames = record(r);
       if (r.pos !== end) throw bad('record: bytes left over');
     } catch (error) {
       failure ??= error instanceof SyntaxError ? 'bad JSON' : (error as Error).message;
-      frames.length = 0;
+      frames = undefined;
     }
     r.pos = end;
-    for (const frame of frames) emit(frame);
+    if (Array.isArray(frames)) for (const frame of frames) emit(frame);
+    else if (frames) emit(frames);
   }
   if (failure) throw new PolySocketError('PROTOCOL', `malformed Foony record: ${failure}`);
 }

@@ -63,13 +63,16 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const { messages, seq } = message;
     // The cursor moves to a sequenced message's serial with its last part; an unsequenced one leaves it.
     const cursor = seq && !message.ephemeral ? String(seq) : undefined;
-    if (!messages) return this.channel.deliverMessage(message as MessageFrame, cursor);
-    // A client batch: its messages in order, each with an id of its own for de-duplication.
+    // No de-duplication by id: the order has dropped every serial delivered already, and an unsequenced
+    // (ephemeral) message is never replayed.
+    if (!messages) return this.channel.deliverMessage(message as MessageFrame, cursor, true);
+    // A client batch: its messages in order, each with an id of its own.
     const { messages: _parts, ...batch } = message;
     messages.forEach((part, index) =>
       this.channel.deliverMessage(
         { ...batch, ...part, messageId: `${message.messageId}:${index}` } as MessageFrame,
         index === messages.length - 1 ? cursor : undefined,
+        true,
       ),
     );
   }

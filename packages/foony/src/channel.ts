@@ -54,6 +54,8 @@ export interface PublishOptions {
    * no publish id, so the server may store it twice). Default: the client's `publishResend` option.
    */
   resendSafe?: boolean;
+  /** Binary wire: delivered live only, neither stored nor replayed (no serial). Ignored on the seed wire. */
+  ephemeral?: boolean;
 }
 
 export type Request = <R extends ServerFrame>(
@@ -203,7 +205,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     return this.reported(
       typeof name === 'string'
         ? this.channelRequest(
-            { t: 'pub', name, data: data === undefined ? null : data, ...this.stream?.publish() },
+            { t: 'pub', name, data: data === undefined ? null : data, ...this.stream?.publish(options) },
             // With a client message id (binary wire) a resend is stored once: safe by default.
             { ...options, resendSafe: options.resendSafe ?? (!!this.stream || this.host.options.publishResend) },
           )

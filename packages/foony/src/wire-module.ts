@@ -24,7 +24,7 @@ export interface WireStream {
   /** A `msg` of this channel: its messages reach `channel.deliverMessage` in order. */
   message(frame: MessageFrame): void;
   /** Fields the wire adds to a `pub`: a client message id reused on every resend makes resending safe. */
-  publish(): Record<string, unknown>;
+  publish(options: { ephemeral?: boolean }): Record<string, unknown>;
   /** The channel was unsubscribed: its cursor and order start again. */
   forget(): void;
 }

@@ -50,8 +50,8 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     this.order.accept(frame as BinaryMessage);
   }
 
-  publish(): Record<string, unknown> {
-    return { messageId: messageId() };
+  publish(options: { ephemeral?: boolean }): Record<string, unknown> {
+    return { messageId: messageId(), ephemeral: options.ephemeral };
   }
 
   forget(): void {

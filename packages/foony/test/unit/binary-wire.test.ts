@@ -127,6 +127,14 @@ describe('FoonyClient on the binary wire (foonyBinaryWire)', () => {
     expect(client.cursors.get('room')).toBe('2');
   });
 
+  it('an ephemeral publish is flagged on the wire', async () => {
+    const server = new MemoryFoonyBinary();
+    const { ch } = await connected(server);
+    await ch.publish('typing', true, { ephemeral: true });
+    await ch.publish('chat', 'kept');
+    expect(server.framesOf('pub').map((f) => f.ephemeral ?? false)).toEqual([true, false]);
+  });
+
   it('history pages back by serial', async () => {
     const server = new MemoryFoonyBinary();
     const { ch } = await connected(server);

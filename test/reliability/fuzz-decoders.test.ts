@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import { decodeFrame } from '@polysocket/foony';
+import { decodeBinary, decodeFrame, type BinaryServerFrame } from '@polysocket/foony';
 import { decodeEnvelope } from '@polysocket/ignis';
 import { decodePayload, PacketDecoder, parseHandshake } from '@polysocket/socketio';
+import { encodeServerFrame, frameBinaryRecord } from '../../node_modules/@foony/realtime/lib/binary.js';
 
 /**
  * Every decoder, fed random and structurally-wrong frames: the only exception it may throw is a
@@ -88,6 +89,76 @@ describe(`decoders under fuzzing (${RUNS.toLocaleString('en')} frames per proper
       ),
       settings,
     );
+    prototypeIntact();
+  });
+
+  it('Foony binary records: random bytes, and real records mutated (bytes flipped, cut, spliced)', () => {
+    // Real server records to mutate, written by the official client's encoder (the service's layout).
+    const record = (frame: Parameters<typeof encodeServerFrame>[0]): Uint8Array =>
+      frameBinaryRecord(encodeServerFrame(frame));
+    const msg = { t: 'msg', channel: 'c', name: 'n', data: { a: [1, 'é'] }, timestamp: 1700000000000 } as const;
+    const seeds: Uint8Array[] = [
+      record({ t: 'pong' }),
+      record({ t: 'ack', id: 3, seq: 5, resumed: true }),
+      record({ t: 'connected', connectionId: 'c-1', keepAliveMs: 15000, clientId: 'ann' }),
+      record({ ...msg, messageId: 'm1', clientId: 'bob', seq: 9, encoding: 'e' }),
+      record({ ...msg, messageId: 'b', seq: 2, messages: [{ name: 'p', data: 1 }] }),
+      record({
+        ...msg,
+        messageId: '',
+        bundle: [
+          { ...msg, messageId: 'x', seq: 1 },
+          { ...msg, messageId: 'y' },
+        ],
+      }),
+      record({ t: 'presEvt', channel: 'c', action: 'update', clientId: 'a', connectionId: 'c', data: 1, timestamp: 3 }),
+      record({ t: 'err', id: 2, code: 40102, message: 'token expired' }),
+      record({ t: 'histRes', id: 1, channel: 'c', more: true, messages: [{ ...msg, messageId: 'h', seq: 4 }] }),
+      record({ t: 'fetchRes', id: 1, channel: 'c', resumed: false, messages: [{ ...msg, messageId: 'f', seq: 5 }] }),
+    ];
+    // Every seed is a good record before it is mutated.
+    for (const seed of seeds) decodeBinary(seed, () => undefined);
+    let decoded = 0;
+    const kinds = ['connected', 'ack', 'msg', 'presEvt', 'err', 'pong', 'histRes', 'fetchRes'];
+    const mutated = fc
+      .tuple(
+        fc.constantFrom(...seeds),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
+        fc.nat(),
+      )
+      .map(([seed, flips, cut]) => {
+        const bytes = seed.slice();
+        for (const [at, value] of flips) bytes[at % bytes.length] = value;
+        return bytes.subarray(0, 1 + (cut % bytes.length));
+      });
+    const input = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      mutated,
+      fc.array(fc.oneof(mutated, fc.constantFrom(...seeds)), { maxLength: 4 }).map((parts) => {
+        const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+        parts.reduce((at, part) => (out.set(part, at), at + part.length), 0);
+        return out;
+      }),
+    );
+    fc.assert(
+      fc.property(input, (bytes) => {
+        const frames: BinaryServerFrame[] = [];
+        onlyProtocolErrors(() => decodeBinary(bytes, (frame) => frames.push(frame)));
+        decoded += frames.length;
+        for (const frame of frames) {
+          expect(kinds).toContain(frame.t);
+          if (frame.t === 'msg') {
+            expect(typeof frame.channel === 'string' && typeof frame.messageId === 'string').toBe(true);
+            expect(Number.isSafeInteger(frame.timestamp)).toBe(true);
+          }
+          if (frame.t === 'ack' || frame.t === 'err')
+            expect(Number.isSafeInteger(frame.t === 'ack' ? frame.id : frame.code)).toBe(true);
+        }
+      }),
+      settings,
+    );
+    // The mutations are not all garbage: many still decode, so the shape checks above ran.
+    expect(decoded).toBeGreaterThan(RUNS / 10);
     prototypeIntact();
   });
 

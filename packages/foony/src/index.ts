@@ -30,6 +30,9 @@ export type { ChannelNameRules } from './channel-name';
 export { webStorageCursors } from './persist-cursors';
 export type { CursorPersistence, WebStorageCursorsOptions } from './persist-cursors';
 export { decodeFrame, encodeFrame } from './codec';
+// The service's current wire: binary records (issue 17; the client does not speak it yet).
+export { decodeBinary, encodeBinary } from './binary/codec';
+export type * from './binary/frames';
 export { coreCodeOf, errorFromFrame } from './errors';
 export { ErrorCode } from './wire';
 export type * from './wire';

@@ -90,6 +90,10 @@ export class BinarySession implements ChannelListener, SessionHandle {
     return this.link.connection;
   }
 
+  get transport(): 'websocket' | 'long-poll' {
+    return this.link.connection ? 'websocket' : 'long-poll';
+  }
+
   /** Answers the first message (the auth record, possibly with more records after it): a session, or `err` and a close. */
   static start(ctx: FoonyContext, link: BinaryLink, bytes: Buffer): BinarySession | undefined {
     const { records } = readRecords(bytes);
@@ -115,7 +119,7 @@ export class BinarySession implements ChannelListener, SessionHandle {
     if (result.expiresAt !== undefined) {
       session.expiryTimer = setTimeout(() => {
         session.send(errorRecord(0, FoonyErrorCode.AuthExpired, 'token expired'));
-        session.flush();
+        session.flushNow();
         link.close(4001, 'token expired');
       }, result.expiresAt - Date.now());
     }
@@ -299,11 +303,11 @@ export class BinarySession implements ChannelListener, SessionHandle {
   }
 
   private schedule(): void {
-    if (this.flushTimer === undefined && !this.ended) this.flushTimer = setImmediate(() => this.flush());
+    if (this.flushTimer === undefined && !this.ended) this.flushTimer = setImmediate(() => this.flushNow());
   }
 
   /** Bundle mode: everything queued this tick as one WebSocket message, each channel's run of messages one bundle. */
-  private flush(): void {
+  flushNow(): void {
     if (this.flushTimer) clearImmediate(this.flushTimer);
     this.flushTimer = undefined;
     if (this.outbox.length === 0) return;

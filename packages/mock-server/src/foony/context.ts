@@ -11,6 +11,7 @@ export interface SessionHandle {
   /** The WebSocket it runs on (a long-poll session has none). */
   readonly connection?: MockConnection;
   readonly wire: 'json' | 'binary';
+  readonly transport: 'websocket' | 'long-poll';
   /** A binary session whose connectionId a resuming session takes over while it is still open: it ends quietly. */
   supersede?(): void;
 }

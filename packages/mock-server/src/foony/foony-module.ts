@@ -1,11 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { MockConnection } from '../mock-connection';
 import type { ProtocolModule } from '../protocol-module';
+import type { Faults } from '../server';
 import { FoonyAuth } from './auth';
 import { BinarySession } from './binary-session';
 import { ChannelStore } from './channel-store';
 import { MAX_NAME, type ChannelCheck, type FoonyContext, type SessionHandle } from './context';
 import { JsonSession } from './json-session';
+import { LongPollRoutes } from './long-poll';
 import { PresenceGrace } from './presence-grace';
 import { FoonyErrorCode, type Member, type StoredMessage } from './wire';
 
@@ -45,6 +48,20 @@ export interface FoonyMockOptions {
    * in it into one `msg` bundle record (as the service does under load). Default false: one record per message.
    */
   bundle?: boolean;
+  /**
+   * Binary wire over HTTP long-poll (`POST <path>/lp/connect|send|poll|disconnect`), as the service offers where
+   * WebSockets are blocked. `holdMs`: how long an empty poll is held (default 25 000); `idleMs`: a session with no
+   * poll for this long ends as a drop (default 45 000). `false` turns the routes off (404).
+   */
+  longPoll?: { holdMs?: number; idleMs?: number } | false;
+}
+
+/** An open session, as `sessions()` lists it. */
+export interface FoonySessionInfo {
+  connectionId: string;
+  clientId: string;
+  wire: 'json' | 'binary';
+  transport: 'websocket' | 'long-poll';
 }
 
 /**
@@ -65,6 +82,8 @@ export class FoonyMock implements ProtocolModule {
   private tick = 0;
   private nextConnection = 0;
   private attached = false;
+  private faults: Faults | undefined;
+  private readonly longPoll: LongPollRoutes | undefined;
   /** `sub`/`unsub` frames received per channel, faulted ones included. */
   private readonly requestCounts = new Map<string, { sub: number; unsub: number }>();
   private readonly subFaults = new Map<string, { times: number; code?: number }>();
@@ -76,6 +95,14 @@ export class FoonyMock implements ProtocolModule {
     this.auth = new FoonyAuth(options.tokens, options.keys);
     this.grace = new PresenceGrace(options.resumeGraceMs ?? 15_000, (id) => this.store.leaveEverywhere(id));
     this.context = this.makeContext();
+    if (options.longPoll !== false) {
+      this.longPoll = new LongPollRoutes(this.context, this.path, {
+        holdMs: options.longPoll?.holdMs ?? 25_000,
+        idleMs: options.longPoll?.idleMs ?? 45_000,
+        maxBody: 1024 * 1024,
+        refusing: () => this.faults?.state.refusing ?? false,
+      });
+    }
   }
 
   /** Every auth frame's credential, in order (for tests asserting what was sent), from both wires. */
@@ -109,9 +136,14 @@ export class FoonyMock implements ProtocolModule {
     return undefined;
   }
 
-  /** Which wire each open session speaks, by connectionId. */
-  sessionWires(): Map<string, 'json' | 'binary'> {
-    return new Map([...this.sessions].map((s) => [s.connectionId, s.wire]));
+  /** The open sessions: which wire each speaks, over which transport. */
+  sessionList(): FoonySessionInfo[] {
+    return [...this.sessions].map(({ connectionId, clientId, wire, transport }) => ({
+      connectionId,
+      clientId,
+      wire,
+      transport,
+    }));
   }
 
   /**
@@ -153,8 +185,14 @@ export class FoonyMock implements ProtocolModule {
     this.grace.flush();
   }
 
-  attach(): void {
+  /** Ends every long-poll session as a network drop would (WebSocket connections are the server's to drop). */
+  dropAll(): void {
+    this.longPoll?.dropAll();
+  }
+
+  attach(_server?: HttpServer, faults?: Faults): void {
     this.attached = true;
+    this.faults = faults;
     const ticker = this.options.ticker;
     if (!ticker || this.tickTimer) return;
     this.tickTimer = setInterval(() => {
@@ -197,9 +235,7 @@ export class FoonyMock implements ProtocolModule {
 
   /** Long-poll routes under the module's path (see long-poll.ts). */
   handleHttp(request: IncomingMessage, response: ServerResponse): boolean {
-    void request;
-    void response;
-    return false;
+    return this.longPoll?.handle(request, response) ?? false;
   }
 
   private makeContext(): FoonyContext {

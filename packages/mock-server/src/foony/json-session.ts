@@ -37,6 +37,7 @@ function jsonPresence(event: PresenceEvent): Frame {
 /** One connection on the seed's JSON wire: a text auth frame, then JSON frames both ways. */
 export class JsonSession implements ChannelListener, SessionHandle {
   readonly wire = 'json';
+  readonly transport = 'websocket';
   private readonly channels = new Set<string>();
   private expiryTimer: ReturnType<typeof setTimeout> | undefined;
 

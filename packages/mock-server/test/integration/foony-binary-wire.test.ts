@@ -225,4 +225,40 @@ describe('the mock’s Foony binary wire', () => {
     ]);
     expect(foony.historyOf('j')[0].serial).toBe(1);
   });
+
+  it('long-poll: connect (session header), send, held poll, disconnect, then 410', async () => {
+    await start({ longPoll: { holdMs: 200 } });
+    const base = `${server!.url}/foony/lp`;
+    const post = (route: string, body?: ClientFrame, session?: string): Promise<Response> =>
+      fetch(`${base}/${route}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', ...(session ? { 'foony-lp-session': session } : {}) },
+        body: body ? frameBinaryRecord(encodeClientFrame(body)) : null,
+      });
+    const frames = async (response: Response): Promise<ServerFrame[]> =>
+      decodeServerFrames(await response.arrayBuffer());
+
+    const refused = await post('connect', { t: 'auth', token: 'nope' });
+    expect(refused.status).toBe(200);
+    expect(refused.headers.get('foony-lp-session')).toBeNull();
+    expect(await frames(refused)).toMatchObject([{ t: 'err', code: 40101 }]);
+
+    const connected = await post('connect', { t: 'auth', token: 'user:lp' });
+    const session = connected.headers.get('foony-lp-session')!;
+    expect(session).toMatch(/^[0-9a-f]{32}$/);
+    expect(await frames(connected)).toMatchObject([{ t: 'connected', clientId: 'lp' }]);
+    expect(foony.sessionList()).toMatchObject([{ clientId: 'lp', wire: 'binary', transport: 'long-poll' }]);
+    expect((await post('poll', undefined, 'no-such-session')).status).toBe(410);
+
+    const empty = await post('poll', undefined, session); // held, then answered empty
+    expect(empty.status).toBe(200);
+    expect((await empty.arrayBuffer()).byteLength).toBe(0);
+    const held = post('poll', undefined, session);
+    expect((await post('send', { t: 'ping' }, session)).status).toBe(204);
+    expect(await frames(await held)).toEqual([{ t: 'pong' }]);
+
+    expect((await post('disconnect', undefined, session)).status).toBe(204);
+    expect((await post('poll', undefined, session)).status).toBe(410);
+    expect(foony.sessionList()).toEqual([]);
+  });
 });

@@ -65,7 +65,7 @@ describe('the official @foony/realtime 0.16 client against the mock (binary WebS
     const history = foony.historyOf('chat');
     expect(history.map((m) => m.serial)).toEqual([1, 2, 3]); // the ephemeral one was not stored
     expect(history[0]).toMatchObject({ clientId: 'alice', parts: [{ name: 'hello', data: { from: 'a' } }] });
-    expect([...foony.sessionWires().values()]).toEqual(['binary', 'binary']);
+    expect(foony.sessionList().map((s) => s.wire)).toEqual(['binary', 'binary']);
   });
 
   it('presence: a watcher gets the current members, then enter, update and leave', async () => {
@@ -175,5 +175,71 @@ describe('the official @foony/realtime 0.16 client against the mock (binary WebS
     await waitFor(() => got.got.length >= 22, 'the burst');
     expect(got.got).toEqual([...Array.from({ length: 20 }, (_, i) => `n:${i + 1}`), 'x:"a"', 'y:"b"']);
     expect(got.seqs.slice(0, 20)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
+});
+
+/** A WebSocket the network blocks: it is created, then closes (1006) without ever opening. */
+class BlockedWebSocket {
+  static created = 0;
+  readyState = 0;
+  binaryType = 'arraybuffer';
+  private readonly listeners = new Map<string, ((event: unknown) => void)[]>();
+  constructor(readonly url: string) {
+    BlockedWebSocket.created++;
+    setTimeout(() => {
+      this.readyState = 3;
+      for (const listener of this.listeners.get('close') ?? []) listener({ code: 1006, reason: '' });
+    }, 0);
+  }
+  addEventListener(type: string, listener: (event: unknown) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  removeEventListener(type: string, listener: (event: unknown) => void): void {
+    this.listeners.set(
+      type,
+      (this.listeners.get(type) ?? []).filter((l) => l !== listener),
+    );
+  }
+  send(): void {
+    throw new Error('not open');
+  }
+  close(): void {}
+}
+
+describe('the official client falls back to the mock’s long-poll when WebSockets are blocked', () => {
+  it('connects over /lp/*, and publishes and receives with a WebSocket client on the same channel', async () => {
+    await start({ longPoll: { holdMs: 500 } });
+    const polling = official('lp-ann', {
+      webSocket: BlockedWebSocket as unknown as typeof globalThis.WebSocket,
+      transport: 'auto',
+    });
+    const viaPoll = polling.channels.get('chat');
+    const viaSocket = official('ws-bob').channels.get('chat');
+    const atPoll = collect(viaPoll);
+    const atSocket = collect(viaSocket);
+    await Promise.all([viaPoll.attach(), viaSocket.attach()]);
+    expect(BlockedWebSocket.created).toBeGreaterThan(0);
+    expect(
+      foony
+        .sessionList()
+        .map((s) => `${s.clientId}:${s.transport}`)
+        .sort(),
+    ).toEqual(['lp-ann:long-poll', 'ws-bob:websocket']);
+
+    const seen: string[] = [];
+    viaSocket.presence.on((e: PresenceEventFrame) => seen.push(`${e.action}:${e.clientId}`));
+    await viaPoll.presence.enter();
+    await viaPoll.publish('hi', 'from long-poll');
+    await viaSocket.publish('hi', 'from websocket');
+    foony.publish('chat', 'end', 0);
+    const expected = ['hi:"from long-poll"', 'hi:"from websocket"', 'end:0'];
+    await waitFor(() => atPoll.got.length >= 3 && atSocket.got.length >= 3, 'every message on both transports');
+    expect(atPoll.got).toEqual(expected);
+    expect(atSocket.got).toEqual(expected);
+
+    await polling.close(); // POST /lp/disconnect: presence leaves at once, no grace period
+    await waitFor(() => seen.includes('leave:lp-ann'), 'the leave');
+    expect(seen).toEqual(['enter:lp-ann', 'leave:lp-ann']);
+    expect(foony.heldPresence).toBe(0);
   });
 });

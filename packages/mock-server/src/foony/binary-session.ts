@@ -241,7 +241,10 @@ export class BinarySession implements ChannelListener, SessionHandle {
     const store = this.ctx.store;
     if (!record.ephemeral) {
       const earlier = store.findByMessageId(channel, record.messageId);
-      if (earlier) return this.send(ackRecord(id, { seq: earlier.serial }));
+      if (earlier) {
+        this.ctx.countResend(channel);
+        return this.send(ackRecord(id, { seq: earlier.serial }));
+      }
     }
     const batch = record.parts.length > 0;
     const message = store.publish(channel, {

@@ -26,13 +26,15 @@ export interface FoonyContext {
   /** Extra messages replayed before a seed-wire `lastMessageId` cursor. */
   readonly resumeOverlap: number;
   /**
-   * The channel of a request, checked as the server does: name (40001), unknown (40400), forbidden (40300); `sub`
-   * and `unsub` requests are counted per channel first.
+   * The channel of a request, checked as the server does: name (40001), unknown (40400), forbidden (40300); `sub`,
+   * `unsub`, `pub` and `fetch` requests are counted per channel first.
    */
   checkChannel(type: string, channel: unknown, clientId: string): ChannelCheck;
   /** An armed `failSubscribes` fault for this channel, consumed: answer with `code`, or not at all. */
   takeSubFault(channel: string): { code?: number } | undefined;
   nextConnectionId(): string;
+  /** A publish acked as a resend of a retained `messageId`. */
+  countResend(channel: string): void;
   /** Binary wire: whether `connectionId` can be taken over by a new session of `clientId` (see PresenceGrace). */
   resume(connectionId: string, clientId: string): boolean;
   /** A binary session ended without `leave`ing: hold its presence for the grace period (or drop it now). */

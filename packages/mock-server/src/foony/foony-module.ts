@@ -56,7 +56,19 @@ export interface FoonyMockOptions {
   longPoll?: { holdMs?: number; idleMs?: number } | false;
 }
 
-/** An open session, as `sessions()` lists it. */
+/** Requests per channel, as `requestsFor` counts them. */
+export interface FoonyRequestCounts {
+  sub: number;
+  unsub: number;
+  pub: number;
+  fetch: number;
+  /** Publishes acked as resends of a retained `messageId` (binary wire). */
+  resent: number;
+}
+
+const emptyCounts = (): FoonyRequestCounts => ({ sub: 0, unsub: 0, pub: 0, fetch: 0, resent: 0 });
+
+/** An open session, as `sessionList()` lists it. */
 export interface FoonySessionInfo {
   connectionId: string;
   clientId: string;
@@ -85,7 +97,7 @@ export class FoonyMock implements ProtocolModule {
   private faults: Faults | undefined;
   private readonly longPoll: LongPollRoutes | undefined;
   /** `sub`/`unsub` frames received per channel, faulted ones included. */
-  private readonly requestCounts = new Map<string, { sub: number; unsub: number }>();
+  private readonly requestCounts = new Map<string, FoonyRequestCounts>();
   private readonly subFaults = new Map<string, { times: number; code?: number }>();
 
   constructor(private readonly options: FoonyMockOptions = {}) {
@@ -154,9 +166,12 @@ export class FoonyMock implements ProtocolModule {
     this.subFaults.set(channel, { times, code });
   }
 
-  /** How many `sub` and `unsub` frames arrived for a channel (faulted ones included). */
-  requestsFor(channel: string): { sub: number; unsub: number } {
-    return { ...(this.requestCounts.get(channel) ?? { sub: 0, unsub: 0 }) };
+  /**
+   * How many `sub`, `unsub`, `pub` and `fetch` frames arrived for a channel (faulted and refused ones included), and
+   * how many publishes were resends of a stored `messageId` (acked, not stored again).
+   */
+  requestsFor(channel: string): FoonyRequestCounts {
+    return { ...(this.requestCounts.get(channel) ?? emptyCounts()) };
   }
 
   /** Authenticated sessions subscribed to a channel. */
@@ -267,20 +282,23 @@ export class FoonyMock implements ProtocolModule {
         if (this.attached) this.grace.hold(connectionId, clientId);
         else this.store.leaveEverywhere(connectionId);
       },
+      countResend: (channel) => this.count(channel, 'resent'),
       register: (session) => this.sessions.add(session),
       unregister: (session) => this.sessions.delete(session),
     };
+  }
+
+  private count(channel: string, kind: keyof FoonyRequestCounts): void {
+    let counts = this.requestCounts.get(channel);
+    if (!counts) this.requestCounts.set(channel, (counts = emptyCounts()));
+    counts[kind]++;
   }
 
   private checkChannel(type: string, channel: unknown, clientId: string): ChannelCheck {
     if (typeof channel !== 'string' || channel.length === 0 || channel.length > MAX_NAME) {
       return { ok: false, code: FoonyErrorCode.BadFrame, message: 'bad channel name' };
     }
-    if (type === 'sub' || type === 'unsub') {
-      let counts = this.requestCounts.get(channel);
-      if (!counts) this.requestCounts.set(channel, (counts = { sub: 0, unsub: 0 }));
-      counts[type]++;
-    }
+    if (type === 'sub' || type === 'unsub' || type === 'pub' || type === 'fetch') this.count(channel, type);
     if (this.options.isUnknown?.(channel) ?? channel.startsWith('unknown:')) {
       return { ok: false, code: FoonyErrorCode.NotFound, message: `no channel ${channel}` };
     }

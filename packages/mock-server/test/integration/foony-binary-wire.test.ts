@@ -117,6 +117,7 @@ describe('the mock’s Foony binary wire', () => {
     ]);
     expect(msgs[1]).not.toHaveProperty('seq');
     expect(foony.historyOf('c').map((m) => m.messageId)).toEqual(['m-1', 'm-3']);
+    expect(foony.requestsFor('c')).toMatchObject({ pub: 4, resent: 1 });
   });
 
   it('resume by serial: replay then `resumed: true`; past retention `resumed: false` and no replay; fetch likewise', async () => {

@@ -21,6 +21,8 @@ import { FoonyErrorCode, type PresenceEvent, type StoredMessage } from './wire';
 export interface BinaryLink {
   send(bytes: Buffer): void;
   close(code: number, reason: string): void;
+  /** Goes away as a network failure would (no close handshake). */
+  drop(): void;
   /** The WebSocket, when there is one (for `connectionOf`). */
   readonly connection?: MockConnection;
 }
@@ -256,6 +258,7 @@ export class BinarySession implements ChannelListener, SessionHandle {
       messageId: record.messageId,
       ephemeral: record.ephemeral,
     });
+    if (this.ctx.takeAckDrop(channel)) return this.link.drop(); // stored, but the publisher never hears
     this.send(ackRecord(id, message.serial > 0 ? { seq: message.serial } : {}));
   }
 

@@ -33,6 +33,8 @@ export interface FoonyContext {
   /** An armed `failSubscribes` fault for this channel, consumed: answer with `code`, or not at all. */
   takeSubFault(channel: string): { code?: number } | undefined;
   nextConnectionId(): string;
+  /** An armed `dropBeforeAck` fault for this channel, consumed. */
+  takeAckDrop(channel: string): boolean;
   /** A publish acked as a resend of a retained `messageId`. */
   countResend(channel: string): void;
   /** Binary wire: whether `connectionId` can be taken over by a new session of `clientId` (see PresenceGrace). */

@@ -99,6 +99,7 @@ export class FoonyMock implements ProtocolModule {
   /** `sub`/`unsub` frames received per channel, faulted ones included. */
   private readonly requestCounts = new Map<string, FoonyRequestCounts>();
   private readonly subFaults = new Map<string, { times: number; code?: number }>();
+  private readonly ackDrops = new Map<string, number>();
 
   constructor(private readonly options: FoonyMockOptions = {}) {
     this.path = options.path ?? '/foony';
@@ -187,6 +188,14 @@ export class FoonyMock implements ProtocolModule {
     this.store.dropLive(channel, serials);
   }
 
+  /**
+   * Binary wire: the next `times` publishes on `channel` are stored and delivered, but the publisher's connection is
+   * dropped instead of acked — its client resends with the same `messageId`, which must not be stored twice.
+   */
+  dropBeforeAck(channel: string, times = 1): void {
+    this.ackDrops.set(channel, times);
+  }
+
   /** Binary sessions' presence kept for a resume (ended less than `resumeGraceMs` ago). */
   get heldPresence(): number {
     return this.grace.size;
@@ -237,7 +246,12 @@ export class FoonyMock implements ProtocolModule {
         settled = true;
         session = BinarySession.start(
           this.context,
-          { send: (b) => connection.sendBinary(b), close: (c, r) => connection.close(c, r), connection },
+          {
+            send: (b) => connection.sendBinary(b),
+            close: (c, r) => connection.close(c, r),
+            drop: () => connection.drop(),
+            connection,
+          },
           bytes,
         );
       } else {
@@ -281,6 +295,11 @@ export class FoonyMock implements ProtocolModule {
       holdPresence: (connectionId, clientId) => {
         if (this.attached) this.grace.hold(connectionId, clientId);
         else this.store.leaveEverywhere(connectionId);
+      },
+      takeAckDrop: (channel) => {
+        const left = this.ackDrops.get(channel) ?? 0;
+        if (left > 0) this.ackDrops.set(channel, left - 1);
+        return left > 0;
       },
       countResend: (channel) => this.count(channel, 'resent'),
       register: (session) => this.sessions.add(session),

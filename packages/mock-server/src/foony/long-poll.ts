@@ -76,7 +76,7 @@ class PollSession implements BinaryLink {
     this.dispose();
   }
 
-  /** The network went away (the `drop` fault, an idle session): presence goes into grace; a held poll is cut. */
+  /** The network went away (a `drop` fault, an idle session): presence goes into grace; a held poll is cut. */
   drop(): void {
     this.closed = true;
     this.session?.end();

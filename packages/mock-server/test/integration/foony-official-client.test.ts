@@ -142,6 +142,25 @@ describe('the official @foony/realtime 0.16 client against the mock (binary WebS
     expect(foony.membersOf('feed').map((m) => m.connectionId)).toEqual([connectionId]);
   });
 
+  it('exactly-once publish: a publish whose ack is lost to a drop is resent with its messageId and stored once', async () => {
+    await start();
+    const alice = official('alice').channels.get('once');
+    const bob = official('bob').channels.get('once');
+    const atAlice = collect(alice);
+    const atBob = collect(bob);
+    await Promise.all([alice.attach(), bob.attach()]);
+    foony.publish('once', 'start', 0); // a cursor for both, so a resume replays what a drop cut off
+    await waitFor(() => atAlice.got.length === 1 && atBob.got.length === 1, 'the baseline');
+    foony.dropBeforeAck('once');
+    await alice.publish('n', 1); // stored, connection dropped before the ack; resolves on the resend's ack
+    foony.publish('once', 'end', 0);
+    await waitFor(() => atAlice.got.length >= 3 && atBob.got.length >= 3, 'the sentinel at both');
+    expect(atBob.got).toEqual(['start:0', 'n:1', 'end:0']);
+    expect(atAlice.got).toEqual(['start:0', 'n:1', 'end:0']);
+    expect(foony.historyOf('once').map((m) => m.serial)).toEqual([1, 2, 3]);
+    expect(foony.requestsFor('once')).toMatchObject({ pub: 2, resent: 1 });
+  });
+
   it('a gap in live delivery is filled by fetch; every message arrives once', async () => {
     await start();
     const gappy = official('alice').channels.get('gappy');

@@ -1,5 +1,6 @@
 // The mock's binary wire record by record, driven through the official 0.16 codec over a raw `ws` socket.
 import { afterEach, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import WebSocket from 'ws';
 import { foonyModule, MockServer, type FoonyMock, type FoonyMockOptions } from '@polysocket/mock-server';
 import {
@@ -169,6 +170,17 @@ describe('the mock’s Foony binary wire', () => {
     expect(await expiring.next((f) => f.t === 'err')).toMatchObject({ code: 40102 });
     await waitFor(() => expiring.closeCode !== undefined, 'the close');
     expect(expiring.closeCode).toBe(4001);
+  });
+
+  it('hostile bytes never end a binary session: each bad message is an `err 40001`, and the session still answers', async () => {
+    await start();
+    const raw = await Raw.open({ token: 'user:h' });
+    const inputs = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 64 }), { numRuns: 500, seed: 17 });
+    for (const bytes of inputs) raw.ws.send(bytes);
+    raw.send({ t: 'ping' });
+    await raw.next((f) => f.t === 'pong');
+    expect(raw.closeCode).toBeUndefined();
+    expect(foony.sessionList()).toHaveLength(1);
   });
 
   it('an ended session’s presence leaves after the grace period unless resumed (same clientId only)', async () => {

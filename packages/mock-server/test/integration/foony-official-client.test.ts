@@ -261,4 +261,28 @@ describe('the official client falls back to the mock’s long-poll when WebSocke
     expect(seen).toEqual(['enter:lp-ann', 'leave:lp-ann']);
     expect(foony.heldPresence).toBe(0);
   });
+
+  it('resumes over long-poll after the server drops the session: same connectionId, the missed messages once', async () => {
+    await start({ longPoll: { holdMs: 500 } });
+    const client = official('lp-cat', {
+      webSocket: BlockedWebSocket as unknown as typeof globalThis.WebSocket,
+      transport: 'long-polling',
+    });
+    const feed = client.channels.get('feed');
+    const got = collect(feed);
+    await feed.attach();
+    foony.publish('feed', 'n', 1);
+    await waitFor(() => got.got.length === 1, 'the first message');
+    const connectionId = client.getConnectionId();
+    const down = client.connection.once('disconnected');
+    server!.faults.drop('foony'); // ends the long-poll session; its held poll is cut
+    await down;
+    foony.publish('feed', 'n', 2);
+    await waitFor(() => got.got.length >= 2, 'the replay');
+    foony.publish('feed', 'end', 0);
+    await waitFor(() => got.got.length >= 3, 'the sentinel');
+    expect(got.got).toEqual(['n:1', 'n:2', 'end:0']);
+    expect(client.getConnectionId()).toBe(connectionId);
+    expect(foony.sessionList()).toMatchObject([{ connectionId, transport: 'long-poll' }]);
+  });
 });

@@ -55,13 +55,13 @@ class PollSession implements BinaryLink {
     return body;
   }
 
-  poll(request: IncomingMessage, response: ServerResponse): void {
+  poll(response: ServerResponse): void {
     this.touch();
     if (this.waiting) this.answer(this.waiting.response); // a newer poll replaces a held one
     if (this.outbox.length > 0 || this.closed) return this.answer(response);
     const timer = setTimeout(() => this.answer(response), this.options.holdMs);
     this.waiting = { response, timer };
-    request.on('close', () => {
+    response.on('close', () => {
       if (this.waiting?.response === response) {
         clearTimeout(this.waiting.timer);
         this.waiting = undefined;
@@ -167,7 +167,7 @@ export class LongPollRoutes {
         response.writeHead(204).end();
         return;
       case 'poll':
-        return poll.poll(request, response);
+        return poll.poll(response);
       default:
         poll.disconnect();
         response.writeHead(204).end();

@@ -50,7 +50,12 @@ describe('a JSON-wire FoonyClient and the official binary client on one mock cha
     expect(atOurs).toEqual(expected);
     expect(atTheirs).toEqual(expected);
     expect(world.foony.historyOf('chat').map((m) => m.serial)).toEqual([1, 2, 3, 4]);
-    expect(world.foony.sessionList().map((s) => s.wire).sort()).toEqual(['binary', 'json']);
+    expect(
+      world.foony
+        .sessionList()
+        .map((s) => s.wire)
+        .sort(),
+    ).toEqual(['binary', 'json']);
 
     // Presence across the wires: the JSON subscriber sees the binary client enter; the binary watcher sees ours.
     const ourView: PresenceChange[] = [];

@@ -13,7 +13,7 @@ export { echoModule } from './echo-module';
 export { defaultModules } from './default-modules';
 export type { DefaultModulesOptions } from './default-modules';
 export { FoonyMock, foonyModule } from './foony/foony-module';
-export type { FoonyMockOptions } from './foony/foony-module';
+export type { FoonyMockOptions, FoonyRequestCounts, FoonySessionInfo } from './foony/foony-module';
 export { IgnisMock, ignisModule } from './ignis/ignis-module';
 export type { IgnisAuthResult, IgnisClientInfo, IgnisMockOptions } from './ignis/ignis-module';
 export { ServerEcdh } from './ignis/ecdh';

@@ -12,7 +12,7 @@ export class MockConnection {
   /** Free space for the protocol module (auth state, joined rooms, ...). */
   readonly data: Record<string, unknown> = Object.create(null);
   private silenced = false;
-  private readonly messageHandlers: ((text: string, isBinary: boolean) => void)[] = [];
+  private readonly messageHandlers: ((text: string, isBinary: boolean, bytes: Buffer) => void)[] = [];
   private readonly closeHandlers: ((code: number, reason: string) => void)[] = [];
 
   constructor(
@@ -23,10 +23,9 @@ export class MockConnection {
   ) {
     socket.on('message', (data, isBinary) => {
       if (this.silenced) return;
-      const text = Array.isArray(data)
-        ? Buffer.concat(data).toString('utf8')
-        : Buffer.from(data as ArrayBuffer).toString('utf8');
-      for (const handler of this.messageHandlers) handler(text, isBinary);
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+      const text = bytes.toString('utf8');
+      for (const handler of this.messageHandlers) handler(text, isBinary, bytes);
     });
     socket.on('close', (code, reason) => {
       for (const handler of this.closeHandlers) handler(code, reason.toString('utf8'));
@@ -48,7 +47,11 @@ export class MockConnection {
     return this.silenced;
   }
 
-  onMessage(handler: (text: string, isBinary: boolean) => void): void {
+  /**
+   * Every inbound message: as UTF-8 text (what text-wire modules read), whether it came as a binary frame, and its
+   * exact bytes (what binary-wire modules read).
+   */
+  onMessage(handler: (text: string, isBinary: boolean, bytes: Buffer) => void): void {
     this.messageHandlers.push(handler);
   }
 
@@ -60,6 +63,14 @@ export class MockConnection {
   send(text: string): void {
     if (this.silenced || !this.isOpen) return;
     this.faults.pass(() => this.sendNow(text));
+  }
+
+  /** Sends a binary frame, subject to the current delay and silence faults. */
+  sendBinary(bytes: Uint8Array): void {
+    if (this.silenced || !this.isOpen) return;
+    this.faults.pass(() => {
+      if (!this.silenced && this.isOpen) this.socket.send(bytes, { binary: true });
+    });
   }
 
   /** Sends bytes exactly as given, bypassing delay (for injecting hostile frames). */

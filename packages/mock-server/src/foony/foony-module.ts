@@ -1,6 +1,15 @@
-import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import type { MockConnection } from '../mock-connection';
 import type { ProtocolModule } from '../protocol-module';
+import type { Faults } from '../server';
+import { FoonyAuth } from './auth';
+import { BinarySession } from './binary-session';
+import { ChannelStore } from './channel-store';
+import { MAX_NAME, type ChannelCheck, type FoonyContext, type SessionHandle } from './context';
+import { JsonSession } from './json-session';
+import { LongPollRoutes } from './long-poll';
+import { PresenceGrace } from './presence-grace';
 import { FoonyErrorCode, type Member, type StoredMessage } from './wire';
 
 export interface FoonyMockOptions {
@@ -29,82 +38,125 @@ export interface FoonyMockOptions {
   ticker?: { channel: string; intervalMs: number };
   /** Close a connection that has not authenticated within this. Default 10 000 ms. */
   authTimeoutMs?: number;
+  /**
+   * Binary wire: how long an ended session's presence is kept for a client resuming with `resumeConnectionId`
+   * before its `leave` goes out. Default 15 000 ms; 0 leaves at once.
+   */
+  resumeGraceMs?: number;
+  /**
+   * Binary wire: coalesce what a session is sent in one tick into one WebSocket message, and a channel's messages
+   * in it into one `msg` bundle record (as the service does under load). Default false: one record per message.
+   */
+  bundle?: boolean;
+  /**
+   * Binary wire over HTTP long-poll (`POST <path>/lp/connect|send|poll|disconnect`), as the service offers where
+   * WebSockets are blocked. `holdMs`: how long an empty poll is held (default 25 000); `idleMs`: a session with no
+   * poll for this long ends as a drop (default 45 000). `false` turns the routes off (404).
+   */
+  longPoll?: { holdMs?: number; idleMs?: number } | false;
 }
 
-interface Session {
-  connection: MockConnection;
+/** Requests per channel, as `requestsFor` counts them. */
+export interface FoonyRequestCounts {
+  sub: number;
+  unsub: number;
+  pub: number;
+  fetch: number;
+  /** Publishes acked as resends of a retained `messageId` (binary wire). */
+  resent: number;
+}
+
+const emptyCounts = (): FoonyRequestCounts => ({ sub: 0, unsub: 0, pub: 0, fetch: 0, resent: 0 });
+
+/** An open session, as `sessionList()` lists it. */
+export interface FoonySessionInfo {
   connectionId: string;
   clientId: string;
-  channels: Set<string>;
-  expiryTimer?: ReturnType<typeof setTimeout>;
+  wire: 'json' | 'binary';
+  transport: 'websocket' | 'long-poll';
 }
 
-interface ChannelState {
-  history: StoredMessage[];
-  subscribers: Set<Session>;
-  members: Map<string, Member>;
-}
-
-type Frame = Record<string, unknown>;
-
-const MAX_NAME = 255;
-
-/** The Foony realtime server, as the seed wire describes it, for tests and the playground. */
+/**
+ * The Foony realtime server for tests and the playground, on both wires at one path: a connection whose first
+ * message is text speaks the seed's JSON wire; one whose first message is a binary auth record speaks the service's
+ * current binary wire. Both share the channels (serials, history, presence).
+ */
 export class FoonyMock implements ProtocolModule {
   readonly name = 'foony';
   readonly path: string;
   readonly keepAliveMs: number;
-  private readonly historyLimit: number;
-  private readonly tokens: Map<string, { clientId: string; expiresAt?: number }>;
-  private readonly keys: Record<string, string>;
-  private readonly channels = new Map<string, ChannelState>();
-  private readonly sessions = new Set<Session>();
-  private nextMessage = 0;
+  private readonly store: ChannelStore;
+  private readonly auth: FoonyAuth;
+  private readonly grace: PresenceGrace;
+  private readonly sessions = new Set<SessionHandle>();
+  private readonly context: FoonyContext;
   private tickTimer: ReturnType<typeof setInterval> | undefined;
   private tick = 0;
   private nextConnection = 0;
-  /** Every auth frame's credential, in order (for tests asserting what was sent). */
-  readonly authLog: { token?: string; key?: string; clientId?: string }[] = [];
+  private attached = false;
+  private faults: Faults | undefined;
+  private readonly longPoll: LongPollRoutes | undefined;
   /** `sub`/`unsub` frames received per channel, faulted ones included. */
-  private readonly requestCounts = new Map<string, { sub: number; unsub: number }>();
+  private readonly requestCounts = new Map<string, FoonyRequestCounts>();
   private readonly subFaults = new Map<string, { times: number; code?: number }>();
+  private readonly ackDrops = new Map<string, number>();
 
   constructor(private readonly options: FoonyMockOptions = {}) {
     this.path = options.path ?? '/foony';
     this.keepAliveMs = options.keepAliveMs ?? 15_000;
-    this.historyLimit = options.historyLimit ?? 1000;
-    this.tokens = new Map(
-      Object.entries(options.tokens ?? { 'valid-token': 'user-1' }).map(([t, clientId]) => [t, { clientId }]),
-    );
-    this.keys = options.keys ?? { 'app.key:secret': 'server' };
+    this.store = new ChannelStore(options.historyLimit ?? 1000);
+    this.auth = new FoonyAuth(options.tokens, options.keys);
+    this.grace = new PresenceGrace(options.resumeGraceMs ?? 15_000, (id) => this.store.leaveEverywhere(id));
+    this.context = this.makeContext();
+    if (options.longPoll !== false) {
+      this.longPoll = new LongPollRoutes(this.context, this.path, {
+        holdMs: options.longPoll?.holdMs ?? 25_000,
+        idleMs: options.longPoll?.idleMs ?? 45_000,
+        maxBody: 1024 * 1024,
+        refusing: () => this.faults?.state.refusing ?? false,
+      });
+    }
+  }
+
+  /** Every auth frame's credential, in order (for tests asserting what was sent), from both wires. */
+  get authLog(): { token?: string; key?: string; clientId?: string }[] {
+    return this.auth.log;
   }
 
   /** Issues a token for `clientId` that expires `ttlMs` from now (mid-session, the holder gets `err 40102`). */
   issueToken(clientId: string, ttlMs = 3_600_000): string {
-    const token = `tok_${randomBytes(12).toString('hex')}`;
-    this.tokens.set(token, { clientId, expiresAt: Date.now() + ttlMs });
-    return token;
+    return this.auth.issueToken(clientId, ttlMs);
   }
 
   /** Publishes from the server side, as if another client had; returns the stored message. */
   publish(channel: string, name: string, data: unknown, clientId?: string): StoredMessage {
-    return this.store(channel, name, data, clientId);
+    return this.store.publish(channel, { name, data, ...(clientId !== undefined ? { clientId } : {}) });
   }
 
-  /** The stored history of a channel, oldest first. */
+  /** The stored history of a channel, oldest first (with each message's serial). */
   historyOf(channel: string): readonly StoredMessage[] {
-    return this.channels.get(channel)?.history ?? [];
+    return this.store.peek(channel)?.history ?? [];
   }
 
   /** Current presence members of a channel. */
   membersOf(channel: string): Member[] {
-    return [...(this.channels.get(channel)?.members.values() ?? [])];
+    return [...(this.store.peek(channel)?.members.values() ?? [])];
   }
 
   /** The server side of a session, by the connectionId it was given (to drop or silence one client). */
   connectionOf(connectionId: string): MockConnection | undefined {
     for (const session of this.sessions) if (session.connectionId === connectionId) return session.connection;
     return undefined;
+  }
+
+  /** The open sessions: which wire each speaks, over which transport. */
+  sessionList(): FoonySessionInfo[] {
+    return [...this.sessions].map(({ connectionId, clientId, wire, transport }) => ({
+      connectionId,
+      clientId,
+      wire,
+      transport,
+    }));
   }
 
   /**
@@ -115,265 +167,164 @@ export class FoonyMock implements ProtocolModule {
     this.subFaults.set(channel, { times, code });
   }
 
-  /** How many `sub` and `unsub` frames arrived for a channel (faulted ones included). */
-  requestsFor(channel: string): { sub: number; unsub: number } {
-    return { ...(this.requestCounts.get(channel) ?? { sub: 0, unsub: 0 }) };
+  /**
+   * How many `sub`, `unsub`, `pub` and `fetch` frames arrived for a channel (faulted and refused ones included), and
+   * how many publishes were resends of a stored `messageId` (acked, not stored again).
+   */
+  requestsFor(channel: string): FoonyRequestCounts {
+    return { ...(this.requestCounts.get(channel) ?? emptyCounts()) };
   }
 
   /** Authenticated sessions subscribed to a channel. */
   subscriberCount(channel: string): number {
-    return this.channels.get(channel)?.subscribers.size ?? 0;
+    return this.store.peek(channel)?.subscribers.size ?? 0;
   }
 
-  /** Stops the ticker (called when the server closes; module state is kept). */
+  /**
+   * Binary wire: the messages stored next on `channel` with these serials are not delivered live to binary
+   * sessions (they stay in history), leaving a gap the client must fill with `fetch`.
+   */
+  dropLive(channel: string, serials: readonly number[]): void {
+    this.store.dropLive(channel, serials);
+  }
+
+  /**
+   * Binary wire: the next `times` publishes on `channel` are stored and delivered, but the publisher's connection is
+   * dropped instead of acked — its client resends with the same `messageId`, which must not be stored twice.
+   */
+  dropBeforeAck(channel: string, times = 1): void {
+    this.ackDrops.set(channel, times);
+  }
+
+  /** Binary sessions' presence kept for a resume (ended less than `resumeGraceMs` ago). */
+  get heldPresence(): number {
+    return this.grace.size;
+  }
+
+  /** Stops the ticker and ends presence grace periods (called when the server closes; module state is kept). */
   detach(): void {
+    this.attached = false;
     if (this.tickTimer) clearInterval(this.tickTimer);
     this.tickTimer = undefined;
+    this.grace.flush();
   }
 
-  attach(): void {
+  /** Ends every long-poll session as a network drop would (WebSocket connections are the server's to drop). */
+  dropAll(): void {
+    this.longPoll?.dropAll();
+  }
+
+  attach(_server?: HttpServer, faults?: Faults): void {
+    this.attached = true;
+    this.faults = faults;
     const ticker = this.options.ticker;
     if (!ticker || this.tickTimer) return;
     this.tickTimer = setInterval(() => {
       // Once anyone has subscribed, keep ticking (also while they are disconnected, so a resume has something to catch up).
-      if (this.channels.has(ticker.channel)) this.store(ticker.channel, 'tick', ++this.tick);
+      if (this.store.has(ticker.channel)) this.publish(ticker.channel, 'tick', ++this.tick);
     }, ticker.intervalMs);
     this.tickTimer.unref?.();
   }
 
   onConnection(connection: MockConnection): void {
-    let session: Session | undefined;
+    let session: JsonSession | BinarySession | undefined;
+    let settled = false;
     const authTimer = setTimeout(() => {
       if (!session) connection.close(4001, 'auth timeout');
     }, this.options.authTimeoutMs ?? 10_000);
-    const send = (frame: Frame): void => connection.send(JSON.stringify(frame));
 
     connection.onClose(() => {
       clearTimeout(authTimer);
-      if (session) this.endSession(session);
+      session?.end();
     });
-    connection.onMessage((text) => {
-      let frame: Frame;
-      try {
-        const parsed: unknown = JSON.parse(text);
-        if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-        frame = parsed as Frame;
-      } catch {
-        send({ t: 'err', code: FoonyErrorCode.BadFrame, message: 'frame is not a JSON object' });
-        return;
-      }
-      if (!session) {
-        if (frame.t !== 'auth') {
-          send({ t: 'err', code: FoonyErrorCode.BadAuth, message: 'authenticate first' });
-          connection.close(4001, 'not authenticated');
-          return;
-        }
-        session = this.authenticate(connection, frame, send);
-        if (session) clearTimeout(authTimer);
-        return;
-      }
-      this.handle(session, frame, send);
-    });
-  }
-
-  private authenticate(connection: MockConnection, frame: Frame, send: (f: Frame) => void): Session | undefined {
-    const token = typeof frame.token === 'string' ? frame.token : undefined;
-    const key = typeof frame.key === 'string' ? frame.key : undefined;
-    this.authLog.push({ token, key, ...(typeof frame.clientId === 'string' ? { clientId: frame.clientId } : {}) });
-    let clientId: string | undefined;
-    let expiresAt: number | undefined;
-    if (key !== undefined) {
-      const base = this.keys[key];
-      if (base !== undefined) clientId = typeof frame.clientId === 'string' && frame.clientId ? frame.clientId : base;
-    } else if (token !== undefined) {
-      const entry = this.tokens.get(token);
-      if (entry && entry.expiresAt !== undefined && entry.expiresAt <= Date.now()) {
-        send({ t: 'err', code: FoonyErrorCode.AuthExpired, message: 'token expired' });
-        connection.close(4001, 'token expired');
-        return undefined;
-      }
-      if (entry) {
-        clientId = entry.clientId;
-        expiresAt = entry.expiresAt;
-      } else if (
-        this.options.tokens === undefined &&
-        token.startsWith('user:') &&
-        token.length > 5 &&
-        token.length <= 5 + MAX_NAME
-      ) {
-        clientId = token.slice(5);
-      }
-    }
-    if (clientId === undefined) {
-      send({ t: 'err', code: FoonyErrorCode.BadAuth, message: 'invalid credentials' });
-      connection.close(4001, 'invalid credentials');
-      return undefined;
-    }
-    const session: Session = {
-      connection,
-      connectionId: `conn-${++this.nextConnection}`,
-      clientId,
-      channels: new Set(),
-    };
-    if (expiresAt !== undefined) {
-      session.expiryTimer = setTimeout(() => {
-        send({ t: 'err', code: FoonyErrorCode.AuthExpired, message: 'token expired' });
-        connection.close(4001, 'token expired');
-      }, expiresAt - Date.now());
-    }
-    this.sessions.add(session);
-    send({ t: 'connected', connectionId: session.connectionId, keepAliveMs: this.keepAliveMs, clientId });
-    return session;
-  }
-
-  private handle(session: Session, frame: Frame, send: (f: Frame) => void): void {
-    const id = typeof frame.id === 'number' ? frame.id : undefined;
-    const fail = (code: number, message: string): void =>
-      send({ t: 'err', ...(id !== undefined ? { id } : {}), code, message });
-    if (frame.t === 'ping') return send({ t: 'pong' });
-    if (id === undefined) return fail(FoonyErrorCode.BadFrame, `${String(frame.t)} needs a numeric id`);
-    const channel = frame.channel;
-    if (typeof channel !== 'string' || channel.length === 0 || channel.length > MAX_NAME) {
-      return fail(FoonyErrorCode.BadFrame, 'bad channel name');
-    }
-    if (frame.t === 'sub' || frame.t === 'unsub') {
-      let counts = this.requestCounts.get(channel);
-      if (!counts) this.requestCounts.set(channel, (counts = { sub: 0, unsub: 0 }));
-      counts[frame.t]++;
-    }
-    if (this.options.isUnknown?.(channel) ?? channel.startsWith('unknown:'))
-      return fail(FoonyErrorCode.NotFound, `no channel ${channel}`);
-    if (this.options.isForbidden?.(channel, session.clientId) ?? channel.startsWith('forbidden:')) {
-      return fail(FoonyErrorCode.Forbidden, `not allowed on ${channel}`);
-    }
-    switch (frame.t) {
-      case 'sub': {
-        const fault = this.subFaults.get(channel);
-        if (fault && fault.times > 0) {
-          fault.times--;
-          if (fault.code !== undefined) fail(fault.code, `cannot subscribe to ${channel} now`);
-          return;
-        }
-        return this.subscribe(
-          session,
-          channel,
-          typeof frame.lastMessageId === 'string' ? frame.lastMessageId : undefined,
-          id,
-          send,
+    connection.onMessage((text, isBinary, bytes) => {
+      if (session instanceof BinarySession) return isBinary ? session.receive(bytes) : session.receiveText();
+      if (session) return session.receive(text);
+      if (settled) return; // a refused auth: the close is on its way
+      // The first message decides the wire: a binary auth record makes the whole connection binary.
+      if (isBinary) {
+        settled = true;
+        session = BinarySession.start(
+          this.context,
+          {
+            send: (b) => connection.sendBinary(b),
+            close: (c, r) => connection.close(c, r),
+            drop: () => connection.drop(),
+            connection,
+          },
+          bytes,
         );
+      } else {
+        session = JsonSession.start(this.context, connection, text);
+        settled = session !== undefined || !connection.isOpen;
       }
-      case 'unsub':
-        this.unsubscribe(session, channel);
-        return send({ t: 'ack', id });
-      case 'pub':
-        if (typeof frame.name !== 'string') return fail(FoonyErrorCode.BadFrame, 'pub needs a name');
-        this.store(channel, frame.name, frame.data, session.clientId);
-        return send({ t: 'ack', id });
-      case 'pres':
-        if (frame.action !== 'enter' && frame.action !== 'update' && frame.action !== 'leave') {
-          return fail(FoonyErrorCode.BadFrame, 'bad presence action');
+      if (session) clearTimeout(authTimer);
+    });
+  }
+
+  /** Long-poll routes under the module's path (see long-poll.ts). */
+  handleHttp(request: IncomingMessage, response: ServerResponse): boolean {
+    return this.longPoll?.handle(request, response) ?? false;
+  }
+
+  private makeContext(): FoonyContext {
+    return {
+      store: this.store,
+      auth: this.auth,
+      keepAliveMs: this.keepAliveMs,
+      resumeOverlap: this.options.resumeOverlap ?? 0,
+      bundle: this.options.bundle ?? false,
+      checkChannel: (type, channel, clientId) => this.checkChannel(type, channel, clientId),
+      takeSubFault: (channel) => {
+        const fault = this.subFaults.get(channel);
+        if (!fault || fault.times <= 0) return undefined;
+        fault.times--;
+        return fault.code !== undefined ? { code: fault.code } : {};
+      },
+      nextConnectionId: () => `conn-${++this.nextConnection}`,
+      resume: (connectionId, clientId) => {
+        if (this.grace.take(connectionId, clientId)) return true;
+        for (const session of this.sessions) {
+          if (session.connectionId === connectionId && session.clientId === clientId && session.supersede) {
+            session.supersede();
+            return true;
+          }
         }
-        this.presence(session, channel, frame.action, frame.data);
-        return send({ t: 'ack', id });
-      case 'hist':
-        return send(this.history(channel, id, frame.limit, frame.start));
-      default:
-        return fail(FoonyErrorCode.BadFrame, `unknown frame type ${String(frame.t)}`);
-    }
-  }
-
-  private channel(name: string): ChannelState {
-    let state = this.channels.get(name);
-    if (!state) this.channels.set(name, (state = { history: [], subscribers: new Set(), members: new Map() }));
-    return state;
-  }
-
-  /** Replays what came after the cursor, then the presence set, then acks: all before any later live message. */
-  private subscribe(
-    session: Session,
-    name: string,
-    lastMessageId: string | undefined,
-    id: number,
-    send: (f: Frame) => void,
-  ): void {
-    const state = this.channel(name);
-    if (lastMessageId !== undefined) {
-      const index = state.history.findIndex((m) => m.messageId === lastMessageId);
-      // A cursor older than the retained history replays everything retained.
-      const from = index < 0 ? 0 : Math.max(0, index + 1 - (this.options.resumeOverlap ?? 0));
-      for (const message of state.history.slice(from)) send(message);
-    }
-    for (const member of state.members.values()) send({ t: 'presEvt', channel: name, action: 'enter', ...member });
-    state.subscribers.add(session);
-    session.channels.add(name);
-    send({ t: 'ack', id });
-  }
-
-  private unsubscribe(session: Session, name: string): void {
-    this.channels.get(name)?.subscribers.delete(session);
-    session.channels.delete(name);
-  }
-
-  private store(name: string, messageName: string, data: unknown, clientId?: string): StoredMessage {
-    const state = this.channel(name);
-    const message: StoredMessage = {
-      t: 'msg',
-      channel: name,
-      name: messageName,
-      data,
-      timestamp: Date.now(),
-      messageId: `m${String(++this.nextMessage).padStart(10, '0')}`,
-      ...(clientId !== undefined ? { clientId } : {}),
+        return false;
+      },
+      holdPresence: (connectionId, clientId) => {
+        if (this.attached) this.grace.hold(connectionId, clientId);
+        else this.store.leaveEverywhere(connectionId);
+      },
+      takeAckDrop: (channel) => {
+        const left = this.ackDrops.get(channel) ?? 0;
+        if (left > 0) this.ackDrops.set(channel, left - 1);
+        return left > 0;
+      },
+      countResend: (channel) => this.count(channel, 'resent'),
+      register: (session) => this.sessions.add(session),
+      unregister: (session) => this.sessions.delete(session),
     };
-    state.history.push(message);
-    if (state.history.length > this.historyLimit) state.history.splice(0, state.history.length - this.historyLimit);
-    const text = JSON.stringify(message);
-    for (const subscriber of state.subscribers) subscriber.connection.send(text);
-    return message;
   }
 
-  private presence(session: Session, name: string, action: 'enter' | 'update' | 'leave', data: unknown): void {
-    const state = this.channel(name);
-    const member: Member = {
-      clientId: session.clientId,
-      connectionId: session.connectionId,
-      timestamp: Date.now(),
-      ...(data !== undefined ? { data } : {}),
-    };
-    if (action === 'leave') {
-      if (!state.members.delete(session.connectionId)) return;
-    } else {
-      state.members.set(session.connectionId, member);
-    }
-    const text = JSON.stringify({ t: 'presEvt', channel: name, action, ...member });
-    for (const subscriber of state.subscribers) subscriber.connection.send(text);
+  private count(channel: string, kind: keyof FoonyRequestCounts): void {
+    let counts = this.requestCounts.get(channel);
+    if (!counts) this.requestCounts.set(channel, (counts = emptyCounts()));
+    counts[kind]++;
   }
 
-  /** Backward paging: messages older than `start` (exclusive), newest `limit` of them, oldest first. */
-  private history(name: string, id: number, limit: unknown, start: unknown): Frame {
-    const all = this.channels.get(name)?.history ?? [];
-    const size = typeof limit === 'number' && limit > 0 ? Math.min(Math.floor(limit), 1000) : 100;
-    let end = all.length;
-    if (typeof start === 'string') {
-      const index = all.findIndex((m) => m.messageId === start);
-      end = index >= 0 ? index : all.length;
+  private checkChannel(type: string, channel: unknown, clientId: string): ChannelCheck {
+    if (typeof channel !== 'string' || channel.length === 0 || channel.length > MAX_NAME) {
+      return { ok: false, code: FoonyErrorCode.BadFrame, message: 'bad channel name' };
     }
-    const begin = Math.max(0, end - size);
-    return { t: 'histRes', id, channel: name, messages: all.slice(begin, end), more: begin > 0 };
-  }
-
-  private endSession(session: Session): void {
-    if (session.expiryTimer) clearTimeout(session.expiryTimer);
-    this.sessions.delete(session);
-    for (const name of session.channels) this.channels.get(name)?.subscribers.delete(session);
-    for (const [name, state] of this.channels) {
-      if (state.members.has(session.connectionId)) {
-        const member = state.members.get(session.connectionId)!;
-        state.members.delete(session.connectionId);
-        const text = JSON.stringify({ t: 'presEvt', channel: name, action: 'leave', ...member, timestamp: Date.now() });
-        for (const subscriber of state.subscribers) subscriber.connection.send(text);
-      }
+    if (type === 'sub' || type === 'unsub' || type === 'pub' || type === 'fetch') this.count(channel, type);
+    if (this.options.isUnknown?.(channel) ?? channel.startsWith('unknown:')) {
+      return { ok: false, code: FoonyErrorCode.NotFound, message: `no channel ${channel}` };
     }
+    if (this.options.isForbidden?.(channel, clientId) ?? channel.startsWith('forbidden:')) {
+      return { ok: false, code: FoonyErrorCode.Forbidden, message: `not allowed on ${channel}` };
+    }
+    return { ok: true, channel };
   }
 }
 

@@ -12,6 +12,11 @@ export const FoonyErrorCode = {
   Server: 50000,
 } as const;
 
+/**
+ * A message as the mock keeps it. The seed wire sends `t` … `clientId`; `serial` (per channel, contiguous from 1),
+ * `encoding` and `parts` (a batch: one stored message) are the binary wire's. An ephemeral message is never stored
+ * and has serial 0.
+ */
 export type StoredMessage = {
   t: 'msg';
   channel: string;
@@ -20,6 +25,15 @@ export type StoredMessage = {
   timestamp: number;
   messageId: string;
   clientId?: string;
+  serial: number;
+  encoding?: string;
+  parts?: { name: string; data: unknown; encoding?: string }[];
+  ephemeral?: boolean;
 };
 
-export type Member = { clientId: string; connectionId: string; data?: unknown; timestamp: number };
+export type Member = { clientId: string; connectionId: string; data?: unknown; timestamp: number; encoding?: string };
+
+export type PresenceAction = 'enter' | 'update' | 'leave';
+
+/** A presence change as the channel store broadcasts it to watchers (each wire writes its own frame). */
+export type PresenceEvent = Member & { channel: string; action: PresenceAction };

@@ -1,0 +1,136 @@
+// Our FoonyClient on the binary wire (foonyBinaryWire) against the mock's binary wire over real sockets, next to the
+// official @foony/realtime 0.16 client: the scenario the official client passes in the mock's interop tests.
+import { Realtime, type MessageFrame } from '@foony/realtime';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { foonyBinaryWire, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
+import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
+
+let world: FoonyWorld;
+let official: Realtime | undefined;
+afterEach(async () => {
+  await official?.close();
+  official = undefined;
+  await world?.close();
+});
+
+const binary = (w: FoonyWorld, clientId: string) => w.client({ token: `user:${clientId}`, wire: foonyBinaryWire });
+const line = (m: { clientId?: string; name: string; data: unknown }): string =>
+  `${m.clientId ?? 'server'}:${m.name}:${JSON.stringify(m.data)}`;
+
+describe('FoonyClient on the binary wire, against the mock and beside the official client', () => {
+  it('ours and the official client on one channel see each other’s messages once, in order, with serials', async () => {
+    world = await foonyWorld();
+    const ours = binary(world, 'ann');
+    official = new Realtime({
+      endpoint: world.url,
+      token: 'user:bob',
+      webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+      transport: 'websocket',
+    });
+    await ours.connect();
+    const ourChat = ours.channel('chat');
+    const theirChat = official.channels.get('chat');
+    const atOurs: FoonyMessage[] = [];
+    const atTheirs: string[] = [];
+    ourChat.subscribe((m) => atOurs.push(m));
+    theirChat.subscribe((m: MessageFrame) => atTheirs.push(line(m)));
+    await theirChat.attach();
+    await waitFor(() => ourChat.state === 'attached', 'our channel attached');
+
+    await ourChat.publish('hi', 'from ours');
+    await theirChat.publish('hi', 'from theirs');
+    await theirChat.publish([
+      { name: 'a', data: 1 },
+      { name: 'b', data: 2 },
+    ]);
+    await ourChat.publish('typing', true, { ephemeral: true });
+    world.foony.publish('chat', 'end', 0);
+    const expected = [
+      'ann:hi:"from ours"',
+      'bob:hi:"from theirs"',
+      'bob:a:1',
+      'bob:b:2',
+      'ann:typing:true',
+      'server:end:0',
+    ];
+    await waitFor(() => atOurs.length >= 6 && atTheirs.length >= 6, 'every message at both clients');
+    expect(atOurs.map(line)).toEqual(expected);
+    expect(atTheirs).toEqual(expected);
+    // Serials: one per stored message (the batch is one), none for the ephemeral one.
+    expect(atOurs.map((m) => m.seq)).toEqual([1, 2, 3, 3, undefined, 4]);
+    expect(ours.cursors.get('chat')).toBe('4');
+    expect(world.foony.historyOf('chat').map((m) => m.serial)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('a gap is filled by fetch before what follows it; a drop resumes from the serial, once, keeping presence', async () => {
+    world = await foonyWorld();
+    const ours = binary(world, 'ann');
+    const watcher = binary(world, 'eve');
+    await Promise.all([ours.connect(), watcher.connect()]);
+    const chat = ours.channel('chat');
+    const seqs: number[] = [];
+    chat.subscribe((m) => seqs.push(m.seq!));
+    const changes: PresenceChange[] = [];
+    const watched = watcher.channel('chat');
+    watched.presence.subscribe((c) => changes.push(c));
+    watched.attach();
+    await waitFor(() => chat.state === 'attached' && watched.state === 'attached', 'attached');
+    await chat.presence.enter({ here: true });
+    await waitFor(() => changes.length === 1, 'the enter seen');
+
+    world.foony.dropLive('chat', [3]);
+    for (let n = 1; n <= 5; n++) world.foony.publish('chat', 'n', n);
+    await waitFor(() => seqs.length === 5, 'five messages');
+    expect(seqs).toEqual([1, 2, 3, 4, 5]);
+    // One fetch per subscriber (the watcher missed serial 3 too), not one per held message.
+    expect(world.foony.requestsFor('chat').fetch).toBe(2);
+
+    const connectionId = ours.session!.connectionId;
+    const subsBefore = world.foony.requestsFor('chat').sub;
+    world.foony.connectionOf(connectionId)!.drop();
+    await waitFor(() => ours.state !== 'connected', 'the drop seen');
+    world.foony.publish('chat', 'n', 6); // while ours is away
+    await ours.connect();
+    await waitFor(() => seqs.length === 6, 'the missed message');
+    world.foony.publish('chat', 'n', 7);
+    await waitFor(() => seqs.length === 7, 'live again');
+    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(world.foony.requestsFor('chat').sub).toBe(subsBefore + 1);
+    // The session resumed its connectionId: the watcher saw no leave and no second enter.
+    expect(ours.session!.connectionId).toBe(connectionId);
+    expect(changes.map((c) => c.action)).toEqual(['enter']);
+  });
+
+  it('a publish whose ack is lost to a drop is resent with its message id and stored once', async () => {
+    world = await foonyWorld();
+    const ours = binary(world, 'ann');
+    await ours.connect();
+    const chat = ours.channel('chat');
+    const got: FoonyMessage[] = [];
+    chat.subscribe((m) => got.push(m));
+    await waitFor(() => chat.state === 'attached', 'attached');
+    world.foony.dropBeforeAck('chat');
+    await chat.publish('once', 1);
+    await waitFor(() => got.length === 1, 'delivered');
+    expect(world.foony.historyOf('chat')).toHaveLength(1);
+    expect(world.foony.requestsFor('chat')).toMatchObject({ pub: 2, resent: 1 });
+    await chat.publish('after', 2);
+    await waitFor(() => got.length === 2, 'the next one');
+    expect(got.map((m) => [m.name, m.seq])).toEqual([
+      ['once', 1],
+      ['after', 2],
+    ]);
+  });
+
+  it('history pages back by serial', async () => {
+    world = await foonyWorld();
+    const ours = binary(world, 'ann');
+    await ours.connect();
+    for (let n = 1; n <= 5; n++) world.foony.publish('chat', 'n', n);
+    const pages: number[][] = [];
+    for await (const page of ours.channel('chat').historyPages({ limit: 2 }))
+      pages.push(page.map((m) => (m as FoonyMessage).seq!));
+    expect(pages).toEqual([[4, 5], [2, 3], [1]]);
+  });
+});

@@ -75,7 +75,7 @@ export interface ChannelHost {
   >;
   readonly session: number;
   readonly cursors: CursorStore;
-  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random' | 'wire'>;
+  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random' | 'wire' | 'cipher'>;
 }
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
@@ -202,14 +202,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * ABORTED (the app's own signal) is also an `error` event on the client, so nothing fails silently.
    */
   publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
+    const frame = { t: 'pub', name, data: data === undefined ? null : data } as const;
     return this.reported(
-      typeof name === 'string'
-        ? this.channelRequest(
-            { t: 'pub', name, data: data === undefined ? null : data, ...this.stream?.publish(options) },
-            // With a client message id (binary wire) a resend is stored once: safe by default.
-            { ...options, resendSafe: options.resendSafe ?? (!!this.stream || this.host.options.publishResend) },
-          )
-        : Promise.reject(invalid('publish needs a string name')),
+      typeof name !== 'string'
+        ? Promise.reject(invalid('publish needs a string name'))
+        : this.stream
+          ? this.stream.publish(frame, options)
+          : this.channelRequest(frame, {
+              ...options,
+              resendSafe: options.resendSafe ?? this.host.options.publishResend,
+            }),
     );
   }
 
@@ -241,7 +243,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       throw invalid('history needs an integer limit > 0, a messageId start, a serial before');
     // Each wire reads its own cursor: the seed's `start` (a messageId), the binary wire's `before` (a serial).
     const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
-    return { messages: reply.messages, more: reply.more === true };
+    return {
+      messages: await (this.stream?.page(reply.messages) ?? reply.messages),
+      more: reply.more === true,
+    };
   }
 
   /**

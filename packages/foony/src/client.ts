@@ -29,6 +29,7 @@ import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
 import type { FoonyWire } from './wire-module';
+import type { CipherModule } from './binary/cipher';
 
 /**
  * Exactly one credential: `token`, `key` or `authCallback` (two together are a type error, and INVALID at run
@@ -75,6 +76,11 @@ export interface FoonyConnectOptions extends ConnectionTuning {
   persistCursors?: CursorPersistence;
   /** Module: the wire. Default: the seed's JSON frames; `foonyBinaryWire` for the Foony service's binary records. */
   wire?: FoonyWire;
+  /**
+   * Module: end-to-end encryption of message data, `foonyCipher({ key })` (every channel, or a per-channel key
+   * chooser); readable by the official client's `Cipher`. Binary wire only: without `wire: foonyBinaryWire` INVALID.
+   */
+  cipher?: CipherModule;
   /** @deprecated Removed: pass `channelNames: strictChannelNames`. */
   strictChannelNames?: never;
   /** @deprecated Removed: pass `persistCursors: webStorageCursors(storage)`. */

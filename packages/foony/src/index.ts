@@ -29,6 +29,8 @@ export { looseChannelNames, strictChannelNames, validateChannelName } from './ch
 export type { ChannelNameRules } from './channel-name';
 export { webStorageCursors } from './persist-cursors';
 export { foonyBinaryWire } from './binary/wire';
+export { foonyCipher } from './binary/cipher';
+export type { CipherModule, FoonyCipherKey, FoonyCipherOptions } from './binary/cipher';
 export type { FoonyWire } from './wire-module';
 export type { CursorPersistence, WebStorageCursorsOptions } from './persist-cursors';
 export { decodeFrame, encodeFrame } from './codec';

@@ -1,5 +1,5 @@
 import type { EncodedFrame, TransportData } from '@polysocket/core';
-import type { ChannelHost, FoonyChannel, Request } from './channel';
+import type { ChannelHost, FoonyChannel, PublishOptions, Request } from './channel';
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
 
 /**
@@ -17,14 +17,23 @@ export interface FoonyWire {
   stream(channel: FoonyChannel, host: ChannelHost): WireStream;
 }
 
+/** @internal A `pub` before the wire adds its fields and the channel its name and request id. */
+export interface PublishFrame {
+  readonly t: 'pub';
+  readonly name: string;
+  readonly data: unknown;
+}
+
 /** @internal One channel's side of a wire other than the seed's. */
 export interface WireStream {
   /** Subscribes (with the resume cursor, and presence where it is opt-in); resolves once acknowledged. */
   subscribe(request: Request | undefined, presence: boolean): Promise<unknown>;
   /** A `msg` of this channel: its messages reach `channel.deliverMessage` in order. */
   message(frame: MessageFrame): void;
-  /** Fields the wire adds to a `pub`: a client message id reused on every resend makes resending safe. */
-  publish(options: { ephemeral?: boolean }): Record<string, unknown>;
+  /** Sends a `pub` (with what the wire adds: a client message id, reused on every resend, makes resending safe). */
+  publish(frame: PublishFrame, options: PublishOptions): Promise<unknown>;
+  /** A history page's messages as the app gets them (the cipher opens their data). */
+  page(messages: readonly MessageFrame[]): readonly MessageFrame[] | Promise<readonly MessageFrame[]>;
   /** The channel was unsubscribed: its cursor and order start again. */
   forget(): void;
 }

@@ -1,9 +1,17 @@
 import type { PolySocketError } from '@polysocket/core';
-import type { ChannelHost, FoonyChannel, Request } from '../channel';
-import type { FoonyWire, WireStream } from '../wire-module';
+import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
+import type { FoonyWire, PublishFrame, WireStream } from '../wire-module';
 import type { MessageFrame } from '../wire';
 import { decodeBinary, encodeBinary } from './codec';
-import type { BinaryAck, BinaryClientFrame, BinaryFetchResult, BinaryMessage, BinaryServerFrame } from './frames';
+import type { StreamCipher } from './cipher';
+import type {
+  BatchPart,
+  BinaryAck,
+  BinaryClientFrame,
+  BinaryFetchResult,
+  BinaryMessage,
+  BinaryServerFrame,
+} from './frames';
 import { SerialOrder, type SerialHost } from './serial-order';
 
 /** A publish's message id: unique per client and publish, the same on every resend of it. */
@@ -18,12 +26,21 @@ const messageId = (): string =>
  */
 class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   private order: SerialOrder<BinaryMessage>;
+  /** With the `cipher` module, for a channel it encrypts: data sealed and opened, deliveries through its chain. */
+  private readonly cipher: StreamCipher | undefined;
 
   constructor(
     private readonly channel: FoonyChannel,
     private readonly host: ChannelHost,
   ) {
     this.order = new SerialOrder<BinaryMessage>(this, this.cursor());
+    this.cipher = host.options.cipher?.(channel);
+  }
+
+  /** A channel event in delivery order: behind the messages the cipher is still opening. */
+  private inOrder(step: () => void): void {
+    if (this.cipher) this.cipher.after(step);
+    else step();
   }
 
   /** The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it). */
@@ -41,7 +58,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone; the next message starts a new run.
       this.order.reset();
-      channel.emit('discontinuity', { after: lastSerial });
+      this.inOrder(() => channel.emit('discontinuity', { after: lastSerial }));
     }
     return watched;
   }
@@ -50,30 +67,55 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     this.order.accept(frame as BinaryMessage);
   }
 
-  publish(options: { ephemeral?: boolean }): Record<string, unknown> {
-    return { messageId: messageId(), ephemeral: options.ephemeral };
+  publish(frame: PublishFrame, options: PublishOptions): Promise<unknown> {
+    const pub = { ...frame, messageId: messageId(), ephemeral: options.ephemeral };
+    // A client message id: a resend is stored once, so resending is safe by default.
+    const send = (sealed: typeof pub): Promise<unknown> =>
+      this.channel.channelRequest(sealed, { ...options, resendSafe: options.resendSafe ?? true });
+    return this.cipher ? this.cipher.seal(pub).then(send) : send(pub);
+  }
+
+  page(messages: readonly MessageFrame[]): readonly MessageFrame[] | Promise<readonly MessageFrame[]> {
+    return this.cipher ? (this.cipher.page(messages as readonly BinaryMessage[]) as Promise<MessageFrame[]>) : messages;
   }
 
   forget(): void {
     this.order = new SerialOrder<BinaryMessage>(this);
+    this.cipher?.reset();
   }
 
   // SerialHost
   deliver(message: BinaryMessage): void {
+    if (this.cipher) this.cipher.open(message, (opened, parts) => this.hand(opened, parts));
+    else this.hand(message);
+  }
+
+  /**
+   * A message to the listeners; `opened`: its data (each part's, for a batch) as the cipher opened it, `undefined`
+   * for what it could not open (reported, left out).
+   */
+  private hand(message: BinaryMessage, opened?: readonly (BatchPart | undefined)[]): void {
     const { messages, seq } = message;
     // The cursor moves to a sequenced message's serial with its last part; an unsequenced one leaves it.
     const cursor = seq && !message.ephemeral ? String(seq) : undefined;
     // No de-duplication by id: the order has dropped every serial delivered already, and an unsequenced
     // (ephemeral) message is never replayed.
-    if (!messages) return this.channel.deliverMessage(message as MessageFrame, cursor, true);
+    if (!messages) {
+      const single = opened ? opened[0] : message;
+      if (single) this.channel.deliverMessage(single as MessageFrame, cursor, true);
+      return;
+    }
     // A client batch: its messages in order, each with an id of its own.
     const { messages: _parts, ...batch } = message;
-    messages.forEach((part, index) =>
-      this.channel.deliverMessage(
-        { ...batch, ...part, messageId: `${message.messageId}:${index}` } as MessageFrame,
-        index === messages.length - 1 ? cursor : undefined,
-        true,
-      ),
+    const parts = opened ?? messages;
+    parts.forEach(
+      (part, index) =>
+        part &&
+        this.channel.deliverMessage(
+          { ...batch, ...part, messageId: `${message.messageId}:${index}` } as MessageFrame,
+          index === parts.length - 1 ? cursor : undefined,
+          true,
+        ),
     );
   }
 
@@ -88,7 +130,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   }
 
   lost(after: number, before: number): void {
-    this.channel.emit('discontinuity', { after, before });
+    this.inOrder(() => this.channel.emit('discontinuity', { after, before }));
   }
 }
 

@@ -167,18 +167,24 @@ export class StreamCipher {
         openPart(this.cipher, part).catch((error: unknown) => void failures.push(error)),
       ),
     );
-    this.after(() =>
-      opened.then((parts) => {
-        for (const error of failures) this.failed(message, error);
-        then(message, parts);
-      }),
-    );
+    this.queue(opened, (parts) => {
+      for (const error of failures) this.failed(message, error);
+      then(message, parts);
+    });
   }
 
   /** Runs `step` after every delivery queued before it (unless the channel is left meanwhile). */
-  after(step: () => unknown): void {
+  after(step: () => void): void {
+    this.queue(undefined, step);
+  }
+
+  /** Runs `step` with what `ready` resolves to, in queue order; not if the channel was left since it was queued. */
+  private queue<T>(ready: T | Promise<T>, step: (value: T) => void): void {
     const generation = this.generation;
-    this.delivering = this.delivering.then(() => generation === this.generation && step()).catch(() => undefined);
+    this.delivering = this.delivering
+      .then(() => ready)
+      .then((value) => generation === this.generation && step(value))
+      .catch(() => undefined);
   }
 
   /** A history page with each message's data opened (one that cannot be opened stays as it came). */

@@ -15,7 +15,8 @@ interface Stored {
   messageId: string;
   seq: number;
   clientId: string;
-  messages?: { name: string; data: unknown }[];
+  encoding?: string;
+  messages?: { name: string; data: unknown; encoding?: string }[];
 }
 
 /** A Foony service on the binary wire, in memory: serials per channel, publish de-duplication, fetch, history. */
@@ -92,6 +93,7 @@ export class MemoryFoonyBinary {
       messageId: m.messageId,
       clientId: m.clientId,
       seq: m.seq,
+      ...(m.encoding && !m.messages ? { encoding: m.encoding } : {}),
       ...(m.messages ? { messages: m.messages } : {}),
     } as Out;
   }
@@ -140,6 +142,7 @@ export class MemoryFoonyBinary {
           messageId: string;
           name: string;
           data: unknown;
+          encoding?: string;
           messages?: Stored['messages'];
         };
         const list = this.list(channel);
@@ -149,6 +152,7 @@ export class MemoryFoonyBinary {
           this.publish(channel, pub.name, pub.data, {
             messageId: pub.messageId,
             clientId: 'me',
+            ...(pub.encoding ? { encoding: pub.encoding } : {}),
             ...(pub.messages?.length ? { messages: pub.messages } : {}),
           });
         if (!this.holdAcks) this.send({ t: 'ack', id, seq: stored.seq });

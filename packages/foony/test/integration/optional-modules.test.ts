@@ -17,6 +17,10 @@ const MODULES = {
     snippet: `import { FoonyClient, webStorageCursors } from '@polysocket/foony'; ${CLIENT}, persistCursors: webStorageCursors(localStorage) }).channel('a');`,
     markers: ['polysocket:foony:', 'removeItem'],
   },
+  encryption: {
+    snippet: `import { FoonyClient, foonyBinaryWire, foonyCipher } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire, cipher: foonyCipher({ key: 'k' }) }).channel('a');`,
+    markers: ['could not decrypt message', 'cipher+aes-', 'AES-GCM'],
+  },
 };
 
 describe('Foony optional modules stay out of a bundle that does not import them', () => {
@@ -28,6 +32,14 @@ describe('Foony optional modules stay out of a bundle that does not import them'
     expect(bundle).toContain('foonyPresence');
     for (const { markers } of Object.values(MODULES))
       for (const marker of markers) expect(bundle).not.toContain(marker);
+  });
+
+  it('the binary wire without foonyCipher carries no encryption', async () => {
+    const bundle = await bundleOf(
+      `import { FoonyClient, foonyBinaryWire } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire }).channel('a');`,
+    );
+    expect(bundle).toContain('fetchRes'); // the bundle is real: it has the binary wire
+    for (const marker of MODULES.encryption.markers) expect(bundle).not.toContain(marker);
   });
 
   for (const [name, { snippet, markers }] of Object.entries(MODULES)) {

@@ -1,0 +1,145 @@
+// foonyCipher over real sockets: our encrypted channel and the official @foony/realtime 0.16 client with the same key
+// on one channel of the mock (binary wire), each reading the other's messages; a wrong key; order under slow crypto.
+import { Realtime, type MessageFrame } from '@foony/realtime';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
+import type { PolySocketError } from '@polysocket/core';
+import { foonyBinaryWire, foonyCipher, type FoonyCipherKey, type FoonyMessage } from '@polysocket/foony';
+import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
+
+const KEY = Buffer.from(Uint8Array.from({ length: 32 }, (_, i) => i * 7)).toString('base64');
+const KEY_128 = Uint8Array.from({ length: 16 }, (_, i) => i + 100);
+const OTHER = Buffer.from(Uint8Array.from({ length: 32 }, (_, i) => 255 - i)).toString('base64');
+
+let world: FoonyWorld;
+let official: Realtime | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await official?.close();
+  official = undefined;
+  await world?.close();
+});
+
+const ours = (w: FoonyWorld, clientId: string, key: FoonyCipherKey) =>
+  w.client({ token: `user:${clientId}`, wire: foonyBinaryWire, cipher: foonyCipher({ key }) });
+const officialClient = (w: FoonyWorld, clientId: string): Realtime =>
+  (official = new Realtime({
+    endpoint: w.url,
+    token: `user:${clientId}`,
+    webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    transport: 'websocket',
+  }));
+/** A history page's data: the binary wire returns a stored batch as one message with its parts (each opened). */
+const dataOf = (messages: readonly FoonyMessage[]): unknown[] =>
+  messages.flatMap((m) => (m as { messages?: { data: unknown }[] }).messages?.map((p) => p.data) ?? [m.data]);
+const line = (m: { clientId?: string; name: string; data: unknown }): string =>
+  `${m.clientId ?? 'server'}:${m.name}:${JSON.stringify(m.data)}`;
+
+describe('foonyCipher against the mock, beside the official client with the same key', () => {
+  for (const [bits, key] of [
+    [256, KEY],
+    [128, KEY_128],
+  ] as const)
+    it(`AES-${bits}: each reads the other's messages; the service stores only ciphertext; history is opened`, async () => {
+      world = await foonyWorld();
+      const client = ours(world, 'ann', key);
+      const theirs = officialClient(world, 'bob');
+      await client.connect();
+      const ourChat = client.channel('vault');
+      const theirChat = theirs.channels.get('vault', { cipher: { key } });
+      const atOurs: FoonyMessage[] = [];
+      const atTheirs: string[] = [];
+      ourChat.subscribe((m) => atOurs.push(m));
+      theirChat.subscribe((m: MessageFrame) => atTheirs.push(line(m)));
+      await theirChat.attach();
+      await waitFor(() => ourChat.state === 'attached', 'our channel attached');
+
+      await ourChat.publish('hi', { from: 'ours', secret: 'swordfish' });
+      await theirChat.publish('hi', { from: 'theirs', secret: 'marlin' });
+      await theirChat.publish([
+        { name: 'a', data: 1 },
+        { name: 'b', data: [2] },
+      ]);
+      const expected = [
+        'ann:hi:{"from":"ours","secret":"swordfish"}',
+        'bob:hi:{"from":"theirs","secret":"marlin"}',
+        'bob:a:1',
+        'bob:b:[2]',
+      ];
+      await waitFor(() => atOurs.length >= 4 && atTheirs.length >= 4, 'every message at both clients');
+      expect(atOurs.map(line)).toEqual(expected);
+      expect(atTheirs).toEqual(expected);
+      expect(atOurs.every((m) => m.encoding === undefined)).toBe(true);
+      // What the service holds is ciphertext with its encoding.
+      const stored = JSON.stringify(world.foony.historyOf('vault'));
+      expect(stored).not.toMatch(/swordfish|marlin/);
+      expect(stored).toContain(`cipher+aes-${bits}-gcm/base64`);
+
+      const page = await ourChat.history({ limit: 10 });
+      expect(dataOf(page.messages)).toEqual([
+        { from: 'ours', secret: 'swordfish' },
+        { from: 'theirs', secret: 'marlin' },
+        1,
+        [2],
+      ]);
+      expect(JSON.stringify(page.messages)).not.toContain('cipher+');
+      const theirPage = await theirChat.history({ limit: 10 });
+      expect(theirPage.messages.map((m) => m.data)).toContainEqual({ from: 'ours', secret: 'swordfish' });
+    });
+
+  it('a wrong key: an error event per message it cannot open, the stream goes on (plaintext still delivered)', async () => {
+    world = await foonyWorld();
+    const client = ours(world, 'ann', OTHER);
+    const theirs = officialClient(world, 'bob');
+    await client.connect();
+    const chat = client.channel('vault');
+    const got: FoonyMessage[] = [];
+    const errors: PolySocketError[] = [];
+    chat.subscribe((m) => got.push(m));
+    chat.on('error', (e) => errors.push(e));
+    await waitFor(() => chat.state === 'attached', 'attached');
+    const theirChat = theirs.channels.get('vault', { cipher: { key: KEY } });
+    await theirChat.publish('one', 'hidden');
+    await theirs.channels.get('vault').publish('two', 'plain'); // the same channel object: still encrypted
+    world.foony.publish('vault', 'three', 'from the server');
+    await waitFor(() => got.length >= 1 && errors.length >= 2, 'the plain message and two errors');
+    expect(got.map(line)).toEqual(['server:three:"from the server"']);
+    expect(errors.map((e) => e.code)).toEqual(['PROTOCOL', 'PROTOCOL']);
+    expect(errors[0].message).toMatch(/could not decrypt message .* \(serial 1\) on 'vault'/);
+    expect(errors.join(' ')).not.toContain(OTHER);
+    expect(client.state).toBe('connected');
+  });
+
+  it('many messages from the official client arrive in order when decryption is slow', async () => {
+    world = await foonyWorld();
+    const client = ours(world, 'ann', KEY);
+    const theirs = officialClient(world, 'bob');
+    await client.connect();
+    const chat = client.channel('vault');
+    const got: unknown[] = [];
+    chat.subscribe((m) => got.push(m.data));
+    await waitFor(() => chat.state === 'attached', 'attached');
+    const theirChat = theirs.channels.get('vault', { cipher: { key: KEY } });
+    await theirChat.attach();
+    const count = 200;
+    for (let n = 0; n < count; n++) await theirChat.publish('n', n);
+    // From here on, each decryption takes longer than the one after it.
+    const subtle = globalThis.crypto.subtle;
+    const decrypt = subtle.decrypt.bind(subtle);
+    let calls = 0;
+    vi.spyOn(subtle, 'decrypt').mockImplementation(async (...args: Parameters<SubtleCrypto['decrypt']>) => {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, 30 - (calls++ % 30))));
+      return decrypt(...args);
+    });
+    await waitFor(() => got.length >= count, 'the live messages');
+    got.length = 0;
+    await chat.unsubscribe();
+    chat.subscribe((m) => got.push(m.data));
+    const page = await chat.history({ limit: count });
+    expect(dataOf(page.messages)).toEqual(Array.from({ length: count }, (_, n) => n));
+    for (let n = count; n < 2 * count; n++) void theirChat.publish('n', n);
+    await waitFor(() => got.length >= count, 'every message');
+    expect(got).toEqual(Array.from({ length: count }, (_, n) => n + count));
+    expect(calls).toBeGreaterThanOrEqual(2 * count);
+  });
+});

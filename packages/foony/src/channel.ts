@@ -204,14 +204,13 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
     const frame = { t: 'pub', name, data: data === undefined ? null : data } as const;
     return this.reported(
-      typeof name !== 'string'
-        ? Promise.reject(invalid('publish needs a string name'))
-        : this.stream
-          ? this.stream.publish(frame, options)
-          : this.channelRequest(frame, {
+      typeof name === 'string'
+        ? (this.stream?.publish(frame, options) ??
+            this.channelRequest(frame, {
               ...options,
               resendSafe: options.resendSafe ?? this.host.options.publishResend,
-            }),
+            }))
+        : Promise.reject(invalid('publish needs a string name')),
     );
   }
 

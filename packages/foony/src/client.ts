@@ -19,6 +19,7 @@ import {
   type TransportData,
   type RequestId,
   INSPECT,
+  missingModule,
   type EncodedFrame,
 } from '@polysocket/core';
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
@@ -249,6 +250,8 @@ export class FoonyClient {
     if (typeof options.url !== 'string' || !options.url)
       throw new PolySocketError('INVALID', "FoonyClient needs a url: e.g. { url: 'wss://host/foony' }");
     checkModules(options);
+    // Encryption exists on the binary wire only.
+    if (options.cipher && !options.wire) throw missingModule('wire', 'foonyBinaryWire', 'foony', 'cipher');
     const link = (this.link = new FoonyLink(options));
     this.connection = link.connection;
     this.cursors = link.cursors;

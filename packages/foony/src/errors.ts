@@ -1,6 +1,5 @@
 import { PolySocketError, type ErrorCode as CoreErrorCode, missingModule } from '@polysocket/core';
 import type { ErrorFrame } from './wire';
-import type { FoonyConnectOptions } from './client';
 
 /** Maps a Foony error code to the core's codes: 403xx → FORBIDDEN, 401xx → AUTH_FAILED, 5xxxx → SERVER, and so on. */
 export function coreCodeOf(code: number): CoreErrorCode {
@@ -41,9 +40,6 @@ export function checkModules(options: object): void {
     const value = (options as Record<string, unknown>)[option];
     if (value !== undefined && typeof value !== 'function') throw needs(option as keyof typeof MODULES);
   }
-  // Encryption exists on the binary wire only.
-  if ((options as FoonyConnectOptions).cipher && !(options as FoonyConnectOptions).wire)
-    throw missingModule('wire', 'foonyBinaryWire', 'foony', 'cipher');
 }
 
 /** The INVALID error of an option used without its module: it names the import. */

@@ -1,5 +1,6 @@
 import { PolySocketError, SafeEmitter } from '@polysocket/core';
 import type { ChannelHost, FoonyChannel, Request } from './channel';
+import type { Sealable, StreamCipher } from './binary/cipher';
 import type { PresenceAction, PresenceEventFrame } from './wire';
 
 /** One member of a channel's presence set, keyed by its connection. */
@@ -41,7 +42,9 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   private current = new Map<string, PresenceMember>();
   private syncing: Map<string, PresenceMember> | undefined;
   /** The data this client entered with, re-entered after every reconnect; undefined when not present. */
-  private own: { data: unknown } | undefined;
+  private own: OwnEntry | undefined;
+  /** With the `cipher` module: own data sealed, events opened, in arrival order with the channel's messages. */
+  private readonly cipher: StreamCipher | undefined;
   /** Bumped by `clear()`: announcements of a set the channel has left since (a listener unsubscribed) stop. */
   private generation = 0;
 
@@ -50,6 +53,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     private readonly host: ChannelHost,
   ) {
     super();
+    this.cipher = host.options.cipher?.(channel);
   }
 
   protected override onListenerError(error: unknown): void {
@@ -78,7 +82,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
   /** Leaves; this client is not re-entered after a reconnect, even when the `leave` itself could not be sent. */
   leave(data?: unknown): Promise<void> {
     this.own = undefined;
-    return this.channel.reported(this.send('leave', data));
+    return this.channel.reported(this.send('leave', { data }));
   }
 
   /** Like `publish`, the promise may be ignored: every failure but ABORTED is also a client `error` event. */
@@ -90,13 +94,13 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     const refused = this.host.connection.cannotSend();
     if (refused) throw refused;
     const previous = this.own;
-    const entry = { data };
+    const entry: OwnEntry = { data };
     this.own = entry;
     this.channel.attach();
     // A `state` listener of that attach unsubscribed the channel, or entered again: its call decides.
     if (this.own !== entry) throw new PolySocketError('ABORTED', `presence ${action} superseded by a listener`);
     try {
-      await this.send(action, data);
+      await this.send(action, entry);
     } catch (error) {
       // Never re-enter with data the server cannot take: every restore would refuse it again.
       if ((error as PolySocketError).code === 'TOO_LARGE' && this.own === entry) this.own = previous;
@@ -104,8 +108,12 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     }
   }
 
-  private send(action: PresenceAction, data: unknown, request?: Request): Promise<unknown> {
-    return this.channel.channelRequest({ t: 'pres', action, data }, {}, request);
+  /** Sends `entry`'s data; with a cipher sealed (once: a re-entry sends the same ciphertext), undefined as it is. */
+  private send(action: PresenceAction, entry: OwnEntry, request?: Request): Promise<unknown> {
+    const { data, sealed } = entry;
+    if (!this.cipher || data === undefined || sealed)
+      return this.channel.channelRequest({ t: 'pres', action, data, ...sealed }, {}, request);
+    return this.cipher.seal({ data }).then((fields) => this.send(action, { data, sealed: (entry.sealed = fields) }));
   }
 
   /** Listens to every change; returns the function that stops listening. */
@@ -119,18 +127,32 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     return this.own;
   }
 
-  /** @internal A restore: re-enter with the last data, if this client is present. */
+  /**
+   * @internal A restore: re-enter with the last data, if this client is present. Data still being sealed is not:
+   * its `enter` goes out through the outbox once sealed.
+   */
   reenter(request: Request | undefined): Promise<unknown> | undefined {
-    return this.own && this.send('enter', this.own.data, request);
+    const own = this.own;
+    return own && (!this.cipher || own.data === undefined || own.sealed) ? this.send('enter', own, request) : undefined;
+  }
+
+  /** A step in the order of the channel's events: behind what the cipher is still opening. */
+  private inOrder(step: () => void): void {
+    if (this.cipher) this.cipher.after(step);
+    else step();
   }
 
   /** @internal A subscribe went out: collect the server's fresh set from here. */
   beginSync(): void {
-    this.syncing = new Map();
+    this.inOrder(() => (this.syncing = new Map()));
   }
 
   /** @internal The subscribe was acknowledged: adopt the fresh set, emitting only what changed. */
   endSync(): void {
+    this.inOrder(() => this.adopt());
+  }
+
+  private adopt(): void {
     const next = this.syncing;
     this.syncing = undefined;
     if (!next) return;
@@ -156,8 +178,18 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     this.current = new Map();
   }
 
-  /** @internal */
+  /** @internal A `presEvt`; with a cipher, its data opened first (one it cannot open is reported and left out). */
   apply(frame: PresenceEventFrame): void {
+    if (this.cipher)
+      this.cipher.open(
+        frame as PresenceEventFrame & Sealable,
+        ([opened]) => opened && this.applyOpen(opened as PresenceEventFrame),
+        `presence data of ${frame.clientId}`,
+      );
+    else this.applyOpen(frame);
+  }
+
+  private applyOpen(frame: PresenceEventFrame): void {
     const member: PresenceMember = {
       clientId: frame.clientId,
       connectionId: frame.connectionId,
@@ -184,6 +216,12 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     this.emit('change', { action, member });
     return generation === this.generation;
   }
+}
+
+/** This client's presence data, and its sealed fields once a cipher has sealed it. */
+interface OwnEntry {
+  readonly data: unknown;
+  sealed?: Sealable;
 }
 
 function sameData(a: unknown, b: unknown): boolean {

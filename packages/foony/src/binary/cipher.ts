@@ -124,7 +124,7 @@ export class AesGcm {
 }
 
 /** A part (or a message) with its data opened; a part that is not ciphered as it is. */
-async function openPart<P extends BatchPart>(cipher: AesGcm, part: P): Promise<P> {
+async function openPart<P extends Sealable>(cipher: AesGcm, part: P): Promise<P> {
   if (!isCipherEncoding(part.encoding)) return part;
   const { encoding, ...rest } = part;
   return { ...rest, data: await cipher.open(encoding as string, part.data) } as P;
@@ -156,20 +156,21 @@ export class StreamCipher {
    * Runs `then` with the message opened, after everything queued before it. A part that cannot be opened is an
    * `error` event (PROTOCOL, the cause attached) and is left out: `then` gets `undefined` in its place.
    */
-  open(
-    message: BinaryMessage,
-    then: (message: BinaryMessage, parts: readonly (BatchPart | undefined)[]) => void,
+  open<M extends Sealable & { readonly messages?: readonly BatchPart[] }>(
+    item: M,
+    then: (parts: readonly (M | BatchPart | undefined)[]) => void,
+    what = describe(item as unknown as BinaryMessage),
   ): void {
     // Opened at once (WebCrypto may work in parallel), handed on in order.
     const failures: unknown[] = [];
     const opened = Promise.all(
-      (message.messages ?? [message]).map((part) =>
+      (item.messages ?? [item]).map((part) =>
         openPart(this.cipher, part).catch((error: unknown) => void failures.push(error)),
       ),
     );
     this.queue(opened, (parts) => {
-      for (const error of failures) this.failed(message, error);
-      then(message, parts);
+      for (const error of failures) this.failed(what, error);
+      then(parts);
     });
   }
 
@@ -196,7 +197,7 @@ export class StreamCipher {
             ? { ...message, messages: await Promise.all(message.messages.map((part) => openPart(this.cipher, part))) }
             : await openPart(this.cipher, message);
         } catch (error) {
-          this.failed(message, error);
+          this.failed(describe(message), error);
           return message;
         }
       }),
@@ -208,21 +209,21 @@ export class StreamCipher {
     this.generation++;
   }
 
-  private failed(message: BinaryMessage, cause: unknown): undefined {
-    const serial = message.seq === undefined ? '' : ` (serial ${message.seq})`;
+  private failed(what: string, cause: unknown): void {
     this.channel.emit(
       'error',
       new PolySocketError(
         'PROTOCOL',
-        `could not decrypt message ${message.messageId}${serial} on ${describeEvent(this.channel.name)}: ${
-          (cause as Error)?.message ?? String(cause)
-        }`,
+        `could not decrypt ${what} on ${describeEvent(this.channel.name)}: ${(cause as Error)?.message ?? String(cause)}`,
         { cause },
       ),
     );
-    return undefined;
   }
 }
+
+/** How an error names a message: `message <id> (serial <seq>)`. */
+const describe = (message: BinaryMessage): string =>
+  `message ${message.messageId}${message.seq === undefined ? '' : ` (serial ${message.seq})`}`;
 
 /**
  * End-to-end encryption of message data on the binary wire, readable by the official client's `Cipher` with the
@@ -231,11 +232,15 @@ export class StreamCipher {
  */
 export function foonyCipher(options: FoonyCipherOptions): CipherModule {
   const { key } = options;
-  if (typeof key === 'function')
-    return (channel) => {
-      const chosen = key(channel.name);
-      return chosen === undefined ? undefined : new StreamCipher(new AesGcm(chosen), channel);
-    };
-  const cipher = new AesGcm(key);
-  return (channel) => new StreamCipher(cipher, channel);
+  const fixed = typeof key === 'function' ? undefined : new AesGcm(key);
+  // A channel's messages and its presence share one chain: their events keep their arrival order.
+  const made = new WeakMap<FoonyChannel, StreamCipher | undefined>();
+  return (channel) => {
+    if (!made.has(channel)) {
+      const chosen = fixed ? undefined : (key as (channel: string) => FoonyCipherKey | undefined)(channel.name);
+      const cipher = fixed ?? (chosen === undefined ? undefined : new AesGcm(chosen));
+      made.set(channel, cipher && new StreamCipher(cipher, channel));
+    }
+    return made.get(channel);
+  };
 }

@@ -86,7 +86,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 
   // SerialHost
   deliver(message: BinaryMessage): void {
-    if (this.cipher) this.cipher.open(message, (opened, parts) => this.hand(opened, parts));
+    if (this.cipher) this.cipher.open(message, (parts) => this.hand(message, parts));
     else this.hand(message);
   }
 

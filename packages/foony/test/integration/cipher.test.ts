@@ -1,10 +1,17 @@
 // foonyCipher over real sockets: our encrypted channel and the official @foony/realtime 0.16 client with the same key
 // on one channel of the mock (binary wire), each reading the other's messages; a wrong key; order under slow crypto.
-import { Realtime, type MessageFrame } from '@foony/realtime';
+import { Realtime, type MessageFrame, type PresenceEventFrame } from '@foony/realtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { PolySocketError } from '@polysocket/core';
-import { foonyBinaryWire, foonyCipher, type FoonyCipherKey, type FoonyMessage } from '@polysocket/foony';
+import {
+  foonyBinaryWire,
+  foonyCipher,
+  foonyPresence,
+  type FoonyCipherKey,
+  type FoonyMessage,
+  type PresenceChange,
+} from '@polysocket/foony';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 const KEY = Buffer.from(Uint8Array.from({ length: 32 }, (_, i) => i * 7)).toString('base64');
@@ -21,7 +28,7 @@ afterEach(async () => {
 });
 
 const ours = (w: FoonyWorld, clientId: string, key: FoonyCipherKey) =>
-  w.client({ token: `user:${clientId}`, wire: foonyBinaryWire, cipher: foonyCipher({ key }) });
+  w.client({ token: `user:${clientId}`, wire: foonyBinaryWire, cipher: foonyCipher({ key }), presence: foonyPresence });
 const officialClient = (w: FoonyWorld, clientId: string): Realtime =>
   (official = new Realtime({
     endpoint: w.url,
@@ -87,6 +94,50 @@ describe('foonyCipher against the mock, beside the official client with the same
       expect(theirPage.messages.map((m) => m.data)).toContainEqual({ from: 'ours', secret: 'swordfish' });
     });
 
+  it('presence data is sealed both ways: each reads the other’s; the service holds ciphertext; a drop re-enters', async () => {
+    world = await foonyWorld();
+    const client = ours(world, 'ann', KEY);
+    const theirs = officialClient(world, 'bob');
+    await client.connect();
+    const ourChat = client.channel('vault');
+    const theirChat = theirs.channels.get('vault', { cipher: { key: KEY } });
+    const ourView: PresenceChange[] = [];
+    ourChat.presence.subscribe((c) => ourView.push(c));
+    const theirView: string[] = [];
+    theirChat.presence.on((e: PresenceEventFrame) =>
+      theirView.push(`${e.action}:${e.clientId}:${JSON.stringify(e.data)}`),
+    );
+    await theirChat.presence.enter({ mood: 'hidden-bob' });
+    await ourChat.presence.enter({ mood: 'hidden-ann' });
+    await waitFor(
+      () => ourView.some((c) => c.member.clientId === 'bob') && theirView.includes('enter:ann:{"mood":"hidden-ann"}'),
+      'both enters seen, opened',
+    );
+    expect(ourView.find((c) => c.member.clientId === 'bob')?.member.data).toEqual({ mood: 'hidden-bob' });
+    expect([...ourChat.presence.members().values()].map((m) => [m.clientId, m.data]).sort()).toEqual([
+      ['ann', { mood: 'hidden-ann' }],
+      ['bob', { mood: 'hidden-bob' }],
+    ]);
+    const held = world.foony.membersOf('vault');
+    expect(held.map((m) => m.encoding)).toEqual(['cipher+aes-256-gcm/base64', 'cipher+aes-256-gcm/base64']);
+    expect(JSON.stringify(held)).not.toContain('hidden-');
+    // A drop: ours resumes (the member set comes again, sealed) and re-enters; nothing changes for the app.
+    const before = ourView.length;
+    world.foony.connectionOf(client.session!.connectionId)!.drop();
+    await waitFor(() => client.state !== 'connected', 'the drop seen');
+    await client.connect();
+    await waitFor(() => ourChat.state === 'attached', 'attached again');
+    expect(world.foony.membersOf('vault').map((m) => m.encoding)).toEqual([
+      'cipher+aes-256-gcm/base64',
+      'cipher+aes-256-gcm/base64',
+    ]);
+    await theirChat.presence.update({ mood: 'still-hidden' });
+    await waitFor(() => ourView.some((c) => c.action === 'update'), 'their update');
+    expect(ourView.slice(before).map((c) => [c.action, c.member.clientId, c.member.data])).toEqual([
+      ['update', 'bob', { mood: 'still-hidden' }],
+    ]);
+  });
+
   it('a wrong key: an error event per message it cannot open, the stream goes on (plaintext still delivered)', async () => {
     world = await foonyWorld();
     const client = ours(world, 'ann', OTHER);
@@ -106,6 +157,11 @@ describe('foonyCipher against the mock, beside the official client with the same
     expect(got.map(line)).toEqual(['server:three:"from the server"']);
     expect(errors.map((e) => e.code)).toEqual(['PROTOCOL', 'PROTOCOL']);
     expect(errors[0].message).toMatch(/could not decrypt message .* \(serial 1\) on 'vault'/);
+    // Presence data it cannot open: reported, the member left out.
+    await theirChat.presence.enter({ mood: 'x' });
+    await waitFor(() => errors.length >= 3, 'the presence error');
+    expect(errors[2].message).toMatch(/could not decrypt presence data of bob on 'vault'/);
+    expect(chat.presence.members().size).toBe(0);
     expect(errors.join(' ')).not.toContain(OTHER);
     expect(client.state).toBe('connected');
   });
@@ -139,7 +195,13 @@ describe('foonyCipher against the mock, beside the official client with the same
     expect(dataOf(page.messages)).toEqual(Array.from({ length: count }, (_, n) => n));
     for (let n = count; n < 2 * count; n++) void theirChat.publish('n', n);
     await waitFor(() => got.length >= count, 'every message');
-    expect(got).toEqual(Array.from({ length: count }, (_, n) => n + count));
+    // In the service's order (serials), which is not always the official client's call order (its encryptions run
+    // side by side).
+    const stored = dataOf((await chat.history({ limit: 2 * count })).messages).slice(-count);
+    expect([...stored].sort((x, y) => Number(x) - Number(y))).toEqual(
+      Array.from({ length: count }, (_, n) => n + count),
+    );
+    expect(got).toEqual(stored);
     expect(calls).toBeGreaterThanOrEqual(2 * count);
   });
 });

@@ -19,7 +19,7 @@ const MODULES = {
   },
   encryption: {
     snippet: `import { FoonyClient, foonyBinaryWire, foonyCipher } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire, cipher: foonyCipher({ key: 'k' }) }).channel('a');`,
-    markers: ['could not decrypt message', 'cipher+aes-', 'AES-GCM'],
+    markers: ['could not decrypt', 'cipher+aes-', 'AES-GCM'],
   },
 };
 

@@ -108,12 +108,11 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     }
   }
 
-  /** Sends `entry`'s data; with a cipher sealed (once: a re-entry sends the same ciphertext), undefined as it is. */
+  /** Sends `entry`'s data (with a cipher: sealed, once; a re-entry sends the same ciphertext). */
   private send(action: PresenceAction, entry: OwnEntry, request?: Request): Promise<unknown> {
-    const { data, sealed } = entry;
-    if (!this.cipher || data === undefined || sealed)
-      return this.channel.channelRequest({ t: 'pres', action, data, ...sealed }, {}, request);
-    return this.cipher.seal({ data }).then((fields) => this.send(action, { data, sealed: (entry.sealed = fields) }));
+    const send = (fields: Sealable): Promise<unknown> =>
+      this.channel.channelRequest({ t: 'pres', action, ...fields }, {}, request);
+    return this.cipher ? this.cipher.present(entry, send, !!request) : send(entry);
   }
 
   /** Listens to every change; returns the function that stops listening. */
@@ -127,19 +126,15 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     return this.own;
   }
 
-  /**
-   * @internal A restore: re-enter with the last data, if this client is present. Data still being sealed is not:
-   * its `enter` goes out through the outbox once sealed.
-   */
+  /** @internal A restore: re-enter with the last data, if this client is present. */
   reenter(request: Request | undefined): Promise<unknown> | undefined {
-    const own = this.own;
-    return own && (!this.cipher || own.data === undefined || own.sealed) ? this.send('enter', own, request) : undefined;
+    return this.own && this.send('enter', this.own, request);
   }
 
-  /** A step in the order of the channel's events: behind what the cipher is still opening. */
-  private inOrder(step: () => void): void {
-    if (this.cipher) this.cipher.after(step);
-    else step();
+  /** Runs `step` (with `frame`) in the channel's event order: with a cipher, after what it is still opening. */
+  private inOrder(step: (frame: PresenceEventFrame) => void, frame?: PresenceEventFrame): void {
+    if (this.cipher) this.cipher.event(step, frame);
+    else step(frame as PresenceEventFrame);
   }
 
   /** @internal A subscribe went out: collect the server's fresh set from here. */
@@ -180,13 +175,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
 
   /** @internal A `presEvt`; with a cipher, its data opened first (one it cannot open is reported and left out). */
   apply(frame: PresenceEventFrame): void {
-    if (this.cipher)
-      this.cipher.open(
-        frame as PresenceEventFrame & Sealable,
-        ([opened]) => opened && this.applyOpen(opened as PresenceEventFrame),
-        `presence data of ${frame.clientId}`,
-      );
-    else this.applyOpen(frame);
+    this.inOrder((opened) => this.applyOpen(opened), frame);
   }
 
   private applyOpen(frame: PresenceEventFrame): void {

@@ -179,6 +179,32 @@ export class StreamCipher {
     this.queue(undefined, step);
   }
 
+  /** Presence: `step` in the channel's order, with the event's data opened (none: a step of the presence sync). */
+  event<F extends { readonly data?: unknown; readonly encoding?: string; readonly clientId: string }>(
+    step: (frame: F) => void,
+    frame?: F,
+  ): void {
+    if (frame)
+      this.open(frame as F & Sealable, ([opened]) => opened && step(opened as F), `presence data of ${frame.clientId}`);
+    else this.after(step as () => void);
+  }
+
+  /**
+   * Presence: sends this client's data sealed, once per entry (a re-entry resends the same ciphertext). A re-entry
+   * (`now`: a restore writes it at once) of data still being sealed sends nothing: that `enter` goes out once
+   * sealed, through the outbox.
+   */
+  present(
+    entry: { readonly data: unknown; sealed?: Sealable },
+    send: (fields: Sealable) => Promise<unknown>,
+    now: boolean,
+  ): Promise<unknown> {
+    const { data, sealed } = entry;
+    if (data === undefined || sealed) return send(sealed ?? entry);
+    if (now) return Promise.resolve();
+    return this.seal({ data }).then((fields) => send((entry.sealed = fields)));
+  }
+
   /** Runs `step` with what `ready` resolves to, in queue order; not if the channel was left since it was queued. */
   private queue<T>(ready: T | Promise<T>, step: (value: T) => void): void {
     const generation = this.generation;

@@ -91,7 +91,8 @@ export class AesGcm {
   async seal(value: unknown): Promise<Sealable> {
     let json: string;
     try {
-      json = JSON.stringify(value ?? null);
+      // A function or a symbol is no JSON value: null, as a plain publish sends it.
+      json = JSON.stringify(value ?? null) ?? 'null';
     } catch (error) {
       throw new PolySocketError('INVALID', 'an encrypted publish needs data JSON can hold', { cause: error });
     }

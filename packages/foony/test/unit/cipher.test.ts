@@ -158,6 +158,30 @@ describe('foonyCipher on a client (binary wire, in memory)', () => {
       expect(text).not.toContain(KEY_256_B64);
   });
 
+  it('hostile ciphered frames (not a string, not base64, too short) are errors; the stream goes on', async () => {
+    const server = new MemoryFoonyBinary();
+    const { got, channelErrors } = await subscribed(server);
+    const encoding = 'cipher+aes-256-gcm/base64';
+    const good = await new AesGcm(KEY_256).seal('x');
+    for (const data of [123, 'not base64!', 'AAAA', null, { a: 1 }])
+      server.publish('secret', 'bad', data, { encoding });
+    server.publish('secret', 'good', good.data, { encoding });
+    await waitFor(() => got.length >= 1, 'the good message');
+    expect(got.map((m) => [m.name, m.data])).toEqual([['good', 'x']]);
+    expect(channelErrors.map((e) => e.code)).toEqual(['PROTOCOL', 'PROTOCOL', 'PROTOCOL', 'PROTOCOL', 'PROTOCOL']);
+    channelErrors.forEach((e, i) =>
+      expect(e.message).toContain(`could not decrypt message x${i + 1} (serial ${i + 1})`),
+    );
+  });
+
+  it('a function as data is sent as null, as a plain publish sends it', async () => {
+    const server = new MemoryFoonyBinary();
+    const { ch } = await subscribed(server);
+    await ch.publish('n', () => 1);
+    const pub = server.framesOf('pub')[0] as { data: unknown; encoding?: string };
+    expect(await new Cipher({ key: KEY_256 }).decrypt(pub.encoding as string, pub.data)).toBe(null);
+  });
+
   it('many messages keep their order when decryption is slow (the first ones slowest)', async () => {
     const server = new MemoryFoonyBinary();
     const { got } = await subscribed(server);

@@ -17,11 +17,23 @@ const write = process.argv.includes('--write');
 const config = quick
   ? { runs: 1, stream: 20_000, rtt: 2_000, inflight: 4_000, heap: 100 }
   : { runs: 5, stream: 200_000, rtt: 20_000, inflight: 20_000, heap: 1000 };
-const KINDS = ['raw', 'foony', 'ignis', 'socketio', 'socket.io-client', 'sockr'] as const;
+const KINDS = [
+  'raw',
+  'foony',
+  'foony-binary',
+  'foony-official',
+  'ignis',
+  'socketio',
+  'socket.io-client',
+  'sockr',
+] as const;
 /** Inbound: every client next to a raw ws + JSON.parse baseline on the very same frames. */
 const INBOUND_KINDS = [
   'raw-foony',
   'foony',
+  'raw-foony-binary',
+  'foony-binary',
+  'foony-official',
   'raw-ignis',
   'ignis',
   'raw-sio',
@@ -33,13 +45,19 @@ const INBOUND_KINDS = [
 ] as const;
 const BASELINE: Record<string, string> = {
   foony: 'raw-foony',
+  'foony-binary': 'raw-foony-binary',
+  'foony-official': 'raw-foony-binary',
   ignis: 'raw-ignis',
   socketio: 'raw-sio',
   'socket.io-client': 'raw-sio',
   sockr: 'raw-sockr',
   'socket.io-client/sockr': 'raw-sockr',
 };
-const PEER: Record<string, string> = { socketio: 'socket.io-client', sockr: 'socket.io-client/sockr' };
+const PEER: Record<string, string> = {
+  'foony-binary': 'foony-official',
+  socketio: 'socket.io-client',
+  sockr: 'socket.io-client/sockr',
+};
 type Kind = (typeof KINDS)[number] | (typeof INBOUND_KINDS)[number];
 
 // The measured client runs as plain JavaScript bundled the way tsup builds the packages, not under tsx:

@@ -55,6 +55,14 @@ export const OTHER_ROWS: SizeRow[] = [
   })),
   { id: 'iife-full', label: 'polysocket.full.global.js (+ every module)', entry: { iife: 'full' } },
   { id: 'create-client', label: 'createClient (every adapter, ESM)', entry: esm('createClient', 'polysocket') },
+  {
+    id: 'foony-binary',
+    label: 'core + Foony, binary wire (FoonyClient + foonyBinaryWire)',
+    entry: {
+      contents:
+        "import { FoonyClient, foonyBinaryWire } from '@polysocket/foony'; console.log(FoonyClient, foonyBinaryWire);",
+    },
+  },
 ];
 
 /** An optional module: what it adds to its client's bundle when the app imports it. */

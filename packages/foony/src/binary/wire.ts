@@ -79,7 +79,9 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 
   fetch(fromSerial: number): void {
     (this.channel.channelRequest({ t: 'fetch', fromSerial }) as Promise<unknown> as Promise<BinaryFetchResult>).then(
-      (result) => this.order.filled(result.messages, result.resumed),
+      // A server that answers with something else (an `ack`) has not filled the gap.
+      (result) =>
+        result.t === 'fetchRes' ? this.order.filled(result.messages, result.resumed) : this.order.unfilled(true),
       (error: PolySocketError) => {
         // A drop: the resume after it replays the gap. Refused or unanswered with the link up: give up on it.
         this.order.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');

@@ -29,6 +29,8 @@ export class MemoryFoonyBinary {
   readonly skipLive = new Set<number>();
   /** Publishes are stored but not acknowledged (a drop before the ack). */
   holdAcks = false;
+  /** A broken server: `fetch` is answered with an `ack` instead of a `fetchRes`. */
+  fetchAnsweredWithAck = false;
   private peer: MemoryPeer | undefined;
   private connections = 0;
   readonly subscribed = new Set<string>();
@@ -155,6 +157,7 @@ export class MemoryFoonyBinary {
         return;
       }
       case 'fetch': {
+        if (this.fetchAnsweredWithAck) return this.send({ t: 'ack', id, resumed: true });
         const from = (frame as { fromSerial: number }).fromSerial;
         const resumed = from + 1 >= this.retainFrom;
         const messages = resumed

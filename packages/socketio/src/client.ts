@@ -314,9 +314,10 @@ export class SocketIOClient<
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
     }
-    const onReady = this.options.onReady;
-    if (onReady && this.main.connected) {
-      await onReady({
+    const options = this.options;
+    if (options.onReady && this.main.connected) {
+      // Called as the options' method: Sockr's reads its client from them (no closure per client).
+      await options.onReady({
         emit: (event, ...args) =>
           context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
         next: (events, timeoutMs, hint) => nextEvent(this.main, events, timeoutMs, context.signal, hint),

@@ -39,9 +39,22 @@ export interface HeartbeatHooks<Out> {
 /** A timer that fires more than this late means the process or tab was asleep. */
 const LATE_TIMER_MS = 1000;
 
-// Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
-const probeDue = (heartbeat: Heartbeat<any, any>): void => heartbeat.probe();
+/** The probe period: a DeadlineTimer (they share one runtime timer) included again each time it fires. */
+class ProbeTimer extends DeadlineTimer {
+  constructor(
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
+    private readonly heartbeat: Heartbeat<any, any>,
+    private readonly periodMs: number,
+  ) {
+    super(ProbeTimer.due);
+    this.include(Date.now() + periodMs);
+  }
+
+  private static due(this: ProbeTimer): void {
+    this.include(Date.now() + this.periodMs);
+    this.heartbeat.probe();
+  }
+}
 
 /**
  * Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence
@@ -54,7 +67,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   private heardSinceProbe = false;
   /** When the outstanding probe was sent; 0: none. */
   private probeSentAt = 0;
-  private probeTimer: ReturnType<typeof setInterval> | undefined;
+  private probeTimer: ProbeTimer | undefined;
   private stopped = false;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
@@ -66,7 +79,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
     super(Heartbeat.deadlineDue);
     this.inspectsFrames = !!(policy.isPong || policy.isPing);
     if (policy.intervalMs > 0 && (policy.ping || policy.transportPing))
-      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(probeDue, timerDelay(policy.intervalMs), this);
+      this.probeTimer = new ProbeTimer(this, timerDelay(policy.intervalMs));
     this.armDeadline();
   }
 
@@ -123,7 +136,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.probeTimer);
+    this.probeTimer?.clear();
     this.clear();
   }
 

@@ -194,3 +194,11 @@ export class WebSocketTransport implements Transport {
 export function webSocketTransport(options: WebSocketTransportOptions): () => WebSocketTransport {
   return () => new WebSocketTransport(options);
 }
+
+/**
+ * @internal The TransportFactory of an adapter whose connection tuning is its app's options (url, WebSocket,
+ * secureOnly among them): one function for every client, called as the connection's method (`this`).
+ */
+export function tuningWebSocket(this: { readonly tuning: object }): WebSocketTransport {
+  return new WebSocketTransport(this.tuning as WebSocketTransportOptions);
+}

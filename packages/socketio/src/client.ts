@@ -93,7 +93,7 @@ export class SocketIOClient<
     checkAuth(options.auth, owner);
     this.transports = checkTransports(options, owner);
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
-      { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
+      { protocol: new SocketIOClient.Wire(this), transport: SocketIOClient.Wire.transportOf },
       options,
     );
     // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
@@ -194,6 +194,10 @@ export class SocketIOClient<
   /** The client's side of the connection: one object per client, its methods on the prototype. */
   private static readonly Wire = class SocketIOWire implements Protocol<EncodedFrame, EngineFrame, EngineSession> {
     constructor(private readonly client: SocketIOClient) {}
+    /** @internal The connection's TransportFactory, one function for every client: called as the connection's method. */
+    static transportOf(this: { readonly protocol: object }): Transport {
+      return (this.protocol as SocketIOWire).client.makeTransport();
+    }
     get name(): string {
       return 'socket.io';
     }

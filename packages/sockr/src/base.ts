@@ -40,7 +40,7 @@ export interface Ask {
 export class SockrBase extends SafeEmitter<SockrEvents> {
   readonly io: SocketIOClient;
   /** Requests fail at once while the client cannot send (idle: INVALID, closed or failed: CLOSED). */
-  private readonly replies = new ReplyMatcher(() => this.io.connection.cannotSend());
+  private readonly replies: ReplyMatcher;
   protected readonly seen = new SeenMessages();
   protected readonly conversations = new Conversations(this, this.seen);
   protected readonly knownGroups = new LazySet<string>();
@@ -57,21 +57,22 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   private readonly url: string;
   private readonly catchUp: boolean;
   private readonly emitAuthEcho: boolean;
-  /** The token lives only in this closure, out of reach of inspect and JSON. */
-  private readonly credential: () => string | Promise<string>;
+  /** The app's `getToken`; a static token lives in `TOKENS` instead, out of reach of inspect and JSON. */
+  private readonly getToken: (() => string | Promise<string>) | undefined;
 
   constructor(options: SockrClientOptions) {
     super();
     const { token, getToken } = options;
     if (token === undefined && getToken === undefined)
       throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
-    this.credential = getToken ?? (() => token!);
+    if (!(this.getToken = getToken)) TOKENS.set(this, token!);
     this.url = options.url;
     this.catchUp = options.catchUp !== false;
     this.emitAuthEcho = options.emitAuthEcho !== false;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
     // The options name this client for the login (no closure per client).
     this.io = new SocketIOClient(ioOptionsOf(options, this.timeoutMs, this));
+    this.replies = new ReplyMatcher(this.io.connection);
     this.io.connection.logger.addSecret(token);
     this.callState = moduleOf(options.calls, 'calls', 'sockrCalls')?.create(this, options.ringTimeoutMs ?? 45_000);
     this.typingState = moduleOf(options.typing, 'typing', 'sockrTyping')?.create(this, options.typingTimes);
@@ -251,7 +252,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   async login(context: ReadyContext): Promise<void> {
     this.authRefused = false;
     // A token callback gets the same deadline as every adapter's, and stops being waited for when the attempt ends.
-    const token = await fetchCredentials('getToken', this.credential, {
+    const token = await fetchCredentials('getToken', this.getToken ?? (() => TOKENS.get(this)!), {
       timeoutMs: this.timeoutMs,
       valid: (value) => typeof value === 'string' && value.length > 0,
       expected: 'a non-empty token',
@@ -328,6 +329,9 @@ const RELAYS = (['error', 'reconnecting', 'rtt'] as const).map(
       },
     ] as const,
 );
+
+/** Each client's static token (a closure per client would cost more than an entry here). */
+const TOKENS = new WeakMap<SockrBase, string>();
 
 /** The TIMEOUT advice of a login nobody answered. */
 const LOGIN_HINT = "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs";

@@ -39,23 +39,6 @@ export interface HeartbeatHooks<Out> {
 /** A timer that fires more than this late means the process or tab was asleep. */
 const LATE_TIMER_MS = 1000;
 
-/** The probe period: a DeadlineTimer (they share one runtime timer) included again each time it fires. */
-class ProbeTimer extends DeadlineTimer {
-  constructor(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
-    private readonly heartbeat: Heartbeat<any, any>,
-    private readonly periodMs: number,
-  ) {
-    super(ProbeTimer.due);
-    this.include(Date.now() + periodMs);
-  }
-
-  private static due(this: ProbeTimer): void {
-    this.include(Date.now() + this.periodMs);
-    this.heartbeat.probe();
-  }
-}
-
 /**
  * Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence
  * deadline); no timer is reset. It is its own deadline timer, armed for the earliest deadline.
@@ -67,7 +50,8 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   private heardSinceProbe = false;
   /** When the outstanding probe was sent; 0: none. */
   private probeSentAt = 0;
-  private probeTimer: ProbeTimer | undefined;
+  /** When the next periodic probe is due (the deadline timer also serves the period); Infinity: none. */
+  private probeAt = Infinity;
   private stopped = false;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
@@ -79,7 +63,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
     super(Heartbeat.deadlineDue);
     this.inspectsFrames = !!(policy.isPong || policy.isPing);
     if (policy.intervalMs > 0 && (policy.ping || policy.transportPing))
-      this.probeTimer = new ProbeTimer(this, timerDelay(policy.intervalMs));
+      this.probeAt = Date.now() + timerDelay(policy.intervalMs);
     this.armDeadline();
   }
 
@@ -136,7 +120,6 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
 
   stop(): void {
     this.stopped = true;
-    this.probeTimer?.clear();
     this.clear();
   }
 
@@ -153,16 +136,24 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   private armDeadline(): void {
     const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.policy;
     if (!this.stopped)
-      this.include(Math.min(this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs));
+      this.include(
+        Math.min(this.probeAt, this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs),
+      );
   }
 
   /** The deadline timer's callback (one shared function: `this` is the heartbeat), for the deadline `scheduledAt`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for probeDue
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
   private static deadlineDue(this: Heartbeat<any, any>, scheduledAt: number): void {
     const now = Date.now();
+    if (this.probeAt <= now) {
+      // The probe period (it checks the deadlines first, as it did on a timer of its own).
+      this.probeAt = now + timerDelay(this.policy.intervalMs);
+      this.probe();
+      this.armDeadline();
+    }
     // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-    if (now - scheduledAt > LATE_TIMER_MS && !this.stopped && this.expiredReason(now))
-      this.include(now + LATE_TIMER_MS);
+    else if (now - scheduledAt > LATE_TIMER_MS && !this.stopped && this.expiredReason(now))
+      this.include(Math.min(now + LATE_TIMER_MS, this.probeAt));
     else if (this.check()) this.armDeadline();
   }
 }

@@ -12,7 +12,6 @@ import {
   type ConnectionTuning,
   type HandshakeContext,
   type HandshakeResult,
-  type HeartbeatPolicy,
   type Protocol,
   type RestoreContext,
   type TransportFactory,
@@ -178,7 +177,10 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
     const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
     return {
       info: { connectionId: frame.connectionId, clientId: frame.clientId, keepAliveMs },
-      heartbeat: keepAliveMs > 0 ? heartbeatPolicy(keepAliveMs) : undefined,
+      heartbeat:
+        keepAliveMs > 0
+          ? { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) }
+          : undefined,
     };
   }
 
@@ -300,12 +302,3 @@ const isAuth = (code: number): boolean => code === 40101 || code === 40102;
 const PING: ClientFrame = { t: 'ping' };
 const ping = (): ClientFrame => PING;
 const isPong = (frame: ServerFrame): boolean => frame.t === 'pong';
-
-let lastPolicy: HeartbeatPolicy<ClientFrame, ServerFrame> | undefined;
-
-/** The heartbeat for a ping period; sessions with the same period share one (read-only) policy object. */
-function heartbeatPolicy(keepAliveMs: number): HeartbeatPolicy<ClientFrame, ServerFrame> {
-  if (lastPolicy?.intervalMs !== keepAliveMs)
-    lastPolicy = { intervalMs: keepAliveMs, ping, isPong, probeTimeoutMs: pongDeadline(keepAliveMs) };
-  return lastPolicy;
-}

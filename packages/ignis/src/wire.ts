@@ -10,7 +10,6 @@ import {
   type ConnectionState,
   type HandshakeContext,
   type HandshakeResult,
-  type HeartbeatPolicy,
   type Protocol,
   type RequestId,
   type RestoreContext,
@@ -36,9 +35,6 @@ interface ConnectedData {
 
 /** Shared by every session (no closure per session). */
 const heartbeatFrame = (): string => HEARTBEAT_FRAME;
-
-/** The last session's heartbeat: sessions with the same numbers share this (read-only) object. */
-let shared: HeartbeatPolicy<string, IgnisEnvelope> | undefined;
 const isObject = (value: unknown): boolean => value !== null && typeof value === 'object';
 
 /**
@@ -119,19 +115,26 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
       await secure?.established(data);
       this.authFailures = 0;
       const serverTime = typeof data.time === 'string' ? data.time : new Date().toISOString();
-      const clientId = data.id;
-      const clockSkewMs = Date.parse(serverTime) - Date.now() || 0;
-      const encrypted = secure !== undefined;
-      // Whole literals: a `userId` added afterwards would put it in a property array of its own (≈ 40 B per client).
-      const info: IgnisSession =
-        typeof data.userId === 'string'
-          ? { clientId, serverTime, clockSkewMs, encrypted, userId: data.userId }
-          : { clientId, serverTime, clockSkewMs, encrypted };
-      const intervalMs = options.heartbeatIntervalMs ?? 30_000;
-      const probeTimeoutMs = options.deadServerTimeoutMs ?? 10_000;
-      if (shared?.intervalMs !== intervalMs || shared.probeTimeoutMs !== probeTimeoutMs)
-        shared = { intervalMs, ping: heartbeatFrame, transportPing: true, probeTimeoutMs };
-      return { info, heartbeat: intervalMs > 0 ? shared : undefined };
+      const info: IgnisSession = {
+        clientId: data.id,
+        serverTime,
+        clockSkewMs: Date.parse(serverTime) - Date.now() || 0,
+        encrypted: secure !== undefined,
+      };
+      if (typeof data.userId === 'string') info.userId = data.userId;
+      const interval = options.heartbeatIntervalMs ?? 30_000;
+      return {
+        info,
+        heartbeat:
+          interval > 0
+            ? {
+                intervalMs: interval,
+                ping: heartbeatFrame,
+                transportPing: true,
+                probeTimeoutMs: options.deadServerTimeoutMs ?? 10_000,
+              }
+            : undefined,
+      };
     }
   }
 

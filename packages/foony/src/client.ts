@@ -6,7 +6,7 @@ import {
   urlSecrets,
   clampMs,
   fetchCredentials,
-  webSocketTransport,
+  tuningWebSocket,
   type ConnectionEvents,
   type ConnectionState,
   type ConnectionTuning,
@@ -136,7 +136,7 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   constructor(readonly options: FoonyClientOptions) {
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
       // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
-      { protocol: this, transport: options.transport ?? webSocketTransport(options) },
+      { protocol: this, transport: options.transport ?? tuningWebSocket },
       options,
     );
   }

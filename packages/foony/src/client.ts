@@ -24,11 +24,12 @@ import {
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
 import type { ChannelNameRules } from './channel-name';
 import { decodeFrame } from './codec';
-import { checkModules, errorFromFrame } from './errors';
+import { checkModules, errorFromFrame, needsBinaryWire } from './errors';
 import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
 import type { FoonyWire } from './wire-module';
+import type { FoonyFallback } from './fallback-module';
 
 /**
  * Exactly one credential: `token`, `key` or `authCallback` (two together are a type error, and INVALID at run
@@ -81,9 +82,14 @@ export interface FoonyConnectOptions extends ConnectionTuning {
   cursorStorage?: never;
   /** @deprecated Removed: pass `persistCursors: webStorageCursors(storage, { key })`. */
   cursorStorageKey?: never;
+  /**
+   * Module: a transport to fall back to where WebSockets are blocked: `foonyLongPoll` (or `foonyLongPoll(options)`),
+   * the service's HTTP long-poll. It needs `wire: foonyBinaryWire`. Without it the client speaks WebSocket only.
+   */
+  fallback?: FoonyFallback;
   /** Any WebSocket constructor (default: the global one in browsers, `ws` in Node). */
   WebSocket?: WebSocketConstructor;
-  /** Replaces the WebSocket transport entirely (tests use the in-memory one). */
+  /** Replaces the WebSocket transport entirely (tests use the in-memory one); with `fallback`, it stands for the WebSocket. */
   transport?: TransportFactory;
   /** Refuse `ws://` to a non-loopback host: the client fails (INVALID) instead of sending a token in clear. */
   secureOnly?: boolean;
@@ -134,9 +140,20 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   readonly connection: FoonyConnection;
 
   constructor(readonly options: FoonyClientOptions) {
+    // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
+    const webSocket = options.transport ?? webSocketTransport(options);
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
-      // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
-      { protocol: this, transport: options.transport ?? webSocketTransport(options) },
+      {
+        protocol: this,
+        transport: options.fallback
+          ? options.fallback({
+              url: options.url,
+              webSocket,
+              maxFrameSize: options.maxFrameSize,
+              reconnect: (reason) => this.connection.reconnect({ reason }),
+            })
+          : webSocket,
+      },
       options,
     );
   }
@@ -243,6 +260,8 @@ export class FoonyClient {
     if (typeof options.url !== 'string' || !options.url)
       throw new PolySocketError('INVALID', "FoonyClient needs a url: e.g. { url: 'wss://host/foony' }");
     checkModules(options);
+    // Long-poll carries binary records only.
+    if (options.fallback && !options.wire?.binary) throw needsBinaryWire('fallback');
     const link = (this.link = new FoonyLink(options));
     this.connection = link.connection;
     this.cursors = link.cursors;

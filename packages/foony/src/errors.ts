@@ -32,6 +32,7 @@ const MODULES = {
   persistCursors: 'webStorageCursors',
   cursorStorage: 'webStorageCursors',
   cursorStorageKey: 'webStorageCursors',
+  fallback: 'foonyLongPoll',
 };
 
 /** Throws `needs(option)` for a module option whose value is not a module (every module is a function). */
@@ -45,4 +46,9 @@ export function checkModules(options: object): void {
 /** The INVALID error of an option used without its module: it names the import. */
 export function needs(option: keyof typeof MODULES): PolySocketError {
   return missingModule(option, MODULES[option], 'foony');
+}
+
+/** The INVALID error of a module that runs on the binary wire only, given without it. */
+export function needsBinaryWire(option: string): PolySocketError {
+  return missingModule('wire', 'foonyBinaryWire', 'foony', option);
 }

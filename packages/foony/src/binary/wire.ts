@@ -99,6 +99,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 export const foonyBinaryWire: FoonyWire = {
   encode: (frame) => encodeBinary(frame as unknown as BinaryClientFrame),
   decode: (data, emit) => decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
+  binary: true,
   resumesConnection: true,
   stream: (channel, host) => new BinaryStream(channel, host),
 };

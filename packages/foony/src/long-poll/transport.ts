@@ -6,10 +6,13 @@ import {
   type TransportListener,
 } from '@polysocket/core';
 
+/** A body as fetch takes it: bytes over an ArrayBuffer (not a SharedArrayBuffer). */
+type Bytes = Uint8Array<ArrayBuffer>;
+
 /** The part of `fetch` the long-poll transport uses (inject one with `foonyLongPoll({ fetch })`). */
 export type LongPollFetch = (
   input: string,
-  init: { method: 'POST'; headers: Record<string, string>; body?: Uint8Array; signal: AbortSignal },
+  init: { method: 'POST'; headers: Record<string, string>; body?: Bytes; signal: AbortSignal },
 ) => Promise<LongPollResponse>;
 
 export interface LongPollResponse {
@@ -64,7 +67,7 @@ export class LongPollTransport implements Transport {
   private started = false;
   private closed = false;
   private sending = false;
-  private queue: Uint8Array[] = [];
+  private queue: Bytes[] = [];
   private queued = 0;
   private readonly abort = new AbortController();
   /** The failure after a refused connect (error records, no session): the handshake reads the records first. */
@@ -126,7 +129,7 @@ export class LongPollTransport implements Transport {
     this.abort.abort();
   }
 
-  private async connect(auth: Uint8Array): Promise<void> {
+  private async connect(auth: Bytes): Promise<void> {
     let answer: Answer;
     try {
       answer = await this.request('connect', auth);
@@ -199,7 +202,7 @@ export class LongPollTransport implements Transport {
   /** One POST; the body is read within the same timeout. Aborted by close() (the farewell: only by its bound). */
   private async request(
     route: Route,
-    body?: Uint8Array,
+    body?: Bytes,
     session = this.session,
     timeoutMs = this.options.requestTimeoutMs ?? 40_000,
   ): Promise<Answer> {
@@ -263,11 +266,13 @@ interface Answer {
 }
 
 const utf8 = new TextEncoder();
-function toBytes(data: TransportData): Uint8Array {
-  return typeof data === 'string' ? utf8.encode(data) : data instanceof Uint8Array ? data : new Uint8Array(data);
+function toBytes(data: TransportData): Bytes {
+  if (typeof data === 'string') return utf8.encode(data) as Bytes;
+  if (data instanceof Uint8Array) return data.buffer instanceof ArrayBuffer ? (data as Bytes) : new Uint8Array(data);
+  return new Uint8Array(data);
 }
 
-function join(chunks: readonly Uint8Array[]): Uint8Array {
+function join(chunks: readonly Bytes[]): Bytes {
   if (chunks.length === 1) return chunks[0]!;
   let total = 0;
   for (const chunk of chunks) total += chunk.byteLength;
@@ -290,7 +295,7 @@ async function readBody(response: LongPollResponse, limit: number): Promise<Uint
     if (whole.byteLength > limit) throw tooLarge();
     return whole;
   }
-  const chunks: Uint8Array[] = [];
+  const chunks: Bytes[] = [];
   let size = 0;
   try {
     for (;;) {
@@ -299,7 +304,7 @@ async function readBody(response: LongPollResponse, limit: number): Promise<Uint
       if (!value) continue;
       size += value.byteLength;
       if (size > limit) throw tooLarge();
-      chunks.push(value);
+      chunks.push(value as Bytes);
     }
   } finally {
     reader.cancel().catch(() => undefined);

@@ -1,6 +1,7 @@
 // Our FoonyClient with the long-poll module (foonyLongPoll) against the mock's /lp/* routes over real HTTP, beside the
 // official @foony/realtime 0.16 client; and the fallback from a blocked WebSocket and back.
 import { Realtime, type MessageFrame } from '@foony/realtime';
+import type { WebSocketConstructor } from '@polysocket/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
@@ -131,7 +132,7 @@ describe('FoonyClient over long-poll (foonyLongPoll) against the mock', () => {
       token: 'user:ann',
       wire: foonyBinaryWire,
       fallback: foonyLongPoll,
-      WebSocket: ToggleWebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket: ToggleWebSocket as unknown as WebSocketConstructor,
     });
     const watcher = world.client({ token: 'user:eve', wire: foonyBinaryWire });
     await Promise.all([ours.connect(), watcher.connect()]);
@@ -159,7 +160,7 @@ describe('the fallback: a blocked WebSocket, long-poll, and back to WebSocket', 
       token: 'user:ann',
       wire: foonyBinaryWire,
       fallback: foonyLongPoll({ reprobeMs: 1000 }),
-      WebSocket: ToggleWebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket: ToggleWebSocket as unknown as WebSocketConstructor,
     });
     const errors: string[] = [];
     ours.on('error', (e) => errors.push(e.code));
@@ -198,12 +199,12 @@ describe('the fallback: a blocked WebSocket, long-poll, and back to WebSocket', 
       token: 'invalid-token',
       wire: foonyBinaryWire,
       fallback: foonyLongPoll({
-        fetch: (...args) => {
+        fetch: (url, init) => {
           requests++;
-          return fetch(...args);
+          return fetch(url, init);
         },
       }),
-      WebSocket: ToggleWebSocket as unknown as typeof globalThis.WebSocket,
+      WebSocket: ToggleWebSocket as unknown as WebSocketConstructor,
     });
     await expect(ours.connect()).rejects.toMatchObject({ code: 'AUTH_FAILED' });
     expect(ours.state).toBe('failed');

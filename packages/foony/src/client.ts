@@ -24,7 +24,7 @@ import {
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
 import type { ChannelNameRules } from './channel-name';
 import { decodeFrame } from './codec';
-import { checkModules, errorFromFrame, needsBinaryWire } from './errors';
+import { checkModules, errorFromFrame } from './errors';
 import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
@@ -140,19 +140,12 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   readonly connection: FoonyConnection;
 
   constructor(readonly options: FoonyClientOptions) {
-    // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
-    const webSocket = options.transport ?? webSocketTransport(options);
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
       {
         protocol: this,
-        transport: options.fallback
-          ? options.fallback({
-              url: options.url,
-              webSocket,
-              maxFrameSize: options.maxFrameSize,
-              reconnect: (reason) => this.connection.reconnect({ reason }),
-            })
-          : webSocket,
+        // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client);
+        // a fallback module makes the choice per attempt.
+        transport: options.fallback ? options.fallback(this) : (options.transport ?? webSocketTransport(options)),
       },
       options,
     );
@@ -260,8 +253,6 @@ export class FoonyClient {
     if (typeof options.url !== 'string' || !options.url)
       throw new PolySocketError('INVALID', "FoonyClient needs a url: e.g. { url: 'wss://host/foony' }");
     checkModules(options);
-    // Long-poll carries binary records only.
-    if (options.fallback && !options.wire?.binary) throw needsBinaryWire('fallback');
     const link = (this.link = new FoonyLink(options));
     this.connection = link.connection;
     this.cursors = link.cursors;

@@ -47,8 +47,3 @@ export function checkModules(options: object): void {
 export function needs(option: keyof typeof MODULES): PolySocketError {
   return missingModule(option, MODULES[option], 'foony');
 }
-
-/** The INVALID error of a module that runs on the binary wire only, given without it. */
-export function needsBinaryWire(option: string): PolySocketError {
-  return missingModule('wire', 'foonyBinaryWire', 'foony', option);
-}

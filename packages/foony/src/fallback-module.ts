@@ -1,15 +1,13 @@
-import type { TransportFactory } from '@polysocket/core';
+import type { Connection, TransportFactory } from '@polysocket/core';
+import type { FoonyConnectOptions } from './client';
 
-/** What the client hands its `fallback` module: the module decides which transport each attempt uses. */
+/**
+ * What the client hands its `fallback` module (the client's own link): its options (url, wire, WebSocket,
+ * transport, maxFrameSize) and its connection (to move a session with a reconnect).
+ */
 export interface FallbackContext {
-  /** The client's `url`. */
-  readonly url: string;
-  /** The client's WebSocket transport (or its `transport` option). */
-  readonly webSocket: TransportFactory;
-  /** The client's `maxFrameSize`, if set. */
-  readonly maxFrameSize: number | undefined;
-  /** Drops the session and reconnects (it resumes by serial and connectionId). */
-  reconnect(reason: string): void;
+  readonly options: FoonyConnectOptions;
+  readonly connection: Pick<Connection<never, never, unknown>, 'reconnect'>;
 }
 
 /**

@@ -1,5 +1,7 @@
 import {
   CLOSE_NORMAL,
+  missingModule,
+  webSocketTransport,
   type CloseInfo,
   type Transport,
   type TransportData,
@@ -44,11 +46,17 @@ class TransportChoice {
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private probe: Transport | undefined;
   readonly factory: TransportFactory = () => this.next();
+  /** The client's WebSocket transport (or its `transport` option). */
+  private readonly webSocket: TransportFactory;
 
   constructor(
     private readonly context: FallbackContext,
     private readonly options: FoonyLongPollOptions,
   ) {
+    const client = context.options;
+    // Long-poll carries binary records only.
+    if (!client.wire?.binary) throw missingModule('wire', 'foonyBinaryWire', 'foony', 'fallback');
+    this.webSocket = client.transport ?? webSocketTransport(client);
     this.longPoll = options.only === true;
   }
 
@@ -63,7 +71,7 @@ class TransportChoice {
     if (!this.longPoll) {
       const moving = this.moving;
       this.moving = false;
-      return new Watched(context.webSocket(), true, {
+      return new Watched(this.webSocket(), true, {
         frame: () => {
           this.wsFailedAt = 0;
           this.probesBroken = false;
@@ -78,10 +86,10 @@ class TransportChoice {
       });
     }
     const transport = new LongPollTransport({
-      url: context.url,
+      url: context.options.url,
       fetch: options.fetch,
       requestTimeoutMs: options.requestTimeoutMs,
-      maxBodySize: context.maxFrameSize,
+      maxBodySize: context.options.maxFrameSize,
     });
     return new Watched(transport, false, {
       frame: () => this.scheduleProbe(),
@@ -104,7 +112,7 @@ class TransportChoice {
     this.probeTimer = undefined;
     let probe: Transport;
     try {
-      probe = this.probe = this.context.webSocket();
+      probe = this.probe = this.webSocket();
     } catch {
       return;
     }
@@ -118,7 +126,7 @@ class TransportChoice {
       // WebSockets work again: move the session (the reconnect resumes it by serial and connectionId).
       this.longPoll = false;
       this.moving = true;
-      this.context.reconnect('moving from long-poll to WebSocket');
+      this.context.connection.reconnect({ reason: 'moving from long-poll to WebSocket' });
     };
     this.probeTimer = setTimeout(() => settle(false), PROBE_TIMEOUT_MS);
     try {
@@ -258,8 +266,7 @@ export function foonyLongPoll(options?: FoonyLongPollOptions): FoonyFallback;
 /** @internal The client calls the module with its context. */
 export function foonyLongPoll(context: FallbackContext): TransportFactory;
 export function foonyLongPoll(arg?: FoonyLongPollOptions | FallbackContext): FoonyFallback | TransportFactory {
-  if (arg && typeof (arg as FallbackContext).reconnect === 'function')
-    return new TransportChoice(arg as FallbackContext, {}).factory;
+  if (arg && 'options' in arg) return new TransportChoice(arg as FallbackContext, {}).factory;
   const options = { ...(arg as FoonyLongPollOptions | undefined) };
   return (context: FallbackContext) => new TransportChoice(context, options).factory;
 }

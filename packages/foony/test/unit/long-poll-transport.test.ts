@@ -274,6 +274,30 @@ describe('FoonyClient with foonyLongPoll', () => {
     ).toThrow("fallback needs { fallback: foonyLongPoll } from '@polysocket/foony'");
   });
 
+  it('a secret in the url goes to the server as a query, and never into an error the app sees', async () => {
+    const seen: string[] = [];
+    const fetch: LongPollFetch = (url) => {
+      seen.push(url);
+      return Promise.reject(new TypeError(`Failed to fetch ${url}`));
+    };
+    const client = new FoonyClient({
+      url: 'ws://host/foony?accessToken=supersecret123',
+      token: 'secret-token-123',
+      wire: foonyBinaryWire,
+      fallback: foonyLongPoll({ fetch, only: true }),
+      browser: { network: null, document: null },
+      reconnect: false,
+    });
+    const errors: string[] = [];
+    client.on('error', (e) => errors.push(`${e.message} ${String((e.cause as Error | undefined)?.message)}`));
+    await client.connect().catch(() => undefined);
+    expect(seen).toEqual(['http://host/foony/lp/connect?accessToken=supersecret123']);
+    expect(errors.length).toBeGreaterThan(0);
+    expect(errors.join()).toContain('long-poll connect failed');
+    expect(errors.join()).not.toContain('supersecret123');
+    client.close();
+  });
+
   it('close() while on long-poll leaves no request and no timer behind', async () => {
     vi.useFakeTimers();
     const { fetch, calls, pending } = fakeFetch();

@@ -90,6 +90,7 @@ export const MODULE_ROWS: ModuleRow[] = [
   withModule('FoonyClient', '@polysocket/foony', 'strictChannelNames', 'Foony channel-name rules'),
   withModule('FoonyClient', '@polysocket/foony', 'webStorageCursors', 'Foony cursor persistence'),
   withModule('FoonyClient', '@polysocket/foony', 'foonyBinaryWire', 'Foony binary wire'),
+  withModule('FoonyClient', '@polysocket/foony', 'foonyLongPoll', 'Foony long-poll fallback'),
   withModule('IgnisClient', '@polysocket/ignis', 'ignisEncryption', 'Ignis encryption'),
   withModule('SocketIOClient', '@polysocket/socketio', 'socketioPolling', 'Socket.IO long-polling + upgrade'),
   withModule('SockrClient', '@polysocket/sockr', 'sockrCalls', 'Sockr calls'),

@@ -30,6 +30,10 @@ export type { ChannelNameRules } from './channel-name';
 export { webStorageCursors } from './persist-cursors';
 export { foonyBinaryWire } from './binary/wire';
 export type { FoonyWire } from './wire-module';
+export { foonyLongPoll } from './long-poll/fallback';
+export type { FoonyLongPollOptions } from './long-poll/fallback';
+export type { FallbackContext, FoonyFallback } from './fallback-module';
+export type { LongPollFetch, LongPollResponse } from './long-poll/transport';
 export type { CursorPersistence, WebStorageCursorsOptions } from './persist-cursors';
 export { decodeFrame, encodeFrame } from './codec';
 // The binary records of the Foony service today, as a codec of their own.

@@ -37,6 +37,8 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const lastSerial = this.order.serial || undefined;
     const sub = channel.channelRequest<BinaryAck>({ t: 'sub', lastSerial }, {}, request);
     const watched = presence && channel.channelRequest({ t: 'presSub' }, {}, request);
+    // Nobody awaits it when the sub fails first (a close, a drop): handled here too.
+    if (watched) watched.catch(() => undefined);
     const ack = await sub;
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone; the next message starts a new run.
@@ -101,6 +103,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 export const foonyBinaryWire: FoonyWire = {
   encode: (frame) => encodeBinary(frame as unknown as BinaryClientFrame),
   decode: (data, emit) => decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
+  binary: true,
   resumesConnection: true,
   stream: (channel, host) => new BinaryStream(channel, host),
 };

@@ -17,6 +17,10 @@ const MODULES = {
     snippet: `import { FoonyClient, webStorageCursors } from '@polysocket/foony'; ${CLIENT}, persistCursors: webStorageCursors(localStorage) }).channel('a');`,
     markers: ['polysocket:foony:', 'removeItem'],
   },
+  'long-poll fallback': {
+    snippet: `import { FoonyClient, foonyBinaryWire, foonyLongPoll } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire, fallback: foonyLongPoll }).channel('a');`,
+    markers: ['foony-lp-session', 'moving from long-poll to WebSocket'],
+  },
 };
 
 describe('Foony optional modules stay out of a bundle that does not import them', () => {

@@ -2,4 +2,11 @@
 export * from './core-public';
 export { FoonyClient, FoonyChannel, ErrorCode as FoonyErrorCode } from '@polysocket/foony';
 // Foony's optional modules: a page with a script tag cannot import one later, so the bundle carries them.
-export { foonyPresence, looseChannelNames, strictChannelNames, webStorageCursors } from '@polysocket/foony';
+export {
+  foonyBinaryWire,
+  foonyLongPoll,
+  foonyPresence,
+  looseChannelNames,
+  strictChannelNames,
+  webStorageCursors,
+} from '@polysocket/foony';

@@ -74,6 +74,25 @@ export class MemoryFoonyBinary {
     this.peer?.drop();
   }
 
+  /** Several stored messages in ONE transport message (the service coalesces records), delivered live. */
+  publishCoalesced(channel: string, values: unknown[]): void {
+    const list = this.list(channel);
+    const records = values.map((data) => {
+      const stored: Stored = {
+        name: 'n',
+        data,
+        messageId: `x${list.length + 1}`,
+        clientId: 'other',
+        seq: list.length + 1,
+      };
+      list.push(stored);
+      return frameBinaryRecord(encodeServerFrame(this.frame(channel, stored)));
+    });
+    const message = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
+    records.reduce((at, r) => (message.set(r, at), at + r.length), 0);
+    this.peer?.send(message);
+  }
+
   framesOf(t: string): In[] {
     return this.received.filter((f) => f.t === t);
   }

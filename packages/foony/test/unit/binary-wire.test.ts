@@ -121,6 +121,20 @@ describe('FoonyClient on the binary wire (foonyBinaryWire)', () => {
     expect(client.state).toBe('connected');
   });
 
+  it('close() in a listener stops the rest of a coalesced message: no later record is delivered or moves the cursor', async () => {
+    const server = new MemoryFoonyBinary();
+    const { client, ch } = await connected(server);
+    const seen: unknown[] = [];
+    ch.subscribe((m) => {
+      seen.push(m.data);
+      if (m.data === 2) client.close();
+    });
+    server.publishCoalesced('room', [1, 2, 3]);
+    await settle();
+    expect(seen).toEqual([1, 2]);
+    expect(client.cursors.get('room')).toBe('2');
+  });
+
   it('a client batch arrives as its messages in order, with ids of their own, the cursor moved once', async () => {
     const server = new MemoryFoonyBinary();
     const { client, got } = await connected(server);

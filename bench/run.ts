@@ -1,6 +1,8 @@
 // `npm run bench` (full: medians of 5 runs) or `npm run bench -- --quick` (CI: 1 small run, just to keep the
 // benchmarks from rotting). Each server and each measured client runs in its own process; results are
 // ratios against baselines measured in the same run. `--write` puts the tables into BENCHMARKS.md.
+// For working on one number: `npm run bench -- --only heap --kinds foony,ignis --runs 3` runs just that scenario
+// (inbound, rtt, inflight or heap) for those kinds and prints each kind's median and samples, with no tables.
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -14,14 +16,32 @@ const run = promisify(execFile);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
 const write = process.argv.includes('--write');
+const flag = (name: string): string | undefined => {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : process.argv[at + 1];
+};
+const only = flag('--only');
 const config = quick
   ? { runs: 1, stream: 20_000, rtt: 2_000, inflight: 4_000, heap: 100 }
   : { runs: 5, stream: 200_000, rtt: 20_000, inflight: 20_000, heap: 1000 };
-const KINDS = ['raw', 'foony', 'ignis', 'socketio', 'socket.io-client', 'sockr'] as const;
+if (flag('--runs')) config.runs = Number(flag('--runs'));
+const KINDS = [
+  'raw',
+  'foony',
+  'foony-binary',
+  'foony-official',
+  'ignis',
+  'socketio',
+  'socket.io-client',
+  'sockr',
+] as const;
 /** Inbound: every client next to a raw ws + JSON.parse baseline on the very same frames. */
 const INBOUND_KINDS = [
   'raw-foony',
   'foony',
+  'raw-foony-binary',
+  'foony-binary',
+  'foony-official',
   'raw-ignis',
   'ignis',
   'raw-sio',
@@ -33,13 +53,19 @@ const INBOUND_KINDS = [
 ] as const;
 const BASELINE: Record<string, string> = {
   foony: 'raw-foony',
+  'foony-binary': 'raw-foony-binary',
+  'foony-official': 'raw-foony-binary',
   ignis: 'raw-ignis',
   socketio: 'raw-sio',
   'socket.io-client': 'raw-sio',
   sockr: 'raw-sockr',
   'socket.io-client/sockr': 'raw-sockr',
 };
-const PEER: Record<string, string> = { socketio: 'socket.io-client', sockr: 'socket.io-client/sockr' };
+const PEER: Record<string, string> = {
+  'foony-binary': 'foony-official',
+  socketio: 'socket.io-client',
+  sockr: 'socket.io-client/sockr',
+};
 type Kind = (typeof KINDS)[number] | (typeof INBOUND_KINDS)[number];
 
 // The measured client runs as plain JavaScript bundled the way tsup builds the packages, not under tsx:
@@ -169,7 +195,8 @@ async function scenario(
   for (const kind of kinds) {
     const runs = samples.get(kind)!;
     out[kind] = Object.fromEntries(Object.keys(runs[0]).map((key) => [key, median(runs.map((s) => s[key]))]));
-    process.stderr.write(`  ${name} ${kind}: ${JSON.stringify(out[kind])}\n`);
+    const each = runs.length > 1 ? ` (${runs.map((s) => Object.values(s).join('/')).join(', ')})` : '';
+    process.stderr.write(`  ${name} ${kind}: ${JSON.stringify(out[kind])}${each}\n`);
   }
   return out;
 }
@@ -178,7 +205,22 @@ const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
 
+/** `--only <scenario> [--kinds a,b]`: that scenario alone, medians on stderr, no tables. */
+async function onlyOne(name: string): Promise<void> {
+  const all: readonly Kind[] = name === 'inbound' ? INBOUND_KINDS : KINDS;
+  const kinds = (flag('--kinds')?.split(',') as Kind[] | undefined) ?? all;
+  const n = config[(name === 'inbound' ? 'stream' : name) as 'heap'];
+  if (typeof n !== 'number') throw new Error(`--only: unknown scenario ${name}`);
+  const server = await startServer();
+  try {
+    await scenario(name, n, server.port, kinds);
+  } finally {
+    server.process.kill('SIGTERM');
+  }
+}
+
 async function main(): Promise<void> {
+  if (only) return onlyOne(only);
   const started = Date.now();
   const lines: string[] = [];
   const out = (line = ''): void => {

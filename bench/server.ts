@@ -10,6 +10,7 @@ import {
   messageRecord,
   pongRecord,
   readClientRecord,
+  resultRecord,
   splitRecords,
 } from '../packages/mock-server/src/foony/binary-records';
 
@@ -18,7 +19,7 @@ const streamLength = Number(process.env.BENCH_STREAM ?? 200_000);
 const payload = { user: 'bench-user-01', text: 'the quick brown fox jumps', n: 0 }; // about 100 bytes on the wire per frame
 
 /** A slow live stream (one frame every 20 ms) for the recovery scenario. */
-function trickle(ws: WebSocket, make: (n: number) => string): void {
+function trickle(ws: WebSocket, make: (n: number) => string | Buffer): void {
   let n = 0;
   const timer = setInterval(() => {
     if (ws.readyState === ws.OPEN) ws.send(make(++n));
@@ -198,14 +199,26 @@ function foonyBinary(ws: WebSocket): void {
           ws.send(connectedRecord(`c${++connection}`, 15_000, 'bench'));
           break;
         case 'sub':
-          ws.send(ackRecord(frame.id, {}));
+          // No history here: a resume is answered `resumed: false` (the client starts a new run).
+          ws.send(ackRecord(frame.id, frame.lastSerial ? { resumed: false } : {}));
           if (frame.channel === 'stream') stream(ws, frames('foony-binary', makers['foony-binary']));
+          if (frame.channel === 'slow') {
+            const base = Date.now();
+            trickle(ws, (n) =>
+              messageRecord([
+                { channel: 'slow', name: 'tick', data: n, timestamp: base + n, messageId: `s${base}-${n}`, serial: n },
+              ]),
+            );
+          }
           break;
         case 'pub':
           ws.send(ackRecord(frame.id, { seq: ++serial }));
           break;
         case 'ping':
           ws.send(pongRecord());
+          break;
+        case 'fetch':
+          ws.send(resultRecord('fetchRes', frame.id, frame.channel, [], false));
           break;
         default:
           if ('id' in frame) ws.send(ackRecord(frame.id));

@@ -79,4 +79,47 @@ export function targets(out: (line?: string) => void, input: TargetInput): void 
   out('| target | this run | status |');
   out('|---|---:|---|');
   for (const [target, value, status] of rows) out(`| ${target} | ${value} | ${status} |`);
+  out();
+  binaryTargets(out, input);
+}
+
+/** Issue 17's: the binary wire against the official client and a raw ws + hand decoder, on identical frames. */
+function binaryTargets(out: (line?: string) => void, input: TargetInput): void {
+  const { inbound, heap, sizes } = input;
+  const rows: [string, string, string][] = [];
+  const cpu = (kind: string): number | undefined => inbound[kind]?.cpuUsPerMessage;
+  const ours = cpu('foony-binary');
+  const official = cpu('foony-official');
+  const raw = cpu('raw-foony-binary');
+  if (ours !== undefined && official !== undefined)
+    rows.push([
+      "inbound CPU per message, binary wire ≤ the official client's",
+      `${ours.toFixed(2)} µs vs ${official.toFixed(2)} µs (${ratio(ours / official)})`,
+      ours <= official ? 'met' : '**missed**',
+    ]);
+  if (ours !== undefined && raw !== undefined)
+    rows.push([
+      'inbound CPU per message, binary wire ≤ 1.3× raw ws + hand decoder',
+      ratio(ours / raw),
+      ours / raw <= 1.3 ? 'met' : '**missed**',
+    ]);
+  const bytes = heap['foony-binary']?.bytesPerClient;
+  if (bytes !== undefined)
+    rows.push([
+      'heap per idle connected client, binary wire ≤ 5.00 KB',
+      kb(bytes),
+      bytes <= 5000 ? 'met' : '**missed**',
+    ]);
+  const size = sizes.get('foony-binary');
+  if (size)
+    rows.push([
+      'gzip, core + Foony with the binary wire ≤ 9.00 KB (official client: 12.0 KB)',
+      kb(size.gzip),
+      size.gzip <= 9000 ? 'met' : `**missed** (${kb(size.gzip - 9000)} over)`,
+    ]);
+  out('### Issue 17 targets (Foony binary wire), this run');
+  out();
+  out('| target | this run | status |');
+  out('|---|---:|---|');
+  for (const [target, value, status] of rows) out(`| ${target} | ${value} | ${status} |`);
 }

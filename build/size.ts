@@ -55,6 +55,14 @@ export const OTHER_ROWS: SizeRow[] = [
   })),
   { id: 'iife-full', label: 'polysocket.full.global.js (+ every module)', entry: { iife: 'full' } },
   { id: 'create-client', label: 'createClient (every adapter, ESM)', entry: esm('createClient', 'polysocket') },
+  {
+    id: 'foony-binary',
+    label: 'core + Foony, binary wire (FoonyClient + foonyBinaryWire)',
+    entry: {
+      contents:
+        "import { FoonyClient, foonyBinaryWire } from '@polysocket/foony'; console.log(FoonyClient, foonyBinaryWire);",
+    },
+  },
 ];
 
 /** An optional module: what it adds to its client's bundle when the app imports it. */
@@ -83,6 +91,7 @@ export const MODULE_ROWS: ModuleRow[] = [
   withModule('FoonyClient', '@polysocket/foony', 'webStorageCursors', 'Foony cursor persistence'),
   withModule('FoonyClient', '@polysocket/foony', 'foonyBinaryWire', 'Foony binary wire'),
   withModule('FoonyClient', '@polysocket/foony', 'foonyCipher', 'Foony encryption'),
+  withModule('FoonyClient', '@polysocket/foony', 'foonyLongPoll', 'Foony long-poll fallback'),
   withModule('IgnisClient', '@polysocket/ignis', 'ignisEncryption', 'Ignis encryption'),
   withModule('SocketIOClient', '@polysocket/socketio', 'socketioPolling', 'Socket.IO long-polling + upgrade'),
   withModule('SockrClient', '@polysocket/sockr', 'sockrCalls', 'Sockr calls'),

@@ -75,7 +75,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   // The fields below are the connection's internals, shared with the modules that run it.
   /** @internal */ readonly protocol: Protocol<Out, In, Info>;
-  /** @internal */ readonly transportFactory: TransportFactory;
+  /** @internal Called as this connection's method (adapters' shared factories read it as `this`). */
+  readonly transportFactory: TransportFactory;
   /** @internal Where the tuning fields are read from: the adapter's options object, nothing copied. */
   readonly tuning: ConnectionTuning;
   /** @internal Hands decoded frames to `route`. */

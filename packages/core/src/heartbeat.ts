@@ -39,10 +39,6 @@ export interface HeartbeatHooks<Out> {
 /** A timer that fires more than this late means the process or tab was asleep. */
 const LATE_TIMER_MS = 1000;
 
-// Timer callbacks get the heartbeat as an argument: one shared function rather than a closure per session.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
-const probeDue = (heartbeat: Heartbeat<any, any>): void => heartbeat.probe();
-
 /**
  * Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence
  * deadline); no timer is reset. It is its own deadline timer, armed for the earliest deadline.
@@ -54,7 +50,8 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   private heardSinceProbe = false;
   /** When the outstanding probe was sent; 0: none. */
   private probeSentAt = 0;
-  private probeTimer: ReturnType<typeof setInterval> | undefined;
+  /** When the next periodic probe is due (the deadline timer also serves the period); Infinity: none. */
+  private probeAt = Infinity;
   private halted = false;
   /** Whether `isPing`/`isPong` must see inbound frames at all. */
   readonly inspectsFrames: boolean;
@@ -66,7 +63,7 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
     super(Heartbeat.deadlineDue);
     this.inspectsFrames = !!(beat.isPong || beat.isPing);
     if (beat.intervalMs > 0 && (beat.ping || beat.transportPing))
-      this.probeTimer = setInterval<[Heartbeat<Out, In>]>(probeDue, timerDelay(beat.intervalMs), this);
+      this.probeAt = Date.now() + timerDelay(beat.intervalMs);
     this.armDeadline();
   }
 
@@ -123,7 +120,6 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
 
   stop(): void {
     this.halted = true;
-    clearInterval(this.probeTimer);
     this.clear();
   }
 
@@ -140,15 +136,24 @@ export class Heartbeat<Out, In> extends DeadlineTimer {
   private armDeadline(): void {
     const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.beat;
     if (!this.halted)
-      this.include(Math.min(this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs));
+      this.include(
+        Math.min(this.probeAt, this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs),
+      );
   }
 
   /** The deadline timer's callback (one shared function: `this` is the heartbeat), for the deadline `scheduledAt`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as for probeDue
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
   private static deadlineDue(this: Heartbeat<any, any>, scheduledAt: number): void {
     const now = Date.now();
+    if (this.probeAt <= now) {
+      // The probe period (it checks the deadlines first, as it did on a timer of its own).
+      this.probeAt = now + timerDelay(this.beat.intervalMs);
+      this.probe();
+      this.armDeadline();
+    }
     // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-    if (now - scheduledAt > LATE_TIMER_MS && !this.halted && this.expiredReason(now)) this.include(now + LATE_TIMER_MS);
+    else if (now - scheduledAt > LATE_TIMER_MS && !this.halted && this.expiredReason(now))
+      this.include(Math.min(now + LATE_TIMER_MS, this.probeAt));
     else if (this.check()) this.armDeadline();
   }
 }

@@ -21,6 +21,8 @@ export function receive(c: AnyConnection, data: TransportData): void {
  * protocol's `onFrame`.
  */
 export function route(c: AnyConnection, frame: unknown): void {
+  // A listener closed the client (or failed it) while a message's frames were being handed out: the rest go nowhere.
+  if (c.state === 'closed' || c.state === 'failed') return;
   const link = c.link;
   const inbox = link?.inbox;
   if (inbox) {

@@ -34,7 +34,7 @@ export type {
   TransportListener,
 } from './transport';
 export { CLOSE_ABNORMAL, CLOSE_CLIENT_DROP, CLOSE_NORMAL } from './transport';
-export { WebSocketTransport, webSocketTransport } from './websocket-transport';
+export { WebSocketTransport, webSocketTransport, tuningWebSocket } from './websocket-transport';
 export type { WebSocketConstructor, WebSocketLike, WebSocketTransportOptions } from './websocket-transport';
 export { MemoryPeer, MemoryServer, MemoryTransport } from './memory-transport';
 export { PolySocketError, asMaybeDelivered, isPolySocketError, missingModule, toPolySocketError } from './errors';

@@ -2,8 +2,9 @@
  * A Map and a Set that allocate their storage on the first write. An empty `Map` or `Set` costs about
  * 150 bytes in V8 (its hash table is allocated up front), and a client keeps a dozen of them for
  * features an idle connection may never use; these cost one small object until then. Reads of an
- * empty one allocate nothing. `clear()` releases the storage; `delete` keeps it (a map that fills and
- * empties per request should not reallocate each time).
+ * empty one allocate nothing. `clear()` releases the storage, and so does a LazyMap's `delete` of its last
+ * entry (a namespace connected, a listener list gone); a LazySet's `delete` keeps it (a namespace's ack ids
+ * fill and empty per request, which should not reallocate each time).
  */
 /** What a Map and a Set have in common: `I` is what iterating yields (`[K, V]` for a Map, `K` for a Set). */
 interface Store<K, V, I> {
@@ -74,6 +75,13 @@ export class LazyMap<K, V> extends Lazy<K, V, [K, V], Map<K, V>> {
   set(key: K, value: V): this {
     (this.store ??= new Map()).set(key, value);
     return this;
+  }
+
+  override delete(key: K): boolean {
+    const store = this.store;
+    const deleted = !!store?.delete(key);
+    if (deleted && !store!.size) this.store = undefined;
+    return deleted;
   }
 }
 

@@ -19,6 +19,7 @@ export interface WebSocketLike {
 interface NodeWebSocketExtras {
   ping(data?: unknown, mask?: boolean, cb?: (error?: Error) => void): void;
   on(event: string, listener: (this: OwnedSocket, ...args: never[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): boolean;
   terminate?(): void;
 }
 
@@ -46,11 +47,10 @@ const noop = (): void => {};
 
 /**
  * The socket's event handlers, shared by every socket: `this` is the socket (a browser calls an `on*` handler
- * with the socket as `this`, and `ws` its EventEmitter listeners), whose transport is `this[OWNER]`. With `ws`
- * they go on its EventEmitter API (`socket.on`), which skips what its `on*` setters allocate (a wrapper function
- * per handler, a MessageEvent per message), and they get `ws`'s arguments; elsewhere they are the `on*`
- * handlers and get events. They stay on the socket: once the transport is closed they do nothing (the `error`
- * one keeps `ws` from throwing).
+ * with the socket as `this`, and `nodeEmit` does the same), whose transport is `this[OWNER]`. With `ws` they
+ * get `ws`'s arguments (its `on*` setters would allocate a wrapper function per handler and a MessageEvent per
+ * message); elsewhere they are the `on*` handlers and get events. They stay on the socket: once the transport
+ * is closed they do nothing (the `error` one keeps `ws` from throwing).
  */
 const to = (socket: OwnedSocket): TransportListener | undefined => socket[OWNER]?.listener;
 
@@ -84,6 +84,18 @@ const HANDLERS = {
     to(this)?.onPong?.();
   },
 };
+
+/**
+ * `ws` tells every event through its socket's `emit`: this one, set on our sockets, calls the handler directly.
+ * Five listeners would cost each socket an events dictionary twice the size of an empty one's (≈ 0.1 KB); a
+ * socket is ours alone, so nobody else listens. It answers like EventEmitter's: false for an event nobody
+ * handles (`ws` then fails an `unexpected-response` upgrade with its own error).
+ */
+function nodeEmit(this: OwnedSocket, event: string, a?: unknown, b?: unknown): boolean {
+  const handler = HANDLERS[event as keyof typeof HANDLERS] as
+    ((this: OwnedSocket, a: unknown, b: unknown) => void) | undefined;
+  return !!handler && (handler.call(this, a, b), true);
+}
 
 /** A WebSocket as a Transport. */
 export class WebSocketTransport implements Transport {
@@ -121,11 +133,16 @@ export class WebSocketTransport implements Transport {
     const node = typeof ping === 'function' && typeof on === 'function';
     socket.binaryType = node ? 'nodebuffer' : 'arraybuffer';
     socket[OWNER] = this;
-    for (const [event, handler] of Object.entries(HANDLERS)) {
-      if (node) (socket as NodeSocket).on(event, handler);
-      // A browser socket gets an `onpong` it never calls.
-      else (socket as unknown as Record<string, unknown>)[`on${event}`] = handler;
+    if (node) {
+      (socket as NodeSocket).emit = nodeEmit;
+      // Nobody listens, so its EventEmitter needs no events dictionary (≈ 0.2 KB; EventEmitter makes one again
+      // with a first listener).
+      (socket as { _events?: unknown })._events = undefined;
     }
+    // A browser socket gets an `onpong` it never calls.
+    else
+      for (const event in HANDLERS)
+        (socket as unknown as Record<string, unknown>)[`on${event}`] = HANDLERS[event as keyof typeof HANDLERS];
   }
 
   /** @internal The socket closed: the listener hears it, and nothing more. */
@@ -181,4 +198,12 @@ export class WebSocketTransport implements Transport {
 /** A TransportFactory for a WebSocket URL. */
 export function webSocketTransport(options: WebSocketTransportOptions): () => WebSocketTransport {
   return () => new WebSocketTransport(options);
+}
+
+/**
+ * @internal The TransportFactory of an adapter whose connection tuning is its app's options (url, WebSocket,
+ * secureOnly among them): one function for every client, called as the connection's method (`this`).
+ */
+export function tuningWebSocket(this: { readonly tuning: object }): WebSocketTransport {
+  return new WebSocketTransport(this.tuning as WebSocketTransportOptions);
 }

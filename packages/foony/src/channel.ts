@@ -90,7 +90,7 @@ const ALL = null;
 export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   private readonly presenceModule: FoonyPresence | undefined;
   /** The wire's part of the channel; undefined on the seed wire, whose rules are this class's own. */
-  private readonly stream: WireStream | undefined;
+  private readonly wired: WireStream | undefined;
   private currentState: ChannelState = 'detached';
   /**
    * Listeners by message name (`ALL`: every message), each list replaced (never changed in place) by subscribe
@@ -115,7 +115,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   ) {
     super();
     this.presenceModule = host.options.presence?.(this, host);
-    this.stream = host.options.wire?.stream(this, host);
+    this.wired = host.options.wire?.stream(this, host);
   }
 
   protected override onListenerError(error: unknown): void {
@@ -185,7 +185,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.byName.clear();
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
-    this.stream?.forget();
+    this.wired?.forget();
     // Written before the `state` event, so a listener that subscribes again sends its `sub` after it.
     const unsubscribed = live ? this.channelRequest({ t: 'unsub' }) : undefined;
     this.setState('detached');
@@ -205,7 +205,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const frame = { t: 'pub', name, data: data === undefined ? null : data } as const;
     return this.reported(
       typeof name === 'string'
-        ? (this.stream?.publish(frame, options) ??
+        ? (this.wired?.publish(frame, options) ??
             this.channelRequest(frame, {
               ...options,
               resendSafe: options.resendSafe ?? this.host.options.publishResend,
@@ -234,16 +234,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   /** One page of stored messages, oldest first. */
   async history(options: HistoryOptions = {}): Promise<HistoryPage> {
     const { limit, start, before } = options;
-    if (
-      (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) ||
-      (start !== undefined && typeof start !== 'string') ||
-      (before !== undefined && !(Number.isInteger(before) && before > 0))
-    )
+    if (!positive(limit) || !positive(before) || (start !== undefined && typeof start !== 'string'))
       throw invalid('history needs an integer limit > 0, a messageId start, a serial before');
     // Each wire reads its own cursor: the seed's `start` (a messageId), the binary wire's `before` (a serial).
     const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
     return {
-      messages: await (this.stream?.page(reply.messages) ?? reply.messages),
+      messages: await (this.wired?.page(reply.messages) ?? reply.messages),
       more: reply.more === true,
     };
   }
@@ -300,7 +296,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   /** @internal A `msg` (delivered once per messageId) or a `presEvt` (for the presence module) of this channel. */
   deliverFrame(frame: MessageFrame | PresenceEventFrame): void {
     if (frame.t === 'presEvt') return this.presenceModule?.apply(frame);
-    if (this.stream) this.stream.message(frame);
+    if (this.wired) this.wired.message(frame);
     else this.deliverMessage(frame);
   }
 
@@ -353,8 +349,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.subscribes++;
     this.pendingSession = session;
     presence?.beginSync();
-    const acked = this.stream
-      ? this.stream.subscribe(request, !!presence)
+    const acked = this.wired
+      ? this.wired.subscribe(request, !!presence)
       : this.channelRequest({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
     // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
     this.setState('attaching');
@@ -428,6 +424,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 const NONE: readonly MessageListener[] = [];
 
 const invalid = (message: string): PolySocketError => new PolySocketError('INVALID', message);
+
+/** Absent, or an integer above 0. */
+const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
 
 /** The link ended under the request: the session's subscriptions ended with it. */
 const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';

@@ -6,7 +6,7 @@ import {
   urlSecrets,
   clampMs,
   fetchCredentials,
-  webSocketTransport,
+  tuningWebSocket,
   type ConnectionEvents,
   type ConnectionState,
   type ConnectionTuning,
@@ -31,6 +31,7 @@ import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
 import type { FoonyWire } from './wire-module';
 import type { CipherModule } from './binary/cipher';
+import type { FoonyFallback } from './fallback-module';
 
 /**
  * Exactly one credential: `token`, `key` or `authCallback` (two together are a type error, and INVALID at run
@@ -88,9 +89,14 @@ export interface FoonyConnectOptions extends ConnectionTuning {
   cursorStorage?: never;
   /** @deprecated Removed: pass `persistCursors: webStorageCursors(storage, { key })`. */
   cursorStorageKey?: never;
+  /**
+   * Module: a transport to fall back to where WebSockets are blocked: `foonyLongPoll` (or `foonyLongPoll(options)`),
+   * the service's HTTP long-poll. It needs `wire: foonyBinaryWire`. Without it the client speaks WebSocket only.
+   */
+  fallback?: FoonyFallback;
   /** Any WebSocket constructor (default: the global one in browsers, `ws` in Node). */
   WebSocket?: WebSocketConstructor;
-  /** Replaces the WebSocket transport entirely (tests use the in-memory one). */
+  /** Replaces the WebSocket transport entirely (tests use the in-memory one); with `fallback`, it stands for the WebSocket. */
   transport?: TransportFactory;
   /** Refuse `ws://` to a non-loopback host: the client fails (INVALID) instead of sending a token in clear. */
   secureOnly?: boolean;
@@ -142,8 +148,12 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
 
   constructor(readonly options: FoonyClientOptions) {
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
-      // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
-      { protocol: this, transport: options.transport ?? webSocketTransport(options) },
+      {
+        protocol: this,
+        // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client);
+        // a fallback module makes the choice per attempt.
+        transport: options.fallback ? options.fallback(this) : (options.transport ?? tuningWebSocket),
+      },
       options,
     );
   }

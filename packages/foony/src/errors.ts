@@ -32,6 +32,7 @@ const MODULES = {
   persistCursors: 'webStorageCursors',
   cursorStorage: 'webStorageCursors',
   cursorStorageKey: 'webStorageCursors',
+  fallback: 'foonyLongPoll',
 };
 
 /** Throws `needs(option)` for a module option whose value is not a module (every module is a function). */

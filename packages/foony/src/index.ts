@@ -32,6 +32,10 @@ export { foonyBinaryWire } from './binary/wire';
 export { foonyCipher } from './binary/cipher';
 export type { CipherModule, FoonyCipherKey, FoonyCipherOptions } from './binary/cipher';
 export type { FoonyWire } from './wire-module';
+export { foonyLongPoll } from './long-poll/fallback';
+export type { FoonyLongPollOptions } from './long-poll/fallback';
+export type { FallbackContext, FoonyFallback } from './fallback-module';
+export type { LongPollFetch, LongPollResponse } from './long-poll/transport';
 export type { CursorPersistence, WebStorageCursorsOptions } from './persist-cursors';
 export { decodeFrame, encodeFrame } from './codec';
 // The binary records of the Foony service today, as a codec of their own.

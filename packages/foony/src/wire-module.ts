@@ -11,6 +11,8 @@ export interface FoonyWire {
   encode(frame: ClientFrame): EncodedFrame;
   /** @internal */
   decode(data: TransportData, emit: (frame: ServerFrame) => void): void;
+  /** @internal Binary records (what long-poll carries). */
+  readonly binary: boolean;
   /** @internal The auth frame carries the previous session's connectionId (presence survives a short drop). */
   readonly resumesConnection: boolean;
   /** @internal What differs per channel between the wires: cursors, order, the subscribe and publish frames. */

@@ -4,7 +4,7 @@ import {
   PolySocketError,
   fetchCredentials,
   urlSecrets,
-  webSocketTransport,
+  tuningWebSocket,
   type CloseDecision,
   type CloseInfo,
   type ConnectionState,
@@ -68,7 +68,7 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
     for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
     // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
     const connection = (this.connection = new Connection(
-      { protocol: this, transport: options.transport ?? webSocketTransport(options) },
+      { protocol: this, transport: options.transport ?? tuningWebSocket },
       options,
     ));
     this.listeners = new AppListeners(connection);

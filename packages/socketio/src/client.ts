@@ -93,7 +93,7 @@ export class SocketIOClient<
     checkAuth(options.auth, owner);
     this.transports = checkTransports(options, owner);
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
-      { protocol: new SocketIOClient.Wire(this), transport: () => this.makeTransport() },
+      { protocol: new SocketIOClient.Wire(this), transport: SocketIOClient.Wire.transportOf },
       options,
     );
     // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
@@ -194,6 +194,10 @@ export class SocketIOClient<
   /** The client's side of the connection: one object per client, its methods on the prototype. */
   private static readonly Wire = class SocketIOWire implements Protocol<EncodedFrame, EngineFrame, EngineSession> {
     constructor(private readonly client: SocketIOClient) {}
+    /** @internal The connection's TransportFactory, one function for every client: called as the connection's method. */
+    static transportOf(this: { readonly protocol: object }): Transport {
+      return (this.protocol as SocketIOWire).client.makeTransport();
+    }
     get name(): string {
       return 'socket.io';
     }
@@ -314,9 +318,10 @@ export class SocketIOClient<
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
     }
-    const onReady = this.options.onReady;
-    if (onReady && this.main.connected) {
-      await onReady({
+    const options = this.options;
+    if (options.onReady && this.main.connected) {
+      // Called as the options' method: Sockr's reads its client from them (no closure per client).
+      await options.onReady({
         emit: (event, ...args) =>
           context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
         next: (events, timeoutMs, hint) => nextEvent(this.main, events, timeoutMs, context.signal, hint),

@@ -78,16 +78,22 @@ export function engineHeartbeat({
   pingInterval,
   pingTimeout,
 }: EngineHandshake): HeartbeatPolicy<EncodedFrame, EngineFrame> {
-  return {
-    intervalMs: 0,
-    isPing,
-    pong,
-    silenceTimeoutMs: pingInterval + pingTimeout,
-    ping: probe,
-    isPong: isProbeAnswer,
-    probeTimeoutMs: PROBE_TIMEOUT_MS,
-  };
+  const silenceTimeoutMs = pingInterval + pingTimeout;
+  // Sessions with the same deadline share one (read-only) policy object.
+  if (lastPolicy?.silenceTimeoutMs !== silenceTimeoutMs)
+    lastPolicy = {
+      intervalMs: 0,
+      isPing,
+      pong,
+      silenceTimeoutMs,
+      ping: probe,
+      isPong: isProbeAnswer,
+      probeTimeoutMs: PROBE_TIMEOUT_MS,
+    };
+  return lastPolicy;
 }
+
+let lastPolicy: HeartbeatPolicy<EncodedFrame, EngineFrame> | undefined;
 
 /** A close of the link: reconnect; a malformed or oversized inbound packet (polling stops reading at maxFrameSize) says so. */
 export function classifyEngineClose(info: CloseInfo): CloseDecision {

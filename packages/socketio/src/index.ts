@@ -17,7 +17,7 @@ export type {
   TransportName,
 } from './client';
 export { SocketIOSocket, RESERVED_EVENTS } from './socket';
-export type { AckOptions, AnyEventListener, SocketState } from './socket';
+export type { AckOptions, AnyEventListener, SocketHook, SocketState } from './socket';
 export type {
   AckArgs,
   AckEmitter,

@@ -24,6 +24,16 @@ import type {
   VolatileEmitter,
 } from './typed-events';
 
+/**
+ * @internal Told of a namespace's events without being one of its listeners (Sockr watches its main namespace
+ * this way: no listener entries, guards or closures per client): each event (name and first argument) after
+ * the event's listeners and before `onAny`'s, and `disconnect` before its listeners. It must not throw.
+ */
+export interface SocketHook {
+  onEvent(event: string, data: unknown): void;
+  onDisconnect(reason: string): void;
+}
+
 /** A namespace socket's own state; the Engine.IO connection underneath has its own (`client.state`). */
 export type SocketState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed';
 
@@ -83,6 +93,8 @@ export class SocketIOSocket<
   private readonly events: SafeEmitter<string | symbol>;
   /** Ids of this namespace's acks in flight, cancelled when the namespace ends. */
   private readonly pendingAcks = new LazySet<number>();
+  /** @internal */
+  hook: SocketHook | undefined;
 
   /** Sends that are dropped rather than queued while not connected. */
   get volatile(): VolatileEmitter<EmitEvents> {
@@ -258,6 +270,7 @@ export class SocketIOSocket<
   announceDown(reason: string): void {
     if (!this.up) return;
     this.up = false;
+    this.hook?.onDisconnect(reason);
     this.events.emit('disconnect', reason);
   }
 
@@ -287,6 +300,7 @@ export class SocketIOSocket<
     }
     const events = this.events;
     events.emit(event, ...args);
+    this.hook?.onEvent(event, args[0]);
     events.emit(ANY, event, ...args);
   }
 

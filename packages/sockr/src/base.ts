@@ -13,7 +13,7 @@ import type { SockrCalls } from './calls';
 import { Conversations } from './catch-up';
 import type { SockrEvents, SockrSession } from './events';
 import { refusal, SeenMessages, sendError, toMessage } from './messages';
-import { rootUrl, tuningOf, type SockrClientOptions } from './options';
+import { ioOptionsOf, type SockrClientOptions } from './options';
 import { ReplyMatcher } from './replies';
 import type { SockrTyping } from './typing';
 import { checkEvent, isPersistedMessage } from './validate';
@@ -42,7 +42,7 @@ export interface Ask {
 export class SockrBase extends SafeEmitter<SockrEvents> {
   readonly io: SocketIOClient;
   /** Requests fail at once while the client cannot send (idle: INVALID, closed or failed: CLOSED). */
-  private readonly replies = new ReplyMatcher(() => this.io.connection.cannotSend());
+  private readonly replies: ReplyMatcher;
   protected readonly seen = new SeenMessages();
   protected readonly conversations = new Conversations(this, this.seen);
   protected readonly knownGroups = new LazySet<string>();
@@ -59,34 +59,27 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   private readonly url: string;
   private readonly catchUp: boolean;
   private readonly emitAuthEcho: boolean;
-  /** The token lives only in this closure, out of reach of inspect and JSON. */
-  private readonly credential: () => string | Promise<string>;
+  /** The app's `getToken`; a static token lives in `TOKENS` instead, out of reach of inspect and JSON. */
+  private readonly getToken: (() => string | Promise<string>) | undefined;
 
   constructor(options: SockrClientOptions) {
     super();
     const { token, getToken } = options;
     if (token === undefined && getToken === undefined)
       throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
-    this.credential = getToken ?? (() => token!);
+    if (!(this.getToken = getToken)) TOKENS.set(this, token!);
     this.url = options.url;
     this.catchUp = options.catchUp !== false;
     this.emitAuthEcho = options.emitAuthEcho !== false;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
-    this.io = new SocketIOClient({
-      ...tuningOf(options, this.timeoutMs),
-      url: rootUrl(options.url),
-      transports: options.transports ?? ['websocket'],
-      polling: options.polling,
-      autoConnect: false,
-      secureOnly: options.secureOnly,
-      onReady: (context) => this.login(context),
-      clientName: 'SockrClient',
-    });
+    // The options name this client for the login (no closure per client).
+    this.io = new SocketIOClient(ioOptionsOf(options, this.timeoutMs, this));
+    this.replies = new ReplyMatcher(this.io.connection);
     this.io.connection.logger.addSecret(token);
     this.callState = moduleOf(options.calls, 'calls', 'sockrCalls')?.create(this, options.ringTimeoutMs ?? 45_000);
     this.typingState = moduleOf(options.typing, 'typing', 'sockrTyping')?.create(this, options.typingTimes);
-    this.io.onAny((event, data) => this.onServerEvent(event, (data ?? {}) as Data));
-    this.io.on('disconnect', (reason: string) => this.onMainDisconnect(reason));
+    // Told of the main namespace's events and its `disconnect` without listeners (no guards or closures per client).
+    this.io.socket('/').hook = this;
     // Static listeners with this client as their `this`: no closures or guards per client.
     const connection = this.io.connection;
     connection.listenInternally('state', SockrBase.onIoState, this);
@@ -141,7 +134,8 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
    * auth_error is a kick: sockr-client apps reconnect and log in again, and so does this client (the
    * Socket.IO client alone would leave a namespace the server disconnected).
    */
-  private onMainDisconnect(reason: string): void {
+  /** @internal The main namespace's `disconnect` (its hook). */
+  onDisconnect(reason: string): void {
     if (this.up) {
       this.up = false;
       this.emit('disconnect', reason);
@@ -256,10 +250,11 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     return reply.messages.filter(isPersistedMessage);
   }
 
-  private async login(context: ReadyContext): Promise<void> {
+  /** @internal The login, on every (re)connect (the Socket.IO client's `onReady`). */
+  async login(context: ReadyContext): Promise<void> {
     this.authRefused = false;
     // A token callback gets the same deadline as every adapter's, and stops being waited for when the attempt ends.
-    const token = await fetchCredentials('getToken', this.credential, {
+    const token = await fetchCredentials('getToken', this.getToken ?? (() => TOKENS.get(this)!), {
       timeoutMs: this.timeoutMs,
       valid: (value) => typeof value === 'string' && value.length > 0,
       expected: 'a non-empty token',
@@ -281,7 +276,9 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     for (const groupId of this.knownGroups) context.emit('group_join', { groupId });
   }
 
-  private onServerEvent(event: string, data: Data): void {
+  /** @internal Every event on the main namespace (its hook). */
+  onEvent(event: string, raw: unknown): void {
+    let data = (raw ?? {}) as Data;
     const valid = checkEvent(event, data);
     if (valid === undefined) return;
     if (event === 'auth_error') {
@@ -334,6 +331,9 @@ const RELAYS = (['error', 'reconnecting', 'rtt'] as const).map(
       },
     ] as const,
 );
+
+/** Each client's static token (a closure per client would cost more than an entry here). */
+const TOKENS = new WeakMap<SockrBase, string>();
 
 /** The TIMEOUT advice of a login nobody answered. */
 const LOGIN_HINT = "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs";

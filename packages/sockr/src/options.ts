@@ -1,5 +1,5 @@
 import type { ConnectionTuning } from '@polysocket/core';
-import type { SocketIOPolling } from '@polysocket/socketio';
+import type { ReadyContext, SocketIOClientOptions, SocketIOPolling } from '@polysocket/socketio';
 import type { SockrCallsModule } from './calls';
 import type { SockrTypingModule } from './typing';
 import type { ClientConfig } from './types';
@@ -44,20 +44,22 @@ export interface SockrClientOptions extends ClientConfig, ConnectionTuning {
 const SOCKR_MAX_MESSAGE_SIZE = 1_000_000;
 
 /**
- * Every core tuning option for the Socket.IO client, from Sockr's options (sockr-client's names as
- * fallbacks). The type lists every key of ConnectionTuning: one added to the core fails to compile here
+ * The Socket.IO client's options from Sockr's: every core tuning option (sockr-client's names as fallbacks) and
+ * the client's own. The type lists every key of ConnectionTuning: one added to the core fails to compile here
  * until it is forwarded.
+ *
+ * One object literal, no spread: V8 builds a spread literal in optimised code with a hidden class of its own, so
+ * after the first few clients each one carried its own (≈ 0.9 KB of map and descriptors per client).
  */
-export function tuningOf(
+export function ioOptionsOf(
   options: SockrClientOptions,
   requestTimeoutMs: number,
-): { [K in keyof Required<ConnectionTuning>]: ConnectionTuning[K] } {
+  sockr: IoOptions['sockr'],
+): { [K in keyof Required<ConnectionTuning>]: ConnectionTuning[K] } & IoOptions {
+  const delay = options.reconnectionDelay;
   return {
     reconnect: options.reconnect ?? options.reconnection !== false,
-    backoff: {
-      ...(options.reconnectionDelay !== undefined ? { initialDelayMs: options.reconnectionDelay } : {}),
-      ...options.backoff,
-    },
+    backoff: delay !== undefined ? { initialDelayMs: delay, ...options.backoff } : options.backoff,
     maxAttempts: options.maxAttempts ?? options.reconnectionAttempts,
     minUptimeMs: options.minUptimeMs,
     connectTimeoutMs: options.connectTimeoutMs ?? options.timeout ?? 20_000,
@@ -70,7 +72,25 @@ export function tuningOf(
     maxFrameSize: options.maxFrameSize,
     // Sockr's server leaves socket.io's maxHttpBufferSize at 1 MB: a bigger event would close the link.
     maxMessageSize: options.maxMessageSize ?? SOCKR_MAX_MESSAGE_SIZE,
+    url: rootUrl(options.url),
+    transports: options.transports ?? ['websocket'],
+    polling: options.polling,
+    autoConnect: false,
+    secureOnly: options.secureOnly,
+    onReady: login,
+    sockr,
+    clientName: 'SockrClient',
   };
+}
+
+/** The Socket.IO client's options as Sockr makes them: they name the Sockr client whose login `onReady` runs. */
+interface IoOptions extends SocketIOClientOptions {
+  sockr: { login(context: ReadyContext): Promise<void> };
+}
+
+/** `onReady`, one function for every client: the Socket.IO client calls it as a method of its options. */
+function login(this: IoOptions, context: ReadyContext): Promise<void> {
+  return this.sockr.login(context);
 }
 
 /** Sockr's events are on the namespace `/`: a path in its url does not name another (as it would for Socket.IO). */

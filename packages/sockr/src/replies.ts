@@ -47,8 +47,8 @@ export class ReplyMatcher {
   /** Made with the first waiter. */
   private timer: DeadlineTimer | undefined;
 
-  /** `refuse` says why nothing can be sent now (the client is idle or closed): requests then fail at once. */
-  constructor(private readonly refuse?: () => PolySocketError | undefined) {}
+  /** `sender.cannotSend()` says why nothing can be sent now (the client is idle or closed): requests then fail at once. */
+  constructor(private readonly sender?: { cannotSend(): PolySocketError | undefined }) {}
 
   /**
    * Resolves with the data of `ok`, rejects with `fail(data)` for an error event, or TIMEOUT.
@@ -71,7 +71,7 @@ export class ReplyMatcher {
     /** After a drop, send it again (on the next link) instead of failing with DISCONNECTED. */
     resendOnDrop?: boolean;
   }): Promise<T> {
-    const refused = this.refuse?.();
+    const refused = this.sender?.cannotSend();
     if (refused) return Promise.reject(refused);
     return new Promise<T>((resolve, reject) => {
       const waiter: Waiter = {

@@ -42,4 +42,17 @@ describe('LazyMap and LazySet', () => {
     set.clear();
     expect(set.size).toBe(0);
   });
+
+  it('a LazyMap releases its storage with its last entry (and works on after)', () => {
+    const map = new LazyMap<string, number>();
+    const storage = (): unknown => (map as unknown as { store: unknown }).store;
+    map.set('a', 1).set('b', 2);
+    map.delete('a');
+    expect(storage()).toBeInstanceOf(Map);
+    expect(map.delete('b')).toBe(true);
+    expect(storage()).toBeUndefined();
+    expect([map.size, map.delete('b'), [...map]]).toEqual([0, false, []]);
+    map.set('c', 3);
+    expect([...map]).toEqual([['c', 3]]);
+  });
 });

@@ -25,6 +25,8 @@ export class SerialOrder<M extends Sequenced> {
   /** Messages after a gap, by ascending serial, waiting for the gap to be filled. */
   private held: M[] | undefined;
   private fetching = false;
+  /** Abandoned: the channel was left; nothing more is delivered or asked for. */
+  private dead = false;
 
   /** `serial`: the last serial delivered without a gap before it (a resume cursor); 0 for none yet. */
   constructor(
@@ -39,6 +41,7 @@ export class SerialOrder<M extends Sequenced> {
 
   /** A message from the live stream or a replay. */
   accept(message: M): void {
+    if (this.dead) return;
     const seq = message.seq;
     if (!seq || message.ephemeral) return this.host.deliver(message);
     if (seq <= this.serial) return; // delivered already (a replay overlapping the live stream)
@@ -72,13 +75,29 @@ export class SerialOrder<M extends Sequenced> {
     if (giveUp) this.skip();
   }
 
-  /** A new baseline (a resume the service could not honour): held messages go to the app, the next serial starts a run. */
-  reset(): void {
+  /**
+   * A new baseline (a resume the service could not honour): `lost` is told first, with the first held serial if any
+   * (the end of what was lost); then the held messages go to the app, and the next serial starts a run.
+   */
+  reset(lost?: (before: number | undefined) => void): void {
     this.fetching = false;
     const held = this.held;
     this.held = undefined;
     this.serial = 0;
+    lost?.(held?.[0]?.seq);
     if (held) for (const message of held) this.host.deliver(message);
+  }
+
+  /** Asks again for a gap still open (a resume whose replay did not reach what is held). */
+  refill(): void {
+    this.fill();
+  }
+
+  /** Drops everything held, for good: the channel was left (a delivery under way stops at once). */
+  abandon(): void {
+    this.dead = true;
+    if (this.held) this.held.length = 0;
+    this.held = undefined;
   }
 
   private hold(message: M): void {
@@ -89,7 +108,7 @@ export class SerialOrder<M extends Sequenced> {
   }
 
   private fill(): void {
-    if (this.fetching || !this.held) return;
+    if (this.fetching || !this.held || this.dead) return;
     this.fetching = true;
     this.host.fetch(this.serial);
   }

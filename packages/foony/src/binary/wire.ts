@@ -54,6 +54,8 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const lastSerial = this.order.serial || undefined;
     const sub = channel.channelRequest<BinaryAck>({ t: 'sub', lastSerial }, {}, request);
     const watched = presence && channel.channelRequest({ t: 'presSub' }, {}, request);
+    // Nobody awaits it when the sub fails first (a close, a drop): handled here too.
+    if (watched) watched.catch(() => undefined);
     const ack = await sub;
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone; the next message starts a new run.
@@ -121,7 +123,9 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 
   fetch(fromSerial: number): void {
     (this.channel.channelRequest({ t: 'fetch', fromSerial }) as Promise<unknown> as Promise<BinaryFetchResult>).then(
-      (result) => this.order.filled(result.messages, result.resumed),
+      // A server that answers with something else (an `ack`) has not filled the gap.
+      (result) =>
+        result.t === 'fetchRes' ? this.order.filled(result.messages, result.resumed) : this.order.unfilled(true),
       (error: PolySocketError) => {
         // A drop: the resume after it replays the gap. Refused or unanswered with the link up: give up on it.
         this.order.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
@@ -141,6 +145,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 export const foonyBinaryWire: FoonyWire = {
   encode: (frame) => encodeBinary(frame as unknown as BinaryClientFrame),
   decode: (data, emit) => decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
+  binary: true,
   resumesConnection: true,
   stream: (channel, host) => new BinaryStream(channel, host),
 };

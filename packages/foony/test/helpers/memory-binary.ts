@@ -30,6 +30,8 @@ export class MemoryFoonyBinary {
   readonly skipLive = new Set<number>();
   /** Publishes are stored but not acknowledged (a drop before the ack). */
   holdAcks = false;
+  /** A broken server: `fetch` is answered with an `ack` instead of a `fetchRes`. */
+  fetchAnsweredWithAck = false;
   private peer: MemoryPeer | undefined;
   private connections = 0;
   readonly subscribed = new Set<string>();
@@ -71,6 +73,25 @@ export class MemoryFoonyBinary {
 
   drop(): void {
     this.peer?.drop();
+  }
+
+  /** Several stored messages in ONE transport message (the service coalesces records), delivered live. */
+  publishCoalesced(channel: string, values: unknown[]): void {
+    const list = this.list(channel);
+    const records = values.map((data) => {
+      const stored: Stored = {
+        name: 'n',
+        data,
+        messageId: `x${list.length + 1}`,
+        clientId: 'other',
+        seq: list.length + 1,
+      };
+      list.push(stored);
+      return frameBinaryRecord(encodeServerFrame(this.frame(channel, stored)));
+    });
+    const message = new Uint8Array(records.reduce((n, r) => n + r.length, 0));
+    records.reduce((at, r) => (message.set(r, at), at + r.length), 0);
+    this.peer?.send(message);
   }
 
   framesOf(t: string): In[] {
@@ -159,6 +180,7 @@ export class MemoryFoonyBinary {
         return;
       }
       case 'fetch': {
+        if (this.fetchAnsweredWithAck) return this.send({ t: 'ack', id, resumed: true });
         const from = (frame as { fromSerial: number }).fromSerial;
         const resumed = from + 1 >= this.retainFrom;
         const messages = resumed

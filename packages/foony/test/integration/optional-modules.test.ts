@@ -21,6 +21,10 @@ const MODULES = {
     snippet: `import { FoonyClient, foonyBinaryWire, foonyCipher } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire, cipher: foonyCipher({ key: 'k' }) }).channel('a');`,
     markers: ['could not decrypt', 'cipher+aes-', 'AES-GCM'],
   },
+  'long-poll fallback': {
+    snippet: `import { FoonyClient, foonyBinaryWire, foonyLongPoll } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire, fallback: foonyLongPoll }).channel('a');`,
+    markers: ['foony-lp-session', 'moving from long-poll to WebSocket'],
+  },
 };
 
 describe('Foony optional modules stay out of a bundle that does not import them', () => {

@@ -107,6 +107,34 @@ describe('FoonyClient on the binary wire (foonyBinaryWire)', () => {
     expect(gaps).toEqual([{ after: 1 }, { after: 5, before: 7 }]);
   });
 
+  it('a fetch answered with something else gives the gap up (reported), the stream goes on, nothing throws', async () => {
+    const server = new MemoryFoonyBinary();
+    server.fetchAnsweredWithAck = true;
+    const { client, seqs, gaps } = await connected(server);
+    const errors: unknown[] = [];
+    client.on('error', (e) => errors.push(e));
+    server.skipLive.add(2);
+    for (let n = 1; n <= 3; n++) server.publish('room', 'n', n);
+    await settle();
+    expect(seqs()).toEqual([1, 3]);
+    expect(gaps).toEqual([{ after: 1, before: 3 }]);
+    expect(client.state).toBe('connected');
+  });
+
+  it('close() in a listener stops the rest of a coalesced message: no later record is delivered or moves the cursor', async () => {
+    const server = new MemoryFoonyBinary();
+    const { client, ch } = await connected(server);
+    const seen: unknown[] = [];
+    ch.subscribe((m) => {
+      seen.push(m.data);
+      if (m.data === 2) client.close();
+    });
+    server.publishCoalesced('room', [1, 2, 3]);
+    await settle();
+    expect(seen).toEqual([1, 2]);
+    expect(client.cursors.get('room')).toBe('2');
+  });
+
   it('a client batch arrives as its messages in order, with ids of their own, the cursor moved once', async () => {
     const server = new MemoryFoonyBinary();
     const { client, got } = await connected(server);

@@ -100,6 +100,41 @@ describe('SerialOrder: channel serials in order, once', () => {
     expect(delivered).toEqual(['m5', 'm40']);
   });
 
+  it('reset tells what was lost (up to the first held serial) before the held messages go on', () => {
+    const { order, delivered } = harness(1);
+    order.accept(m(5));
+    const told: (number | undefined)[] = [];
+    order.reset((before) => told.push(before, delivered.length));
+    expect(told).toEqual([5, 0]);
+    expect(delivered).toEqual(['m5']);
+  });
+
+  it('refill asks again for a gap still open; abandon drops what is held and stops a delivery under way', () => {
+    const delivered: string[] = [];
+    const fetches: number[] = [];
+    let order!: SerialOrder<M>;
+    order = new SerialOrder<M>(
+      {
+        deliver: (message) => {
+          delivered.push(message.id);
+          if (message.id === 'm3') order.abandon(); // the channel is left from a listener
+        },
+        fetch: (from) => fetches.push(from),
+        lost: () => undefined,
+      },
+      1,
+    );
+    order.accept(m(3));
+    order.accept(m(4));
+    order.unfilled(false);
+    order.refill();
+    expect(fetches).toEqual([1, 1]);
+    order.filled([m(2)], true);
+    expect(delivered).toEqual(['m2', 'm3']); // m4 was held, and is dropped with the rest
+    order.accept(m(9));
+    expect(fetches).toEqual([1, 1]); // abandoned: never asks again
+  });
+
   it('property: any loss and duplication in the live stream, fetches answered late, delivers 1..N once in order', () => {
     fc.assert(
       fc.property(

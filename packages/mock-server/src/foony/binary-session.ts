@@ -245,6 +245,8 @@ export class BinarySession implements ChannelListener, SessionHandle {
       const earlier = store.findByMessageId(channel, record.messageId);
       if (earlier) {
         this.ctx.countResend(channel);
+        // A resend's ack can be lost too (`dropBeforeAck(channel, 2)`: the ack is lost twice).
+        if (this.ctx.takeAckDrop(channel)) return this.link.drop();
         return this.send(ackRecord(id, { seq: earlier.serial }));
       }
     }

@@ -190,7 +190,8 @@ export class FoonyMock implements ProtocolModule {
 
   /**
    * Binary wire: the next `times` publishes on `channel` are stored and delivered, but the publisher's connection is
-   * dropped instead of acked — its client resends with the same `messageId`, which must not be stored twice.
+   * dropped instead of acked — its client resends with the same `messageId`, which must not be stored twice. A
+   * resend's ack counts too: `times = 2` loses the first publish's ack and its resend's.
    */
   dropBeforeAck(channel: string, times = 1): void {
     this.ackDrops.set(channel, times);

@@ -5,6 +5,7 @@ export { FoonyClient, FoonyChannel, ErrorCode as FoonyErrorCode } from '@polysoc
 export {
   foonyBinaryWire,
   foonyCipher,
+  foonyLongPoll,
   foonyPresence,
   looseChannelNames,
   strictChannelNames,

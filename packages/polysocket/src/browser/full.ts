@@ -4,6 +4,7 @@ export * from './all';
 export {
   foonyBinaryWire,
   foonyCipher,
+  foonyLongPoll,
   foonyPresence,
   looseChannelNames,
   strictChannelNames,

@@ -18,6 +18,7 @@ import { needs } from './errors';
 import { pagesBack, type HistoryOptions, type HistoryPage } from './history';
 import type { FoonyPresence } from './presence';
 import type { WireStream } from './wire-module';
+import type { ChannelCiphers } from './binary/cipher';
 import type { BinaryClientFrame } from './binary/frames';
 import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
@@ -75,7 +76,9 @@ export interface ChannelHost {
   >;
   readonly session: number;
   readonly cursors: CursorStore;
-  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random' | 'wire' | 'cipher'>;
+  /** With the `cipher` module: each channel's cipher (undefined for a channel it leaves in plaintext). */
+  readonly cipher?: ChannelCiphers;
+  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random' | 'wire'>;
 }
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */

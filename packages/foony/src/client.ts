@@ -19,7 +19,6 @@ import {
   type TransportData,
   type RequestId,
   INSPECT,
-  missingModule,
   type EncodedFrame,
 } from '@polysocket/core';
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
@@ -30,7 +29,7 @@ import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
 import type { FoonyWire } from './wire-module';
-import type { CipherModule } from './binary/cipher';
+import type { ChannelCiphers, CipherModule } from './binary/cipher';
 import type { FoonyFallback } from './fallback-module';
 
 /**
@@ -146,7 +145,11 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   session = 0;
   readonly connection: FoonyConnection;
 
+  /** The `cipher` module, for this client (it checks the wire); undefined without it. */
+  readonly cipher: ChannelCiphers | undefined;
+
   constructor(readonly options: FoonyClientOptions) {
+    this.cipher = options.cipher?.(options);
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
       {
         protocol: this,
@@ -260,8 +263,6 @@ export class FoonyClient {
     if (typeof options.url !== 'string' || !options.url)
       throw new PolySocketError('INVALID', "FoonyClient needs a url: e.g. { url: 'wss://host/foony' }");
     checkModules(options);
-    // Encryption exists on the binary wire only.
-    if (options.cipher && !options.wire) throw missingModule('wire', 'foonyBinaryWire', 'foony', 'cipher');
     const link = (this.link = new FoonyLink(options));
     this.connection = link.connection;
     this.cursors = link.cursors;

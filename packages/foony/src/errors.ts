@@ -33,6 +33,7 @@ const MODULES = {
   cursorStorage: 'webStorageCursors',
   cursorStorageKey: 'webStorageCursors',
   fallback: 'foonyLongPoll',
+  cipher: 'foonyCipher',
 };
 
 /** Throws `needs(option)` for a module option whose value is not a module (every module is a function). */

@@ -53,7 +53,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     private readonly host: ChannelHost,
   ) {
     super();
-    this.cipher = host.options.cipher?.(channel);
+    this.cipher = host.cipher?.(channel);
   }
 
   protected override onListenerError(error: unknown): void {

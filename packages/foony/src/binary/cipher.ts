@@ -1,4 +1,5 @@
-import { describeEvent, PolySocketError } from '@polysocket/core';
+import { describeEvent, missingModule, PolySocketError } from '@polysocket/core';
+import type { FoonyConnectOptions } from '../client';
 import type { FoonyChannel } from '../channel';
 import type { BatchPart, BinaryMessage } from './frames';
 
@@ -15,9 +16,13 @@ export interface FoonyCipherOptions {
 
 /**
  * An optional module: end-to-end encryption of message data on the binary wire, for the client's `cipher` option.
- * Made by `foonyCipher`; the client asks it once per channel. Its members are internal.
+ * Made by `foonyCipher`; the client calls it once with its options (it checks the wire) and then asks the result
+ * once per channel. Its members are internal.
  */
-export type CipherModule = (channel: FoonyChannel) => StreamCipher | undefined;
+export type CipherModule = (client: Pick<FoonyConnectOptions, 'wire'>) => ChannelCiphers;
+
+/** @internal A client's ciphers: a channel's, or undefined for a channel left in plaintext. */
+export type ChannelCiphers = (channel: FoonyChannel) => StreamCipher | undefined;
 
 /** @internal A publish's fields the cipher replaces. */
 export interface Sealable {
@@ -261,13 +266,18 @@ export function foonyCipher(options: FoonyCipherOptions): CipherModule {
   const { key } = options;
   const fixed = typeof key === 'function' ? undefined : new AesGcm(key);
   // A channel's messages and its presence share one chain: their events keep their arrival order.
-  const made = new WeakMap<FoonyChannel, StreamCipher | undefined>();
-  return (channel) => {
-    if (!made.has(channel)) {
-      const chosen = fixed ? undefined : (key as (channel: string) => FoonyCipherKey | undefined)(channel.name);
-      const cipher = fixed ?? (chosen === undefined ? undefined : new AesGcm(chosen));
-      made.set(channel, cipher && new StreamCipher(cipher, channel));
-    }
-    return made.get(channel);
+  return (client) => {
+    // The seed's JSON wire has no `encoding`: encryption exists on the binary wire only.
+    if (!client.wire?.binary) throw missingModule('wire', 'foonyBinaryWire', 'foony', 'cipher');
+    // A channel's messages and its presence share one chain: their events keep their arrival order.
+    const made = new WeakMap<FoonyChannel, StreamCipher | undefined>();
+    return (channel) => {
+      if (!made.has(channel)) {
+        const chosen = fixed ? undefined : (key as (channel: string) => FoonyCipherKey | undefined)(channel.name);
+        const cipher = fixed ?? (chosen === undefined ? undefined : new AesGcm(chosen));
+        made.set(channel, cipher && new StreamCipher(cipher, channel));
+      }
+      return made.get(channel);
+    };
   };
 }

@@ -34,7 +34,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     private readonly host: ChannelHost,
   ) {
     this.order = new SerialOrder<BinaryMessage>(this, this.cursor());
-    this.cipher = host.options.cipher?.(channel);
+    this.cipher = host.cipher?.(channel);
   }
 
   /** A channel event in delivery order: behind the messages the cipher is still opening. */

@@ -102,6 +102,10 @@ describe('foonyCipher on a client (binary wire, in memory)', () => {
     expect(
       () => new FoonyClient({ ...base, wire: foonyBinaryWire, cipher: foonyCipher({ key: KEY_256 }) }),
     ).not.toThrow();
+    // A JavaScript caller's cipher that is not the module is INVALID naming it.
+    expect(() => new FoonyClient({ ...base, wire: foonyBinaryWire, cipher: { key: KEY_256 } as never })).toThrow(
+      expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('{ cipher: foonyCipher }') }),
+    );
   });
 
   it('publish sends ciphertext with its encoding; delivery opens it before the listener, batch parts too', async () => {

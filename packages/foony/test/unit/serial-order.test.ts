@@ -112,8 +112,7 @@ describe('SerialOrder: channel serials in order, once', () => {
   it('refill asks again for a gap still open; abandon drops what is held and stops a delivery under way', () => {
     const delivered: string[] = [];
     const fetches: number[] = [];
-    let order!: SerialOrder<M>;
-    order = new SerialOrder<M>(
+    const order: SerialOrder<M> = new SerialOrder<M>(
       {
         deliver: (message) => {
           delivered.push(message.id);

@@ -237,10 +237,12 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   /** One page of stored messages, oldest first. */
   async history(options: HistoryOptions = {}): Promise<HistoryPage> {
     const { limit, start, before } = options;
-    if (!positive(limit) || !positive(before) || (start !== undefined && typeof start !== 'string'))
-      throw invalid('history needs an integer limit > 0, a messageId start, a serial before');
-    // Each wire reads its own cursor: the seed's `start` (a messageId), the binary wire's `before` (a serial).
+    // Each wire has its own cursor: the seed's `start` (a messageId), the binary wire's `before` (a serial).
+    if (!positive(limit) || !positive(before) || (start !== undefined && (typeof start !== 'string' || this.wired)))
+      throw invalid('history needs an integer limit > 0, and start (a messageId) or on the binary wire before');
     const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
+    // An answer of another kind (an `ack` with this id) is no page.
+    if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
     return {
       messages: await (this.wired?.page(reply.messages) ?? reply.messages),
       more: reply.more === true,

@@ -37,7 +37,8 @@ export async function* pagesBack(
     seen.add(first);
     yield page.messages;
     if (!page.more) return;
-    start = first;
+    // The binary wire pages by serial, the seed wire by messageId.
     before = (page.messages[0] as FoonyMessage).seq;
+    start = before ? undefined : first;
   }
 }

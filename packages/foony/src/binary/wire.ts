@@ -1,4 +1,4 @@
-import type { PolySocketError } from '@polysocket/core';
+import { PolySocketError, RecentIds } from '@polysocket/core';
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
 import type { FoonyWire, PublishFrame, WireStream } from '../wire-module';
 import type { MessageFrame } from '../wire';
@@ -26,6 +26,10 @@ const messageId = (): string =>
  */
 class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   private order: SerialOrder<BinaryMessage>;
+  /** Unsequenced messages (no serial: the order cannot tell a repeat) delivered lately, by publisher and id. */
+  private unsequenced: RecentIds | undefined;
+  /** The stored cursor is another wire's (a messageId): this wire cannot resume from it, and says so once. */
+  private foreign: boolean;
   /** With the `cipher` module, for a channel it encrypts: data sealed and opened, deliveries through its chain. */
   private readonly cipher: StreamCipher | undefined;
 
@@ -33,7 +37,9 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     private readonly channel: FoonyChannel,
     private readonly host: ChannelHost,
   ) {
-    this.order = new SerialOrder<BinaryMessage>(this, this.cursor());
+    const serial = this.cursor();
+    this.order = new SerialOrder<BinaryMessage>(this, serial);
+    this.foreign = !serial && host.cursors.get(channel.name) !== undefined;
     this.cipher = host.cipher?.(channel);
   }
 
@@ -50,18 +56,27 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   }
 
   async subscribe(request: Request | undefined, presence: boolean): Promise<unknown> {
-    const channel = this.channel;
-    const lastSerial = this.order.serial || undefined;
+    const { channel, order } = this;
+    const lastSerial = order.serial || undefined;
     const sub = channel.channelRequest<BinaryAck>({ t: 'sub', lastSerial }, {}, request);
     const watched = presence && channel.channelRequest({ t: 'presSub' }, {}, request);
     // Nobody awaits it when the sub fails first (a close, a drop): handled here too.
     if (watched) watched.catch(() => undefined);
     const ack = await sub;
+    // Left meanwhile (unsubscribed, from a listener too): this subscribe's answer is nobody's any more.
+    if (order !== this.order) return watched;
+    const gap = (after: number, before?: number): void =>
+      this.inOrder(() => channel.emit('discontinuity', before ? { after, before } : { after }));
     if (lastSerial !== undefined && ack.resumed === false) {
-      // Past the service's retention: what came after the cursor is gone; the next message starts a new run.
-      this.order.reset();
-      this.inOrder(() => channel.emit('discontinuity', { after: lastSerial }));
+      // Past the service's retention: what came after the cursor is gone (told first, up to what is held); the
+      // held messages go on, and the next message starts a new run.
+      order.reset((before) => gap(lastSerial, before));
+    } else if (this.foreign) {
+      this.foreign = false;
+      gap(0);
     }
+    // A replay that did not reach what is held: ask for the rest.
+    order.refill();
     return watched;
   }
 
@@ -71,18 +86,35 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 
   publish(frame: PublishFrame, options: PublishOptions): Promise<unknown> {
     const pub = { ...frame, messageId: messageId(), ephemeral: options.ephemeral };
-    // A client message id: a resend is stored once, so resending is safe by default.
+    // A client message id: a resend is stored once, so resending is safe by default. Not an ephemeral one: it is not
+    // stored, so nothing would know the resend for one (and live-only means best effort).
     const send = (sealed: typeof pub): Promise<unknown> =>
-      this.channel.channelRequest(sealed, { ...options, resendSafe: options.resendSafe ?? true });
+      this.channel.channelRequest(sealed, { ...options, resendSafe: options.resendSafe ?? !options.ephemeral });
     return this.cipher ? this.cipher.seal(pub).then(send) : send(pub);
   }
 
-  page(messages: readonly MessageFrame[]): readonly MessageFrame[] | Promise<readonly MessageFrame[]> {
-    return this.cipher ? (this.cipher.page(messages as readonly BinaryMessage[]) as Promise<MessageFrame[]>) : messages;
+  /** A history page: decrypted with the cipher, a batch as its messages (with the ids live delivery gives them). */
+  async page(messages: readonly MessageFrame[]): Promise<readonly MessageFrame[]> {
+    const opened = this.cipher
+      ? ((await this.cipher.page(messages as readonly BinaryMessage[])) as readonly BinaryMessage[])
+      : (messages as readonly BinaryMessage[]);
+    const page: MessageFrame[] = [];
+    for (const message of opened) {
+      const { messages: parts, ...batch } = message;
+      if (!parts) page.push(message as MessageFrame);
+      else
+        parts.forEach((part, index) =>
+          page.push({ ...batch, ...part, messageId: `${message.messageId}:${index}` } as MessageFrame),
+        );
+    }
+    return page;
   }
 
   forget(): void {
+    // What is held or being fetched for the left channel goes nowhere, even to a channel subscribed again at once.
+    this.order.abandon();
     this.order = new SerialOrder<BinaryMessage>(this);
+    this.foreign = false;
     this.cipher?.reset();
   }
 
@@ -100,8 +132,10 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const { messages, seq } = message;
     // The cursor moves to a sequenced message's serial with its last part; an unsequenced one leaves it.
     const cursor = seq && !message.ephemeral ? String(seq) : undefined;
-    // No de-duplication by id: the order has dropped every serial delivered already, and an unsequenced
-    // (ephemeral) message is never replayed.
+    // A sequenced message needs no de-duplication by id: the order has dropped every serial delivered already. An
+    // unsequenced one (ephemeral, or a service that numbers nothing) is told apart by publisher and id.
+    if (!cursor && !(this.unsequenced ??= new RecentIds(1024)).accept(`${message.clientId}\0${message.messageId}`))
+      return;
     if (!messages) {
       const single = opened ? opened[0] : message;
       if (single) this.channel.deliverMessage(single as MessageFrame, cursor, true);
@@ -122,13 +156,26 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   }
 
   fetch(fromSerial: number): void {
-    (this.channel.channelRequest({ t: 'fetch', fromSerial }) as Promise<unknown> as Promise<BinaryFetchResult>).then(
-      // A server that answers with something else (an `ack`) has not filled the gap.
-      (result) =>
-        result.t === 'fetchRes' ? this.order.filled(result.messages, result.resumed) : this.order.unfilled(true),
+    const { channel, order } = this;
+    (channel.channelRequest({ t: 'fetch', fromSerial }) as Promise<unknown> as Promise<BinaryFetchResult>).then(
+      (result) => {
+        if (order !== this.order) return; // the channel was left meanwhile
+        // An answer of another kind, or about another channel, has not filled the gap.
+        if (result.t !== 'fetchRes' || result.channel !== channel.name) {
+          channel.emit(
+            'error',
+            new PolySocketError('PROTOCOL', `fetch on ${channel.name}: got ${result.t} of ${result.channel}`),
+          );
+          return order.unfilled(true);
+        }
+        order.filled(
+          result.messages.filter((m) => m.channel === channel.name),
+          result.resumed,
+        );
+      },
       (error: PolySocketError) => {
         // A drop: the resume after it replays the gap. Refused or unanswered with the link up: give up on it.
-        this.order.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
+        if (order === this.order) order.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
       },
     );
   }

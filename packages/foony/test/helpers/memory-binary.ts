@@ -32,6 +32,8 @@ export class MemoryFoonyBinary {
   holdAcks = false;
   /** A broken server: `fetch` is answered with an `ack` instead of a `fetchRes`. */
   fetchAnsweredWithAck = false;
+  /** Answers a request its own way: a frame to send instead, or 'none' for no answer at all. */
+  override: ((frame: In) => Out | 'none' | undefined) | undefined;
   private peer: MemoryPeer | undefined;
   private connections = 0;
   readonly subscribed = new Set<string>();
@@ -104,7 +106,7 @@ export class MemoryFoonyBinary {
     return list;
   }
 
-  private frame(channel: string, m: Stored): Out {
+  frame(channel: string, m: Stored): Out {
     return {
       t: 'msg',
       channel,
@@ -119,7 +121,7 @@ export class MemoryFoonyBinary {
     } as Out;
   }
 
-  private send(frame: Out): void {
+  send(frame: Out): void {
     this.peer?.send(frameBinaryRecord(encodeServerFrame(frame)));
   }
 
@@ -136,6 +138,9 @@ export class MemoryFoonyBinary {
     }
     const frame = decodeClientFrame(bytes.subarray(at, at + length)) as In;
     this.received.push(frame);
+    const answer = this.override?.(frame);
+    if (answer === 'none') return;
+    if (answer) return this.send(answer);
     const { id, channel } = frame as { id: number; channel: string };
     switch (frame.t) {
       case 'auth':

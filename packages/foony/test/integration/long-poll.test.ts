@@ -121,6 +121,8 @@ describe('FoonyClient over long-poll (foonyLongPoll) against the mock', () => {
     expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(ours.session!.connectionId).toBe(connectionId);
     expect(changes.map((c) => c.action)).toEqual(['enter']);
+    // The watcher was dropped too: it reconnects on its own backoff.
+    await waitFor(() => watcher.state === 'connected', 'the watcher back');
     expect(transports(world)).toEqual(['ann:long-poll', 'eve:long-poll']);
   });
 

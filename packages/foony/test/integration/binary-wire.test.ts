@@ -3,7 +3,8 @@
 import { Realtime, type MessageFrame } from '@foony/realtime';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { foonyBinaryWire, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
+import { foonyBinaryWire, type FoonyMessage } from '@polysocket/foony';
+import { gapAndResume } from '../helpers/gap-and-resume';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -66,40 +67,9 @@ describe('FoonyClient on the binary wire, against the mock and beside the offici
   it('a gap is filled by fetch before what follows it; a drop resumes from the serial, once, keeping presence', async () => {
     world = await foonyWorld();
     const ours = binary(world, 'ann');
-    const watcher = binary(world, 'eve');
-    await Promise.all([ours.connect(), watcher.connect()]);
-    const chat = ours.channel('chat');
-    const seqs: number[] = [];
-    chat.subscribe((m) => seqs.push(m.seq!));
-    const changes: PresenceChange[] = [];
-    const watched = watcher.channel('chat');
-    watched.presence.subscribe((c) => changes.push(c));
-    watched.attach();
-    await waitFor(() => chat.state === 'attached' && watched.state === 'attached', 'attached');
-    await chat.presence.enter({ here: true });
-    await waitFor(() => changes.length === 1, 'the enter seen');
-
-    world.foony.dropLive('chat', [3]);
-    for (let n = 1; n <= 5; n++) world.foony.publish('chat', 'n', n);
-    await waitFor(() => seqs.length === 5, 'five messages');
-    expect(seqs).toEqual([1, 2, 3, 4, 5]);
-    // One fetch per subscriber (the watcher missed serial 3 too), not one per held message.
-    expect(world.foony.requestsFor('chat').fetch).toBe(2);
-
-    const connectionId = ours.session!.connectionId;
-    const subsBefore = world.foony.requestsFor('chat').sub;
-    world.foony.connectionOf(connectionId)!.drop();
-    await waitFor(() => ours.state !== 'connected', 'the drop seen');
-    world.foony.publish('chat', 'n', 6); // while ours is away
-    await ours.connect();
-    await waitFor(() => seqs.length === 6, 'the missed message');
-    world.foony.publish('chat', 'n', 7);
-    await waitFor(() => seqs.length === 7, 'live again');
-    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(world.foony.requestsFor('chat').sub).toBe(subsBefore + 1);
-    // The session resumed its connectionId: the watcher saw no leave and no second enter.
-    expect(ours.session!.connectionId).toBe(connectionId);
-    expect(changes.map((c) => c.action)).toEqual(['enter']);
+    await gapAndResume(world, ours, binary(world, 'eve'), () =>
+      world.foony.connectionOf(ours.session!.connectionId)!.drop(),
+    );
   });
 
   it('the gap-fill order test the official client fails: ours delivers 1, 2, 3, 4, 5; theirs the gapped one first', async () => {

@@ -12,6 +12,7 @@ import {
   type FoonyMessage,
   type PresenceChange,
 } from '@polysocket/foony';
+import { gapAndResume } from '../helpers/gap-and-resume';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -91,38 +92,8 @@ describe('FoonyClient over long-poll (foonyLongPoll) against the mock', () => {
   it('resumes after the server drops the session (same connectionId, no presence churn), and fills a gap by fetch', async () => {
     world = await foonyWorld({ longPoll: { holdMs: 300 } });
     const ours = viaLongPoll(world, 'ann');
-    const watcher = viaLongPoll(world, 'eve');
-    await Promise.all([ours.connect(), watcher.connect()]);
-    const chat = ours.channel('chat');
-    const seqs: number[] = [];
-    chat.subscribe((m) => seqs.push(m.seq!));
-    const changes: PresenceChange[] = [];
-    const watched = watcher.channel('chat');
-    watched.presence.subscribe((c) => changes.push(c));
-    watched.attach();
-    await waitFor(() => chat.state === 'attached' && watched.state === 'attached', 'attached');
-    await chat.presence.enter({ here: true });
-    await waitFor(() => changes.length === 1, 'the enter seen');
-
-    world.foony.dropLive('chat', [3]);
-    for (let n = 1; n <= 5; n++) world.foony.publish('chat', 'n', n);
-    await waitFor(() => seqs.length === 5, 'five messages');
-    expect(seqs).toEqual([1, 2, 3, 4, 5]);
-    expect(world.foony.requestsFor('chat').fetch).toBe(2);
-
-    const connectionId = ours.session!.connectionId;
-    const down = new Promise((resolve) => ours.once('disconnected', resolve));
-    world.server.faults.drop('foony'); // ends every long-poll session; the held polls are cut
-    await down;
-    world.foony.publish('chat', 'n', 6); // while ours is away
-    await waitFor(() => seqs.length === 6 && ours.state === 'connected', 'the missed message');
-    world.foony.publish('chat', 'n', 7);
-    await waitFor(() => seqs.length === 7, 'live again');
-    expect(seqs).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(ours.session!.connectionId).toBe(connectionId);
-    expect(changes.map((c) => c.action)).toEqual(['enter']);
-    // The watcher was dropped too: it reconnects on its own backoff.
-    await waitFor(() => watcher.state === 'connected', 'the watcher back');
+    // The same scenario as on WebSocket (binary-wire.test.ts); the drop ends every long-poll session.
+    await gapAndResume(world, ours, viaLongPoll(world, 'eve'), () => world.server.faults.drop('foony'));
     expect(transports(world)).toEqual(['ann:long-poll', 'eve:long-poll']);
   });
 

@@ -8,78 +8,34 @@ import {
   toPolySocketError,
   withListener,
   withoutListener,
-  type Connection,
-  type CursorStore,
   type RequestId,
   type RequestOptions,
 } from '@polysocket/core';
-import type { FoonyConnectOptions } from './client';
+import type {
+  ChannelEvents,
+  ChannelFrame,
+  ChannelHost,
+  ChannelState,
+  FoonyMessage,
+  MessageListener,
+  PublishOptions,
+  Request,
+} from './channel-types';
 import { needs } from './errors';
-import { pagesBack, type HistoryOptions, type HistoryPage } from './history';
+import { pageOf, pagesBack, type HistoryOptions, type HistoryPage } from './history';
 import type { FoonyPresence } from './presence';
 import type { WireStream } from './wire-module';
-import type { ChannelCiphers } from './binary/cipher';
-import type { BinaryClientFrame } from './binary/frames';
-import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
+import type { ClientFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
-/**
- * A message as the app receives it: the wire frame itself (no copy on the hot path). On the binary wire it also
- * has the channel's serial (`seq`), the publisher's `encoding` and `ephemeral` where they apply.
- */
-export type FoonyMessage = MessageFrame & {
-  readonly seq?: number;
-  readonly encoding?: string;
-  readonly ephemeral?: boolean;
-};
-export type MessageListener = (message: FoonyMessage) => void;
-
-/** `retrying`: a subscribe failed for a reason that may pass (rate limit, server error, timeout); it is tried again after a backoff. */
-export type ChannelState = 'detached' | 'attaching' | 'attached' | 'retrying' | 'failed';
-
-export type ChannelEvents = {
-  state: [state: ChannelState, previous: ChannelState];
-  error: [error: PolySocketError];
-  /**
-   * Binary wire: messages were missed and cannot be delivered — serials after `after` (and before `before`, when
-   * known) — because the service no longer keeps them (a resume or gap fill past its retention). Fetch
-   * `history()` or reload the state it describes.
-   */
-  discontinuity: [gap: { after: number; before?: number }];
-};
-
-export interface PublishOptions {
-  timeoutMs?: number;
-  signal?: AbortSignal;
-  /**
-   * Resend after a reconnect if the link dropped before the ack (at-least-once: the seed wire has
-   * no publish id, so the server may store it twice). Default: the client's `publishResend` option.
-   */
-  resendSafe?: boolean;
-  /** Binary wire: delivered live only, neither stored nor replayed (no serial). Ignored on the seed wire. */
-  ephemeral?: boolean;
-}
-
-export type Request = <R extends ServerFrame>(
-  build: (id: RequestId) => ClientFrame,
-  options?: RequestOptions,
-) => Promise<R>;
-
-/** A channel frame before the channel adds its name and the request id (either wire's). */
-type ChannelFrame = { t: ClientFrame['t'] | BinaryClientFrame['t'] } & Record<string, unknown>;
-
-/** What a channel needs from its client. */
-export interface ChannelHost {
-  /** The client's connection: requests through the outbox, `isConnected`, `cannotSend()`, error reports. */
-  readonly connection: Pick<
-    Connection<ClientFrame, ServerFrame>,
-    'request' | 'isConnected' | 'cannotSend' | 'report' | 'reportListenerError'
-  >;
-  readonly session: number;
-  readonly cursors: CursorStore;
-  /** With the `cipher` module: each channel's cipher (undefined for a channel it leaves in plaintext). */
-  readonly cipher?: ChannelCiphers;
-  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random' | 'wire'>;
-}
+export type {
+  ChannelEvents,
+  ChannelHost,
+  ChannelState,
+  FoonyMessage,
+  MessageListener,
+  PublishOptions,
+  Request,
+} from './channel-types';
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
 const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID', 'PROTOCOL']);
@@ -235,18 +191,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   /** One page of stored messages, oldest first. */
-  async history(options: HistoryOptions = {}): Promise<HistoryPage> {
-    const { limit, start, before } = options;
-    // Each wire has its own cursor: the seed's `start` (a messageId), the binary wire's `before` (a serial).
-    if (!positive(limit) || !positive(before) || (start !== undefined && (typeof start !== 'string' || this.wired)))
-      throw invalid('history needs an integer limit > 0, and start (a messageId) or on the binary wire before');
-    const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
-    // An answer of another kind (an `ack` with this id) is no page.
-    if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
-    return {
-      messages: await (this.wired?.page(reply.messages) ?? reply.messages),
-      more: reply.more === true,
-    };
+  history(options: HistoryOptions = {}): Promise<HistoryPage> {
+    return pageOf(this, this.wired, options);
   }
 
   /**
@@ -429,9 +375,6 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 const NONE: readonly MessageListener[] = [];
 
 const invalid = (message: string): PolySocketError => new PolySocketError('INVALID', message);
-
-/** Absent, or an integer above 0. */
-const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
 
 /** The link ended under the request: the session's subscriptions ended with it. */
 const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';

@@ -1,4 +1,8 @@
-import type { FoonyChannel, FoonyMessage } from './channel';
+import { PolySocketError } from '@polysocket/core';
+import type { FoonyChannel } from './channel';
+import type { FoonyMessage } from './channel-types';
+import type { WireStream } from './wire-module';
+import type { HistoryResponseFrame } from './wire';
 
 export interface HistoryOptions {
   /** Messages per page (the server caps it). */
@@ -16,6 +20,30 @@ export interface HistoryPage {
   messages: readonly FoonyMessage[];
   /** More, older messages exist. */
   more: boolean;
+}
+
+/** Absent, or an integer above 0. */
+const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
+
+/**
+ * One page of a channel's stored messages, oldest first. Each wire has its own cursor: the seed's `start` (a
+ * messageId), the binary wire's `before` (a serial); `wired` (the binary wire's stream) decrypts and expands batches.
+ */
+export async function pageOf(
+  channel: FoonyChannel,
+  wired: WireStream | undefined,
+  options: HistoryOptions,
+): Promise<HistoryPage> {
+  const { limit, start, before } = options;
+  if (!positive(limit) || !positive(before) || (start !== undefined && (typeof start !== 'string' || wired)))
+    throw new PolySocketError(
+      'INVALID',
+      'history needs an integer limit > 0, and start (a messageId) or on the binary wire before',
+    );
+  const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
+  // An answer of another kind (an `ack` with this id) is no page.
+  if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
+  return { messages: await (wired?.page(reply.messages) ?? reply.messages), more: reply.more === true };
 }
 
 /**

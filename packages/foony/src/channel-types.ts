@@ -1,6 +1,6 @@
 import type { Connection, CursorStore, PolySocketError, RequestId, RequestOptions } from '@polysocket/core';
 import type { ChannelCiphers } from './binary/cipher';
-import type { BinaryClientFrame } from './binary/frames';
+import type { BinaryClientFrame, BinaryMessage } from './binary/frames';
 import type { FoonyConnectOptions } from './client';
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
 
@@ -10,11 +10,7 @@ import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
  * A message as the app receives it: the wire frame itself (no copy on the hot path). On the binary wire it also
  * has the channel's serial (`seq`), the publisher's `encoding` and `ephemeral` where they apply.
  */
-export type FoonyMessage = MessageFrame & {
-  readonly seq?: number;
-  readonly encoding?: string;
-  readonly ephemeral?: boolean;
-};
+export type FoonyMessage = MessageFrame & Pick<BinaryMessage, 'seq' | 'encoding' | 'ephemeral'>;
 export type MessageListener = (message: FoonyMessage) => void;
 
 /** `retrying`: a subscribe failed for a reason that may pass (rate limit, server error, timeout); it is tried again after a backoff. */

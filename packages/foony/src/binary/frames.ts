@@ -7,7 +7,15 @@
  * A server message holds several records; a bundle record (several independent messages) is read as one
  * `msg` frame per member, so the codec's reader never hands a bundle on.
  */
-import type { PresenceAction } from '../wire';
+import type {
+  AckFrame,
+  ConnectedFrame,
+  ErrorFrame,
+  MessageFrame,
+  PongFrame,
+  PresenceAction,
+  PresenceEventFrame,
+} from '../wire';
 
 /** One payload of a client batch: the batch's messages share its id, publisher, time and serial. */
 export interface BatchPart {
@@ -93,28 +101,15 @@ export type BinaryClientFrame =
 
 // ---- server → client ----
 
-export interface BinaryConnected {
-  readonly t: 'connected';
-  readonly connectionId: string;
-  readonly keepAliveMs: number;
-  readonly clientId: string;
-}
-export interface BinaryAck {
-  readonly t: 'ack';
-  readonly id: number;
+// Where a frame is the seed's with fields added, it extends the seed's type.
+export type BinaryConnected = ConnectedFrame;
+export interface BinaryAck extends AckFrame {
   /** For a publish: the serial the server gave it. */
   readonly seq?: number;
   /** For a `sub` with `lastSerial`: false when the cursor was past retention (messages were missed). */
   readonly resumed?: boolean;
 }
-export interface BinaryMessage {
-  readonly t: 'msg';
-  readonly channel: string;
-  readonly name: string;
-  readonly data: unknown;
-  readonly timestamp: number;
-  readonly messageId: string;
-  readonly clientId?: string;
+export interface BinaryMessage extends MessageFrame {
   readonly encoding?: string;
   /** The channel's contiguous serial; absent for ephemeral or unsequenced messages. */
   readonly seq?: number;
@@ -122,26 +117,12 @@ export interface BinaryMessage {
   /** A client batch: one serial for every part; `name`/`data` are empty. */
   readonly messages?: readonly BatchPart[];
 }
-export interface BinaryPresenceEvent {
-  readonly t: 'presEvt';
-  readonly channel: string;
-  readonly action: PresenceAction;
-  readonly clientId: string;
-  readonly connectionId: string;
-  readonly data?: unknown;
+export interface BinaryPresenceEvent extends PresenceEventFrame {
   readonly encoding?: string;
-  readonly timestamp: number;
 }
-export interface BinaryError {
-  readonly t: 'err';
-  /** The request it answers; absent for an error about the connection. */
-  readonly id?: number;
-  readonly code: number;
-  readonly message: string;
-}
-export interface BinaryPong {
-  readonly t: 'pong';
-}
+/** `id`: the request it answers; absent for an error about the connection. */
+export type BinaryError = ErrorFrame;
+export type BinaryPong = PongFrame;
 export interface BinaryHistoryResult {
   readonly t: 'histRes';
   readonly id: number;

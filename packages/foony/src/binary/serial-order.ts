@@ -51,7 +51,7 @@ export class SerialOrder<M extends Sequenced> {
       return this.drain();
     }
     this.hold(message);
-    this.fill();
+    this.refill();
   }
 
   /**
@@ -88,11 +88,6 @@ export class SerialOrder<M extends Sequenced> {
     if (held) for (const message of held) this.host.deliver(message);
   }
 
-  /** Asks again for a gap still open (a resume whose replay did not reach what is held). */
-  refill(): void {
-    this.fill();
-  }
-
   /** Drops everything held, for good: the channel was left (a delivery under way stops at once). */
   abandon(): void {
     this.dead = true;
@@ -107,7 +102,8 @@ export class SerialOrder<M extends Sequenced> {
     if (held[at - 1]?.seq !== message.seq) held.splice(at, 0, message);
   }
 
-  private fill(): void {
+  /** Asks for the gap before what is held, unless asked already (also again: a resume whose replay fell short). */
+  refill(): void {
     if (this.fetching || !this.held || this.dead) return;
     this.fetching = true;
     this.host.fetch(this.serial);

@@ -99,14 +99,9 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
       ? ((await this.cipher.page(messages as readonly BinaryMessage[])) as readonly BinaryMessage[])
       : (messages as readonly BinaryMessage[]);
     const page: MessageFrame[] = [];
-    for (const message of opened) {
-      const { messages: parts, ...batch } = message;
-      if (!parts) page.push(message as MessageFrame);
-      else
-        parts.forEach((part, index) =>
-          page.push({ ...batch, ...part, messageId: `${message.messageId}:${index}` } as MessageFrame),
-        );
-    }
+    for (const message of opened)
+      if (!message.messages) page.push(message);
+      else page.push(...(partsOf(message, message.messages) as MessageFrame[]));
     return page;
   }
 
@@ -141,17 +136,10 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
       if (single) this.channel.deliverMessage(single as MessageFrame, cursor, true);
       return;
     }
-    // A client batch: its messages in order, each with an id of its own.
-    const { messages: _parts, ...batch } = message;
-    const parts = opened ?? messages;
+    // A client batch: its messages in order; the cursor moves with the last.
+    const parts = partsOf(message, opened ?? messages);
     parts.forEach(
-      (part, index) =>
-        part &&
-        this.channel.deliverMessage(
-          { ...batch, ...part, messageId: `${message.messageId}:${index}` } as MessageFrame,
-          index === parts.length - 1 ? cursor : undefined,
-          true,
-        ),
+      (part, index) => part && this.channel.deliverMessage(part, index === parts.length - 1 ? cursor : undefined, true),
     );
   }
 
@@ -183,6 +171,12 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   lost(after: number, before: number): void {
     this.inOrder(() => this.channel.emit('discontinuity', { after, before }));
   }
+}
+
+/** A client batch's parts as messages of their own (`<batch messageId>:<index>`), live and in history alike. */
+function partsOf(batch: BinaryMessage, parts: readonly (BatchPart | undefined)[]): (MessageFrame | undefined)[] {
+  const { messages: _parts, ...shared } = batch;
+  return parts.map((part, index) => part && { ...shared, ...part, messageId: `${batch.messageId}:${index}` });
 }
 
 /**

@@ -1,10 +1,10 @@
 // Our FoonyClient on the binary wire (foonyBinaryWire) against the mock's binary wire over real sockets, next to the
 // official @foony/realtime 0.16 client: the scenario the official client passes in the mock's interop tests.
-import { Realtime, type MessageFrame } from '@foony/realtime';
+import { type Realtime, type MessageFrame } from '@foony/realtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { foonyBinaryWire, type FoonyMessage } from '@polysocket/foony';
 import { gapAndResume } from '../helpers/gap-and-resume';
+import { officialClient } from '../helpers/official';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -23,12 +23,7 @@ describe('FoonyClient on the binary wire, against the mock and beside the offici
   it('ours and the official client on one channel see each other’s messages once, in order, with serials', async () => {
     world = await foonyWorld();
     const ours = binary(world, 'ann');
-    official = new Realtime({
-      endpoint: world.url,
-      token: 'user:bob',
-      webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      transport: 'websocket',
-    });
+    official = officialClient(world.url, 'bob');
     await ours.connect();
     const ourChat = ours.channel('chat');
     const theirChat = official.channels.get('chat');
@@ -75,12 +70,7 @@ describe('FoonyClient on the binary wire, against the mock and beside the offici
   it('the gap-fill order test the official client fails: ours delivers 1, 2, 3, 4, 5; theirs the gapped one first', async () => {
     world = await foonyWorld();
     const ours = binary(world, 'ann');
-    official = new Realtime({
-      endpoint: world.url,
-      token: 'user:bob',
-      webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      transport: 'websocket',
-    });
+    official = officialClient(world.url, 'bob');
     await ours.connect();
     const oursSeen: number[] = [];
     const theirsSeen: number[] = [];

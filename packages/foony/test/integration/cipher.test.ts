@@ -1,8 +1,7 @@
 // foonyCipher over real sockets: our encrypted channel and the official @foony/realtime 0.16 client with the same key
 // on one channel of the mock (binary wire), each reading the other's messages; a wrong key; order under slow crypto.
-import { Realtime, type MessageFrame, type PresenceEventFrame } from '@foony/realtime';
+import { type Realtime, type MessageFrame, type PresenceEventFrame } from '@foony/realtime';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import WebSocket from 'ws';
 import type { PolySocketError } from '@polysocket/core';
 import {
   foonyBinaryWire,
@@ -12,6 +11,7 @@ import {
   type FoonyMessage,
   type PresenceChange,
 } from '@polysocket/foony';
+import { officialClient } from '../helpers/official';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 const KEY = Buffer.from(Uint8Array.from({ length: 32 }, (_, i) => i * 7)).toString('base64');
@@ -29,13 +29,7 @@ afterEach(async () => {
 
 const ours = (w: FoonyWorld, clientId: string, key: FoonyCipherKey) =>
   w.client({ token: `user:${clientId}`, wire: foonyBinaryWire, cipher: foonyCipher({ key }), presence: foonyPresence });
-const officialClient = (w: FoonyWorld, clientId: string): Realtime =>
-  (official = new Realtime({
-    endpoint: w.url,
-    token: `user:${clientId}`,
-    webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    transport: 'websocket',
-  }));
+const officialOn = (w: FoonyWorld, clientId: string): Realtime => (official = officialClient(w.url, clientId));
 /** A history page's data: the binary wire returns a stored batch as one message with its parts (each opened). */
 const dataOf = (messages: readonly FoonyMessage[]): unknown[] =>
   messages.flatMap((m) => (m as { messages?: { data: unknown }[] }).messages?.map((p) => p.data) ?? [m.data]);
@@ -50,7 +44,7 @@ describe('foonyCipher against the mock, beside the official client with the same
     it(`AES-${bits}: each reads the other's messages; the service stores only ciphertext; history is opened`, async () => {
       world = await foonyWorld();
       const client = ours(world, 'ann', key);
-      const theirs = officialClient(world, 'bob');
+      const theirs = officialOn(world, 'bob');
       await client.connect();
       const ourChat = client.channel('vault');
       const theirChat = theirs.channels.get('vault', { cipher: { key } });
@@ -97,7 +91,7 @@ describe('foonyCipher against the mock, beside the official client with the same
   it('presence data is sealed both ways: each reads the other’s; the service holds ciphertext; a drop re-enters', async () => {
     world = await foonyWorld();
     const client = ours(world, 'ann', KEY);
-    const theirs = officialClient(world, 'bob');
+    const theirs = officialOn(world, 'bob');
     await client.connect();
     const ourChat = client.channel('vault');
     const theirChat = theirs.channels.get('vault', { cipher: { key: KEY } });
@@ -141,7 +135,7 @@ describe('foonyCipher against the mock, beside the official client with the same
   it('a wrong key: an error event per message it cannot open, the stream goes on (plaintext still delivered)', async () => {
     world = await foonyWorld();
     const client = ours(world, 'ann', OTHER);
-    const theirs = officialClient(world, 'bob');
+    const theirs = officialOn(world, 'bob');
     await client.connect();
     const chat = client.channel('vault');
     const got: FoonyMessage[] = [];
@@ -170,7 +164,7 @@ describe('foonyCipher against the mock, beside the official client with the same
     world = await foonyWorld();
     const client = ours(world, 'ann', KEY);
     const publisher = ours(world, 'bob', KEY);
-    const theirs = officialClient(world, 'eve');
+    const theirs = officialOn(world, 'eve');
     await Promise.all([client.connect(), publisher.connect()]);
     const chat = client.channel('vault');
     const got: unknown[] = [];

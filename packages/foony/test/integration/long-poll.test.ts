@@ -1,6 +1,6 @@
 // Our FoonyClient with the long-poll module (foonyLongPoll) against the mock's /lp/* routes over real HTTP, beside the
 // official @foony/realtime 0.16 client; and the fallback from a blocked WebSocket and back.
-import { Realtime, type MessageFrame } from '@foony/realtime';
+import { type Realtime, type MessageFrame } from '@foony/realtime';
 import type { WebSocketConstructor } from '@polysocket/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -13,6 +13,7 @@ import {
   type PresenceChange,
 } from '@polysocket/foony';
 import { gapAndResume } from '../helpers/gap-and-resume';
+import { officialClient } from '../helpers/official';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -47,12 +48,7 @@ describe('FoonyClient over long-poll (foonyLongPoll) against the mock', () => {
   it('publishes, receives and sees presence; ours on long-poll and the official client on WebSocket see each other once', async () => {
     world = await foonyWorld({ longPoll: { holdMs: 300 } });
     const ours = viaLongPoll(world, 'ann');
-    official = new Realtime({
-      endpoint: world.url,
-      token: 'user:bob',
-      webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-      transport: 'websocket',
-    });
+    official = officialClient(world.url, 'bob');
     await ours.connect();
     expect(transports(world)).toEqual(['ann:long-poll']);
     const ourChat = ours.channel('chat');

@@ -1,8 +1,8 @@
 // Our JSON-wire FoonyClient and the official @foony/realtime 0.16 client (binary wire) on one channel of the mock.
-import { Realtime, type MessageFrame, type PresenceEventFrame } from '@foony/realtime';
+import { type Realtime, type MessageFrame, type PresenceEventFrame } from '@foony/realtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { FoonyMessage, PresenceChange } from '@polysocket/foony';
+import { officialClient } from '../helpers/official';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -13,21 +13,15 @@ afterEach(async () => {
   await world?.close();
 });
 
-function officialClient(url: string, clientId: string): Realtime {
-  official = new Realtime({
-    endpoint: url,
-    token: `user:${clientId}`,
-    webSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    transport: 'websocket',
-  });
-  return official;
+function officialOn(url: string, clientId: string): Realtime {
+  return (official = officialClient(url, clientId));
 }
 
 describe('a JSON-wire FoonyClient and the official binary client on one mock channel', () => {
   it('see each other’s messages once, and each other’s presence', async () => {
     world = await foonyWorld();
     const ours = world.client({ token: 'user:json-ann' });
-    const theirs = officialClient(world.url, 'bin-bob');
+    const theirs = officialOn(world.url, 'bin-bob');
     await ours.connect();
     const ourChat = ours.channel('chat');
     const theirChat = theirs.channels.get('chat');

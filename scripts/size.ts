@@ -43,7 +43,7 @@ function without(path: string): Plugin {
         if (!loaded.path.endsWith(path)) return undefined;
         const names = [
           ...readFileSync(loaded.path, 'utf8').matchAll(
-            /^export (?:abstract )?(?:class|function|const|let)\s+([A-Za-z_$][\w$]*)/gm,
+            /^export (?:abstract |async )?(?:class|function\*?|const|let)\s+([A-Za-z_$][\w$]*)/gm,
           ),
         ].map((m) => m[1]);
         return {

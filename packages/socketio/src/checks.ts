@@ -3,9 +3,12 @@ import type { Packet } from './parser';
 import type { SocketIOClientOptions, TransportName } from './options';
 import { isAuthData } from './namespace-connector';
 
+/** The default transports (shared: read only). */
+const WEBSOCKET_ONLY: TransportName[] = ['websocket'];
+
 /** The transports to use (default WebSocket only); INVALID for an unknown one, or polling without its module. */
 export function checkTransports(options: SocketIOClientOptions, owner: string): TransportName[] {
-  const transports: TransportName[] = options.transports?.length ? options.transports : ['websocket'];
+  const transports = options.transports?.length ? options.transports : WEBSOCKET_ONLY;
   for (const name of transports) {
     if (name === 'polling' && typeof options.polling?.open !== 'function')
       throw missingModule('polling', 'socketioPolling', 'socketio', `${owner}: transport 'polling'`);

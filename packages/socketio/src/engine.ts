@@ -118,18 +118,14 @@ const SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:'])
 
 /** The server's URL, parsed; INVALID when it is not an absolute http(s):// or ws(s):// URL (the message never quotes it: it may hold credentials). */
 export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
-  const fail = (what: string): never => {
-    throw new PolySocketError('INVALID', `${owner}${what}: e.g. { url: 'http://127.0.0.1:3000' }`);
-  };
-  if (typeof url !== 'string' || url.length === 0) fail(' needs a url');
-  let parsed: URL;
+  let parsed: URL | undefined;
   try {
     parsed = new URL(url);
   } catch {
-    return fail(': url is not a valid URL');
+    // not a URL: the same error as another scheme
   }
-  if (!SCHEMES.has(parsed.protocol))
-    fail(`: url has an unsupported scheme${parsed.protocol.length <= 16 ? ` (${parsed.protocol})` : ''}`);
+  if (!parsed || !SCHEMES.has(parsed.protocol))
+    throw new PolySocketError('INVALID', `${owner} needs a url: http(s) or ws(s), e.g. { url: 'http://127.0.0.1:3000' }`);
   return parsed;
 }
 

@@ -58,10 +58,10 @@ export class SocketIOClient<
 > extends MainNamespace<ListenEvents, EmitEvents> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   /** The namespaces by name (never removed). */
-  private readonly sockets = dict<SocketIOSocket>();
+  private readonly socketsByName = dict<SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
   /** @internal */
-  readonly namespaces: NamespaceConnector;
+  readonly connector: NamespaceConnector;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
   /** @internal */
   readonly transports: TransportName[];
@@ -96,7 +96,7 @@ export class SocketIOClient<
     this.addSecrets(urlSecrets(options.url));
     for (const secret of Object.values(options.query ?? {}))
       this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
-    this.namespaces = new NamespaceConnector(this.connection, this);
+    this.connector = new NamespaceConnector(this.connection, this);
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
@@ -129,7 +129,7 @@ export class SocketIOClient<
     const main = this.main;
     if (!main.wanted || main.state === 'failed') {
       main.rearm();
-      const answered = this.namespaces.connect(main);
+      const answered = this.connector.connect(main);
       if (this.connection.isConnected)
         return answered.then(() =>
           main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect(),
@@ -158,12 +158,12 @@ export class SocketIOClient<
     options: { auth?: AuthOption } = {},
   ): SocketIOSocket<L, E> {
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
-    let socket = this.sockets[name] as SocketIOSocket<L, E> | undefined;
+    let socket = this.socketsByName[name] as SocketIOSocket<L, E> | undefined;
     if (socket) return socket;
     checkAuth(options.auth, `socket(${describeEvent(name)})`);
-    this.sockets[name] = socket = new SocketIOSocket(name, this, options.auth);
+    this.socketsByName[name] = socket = new SocketIOSocket(name, this, options.auth);
     const state = this.connection.state;
-    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.namespaces.connect(socket);
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.connector.connect(socket);
     return socket;
   }
 
@@ -206,7 +206,7 @@ export class SocketIOClient<
     ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
       const client = this.client;
       client.decoder.reset();
-      client.namespaces.reset();
+      client.connector.reset();
       const first = await context.receive();
       client.opened = true;
       if (first.kind !== 'open')
@@ -224,9 +224,9 @@ export class SocketIOClient<
       if (frame.kind !== 'packet') return undefined;
       const { type, id, nsp } = frame.packet;
       // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
-      if (type === PacketType.ACK) return id !== undefined && client.sockets[nsp]?.awaits(id) ? id : undefined;
+      if (type === PacketType.ACK) return id !== undefined && client.socketsByName[nsp]?.awaits(id) ? id : undefined;
       if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
-        return client.namespaces.replyTo(frame.packet, client.sockets[nsp]);
+        return client.connector.replyTo(frame.packet, client.socketsByName[nsp]);
       return undefined;
     }
     replyError(frame: EngineFrame): PolySocketError | undefined {
@@ -243,11 +243,11 @@ export class SocketIOClient<
      */
     async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
       const client = this.client;
-      const restore = client.namespaces.startRestore(context.request, context.signal);
+      const restore = client.connector.startRestore(context.request, context.signal);
       try {
         await client.restoreNamespaces(context, restore);
       } finally {
-        client.namespaces.endRestore(restore);
+        client.connector.endRestore(restore);
       }
     }
     onFrame(frame: EngineFrame): void {
@@ -258,7 +258,7 @@ export class SocketIOClient<
       }
       if (frame.kind !== 'packet') return;
       const packet = frame.packet;
-      const socket = client.sockets[packet.nsp];
+      const socket = client.socketsByName[packet.nsp];
       if (!socket) {
         // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
         if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
@@ -280,9 +280,9 @@ export class SocketIOClient<
     }
     onState(state: ConnectionState, previous: ConnectionState): void {
       const client = this.client;
-      if (state === 'connected') client.namespaces.onSessionReady(client.all());
+      if (state === 'connected') client.connector.onSessionReady(client.all());
       if (state === 'connected' || state === 'connecting') return;
-      client.namespaces.endSession();
+      client.connector.endSession();
       if (state === 'reconnecting' && client.transports[0] === 'websocket') {
         // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
         client.fallBack = client.lastTransport === 'websocket' && !client.opened;
@@ -305,8 +305,8 @@ export class SocketIOClient<
 
   private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
     for (const socket of this.all())
-      if (socket.wanted && socket.state !== 'failed') void this.namespaces.connect(socket);
-    const wanted = await this.namespaces.settleRestore(restore);
+      if (socket.wanted && socket.state !== 'failed') void this.connector.connect(socket);
+    const wanted = await this.connector.settleRestore(restore);
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
@@ -321,7 +321,7 @@ export class SocketIOClient<
         reconnect: context.reconnect,
         signal: context.signal,
       });
-      await this.namespaces.settleRestore(restore);
+      await this.connector.settleRestore(restore);
     }
   }
 
@@ -335,7 +335,7 @@ export class SocketIOClient<
   /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
     const url = new URL(this.options.url);
-    return `SocketIOClient ${inspect({ url: url.origin + url.pathname, state: this.state, transport: this.transport, id: this.id, namespaces: Object.keys(this.sockets) }, options)}`;
+    return `SocketIOClient ${inspect({ url: url.origin + url.pathname, state: this.state, transport: this.transport, id: this.id, namespaces: Object.keys(this.socketsByName) }, options)}`;
   }
 
   /**
@@ -350,12 +350,12 @@ export class SocketIOClient<
     }
     // The timer belongs to this attempt: a client that ended meanwhile releases it (`onState`), and a
     // later session (a `connect()` from an `error` listener) is not failed by it.
-    const session = this.namespaces.sessionNumber;
+    const session = this.connector.sessionNumber;
     clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => {
       this.endTimer = undefined;
       const state = this.connection.state;
-      if (session === this.namespaces.sessionNumber && state !== 'closed' && state !== 'failed') {
+      if (session === this.connector.sessionNumber && state !== 'closed' && state !== 'failed') {
         this.connection.fail(
           new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', {
             retryable: false,
@@ -388,6 +388,6 @@ export class SocketIOClient<
 
   /** Every namespace socket, in the order they were made. */
   private all(): SocketIOSocket[] {
-    return Object.values(this.sockets) as SocketIOSocket[];
+    return Object.values(this.socketsByName) as SocketIOSocket[];
   }
 }

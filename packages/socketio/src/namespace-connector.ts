@@ -61,36 +61,36 @@ export class NamespaceConnector {
     private readonly owner: ConnectorOwner,
   ) {}
 
-  /** A new Engine.IO session (the CONNECTs of the last one were rejected with it). */
+  /** @internal A new Engine.IO session (the CONNECTs of the last one were rejected with it). */
   reset(): void {
     this.endSession();
     this.session++;
   }
 
-  /** The session is over (the link dropped, the client ended): what ran for it is let go. */
+  /** @internal The session is over (the link dropped, the client ended): what ran for it is let go. */
   endSession(): void {
     this.restoring = undefined;
     this.sessionAbort?.abort();
     this.sessionAbort = undefined;
   }
 
-  /** Starts restoring the session with its direct `request`: `connect` calls join it until `endRestore`. */
+  /** @internal Starts restoring the session with its direct `request`: `connect` calls join it until `endRestore`. */
   startRestore(request: LinkRequest, signal: AbortSignal): Restore {
     return (this.restoring = { request, signal, pending: new Set(), attempted: [] });
   }
 
-  /** Waits until every CONNECT of the restore was answered, those asked for meanwhile too; returns the namespaces it connected. */
+  /** @internal Waits until every CONNECT of the restore was answered, those asked for meanwhile too; returns the namespaces it connected. */
   async settleRestore(restore: Restore): Promise<SocketIOSocket[]> {
     while (restore.pending.size > 0) await Promise.all(restore.pending);
     return restore.attempted;
   }
 
-  /** The restore ended (done, failed or abandoned): later `connect` calls go to the session or the next restore. */
+  /** @internal The restore ended (done, failed or abandoned): later `connect` calls go to the session or the next restore. */
   endRestore(restore: Restore): void {
     if (restore === this.restoring) this.restoring = undefined;
   }
 
-  /** The session is ready: connects the namespaces asked for after its restore ended. */
+  /** @internal The session is ready: connects the namespaces asked for after its restore ended. */
   onSessionReady(sockets: Iterable<SocketIOSocket>): void {
     for (const socket of sockets)
       if (socket.wanted && socket.state === 'connecting' && !socket.connectCall) void this.connect(socket);
@@ -133,7 +133,7 @@ export class NamespaceConnector {
     );
   }
 
-  /** The current Engine.IO session's number (it changes with every handshake). */
+  /** @internal The current Engine.IO session's number (it changes with every handshake). */
   get sessionNumber(): number {
     return this.session;
   }

@@ -114,7 +114,7 @@ export class SocketIOSocket<
 
   constructor(
     readonly nsp: string,
-    private readonly host: NamespaceHost,
+    private readonly hostClient: NamespaceHost,
     /** Per-namespace auth, overriding the client's. */
     readonly auth?: AuthOption,
   ) {}
@@ -199,16 +199,17 @@ export class SocketIOSocket<
     this.wanted = true;
     if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
     this.rearm();
-    void this.host.namespaces.connect(this);
+    void this.hostClient.connector.connect(this);
     return this;
   }
 
   /** Leaves the namespace: sends DISCONNECT, rejects what waits for it, and does not reconnect it. */
   disconnect(): this {
     this.wanted = false;
-    if (this.currentState === 'connected') void hostSend(this.host, { type: PacketType.DISCONNECT, nsp: this.nsp }, {});
+    if (this.currentState === 'connected')
+      void hostSend(this.hostClient, { type: PacketType.DISCONNECT, nsp: this.nsp }, {});
     this.setDisconnected('io client disconnect');
-    this.host.connection.flush();
+    this.hostClient.connection.flush();
     return this;
   }
 
@@ -288,7 +289,11 @@ export class SocketIOSocket<
       args.push((...response: unknown[]) => {
         if (sent) return;
         sent = true;
-        void hostSend(this.host, { type: PacketType.ACK, nsp: this.nsp, id, data: response }, { gate: this.gate });
+        void hostSend(
+          this.hostClient,
+          { type: PacketType.ACK, nsp: this.nsp, id, data: response },
+          { gate: this.gate },
+        );
       });
     }
     this.emitLocal(event, args);
@@ -299,7 +304,7 @@ export class SocketIOSocket<
   private sendEvent(event: string, args: unknown[], volatile: boolean): Promise<boolean> {
     this.checkEvent(event);
     return hostSend(
-      this.host,
+      this.hostClient,
       { type: PacketType.EVENT, nsp: this.nsp, data: [event, ...args] },
       { volatile, gate: this.gate },
     );
@@ -313,7 +318,7 @@ export class SocketIOSocket<
     }
     let id = -1;
     return hostRequest(
-      this.host,
+      this.hostClient,
       (requestId) => {
         (this.pendingAcks ??= new Set()).add((id = requestId));
         return { type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] };
@@ -332,7 +337,7 @@ export class SocketIOSocket<
 
   /** Calls this namespace's listeners of `event`; what one throws is reported. */
   private emitLocal(event: string | symbol, args: unknown[]): void {
-    fire(this.lists, event, args, this, this.host.connection);
+    fire(this.lists, event, args, this, this.hostClient.connection);
   }
 
   private checkEvent(event: string): void {
@@ -355,6 +360,6 @@ export class SocketIOSocket<
   private abortAcks(error: PolySocketError): void {
     const ids = this.pendingAcks;
     this.pendingAcks = undefined;
-    if (ids) for (const id of ids) this.host.connection.cancelRequest(id, error);
+    if (ids) for (const id of ids) this.hostClient.connection.cancelRequest(id, error);
   }
 }

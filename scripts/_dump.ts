@@ -16,3 +16,5 @@ let own = 0;
 for (const [k, v] of Object.entries(out.inputs)) if (!/core\/src|node_modules/.test(k)) own += v.bytesInOutput;
 console.log(which, code.byteLength, gzipSync(code, { level: 9 }).byteLength, 'own min', own);
 writeFileSync(`/tmp/a16/${which}.min.js`, code);
+const rows = Object.entries(out.inputs).filter(([k]) => !/core\/src|node_modules/.test(k)).map(([k, v]) => [k.replace(/.*packages\//, ''), v.bytesInOutput] as const).sort((a, b) => b[1] - a[1]);
+for (const [k, v] of rows) console.log(String(v).padStart(7), k);

@@ -1,4 +1,3 @@
-import { stillListening, withListener } from '@polysocket/core';
 import { dict } from './dict';
 import type { IgnisEnvelope } from './envelope';
 import type { AnyListener, AppListener, IgnisConnection } from './options';
@@ -6,7 +5,9 @@ import type { AnyListener, AppListener, IgnisConnection } from './options';
 /** The key of the `onAny` listeners (event names are strings). */
 const ANY = Symbol();
 
-type List = readonly (AppListener | AnyListener)[];
+type Listener = AppListener | AnyListener;
+/** An event's listeners: one kept as itself (most events have one: no array), more as an array. */
+type List = Listener | readonly Listener[];
 
 /** A `once` wrapper, which `off(event, original)` finds by the listener it wraps. */
 type OnceListener = AppListener & { original: AppListener };
@@ -21,8 +22,11 @@ export abstract class AppListeners {
   private readonly lists = dict<List>();
   abstract readonly connection: IgnisConnection;
 
-  on(event: string | typeof ANY, listener: AppListener | AnyListener): void {
-    this.lists[event] = withListener(this.lists[event], listener);
+  on(event: string | typeof ANY, listener: Listener): void {
+    const list = this.lists[event];
+    // Each listener once; concat: an array of the exact length (a spread literal reserves room to grow).
+    if (list === undefined) this.lists[event] = listener;
+    else if (!listed(list, listener)) this.lists[event] = ([] as Listener[]).concat(list, listener);
   }
 
   once(event: string, listener: AppListener): void {
@@ -37,11 +41,13 @@ export abstract class AppListeners {
   }
 
   /** Removes that listener (also one added with `once`), or every listener of the event. */
-  off(event: string | typeof ANY, listener?: AppListener | AnyListener): void {
+  off(event: string | typeof ANY, listener?: Listener): void {
     const list = this.lists[event];
     if (list === undefined) return;
-    const rest = listener ? list.filter((l) => l !== listener && (l as OnceListener).original !== listener) : [];
-    this.lists[event] = rest.length > 0 ? rest : undefined;
+    const rest = listener
+      ? ([] as Listener[]).concat(list).filter((l) => l !== listener && (l as OnceListener).original !== listener)
+      : [];
+    this.lists[event] = rest.length > 1 ? rest : rest[0];
   }
 
   /** Returns the function that stops listening. */
@@ -58,15 +64,24 @@ export abstract class AppListeners {
   }
 
   private run(key: string | typeof ANY, list: List | undefined, frame: IgnisEnvelope): void {
-    if (list === undefined) return;
-    for (const listener of list) {
-      if (!stillListening(list, this.lists[key], listener)) continue;
-      try {
-        if (key === ANY) (listener as AnyListener)(frame.event, frame.data, frame);
-        else (listener as AppListener)(frame.data, frame);
-      } catch (error) {
-        this.connection.reportListenerError(error);
-      }
+    if (typeof list === 'function') this.call(key, list, list, frame);
+    else if (list) for (const listener of list) this.call(key, list, listener, frame);
+  }
+
+  /** Calls `listener` of the `list` a delivery started with, unless it was removed since. */
+  private call(key: string | typeof ANY, list: List, listener: Listener, frame: IgnisEnvelope): void {
+    const now = this.lists[key];
+    if (now !== list && (now === undefined || !listed(now, listener))) return;
+    try {
+      if (key === ANY) (listener as AnyListener)(frame.event, frame.data, frame);
+      else (listener as AppListener)(frame.data, frame);
+    } catch (error) {
+      this.connection.reportListenerError(error);
     }
   }
+}
+
+/** Whether `listener` is in the event's listeners. */
+function listed(list: List, listener: Listener): boolean {
+  return typeof list === 'function' ? list === listener : list.includes(listener);
 }

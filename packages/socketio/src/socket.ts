@@ -1,7 +1,7 @@
 import { INSPECT, PolySocketError, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
 import { dict } from './dict';
 import { hostRequest, hostSend, type NamespaceHost } from './host';
-import { addListener, fire, removeListener, type Listener } from './listeners';
+import { addListener, fire, removeListener, type Listener, type Listeners } from './listeners';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
 import type {
@@ -82,7 +82,7 @@ export class SocketIOSocket<
   /** The app wants this namespace connected (kept across reconnects). */
   wanted = true;
   /** The app's listeners (`onAny`'s under ANY); one that throws is reported, the others still run. */
-  private readonly lists = dict<readonly Listener[]>();
+  private readonly lists = dict<Listeners>();
   /** Ids of this namespace's acks in flight, cancelled when the namespace ends. Made on first use. */
   private pendingAcks: Set<number> | undefined;
   /** @internal The id of this namespace's CONNECT request in flight (replies carry no id). */

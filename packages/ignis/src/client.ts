@@ -48,7 +48,7 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
 
   /** The rooms the app asked for; re-joined after every reconnect (the server never confirms them). */
   get joinedRooms(): ReadonlySet<string> {
-    return this.wire.rooms;
+    return this.wire.joined();
   }
 
   connect(): Promise<void> {
@@ -97,19 +97,19 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
 
   /** Always an app event, even one named like a lifecycle event. */
   onEvent<E extends keyof Events & string>(event: E, listener: AppListener<Events[E]>): this {
-    this.wire.listeners.on(event, listener as AppListener);
+    this.wire.on(event, listener as AppListener);
     return this;
   }
 
   /** Removes that listener (also one added with `once`), or every listener of the event; at once, also mid-delivery. */
   offEvent<E extends keyof Events & string>(event: E, listener?: AppListener<Events[E]>): this {
-    this.wire.listeners.off(event, listener as AppListener | undefined);
+    this.wire.off(event, listener as AppListener | undefined);
     return this;
   }
 
   /** Every app event. Returns the function that stops listening. */
   onAny(listener: AnyListener): () => void {
-    return this.wire.listeners.onAny(listener);
+    return this.wire.onAny(listener);
   }
 
   /**
@@ -143,7 +143,7 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
       return Promise.reject(error);
     }
     const wire = this.wire;
-    return (wire.secure ?? this.connection).request((id) => withId(encoded, wire.idTag + id), {
+    return (wire.secure ?? this.connection).request((id) => withId(encoded, wire.idTag() + id), {
       timeoutMs: options.timeoutMs,
       signal: options.signal,
       label: `reply to ${describeEvent(event)}`,
@@ -153,7 +153,7 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
 
   /** Joins rooms (validated by the helper's rules); they are re-joined after every reconnect. */
   join(rooms: string | string[]): void {
-    const joined = this.wire.rooms;
+    const joined = this.wire.joined();
     this.changeRooms(
       'join',
       validateRooms(rooms).filter((room) => !joined.has(room)),
@@ -169,7 +169,7 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
   }
 
   private changeRooms(event: 'join' | 'leave', list: string[]): void {
-    const joined = this.wire.rooms;
+    const joined = this.wire.joined();
     for (const room of list) {
       if (event === 'join') joined.add(room);
       else joined.delete(room);
@@ -180,7 +180,7 @@ export class IgnisClient<Events extends object = Record<string, unknown>, EmitEv
 
   /** A lifecycle event to the connection's emitter, anything else to the app's listeners. */
   private route(method: 'on' | 'once' | 'off', event: string, listener?: AnyFunction): this {
-    const target = LIFECYCLE_EVENTS.has(event) ? this.connection : this.wire.listeners;
+    const target = LIFECYCLE_EVENTS.has(event) ? this.connection : this.wire;
     (target as unknown as Record<typeof method, (event: string, listener?: AnyFunction) => void>)[method](
       event,
       listener,

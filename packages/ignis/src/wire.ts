@@ -36,6 +36,8 @@ interface ConnectedData {
 
 /** Shared by every session (no closure per session). */
 const heartbeatFrame = (): string => HEARTBEAT_FRAME;
+/** The heartbeat of every session with the default timings (no object per client). */
+const DEFAULT_HEARTBEAT = { intervalMs: 30_000, ping: heartbeatFrame, transportPing: true, probeTimeoutMs: 10_000 };
 const isObject = (value: unknown): boolean => value !== null && typeof value === 'object';
 
 /**
@@ -43,13 +45,15 @@ const isObject = (value: unknown): boolean => value !== null && typeof value ===
  * close-code policy, and what is restored after a reconnect (rooms). It owns the client's connection, rooms and
  * app listeners; `IgnisClient` is the app's API over it.
  */
-export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> {
+export class IgnisWire extends AppListeners implements Protocol<string, IgnisEnvelope, IgnisSession> {
   readonly connection: IgnisConnection;
-  /** The rooms the app asked for; re-joined after every reconnect (the server never confirms them). */
-  readonly rooms = new LazySet<string>();
-  readonly listeners: AppListeners;
-  /** Request ids go out as `<tag>:<n>`, so another client's echoed id never matches one of ours. */
-  readonly idTag = `${Math.random().toString(36).slice(2, 8)}:`;
+  /** The rooms the app asked for; re-joined after every reconnect (the server never confirms them). Made on first use. */
+  rooms: LazySet<string> | undefined;
+  /**
+   * Request ids go out as `<tag>:<n>` (the tag in base 36), so another client's echoed id never matches one of
+   * ours. A number: no string per client.
+   */
+  readonly tag = (Math.random() * 2 ** 31) >>> 0;
   /** The encrypted side, only with the encryption module. */
   readonly secure: IgnisSecureSide | undefined;
   private lastErrorMessage: string | undefined;
@@ -58,6 +62,7 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
   private earlyFrames: IgnisEnvelope[] | undefined;
 
   constructor(readonly options: IgnisClientOptions) {
+    super();
     const { url, encryption } = options;
     if (typeof url !== 'string' || !url)
       throw new PolySocketError('INVALID', "IgnisClient needs a url: e.g. { url: 'wss://host/ws' }");
@@ -65,16 +70,25 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
       throw new PolySocketError('INVALID', 'pass auth or authProvider, not both');
     if (encryption && typeof encryption.attach !== 'function')
       throw missingModule('encryption', 'ignisEncryption()', 'ignis');
-    for (const room of validateRooms(options.rooms ?? [])) this.rooms.add(room);
+    for (const room of validateRooms(options.rooms ?? [])) this.joined().add(room);
     // The transport reads url, WebSocket and secureOnly straight from the app's options (no copy per client).
     const connection = (this.connection = new Connection(
       { protocol: this, transport: options.transport ?? tuningWebSocket },
       options,
     ));
-    this.listeners = new AppListeners(connection);
     this.secure = encryption?.attach(connection);
     registerSecrets(connection.logger, options.auth);
     for (const secret of urlSecrets(url)) connection.logger.addSecret(secret);
+  }
+
+  /** The rooms, made on first use. */
+  joined(): LazySet<string> {
+    return (this.rooms ??= new LazySet());
+  }
+
+  /** The prefix of this client's request ids. */
+  idTag(): string {
+    return `${this.tag.toString(36)}:`;
   }
 
   get name(): string {
@@ -116,25 +130,22 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
       await secure?.established(data);
       this.authFailures = 0;
       const serverTime = typeof data.time === 'string' ? data.time : new Date().toISOString();
-      const info: IgnisSession = {
-        clientId: data.id,
-        serverTime,
-        clockSkewMs: Date.parse(serverTime) - Date.now() || 0,
-        encrypted: secure !== undefined,
-      };
-      if (typeof data.userId === 'string') info.userId = data.userId;
-      const interval = options.heartbeatIntervalMs ?? 30_000;
+      const clockSkewMs = Date.parse(serverTime) - Date.now() || 0;
+      const encrypted = secure !== undefined;
+      // One literal or the other: a property added later would cost the session an extra backing store.
+      const info: IgnisSession =
+        typeof data.userId === 'string'
+          ? { clientId: data.id, userId: data.userId, serverTime, clockSkewMs, encrypted }
+          : { clientId: data.id, serverTime, clockSkewMs, encrypted };
+      const { heartbeatIntervalMs: interval = 30_000, deadServerTimeoutMs: probe = 10_000 } = options;
       return {
         info,
         heartbeat:
-          interval > 0
-            ? {
-                intervalMs: interval,
-                ping: heartbeatFrame,
-                transportPing: true,
-                probeTimeoutMs: options.deadServerTimeoutMs ?? 10_000,
-              }
-            : undefined,
+          interval <= 0
+            ? undefined
+            : interval === 30_000 && probe === 10_000
+              ? DEFAULT_HEARTBEAT
+              : { intervalMs: interval, ping: heartbeatFrame, transportPing: true, probeTimeoutMs: probe },
       };
     }
   }
@@ -149,8 +160,10 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
       return undefined;
     }
     if (typeof id === 'number') return id;
-    if (typeof id !== 'string' || !id.startsWith(this.idTag)) return undefined;
-    const n = Number(id.slice(this.idTag.length));
+    if (typeof id !== 'string') return undefined;
+    const tag = this.idTag();
+    if (!id.startsWith(tag)) return undefined;
+    const n = Number(id.slice(tag.length));
     return Number.isInteger(n) ? n : undefined;
   }
 
@@ -159,10 +172,10 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
   }
 
   restore(context: RestoreContext<string, IgnisEnvelope>): void {
-    if (this.rooms.size > 0) sendRooms('join', [...this.rooms], (text) => context.send(text));
+    if (this.rooms?.size) sendRooms('join', [...this.rooms], (text) => context.send(text));
     const early = this.earlyFrames;
     this.earlyFrames = undefined;
-    if (early) for (const frame of early) this.listeners.deliver(frame);
+    if (early) for (const frame of early) this.deliver(frame);
   }
 
   onFrame(frame: IgnisEnvelope): void {
@@ -180,7 +193,7 @@ export class IgnisWire implements Protocol<string, IgnisEnvelope, IgnisSession> 
       case 'heartbeat':
         return; // only one `connected` per connection; the server never sends a heartbeat
       default:
-        this.listeners.deliver(frame);
+        this.deliver(frame);
     }
   }
 

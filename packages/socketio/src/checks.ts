@@ -1,36 +1,27 @@
-import { describeEvent, PolySocketError, missingModule } from '@polysocket/core';
+import { PolySocketError, missingModule } from '@polysocket/core';
 import type { Packet } from './parser';
 import type { SocketIOClientOptions, TransportName } from './options';
 import { isAuthData } from './namespace-connector';
 
+/** The default transports (shared: read only). */
+const WEBSOCKET_ONLY: TransportName[] = ['websocket'];
+
 /** The transports to use (default WebSocket only); INVALID for an unknown one, or polling without its module. */
 export function checkTransports(options: SocketIOClientOptions, owner: string): TransportName[] {
-  const transports: TransportName[] = options.transports?.length ? options.transports : ['websocket'];
+  const transports = options.transports?.length ? options.transports : WEBSOCKET_ONLY;
   for (const name of transports) {
     if (name === 'polling' && typeof options.polling?.open !== 'function')
       throw missingModule('polling', 'socketioPolling', 'socketio', `${owner}: transport 'polling'`);
     if (name !== 'websocket' && name !== 'polling')
-      throw new PolySocketError(
-        'INVALID',
-        `${owner}: unknown transport ${typeof name === 'string' ? describeEvent(name) : typeof name} in transports: use 'websocket' and/or 'polling'`,
-      );
+      throw new PolySocketError('INVALID', `${owner}: transports are 'websocket' and/or 'polling'`);
   }
   return transports;
 }
 
 /** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
 export function checkAuth(auth: unknown, owner: string): void {
-  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth)) {
-    const what =
-      auth === null
-        ? 'null'
-        : Array.isArray(auth)
-          ? 'an array'
-          : typeof auth === 'object'
-            ? 'a class instance'
-            : `a ${typeof auth}`;
-    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function, not ${what}`);
-  }
+  if (auth !== undefined && typeof auth !== 'function' && !isAuthData(auth))
+    throw new PolySocketError('INVALID', `${owner}: auth must be a plain object or a function`);
 }
 
 /** The namespace a url names, as socket.io-client reads it: its path ('/' when it has none). */

@@ -1,7 +1,6 @@
 import {
   Connection,
   describeEvent,
-  LazyMap,
   PolySocketError,
   urlSecrets,
   WebSocketTransport,
@@ -27,7 +26,7 @@ import { nextEvent } from './next-event';
 import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
 import { NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType } from './parser';
-import { NamespaceHost } from './host';
+import { dict } from './dict';
 import { INSPECT, SocketIOSocket, type Inspect } from './socket';
 import type { DefaultEventsMap, EventsMap } from './typed-events';
 
@@ -58,11 +57,11 @@ export class SocketIOClient<
   EmitEvents extends EventsMap = ListenEvents,
 > extends MainNamespace<ListenEvents, EmitEvents> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
-  private readonly sockets = new LazyMap<string, SocketIOSocket>();
+  /** The namespaces by name (never removed). */
+  private readonly socketsByName = dict<SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
-  private readonly namespaces: NamespaceConnector;
-  /** What every namespace asks of the client. */
-  private readonly host: NamespaceHost;
+  /** @internal */
+  readonly connector: NamespaceConnector;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
   /** @internal */
   readonly transports: TransportName[];
@@ -76,8 +75,6 @@ export class SocketIOClient<
   private opened = false;
   /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
   private dropReason: string | undefined;
-  /** The url without its query or credentials, for `util.inspect`. */
-  private readonly displayUrl: string;
   /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
   private endTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -89,7 +86,6 @@ export class SocketIOClient<
     // The messages name the class the app constructed (Sockr builds its client on this one).
     const owner = options.clientName ?? 'SocketIOClient';
     const url = parseServerUrl(options.url, owner);
-    this.displayUrl = url.origin + url.pathname;
     checkAuth(options.auth, owner);
     this.transports = checkTransports(options, owner);
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
@@ -100,8 +96,7 @@ export class SocketIOClient<
     this.addSecrets(urlSecrets(options.url));
     for (const secret of Object.values(options.query ?? {}))
       this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
-    this.namespaces = new NamespaceConnector(this.connection, this);
-    this.host = new NamespaceHost(this.connection, this.namespaces, options, this);
+    this.connector = new NamespaceConnector(this.connection, this);
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
@@ -134,14 +129,13 @@ export class SocketIOClient<
     const main = this.main;
     if (!main.wanted || main.state === 'failed') {
       main.rearm();
-      const answered = this.namespaces.connect(main);
+      const answered = this.connector.connect(main);
       if (this.connection.isConnected)
         return answered.then(() =>
           main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect(),
         );
     }
-    for (const socket of this.sockets.values())
-      if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
+    for (const socket of this.all()) if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
     return this.connection.connect();
   }
 
@@ -164,13 +158,12 @@ export class SocketIOClient<
     options: { auth?: AuthOption } = {},
   ): SocketIOSocket<L, E> {
     const name = nsp.startsWith('/') ? nsp : `/${nsp}`;
-    let socket = this.sockets.get(name) as SocketIOSocket<L, E> | undefined;
+    let socket = this.socketsByName[name] as SocketIOSocket<L, E> | undefined;
     if (socket) return socket;
     checkAuth(options.auth, `socket(${describeEvent(name)})`);
-    socket = new SocketIOSocket(name, this.host, options.auth);
-    this.sockets.set(name, socket);
+    this.socketsByName[name] = socket = new SocketIOSocket(name, this, options.auth);
     const state = this.connection.state;
-    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.namespaces.connect(socket);
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.connector.connect(socket);
     return socket;
   }
 
@@ -213,7 +206,7 @@ export class SocketIOClient<
     ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
       const client = this.client;
       client.decoder.reset();
-      client.namespaces.reset();
+      client.connector.reset();
       const first = await context.receive();
       client.opened = true;
       if (first.kind !== 'open')
@@ -231,9 +224,9 @@ export class SocketIOClient<
       if (frame.kind !== 'packet') return undefined;
       const { type, id, nsp } = frame.packet;
       // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
-      if (type === PacketType.ACK) return id !== undefined && client.sockets.get(nsp)?.awaits(id) ? id : undefined;
+      if (type === PacketType.ACK) return id !== undefined && client.socketsByName[nsp]?.awaits(id) ? id : undefined;
       if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
-        return client.namespaces.replyTo(frame.packet, client.sockets.get(nsp));
+        return client.connector.replyTo(frame.packet, client.socketsByName[nsp]);
       return undefined;
     }
     replyError(frame: EngineFrame): PolySocketError | undefined {
@@ -250,11 +243,11 @@ export class SocketIOClient<
      */
     async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
       const client = this.client;
-      const restore = client.namespaces.startRestore(context.request, context.signal);
+      const restore = client.connector.startRestore(context.request, context.signal);
       try {
         await client.restoreNamespaces(context, restore);
       } finally {
-        client.namespaces.endRestore(restore);
+        client.connector.endRestore(restore);
       }
     }
     onFrame(frame: EngineFrame): void {
@@ -265,7 +258,7 @@ export class SocketIOClient<
       }
       if (frame.kind !== 'packet') return;
       const packet = frame.packet;
-      const socket = client.sockets.get(packet.nsp);
+      const socket = client.socketsByName[packet.nsp];
       if (!socket) {
         // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
         if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
@@ -279,7 +272,7 @@ export class SocketIOClient<
         case PacketType.DISCONNECT:
           socket.onServerDisconnect();
           client.connection.flush();
-          if (![...client.sockets.values()].some((s) => s.wanted)) client.endAfterServerDisconnect();
+          if (!client.all().some((s) => s.wanted)) client.endAfterServerDisconnect();
           return;
         default:
           return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
@@ -287,9 +280,9 @@ export class SocketIOClient<
     }
     onState(state: ConnectionState, previous: ConnectionState): void {
       const client = this.client;
-      if (state === 'connected') client.namespaces.onSessionReady(client.sockets.values());
+      if (state === 'connected') client.connector.onSessionReady(client.all());
       if (state === 'connected' || state === 'connecting') return;
-      client.namespaces.endSession();
+      client.connector.endSession();
       if (state === 'reconnecting' && client.transports[0] === 'websocket') {
         // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
         client.fallBack = client.lastTransport === 'websocket' && !client.opened;
@@ -300,9 +293,9 @@ export class SocketIOClient<
         const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
           retryable: false,
         });
-        for (const socket of client.sockets.values()) socket.onClientEnd(error);
+        for (const socket of client.all()) socket.onClientEnd(error);
       } else {
-        for (const socket of client.sockets.values()) socket.onTransportDown();
+        for (const socket of client.all()) socket.onTransportDown();
       }
       // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
       // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
@@ -311,9 +304,9 @@ export class SocketIOClient<
   };
 
   private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
-    for (const socket of this.sockets.values())
-      if (socket.wanted && socket.state !== 'failed') void this.namespaces.connect(socket);
-    const wanted = await this.namespaces.settleRestore(restore);
+    for (const socket of this.all())
+      if (socket.wanted && socket.state !== 'failed') void this.connector.connect(socket);
+    const wanted = await this.connector.settleRestore(restore);
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
@@ -328,7 +321,7 @@ export class SocketIOClient<
         reconnect: context.reconnect,
         signal: context.signal,
       });
-      await this.namespaces.settleRestore(restore);
+      await this.connector.settleRestore(restore);
     }
   }
 
@@ -341,7 +334,8 @@ export class SocketIOClient<
 
   /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
-    return `SocketIOClient ${inspect({ url: this.displayUrl, state: this.state, transport: this.transport, id: this.id, namespaces: [...this.sockets.keys()] }, options)}`;
+    const url = new URL(this.options.url);
+    return `SocketIOClient ${inspect({ url: url.origin + url.pathname, state: this.state, transport: this.transport, id: this.id, namespaces: Object.keys(this.socketsByName) }, options)}`;
   }
 
   /**
@@ -356,12 +350,12 @@ export class SocketIOClient<
     }
     // The timer belongs to this attempt: a client that ended meanwhile releases it (`onState`), and a
     // later session (a `connect()` from an `error` listener) is not failed by it.
-    const session = this.namespaces.sessionNumber;
+    const session = this.connector.sessionNumber;
     clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => {
       this.endTimer = undefined;
       const state = this.connection.state;
-      if (session === this.namespaces.sessionNumber && state !== 'closed' && state !== 'failed') {
+      if (session === this.connector.sessionNumber && state !== 'closed' && state !== 'failed') {
         this.connection.fail(
           new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', {
             retryable: false,
@@ -389,6 +383,11 @@ export class SocketIOClient<
   private announceDown(): void {
     const reason = this.dropReason ?? (this.connection.state === 'closed' ? 'io client disconnect' : 'transport close');
     this.dropReason = undefined;
-    for (const socket of this.sockets.values()) socket.announceDown(reason);
+    for (const socket of this.all()) socket.announceDown(reason);
+  }
+
+  /** Every namespace socket, in the order they were made. */
+  private all(): SocketIOSocket[] {
+    return Object.values(this.socketsByName) as SocketIOSocket[];
   }
 }

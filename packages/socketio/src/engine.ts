@@ -29,6 +29,8 @@ export interface EngineHandshake {
 const MIN_INTERVAL_MS = 100;
 const MAX_INTERVAL_MS = 600_000;
 
+const NO_UPGRADES = Object.freeze([]) as unknown as string[];
+
 /** Parses the JSON of an `open` packet (everything after the leading `0`); intervals are clamped (see above). */
 export function parseHandshake(json: string): EngineHandshake {
   let data: unknown;
@@ -39,9 +41,11 @@ export function parseHandshake(json: string): EngineHandshake {
   }
   const d = (data ?? {}) as Partial<Record<keyof EngineHandshake, unknown>>;
   if (typeof d.sid !== 'string') throw new PolySocketError('PROTOCOL', 'Engine.IO open packet lacks a sid');
+  const upgrades = Array.isArray(d.upgrades) ? d.upgrades.filter((u): u is string => typeof u === 'string') : [];
   return {
     sid: d.sid,
-    upgrades: Array.isArray(d.upgrades) ? d.upgrades.filter((u): u is string => typeof u === 'string') : [],
+    // A session without upgrades (every WebSocket one) shares one empty list.
+    upgrades: upgrades.length ? upgrades : NO_UPGRADES,
     pingInterval: clampMs(d.pingInterval, MIN_INTERVAL_MS, MAX_INTERVAL_MS, 25_000),
     pingTimeout: clampMs(d.pingTimeout, MIN_INTERVAL_MS, MAX_INTERVAL_MS, 20_000),
     maxPayload: typeof d.maxPayload === 'number' && d.maxPayload > 0 ? d.maxPayload : 1_000_000,
@@ -114,18 +118,17 @@ const SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:'])
 
 /** The server's URL, parsed; INVALID when it is not an absolute http(s):// or ws(s):// URL (the message never quotes it: it may hold credentials). */
 export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
-  const fail = (what: string): never => {
-    throw new PolySocketError('INVALID', `${owner}${what}: e.g. { url: 'http://127.0.0.1:3000' }`);
-  };
-  if (typeof url !== 'string' || url.length === 0) fail(' needs a url');
-  let parsed: URL;
+  let parsed: URL | undefined;
   try {
     parsed = new URL(url);
   } catch {
-    return fail(': url is not a valid URL');
+    // not a URL: the same error as another scheme
   }
-  if (!SCHEMES.has(parsed.protocol))
-    fail(`: url has an unsupported scheme${parsed.protocol.length <= 16 ? ` (${parsed.protocol})` : ''}`);
+  if (!parsed || !SCHEMES.has(parsed.protocol))
+    throw new PolySocketError(
+      'INVALID',
+      `${owner} needs a url: http(s) or ws(s), e.g. { url: 'http://127.0.0.1:3000' }`,
+    );
   return parsed;
 }
 

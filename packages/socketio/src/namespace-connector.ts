@@ -1,7 +1,6 @@
 import {
   describeEvent,
   fetchCredentials,
-  LazyMap,
   toPolySocketError,
   type Connection,
   type EncodedFrame,
@@ -50,10 +49,7 @@ export interface Restore {
  * `connect` or `connect_error` listener, or `onReady`) it joins the restore, which waits for its answer.
  */
 export class NamespaceConnector {
-  /** Namespace → id of its CONNECT request in flight (replies carry no id). */
-  private readonly connecting = new LazyMap<string, number>();
-  /** Namespaces between the start of their CONNECT (auth included) and its answer. */
-  private readonly inFlight = new LazyMap<SocketIOSocket, object>();
+  // A namespace's CONNECT in flight is on the socket itself (`connectId`, `connectCall`): no table per client.
   private restoring: Restore | undefined;
   /** Counts Engine.IO sessions: a CONNECT whose auth resolved after its session ended is not sent. */
   private session = 0;
@@ -65,40 +61,39 @@ export class NamespaceConnector {
     private readonly owner: ConnectorOwner,
   ) {}
 
-  /** A new Engine.IO session: no CONNECT is in flight. */
+  /** @internal A new Engine.IO session (the CONNECTs of the last one were rejected with it). */
   reset(): void {
-    this.connecting.clear();
     this.endSession();
     this.session++;
   }
 
-  /** The session is over (the link dropped, the client ended): what ran for it is let go. */
+  /** @internal The session is over (the link dropped, the client ended): what ran for it is let go. */
   endSession(): void {
     this.restoring = undefined;
     this.sessionAbort?.abort();
     this.sessionAbort = undefined;
   }
 
-  /** Starts restoring the session with its direct `request`: `connect` calls join it until `endRestore`. */
+  /** @internal Starts restoring the session with its direct `request`: `connect` calls join it until `endRestore`. */
   startRestore(request: LinkRequest, signal: AbortSignal): Restore {
     return (this.restoring = { request, signal, pending: new Set(), attempted: [] });
   }
 
-  /** Waits until every CONNECT of the restore was answered, those asked for meanwhile too; returns the namespaces it connected. */
+  /** @internal Waits until every CONNECT of the restore was answered, those asked for meanwhile too; returns the namespaces it connected. */
   async settleRestore(restore: Restore): Promise<SocketIOSocket[]> {
     while (restore.pending.size > 0) await Promise.all(restore.pending);
     return restore.attempted;
   }
 
-  /** The restore ended (done, failed or abandoned): later `connect` calls go to the session or the next restore. */
+  /** @internal The restore ended (done, failed or abandoned): later `connect` calls go to the session or the next restore. */
   endRestore(restore: Restore): void {
     if (restore === this.restoring) this.restoring = undefined;
   }
 
-  /** The session is ready: connects the namespaces asked for after its restore ended. */
+  /** @internal The session is ready: connects the namespaces asked for after its restore ended. */
   onSessionReady(sockets: Iterable<SocketIOSocket>): void {
     for (const socket of sockets)
-      if (socket.wanted && socket.state === 'connecting' && !this.inFlight.has(socket)) void this.connect(socket);
+      if (socket.wanted && socket.state === 'connecting' && !socket.connectCall) void this.connect(socket);
   }
 
   /**
@@ -106,7 +101,7 @@ export class NamespaceConnector {
    * now, not when the awaiting code resumes: events the server sends right after it may be in the same chunk.
    */
   replyTo(packet: Packet, socket: SocketIOSocket | undefined): RequestId | undefined {
-    const requestId = this.connecting.get(packet.nsp);
+    const requestId = socket?.connectId;
     if (requestId === undefined || packet.type !== PacketType.CONNECT || !socket) return requestId;
     if (socket.wanted && socket.state === 'connecting') socket.onConnected(sidOf(packet));
     // The app left the namespace while its CONNECT was on the way: leave it on the server too.
@@ -138,7 +133,7 @@ export class NamespaceConnector {
     );
   }
 
-  /** The current Engine.IO session's number (it changes with every handshake). */
+  /** @internal The current Engine.IO session's number (it changes with every handshake). */
   get sessionNumber(): number {
     return this.session;
   }
@@ -157,7 +152,7 @@ export class NamespaceConnector {
   ): Promise<void> {
     socket.setConnecting();
     const call = {};
-    this.inFlight.set(socket, call);
+    socket.connectCall = call;
     const session = this.session;
     let requestId = -1;
     try {
@@ -166,7 +161,7 @@ export class NamespaceConnector {
       await request<EngineFrame>(
         (id) => {
           requestId = id;
-          this.connecting.set(socket.nsp, id);
+          socket.connectId = id;
           return encodePacket({
             type: PacketType.CONNECT,
             nsp: socket.nsp,
@@ -184,15 +179,14 @@ export class NamespaceConnector {
     } catch (error) {
       const failure = toPolySocketError(error, 'PROTOCOL');
       if (failure.code === 'DISCONNECTED' || failure.code === 'CLOSED') return; // the link went: the next restore connects it
-      if (!socket.wanted || this.inFlight.get(socket) !== call) return; // the app left it, or asked again since
+      if (!socket.wanted || socket.connectCall !== call) return; // the app left it, or asked again since
       const refused = (failure.code === 'AUTH_FAILED' || failure.code === 'NOT_FOUND') && !failure.retryable;
       if (inRestore && !refused) throw failure;
       if (!refused) this.connection.report(failure);
       socket.onConnectError(failure);
     } finally {
-      if (this.inFlight.get(socket) === call) this.inFlight.delete(socket);
-      if (this.connecting.get(socket.nsp) === requestId) this.connecting.delete(socket.nsp);
-      if (this.connecting.size === 0) this.connecting.clear();
+      if (socket.connectCall === call) socket.connectCall = undefined;
+      if (socket.connectId === requestId) socket.connectId = undefined;
     }
   }
 

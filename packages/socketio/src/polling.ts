@@ -29,7 +29,7 @@ export interface SocketIOPolling {
 
 const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined => {
   const limit = host.connection.info?.maxPayload;
-  return limit !== undefined && host.transport()?.name === 'polling' ? pollingOversize(data, limit) : undefined;
+  return limit !== undefined && host.currentTransport?.name === 'polling' ? pollingOversize(data, limit) : undefined;
 };
 
 /** Long-polling and the upgrade to a WebSocket, for the `polling` option. */

@@ -1,13 +1,7 @@
-import {
-  INSPECT,
-  LazySet,
-  PolySocketError,
-  SafeEmitter,
-  describeEvent,
-  type Gate,
-  type RequestOptions,
-} from '@polysocket/core';
-import type { NamespaceHost } from './host';
+import { INSPECT, PolySocketError, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
+import { dict } from './dict';
+import { hostRequest, hostSend, type NamespaceHost } from './host';
+import { addListener, fire, removeListener, type Listener, type Listeners } from './listeners';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
 import type {
@@ -37,8 +31,6 @@ export interface SocketHook {
 /** A namespace socket's own state; the Engine.IO connection underneath has its own (`client.state`). */
 export type SocketState = 'idle' | 'connecting' | 'connected' | 'disconnected' | 'failed';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Listener = (...args: any[]) => void;
 export type AnyEventListener = (event: string, ...args: unknown[]) => void;
 
 /** Node's `util.inspect.custom`, without importing `node:util`. */
@@ -90,9 +82,13 @@ export class SocketIOSocket<
   /** The app wants this namespace connected (kept across reconnects). */
   wanted = true;
   /** The app's listeners (`onAny`'s under ANY); one that throws is reported, the others still run. */
-  private readonly events: SafeEmitter<string | symbol>;
-  /** Ids of this namespace's acks in flight, cancelled when the namespace ends. */
-  private readonly pendingAcks = new LazySet<number>();
+  private readonly lists = dict<Listeners>();
+  /** Ids of this namespace's acks in flight, cancelled when the namespace ends. Made on first use. */
+  private pendingAcks: Set<number> | undefined;
+  /** @internal The id of this namespace's CONNECT request in flight (replies carry no id). */
+  connectId: number | undefined;
+  /** @internal Its CONNECT between the start (auth included) and the answer: a token per call. */
+  connectCall: object | undefined;
   /** @internal */
   hook: SocketHook | undefined;
 
@@ -118,13 +114,10 @@ export class SocketIOSocket<
 
   constructor(
     readonly nsp: string,
-    private readonly host: NamespaceHost,
+    private readonly hostClient: NamespaceHost,
     /** Per-namespace auth, overriding the client's. */
     readonly auth?: AuthOption,
-  ) {
-    // The connection reports what a listener threw (no closure per namespace).
-    this.events = new SafeEmitter<string | symbol>(host.connection);
-  }
+  ) {}
 
   get state(): SocketState {
     return this.currentState;
@@ -143,31 +136,31 @@ export class SocketIOSocket<
   on<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
   on<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
   on(event: string, listener: Listener): this {
-    this.events.on(event, listener);
+    addListener(this.lists, event, listener);
     return this;
   }
 
   once<E extends keyof NamespaceEvents>(event: E, listener: NamespaceEvents[E]): this;
   once<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener: ListenEvents[E]): this;
   once(event: string, listener: Listener): this {
-    this.events.once(event, listener);
+    addListener(this.lists, event, listener, true);
     return this;
   }
 
   off<E extends keyof NamespaceEvents>(event: E, listener?: NamespaceEvents[E]): this;
   off<E extends EventNames<ListenEvents>>(event: ListenName<E>, listener?: ListenEvents[E]): this;
   off(event: string, listener?: Listener): this {
-    this.events.off(event, listener);
+    removeListener(this.lists, event, listener);
     return this;
   }
 
   onAny(listener: AnyEventListener): this {
-    this.events.on(ANY, listener);
+    addListener(this.lists, ANY, listener);
     return this;
   }
 
   offAny(listener?: AnyEventListener): this {
-    this.events.off(ANY, listener);
+    removeListener(this.lists, ANY, listener);
     return this;
   }
 
@@ -206,16 +199,17 @@ export class SocketIOSocket<
     this.wanted = true;
     if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
     this.rearm();
-    void this.host.namespaces.connect(this);
+    void this.hostClient.connector.connect(this);
     return this;
   }
 
   /** Leaves the namespace: sends DISCONNECT, rejects what waits for it, and does not reconnect it. */
   disconnect(): this {
     this.wanted = false;
-    if (this.currentState === 'connected') void this.host.send({ type: PacketType.DISCONNECT, nsp: this.nsp }, {});
+    if (this.currentState === 'connected')
+      void hostSend(this.hostClient, { type: PacketType.DISCONNECT, nsp: this.nsp }, {});
     this.setDisconnected('io client disconnect');
-    this.host.connection.flush();
+    this.hostClient.connection.flush();
     return this;
   }
 
@@ -238,7 +232,7 @@ export class SocketIOSocket<
     this.failure = undefined;
     this.currentState = 'connected';
     this.up = true;
-    this.events.emit('connect');
+    this.emitLocal('connect', []);
   }
 
   /** @internal The server refused the namespace (CONNECT_ERROR): no automatic retry. */
@@ -246,7 +240,7 @@ export class SocketIOSocket<
     this.failure = error;
     this.currentState = 'failed';
     this.abortAcks(error);
-    this.events.emit('connect_error', error);
+    this.emitLocal('connect_error', [error]);
   }
 
   /** @internal The server disconnected the namespace: like socket.io-client, it is not reconnected automatically. */
@@ -271,7 +265,7 @@ export class SocketIOSocket<
     if (!this.up) return;
     this.up = false;
     this.hook?.onDisconnect(reason);
-    this.events.emit('disconnect', reason);
+    this.emitLocal('disconnect', [reason]);
   }
 
   /** What `util.inspect` and `console.log` show in Node: never the namespace's auth. */
@@ -281,7 +275,7 @@ export class SocketIOSocket<
 
   /** @internal Whether ack `id` was asked for on this namespace and is still awaited. */
   awaits(id: number): boolean {
-    return this.pendingAcks.has(id);
+    return !!this.pendingAcks?.has(id);
   }
 
   /** @internal An EVENT from the server; with an id, the last listener argument is the ack callback. */
@@ -295,18 +289,22 @@ export class SocketIOSocket<
       args.push((...response: unknown[]) => {
         if (sent) return;
         sent = true;
-        void this.host.send({ type: PacketType.ACK, nsp: this.nsp, id, data: response }, { gate: this.gate });
+        void hostSend(
+          this.hostClient,
+          { type: PacketType.ACK, nsp: this.nsp, id, data: response },
+          { gate: this.gate },
+        );
       });
     }
-    const events = this.events;
-    events.emit(event, ...args);
+    this.emitLocal(event, args);
     this.hook?.onEvent(event, args[0]);
-    events.emit(ANY, event, ...args);
+    if (this.lists[ANY]) this.emitLocal(ANY, [event, ...args]);
   }
 
   private sendEvent(event: string, args: unknown[], volatile: boolean): Promise<boolean> {
     this.checkEvent(event);
-    return this.host.send(
+    return hostSend(
+      this.hostClient,
       { type: PacketType.EVENT, nsp: this.nsp, data: [event, ...args] },
       { volatile, gate: this.gate },
     );
@@ -319,22 +317,27 @@ export class SocketIOSocket<
       return Promise.reject(error);
     }
     let id = -1;
-    return this.host
-      .request(
-        (requestId) => {
-          this.pendingAcks.add((id = requestId));
-          return { type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] };
-        },
-        {
-          timeoutMs: options.timeoutMs,
-          signal: options.signal,
-          gate: this.gate,
-          label: `ack for ${describeEvent(event)}`,
-          timeoutHint: ACK_TIMEOUT_HINT,
-        },
-      )
-      .finally(() => this.pendingAcks.delete(id))
+    return hostRequest(
+      this.hostClient,
+      (requestId) => {
+        (this.pendingAcks ??= new Set()).add((id = requestId));
+        return { type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] };
+      },
+      {
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        gate: this.gate,
+        label: `ack for ${describeEvent(event)}`,
+        timeoutHint: ACK_TIMEOUT_HINT,
+      },
+    )
+      .finally(() => this.pendingAcks?.delete(id))
       .then((response) => response[0]);
+  }
+
+  /** Calls this namespace's listeners of `event`; what one throws is reported. */
+  private emitLocal(event: string | symbol, args: unknown[]): void {
+    fire(this.lists, event, args, this, this.hostClient.connection);
   }
 
   private checkEvent(event: string): void {
@@ -355,8 +358,8 @@ export class SocketIOSocket<
   }
 
   private abortAcks(error: PolySocketError): void {
-    const ids = [...this.pendingAcks];
-    this.pendingAcks.clear();
-    for (const id of ids) this.host.connection.cancelRequest(id, error);
+    const ids = this.pendingAcks;
+    this.pendingAcks = undefined;
+    if (ids) for (const id of ids) this.hostClient.connection.cancelRequest(id, error);
   }
 }

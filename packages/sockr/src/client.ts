@@ -1,4 +1,4 @@
-import { PolySocketError } from '@polysocket/core';
+import { missingModule } from '@polysocket/core';
 import { SockrBase } from './base';
 import type { SockrCall } from './call';
 import type { ConferenceState, SockrCalls } from './calls';
@@ -230,22 +230,19 @@ export class SockrClient extends SockrBase {
   }
 
   private calls(): SockrCalls {
-    return this.callState ?? missing('calls', 'sockrCalls');
+    if (!this.callState) throw missingModule('calls', 'sockrCalls', 'sockr');
+    return this.callState;
   }
 
   private typing(): SockrTyping {
-    return this.typingState ?? missing('typing', 'sockrTyping');
+    if (!this.typingState) throw missingModule('typing', 'sockrTyping', 'sockr');
+    return this.typingState;
   }
 
   private markSeen(messages: PersistedMessage[]): PersistedMessage[] {
     for (const message of messages) this.seen.acceptStored(message);
     return messages;
   }
-}
-
-/** INVALID for a feature whose module the app did not pass. */
-function missing(option: string, module: string): never {
-  throw new PolySocketError('INVALID', `no ${option} module: pass { ${option}: ${module} } from @polysocket/sockr`);
 }
 
 function uuid(): string {

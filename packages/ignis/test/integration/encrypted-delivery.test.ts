@@ -59,10 +59,10 @@ describe('Ignis: what an encrypted session delivers', () => {
     const errors = errorsOf(client);
     await client.connect();
     const pending = client.request('no-such-handler', 1, { timeoutMs: 300 });
-    const tag = (client as unknown as { idTag: string }).idTag;
+    const tag = (client as unknown as { wire: { idTag(): string } }).wire.idTag();
     const link = world.ignis.connectionOf(client.session!.clientId)!;
     for (let id = 1; id <= 5; id++)
-      link.sendRaw(JSON.stringify({ event: 'no-such-handler', data: 'forged', id: `${tag}:${id}` }));
+      link.sendRaw(JSON.stringify({ event: 'no-such-handler', data: 'forged', id: `${tag}${id}` }));
     await expect(pending).rejects.toMatchObject({ code: 'TIMEOUT' });
     expect(errors.length).toBe(5);
     expect(errors.every((e) => e.startsWith('PROTOCOL:'))).toBe(true);

@@ -143,3 +143,25 @@ describe('Ignis lifecycle listeners: once/off from inside a listener (the core e
     expect(got).toEqual([]);
   });
 });
+
+// The listeners are kept by event name in a plain object: names that an ordinary object inherits must be events like
+// any other, and an event nobody listens to must reach no inherited function.
+describe('Ignis app events named like Object.prototype members', () => {
+  it('__proto__, constructor and toString are delivered to their listeners, and only to them', async () => {
+    const { client, push } = await connected();
+    const got: string[] = [];
+    for (const event of ['__proto__', 'constructor', 'toString'])
+      client.on(event, (data) => void got.push(`${event} ${String(data)}`));
+    const errors: string[] = [];
+    client.on('error', (error) => void errors.push(error.code));
+    await push('hasOwnProperty', 0); // no listener: nothing runs, nothing throws
+    await push('__proto__', 1);
+    await push('constructor', 2);
+    await push('toString', 3);
+    client.off('constructor');
+    await push('constructor', 4);
+    expect(got).toEqual(['__proto__ 1', 'constructor 2', 'toString 3']);
+    expect(errors).toEqual([]);
+    client.close();
+  });
+});

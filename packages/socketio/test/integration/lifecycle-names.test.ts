@@ -66,3 +66,28 @@ it('the Socket.IO client keeps connecting in its constructor by default, as sock
   await client.connect();
   expect(client.state).toBe('connected');
 });
+
+// A namespace keeps its listeners by event name in a plain object: names an ordinary object inherits must be events
+// like any other, and an event nobody listens to must reach no inherited function.
+it('app events named like Object.prototype members reach their listeners, and only them', async () => {
+  server = await startIo({}, (io) =>
+    io.on('connection', (socket) => {
+      socket.on('please', () => {
+        for (const [i, event] of ['hasOwnProperty', '__proto__', 'constructor', 'toString', 'last'].entries())
+          socket.emit(event, i);
+      });
+    }),
+  );
+  const client = new SocketIOClient({ url: server.url, ...quiet });
+  clients.push(client);
+  const got: string[] = [];
+  const errors: string[] = [];
+  client.on('error', (error: PolySocketError) => errors.push(error.code));
+  for (const event of ['__proto__', 'constructor', 'toString', 'last'])
+    client.onEvent(event, (value: number) => got.push(`${event} ${value}`));
+  await client.connect();
+  await client.emit('please');
+  await waitFor(() => got.includes('last 4'), 'the app events');
+  expect(got).toEqual(['__proto__ 1', 'constructor 2', 'toString 3', 'last 4']);
+  expect(errors).toEqual([]);
+});

@@ -79,8 +79,6 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   readonly transportFactory: TransportFactory;
   /** @internal Where the tuning fields are read from: the adapter's options object, nothing copied. */
   readonly tuning: ConnectionTuning;
-  /** @internal Hands decoded frames to `route`. */
-  readonly toRoute: (frame: In) => void;
   /** @internal The largest message written: the app's or the adapter's limit, lowered by the server's. */
   sendLimit: number;
   /** @internal The current attempt (and, once ready, the session's link). */
@@ -125,7 +123,6 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.tuning = tuning;
     this.logger = new RedactingLogger(tuning.logger);
     this.sendLimit = configuredLimit(this);
-    this.toRoute = (frame) => route(this, frame);
   }
 
   /** `util.inspect` / `console.log` in Node: the app's options (credentials among them) are not shown. */

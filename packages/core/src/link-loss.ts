@@ -125,7 +125,8 @@ export function releaseLink(c: AnyConnection, code: number, reason: string, brok
   c.link = undefined;
   clearTimer(c);
   if (!link) return;
-  link.liveness?.stop();
+  link.halted = true;
+  link.clear();
   link.aborter?.abort();
   link.inbox = undefined;
   link.waiter?.reject(attemptEnded());

@@ -1,5 +1,6 @@
 import type { AnyConnection } from './connection';
 import { PolySocketError, toPolySocketError } from './errors';
+import { alive } from './heartbeat';
 import { oversize } from './message-size';
 import { Outbox, sizeOf, type Gate, type OutboxEntry } from './outbox';
 import { PendingRequests, type RequestId, type RequestOptions } from './requests';
@@ -64,7 +65,7 @@ export function configuredLimit(c: AnyConnection): number {
 export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean, direct?: boolean): boolean {
   const link = c.link;
   if (!link || (!direct && (c.state !== 'connected' || (!bypass && c.outboxStore?.length)))) return false;
-  if (link.liveness?.check() === false) return false;
+  if (link.beat && !alive(link)) return false;
   try {
     writeTo(link.transport, data);
     return true;

@@ -1,6 +1,7 @@
 import type { BrowserHooksOptions, DocumentLike, EventTargetLike } from './browser-hooks';
 import type { AnyConnection } from './connection';
 import { PolySocketError } from './errors';
+import { alive, probe } from './heartbeat';
 import { arm, drop } from './link-loss';
 
 /**
@@ -103,12 +104,12 @@ function onPageEvent(c: AnyConnection, page: Page, { type, persisted }: PageEven
     return;
   }
   // A liveness check: the heartbeat's deadlines now, then a probe, at most once a second however many wake-ups.
-  const heartbeat = c.link?.liveness;
-  if (c.state !== 'connected' || !heartbeat?.check()) return;
+  const link = c.link;
+  if (c.state !== 'connected' || !link?.beat || !alive(link)) return;
   const now = Date.now();
   if (now - page.wokeAt < 1000) return;
   page.wokeAt = now;
-  heartbeat.probe();
+  probe(link);
 }
 
 /** An attempt starts: one made while the browser says it is offline holds back the next. */

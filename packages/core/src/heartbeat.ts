@@ -45,7 +45,8 @@ const LATE_TIMER_MS = 1000;
 export function startHeartbeat(link: Link, beat: HeartbeatPolicy<unknown, unknown>): void {
   link.beat = beat;
   link.lastHeard = Date.now();
-  if (beat.intervalMs > 0 && (beat.ping || beat.transportPing)) link.probeAt = link.lastHeard + timerDelay(beat.intervalMs);
+  if (beat.intervalMs > 0 && (beat.ping || beat.transportPing))
+    link.probeAt = link.lastHeard + timerDelay(beat.intervalMs);
   armDeadline(link);
 }
 

@@ -17,18 +17,17 @@ import {
   encodeOut,
   handled,
   makeRequest,
+  outboxOf,
   queue,
-  requestsOf,
   sizeError,
   verdict,
   writeNow,
   writeTo,
 } from './outbound';
-import type { Outbox } from './outbox';
-import { sizeOf } from './outbox';
+import { flushBox, sizeOf, unqueue, type Outbox } from './outbox';
 import { watchPage, type Page } from './page-lifecycle';
 import type { Protocol } from './protocol';
-import type { PendingRequests, RequestId, RequestOptions } from './requests';
+import { cancel, type RequestId, type RequestOptions } from './requests';
 import { SafeEmitter } from './safe-emitter';
 import type { TransportFactory } from './transport';
 
@@ -105,8 +104,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Why the last attempt failed or the last session dropped; cleared once connected. */
   lastLoss: PolySocketError | undefined;
   // Made on first use: an idle client that never queues, requests or waits carries none of them.
-  /** @internal */ outboxStore: Outbox | undefined;
-  /** @internal */ requestStore: PendingRequests<In> | undefined;
+  /** @internal Queued sends, pending requests and their deadlines. */
+  outboxStore: Outbox | undefined;
   /** @internal */ waiters: ConnectWaiter[] | undefined;
   /** @internal The browser's network and page lifecycle, where there is a page. */
   pageState: Page | undefined;
@@ -131,7 +130,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   get pendingRequests(): number {
-    return this.requestStore?.size ?? 0;
+    return this.outboxStore?.pending?.size ?? 0;
   }
 
   get queued(): { messages: number; bytes: number } {
@@ -180,14 +179,14 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
   cancelRequest(id: RequestId, error: PolySocketError): boolean {
-    const request = this.requestStore?.cancel(id, error);
-    if (request) this.outboxStore?.remove(request);
+    const request = cancel(this.outboxStore, id, error);
+    if (request) unqueue(request.box, request);
     return request !== undefined;
   }
 
   /** Reserves a request id, for a frame that must be built (e.g. encrypted) before `request(…, { id })`. */
   nextRequestId(): RequestId {
-    return requestsOf(this).nextId();
+    return ++outboxOf(this).lastId;
   }
 
   /**
@@ -270,7 +269,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   flush(): void {
     const outbox = this.outboxStore;
     if (this.state === 'connected' && outbox?.length)
-      outbox.flush(
+      flushBox(
+        outbox,
         (data) => writeTo(this.link!.transport, data),
         (entry) => sizeError(this, entry.data),
       );

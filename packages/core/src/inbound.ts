@@ -3,6 +3,7 @@ import type { AnyConnection } from './connection';
 import { PolySocketError, toPolySocketError } from './errors';
 import { consume, heard } from './heartbeat';
 import { emitError, scrub } from './lifecycle-notices';
+import { cancel } from './requests';
 import type { TransportData } from './transport';
 
 /**
@@ -48,12 +49,12 @@ export function route(c: AnyConnection, frame: unknown): void {
   }
   if (link?.beat && consume(link, frame)) return;
   const protocol = c.protocol;
-  const requests = c.requestStore;
-  const id = requests && protocol.replyTo?.(frame);
+  const box = c.outboxStore;
+  const id = box && protocol.replyTo?.(frame);
   if (id !== undefined) {
-    // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.
+    // One lookup per reply; a reply that matches nothing goes on to `onFrame`.
     const error = protocol.replyError?.(frame);
-    if (requests!.cancel(id, error && scrub(c, error), frame)) return;
+    if (cancel(box, id, error && scrub(c, error), frame)) return;
   }
   try {
     protocol.onFrame?.(frame);

@@ -44,7 +44,7 @@ export type { BackoffOptions } from './backoff';
 export type { HeartbeatPolicy } from './heartbeat';
 export { Outbox } from './outbox';
 export type { Gate, OutboxEntry, OutboxOptions } from './outbox';
-export { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests, describeEvent } from './requests';
+export { DEFAULT_REQUEST_TIMEOUT_MS, describeEvent } from './requests';
 export type { RequestId, RequestOptions } from './requests';
 export { CursorStore } from './cursor-store';
 export { RecentIds } from './recent-ids';

@@ -83,7 +83,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal The current attempt (and, once ready, the session's link). */
   link: Attempt<Out, In> | undefined;
   /** @internal The one timer, for the earliest of `linkAt` and the waiting `connect()` calls' deadlines. */
-  timer: ReturnType<typeof setTimeout> | undefined;
+  linkTimer: ReturnType<typeof setTimeout> | undefined;
   /** @internal When the link's deadline is (the connect timeout or the retry); Infinity for none. */
   linkAt = Infinity;
   // Set before they are read (by `connect()`, the session): no initializer to run per client.
@@ -130,7 +130,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   get pendingRequests(): number {
-    return this.outboxStore?.pending?.size ?? 0;
+    return this.outboxStore?.byRequestId?.size ?? 0;
   }
 
   get queued(): { messages: number; bytes: number } {
@@ -180,7 +180,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
   cancelRequest(id: RequestId, error: PolySocketError): boolean {
     const request = cancel(this.outboxStore, id, error);
-    if (request) unqueue(request.box, request);
+    if (request) unqueue(request.replyBox, request);
     return request !== undefined;
   }
 

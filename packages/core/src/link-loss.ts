@@ -155,8 +155,8 @@ export function clearTimer(c: AnyConnection): void {
 export function schedule(c: AnyConnection): void {
   let at = c.linkAt;
   for (const waiter of c.waiters ?? []) at = Math.min(at, waiter.deadline);
-  clearTimeout(c.timer);
-  c.timer = at < Infinity ? setTimeout(timerDue, timerDelay(at - Date.now()), c) : undefined;
+  clearTimeout(c.linkTimer);
+  c.linkTimer = at < Infinity ? setTimeout(timerDue, timerDelay(at - Date.now()), c) : undefined;
 }
 
 // The timer's callback gets the connection as an argument: one shared function, no closure per attempt.

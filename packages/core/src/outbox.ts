@@ -50,7 +50,7 @@ export class Outbox extends DeadlineTimer {
   /** What the queued entries count against `maxBytes` (read-only for everyone else). */
   bytes = 0;
   /** @internal Requests awaiting their reply, by id: made with the first, dropped with the last (~150 bytes idle). */
-  pending: Map<RequestId, PendingRequest> | undefined;
+  byRequestId: Map<RequestId, PendingRequest> | undefined;
   /** @internal Request ids grow for the life of the client and are never reused: a late reply cannot hit a new request. */
   lastId = 0;
 
@@ -117,7 +117,7 @@ export function flushBox(
     else entry.failed(verdict);
   }
   // Nothing left to expire; pending requests keep their deadlines.
-  if (!box.pending) box.clear();
+  if (!box.byRequestId) box.clear();
 }
 
 /** Empties the queue (and releases the timer) and returns what it held, for the caller to fail once its state is settled. */

@@ -49,9 +49,9 @@ export class PendingRequest implements OutboxEntry {
   /** @internal Written to the transport (and not since put back to be resent). */
   isWritten?: boolean;
   /** @internal Epoch ms at which it times out (Infinity: never). */
-  deadline = Infinity;
+  dueAt = Infinity;
   /** @internal Its timeout, for the TIMEOUT message. */
-  timeoutMs?: number;
+  waitMs?: number;
   /** Settles with the reply (or the failure). */
   readonly promise: Promise<unknown>;
   /** @internal */ resolve!: (reply: unknown) => void;
@@ -61,7 +61,7 @@ export class PendingRequest implements OutboxEntry {
     readonly id: RequestId,
     readonly data: EncodedFrame,
     readonly options: RequestOptions,
-    /** @internal */ readonly box: Outbox,
+    /** @internal */ readonly replyBox: Outbox,
   ) {
     this.size = sizeOf(data);
     this.gate = options.gate;
@@ -98,10 +98,10 @@ export function addRequest(
   timeoutMs: number,
 ): PendingRequest {
   const request = new PendingRequest(id, data, options, box);
-  (box.pending ?? (box.pending = new Map())).set(id, request);
+  (box.byRequestId ?? (box.byRequestId = new Map())).set(id, request);
   if (timeoutMs > 0 && timeoutMs < Infinity) {
-    request.timeoutMs = timeoutMs;
-    box.include((request.deadline = Date.now() + timeoutMs));
+    request.waitMs = timeoutMs;
+    box.include((request.dueAt = Date.now() + timeoutMs));
   }
   options.signal?.addEventListener('abort', request, { once: true });
   return request;
@@ -113,12 +113,12 @@ export function addRequest(
  * clearTimeout and a setTimeout per sequential request). A failure that leaves nothing to wait for releases it.
  */
 export function settle(request: PendingRequest, error: PolySocketError | undefined, reply?: unknown): void {
-  const box = request.box;
-  const pending = box.pending;
+  const box = request.replyBox;
+  const pending = box.byRequestId;
   if (pending?.get(request.id) === request) pending.delete(request.id);
   // An idle client keeps no empty table (~150 bytes); a new one per sequential request costs far less than its round trip.
   if (!pending?.size) {
-    box.pending = undefined;
+    box.byRequestId = undefined;
     if (error && !box.queueList.length) box.clear();
   }
   request.options.signal?.removeEventListener('abort', request);
@@ -133,7 +133,7 @@ export function cancel(
   error: PolySocketError | undefined,
   reply?: unknown,
 ): PendingRequest | undefined {
-  const request = box?.pending?.get(id);
+  const request = box?.byRequestId?.get(id);
   if (request) settle(request, error, reply);
   return request;
 }
@@ -144,17 +144,17 @@ export function cancel(
  */
 export function gone(request: PendingRequest, code: ErrorCode, message: string, cause?: unknown): void {
   settle(request, new PolySocketError(code, message, { cause, maybeDelivered: request.isWritten }));
-  unqueue(request.box, request);
+  unqueue(request.replyBox, request);
 }
 
 /** Times out the requests due at `now`; returns the next deadline. */
 export function timeOut(box: Outbox, now: number): number {
   let next = Infinity;
-  for (const request of box.pending?.values() ?? []) {
-    const deadline = request.deadline;
+  for (const request of box.byRequestId?.values() ?? []) {
+    const deadline = request.dueAt;
     const hint = request.options.timeoutHint;
     if (deadline <= now)
-      gone(request, 'TIMEOUT', `no ${what(request)} within ${request.timeoutMs} ms${hint ? `: ${hint}` : ''}`);
+      gone(request, 'TIMEOUT', `no ${what(request)} within ${request.waitMs} ms${hint ? `: ${hint}` : ''}`);
     else if (deadline < next) next = deadline;
   }
   return next;
@@ -167,7 +167,7 @@ export function timeOut(box: Outbox, now: number): number {
  */
 export function onDrop(box: Outbox): PendingRequest[] {
   const resend: PendingRequest[] = [];
-  for (const request of box.pending?.values() ?? []) {
+  for (const request of box.byRequestId?.values() ?? []) {
     if (!request.isWritten) continue;
     if (request.options.resendSafe) {
       request.isWritten = false;
@@ -179,6 +179,6 @@ export function onDrop(box: Outbox): PendingRequest[] {
 
 /** The client ended (close, failed): a request already written may have been acted on, and says so. */
 export function rejectAll(box: Outbox, error: PolySocketError): void {
-  for (const request of box.pending?.values() ?? [])
+  for (const request of box.byRequestId?.values() ?? [])
     settle(request, request.isWritten ? asMaybeDelivered(error) : error);
 }

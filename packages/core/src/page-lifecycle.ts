@@ -47,19 +47,18 @@ const DOCUMENT_EVENTS = ['visibilitychange', 'freeze', 'resume'];
 
 /** The page's lifecycle for `c`, or undefined where there is nothing to listen to (Node, workers, hooks off). */
 export function watchPage(c: AnyConnection): Page | undefined {
-  const options: BrowserHooksOptions = c.tuning.browser ?? {};
   const g = globalThis as EventTargetLike & { document?: DocumentLike; navigator?: { onLine?: unknown } };
   // Only a window has addEventListener and a document; in Node and workers, neither is there.
   const isPage = typeof g.addEventListener === 'function' && g.document;
-  const network = options.network === undefined ? (isPage ? g : null) : options.network;
-  const doc = options.document === undefined ? isPage || null : options.document;
-  if (!network && !doc) return undefined;
-  const page = new Page(
-    c,
-    network,
-    doc,
-    options.navigator === undefined ? (options.network === undefined ? g.navigator : null) : options.navigator,
-  );
+  const options: BrowserHooksOptions = c.tuning.browser ?? {};
+  // An option left undefined takes its default (the navigator's only with the default `network`).
+  const {
+    network = isPage ? g : null,
+    document = isPage || null,
+    navigator = options.network === undefined ? g.navigator : null,
+  } = options;
+  if (!network && !document) return undefined;
+  const page = new Page(c, network, document, navigator);
   listen(page, 'addEventListener');
   return page;
 }

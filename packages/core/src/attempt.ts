@@ -82,7 +82,7 @@ export class Attempt<O, I>
     if (this.owner.link === this) this.transportError = error;
   }
   onPong(): void {
-    if (this.owner.link === this && this.beat) answered(this);
+    if (this.owner.link === this) answered(this);
   }
 
   // HandshakeContext and RestoreContext. `send`, `receive` and `request` are made on access, so an adapter

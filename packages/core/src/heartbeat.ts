@@ -115,7 +115,7 @@ function sendQuietly(link: Link, frame: unknown): void {
 
 /** A passed deadline's reason (and a probe answered by any traffic is settled), else undefined. */
 function expiredReason(link: Link, now: number): string | undefined {
-  const { silenceTimeoutMs, probeTimeoutMs } = link.beat ?? {};
+  const { silenceTimeoutMs, probeTimeoutMs } = link.beat!;
   if (now - link.lastHeard >= silenceTimeoutMs!) return `nothing heard for ${now - link.lastHeard} ms`;
   // Anything heard after the probe proves the link, even if the pong itself is still to come.
   const sent = link.heardSinceProbe ? (link.probeSentAt = 0) : link.probeSentAt;

@@ -47,7 +47,9 @@ export function route(c: AnyConnection, frame: unknown): void {
     else inbox.push(frame);
     return;
   }
-  if (link?.beat && consume(link, frame)) return;
+  // Only a policy that marks pings or pongs looks at frames (a keep-alive one, Ignis's, costs nothing here).
+  const beat = link?.beat;
+  if (beat && (beat.isPong || beat.isPing) && consume(link!, frame)) return;
   const protocol = c.protocol;
   const box = c.outboxStore;
   const id = box && protocol.replyTo?.(frame);

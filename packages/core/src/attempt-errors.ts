@@ -13,23 +13,25 @@ export function openingFailure(info: CloseInfo, cause: (Error & { status?: unkno
   const status = typeof cause?.status === 'number' ? cause.status : 0;
   // A URL the WebSocket constructor refuses (no scheme, `ftp:`, garbage) fails the same way every time.
   const badUrl = cause?.name === 'SyntaxError';
-  const stop = badUrl || (status >= 400 && status < 500 && status !== 408 && status !== 429);
-  const code: ErrorCode = stop
-    ? (!badUrl && ({ 401: 'AUTH_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' } as Record<number, ErrorCode>)[status]) ||
-      'INVALID'
-    : status === 429
-      ? 'RATE_LIMITED'
-      : 'DISCONNECTED';
-  const message = badUrl
-    ? `invalid URL: ${cause!.message}`
-    : stop
-      ? `HTTP ${status} on connect: check the URL and credentials`
-      : `could not connect: ${status ? `HTTP ${status}` : cause ? cause.message : info.reason || `closed with ${info.code}`}`;
-  return {
-    action: stop ? 'stop' : 'reconnect',
-    // Retryable exactly when not stopping: each code's default (RATE_LIMITED, DISCONNECTED yes; the others no).
-    error: new PolySocketError(code, message, { backendCode: status || undefined, cause }),
-  };
+  const stop = badUrl || (status > 399 && status < 500 && status !== 408 && status !== 429);
+  // Retryable exactly when not stopping: each code's default (RATE_LIMITED, DISCONNECTED yes; the others no).
+  const error = new PolySocketError(
+    badUrl
+      ? 'INVALID'
+      : status === 429
+        ? 'RATE_LIMITED'
+        : !stop
+          ? 'DISCONNECTED'
+          : (({ 401: 'AUTH_FAILED', 403: 'FORBIDDEN', 404: 'NOT_FOUND' } as Record<number, ErrorCode>)[status] ??
+            'INVALID'),
+    badUrl
+      ? `invalid URL: ${cause!.message}`
+      : stop
+        ? `HTTP ${status} on connect: check the URL and credentials`
+        : `could not connect: ${status ? `HTTP ${status}` : (cause?.message ?? (info.reason || `closed with ${info.code}`))}`,
+    { backendCode: status || undefined, cause },
+  );
+  return { action: stop ? 'stop' : 'reconnect', error };
 }
 
 /** A session that was up (or handshaking) and dropped: what the app is told in `disconnected` and `reconnecting`. */

@@ -2,7 +2,8 @@ import { sessionFailure } from './attempt-errors';
 import { settleWaiters } from './connect-waiters';
 import type { AnyConnection, Connection } from './connection';
 import { PolySocketError, toPolySocketError } from './errors';
-import { Heartbeat, type HeartbeatHooks } from './heartbeat';
+import { DeadlineTimer } from './deadline-timer';
+import { answered, heartbeatDue, startHeartbeat, type HeartbeatPolicy } from './heartbeat';
 import { receive, route } from './inbound';
 import { notify, setState } from './lifecycle-notices';
 import { arm, clearTimer, drop, lose } from './link-loss';
@@ -17,31 +18,45 @@ const LINK_GONE = 'write refused';
 
 /**
  * Everything tied to one attempt's transport, as one object rather than a dozen closures: it receives the
- * transport's events, is the handshake's and the restore's context, and runs the session's heartbeat. Once
- * it is no longer the connection's `link` it passes nothing on.
+ * transport's events, is the handshake's and the restore's context, and carries the session's heartbeat
+ * (`heartbeat.ts`: its state, and this object is its deadline timer). Once it is no longer the connection's
+ * `link` it passes nothing on.
  */
 export class Attempt<O, I>
-  implements TransportListener, HandshakeContext<O, I>, RestoreContext<O, I>, HeartbeatHooks<O>
+  extends DeadlineTimer
+  implements TransportListener, HandshakeContext<O, I>, RestoreContext<O, I>
 {
   /** @internal Inbound frames the handshake has not read yet; undefined once the handshake is over. */
   inbox: I[] | undefined = [];
   /** @internal A handshake `receive()` waiting for the next frame. */
   waiter: { resolve(frame: I): void; reject(error: PolySocketError): void } | undefined;
-  /** @internal The session's liveness, once the handshake has said how. */
-  liveness: Heartbeat<O, I> | undefined;
   /** @internal The transport's last error (ECONNREFUSED, an HTTP status…). */
   transportError: Error | undefined;
   /** @internal The transport opened. */
   opened?: boolean;
   /** @internal Aborts `signal` if the attempt ends before it is ready; made on first use. */
   aborter: AbortController | undefined;
+  // The session's heartbeat (`heartbeat.ts`), once the handshake has said how.
+  /** @internal The policy. */
+  beat: HeartbeatPolicy<O, I> | undefined;
+  /** @internal When something was last heard; kept only for a silence deadline (a clock read per message costs ~85 ns). */
+  lastHeard!: number;
+  /** @internal Something was heard since the outstanding probe was sent. */
+  heardSinceProbe?: boolean;
+  /** @internal When the outstanding probe was sent; 0: none. */
+  probeSentAt = 0;
+  /** @internal When the next periodic probe is due (the deadline timer also serves the period); Infinity: none. */
+  probeAt = Infinity;
+  /** @internal The link was let go: no deadline is armed or checked. */
+  halted?: boolean;
   transport!: Transport;
   // What the handshake is told; none of it changes while the attempt runs.
   readonly attempt: number;
   readonly reconnect: boolean;
   readonly reauth: boolean;
 
-  constructor(private readonly owner: Connection<O, I>) {
+  constructor(/** @internal */ readonly owner: Connection<O, I>) {
+    super(heartbeatDue);
     this.attempt = owner.failedAttempts;
     this.reconnect = owner.hadSession;
     this.reauth = owner.reauthNext;
@@ -53,7 +68,7 @@ export class Attempt<O, I>
     if (this.owner.link === this) void runSession(this.owner, this);
   }
   onMessage(data: TransportData): void {
-    if (this.owner.link === this) receive(this.owner, data);
+    if (this.owner.link === this) receive(this.owner, this, data);
   }
   onClose(info: CloseInfo): void {
     const c = this.owner;
@@ -67,7 +82,7 @@ export class Attempt<O, I>
     if (this.owner.link === this) this.transportError = error;
   }
   onPong(): void {
-    if (this.owner.link === this) this.liveness?.transportPong();
+    if (this.owner.link === this) answered(this);
   }
 
   // HandshakeContext and RestoreContext. `send`, `receive` and `request` are made on access, so an adapter
@@ -94,7 +109,8 @@ export class Attempt<O, I>
     return (c.state === 'connected' ? new AbortController() : (this.aborter ?? (this.aborter = new AbortController())))
       .signal;
   }
-  private writeFrame(frame: O): void {
+  /** @internal Encodes and writes a frame now (handshake, restore, heartbeat). */
+  writeFrame(frame: O): void {
     const data = this.owner.protocol.encode(frame);
     // The same size rule as app sends: an oversized handshake or restore frame would only have the server drop
     // the link, attempt after attempt; failing the attempt with TOO_LARGE (not retryable) ends that loop.
@@ -105,26 +121,6 @@ export class Attempt<O, I>
     } catch {
       throw new PolySocketError('DISCONNECTED', 'the link closed during the attempt', { cause: LINK_GONE });
     }
-  }
-
-  // HeartbeatHooks
-  sendFrame(frame: O): void {
-    try {
-      this.writeFrame(frame);
-    } catch {
-      // The link is going down; its close event will follow.
-    }
-  }
-  transportPing(): boolean {
-    return this.transport.ping?.() ?? false;
-  }
-  onDead(reason: string): void {
-    const message = `dead link: ${reason}`;
-    drop(this.owner, message, false, 'reconnect', new PolySocketError('DISCONNECTED', message));
-  }
-  onRtt(ms: number): void {
-    (this.owner as { rtt: number }).rtt = ms;
-    this.owner.emit('rtt', ms);
   }
 }
 
@@ -173,7 +169,7 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
     info = result.info;
     (c as { info: unknown }).info = info;
     c.sendLimit = Math.min(configuredLimit(c), result.maxMessageSize ?? Infinity);
-    if (result.heartbeat) link.liveness = new Heartbeat(result.heartbeat, link);
+    if (result.heartbeat) startHeartbeat(link, result.heartbeat);
     const leftover = link.inbox!;
     link.inbox = undefined;
     for (const frame of leftover) route(c, frame);

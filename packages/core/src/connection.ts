@@ -17,18 +17,17 @@ import {
   encodeOut,
   handled,
   makeRequest,
+  outboxOf,
   queue,
-  requestsOf,
   sizeError,
   verdict,
   writeNow,
   writeTo,
 } from './outbound';
-import type { Outbox } from './outbox';
-import { sizeOf } from './outbox';
+import { flushBox, sizeOf, unqueue, type Outbox } from './outbox';
 import { watchPage, type Page } from './page-lifecycle';
 import type { Protocol } from './protocol';
-import type { PendingRequests, RequestId, RequestOptions } from './requests';
+import { cancel, type RequestId, type RequestOptions } from './requests';
 import { SafeEmitter } from './safe-emitter';
 import type { TransportFactory } from './transport';
 
@@ -79,14 +78,12 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   readonly transportFactory: TransportFactory;
   /** @internal Where the tuning fields are read from: the adapter's options object, nothing copied. */
   readonly tuning: ConnectionTuning;
-  /** @internal Hands decoded frames to `route`. */
-  readonly toRoute: (frame: In) => void;
   /** @internal The largest message written: the app's or the adapter's limit, lowered by the server's. */
   sendLimit: number;
   /** @internal The current attempt (and, once ready, the session's link). */
   link: Attempt<Out, In> | undefined;
   /** @internal The one timer, for the earliest of `linkAt` and the waiting `connect()` calls' deadlines. */
-  timer: ReturnType<typeof setTimeout> | undefined;
+  linkTimer: ReturnType<typeof setTimeout> | undefined;
   /** @internal When the link's deadline is (the connect timeout or the retry); Infinity for none. */
   linkAt = Infinity;
   // Set before they are read (by `connect()`, the session): no initializer to run per client.
@@ -107,8 +104,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal Why the last attempt failed or the last session dropped; cleared once connected. */
   lastLoss: PolySocketError | undefined;
   // Made on first use: an idle client that never queues, requests or waits carries none of them.
-  /** @internal */ outboxStore: Outbox | undefined;
-  /** @internal */ requestStore: PendingRequests<In> | undefined;
+  /** @internal Queued sends, pending requests and their deadlines. */
+  outboxStore: Outbox | undefined;
   /** @internal */ waiters: ConnectWaiter[] | undefined;
   /** @internal The browser's network and page lifecycle, where there is a page. */
   pageState: Page | undefined;
@@ -125,7 +122,6 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.tuning = tuning;
     this.logger = new RedactingLogger(tuning.logger);
     this.sendLimit = configuredLimit(this);
-    this.toRoute = (frame) => route(this, frame);
   }
 
   /** `util.inspect` / `console.log` in Node: the app's options (credentials among them) are not shown. */
@@ -134,7 +130,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   }
 
   get pendingRequests(): number {
-    return this.requestStore?.size ?? 0;
+    return this.outboxStore?.byRequestId?.size ?? 0;
   }
 
   get queued(): { messages: number; bytes: number } {
@@ -183,14 +179,14 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
 
   /** Rejects a pending request with `error` (and takes it out of the outbox if it waits there). */
   cancelRequest(id: RequestId, error: PolySocketError): boolean {
-    const request = this.requestStore?.cancel(id, error);
-    if (request) this.outboxStore?.remove(request);
+    const request = cancel(this.outboxStore, id, error);
+    if (request) unqueue(request.replyBox, request);
     return request !== undefined;
   }
 
   /** Reserves a request id, for a frame that must be built (e.g. encrypted) before `request(…, { id })`. */
   nextRequestId(): RequestId {
-    return requestsOf(this).nextId();
+    return ++outboxOf(this).lastId;
   }
 
   /**
@@ -273,7 +269,8 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   flush(): void {
     const outbox = this.outboxStore;
     if (this.state === 'connected' && outbox?.length)
-      outbox.flush(
+      flushBox(
+        outbox,
         (data) => writeTo(this.link!.transport, data),
         (entry) => sizeError(this, entry.data),
       );

@@ -11,7 +11,7 @@ import { timerDelay } from './timing';
  */
 export class DeadlineTimer {
   /** @internal When the timer is due; Infinity: not armed. */
-  at = Infinity;
+  dueAt = Infinity;
   /** @internal The clock it is armed on. */
   clock: Clock | undefined;
 
@@ -20,22 +20,22 @@ export class DeadlineTimer {
 
   /** Makes sure the timer fires no later than `at`. */
   include(at: number): void {
-    if (at < this.at) {
-      if (this.at === Infinity) {
+    if (at < this.dueAt) {
+      if (this.dueAt === Infinity) {
         let clock = clocks.get(setTimeout);
         if (!clock) clocks.set(setTimeout, (clock = new Clock()));
-        (this.clock = clock).queued.add(this);
+        (this.clock = clock).armed.add(this);
       }
-      this.clock!.armFor((this.at = at));
+      this.clock!.armFor((this.dueAt = at));
     }
   }
 
   clear(): void {
-    this.at = Infinity;
+    this.dueAt = Infinity;
     const clock = this.clock;
     // The last one out releases the runtime timer; otherwise it stays as it is, and if it was armed for this
     // one it fires once for nothing and is armed again then (a request answered in time costs no timer call).
-    if (clock?.queued.delete(this) && !clock.queued.size) clock.armFor(-1);
+    if (clock?.armed.delete(this) && !clock.armed.size) clock.armFor(-1);
   }
 }
 
@@ -45,37 +45,37 @@ export class DeadlineTimer {
  */
 class Clock {
   /** @internal */
-  readonly queued = new Set<DeadlineTimer>();
+  readonly armed = new Set<DeadlineTimer>();
   private readonly startTimer = setTimeout;
   private readonly stopTimer = clearTimeout;
   private runtimeTimer: ReturnType<typeof setTimeout> | undefined;
   /** When the runtime timer fires; Infinity: not armed. */
-  private at = Infinity;
+  private dueAt = Infinity;
 
   /** @internal Arms the runtime timer for `at` unless it is armed for that or earlier; -1 releases it. */
   armFor(at: number): void {
-    if (at < this.at) {
+    if (at < this.dueAt) {
       // Called as functions: a browser's refuse any other `this` than the window.
       const start = this.startTimer;
       const stop = this.stopTimer;
       stop(this.runtimeTimer);
-      this.at = at < 0 ? Infinity : at;
+      this.dueAt = at < 0 ? Infinity : at;
       if (at >= 0) this.runtimeTimer = start(Clock.onRuntimeTimer, timerDelay(at - Date.now()), this);
     }
   }
 
   /** The runtime timer fired: the earliest timer, if due, fires (one per task, as separate timers would). */
   private static onRuntimeTimer(clock: Clock): void {
-    clock.at = Infinity;
+    clock.dueAt = Infinity;
     let first: DeadlineTimer | undefined;
-    for (const timer of clock.queued) if (!first || timer.at < first.at) first = timer;
-    if (first && first.at <= Date.now()) {
-      const at = first.at;
+    for (const timer of clock.armed) if (!first || timer.dueAt < first.dueAt) first = timer;
+    if (first && first.dueAt <= Date.now()) {
+      const at = first.dueAt;
       first.clear();
       first.onDue(at);
     }
     let next = Infinity;
-    for (const timer of clock.queued) if (timer.at < next) next = timer.at;
+    for (const timer of clock.armed) if (timer.dueAt < next) next = timer.dueAt;
     clock.armFor(next);
   }
 }

@@ -1,4 +1,6 @@
-import { DeadlineTimer } from './deadline-timer';
+import type { Attempt } from './attempt';
+import { PolySocketError } from './errors';
+import { drop } from './link-loss';
 import { timerDelay } from './timing';
 
 /**
@@ -28,132 +30,118 @@ export interface HeartbeatPolicy<Out, In> {
   silenceTimeoutMs?: number;
 }
 
-export interface HeartbeatHooks<Out> {
-  sendFrame(frame: Out): void;
-  /** Sends a transport ping; false where the transport cannot. */
-  transportPing(): boolean;
-  onDead(reason: string): void;
-  onRtt(ms: number): void;
-}
+/**
+ * The session's heartbeat, run on its link: the Attempt holds the state and is the deadline timer (armed for the
+ * earliest deadline, the probe period included). Inbound traffic sets a flag (and reads the clock only for a
+ * silence deadline); no timer is reset.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's link; nothing typed leaves here
+type Link = Attempt<any, any>;
 
 /** A timer that fires more than this late means the process or tab was asleep. */
 const LATE_TIMER_MS = 1000;
 
+/** Starts running `beat` on the session's link. */
+export function startHeartbeat(link: Link, beat: HeartbeatPolicy<unknown, unknown>): void {
+  link.beat = beat;
+  link.lastHeard = Date.now();
+  if (beat.intervalMs > 0 && (beat.ping || beat.transportPing))
+    link.probeAt = link.lastHeard + timerDelay(beat.intervalMs);
+  armDeadline(link);
+}
+
+/** Call on every inbound message (and transport pong). */
+export function heard(link: Link): void {
+  link.heardSinceProbe = true;
+  if (link.beat?.silenceTimeoutMs !== undefined) link.lastHeard = Date.now();
+}
+
+/** Handles heartbeat frames; true when the frame was one and is consumed. */
+export function consume(link: Link, frame: unknown): boolean {
+  const { isPong, isPing, pong } = link.beat!;
+  if (isPong?.(frame)) answered(link);
+  else if (isPing?.(frame)) {
+    const reply = pong?.(frame);
+    if (reply !== undefined) sendQuietly(link, reply);
+  } else return false;
+  return true;
+}
+
+/** A pong (the protocol's or a transport-level one) arrived: it gives the round-trip time. */
+export function answered(link: Link): void {
+  heard(link);
+  const sent = link.probeSentAt;
+  link.probeSentAt = 0;
+  if (sent) {
+    const c = link.owner;
+    c.emit('rtt', ((c as { rtt: number }).rtt = Date.now() - sent));
+  }
+}
+
 /**
- * Runs one HeartbeatPolicy for one session. Inbound traffic sets a flag (and reads the clock only for a silence
- * deadline); no timer is reset. It is its own deadline timer, armed for the earliest deadline.
+ * Checks the deadlines against the clock now, for when timers cannot be trusted (a send, a tab waking up).
+ * False, after dropping the link as dead, if a deadline has passed.
  */
-export class Heartbeat<Out, In> extends DeadlineTimer {
-  /** When something was last heard; kept only for a silence deadline (a clock read per message costs ~85 ns). */
-  private lastHeard = Date.now();
-  /** Something was heard since the outstanding probe was sent. */
-  private heardSinceProbe = false;
-  /** When the outstanding probe was sent; 0: none. */
-  private probeSentAt = 0;
-  /** When the next periodic probe is due (the deadline timer also serves the period); Infinity: none. */
-  private probeAt = Infinity;
-  private halted = false;
-  /** Whether `isPing`/`isPong` must see inbound frames at all. */
-  readonly inspectsFrames: boolean;
-
-  constructor(
-    private readonly beat: HeartbeatPolicy<Out, In>,
-    private readonly told: HeartbeatHooks<Out>,
-  ) {
-    super(Heartbeat.deadlineDue);
-    this.inspectsFrames = !!(beat.isPong || beat.isPing);
-    if (beat.intervalMs > 0 && (beat.ping || beat.transportPing))
-      this.probeAt = Date.now() + timerDelay(beat.intervalMs);
-    this.armDeadline();
+export function alive(link: Link): boolean {
+  const expired = !link.halted && expiredReason(link, Date.now());
+  if (expired) {
+    const message = `dead link: ${expired}`;
+    drop(link.owner, message, false, 'reconnect', new PolySocketError('DISCONNECTED', message));
   }
+  return !expired;
+}
 
-  /** Call on every inbound message (and transport pong). */
-  heard(): void {
-    this.heardSinceProbe = true;
-    if (this.beat.silenceTimeoutMs !== undefined) this.lastHeard = Date.now();
+/** Sends a probe now if one can be answered and none is outstanding (a liveness check). */
+export function probe(link: Link): void {
+  // One probe at a time: a flood of wake-ups must not become a flood of pings (with `ws`, a burst of them drops the link).
+  if (!alive(link) || link.probeSentAt) return;
+  const { ping, isPong, transportPing, probeTimeoutMs } = link.beat!;
+  if (ping) sendQuietly(link, ping());
+  const pinged = transportPing && link.transport.ping?.();
+  if ((pinged || (ping && isPong)) && !link.probeSentAt && probeTimeoutMs !== undefined) {
+    link.probeSentAt = Date.now();
+    link.heardSinceProbe = false;
+    armDeadline(link);
   }
+}
 
-  /** Handles heartbeat frames; returns true when the frame was one and is consumed. */
-  consume(frame: In): boolean {
-    const { isPong, isPing, pong } = this.beat;
-    if (isPong?.(frame)) this.transportPong();
-    else if (isPing?.(frame)) {
-      const reply = pong?.(frame);
-      if (reply !== undefined) this.told.sendFrame(reply);
-    } else return false;
-    return true;
+function sendQuietly(link: Link, frame: unknown): void {
+  try {
+    link.writeFrame(frame);
+  } catch {
+    // The link is going down; its close event will follow.
   }
+}
 
-  /** A pong (the protocol's or a transport-level one) arrived: it gives the round-trip time. */
-  transportPong(): void {
-    this.heard();
-    if (this.probeSentAt) this.told.onRtt(Date.now() - this.probeSentAt);
-    this.probeSentAt = 0;
-  }
+/** A passed deadline's reason (and a probe answered by any traffic is settled), else undefined. */
+function expiredReason(link: Link, now: number): string | undefined {
+  const { silenceTimeoutMs, probeTimeoutMs } = link.beat!;
+  if (now - link.lastHeard >= silenceTimeoutMs!) return `nothing heard for ${now - link.lastHeard} ms`;
+  // Anything heard after the probe proves the link, even if the pong itself is still to come.
+  const sent = link.heardSinceProbe ? (link.probeSentAt = 0) : link.probeSentAt;
+  if (sent && now - sent >= probeTimeoutMs!) return `no answer to a ping within ${probeTimeoutMs} ms`;
+}
 
-  /**
-   * Checks the deadlines against the clock now, for when timers cannot be trusted (a send, a tab
-   * waking up). Returns false, after reporting the link dead, if a deadline has passed.
-   */
-  check(): boolean {
-    const expired = !this.halted && this.expiredReason(Date.now());
-    if (expired) {
-      this.stop();
-      this.told.onDead(expired);
-    }
-    return expired === undefined;
-  }
+/** Makes sure the deadline timer fires by the earliest moment a deadline can pass. */
+function armDeadline(link: Link): void {
+  const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = link.beat!;
+  if (!link.halted)
+    link.include(
+      Math.min(link.probeAt, link.lastHeard + silenceTimeoutMs, (link.probeSentAt || Infinity) + probeTimeoutMs),
+    );
+}
 
-  /** Sends a probe now if one can be answered and none is outstanding (a liveness check). */
-  probe(): void {
-    // One probe at a time: a flood of wake-ups must not become a flood of pings (with `ws`, a burst of them drops the link).
-    if (!this.check() || this.probeSentAt) return;
-    const { ping, isPong, transportPing, probeTimeoutMs } = this.beat;
-    if (ping) this.told.sendFrame(ping());
-    const pinged = transportPing && this.told.transportPing();
-    if ((pinged || (ping && isPong)) && !this.probeSentAt && probeTimeoutMs !== undefined) {
-      this.probeSentAt = Date.now();
-      this.heardSinceProbe = false;
-      this.armDeadline();
-    }
+/** The link's deadline timer's callback (one shared function: `this` is the link), for the deadline `scheduledAt`. */
+export function heartbeatDue(this: Link, scheduledAt: number): void {
+  const now = Date.now();
+  if (this.probeAt <= now) {
+    // The probe period (it checks the deadlines first, as it did on a timer of its own).
+    this.probeAt = now + timerDelay(this.beat!.intervalMs);
+    probe(this);
+    armDeadline(this);
   }
-
-  stop(): void {
-    this.halted = true;
-    this.clear();
-  }
-
-  /** A passed deadline's reason (and a probe answered by any traffic is settled), else undefined. */
-  private expiredReason(now: number): string | undefined {
-    const { silenceTimeoutMs, probeTimeoutMs } = this.beat;
-    if (now - this.lastHeard >= silenceTimeoutMs!) return `nothing heard for ${now - this.lastHeard} ms`;
-    // Anything heard after the probe proves the link, even if the pong itself is still to come.
-    const sent = this.heardSinceProbe ? (this.probeSentAt = 0) : this.probeSentAt;
-    if (sent && now - sent >= probeTimeoutMs!) return `no answer to a ping within ${probeTimeoutMs} ms`;
-  }
-
-  /** Makes sure the deadline timer fires by the earliest moment a deadline can pass. */
-  private armDeadline(): void {
-    const { silenceTimeoutMs = Infinity, probeTimeoutMs = Infinity } = this.beat;
-    if (!this.halted)
-      this.include(
-        Math.min(this.probeAt, this.lastHeard + silenceTimeoutMs, (this.probeSentAt || Infinity) + probeTimeoutMs),
-      );
-  }
-
-  /** The deadline timer's callback (one shared function: `this` is the heartbeat), for the deadline `scheduledAt`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any session's heartbeat; nothing typed leaves here
-  private static deadlineDue(this: Heartbeat<any, any>, scheduledAt: number): void {
-    const now = Date.now();
-    if (this.probeAt <= now) {
-      // The probe period (it checks the deadlines first, as it did on a timer of its own).
-      this.probeAt = now + timerDelay(this.beat.intervalMs);
-      this.probe();
-      this.armDeadline();
-    }
-    // Woken late (throttled tab, suspended laptop): let already-received data be read first.
-    else if (now - scheduledAt > LATE_TIMER_MS && !this.halted && this.expiredReason(now))
-      this.include(Math.min(now + LATE_TIMER_MS, this.probeAt));
-    else if (this.check()) this.armDeadline();
-  }
+  // Woken late (throttled tab, suspended laptop): let already-received data be read first.
+  else if (now - scheduledAt > LATE_TIMER_MS && !this.halted && expiredReason(this, now))
+    this.include(Math.min(now + LATE_TIMER_MS, this.probeAt));
+  else if (alive(this)) armDeadline(this);
 }

@@ -1,18 +1,33 @@
+import type { Attempt } from './attempt';
 import type { AnyConnection } from './connection';
 import { PolySocketError, toPolySocketError } from './errors';
+import { consume, heard } from './heartbeat';
 import { emitError, scrub } from './lifecycle-notices';
+import { cancel } from './requests';
 import type { TransportData } from './transport';
 
+/**
+ * The connection whose message is being decoded: `routeFrame`, the one `emit` every decode gets, routes to it (no
+ * closure per client). Saved and restored around each decode, so a decode inside a listener of another is safe.
+ */
+let decoding: AnyConnection | undefined;
+const routeFrame = (frame: unknown): void => route(decoding!, frame);
+
 /** A transport message of the current attempt: bounded, decoded, each frame routed. Garbage is one PROTOCOL error. */
-export function receive(c: AnyConnection, data: TransportData): void {
-  c.link?.liveness?.heard();
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any connection's link
+export function receive(c: AnyConnection, link: Attempt<any, any>, data: TransportData): void {
+  heard(link);
   const size = typeof data === 'string' ? data.length : data.byteLength;
   if (size > (c.tuning.maxFrameSize ?? 16_777_216))
-    return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize; dropped`));
+    return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize`));
+  const outer = decoding;
+  decoding = c;
   try {
-    c.protocol.decode(data, c.toRoute);
+    c.protocol.decode(data, routeFrame);
   } catch (error) {
     emitError(c, toPolySocketError(error, 'PROTOCOL', 'malformed frame'));
+  } finally {
+    decoding = outer;
   }
 }
 
@@ -32,15 +47,16 @@ export function route(c: AnyConnection, frame: unknown): void {
     else inbox.push(frame);
     return;
   }
-  const heartbeat = link?.liveness;
-  if (heartbeat?.inspectsFrames && heartbeat.consume(frame)) return;
+  // Only a policy that marks pings or pongs looks at frames (a keep-alive one, Ignis's, costs nothing here).
+  const beat = link?.beat;
+  if (beat && (beat.isPong || beat.isPing) && consume(link!, frame)) return;
   const protocol = c.protocol;
-  const requests = c.requestStore;
-  const id = requests && protocol.replyTo?.(frame);
+  const box = c.outboxStore;
+  const id = box && protocol.replyTo?.(frame);
   if (id !== undefined) {
-    // One lookup per reply (in `settle`); a reply that matches nothing goes on to `onFrame`.
+    // One lookup per reply; a reply that matches nothing goes on to `onFrame`.
     const error = protocol.replyError?.(frame);
-    if (requests!.cancel(id, error && scrub(c, error), frame)) return;
+    if (cancel(box, id, error && scrub(c, error), frame)) return;
   }
   try {
     protocol.onFrame?.(frame);

@@ -41,11 +41,10 @@ export { PolySocketError, asMaybeDelivered, isPolySocketError, missingModule, to
 export type { ErrorCode, PolySocketErrorOptions } from './errors';
 export { backoffDelay, DEFAULT_BACKOFF } from './backoff';
 export type { BackoffOptions } from './backoff';
-export { Heartbeat } from './heartbeat';
-export type { HeartbeatHooks, HeartbeatPolicy } from './heartbeat';
+export type { HeartbeatPolicy } from './heartbeat';
 export { Outbox } from './outbox';
 export type { Gate, OutboxEntry, OutboxOptions } from './outbox';
-export { DEFAULT_REQUEST_TIMEOUT_MS, PendingRequests, describeEvent } from './requests';
+export { DEFAULT_REQUEST_TIMEOUT_MS, describeEvent } from './requests';
 export type { RequestId, RequestOptions } from './requests';
 export { CursorStore } from './cursor-store';
 export { RecentIds } from './recent-ids';

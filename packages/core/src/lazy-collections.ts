@@ -40,30 +40,23 @@ abstract class Lazy<K, V, I, S extends Store<K, V, I>> {
     this.store = undefined;
   }
 
-  keys(): IterableIterator<K> {
-    return this.read().keys();
-  }
-
-  values(): IterableIterator<V> {
-    return this.read().values();
-  }
-
-  entries(): IterableIterator<[K, V]> {
-    return this.read().entries();
-  }
-
   forEach(callback: (value: V, key: K, self: this) => void, thisArg?: unknown): void {
     this.store?.forEach((value, key) => callback.call(thisArg, value, key, this));
   }
 
-  [Symbol.iterator](): IterableIterator<I> {
-    return this.read()[Symbol.iterator]();
-  }
-
-  private read(): Store<K, V, I> {
-    return this.store ?? (EMPTY as unknown as Store<K, V, I>);
-  }
+  // The iterators, made below on the prototype: the store's, or an empty Map's.
+  declare keys: () => IterableIterator<K>;
+  declare values: () => IterableIterator<V>;
+  declare entries: () => IterableIterator<[K, V]>;
+  declare [Symbol.iterator]: () => IterableIterator<I>;
 }
+
+for (const name of ['keys', 'values', 'entries', Symbol.iterator] as const)
+  (Lazy.prototype as unknown as Record<PropertyKey, unknown>)[name] = function (this: {
+    store?: Map<unknown, unknown>;
+  }) {
+    return (this.store ?? EMPTY)[name]();
+  };
 
 // Neither class declares `implements ReadonlyMap`/`ReadonlySet`: newer libs add members to those (Set's `union`,
 // iterators' `[Symbol.dispose]`), and a consumer's typecheck of our .d.ts would fail under them.

@@ -67,16 +67,10 @@ export function scrub<T>(c: AnyConnection, value: T, depth = 0): T {
   const message = redact(own.message);
   const cause = scrub(c, own.cause, depth + 1);
   if (message === own.message && cause === own.cause) return value;
-  if (value instanceof PolySocketError) {
-    const backendCode = value.backendCode;
-    return new PolySocketError(value.code, message, {
-      retryable: value.retryable,
-      backendCode: typeof backendCode === 'string' ? redact(backendCode) : backendCode,
-      maybeDelivered: value.maybeDelivered,
-      cause,
-    }) as T;
-  }
-  const copy = new Error(message) as Error & Record<string, unknown>;
+  // The same class where it is ours; its own fields (a PolySocketError's code, retryable, backendCode…) copied over.
+  const copy = (
+    value instanceof PolySocketError ? new PolySocketError(value.code, message) : new Error(message)
+  ) as Error & Record<string, unknown>;
   copy.name = own.name;
   for (const [key, field] of Object.entries(own)) copy[key] = typeof field === 'string' ? redact(field) : field;
   if (cause !== undefined) copy.cause = cause;

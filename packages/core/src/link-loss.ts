@@ -5,9 +5,10 @@ import { expireWaiters, settleWaiters } from './connect-waiters';
 import type { AnyConnection } from './connection';
 import { PolySocketError } from './errors';
 import { emitError, notify, scrub, setState } from './lifecycle-notices';
-import { outboxOf } from './outbound';
+import { putBack, takeAll } from './outbox';
 import { holdOff, listen } from './page-lifecycle';
 import type { CloseAction, CloseDecision } from './protocol';
+import { onDrop, rejectAll } from './requests';
 import { timerDelay } from './timing';
 import { CLOSE_CLIENT_DROP, CLOSE_NORMAL, type CloseInfo } from './transport';
 
@@ -40,8 +41,9 @@ export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision
   const cause = link?.transportError;
   decision ??= openingFailure(info, cause);
   releaseLink(c, CLOSE_CLIENT_DROP, info.reason.slice(0, 120), !info.wasClean);
-  const unanswered = c.requestStore?.onDrop();
-  if (unanswered?.length) outboxOf(c).unshift(unanswered);
+  const box = c.outboxStore;
+  const unanswered = box && onDrop(box);
+  if (unanswered?.length) putBack(box!, unanswered);
   // A session that stayed up long enough was stable: the next retry counts from the first again.
   if (wasConnected && Date.now() - c.readyAt >= (c.tuning.minUptimeMs ?? 5000)) c.failedAttempts = 0;
   // A failed attempt is always reported with its cause; a dropped session is told by `disconnected`.
@@ -90,9 +92,10 @@ export function end(
   c.failure = failed ? safe : undefined;
   if (c.pageState) listen(c.pageState, 'removeEventListener');
   c.pageState = undefined;
-  c.requestStore?.rejectAll(safe);
+  const box = c.outboxStore;
+  if (box) rejectAll(box, safe);
   settleWaiters(c, safe);
-  const dropped = c.outboxStore?.takeAll() ?? [];
+  const dropped = box ? takeAll(box) : [];
   setState(c, next);
   if (wasConnected) tellDisconnected(c, info, failed ? safe : undefined, false);
   notify(c, () => {
@@ -125,7 +128,8 @@ export function releaseLink(c: AnyConnection, code: number, reason: string, brok
   c.link = undefined;
   clearTimer(c);
   if (!link) return;
-  link.liveness?.stop();
+  link.halted = true;
+  link.clear();
   link.aborter?.abort();
   link.inbox = undefined;
   link.waiter?.reject(attemptEnded());
@@ -151,8 +155,8 @@ export function clearTimer(c: AnyConnection): void {
 export function schedule(c: AnyConnection): void {
   let at = c.linkAt;
   for (const waiter of c.waiters ?? []) at = Math.min(at, waiter.deadline);
-  clearTimeout(c.timer);
-  c.timer = at < Infinity ? setTimeout(timerDue, timerDelay(at - Date.now()), c) : undefined;
+  clearTimeout(c.linkTimer);
+  c.linkTimer = at < Infinity ? setTimeout(timerDue, timerDelay(at - Date.now()), c) : undefined;
 }
 
 // The timer's callback gets the connection as an argument: one shared function, no closure per attempt.

@@ -32,26 +32,22 @@ export class RedactingLogger implements Logger {
     if (typeof secret === 'string' && secret.length >= 4) (this.secrets ?? (this.secrets = new Set())).add(secret);
   }
 
-  debug(message: string, ...details: unknown[]): void {
-    this.writeLevel('debug', message, details);
-  }
-  info(message: string, ...details: unknown[]): void {
-    this.writeLevel('info', message, details);
-  }
-  warn(message: string, ...details: unknown[]): void {
-    this.writeLevel('warn', message, details);
-  }
-  error(message: string, ...details: unknown[]): void {
-    this.writeLevel('error', message, details);
-  }
+  // The four levels, made below on the prototype: each writes through `writeLevel`.
+  declare debug: Logger['debug'];
+  declare info: Logger['info'];
+  declare warn: Logger['warn'];
+  declare error: Logger['error'];
 
   redact(text: string): string {
     for (const secret of this.secrets ?? []) text = text.split(secret).join(REDACTED);
     return text;
   }
 
-  /** Strings and errors (as their text) and objects (through JSON) are scrubbed; other details pass as they are. */
-  private writeLevel(level: keyof Logger, message: string, details: unknown[]): void {
+  /**
+   * @internal Strings and errors (as their text) and objects (through JSON) are scrubbed; other details pass as
+   * they are.
+   */
+  writeLevel(level: keyof Logger, message: string, details: unknown[]): void {
     try {
       this.sink?.[level](
         this.redact(message),
@@ -72,3 +68,8 @@ export class RedactingLogger implements Logger {
     }
   }
 }
+
+for (const level of ['debug', 'info', 'warn', 'error'] as const)
+  RedactingLogger.prototype[level] = function (this: RedactingLogger, message: string, ...details: unknown[]) {
+    this.writeLevel(level, message, details);
+  };

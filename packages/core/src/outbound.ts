@@ -1,8 +1,9 @@
 import type { AnyConnection } from './connection';
 import { PolySocketError, toPolySocketError } from './errors';
+import { alive } from './heartbeat';
 import { oversize } from './message-size';
-import { Outbox, sizeOf, type Gate, type OutboxEntry } from './outbox';
-import { PendingRequests, type RequestId, type RequestOptions } from './requests';
+import { enqueue, Outbox, type Gate, type OutboxEntry } from './outbox';
+import { addRequest, type RequestId, type RequestOptions } from './requests';
 import type { EncodedFrame, Transport, TransportData } from './transport';
 
 /**
@@ -16,10 +17,6 @@ import type { EncodedFrame, Transport, TransportData } from './transport';
  */
 export function outboxOf(c: AnyConnection): Outbox {
   return c.outboxStore ?? (c.outboxStore = new Outbox(c.tuning.outbox));
-}
-
-export function requestsOf<In>(c: AnyConnection): PendingRequests<In> {
-  return c.requestStore ?? (c.requestStore = new PendingRequests((gone) => c.outboxStore?.remove(gone)));
 }
 
 /**
@@ -64,7 +61,7 @@ export function configuredLimit(c: AnyConnection): number {
 export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean, direct?: boolean): boolean {
   const link = c.link;
   if (!link || (!direct && (c.state !== 'connected' || (!bypass && c.outboxStore?.length)))) return false;
-  if (link.liveness?.check() === false) return false;
+  if (link.beat && !alive(link)) return false;
   try {
     writeTo(link.transport, data);
     return true;
@@ -76,7 +73,7 @@ export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean,
 
 /** Queues `entry` (failing it with OUTBOX_FULL when a bound would be crossed) and writes what may go. */
 export function queue(c: AnyConnection, entry: OutboxEntry): void {
-  const full = outboxOf(c).push(entry);
+  const full = enqueue(outboxOf(c), entry);
   if (full) entry.failed(full);
   else c.flush();
 }
@@ -96,17 +93,11 @@ export function makeRequest<In, R extends In>(
     ? new PolySocketError('ABORTED', 'aborted before it was sent', { cause: signal.reason })
     : verdict(c, options.gate, direct);
   if (go instanceof PolySocketError) return Promise.reject(go);
-  const requests = requestsOf<In>(c);
-  const id = options.id ?? requests.nextId();
+  const box = outboxOf(c);
+  const id = options.id ?? ++box.lastId;
   const data = encodeOut(c, () => build(id));
   if (data instanceof PolySocketError) return Promise.reject(data);
-  const request = requests.add(
-    id,
-    data,
-    sizeOf(data),
-    options,
-    options.timeoutMs ?? c.tuning.requestTimeoutMs ?? 10_000,
-  );
+  const request = addRequest(box, id, data, options, options.timeoutMs ?? c.tuning.requestTimeoutMs ?? 10_000);
   if (go && writeNow(c, data, options.bypassOutbox, direct)) request.written();
   else if (direct)
     request.failed(new PolySocketError('DISCONNECTED', 'the link closed before the request was written'));

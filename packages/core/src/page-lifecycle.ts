@@ -1,6 +1,7 @@
 import type { BrowserHooksOptions, DocumentLike, EventTargetLike } from './browser-hooks';
 import type { AnyConnection } from './connection';
 import { PolySocketError } from './errors';
+import { alive, probe } from './heartbeat';
 import { arm, drop } from './link-loss';
 
 /**
@@ -46,19 +47,18 @@ const DOCUMENT_EVENTS = ['visibilitychange', 'freeze', 'resume'];
 
 /** The page's lifecycle for `c`, or undefined where there is nothing to listen to (Node, workers, hooks off). */
 export function watchPage(c: AnyConnection): Page | undefined {
-  const options: BrowserHooksOptions = c.tuning.browser ?? {};
   const g = globalThis as EventTargetLike & { document?: DocumentLike; navigator?: { onLine?: unknown } };
   // Only a window has addEventListener and a document; in Node and workers, neither is there.
   const isPage = typeof g.addEventListener === 'function' && g.document;
-  const network = options.network === undefined ? (isPage ? g : null) : options.network;
-  const doc = options.document === undefined ? isPage || null : options.document;
-  if (!network && !doc) return undefined;
-  const page = new Page(
-    c,
-    network,
-    doc,
-    options.navigator === undefined ? (options.network === undefined ? g.navigator : null) : options.navigator,
-  );
+  const options: BrowserHooksOptions = c.tuning.browser ?? {};
+  // An option left undefined takes its default (the navigator's only with the default `network`).
+  const {
+    network = isPage ? g : null,
+    document = isPage || null,
+    navigator = options.network === undefined ? g.navigator : null,
+  } = options;
+  if (!network && !document) return undefined;
+  const page = new Page(c, network, document, navigator);
   listen(page, 'addEventListener');
   return page;
 }
@@ -103,12 +103,12 @@ function onPageEvent(c: AnyConnection, page: Page, { type, persisted }: PageEven
     return;
   }
   // A liveness check: the heartbeat's deadlines now, then a probe, at most once a second however many wake-ups.
-  const heartbeat = c.link?.liveness;
-  if (c.state !== 'connected' || !heartbeat?.check()) return;
+  const link = c.link;
+  if (c.state !== 'connected' || !link?.beat || !alive(link)) return;
   const now = Date.now();
   if (now - page.wokeAt < 1000) return;
   page.wokeAt = now;
-  heartbeat.probe();
+  probe(link);
 }
 
 /** An attempt starts: one made while the browser says it is offline holds back the next. */

@@ -64,8 +64,9 @@ export interface Protocol<Out, In, Info = unknown> {
   /** One frame → one transport message, or several to be written back to back. */
   encode(frame: Out): EncodedFrame;
   /**
-   * Decodes one transport message into 0..n frames, handed to `emit` in order. Throws on garbage;
-   * the core reports that as one PROTOCOL error and keeps the connection.
+   * Decodes one transport message into 0..n frames, handed to `emit` in order before `decode` returns (a
+   * frame found later, e.g. after an async decryption, goes to `Connection.dispatch`). Throws on garbage; the
+   * core reports that as one PROTOCOL error and keeps the connection.
    */
   decode(data: TransportData, emit: (frame: In) => void): void;
   /** Runs on every connect and reconnect once the transport is open; resolves when the session is usable. */

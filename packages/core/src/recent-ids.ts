@@ -19,7 +19,7 @@ export class RecentIds {
 
   /** Records `id`; false (and nothing changes) when it is already among the last `limit`. */
   accept(id: string): boolean {
-    const ids = (this.ids ??= new Set());
+    const ids = this.ids ?? (this.ids = new Set());
     // One hash lookup for "seen?" and "remember": `add` leaves the size alone for an id already there.
     const before = ids.size;
     ids.add(id);

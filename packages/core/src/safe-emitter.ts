@@ -73,7 +73,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
   }
 
   private guard<F>(fn: F): F {
-    const guards = (this.guards ??= new WeakMap());
+    const guards = this.guards ?? (this.guards = new WeakMap());
     let guarded = guards.get(fn as AnyListener);
     if (!guarded) {
       // eslint-disable-next-line @typescript-eslint/no-this-alias

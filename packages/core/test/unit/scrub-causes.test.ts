@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { PolySocketError } from '@polysocket/core';
 import { harness } from '../helpers/client';
 
 // Review finding (issue 16): the error's message was redacted, but the transport's error kept as its `cause`
@@ -43,6 +44,30 @@ describe('secrets in an error cause chain', () => {
     client.logger.addSecret('tok_unused_SECRET');
     await client.connect().catch(() => undefined);
     expect((errors[0] as Error & { cause?: unknown }).cause).toBe(plain);
+    client.close();
+  });
+
+  it('keep a PolySocketError’s class, code and fields, its string backendCode redacted too', () => {
+    const secret = 'tok_code_SECRET_456';
+    const { client, errors } = harness();
+    client.logger.addSecret(secret);
+    client.report(
+      new PolySocketError('AUTH_FAILED', `refused ${secret}`, {
+        retryable: true,
+        backendCode: `E:${secret}`,
+        maybeDelivered: true,
+      }),
+    );
+    const error = errors[0] as PolySocketError;
+    expect(error).toBeInstanceOf(PolySocketError);
+    expect(error).toMatchObject({
+      name: 'PolySocketError',
+      code: 'AUTH_FAILED',
+      message: 'refused [redacted]',
+      retryable: true,
+      backendCode: 'E:[redacted]',
+      maybeDelivered: true,
+    });
     client.close();
   });
 });

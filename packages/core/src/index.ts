@@ -49,6 +49,8 @@ export type { RequestId, RequestOptions } from './requests';
 export { CursorStore } from './cursor-store';
 export { RecentIds } from './recent-ids';
 export { LazyMap, LazySet } from './lazy-collections';
+export { dict } from './dict';
+export type { Dict } from './dict';
 export { stillListening, withListener, withoutListener } from './listener-list';
 export { DeadlineTimer } from './deadline-timer';
 export type { CursorStoreOptions, StorageLike } from './cursor-store';

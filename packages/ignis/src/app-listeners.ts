@@ -1,4 +1,4 @@
-import { dict } from './dict';
+import { dict } from '@polysocket/core';
 import type { IgnisEnvelope } from './envelope';
 import type { AnyListener, AppListener, IgnisConnection } from './options';
 

@@ -17,6 +17,7 @@ import {
   type RestoreContext,
   type Transport,
   type TransportData,
+  dict,
 } from '@polysocket/core';
 import { checkAuth, checkTransports, connectError, namespaceOf } from './checks';
 import { engineUrl, parseServerUrl } from './engine';
@@ -26,7 +27,6 @@ import { nextEvent } from './next-event';
 import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
 import { NamespaceConnector, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType } from './parser';
-import { dict } from './dict';
 import { INSPECT, SocketIOSocket, type Inspect } from './socket';
 import type { DefaultEventsMap, EventsMap } from './typed-events';
 

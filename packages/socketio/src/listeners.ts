@@ -1,4 +1,4 @@
-import type { Dict } from './dict';
+import type { Dict } from '@polysocket/core';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Listener = (...args: any[]) => void;

@@ -1,5 +1,4 @@
-import { INSPECT, PolySocketError, describeEvent, type Gate, type RequestOptions } from '@polysocket/core';
-import { dict } from './dict';
+import { INSPECT, PolySocketError, describeEvent, dict, type Gate, type RequestOptions } from '@polysocket/core';
 import { hostRequest, hostSend, type NamespaceHost } from './host';
 import { addListener, fire, removeListener, type Listener, type Listeners } from './listeners';
 import type { AuthOption } from './options';

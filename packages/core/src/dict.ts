@@ -1,4 +1,5 @@
 /**
+ * @internal Shared by the adapters.
  * A string-keyed table as a plain object with no prototype chain to hit (`'toString'`, `'__proto__'` are keys
  * like any other). One holding a few keys costs ≈ 64 bytes in V8, where a `Map` costs ≈ 180 (its hash table is
  * allocated up front), and objects that get the same keys in the same order share one hidden class. Entries are

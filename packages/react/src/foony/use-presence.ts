@@ -1,0 +1,58 @@
+import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import type { FoonyPresence, PresenceMember } from '@polysocket/foony';
+import { useAttached, useFoonyClient } from './use-channel';
+
+/** A snapshot of a channel's presence set: a new map per change (the client's own map is live). */
+class MembersStore {
+  private snapshot: ReadonlyMap<string, PresenceMember>;
+
+  constructor(private readonly presence: FoonyPresence) {
+    this.snapshot = new Map(presence.members());
+  }
+
+  readonly read = (): ReadonlyMap<string, PresenceMember> => this.snapshot;
+
+  readonly subscribe = (changed: () => void): (() => void) => {
+    const refresh = (): void => {
+      this.snapshot = new Map(this.presence.members());
+      changed();
+    };
+    const stop = this.presence.subscribe(refresh);
+    // Changes between the render and this subscription: React reads the snapshot again after subscribing.
+    if (!sameMembers(this.snapshot, this.presence.members())) this.snapshot = new Map(this.presence.members());
+    return stop;
+  };
+}
+
+function sameMembers(a: ReadonlyMap<string, PresenceMember>, b: ReadonlyMap<string, PresenceMember>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [id, member] of a) if (b.get(id) !== member) return false;
+  return true;
+}
+
+export interface PresenceView {
+  /** Who is on the channel, by connectionId (a new map whenever it changes). */
+  members: ReadonlyMap<string, PresenceMember>;
+  /** Whether this client has entered (and re-enters after every reconnect). */
+  isPresent: boolean;
+  enter: (data?: unknown) => Promise<void>;
+  update: (data?: unknown) => Promise<void>;
+  leave: (data?: unknown) => Promise<void>;
+}
+
+/**
+ * A Foony channel's presence set while mounted (the channel is attached meanwhile). Needs the `foonyPresence`
+ * module on the client (`presence: foonyPresence`); without it this throws the client's INVALID error.
+ */
+export function usePresence(channelName: string): PresenceView {
+  const client = useFoonyClient();
+  const channel = useMemo(() => client.channel(channelName), [client, channelName]);
+  const presence = channel.presence;
+  const store = useMemo(() => new MembersStore(presence), [presence]);
+  useAttached(client, channel);
+  const members = useSyncExternalStore(store.subscribe, store.read, store.read);
+  const enter = useCallback((data?: unknown) => presence.enter(data), [presence]);
+  const update = useCallback((data?: unknown) => presence.update(data), [presence]);
+  const leave = useCallback((data?: unknown) => presence.leave(data), [presence]);
+  return { members, isPresent: presence.isPresent, enter, update, leave };
+}

@@ -11,14 +11,14 @@ import type { SockrClient, SockrEvents, SockrSession } from '@polysocket/sockr';
 export type SessionOf<C> = C extends SockrClient
   ? SockrSession
   : C extends FoonyClient
-  ? FoonySession
-  : C extends IgnisClient<object, object>
-    ? IgnisSession
-    : C extends SocketIOClient<EventsMap, EventsMap>
-      ? EngineSession
-      : C extends LifecycleClient<infer Info>
-        ? Info
-        : unknown;
+    ? FoonySession
+    : C extends IgnisClient<object, object>
+      ? IgnisSession
+      : C extends SocketIOClient<EventsMap, EventsMap>
+        ? EngineSession
+        : C extends LifecycleClient<infer Info>
+          ? Info
+          : unknown;
 
 /** The lifecycle events every client has (`state`, `connected`, `disconnected`, `reconnecting`, `error`, `rtt`). */
 export type LifecycleEvents<C> = ConnectionEvents<SessionOf<C>>;
@@ -28,24 +28,22 @@ export type LifecycleEvents<C> = ConnectionEvents<SessionOf<C>>;
  * Socket.IO: the namespace's own and `ListenEvents`; Sockr: its events). Foony's messages come through channels
  * (`useChannel`), so a Foony client has the lifecycle events only.
  */
-export type EventName<C> =
-  C extends SockrClient
-    ? keyof SockrEvents & string
-    : C extends IgnisClient<infer Events, object>
-      ? LifecycleEventName | (keyof Events & string)
-      : C extends SocketIOClient<infer Listen, EventsMap>
-        ? LifecycleEventName | keyof NamespaceEvents | EventNames<Listen>
-        : LifecycleEventName;
+export type EventName<C> = C extends SockrClient
+  ? keyof SockrEvents & string
+  : C extends IgnisClient<infer Events, object>
+    ? LifecycleEventName | (keyof Events & string)
+    : C extends SocketIOClient<infer Listen, EventsMap>
+      ? LifecycleEventName | keyof NamespaceEvents | EventNames<Listen>
+      : LifecycleEventName;
 
 /** The arguments a listener of event `E` gets from client `C`. */
-export type EventArgs<C, E extends string> =
-  C extends SockrClient
-    ? E extends keyof SockrEvents
-      ? SockrEvents[E]
-      : never
-    : E extends LifecycleEventName
-      ? LifecycleEvents<C>[E]
-      : C extends IgnisClient<infer Events, object>
+export type EventArgs<C, E extends string> = C extends SockrClient
+  ? E extends keyof SockrEvents
+    ? SockrEvents[E]
+    : never
+  : E extends LifecycleEventName
+    ? LifecycleEvents<C>[E]
+    : C extends IgnisClient<infer Events, object>
       ? E extends keyof Events
         ? [data: Events[E], envelope: IgnisEnvelope<Events[E]>]
         : never

@@ -1,10 +1,12 @@
-import { FoonyMock, IgnisMock, MockServer, defaultModules } from '@polysocket/mock-server';
+import { FoonyMock, IgnisMock, MockServer, SockrMock, defaultModules } from '@polysocket/mock-server';
 
 /** The mock server with every default module, on 127.0.0.1 port 0. */
 export interface World {
   server: MockServer;
   foony: FoonyMock;
   ignis: IgnisMock;
+  /** Socket.IO (Sockr's `/` and the generic `/demo` namespace). */
+  sockr: SockrMock;
   foonyUrl: string;
   ignisUrl: string;
   close(): Promise<void>;
@@ -14,12 +16,14 @@ export async function startWorld(): Promise<World> {
   const modules = defaultModules({ foony: { ticker: undefined } });
   const foony = modules.find((module): module is FoonyMock => module instanceof FoonyMock)!;
   const ignis = modules.find((module): module is IgnisMock => module instanceof IgnisMock)!;
+  const sockr = modules.find((module): module is SockrMock => module instanceof SockrMock)!;
   const server = new MockServer({ modules });
   await server.listen();
   return {
     server,
     foony,
     ignis,
+    sockr,
     foonyUrl: server.wsUrl('/foony'),
     ignisUrl: server.wsUrl('/ignis'),
     close: () => server.close(),

@@ -51,7 +51,15 @@ export function useRoom(name: string): RoomView {
     },
     [ignis],
   );
-  const joined = useSyncExternalStore(subscribe, () => ignis.joinedRooms.has(name), () => false);
-  const connected = useSyncExternalStore(subscribe, () => ignis.state === 'connected', () => false);
+  const joined = useSyncExternalStore(
+    subscribe,
+    () => ignis.joinedRooms.has(name),
+    () => false,
+  );
+  const connected = useSyncExternalStore(
+    subscribe,
+    () => ignis.state === 'connected',
+    () => false,
+  );
   return { name, joined, active: joined && connected };
 }

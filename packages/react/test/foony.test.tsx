@@ -92,6 +92,7 @@ describe('PolySocketProvider', () => {
     expect([...seen][0].state).toBe('connected');
     // One subscribe reached the server, not a subscribe, an unsubscribe and a subscribe again.
     expect(world.foony.subscriberCount('chat')).toBe(1);
+    expect(world.foony.requestsFor('chat')).toMatchObject({ sub: 1, unsub: 0 });
   });
 
   it('on unmount closes the client and leaves no listener on it', async () => {

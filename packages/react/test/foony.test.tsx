@@ -2,6 +2,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FoonyClient, foonyPresence } from '@polysocket/foony';
+import { createClient } from 'polysocket';
 import { hooksFor, PolySocketProvider, useConnectionState, useEvent, usePublish } from '@polysocket/react';
 import { useChannel, usePresence } from '@polysocket/react/foony';
 import { lifecycleListeners, quick, startWorld, type World } from './support';
@@ -52,14 +53,18 @@ function Chat({ channel = 'chat' }: { channel?: string }): React.ReactNode {
 const texts = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
 
 describe('PolySocketProvider', () => {
-  it('connects on mount and shows each state through useConnectionState', async () => {
+  it('connects a client from createClient on mount and shows its state through useConnectionState', async () => {
     render(
-      <PolySocketProvider create={() => makeClient()}>
+      <PolySocketProvider
+        create={() => createClient({ protocol: 'foony', url: world.foonyUrl, token: 'valid-token', ...quick })}
+      >
         <State />
       </PolySocketProvider>,
     );
     await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('connected'));
     expect(world.foony.authLog).toHaveLength(1);
+    cleanup();
+    await waitFor(() => expect(world.server.connections('/foony')).toHaveLength(0));
   });
 
   it('under StrictMode makes one client and exactly one connection', async () => {

@@ -61,7 +61,7 @@ export const OTHER_ROWS: SizeRow[] = [
     // issue 18: @polysocket/react adds at most 3 KB gzip over the client it wraps (React itself left out); the
     // row `foony` above is the client alone. test/build/react-size.test.ts holds it to that.
     id: 'react-foony',
-    label: '@polysocket/react + Foony (FoonyClient + provider, useConnectionState, useChannel)',
+    label: 'FoonyClient + @polysocket/react (provider, useChannel)',
     entry: {
       contents: [
         "import { FoonyClient } from '@polysocket/foony';",

@@ -1,5 +1,5 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
-import { StrictMode, useState } from 'react';
+import { Activity, StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { FoonyClient, foonyPresence } from '@polysocket/foony';
 import { createClient } from 'polysocket';
@@ -124,6 +124,35 @@ describe('PolySocketProvider', () => {
     expect(lifecycleListeners(client!.connection)).toEqual(before);
     expect(channel.listenerCount('state')).toBe(0);
     await waitFor(() => expect(world.server.connections('/foony')).toHaveLength(0));
+  });
+
+  it('hidden by <Activity> closes its client; shown again it makes and connects a new one', async () => {
+    const made: FoonyClient[] = [];
+    function Page({ mode }: { mode: 'visible' | 'hidden' }): React.ReactNode {
+      return (
+        <Activity mode={mode}>
+          <PolySocketProvider
+            create={() => {
+              made.push(makeClient());
+              return made.at(-1)!;
+            }}
+          >
+            <State />
+          </PolySocketProvider>
+        </Activity>
+      );
+    }
+    const { rerender } = render(<Page mode="visible" />);
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('connected'));
+    rerender(<Page mode="hidden" />);
+    await waitFor(() => expect(made[0].state).toBe('closed'));
+    rerender(<Page mode="visible" />);
+    await waitFor(() => expect(made).toHaveLength(2));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('connected'));
+    expect(made[1].state).toBe('connected');
+    expect(made[0].state).toBe('closed');
+    expect(world.foony.authLog).toHaveLength(2);
+    expect(world.server.connections('/foony')).toHaveLength(1);
   });
 
   it('a shared client is neither connected nor closed by the provider', async () => {

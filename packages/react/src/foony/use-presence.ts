@@ -1,12 +1,15 @@
 import { useCallback, useMemo, useSyncExternalStore } from 'react';
-import type { FoonyPresence, PresenceMember } from '@polysocket/foony';
+import type { FoonyChannel, FoonyPresence, PresenceMember } from '@polysocket/foony';
 import { useAttached, useFoonyClient } from './use-channel';
 
 /** A snapshot of a channel's presence set: a new map per change (the client's own map is live). */
 class MembersStore {
   private snapshot: ReadonlyMap<string, PresenceMember>;
 
-  constructor(private readonly presence: FoonyPresence) {
+  constructor(
+    private readonly presence: FoonyPresence,
+    private readonly channel: FoonyChannel,
+  ) {
     this.snapshot = new Map(presence.members());
   }
 
@@ -17,10 +20,18 @@ class MembersStore {
       this.snapshot = new Map(this.presence.members());
       changed();
     };
+    // A channel that is left empties its set without presence events: its state change says so.
+    const onState = (): void => {
+      if (!sameMembers(this.snapshot, this.presence.members())) refresh();
+    };
     const stop = this.presence.subscribe(refresh);
+    this.channel.on('state', onState);
     // Changes between the render and this subscription: React reads the snapshot again after subscribing.
     if (!sameMembers(this.snapshot, this.presence.members())) this.snapshot = new Map(this.presence.members());
-    return stop;
+    return () => {
+      stop();
+      this.channel.off('state', onState);
+    };
   };
 }
 
@@ -48,7 +59,7 @@ export function usePresence(channelName: string): PresenceView {
   const client = useFoonyClient();
   const channel = useMemo(() => client.channel(channelName), [client, channelName]);
   const presence = channel.presence;
-  const store = useMemo(() => new MembersStore(presence), [presence]);
+  const store = useMemo(() => new MembersStore(presence, channel), [presence, channel]);
   useAttached(client, channel);
   const members = useSyncExternalStore(store.subscribe, store.read, store.read);
   const enter = useCallback((data?: unknown) => presence.enter(data), [presence]);

@@ -330,6 +330,7 @@ describe('usePresence', () => {
     await waitFor(() => expect(members()).toBe('me'));
     act(() => screen.getByText('leave').click());
     await waitFor(() => expect(members()).toBe(''));
+    expect(screen.getByTestId('present').textContent).toBe('false');
   });
 });
 

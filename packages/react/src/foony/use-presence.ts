@@ -2,37 +2,54 @@ import { useCallback, useMemo, useSyncExternalStore } from 'react';
 import type { FoonyChannel, FoonyPresence, PresenceMember } from '@polysocket/foony';
 import { useAttached, useFoonyClient } from './use-channel';
 
-/** A snapshot of a channel's presence set: a new map per change (the client's own map is live). */
+/** What `usePresence` reads in one go, so a render never pairs a set with another moment's `isPresent`. */
+interface PresenceSnapshot {
+  readonly members: ReadonlyMap<string, PresenceMember>;
+  readonly isPresent: boolean;
+}
+
+/** A snapshot of a channel's presence set: a new one per change (the client's own map is live). */
 class MembersStore {
-  private snapshot: ReadonlyMap<string, PresenceMember>;
+  private snapshot: PresenceSnapshot;
 
   constructor(
     private readonly presence: FoonyPresence,
     private readonly channel: FoonyChannel,
   ) {
-    this.snapshot = new Map(presence.members());
+    this.snapshot = this.take();
   }
 
-  readonly read = (): ReadonlyMap<string, PresenceMember> => this.snapshot;
+  readonly read = (): PresenceSnapshot => this.snapshot;
 
   readonly subscribe = (changed: () => void): (() => void) => {
     const refresh = (): void => {
-      this.snapshot = new Map(this.presence.members());
+      this.snapshot = this.take();
       changed();
     };
     // A channel that is left empties its set without presence events: its state change says so.
     const onState = (): void => {
-      if (!sameMembers(this.snapshot, this.presence.members())) refresh();
+      if (this.stale()) refresh();
     };
     const stop = this.presence.subscribe(refresh);
     this.channel.on('state', onState);
     // Changes between the render and this subscription: React reads the snapshot again after subscribing.
-    if (!sameMembers(this.snapshot, this.presence.members())) this.snapshot = new Map(this.presence.members());
+    if (this.stale()) this.snapshot = this.take();
     return () => {
       stop();
       this.channel.off('state', onState);
     };
   };
+
+  private take(): PresenceSnapshot {
+    return { members: new Map(this.presence.members()), isPresent: this.presence.isPresent };
+  }
+
+  private stale(): boolean {
+    return (
+      this.snapshot.isPresent !== this.presence.isPresent ||
+      !sameMembers(this.snapshot.members, this.presence.members())
+    );
+  }
 }
 
 function sameMembers(a: ReadonlyMap<string, PresenceMember>, b: ReadonlyMap<string, PresenceMember>): boolean {
@@ -61,9 +78,9 @@ export function usePresence(channelName: string): PresenceView {
   const presence = channel.presence;
   const store = useMemo(() => new MembersStore(presence, channel), [presence, channel]);
   useAttached(client, channel);
-  const members = useSyncExternalStore(store.subscribe, store.read, store.read);
+  const { members, isPresent } = useSyncExternalStore(store.subscribe, store.read, store.read);
   const enter = useCallback((data?: unknown) => presence.enter(data), [presence]);
   const update = useCallback((data?: unknown) => presence.update(data), [presence]);
   const leave = useCallback((data?: unknown) => presence.leave(data), [presence]);
-  return { members, isPresent: presence.isPresent, enter, update, leave };
+  return { members, isPresent, enter, update, leave };
 }

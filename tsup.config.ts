@@ -68,6 +68,9 @@ function browserBundle(name: string): Options {
 }
 
 export const BROWSER_BUNDLES = ['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'];
+/** @polysocket/react's entries: the generic hooks, and one subpath per adapter (`@polysocket/react/foony`, …). */
+export const REACT_ENTRIES = ['index', 'foony', 'ignis', 'socketio'];
+
 /** Bundles whose entry file is not named after them. */
 const BROWSER_ENTRIES: Record<string, string> = { polysocket: 'all', 'polysocket.full': 'full' };
 
@@ -100,6 +103,11 @@ const stages: Options[][] = [
   [
     library('polysocket', { clean: false, entry: { index: 'packages/polysocket/src/index.ts' } }),
     ...BROWSER_BUNDLES.map(browserBundle),
+    // One build for every entry, split: the subpaths share the main entry's React context (one chunk), in CJS too.
+    library('react', {
+      entry: Object.fromEntries(REACT_ENTRIES.map((entry) => [entry, `packages/react/src/${entry}.ts`])),
+      splitting: true,
+    }),
   ],
 ];
 

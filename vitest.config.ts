@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-const src = (name: string): string => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const src = (name: string, entry = 'index'): string =>
+  fileURLToPath(new URL(`./packages/${name}/src/${entry}.ts`, import.meta.url));
 
 // Tests import packages by name and run against their sources; the built packages are checked
 // separately (build + package import tests).
@@ -13,6 +14,11 @@ const alias = {
   '@polysocket/sockr': src('sockr'),
   '@polysocket/mock-server': src('mock-server'),
   polysocket: src('polysocket'),
+  // The subpaths before the package itself: an alias matches a prefix too.
+  '@polysocket/react/foony': src('react', 'foony'),
+  '@polysocket/react/ignis': src('react', 'ignis'),
+  '@polysocket/react/socketio': src('react', 'socketio'),
+  '@polysocket/react': src('react'),
 };
 
 export default defineConfig({
@@ -34,6 +40,17 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['packages/*/test/integration/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // React hooks (packages/react) in jsdom, against the mock server over real sockets.
+          name: 'react',
+          include: ['packages/react/test/**/*.test.{ts,tsx}'],
+          environment: 'jsdom',
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -21,6 +21,8 @@ export interface SizeRow {
   entry: { contents: string } | { iife: 'all' | 'full' | 'foony' | 'ignis' | 'socketio' | 'sockr' };
   /** A peer client: bundled from node_modules, not mangled. */
   peer?: boolean;
+  /** Left out of the bundle: what the app has anyway (React, for @polysocket/react's rows). */
+  external?: string[];
 }
 
 const esm = (name: string, module: string): { contents: string } => ({
@@ -55,6 +57,21 @@ export const OTHER_ROWS: SizeRow[] = [
   })),
   { id: 'iife-full', label: 'polysocket.full.global.js (+ every module)', entry: { iife: 'full' } },
   { id: 'create-client', label: 'createClient (every adapter, ESM)', entry: esm('createClient', 'polysocket') },
+  {
+    // issue 18: @polysocket/react adds at most 3 KB gzip over the client it wraps (React itself left out); the
+    // row `foony` above is the client alone. test/build/react-size.test.ts holds it to that.
+    id: 'react-foony',
+    label: 'FoonyClient + @polysocket/react (provider, useChannel)',
+    entry: {
+      contents: [
+        "import { FoonyClient } from '@polysocket/foony';",
+        "import { PolySocketProvider, useConnectionState } from '@polysocket/react';",
+        "import { useChannel } from '@polysocket/react/foony';",
+        'console.log(FoonyClient, PolySocketProvider, useConnectionState, useChannel);',
+      ].join('\n'),
+    },
+    external: ['react'],
+  },
   {
     id: 'foony-binary',
     label: 'core + Foony, binary wire (FoonyClient + foonyBinaryWire)',
@@ -134,6 +151,7 @@ export async function measure(row: SizeRow, options: MeasureOptions = {}): Promi
     // tsconfig.json maps @polysocket/* to the sources; tsconfig.base.json has no paths, so they resolve to dist.
     tsconfig: `${repo}${from === 'src' ? 'tsconfig.json' : 'tsconfig.base.json'}`,
     plugins: options.plugins ?? [],
+    external: row.external ?? [],
     logLevel: 'silent',
     ...(from === 'src' && options.mangle !== false ? mangleOptions() : {}),
   });

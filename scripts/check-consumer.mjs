@@ -69,7 +69,8 @@ try {
     join(app, 'package.json'),
     JSON.stringify({ name: 'polysocket-consumer-check', private: true, version: '0.0.0', type: 'module' }, null, 2),
   );
-  // The tarballs, plus what a Node app brings itself: Node's types (the mock server's API uses node:http).
+  // The tarballs, plus what a Node app brings itself: Node's types (the mock server's API uses node:http), and
+  // React's types for the React app (src/react.ts).
   // The packages' own dependencies (eventemitter3, isomorphic-ws, ws, socket.io) come from the registry.
   execFileSync(
     'npm',
@@ -81,6 +82,8 @@ try {
       '--loglevel=error',
       ...tarballs.map((t) => t.file),
       `@types/node@${versionOf('@types/node')}`,
+      // @polysocket/react's peers (react itself npm installs as a peer; its types come from @types/react).
+      `@types/react@${versionOf('@types/react')}`,
     ],
     { cwd: app, stdio: ['ignore', 'inherit', 'inherit'] },
   );

@@ -29,6 +29,18 @@ const packages = {
     'PolySocketError',
     'FoonyErrorCode',
   ],
+  '@polysocket/react': [
+    'PolySocketProvider',
+    'useClient',
+    'useConnectionState',
+    'useEvent',
+    'useRequest',
+    'usePublish',
+    'hooksFor',
+  ],
+  '@polysocket/react/foony': ['useChannel', 'usePresence'],
+  '@polysocket/react/ignis': ['useRoom'],
+  '@polysocket/react/socketio': ['useSocketEvent', 'socketIOHooks'],
   '@polysocket/mock-server': [
     'MockServer',
     'echoModule',
@@ -59,9 +71,10 @@ for (const [name, names] of Object.entries(packages)) {
       if (module[exported] === undefined) fail(`${name} (${format}) does not export ${exported}`);
     }
   }
-  const dir = require.resolve(name).replace(/index\.cjs$/, '');
-  for (const file of ['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']) {
-    if (!existsSync(dir + file)) fail(`${name}: missing dist/${file}`);
+  // dist/index.cjs, or a subpath's dist/<entry>.cjs: the same entry in the three other files.
+  const entry = require.resolve(name).replace(/\.cjs$/, '');
+  for (const extension of ['.js', '.cjs', '.d.ts', '.d.cts']) {
+    if (!existsSync(entry + extension)) fail(`${name}: missing ${entry.replace(/.*\/dist\//, 'dist/')}${extension}`);
   }
   console.log(`✓ ${name}: ESM and CJS import, ${names.length} exports, .d.ts`);
 }
@@ -179,6 +192,32 @@ try {
   }
 } finally {
   await server.close();
+}
+
+// @polysocket/react with React, as ESM and CJS: a server render of the provider and a hook of the main entry and of
+// a subpath (one React context across the entries' shared chunk), and no connection made while rendering.
+for (const format of ['esm', 'cjs']) {
+  try {
+    const react = format === 'esm' ? await import('react') : require('react');
+    const { renderToString } = format === 'esm' ? await import('react-dom/server') : require('react-dom/server');
+    const { PolySocketProvider, useConnectionState } = loaded['@polysocket/react'][format];
+    const { useChannel } = loaded['@polysocket/react/foony'][format];
+    const { FoonyClient } = loaded['@polysocket/foony'][format];
+    let client;
+    const Chat = () => react.createElement('p', null, `${useConnectionState()} ${useChannel('chat').state}`);
+    const html = renderToString(
+      react.createElement(
+        PolySocketProvider,
+        { create: () => (client = new FoonyClient({ url: 'ws://127.0.0.1:1/foony', token: 'valid-token' })) },
+        react.createElement(Chat),
+      ),
+    );
+    if (!html.includes('idle detached')) throw new Error(`rendered ${html}`);
+    if (client?.state !== 'idle') throw new Error(`the client is ${client?.state} after a server render`);
+    console.log(`✓ @polysocket/react (${format}) renders its provider and hooks (main entry and /foony) with React`);
+  } catch (error) {
+    fail(`@polysocket/react (${format}): ${error.message}`);
+  }
 }
 
 const consumer = spawnSync(process.execPath, [new URL('./check-consumer.mjs', import.meta.url).pathname], {

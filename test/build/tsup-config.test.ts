@@ -30,6 +30,7 @@ describe('tsup.config.ts', () => {
         'socketio',
         'sockr',
         'polysocket',
+        'react',
         ...['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'].map((name) => `browser-${name}`),
       ].sort(),
     );

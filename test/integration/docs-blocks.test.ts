@@ -42,6 +42,7 @@ const EXPECTED: Record<string, ((logged: Logged) => void) | 'browser'> = {
     expect(logged).toContainEqual([expect.stringMatching(/^hello /)]);
     expect(logged.at(-1)).toEqual(['said:', 'HELLO', '2 + 3 =', 5, 'echo:', 'ping', 'namespaces:', true]);
   },
+  'docs/react.md#ssr': (logged) => expect(logged).toEqual([['<p>idle, chat detached</p>', 'idle']]),
   'docs/sockr.md#tour': (logged) =>
     expect(logged.at(-1)).toEqual([
       {

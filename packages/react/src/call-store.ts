@@ -1,0 +1,80 @@
+/** One call of a `useRequest`/`usePublish` function, with its own state. */
+export interface CallRecord<Args extends unknown[], Result> {
+  /** Increasing per hook, from 1. */
+  readonly id: number;
+  readonly args: Args;
+  readonly status: 'pending' | 'fulfilled' | 'rejected';
+  /** Once fulfilled. */
+  readonly result?: Result;
+  /** Once rejected: the client's `PolySocketError` (a value that is not an Error is wrapped in one). */
+  readonly error?: Error;
+}
+
+/** A snapshot of a hook's calls. */
+export interface CallsSnapshot<Args extends unknown[], Result> {
+  /** The calls in flight and the latest settled ones (at most `keep`), oldest first. */
+  readonly calls: readonly CallRecord<Args, Result>[];
+  /** Whether any call is in flight. */
+  readonly pending: boolean;
+  /** The most recent call, whatever its state. */
+  readonly latest: CallRecord<Args, Result> | undefined;
+}
+
+const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
+
+/** The external store behind `useRequest`: each call a record of its own, replaced (never mutated) as it settles. */
+export class CallStore<Args extends unknown[], Result> {
+  private nextId = 1;
+  private snapshot: CallsSnapshot<Args, Result> = { calls: [], pending: false, latest: undefined };
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly keep: number) {}
+
+  readonly read = (): CallsSnapshot<Args, Result> => this.snapshot;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Runs one call and records it; the promise is the call's own (pre-handled: ignoring it is not an unhandled rejection). */
+  run(call: (...args: Args) => Promise<Result>, args: Args): Promise<Result> {
+    const id = this.nextId++;
+    let promise: Promise<Result>;
+    try {
+      promise = Promise.resolve(call(...args));
+    } catch (error) {
+      promise = Promise.reject(toError(error));
+    }
+    this.write({ id, args, status: 'pending' });
+    void promise.then(
+      (result) => this.write({ id, args, status: 'fulfilled', result }),
+      (error: unknown) => this.write({ id, args, status: 'rejected', error: toError(error) }),
+    );
+    return promise;
+  }
+
+  /** Forgets the settled calls. */
+  clear(): void {
+    const calls = this.snapshot.calls.filter((call) => call.status === 'pending');
+    this.publish(calls);
+  }
+
+  private write(record: CallRecord<Args, Result>): void {
+    const calls = this.snapshot.calls.filter((call) => call.id !== record.id);
+    calls.push(record);
+    calls.sort((a, b) => a.id - b.id);
+    // Bounded: every call in flight, and the latest `keep` settled ones.
+    let settled = calls.filter((call) => call.status !== 'pending').length;
+    const latest = this.snapshot.latest;
+    this.publish(
+      calls.filter((call) => call.status === 'pending' || settled-- <= this.keep),
+      latest === undefined || record.id >= latest.id ? record : latest,
+    );
+  }
+
+  private publish(calls: CallRecord<Args, Result>[], latest = this.snapshot.latest): void {
+    this.snapshot = { calls, pending: calls.some((call) => call.status === 'pending'), latest };
+    for (const listener of [...this.listeners]) listener();
+  }
+}

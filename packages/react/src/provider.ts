@@ -1,0 +1,53 @@
+import { createElement, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import type { LifecycleClient } from '@polysocket/core';
+import { ClientContext } from './context';
+import { ClientHolder } from './holder';
+
+/** The props of a provider that makes and owns its client. */
+export interface OwnedClientProps<C extends LifecycleClient> {
+  /**
+   * Makes the client: called once, on first use (`() => createClient({ protocol: 'foony', … })`, or `new
+   * FoonyClient(…)`). The provider connects it when it mounts and closes it when it unmounts. Give a client that
+   * does not connect by itself (`createClient` never does; `new SocketIOClient`/`new SockrClient` need
+   * `autoConnect: false`). Read once: a later `create` is ignored (remount the provider with a `key` to replace
+   * the client).
+   */
+  create: () => C;
+  /** Connect on mount. Default true; false leaves `connect()` to the app (the provider still closes the client). */
+  connect?: boolean;
+  client?: never;
+  children?: ReactNode;
+}
+
+/** The props of a provider that shares a client the app owns. */
+export interface SharedClientProps<C extends LifecycleClient> {
+  /** A client the app made and owns: the provider neither connects nor closes it. */
+  client: C;
+  create?: never;
+  connect?: never;
+  children?: ReactNode;
+}
+
+export type PolySocketProviderProps<C extends LifecycleClient> = OwnedClientProps<C> | SharedClientProps<C>;
+
+/**
+ * Gives its children a PolySocket client (any client `createClient` makes, or an adapter's class). With `create`,
+ * it owns the client: made on first use, connected on mount, closed on unmount; StrictMode's double effects make
+ * neither a second client nor a second connection.
+ */
+export function PolySocketProvider<C extends LifecycleClient>(props: PolySocketProviderProps<C>): ReactNode {
+  const [holder] = useState(() =>
+    props.create !== undefined ? new ClientHolder(props.create, props.connect !== false) : undefined,
+  );
+  const shared = props.client;
+  const snapshot = holder?.get ?? ((): C => shared as C);
+  const client = useSyncExternalStore(holder?.subscribe ?? noSubscription, snapshot, snapshot);
+  useEffect(() => {
+    if (holder === undefined) return undefined;
+    holder.mount();
+    return () => holder.unmount();
+  }, [holder]);
+  return createElement(ClientContext.Provider, { value: client }, props.children);
+}
+
+const noSubscription = (): (() => void) => () => undefined;

@@ -1,0 +1,37 @@
+import { useEffect, useInsertionEffect, useRef } from 'react';
+import type { LifecycleClient, LifecycleEventName } from '@polysocket/core';
+import { useContextClient } from './context';
+import type { EventHandler } from './events';
+
+type AnyListener = (...args: never[]) => void;
+
+/** What every client's `on`/`off` is at run time: an event name and a listener (their types come from `EventName`). */
+export interface Listenable {
+  on(event: string, listener: AnyListener): unknown;
+  off(event: string, listener?: AnyListener): unknown;
+}
+
+/**
+ * Calls `handler` on each `event` of `target` while the component is mounted. The listener is added once per
+ * target and event; each call reaches the handler of the latest render (no re-subscribe per render).
+ */
+export function useListener(target: Listenable, event: string, handler: (...args: never[]) => void): void {
+  const latest = useRef(handler);
+  useInsertionEffect(() => {
+    latest.current = handler;
+  });
+  useEffect(() => {
+    const listener = (...args: never[]): void => latest.current(...args);
+    target.on(event, listener);
+    return () => void target.off(event, listener);
+  }, [target, event]);
+}
+
+/**
+ * Calls `handler` on each `event` of the provider's client while the component is mounted: the lifecycle events
+ * here; for the client's typed app events (Ignis, Socket.IO, Sockr) take `useEvent` from `hooksFor<YourClient>()`.
+ * The handler may change on every render without the listener being re-added.
+ */
+export function useEvent<E extends LifecycleEventName>(event: E, handler: EventHandler<LifecycleClient, E>): void {
+  useListener(useContextClient() as unknown as Listenable, event, handler as unknown as AnyListener);
+}

@@ -1,0 +1,45 @@
+// Issue 18: @polysocket/react adds at most 3 KB gzip over the client it wraps — measured as `npm run size` does
+// (build/size.ts: the sources with the dist mangle map, React left out as the app has it).
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { BUDGET_ROWS, measure, OTHER_ROWS } from '../../build/size';
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+
+describe('@polysocket/react size', () => {
+  it('the provider, useConnectionState and useChannel add at most 3 KB gzip over FoonyClient', async () => {
+    const client = await measure(BUDGET_ROWS.find((row) => row.id === 'foony')!);
+    const withReact = await measure(OTHER_ROWS.find((row) => row.id === 'react-foony')!);
+    const added = withReact.gzip - client.gzip;
+    expect(added).toBeGreaterThan(300); // the hooks are in the bundle (React is not)
+    expect(added).toBeLessThanOrEqual(3000);
+  }, 120_000); // a cold cache computes the mangle list first (build/mangle.ts), seconds on a busy machine
+});
+
+describe('@polysocket/react entries', () => {
+  /** The source files esbuild puts in an app's bundle for `contents` (React left out). */
+  async function inputsOf(contents: string): Promise<string[]> {
+    const result = await build({
+      stdin: { contents, resolveDir: repo, loader: 'ts' },
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'browser',
+      format: 'esm',
+      tsconfig: `${repo}tsconfig.json`,
+      external: ['react'],
+      logLevel: 'silent',
+    });
+    return Object.keys(result.metafile.inputs).filter((file) => file !== '<stdin>');
+  }
+
+  it('the generic hooks bring no client code into a bundle, an adapter subpath only that adapter’s hooks', async () => {
+    const generic = await inputsOf("import * as hooks from '@polysocket/react'; console.log(hooks);");
+    expect(generic.length).toBeGreaterThan(3);
+    expect(generic.filter((file) => !file.startsWith('packages/react/src/'))).toEqual([]);
+    const foony = await inputsOf("import * as foony from '@polysocket/react/foony'; console.log(foony);");
+    expect(foony.filter((file) => !file.startsWith('packages/react/src/'))).toEqual([]);
+    expect(foony.filter((file) => /\/(ignis|socketio)\//.test(file))).toEqual([]);
+  });
+});

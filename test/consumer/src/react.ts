@@ -1,0 +1,52 @@
+// A React app's use of @polysocket/react (no JSX: the consumer configs have no `jsx` option), typechecked by
+// scripts/check-consumer.mjs under every module resolution with the packed tarballs. Each `// @ts-expect-error`
+// line MUST be an error: the hooks' event names and payloads come from the client's own types.
+import { createElement, type ReactNode } from 'react';
+import { FoonyClient } from '@polysocket/foony';
+import type { IgnisClient } from '@polysocket/ignis';
+import type { SocketIOClient } from '@polysocket/socketio';
+import type { SockrClient } from '@polysocket/sockr';
+import { hooksFor, PolySocketProvider, useConnectionState, useEvent, type CallRecord } from '@polysocket/react';
+import { useChannel, usePresence } from '@polysocket/react/foony';
+import { useRoom } from '@polysocket/react/ignis';
+import { socketIOHooks } from '@polysocket/react/socketio';
+
+interface IgnisEvents {
+  news: { id: number };
+}
+const ignis = hooksFor<IgnisClient<IgnisEvents, { echo: { id: number } }>>();
+const sockr = hooksFor<SockrClient>();
+
+function Chat(): ReactNode {
+  const state: string = useConnectionState();
+  useEvent('reconnecting', (event) => console.log(event.attempt, event.delayMs));
+  // @ts-expect-error the plain useEvent takes the lifecycle events only
+  useEvent('news', () => undefined);
+  ignis.useEvent('news', (data, envelope) => console.log(data.id.toFixed(), envelope.event));
+  // @ts-expect-error `data` is { id: number }
+  ignis.useEvent('news', (data: { id: string }) => console.log(data));
+  // @ts-expect-error not one of the Ignis client's events
+  ignis.useEvent('bogus', () => undefined);
+  sockr.useEvent('message', (message) => console.log(message.from, message.content));
+  sockr.useEvent('connected', (session) => console.log(session.userId));
+  const room = useRoom('lobby');
+  const { messages, publish } = useChannel('chat');
+  const { members } = usePresence('chat');
+  const { call, calls } = ignis.useRequest((client, n: number) => client.request<{ n: number }>('echo', { id: n }));
+  const first: CallRecord<[number], unknown> | undefined = calls[0];
+  // @ts-expect-error the call takes a number
+  void call('one');
+  void publish('text', 'hi');
+  const { useSocketEvent } = socketIOHooks<{ said: (text: string) => void }>();
+  useSocketEvent('said', (text) => console.log(text.toUpperCase()));
+  // @ts-expect-error not one of the map's events
+  useSocketEvent('bogus', () => undefined);
+  hooksFor<SocketIOClient<{ said: (text: string) => void }>>().useEvent('said', (text) => console.log(text.length));
+  return createElement('p', null, state, room.joined, messages.length, members.size, first?.status);
+}
+
+export const app = createElement(
+  PolySocketProvider<FoonyClient>,
+  { create: () => new FoonyClient({ url: 'ws://127.0.0.1:8080/foony', token: 'valid-token' }) },
+  createElement(Chat),
+);

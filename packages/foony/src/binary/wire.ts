@@ -1,7 +1,7 @@
 import { PolySocketError, RecentIds } from '@polysocket/core';
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
 import type { FoonyWire, PublishFrame, WireStream } from '../wire-module';
-import type { MessageFrame } from '../wire';
+import type { MessageFrame, ServerFrame } from '../wire';
 import { decodeBinary, encodeBinary } from './codec';
 import type { StreamCipher } from './cipher';
 import type {
@@ -25,6 +25,7 @@ const messageId = (): string =>
  * unfillable gaps told as `discontinuity` events.
  */
 class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
+  readonly pager = 'before';
   private order: SerialOrder<BinaryMessage>;
   /** Unsequenced messages (no serial: the order cannot tell a repeat) delivered lately, by publisher and id. */
   private unsequenced: RecentIds | undefined;
@@ -180,13 +181,19 @@ function partsOf(batch: BinaryMessage, parts: readonly (BatchPart | undefined)[]
 }
 
 /**
- * The Foony service's current wire: binary records (the service speaks nothing else since 0.13). Pass it as
- * `wire`: `new FoonyClient({ url, token, wire: foonyBinaryWire })`.
+ * The Foony service's current wire: binary records (the service speaks nothing else since 0.13). The client's
+ * default: passing it (`wire: foonyBinaryWire`) is the same as passing nothing.
  */
 export const foonyBinaryWire: FoonyWire = {
   encode: (frame) => encodeBinary(frame as unknown as BinaryClientFrame),
-  decode: (data, emit) => decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
+  decode: (data, emit) =>
+    // Text: a server of the seed's JSON wire (a binary auth answered by a JSON error).
+    typeof data === 'string'
+      ? emit({
+          t: 'wrongWire',
+          message: "this server speaks the seed's JSON wire, not binary records: pass wire: foonySeedWire",
+        } as unknown as ServerFrame)
+      : decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
   binary: true,
-  resumesConnection: true,
   stream: (channel, host) => new BinaryStream(channel, host),
 };

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DisconnectEvent, PolySocketError } from '@polysocket/core';
-import { strictChannelNames, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
+import { foonySeedWire, strictChannelNames, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
 import { foonyWorld, sleep, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -69,10 +69,13 @@ describe('Foony adapter against the mock server', () => {
     expect(client.connection.pendingRequests).toBe(0);
   });
 
-  it('keeps presence members right across enter/update/leave and across a reconnect', async () => {
+  // The seed wire: no resumeConnectionId, so a reconnect swaps bob's connection (binary-wire.test.ts: the binary
+  // wire keeps it, with no leave/enter).
+  it('keeps presence members right across enter/update/leave and across a reconnect (seed wire)', async () => {
     world = await foonyWorld();
-    const alice = world.client({ token: undefined, authCallback: () => world.foony.issueToken('alice') });
-    const bob = world.client({ token: undefined, authCallback: () => world.foony.issueToken('bob') });
+    const seed = { token: undefined, wire: foonySeedWire };
+    const alice = world.client({ ...seed, authCallback: () => world.foony.issueToken('alice') });
+    const bob = world.client({ ...seed, authCallback: () => world.foony.issueToken('bob') });
     await Promise.all([alice.connect(), bob.connect()]);
     const aliceRoom = alice.channel('room');
     const bobRoom = bob.channel('room');
@@ -129,10 +132,10 @@ describe('Foony adapter against the mock server', () => {
     expect(all).toEqual(Array.from({ length: 257 }, (_, i) => i));
   });
 
-  it('stops paging if the server repeats a page', async () => {
+  it('stops paging if the server repeats a page (seed wire: a server that ignores start)', async () => {
     world = await foonyWorld();
     for (let i = 0; i < 30; i++) world.foony.publish('loop', 'n', i);
-    const client = world.client();
+    const client = world.client({ wire: foonySeedWire });
     await client.connect();
     const channel = client.channel('loop');
     // A server that ignores `start` (simulated by paging with a cursor it does not know).
@@ -234,9 +237,10 @@ describe('Foony adapter against the mock server', () => {
     expect(Date.now() - silencedAt).toBeLessThanOrEqual(300 + 300 + 150);
   });
 
-  it('publishes made while down go out after restore; one in flight at a drop is rejected as maybe-delivered', async () => {
+  // The seed's pub has no client message id (the binary wire resends it: binary-wire.test.ts).
+  it('seed wire: publishes made while down go out after restore; one in flight at a drop is rejected as maybe-delivered', async () => {
     world = await foonyWorld();
-    const client = world.client();
+    const client = world.client({ wire: foonySeedWire });
     await client.connect();
     const channel = client.channel('outbox');
     channel.attach();

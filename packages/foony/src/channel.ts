@@ -239,22 +239,24 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       this.setState('attaching');
   }
 
-  /** @internal A `msg` (delivered once per messageId) or a `presEvt` (for the presence module) of this channel. */
+  /** @internal Whether the app wants this channel (a wire delivers nothing to a channel it does not). */
+  get wanted(): boolean {
+    return this.isWanted;
+  }
+
+  /** @internal A `msg` (to the wire's stream: order, de-duplication) or a `presEvt` (for the presence module). */
   deliverFrame(frame: MessageFrame | PresenceEventFrame): void {
     if (frame.t === 'presEvt') this.presenceModule?.apply(frame);
     else this.stream.message(frame);
   }
 
   /**
-   * @internal One message to the listeners; the resume cursor moves to `cursor` (undefined: stays). Once per
-   * messageId, unless `ordered`: a wire that orders by serial has dropped what was delivered already.
+   * @internal One message to the listeners, from the wire's stream (which has dropped repeats); the resume cursor
+   * moves to `cursor` (undefined: stays).
    */
-  deliverMessage(frame: MessageFrame, cursor: string | undefined = frame.messageId, ordered?: boolean): void {
+  deliverMessage(frame: MessageFrame, cursor?: string): void {
     if (!this.isWanted) return;
-    const cursors = this.host.cursors;
-    if (!ordered) {
-      if (!cursors.accept(this.name, frame.messageId)) return;
-    } else if (cursor !== undefined) cursors.set(this.name, cursor);
+    if (cursor !== undefined) this.host.cursors.set(this.name, cursor);
     const all = this.byName.get(ALL);
     const named = this.byName.get(frame.name);
     if (this.runListeners(all, ALL, frame, this.epoch)) this.runListeners(named, frame.name, frame, this.epoch);

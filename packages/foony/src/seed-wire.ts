@@ -25,8 +25,10 @@ class SeedStream implements WireStream {
     );
   }
 
+  /** Once per messageId (the last 8192 of the channel): the cursor moves to it. */
   message(frame: MessageFrame): void {
-    this.channel.deliverMessage(frame);
+    const channel = this.channel;
+    if (channel.wanted && this.host.cursors.accept(channel.name, frame.messageId)) channel.deliverMessage(frame);
   }
 
   publish(frame: PublishFrame, options: PublishOptions): Promise<unknown> {

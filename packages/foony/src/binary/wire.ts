@@ -134,13 +134,13 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
       return;
     if (!messages) {
       const single = opened ? opened[0] : message;
-      if (single) this.channel.deliverMessage(single as MessageFrame, cursor, true);
+      if (single) this.channel.deliverMessage(single as MessageFrame, cursor);
       return;
     }
     // A client batch: its messages in order; the cursor moves with the last.
     const parts = partsOf(message, opened ?? messages);
     parts.forEach(
-      (part, index) => part && this.channel.deliverMessage(part, index === parts.length - 1 ? cursor : undefined, true),
+      (part, index) => part && this.channel.deliverMessage(part, index === parts.length - 1 ? cursor : undefined),
     );
   }
 

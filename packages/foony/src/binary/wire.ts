@@ -36,11 +36,14 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 
   constructor(
     private readonly channel: FoonyChannel,
-    private readonly host: ChannelHost,
+    host: ChannelHost,
   ) {
-    const serial = this.cursor();
-    this.order = new SerialOrder<BinaryMessage>(this, serial);
-    this.foreign = !serial && host.cursors.get(channel.name) !== undefined;
+    // The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it).
+    const stored = host.cursors.get(channel.name);
+    const serial = Number(stored);
+    const resumable = Number.isSafeInteger(serial) && serial > 0;
+    this.order = new SerialOrder<BinaryMessage>(this, resumable ? serial : 0);
+    this.foreign = !resumable && stored !== undefined;
     this.cipher = host.cipher?.(channel);
   }
 
@@ -48,12 +51,6 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   private inOrder(step: () => void): void {
     if (this.cipher) this.cipher.after(step);
     else step();
-  }
-
-  /** The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it). */
-  private cursor(): number {
-    const serial = Number(this.host.cursors.get(this.channel.name));
-    return Number.isSafeInteger(serial) && serial > 0 ? serial : 0;
   }
 
   async subscribe(request: Request | undefined, presence: boolean): Promise<unknown> {
@@ -66,15 +63,13 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const ack = await sub;
     // Left meanwhile (unsubscribed, from a listener too): this subscribe's answer is nobody's any more.
     if (order !== this.order) return watched;
-    const gap = (after: number, before?: number): void =>
-      this.inOrder(() => channel.emit('discontinuity', before ? { after, before } : { after }));
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone (told first, up to what is held); the
       // held messages go on, and the next message starts a new run.
-      order.reset((before) => gap(lastSerial, before));
+      order.reset((before) => this.lost(lastSerial, before));
     } else if (this.foreign) {
       this.foreign = false;
-      gap(0);
+      this.lost(0);
     }
     // A replay that did not reach what is held: ask for the rest.
     order.refill();
@@ -169,8 +164,9 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     );
   }
 
-  lost(after: number, before: number): void {
-    this.inOrder(() => this.channel.emit('discontinuity', { after, before }));
+  /** A `discontinuity` event (`before`: where known), in delivery order. */
+  lost(after: number, before?: number): void {
+    this.inOrder(() => this.channel.emit('discontinuity', before ? { after, before } : { after }));
   }
 }
 

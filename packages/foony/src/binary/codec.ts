@@ -119,24 +119,26 @@ type NodeBuffer = Uint8Array & { toString(encoding: 'utf8', start: number, end: 
 /** A malformed record: thrown inside the reader, reported once per message by `decodeBinary`. */
 const bad = (what: string): Error => new Error(`bad ${what}`);
 
-// The record being read: its bytes, the position and its end. Set by `decodeBinary` before each record, so a
-// nested call (a listener that makes a message arrive) cannot disturb the message around it.
-let input: Uint8Array;
-let at = 0;
-let end = 0;
-/** `input` is a Node Buffer: ranges decode with its own `toString`. */
-let nodeBuffer = false;
+// The message being read: its bytes, the position and the end of the record. One per message (a listener may make
+// a nested message arrive), handed to every reader.
+interface Reader {
+  input: Uint8Array;
+  at: number;
+  end: number;
+  /** `input` is a Node Buffer: ranges decode with its own `toString`. */
+  nodeBuffer: boolean;
+}
 
-function byte(): number {
-  if (at >= end) throw bad('length');
-  return input[at++];
+function byte(r: Reader): number {
+  if (r.at >= r.end) throw bad('length');
+  return r.input[r.at++];
 }
 
 /** At most 8 bytes: anything above 2^53 is not a number this wire carries. */
-function num(): number {
+function num(r: Reader): number {
   let value = 0;
   for (let scale = 1; scale < 2 ** 56; scale *= 0x80) {
-    const next = byte();
+    const next = byte(r);
     value += (next & 0x7f) * scale;
     if (next < 0x80) {
       if (value > Number.MAX_SAFE_INTEGER) break;
@@ -146,48 +148,48 @@ function num(): number {
   throw bad('number');
 }
 
-function str(): string {
-  const length = num();
-  const start = at;
-  if (length > end - start) throw bad('length');
-  const stop = (at = start + length);
+function str(r: Reader): string {
+  const length = num(r);
+  const start = r.at;
+  if (length > r.end - start) throw bad('length');
+  const stop = (r.at = start + length);
   if (length === 0) return '';
   // Node's Buffer (what `ws` hands over) decodes a range in place: no view, no decoder call.
-  if (nodeBuffer) return (input as NodeBuffer).toString('utf8', start, stop);
+  if (r.nodeBuffer) return (r.input as NodeBuffer).toString('utf8', start, stop);
   // Elsewhere, short ASCII (ids, names, channels) without a decoder call.
   if (length <= 32) {
     let s = '';
     for (let i = start; i < stop; i++) {
-      if (input[i] > 0x7f) return decoder.decode(input.subarray(start, stop));
-      s += String.fromCharCode(input[i]);
+      if (r.input[i] > 0x7f) return decoder.decode(r.input.subarray(start, stop));
+      s += String.fromCharCode(r.input[i]);
     }
     return s;
   }
-  return decoder.decode(input.subarray(start, stop));
+  return decoder.decode(r.input.subarray(start, stop));
 }
 
-function json(): unknown {
-  const s = str();
+function json(r: Reader): unknown {
+  const s = str(r);
   return s === '' ? undefined : JSON.parse(s);
 }
 
 /** A message member: its flags byte, then its fields (a batch has parts in place of name, data and encoding). */
-function message(flags = byte()): BinaryMessage {
+function message(r: Reader, flags = byte(r)): BinaryMessage {
   const batch = flags & BATCH;
-  const timestamp = num();
-  const channel = str();
-  const name = batch ? '' : str();
-  const data = batch ? undefined : json();
-  const messageId = str();
-  const clientId = str();
-  const encoding = batch ? '' : str();
-  const seq = num();
+  const timestamp = num(r);
+  const channel = str(r);
+  const name = batch ? '' : str(r);
+  const data = batch ? undefined : json(r);
+  const messageId = str(r);
+  const clientId = str(r);
+  const encoding = batch ? '' : str(r);
+  const seq = num(r);
   let messages: BatchPart[] | undefined;
   if (batch) {
     messages = [];
-    for (let n = num(); n > 0; n--) {
-      const part: { name: string; data: unknown; encoding?: string } = { name: str(), data: json() };
-      const partEncoding = str();
+    for (let n = num(r); n > 0; n--) {
+      const part: { name: string; data: unknown; encoding?: string } = { name: str(r), data: json(r) };
+      const partEncoding = str(r);
       if (partEncoding) part.encoding = partEncoding;
       messages.push(part);
     }
@@ -209,35 +211,35 @@ function message(flags = byte()): BinaryMessage {
 }
 
 /** One field of a server record; undefined: left out of the frame. */
-function field(kind: string): unknown {
+function field(r: Reader, kind: string): unknown {
   switch (kind) {
     case 'u':
-      return num();
+      return num(r);
     case 'o':
-      return num() || undefined;
+      return num(r) || undefined;
     case 's':
-      return str();
+      return str(r);
     case 'z':
-      return str() || undefined;
+      return str(r) || undefined;
     case 'j':
-      return json();
+      return json(r);
     case 'a': {
-      const action = ACTIONS[byte() - 1];
+      const action = ACTIONS[byte(r) - 1];
       if (!action) throw bad('presence action');
       return action;
     }
     case 'b':
-      return (byte() & 1) === 1;
+      return (byte(r) & 1) === 1;
     case 'f':
-      return (byte() & 1) === 1 || undefined;
+      return (byte(r) & 1) === 1 || undefined;
     case 'r': {
       // Bit 0: the flag is set; bit 1: its value.
-      const flags = byte();
+      const flags = byte(r);
       return flags & 1 ? (flags & 2) === 2 : undefined;
     }
     default: {
       const messages: BinaryMessage[] = [];
-      for (let n = num(); n > 0; n--) messages.push(message());
+      for (let n = num(r); n > 0; n--) messages.push(message(r));
       return messages;
     }
   }
@@ -247,25 +249,25 @@ function field(kind: string): unknown {
  * One record (from its opcode to `end`): its frame, or a bundle's frames, built whole before any is emitted;
  * undefined for an unknown opcode (a record of a newer service, skipped).
  */
-function record(): BinaryServerFrame | BinaryServerFrame[] | undefined {
-  const op = byte();
-  if (op === BATCH_OP) return message(byte() | BATCH);
+function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined {
+  const op = byte(r);
+  if (op === BATCH_OP) return message(r, byte(r) | BATCH);
   if (op === MSG) {
     // One member (the usual case: no array), or a bundle of independent messages, each its own frame.
-    const count = num();
-    if (count === 1) return message();
+    const count = num(r);
+    if (count === 1) return message(r);
     const bundle: BinaryServerFrame[] = [];
-    for (let n = count; n > 0; n--) bundle.push(message());
+    for (let n = count; n > 0; n--) bundle.push(message(r));
     return bundle;
   }
   const fields = FRAMES[op - 11];
   if (!fields) {
-    at = end;
+    r.at = r.end;
     return undefined;
   }
   const frame: Record<string, unknown> = { t: fields[0] };
   for (let i = 1; i < fields.length; i++) {
-    const value = field(fields[i][0]);
+    const value = field(r, fields[i][0]);
     if (value !== undefined) frame[fields[i].slice(1)] = value;
   }
   return frame as unknown as BinaryServerFrame;
@@ -279,26 +281,29 @@ function record(): BinaryServerFrame | BinaryServerFrame[] | undefined {
 export function decodeBinary(data: TransportData, emit: (frame: BinaryServerFrame) => void): void {
   if (typeof data === 'string') throw new PolySocketError('PROTOCOL', 'a text frame on the binary wire');
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const node = typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function';
+  const r: Reader = {
+    input: bytes,
+    at: 0,
+    end: bytes.length,
+    nodeBuffer: typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function',
+  };
   let failure: string | undefined;
   for (let next = 0; next < bytes.length;) {
-    input = bytes;
-    nodeBuffer = node;
-    at = next;
-    end = bytes.length;
+    r.at = next;
+    r.end = bytes.length;
     try {
-      end = num() + at;
-      if (end > bytes.length) throw bad('record length');
+      r.end = num(r) + r.at;
+      if (r.end > bytes.length) throw bad('record length');
     } catch (error) {
       failure ??= (error as Error).message;
       break;
     }
-    next = end;
+    next = r.end;
     // A record found malformed emits nothing.
     let frames: BinaryServerFrame | BinaryServerFrame[] | undefined;
     try {
-      frames = record();
-      if (at !== end) throw bad('record: bytes left over');
+      frames = record(r);
+      if (r.at !== r.end) throw bad('record: bytes left over');
     } catch (error) {
       failure ??= error instanceof SyntaxError ? 'bad JSON' : (error as Error).message;
       frames = undefined;

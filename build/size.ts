@@ -31,6 +31,7 @@ const esm = (name: string, module: string): { contents: string } => ({
 
 /** The table: each row has a budget in size-budget.json. */
 export const BUDGET_ROWS: SizeRow[] = [
+  // The default client: the binary records (the Foony service's wire), the one codec it carries.
   { id: 'foony', label: 'core + Foony (FoonyClient)', entry: esm('FoonyClient', '@polysocket/foony') },
   { id: 'ignis', label: 'core + Ignis (IgnisClient)', entry: esm('IgnisClient', '@polysocket/ignis') },
   {
@@ -73,11 +74,11 @@ export const OTHER_ROWS: SizeRow[] = [
     external: ['react'],
   },
   {
-    id: 'foony-binary',
-    label: 'core + Foony, binary wire (FoonyClient + foonyBinaryWire)',
+    id: 'foony-seed',
+    label: "core + Foony, the seed's JSON wire (FoonyClient + foonySeedWire)",
     entry: {
       contents:
-        "import { FoonyClient, foonyBinaryWire } from '@polysocket/foony'; console.log(FoonyClient, foonyBinaryWire);",
+        "import { FoonyClient, foonySeedWire } from '@polysocket/foony'; console.log(FoonyClient, foonySeedWire);",
     },
   },
 ];
@@ -106,7 +107,7 @@ export const MODULE_ROWS: ModuleRow[] = [
   withModule('FoonyClient', '@polysocket/foony', 'foonyPresence', 'Foony presence'),
   withModule('FoonyClient', '@polysocket/foony', 'strictChannelNames', 'Foony channel-name rules'),
   withModule('FoonyClient', '@polysocket/foony', 'webStorageCursors', 'Foony cursor persistence'),
-  withModule('FoonyClient', '@polysocket/foony', 'foonyBinaryWire', 'Foony binary wire'),
+  withModule('FoonyClient', '@polysocket/foony', 'foonySeedWire', "Foony seed's JSON wire"),
   withModule('FoonyClient', '@polysocket/foony', 'foonyCipher', 'Foony encryption'),
   withModule('FoonyClient', '@polysocket/foony', 'foonyLongPoll', 'Foony long-poll fallback'),
   withModule('IgnisClient', '@polysocket/ignis', 'ignisEncryption', 'Ignis encryption'),

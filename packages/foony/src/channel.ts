@@ -91,6 +91,11 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     throw needs('presence');
   }
 
+  /** Whether a message listener is subscribed (a `subscribe` not yet removed; `unsubscribe()` removes them all). */
+  get hasListeners(): boolean {
+    return this.byName.size > 0;
+  }
+
   /** The messageId of the last message delivered to the app, which a resume continues from. */
   get lastMessageId(): string | undefined {
     return this.host.cursors.get(this.name);

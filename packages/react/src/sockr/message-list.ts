@@ -60,8 +60,11 @@ export class MessageList {
     return this.items[0]?.timestamp;
   }
 
-  /** Adds the messages not shown yet; returns how many were new. */
-  add(messages: readonly (MessageInput | PersistedMessage)[]): number {
+  /**
+   * Adds the messages not shown yet; returns how many were new. `older`: a history page, which goes before the
+   * messages shown of the same millisecond (the server's order), where live ones go after.
+   */
+  add(messages: readonly (MessageInput | PersistedMessage)[], older = false): number {
     const fresh: SockrMessage[] = [];
     for (const message of messages) {
       const item = toSockrMessage(message);
@@ -70,8 +73,8 @@ export class MessageList {
       fresh.push(item);
     }
     if (fresh.length === 0) return 0;
-    const merged = [...this.items, ...fresh];
-    // Stable: arrival order within one timestamp.
+    const merged = older ? [...fresh, ...this.items] : [...this.items, ...fresh];
+    // Stable: within one millisecond, the order they came in (a history page before what was shown).
     merged.sort((a, b) => a.timestamp - b.timestamp);
     const dropped = merged.length > this.keep ? merged.splice(0, merged.length - this.keep) : [];
     for (const message of dropped) this.ids.delete(message.id);

@@ -63,7 +63,7 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
           page = await client.fetchGroupMessageHistory(groupId, { limit, before: cursor });
           fresh = page.filter((message) => !list.has(message.id));
         }
-        list.add(fresh);
+        list.add(fresh, true);
         history.set({ isLoadingHistory: false, hasMore: page.length >= limit, historyError: null });
         return list.read().filter((message) => fresh.some((f) => f.id === message.id));
       } catch (error) {

@@ -232,6 +232,27 @@ for (const format of ['esm', 'cjs']) {
   } catch (error) {
     fail(`@polysocket/react (${format}): ${error.message}`);
   }
+  try {
+    // /sockr: sockr-client's provider and hooks, its own SockrClient made and left unconnected by a server render.
+    const react = format === 'esm' ? await import('react') : require('react');
+    const { renderToString } = format === 'esm' ? await import('react-dom/server') : require('react-dom/server');
+    const { SocketProvider, useSocket, useMessages } = loaded['@polysocket/react/sockr'][format];
+    const Inbox = () => {
+      const { connectionState, isAuthenticated } = useSocket();
+      return react.createElement('p', null, `${connectionState} ${isAuthenticated} ${useMessages().messages.length}`);
+    };
+    const html = renderToString(
+      react.createElement(
+        SocketProvider,
+        { config: { url: 'http://127.0.0.1:1' }, token: 'token:ben' },
+        react.createElement(Inbox),
+      ),
+    );
+    if (!html.includes('disconnected false 0')) throw new Error(`rendered ${html}`);
+    console.log(`✓ @polysocket/react/sockr (${format}) renders SocketProvider and its hooks with React`);
+  } catch (error) {
+    fail(`@polysocket/react/sockr (${format}): ${error.message}`);
+  }
 }
 
 const consumer = spawnSync(process.execPath, [new URL('./check-consumer.mjs', import.meta.url).pathname], {

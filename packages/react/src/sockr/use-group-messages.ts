@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { SockrEvents } from '@polysocket/sockr';
-import { useSockrClient } from './client';
+import { listen, useSockrClient } from './client';
 import { MessageList, type SockrMessage } from './message-list';
 import { ValueStore } from './store';
 import type { SentMessage } from './use-messages';
@@ -78,24 +77,18 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
     [client, groupId, limit, list, history],
   );
   useEffect(() => {
-    const onMessage = (message: SockrEvents['group_message'][0]): void => {
-      if (message.groupId === groupId) list.add([message]);
-    };
-    client.on('group_message', onMessage);
-    if (!loadFirst) return () => void client.off('group_message', onMessage);
     // The first page once logged in (children mount before the provider connects).
-    let loaded = false;
+    let loaded = !loadFirst;
     const load = (): void => {
       if (loaded) return;
       loaded = true;
       fetchHistory().catch(() => undefined);
     };
     if (client.isAuthenticated()) load();
-    client.on('connected', load);
-    return () => {
-      client.off('group_message', onMessage);
-      client.off('connected', load);
-    };
+    return listen(client, {
+      group_message: (message) => void (message.groupId === groupId && list.add([message])),
+      connected: load,
+    });
   }, [client, groupId, list, loadFirst, fetchHistory]);
   const messages = useSyncExternalStore(list.subscribe, list.read, list.read);
   const state = useSyncExternalStore(history.subscribe, history.read, history.read);

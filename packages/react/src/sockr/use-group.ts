@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import type { Group, GroupMember, SockrEvents } from '@polysocket/sockr';
-import { useSockrClient } from './client';
+import type { Group, GroupMember } from '@polysocket/sockr';
+import { listen, useSockrClient } from './client';
 import { ValueStore } from './store';
 
 interface GroupSnapshot {
@@ -32,43 +32,24 @@ export function useGroup(groupId: string): GroupView {
   );
   useEffect(() => {
     store.set({ group: null, members: [], isJoined: false, error: null });
-    const patch = (change: Partial<GroupSnapshot>): void => store.update((now) => ({ ...now, ...change }));
-    const onJoined = (data: SockrEvents['group_joined'][0]): void => {
-      if (data.groupId === groupId) patch({ group: data.group, isJoined: true, error: null });
-    };
-    const onLeft = (data: SockrEvents['group_left'][0]): void => {
-      if (data.groupId === groupId) patch({ isJoined: false });
-    };
-    const onMembers = (data: SockrEvents['group_members'][0]): void => {
-      if (data.groupId === groupId) patch({ members: data.members });
-    };
-    const onMemberJoined = ({ groupId: id, member }: SockrEvents['group_member_joined'][0]): void => {
-      if (id !== groupId) return;
-      store.update((now) => ({
-        ...now,
+    // Each event of this group changes the snapshot.
+    const mine =
+      <D extends { groupId: string }>(change: (now: GroupSnapshot, data: D) => Partial<GroupSnapshot>) =>
+      (data: D): void => {
+        if (data.groupId === groupId) store.update((now) => ({ ...now, ...change(now, data) }));
+      };
+    return listen(client, {
+      group_joined: mine((_, { group }) => ({ group, isJoined: true, error: null })),
+      group_left: mine(() => ({ isJoined: false })),
+      group_members: mine((_, { members }) => ({ members })),
+      group_member_joined: mine((now, { member }) => ({
         members: [...now.members.filter((m) => m.userId !== member.userId), member],
-      }));
-    };
-    const onMemberLeft = ({ groupId: id, userId }: SockrEvents['group_member_left'][0]): void => {
-      if (id !== groupId) return;
-      store.update((now) => ({
-        ...now,
+      })),
+      group_member_left: mine((now, { userId }) => ({
         members: now.members.filter((m) => m.userId !== userId),
-        isJoined: userId === client.getUserId() ? false : now.isJoined,
-      }));
-    };
-    client.on('group_joined', onJoined);
-    client.on('group_left', onLeft);
-    client.on('group_members', onMembers);
-    client.on('group_member_joined', onMemberJoined);
-    client.on('group_member_left', onMemberLeft);
-    return () => {
-      client.off('group_joined', onJoined);
-      client.off('group_left', onLeft);
-      client.off('group_members', onMembers);
-      client.off('group_member_joined', onMemberJoined);
-      client.off('group_member_left', onMemberLeft);
-    };
+        isJoined: now.isJoined && userId !== client.getUserId(),
+      })),
+    });
   }, [client, store, groupId]);
   const snapshot = useSyncExternalStore(store.subscribe, store.read, store.read);
   const failed = useCallback(
@@ -126,21 +107,14 @@ export function useUserGroups(): UserGroupsView {
   }, [client, store]);
   useEffect(() => {
     const load = (): void => void refresh().catch(() => undefined);
-    const onCreated = ({ group }: SockrEvents['group_created'][0]): void => put(group);
-    const onJoined = ({ group }: SockrEvents['group_joined'][0]): void => put(group);
-    const onLeft = ({ groupId }: SockrEvents['group_left'][0]): void =>
-      store.update((now) => ({ ...now, groups: now.groups.filter((g) => g.id !== groupId) }));
     if (client.isAuthenticated()) load();
-    client.on('connected', load);
-    client.on('group_created', onCreated);
-    client.on('group_joined', onJoined);
-    client.on('group_left', onLeft);
-    return () => {
-      client.off('connected', load);
-      client.off('group_created', onCreated);
-      client.off('group_joined', onJoined);
-      client.off('group_left', onLeft);
-    };
+    return listen(client, {
+      connected: load,
+      group_created: ({ group }) => put(group),
+      group_joined: ({ group }) => put(group),
+      group_left: ({ groupId }) =>
+        store.update((now) => ({ ...now, groups: now.groups.filter((g) => g.id !== groupId) })),
+    });
   }, [client, store, put, refresh]);
   const snapshot = useSyncExternalStore(store.subscribe, store.read, store.read);
   const createGroup = useCallback(

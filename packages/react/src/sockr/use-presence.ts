@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
-import type { SockrEvents } from '@polysocket/sockr';
-import { useSockrClient } from './client';
+import { listen, useSockrClient } from './client';
 import { ValueStore } from './store';
 
 export interface PresenceView {
@@ -30,24 +29,17 @@ export function usePresence(): PresenceView {
       }),
     [store],
   );
-  useEffect(() => {
-    const onOnline = ({ userId }: SockrEvents['user_online'][0]): void => apply({ [userId]: true });
-    const onOffline = ({ userId }: SockrEvents['user_offline'][0]): void => apply({ [userId]: false });
-    const onStatus = ({ statuses }: SockrEvents['online_status'][0]): void => apply(statuses);
-    const onLogin = (): void => {
-      if (asked.size > 0) client.getOnlineStatus([...asked]).catch(() => undefined);
-    };
-    client.on('user_online', onOnline);
-    client.on('user_offline', onOffline);
-    client.on('online_status', onStatus);
-    client.on('connected', onLogin);
-    return () => {
-      client.off('user_online', onOnline);
-      client.off('user_offline', onOffline);
-      client.off('online_status', onStatus);
-      client.off('connected', onLogin);
-    };
-  }, [client, apply, asked]);
+  useEffect(
+    () =>
+      listen(client, {
+        user_online: ({ userId }) => apply({ [userId]: true }),
+        user_offline: ({ userId }) => apply({ [userId]: false }),
+        online_status: ({ statuses }) => apply(statuses),
+        // Logged in again: what changed while the link was down.
+        connected: () => void (asked.size > 0 && client.getOnlineStatus([...asked]).catch(() => undefined)),
+      }),
+    [client, apply, asked],
+  );
   const onlineUsers = useSyncExternalStore(store.subscribe, store.read, store.read);
   const isUserOnline = useCallback((userId: string) => store.read().has(userId), [store]);
   const checkOnlineStatus = useCallback(

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import type { SockrClient, SockrEvents } from '@polysocket/sockr';
-import { useSockrClient } from './client';
+import type { SockrClient } from '@polysocket/sockr';
+import { listen, useSockrClient } from './client';
 import { TypingSet } from './typing-set';
 
 /** Remote indicators for one hook: `accept` picks the events, self excluded, each expired after `expireMs`. */
@@ -16,24 +16,20 @@ function useRemoteTyping(
     latest.current = accept;
   });
   useEffect(() => {
-    const stop = start === 'typing_start' ? 'typing_stop' : 'group_typing_stop';
     const on =
       (value: boolean) =>
-      (data: SockrEvents['typing_start'][0] | SockrEvents['group_typing_start'][0]): void => {
+      (data: { from: string; groupId?: string }): void => {
         // Self: another device of this user typing in the group (sockr-client shows it).
-        if (data.from === client.getUserId() || !latest.current(data)) return;
-        typing.mark(data.from, value);
+        if (data.from !== client.getUserId() && latest.current(data)) typing.mark(data.from, value);
       };
-    const onStart = on(true);
-    const onStop = on(false);
-    const onDrop = (): void => typing.reset();
-    client.on(start, onStart);
-    client.on(stop, onStop);
-    client.on('disconnected', onDrop);
+    const stop = listen(client, {
+      [start]: on(true),
+      [start === 'typing_start' ? 'typing_stop' : 'group_typing_stop']: on(false),
+      // The link dropped: a stop may never come.
+      disconnected: () => typing.reset(),
+    });
     return () => {
-      client.off(start, onStart);
-      client.off(stop, onStop);
-      client.off('disconnected', onDrop);
+      stop();
       typing.reset();
     };
   }, [client, typing, start]);

@@ -4,11 +4,16 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SockrClient, sockrTyping } from '@polysocket/sockr';
 import {
   SocketProvider,
+  useGroup,
+  useGroupMessages,
+  useGroupTyping,
   useMessages,
   usePresence,
   useSendMessage,
   useSocket,
   useSocketEvent,
+  useTypingIndicator,
+  useUserGroups,
 } from '@polysocket/react/sockr';
 import { quick, startWorld, type World } from './support';
 
@@ -92,6 +97,11 @@ describe('SocketProvider and useSocket', () => {
       useSendMessage();
       usePresence();
       useSocketEvent('user_online', () => undefined);
+      useTypingIndicator(100);
+      useGroup('g1');
+      useGroupMessages('g1');
+      useGroupTyping('g1');
+      useUserGroups();
       return <Status />;
     }
     const { unmount } = render(
@@ -102,7 +112,7 @@ describe('SocketProvider and useSocket', () => {
     await waitFor(() => expect(text('status')).toBe('authenticated true true ben'));
     const client = seen!;
     expect(client.listenerCount('message')).toBe(1);
-    expect(client.eventNames().length).toBeGreaterThan(4);
+    expect(client.eventNames().length).toBeGreaterThan(10);
     unmount();
     await waitFor(() => expect(client.state).toBe('closed'));
     expect(client.eventNames()).toEqual([]);

@@ -4,6 +4,9 @@ import { MessageList, type SockrMessage } from './message-list';
 import { ValueStore } from './store';
 import type { SentMessage } from './use-messages';
 
+/** The lists whose first page was asked for. */
+const firstPage = new WeakSet<MessageList>();
+
 export interface UseGroupMessagesOptions {
   /** Load the newest page of history once logged in. Default true. */
   fetchHistory?: boolean;
@@ -77,11 +80,11 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
     [client, groupId, limit, list, history],
   );
   useEffect(() => {
-    // The first page once logged in (children mount before the provider connects).
-    let loaded = !loadFirst;
+    // The first page once logged in (children mount before the provider connects), once per list: StrictMode's
+    // second effect does not fetch it again.
     const load = (): void => {
-      if (loaded) return;
-      loaded = true;
+      if (!loadFirst || firstPage.has(list)) return;
+      firstPage.add(list);
       fetchHistory().catch(() => undefined);
     };
     if (client.isAuthenticated()) load();

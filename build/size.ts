@@ -74,6 +74,33 @@ export const OTHER_ROWS: SizeRow[] = [
     external: ['react'],
   },
   {
+    // issue 18: a Sockr chat app's hooks over SockrClient (the row `sockr` is the client alone; the provider adds
+    // the typing module). test/build/react-size.test.ts holds it to 3 KB.
+    id: 'react-sockr',
+    label: 'SockrClient + @polysocket/react/sockr (provider, useSocket, messages, sends, group messages)',
+    entry: {
+      contents: [
+        "import { SockrClient } from '@polysocket/sockr';",
+        "import { SocketProvider, useSocket, useMessages, useSendMessage, useGroupMessages } from '@polysocket/react/sockr';",
+        'console.log(SockrClient, SocketProvider, useSocket, useMessages, useSendMessage, useGroupMessages);',
+      ].join('\n'),
+    },
+    external: ['react'],
+  },
+  {
+    // Every Sockr hook but the call hooks, for comparison.
+    id: 'react-sockr-all',
+    label: 'SockrClient + every @polysocket/react/sockr hook (calls aside)',
+    entry: {
+      contents: [
+        "import { SockrClient } from '@polysocket/sockr';",
+        "import * as hooks from '@polysocket/react/sockr';",
+        'console.log(SockrClient, hooks);',
+      ].join('\n'),
+    },
+    external: ['react'],
+  },
+  {
     id: 'foony-seed',
     label: "core + Foony, the seed's JSON wire (FoonyClient + foonySeedWire)",
     entry: {

@@ -177,7 +177,10 @@ describe('the long-poll transport', () => {
     transport.send(new Uint8Array([6, 6, 6, 6, 6, 6]));
     expect(transport.bufferedAmount).toBe(14);
     for (let i = 0; i < 4; i++) {
-      calls.filter((c) => c.route === 'send').at(-1)!.answer(204);
+      calls
+        .filter((c) => c.route === 'send')
+        .at(-1)!
+        .answer(204);
       await tick();
     }
     const sends = calls.filter((c) => c.route === 'send').map((c) => c.body);

@@ -32,6 +32,26 @@ export async function buildPlaygroundBundle(which: 'full' | 'all' = 'full'): Pro
   return outfile;
 }
 
+/** The React example (examples/react) as one script for /react.html: React bundled in, production build. */
+export async function buildReactExample(): Promise<string> {
+  const outfile = `${repo}node_modules/.cache/polysocket-playground/react-example.js`;
+  await build({
+    entryPoints: [`${repo}examples/react/main.tsx`],
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    outfile,
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    tsconfig: `${repo}tsconfig.json`,
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
 /** `/version.json` for the page's footer: the version of the `polysocket` package the bundle is built from. */
 function writeVersionFile(): string {
   const { version } = JSON.parse(readFileSync(`${repo}packages/polysocket/package.json`, 'utf8')) as {
@@ -57,7 +77,11 @@ export async function startPlayground(
   url: string;
   close(): Promise<void>;
 }> {
-  const [full, bundle] = await Promise.all([buildPlaygroundBundle('full'), buildPlaygroundBundle('all')]);
+  const [full, bundle, react] = await Promise.all([
+    buildPlaygroundBundle('full'),
+    buildPlaygroundBundle('all'),
+    buildReactExample(),
+  ]);
   const version = writeVersionFile();
   const server = new MockServer({
     host: options.host ?? '127.0.0.1',
@@ -73,6 +97,8 @@ export async function startPlayground(
           '/polysocket.global.js': bundle,
           '/polysocket.global.js.map': `${bundle}.map`,
           '/version.json': version,
+          '/react-example.js': react,
+          '/react-example.js.map': `${react}.map`,
         },
       }),
     ],

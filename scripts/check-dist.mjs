@@ -41,6 +41,7 @@ const packages = {
   '@polysocket/react/foony': ['useChannel', 'usePresence'],
   '@polysocket/react/ignis': ['useRoom'],
   '@polysocket/react/socketio': ['useSocketEvent', 'socketIOHooks'],
+  '@polysocket/react/livekit': ['LiveKitClientAdapter'],
   '@polysocket/mock-server': [
     'MockServer',
     'echoModule',

@@ -1,7 +1,7 @@
 /**
  * Sockr's call hooks for `@polysocket/react`: `useVoiceCall` (1:1 calls on an RTCPeerConnection) and
- * `useConferenceCall` (SFU conferences through an `ISFUClientAdapter`), and `LiveKitClientAdapter`.
- * Re-exported by `@polysocket/react/sockr`.
+ * `useConferenceCall` (SFU conferences through an `ISFUClientAdapter`). Re-exported by `@polysocket/react/sockr`;
+ * `LiveKitClientAdapter` is `@polysocket/react/livekit`.
  */
 export { useVoiceCall } from './use-voice-call';
 export type { VoiceCallOptions, VoiceCallView } from './use-voice-call';
@@ -13,3 +13,7 @@ export type {
   WebRTCEnvironment,
 } from './voice-call';
 export type { MediaDevicesLike, PeerConnectionFactory } from './peer-link';
+export { useConferenceCall } from './use-conference-call';
+export type { ConferenceCallOptions, ConferenceCallView } from './use-conference-call';
+export type { ConferenceCallState, ConferenceParticipant, ConferenceSnapshot, RemoteTrackHandler } from './conference';
+// LiveKitClientAdapter is `@polysocket/react/livekit` (it imports livekit-client, an optional peer dependency).

@@ -108,6 +108,31 @@ describe.skipIf(!available)('useVoiceCall in headless Chromium (issue 18)', () =
       remoteStream: window.voice.view?.remoteStream ?? null,
     }));
 
+  /** How many `call_ice_candidate` the server received from a user. */
+  const candidatesFrom = (userId: string): number =>
+    sockr.eventLog.filter(([user, event]) => user === userId && event === 'call_ice_candidate').length;
+
+  /**
+   * From now on the server drops the `call_ice_candidate` packets of the sockets that log in with `token` (a
+   * Socket.IO middleware on each new socket, ahead of the mock's handlers). Returns the function that stops it.
+   */
+  function dropCandidatesOf(token: string): () => void {
+    let dropping = true;
+    const onSocket = (socket: { use(fn: (packet: unknown[], next: () => void) => void): void }): void => {
+      let mine = false;
+      socket.use((packet, next) => {
+        if (packet[0] === 'authenticate') mine = (packet[1] as { token?: unknown } | undefined)?.token === token;
+        if (dropping && mine && packet[0] === 'call_ice_candidate') return;
+        next();
+      });
+    };
+    sockr.io!.on('connection', onSocket);
+    return () => {
+      dropping = false;
+      sockr.io?.off('connection', onSocket);
+    };
+  }
+
   it('two users: the call connects, the callee gets the caller’s audio track, and a hang-up ends both sides', async () => {
     const alice = await phone('alice');
     const bob = await phone('bob');
@@ -147,45 +172,54 @@ describe.skipIf(!available)('useVoiceCall in headless Chromium (issue 18)', () =
     expect(sockr.calls.size, 'the server forgot the call').toBe(0);
   });
 
-  it('the caller’s ICE candidates gathered before `call_ringing` are sent once the call is named, and the call connects', async () => {
-    const alice = await phone('alice');
-    const bob = await phone('bob');
+  it('the caller’s ICE candidates gathered before `call_ringing` are sent once the call is named, and the call connects on them', async () => {
+    // The server holds the call unnamed while the caller gathers every candidate, and relays none of the callee's
+    // candidates: the connection can only come from the caller's early ones reaching the callee (the caller learns
+    // the callee's address from its connectivity checks). With sockr-client's bug it never connects.
     const release = sockr.holdCalls();
-    const sentBefore = sockr.eventLog.filter(
-      ([user, event]) => user === 'alice' && event === 'call_ice_candidate',
-    ).length;
+    const stopDropping = dropCandidatesOf('token:bob');
+    try {
+      const alice = await phone('alice');
+      const bob = await phone('bob');
+      const sentBefore = candidatesFrom('alice');
+      const bobBefore = candidatesFrom('bob');
 
-    void alice.evaluate(() => window.voice.view!.startCall('bob'));
-    // Gathering completes while the server has not named the call: every caller candidate exists before call_ringing.
-    await alice.waitForFunction(() => window.voice.peers[0]?.pc.iceGatheringState === 'complete', undefined, WAIT);
-    const gathered = await alice.evaluate(() => window.voice.peers[0].candidates);
-    expect(gathered, 'candidates gathered before call_ringing').toBeGreaterThan(0);
-    expect(await alice.evaluate(() => window.voice.view!.currentCallId), 'the call is not named yet').toBeNull();
-    expect(await bob.evaluate(() => window.voice.view!.callState)).toBe('idle');
+      void alice.evaluate(() => window.voice.view!.startCall('bob'));
+      await alice.waitForFunction(() => window.voice.peers[0]?.pc.iceGatheringState === 'complete', undefined, WAIT);
+      const gathered = await alice.evaluate(() => window.voice.peers[0].candidates);
+      expect(gathered, 'candidates gathered before call_ringing').toBeGreaterThan(0);
+      expect(await alice.evaluate(() => window.voice.view!.currentCallId), 'the call is not named yet').toBeNull();
+      expect(await bob.evaluate(() => window.voice.view!.callState)).toBe('idle');
+      expect(candidatesFrom('alice') - sentBefore, 'nothing sent before the call is named').toBe(0);
 
-    release();
-    await state(bob, 'ringing');
-    void bob.evaluate(() => window.voice.view!.answerCall());
-    await Promise.all([connected(alice), connected(bob)]);
-    const sent = sockr.eventLog.filter(([user, event]) => user === 'alice' && event === 'call_ice_candidate').length;
-    expect(sent - sentBefore, 'every candidate the caller gathered before call_ringing reached the server').toBe(
-      gathered,
-    );
-    await bob.waitForFunction(
-      () => (window.voice.view?.remoteStream?.getAudioTracks().length ?? 0) > 0,
-      undefined,
-      WAIT,
-    );
+      release();
+      await state(bob, 'ringing');
+      void bob.evaluate(() => window.voice.view!.answerCall());
+      await Promise.all([connected(alice), connected(bob)]);
+      expect(candidatesFrom('alice') - sentBefore, 'every early candidate reached the server').toBe(gathered);
+      expect(await bob.evaluate(() => window.voice.peers[0].candidates), 'the callee gathered its own').toBeGreaterThan(
+        0,
+      );
+      expect(candidatesFrom('bob') - bobBefore, 'none of the callee’s candidates was relayed').toBe(0);
+      await bob.waitForFunction(
+        () => (window.voice.view?.remoteStream?.getAudioTracks().length ?? 0) > 0,
+        undefined,
+        WAIT,
+      );
 
-    void bob.evaluate(() => window.voice.view!.hangUp());
-    await Promise.all([state(alice, 'ended'), state(bob, 'ended')]);
-    for (const page of [alice, bob])
-      expect(await teardown(page)).toEqual({
-        localTracks: ['ended'],
-        peers: ['closed'],
-        localStream: null,
-        remoteStream: null,
-      });
+      void bob.evaluate(() => window.voice.view!.hangUp());
+      await Promise.all([state(alice, 'ended'), state(bob, 'ended')]);
+      for (const page of [alice, bob])
+        expect(await teardown(page)).toEqual({
+          localTracks: ['ended'],
+          peers: ['closed'],
+          localStream: null,
+          remoteStream: null,
+        });
+    } finally {
+      release();
+      stopDropping();
+    }
   });
 
   it('unmounting ends the call: the other side ends, the tracks stop, the connection closes', async () => {

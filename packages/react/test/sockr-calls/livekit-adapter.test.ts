@@ -68,6 +68,25 @@ describe('LiveKitClientAdapter (scripted Room)', () => {
   });
 });
 
+describe('LiveKitClientAdapter with the real livekit-client (2.23.0, a devDependency)', () => {
+  it('its event names are the ones the adapter falls back to', async () => {
+    const { RoomEvent } = await import('livekit-client');
+    expect({
+      TrackSubscribed: RoomEvent.TrackSubscribed,
+      TrackUnsubscribed: RoomEvent.TrackUnsubscribed,
+      ParticipantConnected: RoomEvent.ParticipantConnected,
+      ParticipantDisconnected: RoomEvent.ParticipantDisconnected,
+      Disconnected: RoomEvent.Disconnected,
+    }).toEqual(fakeLiveKit.RoomEvent);
+  });
+
+  it('without `load`, connect imports livekit-client (ESM `import()`) and runs its Room: in jsdom, LiveKit’s own refusal', async () => {
+    const adapter = new LiveKitClientAdapter();
+    await expect(adapter.connect('ws://127.0.0.1:9', 'tok')).rejects.toThrow("LiveKit doesn't seem to be supported");
+    expect(adapter.currentRoom).toBeUndefined();
+  });
+});
+
 describe('joinConferenceWith through the mock server’s fake SFU', () => {
   let world: World;
   const clients: SockrClient[] = [];

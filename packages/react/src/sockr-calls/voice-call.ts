@@ -84,7 +84,8 @@ export class VoiceCallController {
     this.client.on('call', onCall);
     return () => {
       this.client.off('call', onCall);
-      if (this.call !== undefined || this.link !== undefined) this.end('unmounted', true);
+      // Also a call still being set up (no call or connection yet): its next step sees it ended and stops.
+      if (this.busy() || this.link !== undefined) this.end('unmounted', true);
     };
   }
 

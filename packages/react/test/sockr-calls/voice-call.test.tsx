@@ -165,4 +165,18 @@ describe('useVoiceCall (scripted RTCPeerConnection)', () => {
     expect(alice.webrtc.streams[0].getTracks()[0].readyState).toBe('ended');
     expect(alice.client.listenerCount('call'), 'no `call` listener left').toBe(0);
   });
+
+  it('unmounting while a call is being set up stops it: no call is sent, the microphone is released', async () => {
+    const alice = await phone('alice');
+    await phone('bob');
+    let starting: Promise<void> | undefined;
+    act(() => {
+      starting = alice.view().startCall('bob');
+    });
+    alice.unmount();
+    await starting;
+    expect(world.sockr.eventLog.filter(([user, event]) => user === 'alice' && event === 'call_initiate')).toEqual([]);
+    for (const peer of FakePeer.made) expect(peer.connectionState).toBe('closed');
+    for (const stream of alice.webrtc.streams) expect(stream.getTracks()[0].readyState).toBe('ended');
+  });
 });

@@ -10,6 +10,7 @@ import { hooksFor, PolySocketProvider, useConnectionState, useEvent, type CallRe
 import { useChannel, usePresence } from '@polysocket/react/foony';
 import { useRoom } from '@polysocket/react/ignis';
 import { socketIOHooks } from '@polysocket/react/socketio';
+import { LiveKitClientAdapter } from '@polysocket/react/livekit';
 
 interface IgnisEvents {
   news: { id: number };
@@ -50,3 +51,10 @@ export const app = createElement(
   { create: () => new FoonyClient({ url: 'ws://127.0.0.1:8080/foony', token: 'valid-token' }) },
   createElement(Chat),
 );
+
+// The LiveKit adapter is an ISFUClientAdapter (for joinConferenceWith), typed without livekit-client installed.
+export async function conference(client: SockrClient, groupId: string): Promise<void> {
+  const adapter = new LiveKitClientAdapter({ roomOptions: { adaptiveStream: true } });
+  adapter.onParticipantConnected((userId) => console.log(userId.toUpperCase()));
+  await client.joinConferenceWith(adapter, groupId, { video: true });
+}

@@ -5,14 +5,17 @@
  */
 export { useVoiceCall } from './use-voice-call';
 export type { VoiceCallOptions, VoiceCallView } from './use-voice-call';
+export type { CallEndReason, IncomingCallInfo, VoiceCallSnapshot, VoiceCallState } from './voice-call';
 export type {
-  CallEndReason,
-  IncomingCallInfo,
-  VoiceCallSnapshot,
-  VoiceCallState,
+  CallMediaStream,
+  CallMediaTrack,
+  MediaDevicesLike,
+  MediaStreamShape,
+  MediaTrackShape,
+  PeerConnectionFactory,
+  PeerConnectionState,
   WebRTCEnvironment,
-} from './voice-call';
-export type { MediaDevicesLike, PeerConnectionFactory } from './peer-link';
+} from './dom-types';
 export { useConferenceCall } from './use-conference-call';
 export type { ConferenceCallOptions, ConferenceCallView } from './use-conference-call';
 export type { ConferenceCallState, ConferenceParticipant, ConferenceSnapshot, RemoteTrackHandler } from './conference';

@@ -1,11 +1,12 @@
 import type { ISFUClientAdapter, SFUConnectOptions, SFUPublishOptions } from '@polysocket/sockr';
+import type { CallMediaTrack } from './dom-types';
 
 // The parts of livekit-client the adapter uses, typed structurally: livekit-client is an optional peer dependency,
 // so neither this package's code nor its types need it unless the app makes a LiveKitClientAdapter.
 
 /** A LiveKit track (`RemoteTrack`): the browser's track is `mediaStreamTrack`. */
 export interface LiveKitTrackLike {
-  readonly mediaStreamTrack?: MediaStreamTrack;
+  readonly mediaStreamTrack?: CallMediaTrack;
 }
 
 /** A LiveKit participant: its identity is the Sockr userId (the server's token names it so). */
@@ -47,7 +48,7 @@ export interface LiveKitAdapterOptions {
   roomOptions?: Record<string, unknown>;
 }
 
-type TrackHandler = (track: MediaStreamTrack | LiveKitTrackLike, participantId: string) => void;
+type TrackHandler = (track: CallMediaTrack | LiveKitTrackLike, participantId: string) => void;
 type ParticipantHandler = (participantId: string) => void;
 
 const EVENTS = {

@@ -1,12 +1,6 @@
 import type { IceCandidateInit } from '@polysocket/sockr';
 
-/** `new RTCPeerConnection(config)` (the browser's, or a stand-in). */
-export type PeerConnectionFactory = new (config?: RTCConfiguration) => RTCPeerConnection;
-
-/** `navigator.mediaDevices` (the part the calls use). */
-export interface MediaDevicesLike {
-  getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
-}
+import type { PeerConnectionFactory } from './dom-types';
 
 export interface PeerLinkEvents {
   remoteStream(stream: MediaStream): void;
@@ -33,7 +27,8 @@ export class PeerLink {
     private readonly local: MediaStream,
     private readonly events: PeerLinkEvents,
   ) {
-    this.pc = new Peer({ iceServers });
+    // Typed as the DOM's inside (this file is not part of the package's types).
+    this.pc = new (Peer as new (config: RTCConfiguration) => RTCPeerConnection)({ iceServers });
     this.pc.addEventListener('icecandidate', this.onCandidate);
     this.pc.addEventListener('track', this.onTrack);
     this.pc.addEventListener('connectionstatechange', this.onConnectionState);

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import type { SockrClient } from '@polysocket/sockr';
 import { useSockrClient } from './sockr-client';
-import { VoiceCallController, type VoiceCallSnapshot, type WebRTCEnvironment } from './voice-call';
+import type { WebRTCEnvironment } from './dom-types';
+import { VoiceCallController, type VoiceCallSnapshot } from './voice-call';
 
 export interface VoiceCallOptions {
   /** A camera track as well as the microphone (default false: audio only). */

@@ -1,6 +1,7 @@
 import type { SockrCall, SockrClient } from '@polysocket/sockr';
 import type { IceCandidateInit, IceServer } from '@polysocket/sockr';
-import { PeerLink, type MediaDevicesLike, type PeerConnectionFactory } from './peer-link';
+import type { CallMediaStream, PeerConnectionState, WebRTCEnvironment } from './dom-types';
+import { PeerLink } from './peer-link';
 
 /** sockr-client's call states. `calling`: we are calling out; `ringing`: a call is coming in. */
 export type VoiceCallState = 'idle' | 'calling' | 'ringing' | 'active' | 'busy' | 'ended';
@@ -21,20 +22,14 @@ export interface IncomingCallInfo {
 export interface VoiceCallSnapshot {
   readonly callState: VoiceCallState;
   readonly incomingCall: IncomingCallInfo | null;
-  readonly remoteStream: MediaStream | null;
-  readonly localStream: MediaStream | null;
+  readonly remoteStream: CallMediaStream | null;
+  readonly localStream: CallMediaStream | null;
   readonly currentCallId: string | null;
   /** The peer connection's `connectionState` (`new` … `connected`, `failed`, `closed`); null without one. */
-  readonly connectionState: RTCPeerConnectionState | null;
+  readonly connectionState: PeerConnectionState | null;
   readonly endReason: CallEndReason | null;
   /** A failure of the last call (no microphone, the SDP refused …); null otherwise. */
   readonly error: Error | null;
-}
-
-/** The browser's WebRTC, replaceable (tests, React Native's `react-native-webrtc`). */
-export interface WebRTCEnvironment {
-  RTCPeerConnection: PeerConnectionFactory;
-  mediaDevices: MediaDevicesLike;
 }
 
 const IDLE: VoiceCallSnapshot = {

@@ -14,3 +14,4 @@ export type {
   LiveKitRoomLike,
   LiveKitTrackLike,
 } from './sockr-calls/livekit-adapter';
+export type { CallMediaTrack, MediaTrackShape } from './sockr-calls/dom-types';

@@ -2,6 +2,8 @@ import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SockrClient, sockrCalls } from '@polysocket/sockr';
+import { FoonyClient } from '@polysocket/foony';
+import { PolySocketProvider } from '@polysocket/react';
 import { useVoiceCall, type VoiceCallView } from '../../src/sockr-calls';
 import { quick, startWorld, type World } from '../support';
 import { fakeWebRTC, FakePeer, FakeTrack, resetFakeWebRTC } from './fake-webrtc';
@@ -178,5 +180,40 @@ describe('useVoiceCall (scripted RTCPeerConnection)', () => {
     expect(world.sockr.eventLog.filter(([user, event]) => user === 'alice' && event === 'call_initiate')).toEqual([]);
     for (const peer of FakePeer.made) expect(peer.connectionState).toBe('closed');
     for (const stream of alice.webrtc.streams) expect(stream.getTracks()[0].readyState).toBe('ended');
+  });
+
+  it('takes the client from a PolySocketProvider, and says so when the provider holds another protocol’s', async () => {
+    await phone('bob');
+    const webrtc = fakeWebRTC();
+    let latest: VoiceCallView | undefined;
+    function Phone(): React.ReactNode {
+      latest = useVoiceCall({ webrtc });
+      return null;
+    }
+    const url = world.server.url;
+    render(
+      <PolySocketProvider
+        create={() => new SockrClient({ url, token: 'token:alice', calls: sockrCalls, autoConnect: false, ...quick })}
+      >
+        <Phone />
+      </PolySocketProvider>,
+    );
+    await waitFor(() => expect(world.sockr.isOnline('alice')).toBe(true));
+    await act(() => latest!.startCall('bob'));
+    await waitFor(() => expect(latest!.currentCallId).not.toBeNull());
+
+    function Wrong(): React.ReactNode {
+      useVoiceCall();
+      return null;
+    }
+    const foony = new FoonyClient({ url: world.foonyUrl, token: 'valid-token' });
+    expect(() =>
+      render(
+        <PolySocketProvider client={foony}>
+          <Wrong />
+        </PolySocketProvider>,
+      ),
+    ).toThrow('useVoiceCall needs a SockrClient');
+    expect(() => render(<Wrong />)).toThrow('useVoiceCall needs a <PolySocketProvider> or a `client` option');
   });
 });

@@ -74,13 +74,17 @@ describe.skipIf(!available)('useVoiceCall in headless Chromium (issue 18)', () =
     await server?.close();
   });
 
-  async function phone(userId: string): Promise<Page> {
+  async function phone(userId: string, video = false): Promise<Page> {
     const page = await browser.newPage();
     pages.push(page);
     page.on('pageerror', (error) => pageErrors.push(`${userId}: ${error.message}`));
     await page.goto(`${server.url}/voice.html`);
     await page.waitForFunction(() => window.voice !== undefined, undefined, WAIT);
-    await page.evaluate(([url, user]) => window.voice.start(url, user), [server.url, userId] as const);
+    await page.evaluate(([url, user, camera]) => window.voice.start(url, user, camera), [
+      server.url,
+      userId,
+      video,
+    ] as const);
     await page.waitForFunction(() => window.voice.view?.callState === 'idle', undefined, WAIT);
     return page;
   }
@@ -220,6 +224,27 @@ describe.skipIf(!available)('useVoiceCall in headless Chromium (issue 18)', () =
       release();
       stopDropping();
     }
+  });
+
+  it('with `video: true` the callee gets the caller’s camera track as well as the audio', async () => {
+    const alice = await phone('alice', true);
+    const bob = await phone('bob');
+    void alice.evaluate(() => window.voice.view!.startCall('bob'));
+    await state(bob, 'ringing');
+    void bob.evaluate(() => window.voice.view!.answerCall());
+    await Promise.all([connected(alice), connected(bob)]);
+    await bob.waitForFunction(() => (window.voice.view?.remoteStream?.getTracks().length ?? 0) === 2, undefined, WAIT);
+    expect(
+      await bob.evaluate(() =>
+        window.voice
+          .view!.remoteStream!.getTracks()
+          .map((t) => `${t.kind}:${t.readyState}`)
+          .sort(),
+      ),
+    ).toEqual(['audio:live', 'video:live']);
+    void alice.evaluate(() => window.voice.view!.hangUp());
+    await Promise.all([state(alice, 'ended'), state(bob, 'ended')]);
+    expect(await teardown(alice)).toMatchObject({ localTracks: ['ended', 'ended'], peers: ['closed'] });
   });
 
   it('unmounting ends the call: the other side ends, the tracks stop, the connection closes', async () => {

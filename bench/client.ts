@@ -3,7 +3,7 @@
 import WebSocket from 'ws';
 import { io as officialIo } from 'socket.io-client';
 import { Realtime } from '@foony/realtime';
-import { FoonyClient, foonyBinaryWire } from '@polysocket/foony';
+import { FoonyClient, foonySeedWire } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { SocketIOClient } from '@polysocket/socketio';
 import { SockrClient } from '@polysocket/sockr';
@@ -28,12 +28,12 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
   const slow = mode === 'slow';
   switch (kind) {
     case 'raw':
-    case 'raw-foony':
+    case 'raw-foony-seed':
     case 'raw-ignis':
     case 'raw-sio':
     case 'raw-sockr': {
       // The ceiling: ws + JSON.parse of the same frames the adapter gets (Socket.IO's `42` prefix stripped).
-      const as = kind === 'raw' ? 'raw' : kind.slice(4);
+      const as = kind === 'raw' ? 'raw' : kind === 'raw-foony-seed' ? 'foony' : kind.slice(4);
       const skip = as === 'sio' || as === 'sockr' ? 2 : 0;
       const ws = new WebSocket(`ws://${host}/raw${stream ? `?mode=stream&as=${as}` : slow ? '?mode=slow' : ''}`);
       const pending = new Map<number, () => void>();
@@ -65,12 +65,13 @@ function make(kind: string, streamOrMode: boolean | Mode): Harness {
         close: () => ws.terminate(),
       };
     }
-    case 'foony-binary':
+    case 'foony-seed':
     case 'foony': {
+      // `foony`: the default client (the binary records); `foony-seed`: the seed's JSON wire.
       const client =
         kind === 'foony'
-          ? new FoonyClient({ url: `ws://${host}/foony`, token: 't', ...quiet })
-          : new FoonyClient({ url: `ws://${host}/foony-binary`, token: 't', wire: foonyBinaryWire, ...quiet });
+          ? new FoonyClient({ url: `ws://${host}/foony-binary`, token: 't', ...quiet })
+          : new FoonyClient({ url: `ws://${host}/foony`, token: 't', wire: foonySeedWire, ...quiet });
       let listener: () => void = () => undefined;
       return {
         ready: client.connect().then(() => {

@@ -28,7 +28,7 @@ if (flag('--runs')) config.runs = Number(flag('--runs'));
 const KINDS = [
   'raw',
   'foony',
-  'foony-binary',
+  'foony-seed',
   'foony-official',
   'ignis',
   'socketio',
@@ -42,10 +42,10 @@ const KINDS = [
 const REQUEST_KINDS = KINDS.filter((kind) => kind !== 'foony-official');
 /** Inbound: every client next to a raw ws + JSON.parse baseline on the very same frames. */
 const INBOUND_KINDS = [
-  'raw-foony',
-  'foony',
+  'raw-foony-seed',
+  'foony-seed',
   'raw-foony-binary',
-  'foony-binary',
+  'foony',
   'foony-official',
   'raw-ignis',
   'ignis',
@@ -57,8 +57,8 @@ const INBOUND_KINDS = [
   'socket.io-client/sockr',
 ] as const;
 const BASELINE: Record<string, string> = {
-  foony: 'raw-foony',
-  'foony-binary': 'raw-foony-binary',
+  foony: 'raw-foony-binary',
+  'foony-seed': 'raw-foony-seed',
   'foony-official': 'raw-foony-binary',
   ignis: 'raw-ignis',
   socketio: 'raw-sio',
@@ -67,7 +67,7 @@ const BASELINE: Record<string, string> = {
   'socket.io-client/sockr': 'raw-sockr',
 };
 const PEER: Record<string, string> = {
-  'foony-binary': 'foony-official',
+  foony: 'foony-official',
   socketio: 'socket.io-client',
   sockr: 'socket.io-client/sockr',
 };

@@ -31,6 +31,7 @@ const esm = (name: string, module: string): { contents: string } => ({
 
 /** The issue's table: each row has a budget in size-budget.json. */
 export const BUDGET_ROWS: SizeRow[] = [
+  // The default client: the binary records (the Foony service's wire), the one codec it carries.
   { id: 'foony', label: 'core + Foony (FoonyClient)', entry: esm('FoonyClient', '@polysocket/foony') },
   { id: 'ignis', label: 'core + Ignis (IgnisClient)', entry: esm('IgnisClient', '@polysocket/ignis') },
   {
@@ -73,11 +74,66 @@ export const OTHER_ROWS: SizeRow[] = [
     external: ['react'],
   },
   {
-    id: 'foony-binary',
-    label: 'core + Foony, binary wire (FoonyClient + foonyBinaryWire)',
+    // issue 18: a Sockr chat app's hooks over SockrClient (the row `sockr` is the client alone; the provider adds
+    // the typing module). test/build/react-size.test.ts holds it to 3 KB.
+    id: 'react-sockr',
+    label: 'SockrClient + @polysocket/react/sockr (provider, useSocket, messages, sends, group messages)',
+    entry: {
+      contents: [
+        "import { SockrClient } from '@polysocket/sockr';",
+        "import { SocketProvider, useSocket, useMessages, useSendMessage, useGroupMessages } from '@polysocket/react/sockr';",
+        'console.log(SockrClient, SocketProvider, useSocket, useMessages, useSendMessage, useGroupMessages);',
+      ].join('\n'),
+    },
+    external: ['react'],
+  },
+  {
+    // Every Sockr hook but the call hooks, for comparison.
+    id: 'react-sockr-all',
+    label: 'SockrClient + every @polysocket/react/sockr hook (calls aside)',
+    entry: {
+      contents: [
+        "import { SockrClient } from '@polysocket/sockr';",
+        'import {',
+        '  SocketProvider, useSocket, useSocketContext, useSocketEvent, useMessages, useSendMessage, usePresence,',
+        '  useTypingIndicator, useGroup, useGroupMessages, useGroupTyping, useUserGroups,',
+        "} from '@polysocket/react/sockr';",
+        'console.log(SockrClient, SocketProvider, useSocket, useSocketContext, useSocketEvent, useMessages,',
+        '  useSendMessage, usePresence, useTypingIndicator, useGroup, useGroupMessages, useGroupTyping, useUserGroups);',
+      ].join('\n'),
+    },
+    external: ['react'],
+  },
+  {
+    // The call hooks over a SockrClient with the calls module (compare with `sockr-calls-client`).
+    id: 'react-sockr-calls',
+    label: 'SockrClient (calls) + useVoiceCall, useConferenceCall, LiveKitClientAdapter',
+    entry: {
+      contents: [
+        "import { SockrClient, sockrCalls } from '@polysocket/sockr';",
+        "import { useVoiceCall, useConferenceCall } from '@polysocket/react/sockr';",
+        "import { LiveKitClientAdapter } from '@polysocket/react/livekit';",
+        'console.log(new SockrClient({ url: "x", calls: sockrCalls }), useVoiceCall, useConferenceCall, LiveKitClientAdapter);',
+      ].join('\n'),
+    },
+    external: ['react', 'livekit-client'],
+  },
+  {
+    id: 'sockr-calls-client',
+    label: 'SockrClient with the calls module',
+    entry: {
+      contents: [
+        "import { SockrClient, sockrCalls } from '@polysocket/sockr';",
+        'console.log(new SockrClient({ url: "x", calls: sockrCalls }));',
+      ].join('\n'),
+    },
+  },
+  {
+    id: 'foony-seed',
+    label: "core + Foony, the seed's JSON wire (FoonyClient + foonySeedWire)",
     entry: {
       contents:
-        "import { FoonyClient, foonyBinaryWire } from '@polysocket/foony'; console.log(FoonyClient, foonyBinaryWire);",
+        "import { FoonyClient, foonySeedWire } from '@polysocket/foony'; console.log(FoonyClient, foonySeedWire);",
     },
   },
 ];
@@ -106,7 +162,7 @@ export const MODULE_ROWS: ModuleRow[] = [
   withModule('FoonyClient', '@polysocket/foony', 'foonyPresence', 'Foony presence'),
   withModule('FoonyClient', '@polysocket/foony', 'strictChannelNames', 'Foony channel-name rules'),
   withModule('FoonyClient', '@polysocket/foony', 'webStorageCursors', 'Foony cursor persistence'),
-  withModule('FoonyClient', '@polysocket/foony', 'foonyBinaryWire', 'Foony binary wire'),
+  withModule('FoonyClient', '@polysocket/foony', 'foonySeedWire', "Foony seed's JSON wire"),
   withModule('FoonyClient', '@polysocket/foony', 'foonyCipher', 'Foony encryption'),
   withModule('FoonyClient', '@polysocket/foony', 'foonyLongPoll', 'Foony long-poll fallback'),
   withModule('IgnisClient', '@polysocket/ignis', 'ignisEncryption', 'Ignis encryption'),

@@ -41,6 +41,20 @@ const packages = {
   '@polysocket/react/foony': ['useChannel', 'usePresence'],
   '@polysocket/react/ignis': ['useRoom'],
   '@polysocket/react/socketio': ['useSocketEvent', 'socketIOHooks'],
+  '@polysocket/react/sockr': [
+    'SocketProvider',
+    'useSocket',
+    'useSocketContext',
+    'useSocketEvent',
+    'useMessages',
+    'useSendMessage',
+    'usePresence',
+    'useTypingIndicator',
+    'useGroup',
+    'useGroupMessages',
+    'useGroupTyping',
+    'useUserGroups',
+  ],
   '@polysocket/react/livekit': ['LiveKitClientAdapter'],
   '@polysocket/mock-server': [
     'MockServer',
@@ -218,6 +232,27 @@ for (const format of ['esm', 'cjs']) {
     console.log(`✓ @polysocket/react (${format}) renders its provider and hooks (main entry and /foony) with React`);
   } catch (error) {
     fail(`@polysocket/react (${format}): ${error.message}`);
+  }
+  try {
+    // /sockr: sockr-client's provider and hooks, its own SockrClient made and left unconnected by a server render.
+    const react = format === 'esm' ? await import('react') : require('react');
+    const { renderToString } = format === 'esm' ? await import('react-dom/server') : require('react-dom/server');
+    const { SocketProvider, useSocket, useMessages } = loaded['@polysocket/react/sockr'][format];
+    const Inbox = () => {
+      const { connectionState, isAuthenticated } = useSocket();
+      return react.createElement('p', null, `${connectionState} ${isAuthenticated} ${useMessages().messages.length}`);
+    };
+    const html = renderToString(
+      react.createElement(
+        SocketProvider,
+        { config: { url: 'http://127.0.0.1:1' }, token: 'token:ben' },
+        react.createElement(Inbox),
+      ),
+    );
+    if (!html.includes('disconnected false 0')) throw new Error(`rendered ${html}`);
+    console.log(`✓ @polysocket/react/sockr (${format}) renders SocketProvider and its hooks with React`);
+  } catch (error) {
+    fail(`@polysocket/react/sockr (${format}): ${error.message}`);
   }
 }
 

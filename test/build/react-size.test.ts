@@ -15,6 +15,14 @@ describe('@polysocket/react size', () => {
     expect(added).toBeGreaterThan(300); // the hooks are in the bundle (React is not)
     expect(added).toBeLessThanOrEqual(3000);
   }, 120_000); // a cold cache computes the mangle list first (build/mangle.ts), seconds on a busy machine
+
+  it('SocketProvider, useSocket, useMessages, useSendMessage and useGroupMessages add at most 3 KB gzip over SockrClient', async () => {
+    const client = await measure(BUDGET_ROWS.find((row) => row.id === 'sockr')!);
+    const withReact = await measure(OTHER_ROWS.find((row) => row.id === 'react-sockr')!);
+    const added = withReact.gzip - client.gzip;
+    expect(added).toBeGreaterThan(1000); // the hooks are in the bundle (React is not)
+    expect(added).toBeLessThanOrEqual(3000);
+  }, 120_000);
 });
 
 describe('@polysocket/react entries', () => {

@@ -43,6 +43,8 @@ const EXPECTED: Record<string, ((logged: Logged) => void) | 'browser'> = {
     expect(logged.at(-1)).toEqual(['said:', 'HELLO', '2 + 3 =', 5, 'echo:', 'ping', 'namespaces:', true]);
   },
   'docs/react.md#ssr': (logged) => expect(logged).toEqual([['<p>idle, chat detached</p>', 'idle']]),
+  'docs/react.md#sockr-ssr': (logged) =>
+    expect(logged).toEqual([['<p>disconnected, logged in: false, 0 messages</p>']]),
   'docs/sockr.md#tour': (logged) =>
     expect(logged.at(-1)).toEqual([
       {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FoonyClient, foonyBinaryWire } from '@polysocket/foony';
+import { FoonyClient, foonySeedWire } from '@polysocket/foony';
 import { foonyModule, MockServer, type FoonyMock } from '@polysocket/mock-server';
 import { waitFor } from '../support/wait';
 import { ChaosSchedule, FULL, serverTarget } from './chaos-schedule';
@@ -51,7 +51,8 @@ describe.each(['json', 'binary'] as const)(
         token: 'valid-token',
         backoff: { initialDelayMs: 30, maxDelayMs: 300, minDelayMs: 5 },
         browser: { network: null, document: null },
-        ...(wire === 'binary' ? { wire: foonyBinaryWire } : {}),
+        // The default wire is the binary records; the seed's JSON wire is the module.
+        ...(wire === 'json' ? { wire: foonySeedWire } : {}),
       });
       const received: number[] = [];
       const violations: string[] = [];

@@ -54,6 +54,17 @@ const noop = (): void => {};
  */
 const to = (socket: OwnedSocket): TransportListener | undefined => socket[OWNER]?.listener;
 
+// Bytes of this realm: under jsdom (how apps are tested) the globals are the window's, and a Buffer from `ws` is
+// not an `instanceof Uint8Array`; without this its bytes would be read as text.
+const bytesOf = (out: unknown): TransportData =>
+  out instanceof Uint8Array || out instanceof ArrayBuffer
+    ? out
+    : ArrayBuffer.isView(out)
+      ? new Uint8Array(out.buffer, out.byteOffset, out.byteLength)
+      : Object.prototype.toString.call(out) === '[object ArrayBuffer]'
+        ? new Uint8Array(out as ArrayBuffer)
+        : String(out);
+
 const HANDLERS = {
   open(this: OwnedSocket): void {
     to(this)?.onOpen();
@@ -61,9 +72,7 @@ const HANDLERS = {
   message(this: OwnedSocket, data: NodeBuffer | { data: unknown }, isBinary?: boolean): void {
     // A browser's is text or an ArrayBuffer (binaryType), `ws`'s text or a Buffer; anything else becomes text.
     const out: unknown = 'data' in data ? data.data : isBinary ? data : data.toString();
-    to(this)?.onMessage(
-      typeof out === 'string' || out instanceof ArrayBuffer || out instanceof Uint8Array ? out : String(out),
-    );
+    to(this)?.onMessage(typeof out === 'string' ? out : bytesOf(out));
   },
   error(this: OwnedSocket, event: Error | { message?: unknown }): void {
     const error = event instanceof Error ? event : new Error(String(event.message || 'WebSocket error'));

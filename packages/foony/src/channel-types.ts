@@ -3,6 +3,7 @@ import type { ChannelCiphers } from './binary/cipher';
 import type { BinaryClientFrame, BinaryMessage } from './binary/frames';
 import type { FoonyConnectOptions } from './client';
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
+import type { FoonyWire } from './wire-module';
 
 // What a channel is to the app (its messages, states, events, publish options) and to its client (the host).
 
@@ -58,5 +59,7 @@ export interface ChannelHost {
   readonly cursors: CursorStore;
   /** With the `cipher` module: each channel's cipher (undefined for a channel it leaves in plaintext). */
   readonly cipher?: ChannelCiphers;
-  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random' | 'wire'>;
+  /** The client's wire (the `wire` option, or the binary records). */
+  readonly wire: FoonyWire;
+  readonly options: Pick<FoonyConnectOptions, 'publishResend' | 'presence' | 'backoff' | 'random'>;
 }

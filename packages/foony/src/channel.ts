@@ -48,8 +48,8 @@ const ALL = null;
  */
 export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   private readonly presenceModule: FoonyPresence | undefined;
-  /** The wire's part of the channel; undefined on the seed wire, whose rules are this class's own. */
-  private readonly wired: WireStream | undefined;
+  /** The wire's part of the channel: cursors, order, the subscribe, publish and history frames. */
+  private readonly stream: WireStream;
   private currentState: ChannelState = 'detached';
   /**
    * Listeners by message name (`ALL`: every message), each list replaced (never changed in place) by subscribe
@@ -74,7 +74,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   ) {
     super();
     this.presenceModule = host.options.presence?.(this, host);
-    this.wired = host.options.wire?.stream(this, host);
+    this.stream = host.wire.stream(this, host);
   }
 
   protected override onListenerError(error: unknown): void {
@@ -89,6 +89,11 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   get presence(): FoonyPresence {
     if (this.presenceModule) return this.presenceModule;
     throw needs('presence');
+  }
+
+  /** Whether a message listener is subscribed (a `subscribe` not yet removed; `unsubscribe()` removes them all). */
+  get hasListeners(): boolean {
+    return this.byName.size > 0;
   }
 
   /** The messageId of the last message delivered to the app, which a resume continues from. */
@@ -144,7 +149,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.byName.clear();
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
-    this.wired?.forget();
+    this.stream.forget();
     // Written before the `state` event, so a listener that subscribes again sends its `sub` after it.
     const unsubscribed = live ? this.channelRequest({ t: 'unsub' }) : undefined;
     this.setState('detached');
@@ -161,14 +166,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * ABORTED (the app's own signal) is also an `error` event on the client, so nothing fails silently.
    */
   publish(name: string, data: unknown, options: PublishOptions = {}): Promise<void> {
-    const frame = { t: 'pub', name, data: data === undefined ? null : data } as const;
     return this.reported(
       typeof name === 'string'
-        ? (this.wired?.publish(frame, options) ??
-            this.channelRequest(frame, {
-              ...options,
-              resendSafe: options.resendSafe ?? this.host.options.publishResend,
-            }))
+        ? this.stream.publish({ t: 'pub', name, data: data === undefined ? null : data }, options)
         : Promise.reject(invalid('publish needs a string name')),
     );
   }
@@ -192,7 +192,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   /** One page of stored messages, oldest first. */
   history(options: HistoryOptions = {}): Promise<HistoryPage> {
-    return pageOf(this, this.wired, options);
+    return pageOf(this, this.stream, options);
   }
 
   /**
@@ -202,7 +202,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   historyPages(
     options: Omit<HistoryOptions, 'start' | 'before'> = {},
   ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
-    return pagesBack(this, options);
+    return pagesBack(this, this.stream.pager, options);
   }
 
   /**
@@ -244,23 +244,24 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       this.setState('attaching');
   }
 
-  /** @internal A `msg` (delivered once per messageId) or a `presEvt` (for the presence module) of this channel. */
+  /** @internal Whether the app wants this channel (a wire delivers nothing to a channel it does not). */
+  get wanted(): boolean {
+    return this.isWanted;
+  }
+
+  /** @internal A `msg` (to the wire's stream: order, de-duplication) or a `presEvt` (for the presence module). */
   deliverFrame(frame: MessageFrame | PresenceEventFrame): void {
-    if (frame.t === 'presEvt') return this.presenceModule?.apply(frame);
-    if (this.wired) this.wired.message(frame);
-    else this.deliverMessage(frame);
+    if (frame.t === 'presEvt') this.presenceModule?.apply(frame);
+    else this.stream.message(frame);
   }
 
   /**
-   * @internal One message to the listeners; the resume cursor moves to `cursor` (undefined: stays). Once per
-   * messageId, unless `ordered`: a wire that orders by serial has dropped what was delivered already.
+   * @internal One message to the listeners, from the wire's stream (which has dropped repeats); the resume cursor
+   * moves to `cursor` (undefined: stays).
    */
-  deliverMessage(frame: MessageFrame, cursor: string | undefined = frame.messageId, ordered?: boolean): void {
+  deliverMessage(frame: MessageFrame, cursor?: string): void {
     if (!this.isWanted) return;
-    const cursors = this.host.cursors;
-    if (!ordered) {
-      if (!cursors.accept(this.name, frame.messageId)) return;
-    } else if (cursor !== undefined) cursors.set(this.name, cursor);
+    if (cursor !== undefined) this.host.cursors.set(this.name, cursor);
     const all = this.byName.get(ALL);
     const named = this.byName.get(frame.name);
     if (this.runListeners(all, ALL, frame, this.epoch)) this.runListeners(named, frame.name, frame, this.epoch);
@@ -300,9 +301,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.subscribes++;
     this.pendingSession = session;
     presence?.beginSync();
-    const acked = this.wired
-      ? this.wired.subscribe(request, !!presence)
-      : this.channelRequest({ t: 'sub', lastMessageId: this.host.cursors.get(this.name) }, {}, request);
+    const acked = this.stream.subscribe(request, !!presence);
     // After the `sub` is written: an `unsubscribe()` from this event's listener sends its `unsub` behind it.
     this.setState('attaching');
     const attempt = this.subscribes;

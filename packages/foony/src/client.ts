@@ -23,12 +23,12 @@ import {
 } from '@polysocket/core';
 import { FoonyChannel, type ChannelHost, type Request } from './channel';
 import type { ChannelNameRules } from './channel-name';
-import { decodeFrame } from './codec';
 import { checkModules, errorFromFrame } from './errors';
 import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
-import type { FoonyWire } from './wire-module';
+import type { FoonyWire, WrongWire } from './wire-module';
+import { foonyBinaryWire } from './binary/wire';
 import type { ChannelCiphers, CipherModule } from './binary/cipher';
 import type { FoonyFallback } from './fallback-module';
 
@@ -75,11 +75,14 @@ export interface FoonyConnectOptions extends ConnectionTuning {
   channelNames?: ChannelNameRules;
   /** Module: persist resume cursors so a reloaded page resumes, e.g. `webStorageCursors(localStorage)`. */
   persistCursors?: CursorPersistence;
-  /** Module: the wire. Default: the seed's JSON frames; `foonyBinaryWire` for the Foony service's binary records. */
+  /**
+   * Module: the wire. Default: the Foony service's binary records (`foonyBinaryWire`); `foonySeedWire` for a
+   * server of the seed's JSON frames.
+   */
   wire?: FoonyWire;
   /**
    * Module: end-to-end encryption of message data, `foonyCipher({ key })` (every channel, or a per-channel key
-   * chooser); readable by the official client's `Cipher`. Binary wire only: without `wire: foonyBinaryWire` INVALID.
+   * chooser); readable by the official client's `Cipher`. Binary wire only: with `wire: foonySeedWire` INVALID.
    */
   cipher?: CipherModule;
   /** @deprecated Removed: pass `channelNames: strictChannelNames`. */
@@ -90,7 +93,8 @@ export interface FoonyConnectOptions extends ConnectionTuning {
   cursorStorageKey?: never;
   /**
    * Module: a transport to fall back to where WebSockets are blocked: `foonyLongPoll` (or `foonyLongPoll(options)`),
-   * the service's HTTP long-poll. It needs `wire: foonyBinaryWire`. Without it the client speaks WebSocket only.
+   * the service's HTTP long-poll. Binary wire only (with `wire: foonySeedWire` INVALID). Without it the client speaks
+   * WebSocket only.
    */
   fallback?: FoonyFallback;
   /** Any WebSocket constructor (default: the global one in browsers, `ws` in Node). */
@@ -147,8 +151,11 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
 
   /** The `cipher` module, for this client (it checks the wire); undefined without it. */
   readonly cipher: ChannelCiphers | undefined;
+  /** The wire: the `wire` option, the binary records by default. */
+  readonly wire: FoonyWire;
 
   constructor(readonly options: FoonyClientOptions) {
+    this.wire = options.wire ?? foonyBinaryWire;
     this.cipher = options.cipher?.(options);
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
       {
@@ -167,14 +174,11 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   }
 
   encode(frame: ClientFrame): EncodedFrame {
-    const wire = this.options.wire;
-    return wire ? wire.encode(frame) : JSON.stringify(frame);
+    return this.wire.encode(frame);
   }
 
   decode(data: TransportData, emit: (frame: ServerFrame) => void): void {
-    const wire = this.options.wire;
-    if (wire) wire.decode(data, emit);
-    else emit(decodeFrame(data));
+    this.wire.decode(data, emit);
   }
 
   async handshake(
@@ -191,12 +195,15 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
       });
       this.connection.logger.addSecret(fresh);
     }
-    // Undefined fields are left out of the JSON. The binary wire resumes the last session's connectionId.
-    const resumeConnectionId = this.options.wire?.resumesConnection ? this.connection.info?.connectionId : undefined;
+    // The last session's connectionId: presence survives a short drop (a wire without it leaves it out).
+    const resumeConnectionId = this.connection.info?.connectionId;
     context.send({ t: 'auth', token: fresh, key, clientId, resumeConnectionId } as ClientFrame);
     const frame = await context.receive();
     // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback.
     if (frame.t === 'err') throw errorFromFrame(frame, { retryable: !isAuth(frame.code) || !!authCallback });
+    // A server of the other wire: retrying cannot help, the app must choose the wire.
+    const wrong = wrongWire(frame);
+    if (wrong) throw new PolySocketError('PROTOCOL', wrong, { retryable: false });
     if (frame.t !== 'connected')
       throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
     this.session++;
@@ -229,6 +236,7 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
 
   onFrame(frame: ServerFrame): void {
     if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliverFrame(frame);
+    else if (wrongWire(frame)) this.connection.report(new PolySocketError('PROTOCOL', wrongWire(frame)!));
     // An `err` with no request id: token expiry mid-session, or a server-side problem (one with an id answers a
     // request that timed out or was aborted). A late ack/histRes or a stray pong: nothing to do.
     else if (frame.t === 'err' && frame.id === undefined) {
@@ -248,7 +256,7 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   }
 }
 
-/** A client for the Foony realtime JSON wire. */
+/** A client for Foony realtime: the service's binary records, or (with `wire: foonySeedWire`) the seed's JSON frames. */
 export class FoonyClient {
   readonly connection: FoonyConnection;
   /** Resume cursors (channel → last delivered messageId) and recent ids for exactly-once delivery. */
@@ -327,6 +335,9 @@ export class FoonyClient {
 }
 
 const isAuth = (code: number): boolean => code === 40101 || code === 40102;
+/** A frame of the other wire: what to do about it. */
+const wrongWire = (frame: ServerFrame): string | undefined =>
+  (frame as ServerFrame | WrongWire).t === 'wrongWire' ? (frame as unknown as WrongWire).message : undefined;
 
 // The heartbeat's functions are shared by every session.
 const PING: ClientFrame = { t: 'ping' };

@@ -36,13 +36,23 @@ const MODULES = {
   cipher: 'foonyCipher',
 };
 
-/** Throws `needs(option)` for a module option whose value is not a module (every module is a function). */
-export function checkModules(options: object): void {
+/**
+ * Throws `needs(option)` for a module option whose value is not a module (every module is a function), and INVALID
+ * for a `wire` that is not one of the wires (a JavaScript caller's `wire: 'json'`).
+ */
+export function checkModules(options: { wire?: unknown }): void {
   for (const option in MODULES) {
     const value = (options as Record<string, unknown>)[option];
     if (value !== undefined && typeof value !== 'function') throw needs(option as keyof typeof MODULES);
   }
+  const wire = options.wire as { stream?: unknown } | undefined;
+  if (wire !== undefined && typeof wire?.stream !== 'function')
+    throw new PolySocketError('INVALID', "wire takes foonySeedWire or foonyBinaryWire from '@polysocket/foony'");
 }
+
+/** The INVALID error of a module of the binary wire (`subject`) with `wire: foonySeedWire`. */
+export const binaryOnly = (subject: string): PolySocketError =>
+  new PolySocketError('INVALID', `${subject} needs the binary wire (the default): drop wire: foonySeedWire`);
 
 /** The INVALID error of an option used without its module: it names the import. */
 export function needs(option: keyof typeof MODULES): PolySocketError {

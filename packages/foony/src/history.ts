@@ -26,24 +26,26 @@ export interface HistoryPage {
 const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
 
 /**
- * One page of a channel's stored messages, oldest first. Each wire has its own cursor: the seed's `start` (a
- * messageId), the binary wire's `before` (a serial); `wired` (the binary wire's stream) decrypts and expands batches.
+ * One page of a channel's stored messages, oldest first. Each wire has its own cursor (`stream.pager`): the seed's
+ * `start` (a messageId), the binary wire's `before` (a serial); the stream makes the page (decrypts, expands batches).
  */
-export async function pageOf(
-  channel: FoonyChannel,
-  wired: WireStream | undefined,
-  options: HistoryOptions,
-): Promise<HistoryPage> {
+export async function pageOf(channel: FoonyChannel, stream: WireStream, options: HistoryOptions): Promise<HistoryPage> {
   const { limit, start, before } = options;
-  if (!positive(limit) || !positive(before) || (start !== undefined && (typeof start !== 'string' || wired)))
+  const other = stream.pager === 'before' ? start : before;
+  if (
+    !positive(limit) ||
+    !positive(before) ||
+    (start !== undefined && typeof start !== 'string') ||
+    other !== undefined
+  )
     throw new PolySocketError(
       'INVALID',
-      'history needs an integer limit > 0, and start (a messageId) or on the binary wire before',
+      `history needs an integer limit > 0, and on this wire ${stream.pager === 'before' ? 'before (a serial)' : 'start (a messageId)'}`,
     );
   const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
   // An answer of another kind (an `ack` with this id) is no page.
   if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
-  return { messages: await (wired?.page(reply.messages) ?? reply.messages), more: reply.more === true };
+  return { messages: await stream.page(reply.messages), more: reply.more === true };
 }
 
 /**
@@ -52,13 +54,13 @@ export async function pageOf(
  */
 export async function* pagesBack(
   channel: FoonyChannel,
+  pager: WireStream['pager'],
   options: Omit<HistoryOptions, 'start' | 'before'>,
 ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
-  let start: string | undefined;
-  let before: number | undefined;
+  let cursor: string | number | undefined;
   const seen = new Set<string>();
   for (;;) {
-    const page = await channel.history({ ...options, start, before });
+    const page = await channel.history({ ...options, [pager]: cursor });
     if (page.messages.length === 0) return;
     const first = page.messages[0].messageId;
     if (seen.has(first)) return;
@@ -66,7 +68,6 @@ export async function* pagesBack(
     yield page.messages;
     if (!page.more) return;
     // The binary wire pages by serial, the seed wire by messageId.
-    before = (page.messages[0] as FoonyMessage).seq;
-    start = before ? undefined : first;
+    cursor = pager === 'before' ? page.messages[0].seq : first;
   }
 }

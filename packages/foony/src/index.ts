@@ -1,5 +1,6 @@
 /**
- * PolySocket adapter for the Foony realtime frame wire: channels, presence, history, gap-free resume.
+ * PolySocket adapter for Foony realtime (the service's binary records, or the seed's JSON frames): channels,
+ * presence, history, gap-free resume.
  *
  * @packageDocumentation
  * @module @polysocket/foony
@@ -28,7 +29,9 @@ export type { PresenceChange, PresenceEvents, PresenceMember, PresenceModule } f
 export { looseChannelNames, strictChannelNames, validateChannelName } from './channel-name';
 export type { ChannelNameRules } from './channel-name';
 export { webStorageCursors } from './persist-cursors';
+// The wires: the binary records by default; the seed's JSON frames as a module.
 export { foonyBinaryWire } from './binary/wire';
+export { foonySeedWire } from './seed-wire';
 export { foonyCipher } from './binary/cipher';
 export type { CipherModule, FoonyCipherKey, FoonyCipherOptions } from './binary/cipher';
 export type { FoonyWire } from './wire-module';

@@ -3,20 +3,28 @@ import type { ChannelHost, FoonyChannel, PublishOptions, Request } from './chann
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
 
 /**
- * The wire a `FoonyClient` speaks, for its `wire` option. Without one it speaks the seed's JSON frames; with
- * `foonyBinaryWire` the binary records of the Foony service today. Its members are internal.
+ * The wire a `FoonyClient` speaks, for its `wire` option. Without one it speaks the Foony service's binary
+ * records (`foonyBinaryWire`); `foonySeedWire` is the seed's JSON frames. Its members are internal: the client and
+ * its channels reach everything wire-specific through them.
  */
 export interface FoonyWire {
   /** @internal */
   encode(frame: ClientFrame): EncodedFrame;
-  /** @internal */
+  /** @internal Frames to `emit`; a frame of the other wire is a `wrongWire` frame (see `WrongWire`). */
   decode(data: TransportData, emit: (frame: ServerFrame) => void): void;
-  /** @internal Binary records (what long-poll carries). */
+  /** @internal Binary records (what long-poll and encryption need). */
   readonly binary: boolean;
-  /** @internal The auth frame carries the previous session's connectionId (presence survives a short drop). */
-  readonly resumesConnection: boolean;
-  /** @internal What differs per channel between the wires: cursors, order, the subscribe and publish frames. */
+  /** @internal One channel's side of the wire: cursors, order, the subscribe, publish and history frames. */
   stream(channel: FoonyChannel, host: ChannelHost): WireStream;
+}
+
+/**
+ * @internal What a wire's decoder hands on for a server message of the other wire (a text frame on the binary
+ * wire, binary records on the seed's): the handshake fails with `message`, which says which wire to choose.
+ */
+export interface WrongWire {
+  readonly t: 'wrongWire';
+  readonly message: string;
 }
 
 /** @internal A `pub` before the wire adds its fields and the channel its name and request id. */
@@ -26,15 +34,17 @@ export interface PublishFrame {
   readonly data: unknown;
 }
 
-/** @internal One channel's side of a wire other than the seed's. */
+/** @internal One channel's side of a wire. */
 export interface WireStream {
+  /** The history cursor of this wire: `start` (a messageId, the seed's) or `before` (a serial). */
+  readonly pager: 'start' | 'before';
   /** Subscribes (with the resume cursor, and presence where it is opt-in); resolves once acknowledged. */
   subscribe(request: Request | undefined, presence: boolean): Promise<unknown>;
-  /** A `msg` of this channel: its messages reach `channel.deliverMessage` in order. */
+  /** A `msg` of this channel: its messages reach `channel.deliverMessage` in order, once each. */
   message(frame: MessageFrame): void;
   /** Sends a `pub` (with what the wire adds: a client message id, reused on every resend, makes resending safe). */
   publish(frame: PublishFrame, options: PublishOptions): Promise<unknown>;
-  /** A history page's messages as the app gets them (the cipher opens their data). */
+  /** A history page's messages as the app gets them (the cipher opens their data, a batch is its parts). */
   page(messages: readonly MessageFrame[]): readonly MessageFrame[] | Promise<readonly MessageFrame[]>;
   /** The channel was unsubscribed: its cursor and order start again. */
   forget(): void;

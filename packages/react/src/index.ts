@@ -2,7 +2,7 @@
  * React bindings for PolySocket: `PolySocketProvider` owns a client's lifecycle (StrictMode-safe), the generic
  * hooks work with every client `createClient` makes. Per-adapter hooks are subpaths, so an app bundles only its
  * adapter's: `@polysocket/react/foony` (`useChannel`, `usePresence`), `@polysocket/react/ignis` (`useRoom`),
- * `@polysocket/react/socketio` (`useSocketEvent`).
+ * `@polysocket/react/socketio` (`useSocketEvent`), `@polysocket/react/sockr` (sockr-client's hooks).
  *
  * @packageDocumentation
  * @module @polysocket/react

@@ -263,6 +263,32 @@ describe('useChannel', () => {
     await waitFor(() => expect(world.foony.subscriberCount('chat')).toBe(0));
   });
 
+  it('leaves the channel subscribed when the app subscribed a listener of its own while a hook had it', async () => {
+    const client = makeClient();
+    function Outer(): React.ReactNode {
+      const [shown, setShown] = useState(true);
+      return (
+        <>
+          <button onClick={() => setShown(false)}>none</button>
+          {shown && <Chat />}
+        </>
+      );
+    }
+    render(
+      <PolySocketProvider create={() => client}>
+        <Outer />
+      </PolySocketProvider>,
+    );
+    await waitFor(() => expect(world.foony.subscriberCount('chat')).toBe(1));
+    const appGot: unknown[] = [];
+    client.channel('chat').subscribe((message) => appGot.push(message.data));
+    act(() => screen.getByText('none').click());
+    world.foony.publish('chat', 'text', 'for the app');
+    await waitFor(() => expect(appGot).toEqual(['for the app']));
+    expect(world.foony.subscriberCount('chat')).toBe(1);
+    expect(client.channel('chat').state).toBe('attached');
+  });
+
   it('goes through a drop and reconnect while mounted: states flow, each message arrives once', async () => {
     const states: string[] = [];
     function Watch(): React.ReactNode {

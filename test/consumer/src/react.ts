@@ -10,6 +10,17 @@ import { hooksFor, PolySocketProvider, useConnectionState, useEvent, type CallRe
 import { useChannel, usePresence } from '@polysocket/react/foony';
 import { useRoom } from '@polysocket/react/ignis';
 import { socketIOHooks } from '@polysocket/react/socketio';
+import {
+  SocketProvider,
+  useGroupMessages,
+  useGroupTyping,
+  useMessages,
+  useSendMessage,
+  useSocket,
+  useSocketEvent,
+  useTypingIndicator,
+  type SockrMessage,
+} from '@polysocket/react/sockr';
 import { LiveKitClientAdapter } from '@polysocket/react/livekit';
 
 interface IgnisEvents {
@@ -45,6 +56,47 @@ function Chat(): ReactNode {
   hooksFor<SocketIOClient<{ said: (text: string) => void }>>().useEvent('said', (text) => console.log(text.length));
   return createElement('p', null, state, room.joined, messages.length, members.size, first?.status);
 }
+
+// sockr-client's hooks: the same names and shapes.
+function SockrChat(): ReactNode {
+  const { isAuthenticated, userId, connectionState } = useSocket();
+  const { messages, addMessage } = useMessages();
+  const first: SockrMessage | undefined = messages[0];
+  addMessage({ id: 'm1', from: 'ana', content: 'hi', timestamp: 1 });
+  const { sendMessage, isSending, error, sends } = useSendMessage();
+  void sendMessage('ana', 'hi').then((sent) => sent.messageId.length);
+  // @ts-expect-error the content is a string
+  void sendMessage('ana', 42);
+  useSocketEvent('group_member_joined', (data) => console.log(data.groupId, data.member.role));
+  // @ts-expect-error not a Sockr event
+  useSocketEvent('bogus', () => undefined);
+  const { usersTyping, startTyping } = useTypingIndicator(3000);
+  const { typingMembers } = useGroupTyping('g1');
+  const { fetchHistory, hasMore } = useGroupMessages('g1', { fetchHistory: true, limit: 50 });
+  void fetchHistory().then((page) => page.length);
+  startTyping('ana');
+  const state: 'disconnected' | 'connecting' | 'authenticated' | 'error' | 'reconnecting' = connectionState;
+  return createElement(
+    'p',
+    null,
+    isAuthenticated,
+    userId,
+    state,
+    first?.content,
+    isSending,
+    error?.message,
+    sends.length,
+    usersTyping.size,
+    typingMembers.join(','),
+    hasMore,
+  );
+}
+
+export const sockrApp = createElement(
+  SocketProvider,
+  { config: { url: 'http://127.0.0.1:8080', reconnectionAttempts: 5 }, token: 'token:ben' },
+  createElement(SockrChat),
+);
 
 export const app = createElement(
   PolySocketProvider<FoonyClient>,

@@ -91,7 +91,9 @@ function rigClient(
 }
 
 async function foony(): Promise<Rig> {
-  const mock = foonyModule();
+  // The client's default (binary) wire resumes its connectionId, so the mock keeps an ended session's presence for
+  // a grace period, with a timer: none here, as the long-life test counts the process's handles.
+  const mock = foonyModule({ resumeGraceMs: 0 });
   const server = await listening(mock);
   return {
     name: 'Foony',

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { MemoryServer, type MemoryPeer, type PolySocketError } from '@polysocket/core';
-import { FoonyClient } from '@polysocket/foony';
+import { FoonyClient, foonySeedWire } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { SocketIOClient } from '@polysocket/socketio';
 import { SockrClient } from '@polysocket/sockr';
@@ -56,6 +56,8 @@ export async function foonySetup(extra: ExtraOptions = {}): Promise<MemoryClient
     url: 'ws://memory',
     token: 'valid-token',
     transport: server.transport,
+    // This edge speaks the seed's JSON frames (the hostile sequences are JSON; the binary records are fuzzed).
+    wire: foonySeedWire,
     ...quiet,
     ...extra,
   });

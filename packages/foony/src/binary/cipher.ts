@@ -1,4 +1,5 @@
-import { describeEvent, missingModule, PolySocketError } from '@polysocket/core';
+import { describeEvent, PolySocketError } from '@polysocket/core';
+import { binaryOnly } from '../errors';
 import type { FoonyConnectOptions } from '../client';
 import type { FoonyChannel } from '../channel';
 import type { BatchPart, BinaryMessage } from './frames';
@@ -259,7 +260,7 @@ const describe = (message: BinaryMessage): string =>
 
 /**
  * End-to-end encryption of message data on the binary wire, readable by the official client's `Cipher` with the
- * same key: `new FoonyClient({ url, token, wire: foonyBinaryWire, cipher: foonyCipher({ key }) })`. Throws INVALID
+ * same key: `new FoonyClient({ url, token, cipher: foonyCipher({ key }) })`. Throws INVALID
  * for a key that is not 16 or 32 bytes, or without WebCrypto.
  */
 export function foonyCipher(options: FoonyCipherOptions): CipherModule {
@@ -268,7 +269,7 @@ export function foonyCipher(options: FoonyCipherOptions): CipherModule {
   // A channel's messages and its presence share one chain: their events keep their arrival order.
   return (client) => {
     // The seed's JSON wire has no `encoding`: encryption exists on the binary wire only.
-    if (!client.wire?.binary) throw missingModule('wire', 'foonyBinaryWire', 'foony', 'cipher');
+    if (client.wire?.binary === false) throw binaryOnly('cipher');
     // A channel's messages and its presence share one chain: their events keep their arrival order.
     const made = new WeakMap<FoonyChannel, StreamCipher | undefined>();
     return (channel) => {

@@ -3,39 +3,52 @@
  * field orders of the service's `internal/wire`). A WebSocket message (or a long-poll body) is a series of
  * records, each `uvarint length ‖ record`; a record is a 1-byte opcode, then uvarints, length-prefixed UTF-8
  * strings and length-prefixed JSON (empty = undefined). Absent numbers go as 0, absent strings as ''.
+ *
+ * Table-driven: each record is a list of fields, `<kind><property>`, in wire order. Only a message (the hot path:
+ * one object literal of one shape) has a reader of its own.
  */
 import { PolySocketError, type TransportData } from '@polysocket/core';
 import type { PresenceAction } from '../wire';
 import type { BatchPart, BinaryClientFrame, BinaryMessage, BinaryServerFrame } from './frames';
 
-/** Opcodes: client requests 1–10, server frames 11–19. */
-const enum Op {
-  Auth = 1,
-  Sub,
-  Unsub,
-  Pub,
-  Pres,
-  PresSub,
-  PresUnsub,
-  Hist,
-  Fetch,
-  Ping,
-  Connected,
-  Ack,
-  Msg,
-  PresEvt,
-  Err,
-  Pong,
-  HistRes,
-  FetchRes,
-  Batch,
-}
+// Field kinds. Writing: u a number (a boolean is 0/1, absent 0), s a string, j JSON, a a presence action, p a
+// batch's parts. Reading: u a number, o a number left out when 0, s a string, z a string left out when empty, j JSON
+// (left out when empty), a a presence action, b a flag byte (bit 0), f the same left out when false, r the ack's
+// resumed flags, m messages.
 
+/** Client records, opcodes 1–10. `auth`'s first field is the protocol version (0 today). */
+const REQUESTS = [
+  'auth uv stoken skey sclientId sresumeConnectionId',
+  'sub uid ulastSerial schannel',
+  'unsub uid schannel',
+  // `uttl`: a retired per-message TTL, whose slot the service still reads (always 0).
+  'pub uephemeral uid schannel sname jdata sencoding smessageId uttl pmessages',
+  'pres aaction uid schannel jdata sencoding',
+  'presSub uid schannel',
+  'presUnsub uid schannel',
+  'hist uid ulimit schannel ubefore',
+  'fetch uid ufromSerial schannel',
+  'ping',
+].map((spec) => spec.split(' '));
+
+/** Server records, opcodes 11–19 (`msg` and `batch` are messages: read by `message`). */
+const FRAMES = [
+  'connected sconnectionId ukeepAliveMs sclientId',
+  'ack rresumed uid oseq',
+  'msg',
+  'presEvt aaction utimestamp schannel sclientId sconnectionId jdata zencoding',
+  'err oid ucode smessage',
+  'pong',
+  'histRes fmore uid schannel mmessages',
+  'fetchRes bresumed uid schannel mmessages',
+  'batch',
+].map((spec) => spec.split(' '));
+
+const MSG = 13;
+const BATCH_OP = 19;
 const EPHEMERAL = 1;
 /** In a message member's flags: the member is a client batch. */
 const BATCH = 2;
-/** The byte after the auth opcode: the protocol version, 0 today. */
-const AUTH_VERSION = 0;
 const ACTIONS: readonly PresenceAction[] = ['enter', 'leave', 'update'];
 
 const encoder = /* @__PURE__ */ new TextEncoder();
@@ -61,75 +74,38 @@ function text(out: number[], value: string | undefined): void {
   }
 }
 
-const json = (out: number[], data: unknown): void => text(out, data === undefined ? '' : JSON.stringify(data));
-
-function parts(out: number[], messages: readonly BatchPart[] | undefined): void {
-  uvarint(out, messages?.length ?? 0);
-  for (const part of messages ?? []) {
-    text(out, part.name);
-    json(out, part.data);
-    text(out, part.encoding);
-  }
-}
+const jsonText = (out: number[], data: unknown): void => text(out, data === undefined ? '' : JSON.stringify(data));
 
 /** One client frame as a length-prefixed record, ready to be a WebSocket message or a long-poll body. */
 export function encodeBinary(frame: BinaryClientFrame): Uint8Array {
-  const out: number[] = [];
-  switch (frame.t) {
-    case 'auth':
-      out.push(Op.Auth, AUTH_VERSION);
-      text(out, frame.token);
-      text(out, frame.key);
-      text(out, frame.clientId);
-      text(out, frame.resumeConnectionId);
-      break;
-    case 'sub':
-      out.push(Op.Sub);
-      uvarint(out, frame.id);
-      uvarint(out, frame.lastSerial ?? 0);
-      text(out, frame.channel);
-      break;
-    case 'unsub':
-    case 'presSub':
-    case 'presUnsub':
-      out.push(frame.t === 'unsub' ? Op.Unsub : frame.t === 'presSub' ? Op.PresSub : Op.PresUnsub);
-      uvarint(out, frame.id);
-      text(out, frame.channel);
-      break;
-    case 'pub':
-      out.push(Op.Pub, frame.ephemeral ? EPHEMERAL : 0);
-      uvarint(out, frame.id);
-      text(out, frame.channel);
-      text(out, frame.name);
-      json(out, frame.data);
-      text(out, frame.encoding);
-      text(out, frame.messageId);
-      // A retired per-message TTL: the service still reads the slot.
-      out.push(0);
-      parts(out, frame.messages);
-      break;
-    case 'pres':
-      out.push(Op.Pres, ACTIONS.indexOf(frame.action) + 1);
-      uvarint(out, frame.id);
-      text(out, frame.channel);
-      json(out, frame.data);
-      text(out, frame.encoding);
-      break;
-    case 'hist':
-      out.push(Op.Hist);
-      uvarint(out, frame.id);
-      uvarint(out, frame.limit ?? 0);
-      text(out, frame.channel);
-      uvarint(out, frame.before ?? 0);
-      break;
-    case 'fetch':
-      out.push(Op.Fetch);
-      uvarint(out, frame.id);
-      uvarint(out, frame.fromSerial);
-      text(out, frame.channel);
-      break;
-    default:
-      out.push(Op.Ping);
+  const op = REQUESTS.findIndex((spec) => spec[0] === frame.t);
+  const out: number[] = [op + 1];
+  const fields = REQUESTS[op];
+  for (let i = 1; i < fields.length; i++) {
+    const value = (frame as unknown as Record<string, never>)[fields[i].slice(1)];
+    switch (fields[i][0]) {
+      case 'u':
+        uvarint(out, +(value ?? 0));
+        break;
+      case 's':
+        text(out, value);
+        break;
+      case 'j':
+        jsonText(out, value);
+        break;
+      case 'a':
+        out.push(ACTIONS.indexOf(value) + 1);
+        break;
+      default: {
+        const parts: readonly BatchPart[] = value ?? [];
+        uvarint(out, parts.length);
+        for (const part of parts) {
+          text(out, part.name);
+          jsonText(out, part.data);
+          text(out, part.encoding);
+        }
+      }
+    }
   }
   const prefix: number[] = [];
   uvarint(prefix, out.length);
@@ -143,87 +119,77 @@ type NodeBuffer = Uint8Array & { toString(encoding: 'utf8', start: number, end: 
 /** A malformed record: thrown inside the reader, reported once per message by `decodeBinary`. */
 const bad = (what: string): Error => new Error(`bad ${what}`);
 
-/** A cursor over one message's bytes (one per message: a listener may make a nested message arrive). */
-class Reader {
-  pos = 0;
-  /** A Node Buffer: ranges decode with its own `toString`. */
-  readonly node: boolean;
-  constructor(
-    readonly bytes: Uint8Array,
-    public end: number,
-  ) {
-    this.node = typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function';
-  }
-
-  byte(): number {
-    if (this.pos >= this.end) throw bad('length');
-    return this.bytes[this.pos++];
-  }
-
-  /** At most 8 bytes: anything above 2^53 is not a number this wire carries. */
-  uvarint(): number {
-    let value = 0;
-    for (let scale = 1; scale < 2 ** 56; scale *= 0x80) {
-      const byte = this.byte();
-      value += (byte & 0x7f) * scale;
-      if (byte < 0x80) {
-        if (value > Number.MAX_SAFE_INTEGER) break;
-        return value;
-      }
-    }
-    throw bad('number');
-  }
-
-  /** A length-prefixed field: its start, the reader moved past it. */
-  field(): number {
-    const length = this.uvarint();
-    const start = this.pos;
-    if (length > this.end - start) throw bad('length');
-    this.pos = start + length;
-    return start;
-  }
-
-  str(): string {
-    const start = this.field();
-    const { bytes, pos } = this;
-    if (start === pos) return '';
-    // Node's Buffer (what `ws` hands over) decodes a range in place: no view, no decoder call.
-    if (this.node) return (bytes as NodeBuffer).toString('utf8', start, pos);
-    // Elsewhere, short ASCII (ids, names, channels) without a decoder call.
-    if (pos - start <= 32) {
-      let s = '';
-      for (let i = start; i < pos; i++) {
-        if (bytes[i] > 0x7f) return decoder.decode(bytes.subarray(start, pos));
-        s += String.fromCharCode(bytes[i]);
-      }
-      return s;
-    }
-    return decoder.decode(bytes.subarray(start, pos));
-  }
-
-  json(): unknown {
-    const s = this.str();
-    return s === '' ? undefined : JSON.parse(s);
-  }
+// The message being read: its bytes, the position and the end of the record. One per message (a listener may make
+// a nested message arrive), handed to every reader.
+interface Reader {
+  input: Uint8Array;
+  at: number;
+  end: number;
+  /** `input` is a Node Buffer: ranges decode with its own `toString`. */
+  nodeBuffer: boolean;
 }
 
-/** A message member (after its flags byte). */
-function message(r: Reader, flags: number): BinaryMessage {
+function byte(r: Reader): number {
+  if (r.at >= r.end) throw bad('length');
+  return r.input[r.at++];
+}
+
+/** At most 8 bytes: anything above 2^53 is not a number this wire carries. */
+function num(r: Reader): number {
+  let value = 0;
+  for (let scale = 1; scale < 2 ** 56; scale *= 0x80) {
+    const next = byte(r);
+    value += (next & 0x7f) * scale;
+    if (next < 0x80) {
+      if (value > Number.MAX_SAFE_INTEGER) break;
+      return value;
+    }
+  }
+  throw bad('number');
+}
+
+function str(r: Reader): string {
+  const length = num(r);
+  const start = r.at;
+  if (length > r.end - start) throw bad('length');
+  const stop = (r.at = start + length);
+  if (length === 0) return '';
+  // Node's Buffer (what `ws` hands over) decodes a range in place: no view, no decoder call.
+  if (r.nodeBuffer) return (r.input as NodeBuffer).toString('utf8', start, stop);
+  // Elsewhere, short ASCII (ids, names, channels) without a decoder call.
+  if (length <= 32) {
+    let s = '';
+    for (let i = start; i < stop; i++) {
+      if (r.input[i] > 0x7f) return decoder.decode(r.input.subarray(start, stop));
+      s += String.fromCharCode(r.input[i]);
+    }
+    return s;
+  }
+  return decoder.decode(r.input.subarray(start, stop));
+}
+
+function json(r: Reader): unknown {
+  const s = str(r);
+  return s === '' ? undefined : JSON.parse(s);
+}
+
+/** A message member: its flags byte, then its fields (a batch has parts in place of name, data and encoding). */
+function message(r: Reader, flags = byte(r)): BinaryMessage {
   const batch = flags & BATCH;
-  const timestamp = r.uvarint();
-  const channel = r.str();
-  const name = batch ? '' : r.str();
-  const data = batch ? undefined : r.json();
-  const messageId = r.str();
-  const clientId = r.str();
-  const encoding = batch ? '' : r.str();
-  const seq = r.uvarint();
+  const timestamp = num(r);
+  const channel = str(r);
+  const name = batch ? '' : str(r);
+  const data = batch ? undefined : json(r);
+  const messageId = str(r);
+  const clientId = str(r);
+  const encoding = batch ? '' : str(r);
+  const seq = num(r);
   let messages: BatchPart[] | undefined;
   if (batch) {
     messages = [];
-    for (let n = r.uvarint(); n > 0; n--) {
-      const part: { name: string; data: unknown; encoding?: string } = { name: r.str(), data: r.json() };
-      const partEncoding = r.str();
+    for (let n = num(r); n > 0; n--) {
+      const part: { name: string; data: unknown; encoding?: string } = { name: str(r), data: json(r) };
+      const partEncoding = str(r);
       if (partEncoding) part.encoding = partEncoding;
       messages.push(part);
     }
@@ -244,80 +210,68 @@ function message(r: Reader, flags: number): BinaryMessage {
   };
 }
 
-/** A `histRes` or `fetchRes`: its flag, id, channel and messages. */
-function result(r: Reader): [boolean, number, string, BinaryMessage[]] {
-  const flag = (r.byte() & 1) === 1;
-  const id = r.uvarint();
-  const channel = r.str();
-  const messages: BinaryMessage[] = [];
-  for (let n = r.uvarint(); n > 0; n--) messages.push(message(r, r.byte()));
-  return [flag, id, channel, messages];
-}
-
-/**
- * One record (the reader at its opcode, `end` at its end): its frame, or a bundle's frames, built whole before
- * any is emitted; undefined for an unknown opcode (a record of a newer service, skipped).
- */
-function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined {
-  switch (r.byte()) {
-    case Op.Connected:
-      return { t: 'connected', connectionId: r.str(), keepAliveMs: r.uvarint(), clientId: r.str() };
-    case Op.Ack: {
-      const flags = r.byte();
-      const ack: { t: 'ack'; id: number; seq?: number; resumed?: boolean } = { t: 'ack', id: r.uvarint() };
-      const seq = r.uvarint();
-      if (seq) ack.seq = seq;
-      if (flags & 1) ack.resumed = (flags & 2) === 2;
-      return ack;
-    }
-    case Op.Msg: {
-      // One member (the usual case: no array), or a bundle of independent messages, each its own frame.
-      const count = r.uvarint();
-      if (count === 1) return message(r, r.byte());
-      const bundle: BinaryServerFrame[] = [];
-      for (let n = count; n > 0; n--) bundle.push(message(r, r.byte()));
-      return bundle;
-    }
-    case Op.Batch:
-      return message(r, r.byte() | BATCH);
-    case Op.PresEvt: {
-      const action = ACTIONS[r.byte() - 1];
+/** One field of a server record; undefined: left out of the frame. */
+function field(r: Reader, kind: string): unknown {
+  switch (kind) {
+    case 'u':
+      return num(r);
+    case 'o':
+      return num(r) || undefined;
+    case 's':
+      return str(r);
+    case 'z':
+      return str(r) || undefined;
+    case 'j':
+      return json(r);
+    case 'a': {
+      const action = ACTIONS[byte(r) - 1];
       if (!action) throw bad('presence action');
-      const event: { -readonly [K in keyof BinaryPresenceEventFields]: BinaryPresenceEventFields[K] } = {
-        t: 'presEvt',
-        action,
-        timestamp: r.uvarint(),
-        channel: r.str(),
-        clientId: r.str(),
-        connectionId: r.str(),
-      };
-      const data = r.json();
-      const encoding = r.str();
-      if (data !== undefined) event.data = data;
-      if (encoding) event.encoding = encoding;
-      return event;
+      return action;
     }
-    case Op.Err: {
-      const id = r.uvarint();
-      return { t: 'err', ...(id ? { id } : {}), code: r.uvarint(), message: r.str() };
+    case 'b':
+      return (byte(r) & 1) === 1;
+    case 'f':
+      return (byte(r) & 1) === 1 || undefined;
+    case 'r': {
+      // Bit 0: the flag is set; bit 1: its value.
+      const flags = byte(r);
+      return flags & 1 ? (flags & 2) === 2 : undefined;
     }
-    case Op.Pong:
-      return { t: 'pong' };
-    case Op.HistRes: {
-      const [more, id, channel, messages] = result(r);
-      return { t: 'histRes', id, channel, messages, ...(more ? { more } : {}) };
+    default: {
+      const messages: BinaryMessage[] = [];
+      for (let n = num(r); n > 0; n--) messages.push(message(r));
+      return messages;
     }
-    case Op.FetchRes: {
-      const [resumed, id, channel, messages] = result(r);
-      return { t: 'fetchRes', id, channel, messages, resumed };
-    }
-    default:
-      r.pos = r.end;
-      return undefined;
   }
 }
 
-type BinaryPresenceEventFields = Extract<BinaryServerFrame, { t: 'presEvt' }>;
+/**
+ * One record (from its opcode to `end`): its frame, or a bundle's frames, built whole before any is emitted;
+ * undefined for an unknown opcode (a record of a newer service, skipped).
+ */
+function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined {
+  const op = byte(r);
+  if (op === BATCH_OP) return message(r, byte(r) | BATCH);
+  if (op === MSG) {
+    // One member (the usual case: no array), or a bundle of independent messages, each its own frame.
+    const count = num(r);
+    if (count === 1) return message(r);
+    const bundle: BinaryServerFrame[] = [];
+    for (let n = count; n > 0; n--) bundle.push(message(r));
+    return bundle;
+  }
+  const fields = FRAMES[op - 11];
+  if (!fields) {
+    r.at = r.end;
+    return undefined;
+  }
+  const frame: Record<string, unknown> = { t: fields[0] };
+  for (let i = 1; i < fields.length; i++) {
+    const value = field(r, fields[i][0]);
+    if (value !== undefined) frame[fields[i].slice(1)] = value;
+  }
+  return frame as unknown as BinaryServerFrame;
+}
 
 /**
  * Splits a message into records and hands each record's frames to `emit`, in order. A malformed record is
@@ -327,30 +281,33 @@ type BinaryPresenceEventFields = Extract<BinaryServerFrame, { t: 'presEvt' }>;
 export function decodeBinary(data: TransportData, emit: (frame: BinaryServerFrame) => void): void {
   if (typeof data === 'string') throw new PolySocketError('PROTOCOL', 'a text frame on the binary wire');
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const r = new Reader(bytes, bytes.length);
+  const r: Reader = {
+    input: bytes,
+    at: 0,
+    end: bytes.length,
+    nodeBuffer: typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function',
+  };
   let failure: string | undefined;
-  while (r.pos < bytes.length) {
+  for (let next = 0; next < bytes.length;) {
+    r.at = next;
     r.end = bytes.length;
-    let end: number;
     try {
-      const length = r.uvarint();
-      end = r.pos + length;
-      if (end > bytes.length) throw bad('record length');
+      r.end = num(r) + r.at;
+      if (r.end > bytes.length) throw bad('record length');
     } catch (error) {
       failure ??= (error as Error).message;
       break;
     }
-    r.end = end;
+    next = r.end;
     // A record found malformed emits nothing.
     let frames: BinaryServerFrame | BinaryServerFrame[] | undefined;
     try {
       frames = record(r);
-      if (r.pos !== end) throw bad('record: bytes left over');
+      if (r.at !== r.end) throw bad('record: bytes left over');
     } catch (error) {
       failure ??= error instanceof SyntaxError ? 'bad JSON' : (error as Error).message;
       frames = undefined;
     }
-    r.pos = end;
     if (Array.isArray(frames)) for (const frame of frames) emit(frame);
     else if (frames) emit(frames);
   }

@@ -1,7 +1,7 @@
 import { PolySocketError, RecentIds } from '@polysocket/core';
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
 import type { FoonyWire, PublishFrame, WireStream } from '../wire-module';
-import type { MessageFrame } from '../wire';
+import type { MessageFrame, ServerFrame } from '../wire';
 import { decodeBinary, encodeBinary } from './codec';
 import type { StreamCipher } from './cipher';
 import type {
@@ -25,6 +25,7 @@ const messageId = (): string =>
  * unfillable gaps told as `discontinuity` events.
  */
 class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
+  readonly pager = 'before';
   private order: SerialOrder<BinaryMessage>;
   /** Unsequenced messages (no serial: the order cannot tell a repeat) delivered lately, by publisher and id. */
   private unsequenced: RecentIds | undefined;
@@ -35,11 +36,14 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
 
   constructor(
     private readonly channel: FoonyChannel,
-    private readonly host: ChannelHost,
+    host: ChannelHost,
   ) {
-    const serial = this.cursor();
-    this.order = new SerialOrder<BinaryMessage>(this, serial);
-    this.foreign = !serial && host.cursors.get(channel.name) !== undefined;
+    // The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it).
+    const stored = host.cursors.get(channel.name);
+    const serial = Number(stored);
+    const resumable = Number.isSafeInteger(serial) && serial > 0;
+    this.order = new SerialOrder<BinaryMessage>(this, resumable ? serial : 0);
+    this.foreign = !resumable && stored !== undefined;
     this.cipher = host.cipher?.(channel);
   }
 
@@ -47,12 +51,6 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   private inOrder(step: () => void): void {
     if (this.cipher) this.cipher.after(step);
     else step();
-  }
-
-  /** The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it). */
-  private cursor(): number {
-    const serial = Number(this.host.cursors.get(this.channel.name));
-    return Number.isSafeInteger(serial) && serial > 0 ? serial : 0;
   }
 
   async subscribe(request: Request | undefined, presence: boolean): Promise<unknown> {
@@ -65,15 +63,13 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const ack = await sub;
     // Left meanwhile (unsubscribed, from a listener too): this subscribe's answer is nobody's any more.
     if (order !== this.order) return watched;
-    const gap = (after: number, before?: number): void =>
-      this.inOrder(() => channel.emit('discontinuity', before ? { after, before } : { after }));
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone (told first, up to what is held); the
       // held messages go on, and the next message starts a new run.
-      order.reset((before) => gap(lastSerial, before));
+      order.reset((before) => this.lost(lastSerial, before));
     } else if (this.foreign) {
       this.foreign = false;
-      gap(0);
+      this.lost(0);
     }
     // A replay that did not reach what is held: ask for the rest.
     order.refill();
@@ -133,13 +129,13 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
       return;
     if (!messages) {
       const single = opened ? opened[0] : message;
-      if (single) this.channel.deliverMessage(single as MessageFrame, cursor, true);
+      if (single) this.channel.deliverMessage(single as MessageFrame, cursor);
       return;
     }
     // A client batch: its messages in order; the cursor moves with the last.
     const parts = partsOf(message, opened ?? messages);
     parts.forEach(
-      (part, index) => part && this.channel.deliverMessage(part, index === parts.length - 1 ? cursor : undefined, true),
+      (part, index) => part && this.channel.deliverMessage(part, index === parts.length - 1 ? cursor : undefined),
     );
   }
 
@@ -168,8 +164,9 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     );
   }
 
-  lost(after: number, before: number): void {
-    this.inOrder(() => this.channel.emit('discontinuity', { after, before }));
+  /** A `discontinuity` event (`before`: where known), in delivery order. */
+  lost(after: number, before?: number): void {
+    this.inOrder(() => this.channel.emit('discontinuity', before ? { after, before } : { after }));
   }
 }
 
@@ -180,13 +177,19 @@ function partsOf(batch: BinaryMessage, parts: readonly (BatchPart | undefined)[]
 }
 
 /**
- * The Foony service's current wire: binary records (the service speaks nothing else since 0.13). Pass it as
- * `wire`: `new FoonyClient({ url, token, wire: foonyBinaryWire })`.
+ * The Foony service's current wire: binary records (the service speaks nothing else since 0.13). The client's
+ * default: passing it (`wire: foonyBinaryWire`) is the same as passing nothing.
  */
 export const foonyBinaryWire: FoonyWire = {
   encode: (frame) => encodeBinary(frame as unknown as BinaryClientFrame),
-  decode: (data, emit) => decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
+  decode: (data, emit) =>
+    // Text: a server of the seed's JSON wire (a binary auth answered by a JSON error).
+    typeof data === 'string'
+      ? emit({
+          t: 'wrongWire',
+          message: "this server speaks the seed's JSON wire, not binary records: pass wire: foonySeedWire",
+        } as unknown as ServerFrame)
+      : decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
   binary: true,
-  resumesConnection: true,
   stream: (channel, host) => new BinaryStream(channel, host),
 };

@@ -1,6 +1,5 @@
 import {
   CLOSE_NORMAL,
-  missingModule,
   webSocketTransport,
   type CloseInfo,
   type Transport,
@@ -8,6 +7,7 @@ import {
   type TransportFactory,
   type TransportListener,
 } from '@polysocket/core';
+import { binaryOnly } from '../errors';
 import type { FallbackContext, FoonyFallback } from '../fallback-module';
 import { LongPollTransport, type LongPollFetch } from './transport';
 
@@ -55,7 +55,7 @@ class TransportChoice {
   ) {
     const client = context.options;
     // Long-poll carries binary records only.
-    if (!client.wire?.binary) throw missingModule('wire', 'foonyBinaryWire', 'foony', 'fallback');
+    if (client.wire?.binary === false) throw binaryOnly('fallback');
     this.webSocket = client.transport ?? webSocketTransport(client);
     this.longPoll = options.only === true;
   }
@@ -258,9 +258,9 @@ class Watched implements Transport, TransportListener {
 }
 
 /**
- * Module: the Foony service's HTTP long-poll fallback, for `FoonyClient`'s `fallback` option (it needs
- * `wire: foonyBinaryWire`). Pass it as it is, or with options:
- * `new FoonyClient({ url, token, wire: foonyBinaryWire, fallback: foonyLongPoll({ reprobeMs: 30_000 }) })`.
+ * Module: the Foony service's HTTP long-poll fallback, for `FoonyClient`'s `fallback` option (binary wire
+ * only). Pass it as it is, or with options:
+ * `new FoonyClient({ url, token, fallback: foonyLongPoll({ reprobeMs: 30_000 }) })`.
  */
 export function foonyLongPoll(options?: FoonyLongPollOptions): FoonyFallback;
 /** @internal The client calls the module with its context. */

@@ -1,5 +1,5 @@
 import { MemoryServer, type MemoryPeer, type TransportData } from '@polysocket/core';
-import { FoonyClient, foonyBinaryWire, type FoonyClientOptions } from '@polysocket/foony';
+import { FoonyClient, type FoonyClientOptions } from '@polysocket/foony';
 // The official client's codec writes and reads this stand-in's records: it shares no code with ours.
 import {
   decodeClientFrame,
@@ -52,7 +52,7 @@ export class MemoryFoonyBinary {
       token: 'secret-token-123',
       transport: this.server.transport,
       browser: { network: null, document: null },
-      wire: foonyBinaryWire,
+      // The default wire: the binary records.
       ...options,
     } as FoonyClientOptions);
   }

@@ -1,5 +1,5 @@
 import { MemoryServer, type MemoryPeer } from '@polysocket/core';
-import { FoonyClient, foonyPresence, type FoonyClientOptions } from '@polysocket/foony';
+import { FoonyClient, foonyPresence, foonySeedWire, type FoonyClientOptions } from '@polysocket/foony';
 
 type Frame = { t: string; id?: number; channel?: string; name?: string; data?: unknown; action?: string };
 
@@ -42,6 +42,7 @@ export class MemoryFoony {
       transport: this.server.transport,
       browser: { network: null, document: null },
       presence: foonyPresence,
+      wire: foonySeedWire,
       ...options,
     } as FoonyClientOptions);
   }

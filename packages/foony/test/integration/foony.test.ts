@@ -1,54 +1,61 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DisconnectEvent, PolySocketError } from '@polysocket/core';
-import { strictChannelNames, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
+import { foonySeedWire, strictChannelNames, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
 import { foonyWorld, sleep, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
+/** Tests that run on each wire: the default (the binary records) and the seed's JSON wire. */
+const WIRES = [
+  ['binary records, the default', undefined],
+  ['seed JSON wire', foonySeedWire],
+] as const;
 afterEach(async () => {
   await world?.close();
 });
 
 describe('Foony adapter against the mock server', () => {
-  it('round-trips every frame type', async () => {
-    world = await foonyWorld({ keepAliveMs: 250 });
-    const client = world.client();
-    const rtts: number[] = [];
-    client.on('rtt', (ms) => rtts.push(ms));
-    await client.connect(); // auth → connected
-    expect(client.session).toMatchObject({ clientId: 'user-1', keepAliveMs: 250 });
-    expect(client.session!.connectionId).toMatch(/^conn-/);
+  for (const [label, wire] of WIRES) {
+    it(`round-trips every frame type (${label})`, async () => {
+      world = await foonyWorld({ keepAliveMs: 250 });
+      const client = world.client({ wire });
+      const rtts: number[] = [];
+      client.on('rtt', (ms) => rtts.push(ms));
+      await client.connect(); // auth → connected
+      expect(client.session).toMatchObject({ clientId: 'user-1', keepAliveMs: 250 });
+      expect(client.session!.connectionId).toMatch(/^conn-/);
 
-    const chat = client.channel('chat');
-    const got: FoonyMessage[] = [];
-    chat.subscribe((m) => got.push(m)); // sub → ack
-    await waitFor(() => chat.state === 'attached', 'attached');
-    await chat.publish('greeting', { text: 'hi' }); // pub → ack, and msg back
-    await waitFor(() => got.length === 1, 'msg');
-    expect(got[0]).toMatchObject({
-      t: 'msg',
-      channel: 'chat',
-      name: 'greeting',
-      data: { text: 'hi' },
-      clientId: 'user-1',
+      const chat = client.channel('chat');
+      const got: FoonyMessage[] = [];
+      chat.subscribe((m) => got.push(m)); // sub → ack
+      await waitFor(() => chat.state === 'attached', 'attached');
+      await chat.publish('greeting', { text: 'hi' }); // pub → ack, and msg back
+      await waitFor(() => got.length === 1, 'msg');
+      expect(got[0]).toMatchObject({
+        t: 'msg',
+        channel: 'chat',
+        name: 'greeting',
+        data: { text: 'hi' },
+        clientId: 'user-1',
+      });
+
+      const changes: PresenceChange[] = [];
+      chat.presence.subscribe((c) => changes.push(c));
+      await chat.presence.enter({ mood: 'fine' }); // pres → ack, presEvt back
+      await waitFor(() => changes.length === 1, 'presEvt');
+      expect(changes[0]).toMatchObject({ action: 'enter', member: { clientId: 'user-1', data: { mood: 'fine' } } });
+
+      const page = await chat.history({ limit: 10 }); // hist → histRes
+      expect(page).toEqual({ messages: [got[0]], more: false });
+
+      await waitFor(() => rtts.length > 0, 'a pong'); // ping → pong
+      await expect(client.channel('forbidden:vault').publish('x', 1)).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        backendCode: 40300,
+      }); // err with id
+      await chat.unsubscribe(); // unsub → ack
+      expect(world.foony.subscriberCount('chat')).toBe(0);
     });
-
-    const changes: PresenceChange[] = [];
-    chat.presence.subscribe((c) => changes.push(c));
-    await chat.presence.enter({ mood: 'fine' }); // pres → ack, presEvt back
-    await waitFor(() => changes.length === 1, 'presEvt');
-    expect(changes[0]).toMatchObject({ action: 'enter', member: { clientId: 'user-1', data: { mood: 'fine' } } });
-
-    const page = await chat.history({ limit: 10 }); // hist → histRes
-    expect(page).toEqual({ messages: [got[0]], more: false });
-
-    await waitFor(() => rtts.length > 0, 'a pong'); // ping → pong
-    await expect(client.channel('forbidden:vault').publish('x', 1)).rejects.toMatchObject({
-      code: 'FORBIDDEN',
-      backendCode: 40300,
-    }); // err with id
-    await chat.unsubscribe(); // unsub → ack
-    expect(world.foony.subscriberCount('chat')).toBe(0);
-  });
+  }
 
   it('correlates acks and errs with hundreds of requests in flight', async () => {
     world = await foonyWorld();
@@ -69,10 +76,13 @@ describe('Foony adapter against the mock server', () => {
     expect(client.connection.pendingRequests).toBe(0);
   });
 
-  it('keeps presence members right across enter/update/leave and across a reconnect', async () => {
+  // The seed wire: no resumeConnectionId, so a reconnect swaps bob's connection (binary-wire.test.ts: the binary
+  // wire keeps it, with no leave/enter).
+  it('keeps presence members right across enter/update/leave and across a reconnect (seed wire)', async () => {
     world = await foonyWorld();
-    const alice = world.client({ token: undefined, authCallback: () => world.foony.issueToken('alice') });
-    const bob = world.client({ token: undefined, authCallback: () => world.foony.issueToken('bob') });
+    const seed = { token: undefined, wire: foonySeedWire };
+    const alice = world.client({ ...seed, authCallback: () => world.foony.issueToken('alice') });
+    const bob = world.client({ ...seed, authCallback: () => world.foony.issueToken('bob') });
     await Promise.all([alice.connect(), bob.connect()]);
     const aliceRoom = alice.channel('room');
     const bobRoom = bob.channel('room');
@@ -115,24 +125,26 @@ describe('Foony adapter against the mock server', () => {
     expect(world.foony.membersOf('room').map((m) => m.clientId)).toEqual(['bob']);
   });
 
-  it('pages through history returning every message exactly once', async () => {
-    world = await foonyWorld({ historyLimit: 5000 });
-    for (let i = 0; i < 257; i++) world.foony.publish('log', 'line', i);
-    const client = world.client();
-    await client.connect();
-    const pages: number[][] = [];
-    for await (const page of client.channel('log').historyPages({ limit: 40 }))
-      pages.push(page.map((m) => m.data as number));
-    expect(pages).toHaveLength(7);
-    expect(pages.every((p, i) => p.length === (i < 6 ? 40 : 17))).toBe(true);
-    const all = pages.reverse().flat();
-    expect(all).toEqual(Array.from({ length: 257 }, (_, i) => i));
-  });
+  for (const [label, wire] of WIRES) {
+    it(`pages through history returning every message exactly once (${label})`, async () => {
+      world = await foonyWorld({ historyLimit: 5000 });
+      for (let i = 0; i < 257; i++) world.foony.publish('log', 'line', i);
+      const client = world.client({ wire });
+      await client.connect();
+      const pages: number[][] = [];
+      for await (const page of client.channel('log').historyPages({ limit: 40 }))
+        pages.push(page.map((m) => m.data as number));
+      expect(pages).toHaveLength(7);
+      expect(pages.every((p, i) => p.length === (i < 6 ? 40 : 17))).toBe(true);
+      const all = pages.reverse().flat();
+      expect(all).toEqual(Array.from({ length: 257 }, (_, i) => i));
+    });
+  }
 
-  it('stops paging if the server repeats a page', async () => {
+  it('stops paging if the server repeats a page (seed wire: a server that ignores start)', async () => {
     world = await foonyWorld();
     for (let i = 0; i < 30; i++) world.foony.publish('loop', 'n', i);
-    const client = world.client();
+    const client = world.client({ wire: foonySeedWire });
     await client.connect();
     const channel = client.channel('loop');
     // A server that ignores `start` (simulated by paging with a cursor it does not know).
@@ -190,35 +202,37 @@ describe('Foony adapter against the mock server', () => {
     expect(world.foony.authLog).toHaveLength(1);
   });
 
-  it('delivers a 5,000-message stream complete, once and in order across 20+ abrupt drops', async () => {
-    // The server replays 5 already-delivered messages on every resume: only de-duplication hides them.
-    world = await foonyWorld({ historyLimit: 10_000, resumeOverlap: 5 });
-    const client = world.client();
-    await client.connect();
-    const got: string[] = [];
-    const channel = client.channel('stream');
-    channel.subscribe((m) => got.push(m.messageId));
-    await waitFor(() => channel.state === 'attached', 'attached');
-    let drops = 0;
-    const dropper = setInterval(() => {
-      if (world.server.faults.drop('/foony') > 0) drops++;
-    }, 60);
-    try {
-      for (let i = 0; i < 5000; i++) {
-        world.foony.publish('stream', 'n', i);
-        if (i % 40 === 39) await sleep(3);
+  for (const [label, wire] of WIRES) {
+    it(`delivers a 5,000-message stream complete, once and in order across 20+ abrupt drops (${label})`, async () => {
+      // The server replays 5 already-delivered messages on every resume: only de-duplication hides them.
+      world = await foonyWorld({ historyLimit: 10_000, resumeOverlap: 5 });
+      const client = world.client({ wire });
+      await client.connect();
+      const got: string[] = [];
+      const channel = client.channel('stream');
+      channel.subscribe((m) => got.push(m.messageId));
+      await waitFor(() => channel.state === 'attached', 'attached');
+      let drops = 0;
+      const dropper = setInterval(() => {
+        if (world.server.faults.drop('/foony') > 0) drops++;
+      }, 60);
+      try {
+        for (let i = 0; i < 5000; i++) {
+          world.foony.publish('stream', 'n', i);
+          if (i % 40 === 39) await sleep(3);
+        }
+        await waitFor(() => drops >= 20, '20 drops');
+      } finally {
+        clearInterval(dropper);
       }
-      await waitFor(() => drops >= 20, '20 drops');
-    } finally {
-      clearInterval(dropper);
-    }
-    await waitFor(() => got.length >= 5000 && client.state === 'connected', 'the whole stream', 20_000);
-    await sleep(100);
-    const expected = world.foony.historyOf('stream').map((m) => m.messageId);
-    expect(drops).toBeGreaterThanOrEqual(20);
-    expect(got).toHaveLength(5000);
-    expect(got).toEqual(expected);
-  }, 60_000);
+      await waitFor(() => got.length >= 5000 && client.state === 'connected', 'the whole stream', 20_000);
+      await sleep(100);
+      const expected = world.foony.historyOf('stream').map((m) => m.messageId);
+      expect(drops).toBeGreaterThanOrEqual(20);
+      expect(got).toHaveLength(5000);
+      expect(got).toEqual(expected);
+    }, 60_000);
+  }
 
   it('detects a half-open server within the keep-alive deadline', async () => {
     world = await foonyWorld({ keepAliveMs: 300 });
@@ -234,9 +248,10 @@ describe('Foony adapter against the mock server', () => {
     expect(Date.now() - silencedAt).toBeLessThanOrEqual(300 + 300 + 150);
   });
 
-  it('publishes made while down go out after restore; one in flight at a drop is rejected as maybe-delivered', async () => {
+  // The seed's pub has no client message id (the binary wire resends it: binary-wire.test.ts).
+  it('seed wire: publishes made while down go out after restore; one in flight at a drop is rejected as maybe-delivered', async () => {
     world = await foonyWorld();
-    const client = world.client();
+    const client = world.client({ wire: foonySeedWire });
     await client.connect();
     const channel = client.channel('outbox');
     channel.attach();

@@ -1,7 +1,7 @@
 // Our JSON-wire FoonyClient and the official @foony/realtime 0.16 client (binary wire) on one channel of the mock.
 import { type Realtime, type MessageFrame, type PresenceEventFrame } from '@foony/realtime';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FoonyMessage, PresenceChange } from '@polysocket/foony';
+import { foonySeedWire, type FoonyMessage, type PresenceChange } from '@polysocket/foony';
 import { officialClient } from '../helpers/official';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
@@ -20,7 +20,7 @@ function officialOn(url: string, clientId: string): Realtime {
 describe('a JSON-wire FoonyClient and the official binary client on one mock channel', () => {
   it('see each other’s messages once, and each other’s presence', async () => {
     world = await foonyWorld();
-    const ours = world.client({ token: 'user:json-ann' });
+    const ours = world.client({ token: 'user:json-ann', wire: foonySeedWire });
     const theirs = officialOn(world.url, 'bin-bob');
     await ours.connect();
     const ourChat = ours.channel('chat');

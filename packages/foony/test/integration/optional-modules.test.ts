@@ -17,12 +17,16 @@ const MODULES = {
     snippet: `import { FoonyClient, webStorageCursors } from '@polysocket/foony'; ${CLIENT}, persistCursors: webStorageCursors(localStorage) }).channel('a');`,
     markers: ['polysocket:foony:', 'removeItem'],
   },
+  'seed wire': {
+    snippet: `import { FoonyClient, foonySeedWire } from '@polysocket/foony'; ${CLIENT}, wire: foonySeedWire }).channel('a');`,
+    markers: ['malformed Foony frame', 'this server speaks binary records'],
+  },
   encryption: {
-    snippet: `import { FoonyClient, foonyBinaryWire, foonyCipher } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire, cipher: foonyCipher({ key: 'k' }) }).channel('a');`,
+    snippet: `import { FoonyClient, foonyCipher } from '@polysocket/foony'; ${CLIENT}, cipher: foonyCipher({ key: 'k' }) }).channel('a');`,
     markers: ['could not decrypt', 'cipher+aes-', 'AES-GCM'],
   },
   'long-poll fallback': {
-    snippet: `import { FoonyClient, foonyBinaryWire, foonyLongPoll } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire, fallback: foonyLongPoll }).channel('a');`,
+    snippet: `import { FoonyClient, foonyLongPoll } from '@polysocket/foony'; ${CLIENT}, fallback: foonyLongPoll }).channel('a');`,
     markers: ['foony-lp-session', 'moving from long-poll to WebSocket'],
   },
 };
@@ -34,16 +38,19 @@ describe('Foony optional modules stay out of a bundle that does not import them'
     );
     expect(bundle).toContain('FoonyClient'); // the bundle is real: the INVALID messages name the imports
     expect(bundle).toContain('foonyPresence');
+    // Its one codec is the binary records' (the default wire); the seed's JSON wire is a module.
+    expect(bundle).toContain('malformed Foony record');
+    expect(bundle).toContain('pass wire: foonySeedWire');
     for (const { markers } of Object.values(MODULES))
       for (const marker of markers) expect(bundle).not.toContain(marker);
   });
 
-  it('the binary wire without foonyCipher carries no encryption', async () => {
-    const bundle = await bundleOf(
+  it('passing foonyBinaryWire is the default: the same bundle', async () => {
+    const byDefault = await bundleOf(`import { FoonyClient } from '@polysocket/foony'; ${CLIENT} }).channel('a');`);
+    const passed = await bundleOf(
       `import { FoonyClient, foonyBinaryWire } from '@polysocket/foony'; ${CLIENT}, wire: foonyBinaryWire }).channel('a');`,
     );
-    expect(bundle).toContain('fetchRes'); // the bundle is real: it has the binary wire
-    for (const marker of MODULES.encryption.markers) expect(bundle).not.toContain(marker);
+    expect(passed.length - byDefault.length).toBeLessThan(40); // the option and the import's name, nothing more
   });
 
   for (const [name, { snippet, markers }] of Object.entries(MODULES)) {

@@ -48,7 +48,7 @@ describe('Foony restore: one channel whose re-subscribe fails for a while', () =
       const queued = client.channel('good').publish('while-down', 1); // waits in the outbox
       await reconnected;
       await queued; // went out after the restore, although 'busy' was refused
-      expect(client.channel('good').state).toBe('attached');
+      await waitFor(() => client.channel('good').state === 'attached', 'good attached'); // sub and presSub acked
 
       await waitFor(() => client.channel('busy').state === 'attached', 'busy attached after its retries', 15_000);
       expect(drops).toHaveLength(1); // only the drop we caused

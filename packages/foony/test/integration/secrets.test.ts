@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '@polysocket/core';
+import { foonySeedWire } from '@polysocket/foony';
 import { foonyWorld, waitFor, type FoonyWorld } from '../helpers/setup';
 
 let world: FoonyWorld;
@@ -15,6 +16,10 @@ function recording(): { logger: Logger; lines: string[] } {
   return { logger: { debug: record, info: record, warn: record, error: record }, lines };
 }
 
+// A server that echoes a secret in an error: injected as a JSON `err`, so these clients speak the seed wire (the
+// redaction is the client's logger's, the same on both wires).
+const wire = foonySeedWire;
+
 describe('Foony secrets', () => {
   for (const [what, options, secret] of [
     ['a static token', { token: 'valid-token' }, 'valid-token'],
@@ -23,7 +28,7 @@ describe('Foony secrets', () => {
     it(`${what} never reaches the logger, an error event or util.inspect(client)`, async () => {
       world = await foonyWorld();
       const { logger, lines } = recording();
-      const client = world.client({ ...options, logger });
+      const client = world.client({ ...options, logger, wire });
       const messages: string[] = [];
       client.on('error', (e) => messages.push(e.message));
       await client.connect();
@@ -42,7 +47,7 @@ describe('Foony secrets', () => {
 
   it('the private part of a key alone is redacted too', async () => {
     world = await foonyWorld({ keys: { 'app.key:s3cret-part': 'server' } });
-    const client = world.client({ token: undefined, key: 'app.key:s3cret-part' });
+    const client = world.client({ token: undefined, key: 'app.key:s3cret-part', wire });
     const messages: string[] = [];
     client.on('error', (e) => messages.push(e.message));
     await client.connect();
@@ -56,6 +61,7 @@ describe('Foony secrets', () => {
     const tokens: string[] = [];
     const client = world.client({
       token: undefined,
+      wire,
       authCallback: () => {
         const token = world.foony.issueToken('alice');
         tokens.push(token);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CursorStore, MemoryServer, type PolySocketError, type RequestId } from '@polysocket/core';
-import { FoonyClient, type ClientFrame } from '@polysocket/foony';
+import { FoonyClient, foonySeedWire, type ClientFrame } from '@polysocket/foony';
 import { FoonyChannel, type ChannelHost } from '../../src/channel';
 
 beforeEach(() => {
@@ -32,6 +32,7 @@ describe('Foony channel restore', () => {
       },
       session: 1,
       cursors: new CursorStore(),
+      wire: foonySeedWire,
       options: {},
     };
     const channel = new FoonyChannel('a', host);
@@ -58,6 +59,7 @@ describe('Foony channel restore', () => {
       token: 'secret-token-123',
       transport: server.transport,
       browser: { network: null, document: null },
+      wire: foonySeedWire,
     });
     const errors: PolySocketError[] = [];
     const busy = client.channel('busy');

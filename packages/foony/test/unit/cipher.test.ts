@@ -5,6 +5,7 @@ import { MemoryServer, PolySocketError } from '@polysocket/core';
 import {
   FoonyClient,
   foonyBinaryWire,
+  foonySeedWire,
   foonyCipher,
   type FoonyClient as Client,
   type FoonyMessage,
@@ -91,14 +92,15 @@ describe('foonyCipher: interop with the official client’s Cipher', () => {
 });
 
 describe('foonyCipher on a client (binary wire, in memory)', () => {
-  it('without the binary wire, a cipher is INVALID naming the import', () => {
+  it('on the seed wire a cipher is INVALID saying to drop the seed wire; on the default (binary) wire it is fine', () => {
     const base = { url: 'ws://memory/foony', token: 't', transport: new MemoryServer().transport };
-    expect(() => new FoonyClient({ ...base, cipher: foonyCipher({ key: KEY_256 }) })).toThrow(
+    expect(() => new FoonyClient({ ...base, wire: foonySeedWire, cipher: foonyCipher({ key: KEY_256 }) })).toThrow(
       expect.objectContaining({
         code: 'INVALID',
-        message: expect.stringContaining("cipher needs { wire: foonyBinaryWire } from '@polysocket/foony'"),
+        message: 'cipher needs the binary wire (the default): drop wire: foonySeedWire',
       }),
     );
+    expect(() => new FoonyClient({ ...base, cipher: foonyCipher({ key: KEY_256 }) })).not.toThrow();
     expect(
       () => new FoonyClient({ ...base, wire: foonyBinaryWire, cipher: foonyCipher({ key: KEY_256 }) }),
     ).not.toThrow();

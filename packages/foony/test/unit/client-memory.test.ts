@@ -3,6 +3,7 @@ import { MemoryServer, type MemoryPeer, type PolySocketError } from '@polysocket
 import {
   FoonyClient,
   foonyPresence,
+  foonySeedWire,
   pongDeadline,
   type FoonyClientOptions,
   type FoonyMessage,
@@ -48,6 +49,8 @@ function client(server: MemoryServer, extra: Partial<ConstructorParameters<typeo
     random: () => 0.5,
     browser: { network: null, document: null },
     presence: foonyPresence,
+    // This edge speaks the seed's JSON frames.
+    wire: foonySeedWire,
     ...extra,
   } as FoonyClientOptions);
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryServer } from '@polysocket/core';
-import { FoonyClient, keepAliveInterval } from '@polysocket/foony';
+import { FoonyClient, foonySeedWire, keepAliveInterval } from '@polysocket/foony';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -37,6 +37,8 @@ async function pingsOver(
     token: 'secret-token-123',
     transport: server.transport,
     browser: { network: null, document: null },
+    // The keep-alive is read from a JSON `connected` frame (1e400, strings).
+    wire: foonySeedWire,
   });
   await client.connect();
   await vi.advanceTimersByTimeAsync(windowMs);

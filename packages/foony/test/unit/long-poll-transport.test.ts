@@ -5,6 +5,7 @@ import { LongPollTransport, longPollUrl, type LongPollResponse } from '../../src
 import {
   FoonyClient,
   foonyBinaryWire,
+  foonySeedWire,
   foonyLongPoll,
   type FoonyClientOptions,
   type LongPollFetch,
@@ -265,10 +266,11 @@ describe('the long-poll transport', () => {
 describe('FoonyClient with foonyLongPoll', () => {
   const base = { url: 'ws://host/foony', token: 'secret-token-123' };
 
-  it('without the binary wire is INVALID naming the import; a fallback that is no module too', () => {
-    expect(() => new FoonyClient({ ...base, fallback: foonyLongPoll })).toThrow(
-      "fallback needs { wire: foonyBinaryWire } from '@polysocket/foony'",
+  it('on the seed wire is INVALID saying to drop the seed wire; a fallback that is no module too', () => {
+    expect(() => new FoonyClient({ ...base, wire: foonySeedWire, fallback: foonyLongPoll })).toThrow(
+      'fallback needs the binary wire (the default): drop wire: foonySeedWire',
     );
+    expect(() => new FoonyClient({ ...base, fallback: foonyLongPoll })).not.toThrow();
     expect(
       () => new FoonyClient({ ...base, wire: foonyBinaryWire, fallback: true } as unknown as FoonyClientOptions),
     ).toThrow("fallback needs { fallback: foonyLongPoll } from '@polysocket/foony'");

@@ -3,7 +3,9 @@ import { MemoryServer, PolySocketError } from '@polysocket/core';
 import { MemoryFoony, settle } from '../helpers/memory-foony';
 import {
   FoonyClient,
+  foonyBinaryWire,
   foonyPresence,
+  foonySeedWire,
   looseChannelNames,
   strictChannelNames,
   webStorageCursors,
@@ -75,6 +77,16 @@ describe('Foony optional modules: used without the module', () => {
       expect(error.code, JSON.stringify(extra)).toBe('INVALID');
       expect(error.message).toContain(`: ${module} } from '@polysocket/foony'`);
     }
+  });
+
+  it("a wire that is not one of the two wires (a JavaScript caller's string) is INVALID naming them", () => {
+    for (const wire of ['json', 'binary', {}, true]) {
+      const error = thrown(() => new FoonyClient({ ...base, wire } as unknown as FoonyClientOptions));
+      expect(error.code, JSON.stringify(wire)).toBe('INVALID');
+      expect(error.message).toBe("wire takes foonySeedWire or foonyBinaryWire from '@polysocket/foony'");
+    }
+    expect(() => new FoonyClient({ ...base, wire: foonySeedWire })).not.toThrow();
+    expect(() => new FoonyClient({ ...base, wire: foonyBinaryWire })).not.toThrow();
   });
 
   it('without channel-name rules the client takes any name (the server judges it); with them, bad names throw', () => {

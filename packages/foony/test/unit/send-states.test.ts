@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MemoryServer } from '@polysocket/core';
-import { FoonyClient, foonyPresence } from '@polysocket/foony';
+import { FoonyClient, foonyPresence, foonySeedWire } from '@polysocket/foony';
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -31,6 +31,7 @@ function client(server: MemoryServer): FoonyClient {
     transport: server.transport,
     browser: { network: null, document: null },
     presence: foonyPresence,
+    wire: foonySeedWire,
   });
 }
 

@@ -4,6 +4,7 @@ export { FoonyClient, FoonyChannel, ErrorCode as FoonyErrorCode } from '@polysoc
 // Foony's optional modules: a page with a script tag cannot import one later, so the bundle carries them.
 export {
   foonyBinaryWire,
+  foonySeedWire,
   foonyCipher,
   foonyLongPoll,
   foonyPresence,

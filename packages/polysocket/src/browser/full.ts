@@ -3,6 +3,7 @@
 export * from './all';
 export {
   foonyBinaryWire,
+  foonySeedWire,
   foonyCipher,
   foonyLongPoll,
   foonyPresence,

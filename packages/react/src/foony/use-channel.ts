@@ -14,7 +14,8 @@ export function useFoonyClient(): FoonyClient {
 
 /**
  * Keeps `channel` attached while mounted. The first user attaches it; when the last one unmounts, a channel
- * the hooks attached is unsubscribed (a channel the app had subscribed itself stays as it was).
+ * the hooks attached is unsubscribed unless the app subscribed a listener of its own meanwhile (a channel the app
+ * had subscribed itself stays as it was).
  */
 export function useAttached(client: FoonyClient, channel: FoonyChannel): void {
   useEffect(
@@ -22,7 +23,8 @@ export function useAttached(client: FoonyClient, channel: FoonyChannel): void {
       acquire(client, `foony:${channel.name}`, () => {
         if (channel.state !== 'detached' && channel.state !== 'failed') return undefined;
         channel.attach();
-        return () => void channel.unsubscribe();
+        // The hooks' own listeners are gone by now; one the app added meanwhile keeps the channel subscribed.
+        return () => void (channel.hasListeners || channel.unsubscribe());
       }),
     [client, channel],
   );

@@ -3,7 +3,7 @@ import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SockrClient, sockrCalls, type ISFUClientAdapter } from '@polysocket/sockr';
 import { LiveKitClientAdapter } from '@polysocket/react/livekit';
-import { useConferenceCall, type ConferenceCallView } from '../../src/sockr-calls';
+import { useConferenceCall, type ConferenceCallView } from '@polysocket/react/sockr';
 import { quick, startWorld, type World } from '../support';
 import { fakeLiveKit, FakeRoom, resetFakeLiveKit } from './fake-livekit';
 

@@ -1,4 +1,4 @@
-import type { WebRTCEnvironment } from '../../src/sockr-calls';
+import type { WebRTCEnvironment } from '@polysocket/react/sockr';
 
 /** A stand-in track: `stop()` ends it. */
 export class FakeTrack {

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SockrClient, sockrCalls } from '@polysocket/sockr';
 import { FoonyClient } from '@polysocket/foony';
 import { PolySocketProvider } from '@polysocket/react';
-import { useVoiceCall, type VoiceCallView } from '../../src/sockr-calls';
+import { useVoiceCall, type VoiceCallView } from '@polysocket/react/sockr';
 import { quick, startWorld, type World } from '../support';
 import { fakeWebRTC, FakePeer, FakeTrack, resetFakeWebRTC } from './fake-webrtc';
 

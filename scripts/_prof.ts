@@ -1,0 +1,11 @@
+import { spawn } from 'node:child_process';
+import { FoonyClient } from '@polysocket/foony';
+const server = spawn('npx', ['tsx', 'bench/server.ts', '0'], { env: { ...process.env, BENCH_STREAM: '300000' }, stdio: ['ignore', 'pipe', 'inherit'] });
+const port: number = await new Promise((r) => server.stdout!.on('data', (d) => { const m = /READY (\d+)/.exec(String(d)); if (m) r(Number(m[1])); }));
+const client = new FoonyClient({ url: `ws://127.0.0.1:${port}/foony-binary`, token: 't', requestTimeoutMs: 60000 });
+await client.connect();
+let n = 0; const t0 = performance.now();
+await new Promise<void>((resolve) => client.channel('stream').subscribe(() => { if (++n === 300000) resolve(); }));
+console.log('us/msg', ((performance.now() - t0) * 1000) / n);
+client.close(); server.kill();
+process.exit(0);

@@ -54,6 +54,8 @@ const packages = {
     'useGroupMessages',
     'useGroupTyping',
     'useUserGroups',
+    'useVoiceCall',
+    'useConferenceCall',
   ],
   '@polysocket/react/livekit': ['LiveKitClientAdapter'],
   '@polysocket/mock-server': [

@@ -19,6 +19,8 @@ import {
   useSocket,
   useSocketEvent,
   useTypingIndicator,
+  useConferenceCall,
+  useVoiceCall,
   type SockrMessage,
 } from '@polysocket/react/sockr';
 import { LiveKitClientAdapter } from '@polysocket/react/livekit';
@@ -109,4 +111,16 @@ export async function conference(client: SockrClient, groupId: string): Promise<
   const adapter = new LiveKitClientAdapter({ roomOptions: { adaptiveStream: true } });
   adapter.onParticipantConnected((userId) => console.log(userId.toUpperCase()));
   await client.joinConferenceWith(adapter, groupId, { video: true });
+}
+
+// The call hooks' types compile with and without the DOM lib (remoteStream is the DOM's MediaStream where it exists).
+export function Calls({ adapter }: { adapter: LiveKitClientAdapter }): ReactNode {
+  const call = useVoiceCall({ video: true });
+  const conference = useConferenceCall({ adapter });
+  const tracks: number = call.remoteStream?.getAudioTracks().length ?? 0;
+  void call.startCall('bob');
+  void conference.joinConference('team');
+  // @ts-expect-error sockr-client's states only
+  const bogus: typeof call.callState = 'dialing';
+  return createElement('p', null, call.callState, call.connectionState, tracks, conference.participants.length, bogus);
 }

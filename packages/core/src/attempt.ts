@@ -74,8 +74,12 @@ export class Attempt<O, I>
     const c = this.owner;
     if (c.link !== this) return;
     const decision = c.protocol.classifyClose?.(info) ?? { action: 'reconnect' };
-    // A link that never opened failed for a reason only the transport knows (refused, HTTP status…).
-    lose(c, info, this.opened || decision.error || decision.action !== 'reconnect' ? decision : undefined);
+    // A link that never opened failed for a reason only the transport knows (refused, HTTP status…). So did one
+    // whose transport reports open before its first request is answered (Foony's long-poll) and then got an
+    // HTTP status to it: transports set `status` only for an answer that says something about the configuration.
+    const status = (this.transportError as { status?: unknown } | undefined)?.status;
+    const opening = !this.opened || typeof status === 'number';
+    lose(c, info, !opening || decision.error || decision.action !== 'reconnect' ? decision : undefined);
   }
   onError(error: Error): void {
     // Told with the attempt's error (and logged with it), not here.

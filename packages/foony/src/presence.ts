@@ -115,9 +115,10 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     return this.cipher ? this.cipher.present(entry, send, !!request) : send(entry);
   }
 
-  /** Listens to every change; returns the function that stops listening. */
+  /** Listens to every change, attaching the channel if needed (as `channel.subscribe` does); returns the stop. */
   subscribe(listener: (change: PresenceChange) => void): () => void {
     this.on('change', listener);
+    this.channel.attach();
     return () => this.off('change', listener);
   }
 

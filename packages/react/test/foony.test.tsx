@@ -229,6 +229,37 @@ describe('useChannel', () => {
     expect(world.foony.historyOf('chat').map((message) => message.data)).toEqual(['from the hook']);
   });
 
+  it('a new limit keeps the messages received so far (the latest of them)', async () => {
+    function Limited({ limit }: { limit: number }): React.ReactNode {
+      const { messages, state } = useChannel('chat', { limit });
+      return (
+        <div>
+          <p data-testid="channel-state">{state}</p>
+          <ul>
+            {messages.map((message) => (
+              <li key={message.messageId}>{String(message.data)}</li>
+            ))}
+          </ul>
+        </div>
+      );
+    }
+    const app = (limit: number) => (
+      <PolySocketProvider create={() => makeClient()}>
+        <Limited limit={limit} />
+      </PolySocketProvider>
+    );
+    const { rerender } = render(app(5));
+    await waitFor(() => expect(screen.getByTestId('channel-state').textContent).toBe('attached'));
+    for (const text of ['a', 'b', 'c']) world.foony.publish('chat', 'text', text);
+    await waitFor(() => expect(texts()).toEqual(['a', 'b', 'c']));
+    rerender(app(10));
+    expect(texts()).toEqual(['a', 'b', 'c']);
+    rerender(app(2));
+    await waitFor(() => expect(texts()).toEqual(['b', 'c']));
+    world.foony.publish('chat', 'text', 'd');
+    await waitFor(() => expect(texts()).toEqual(['c', 'd']));
+  });
+
   it('unsubscribes when the last user unmounts, not before', async () => {
     function Toggle(): React.ReactNode {
       const [both, setBoth] = useState(true);

@@ -90,6 +90,7 @@ class TransportChoice {
       fetch: options.fetch,
       requestTimeoutMs: options.requestTimeoutMs,
       maxBodySize: context.options.maxFrameSize,
+      maxSendBody: context.options.maxMessageSize,
     });
     return new Watched(transport, false, {
       frame: () => this.scheduleProbe(),

@@ -32,6 +32,11 @@ export interface LongPollTransportOptions {
   requestTimeoutMs?: number;
   /** The largest response body accepted (the core's maxFrameSize, default 16 MiB); more drops the link. */
   maxBodySize?: number;
+  /**
+   * The largest `/lp/send` body made by joining queued records (the client's maxMessageSize, default 1 MiB): a
+   * server refuses a body over its limit, which would drop the session. A single record goes alone whatever its size.
+   */
+  maxSendBody?: number;
 }
 
 /** The header naming the long-poll session: in the connect response, and in every later request. */
@@ -176,10 +181,16 @@ export class LongPollTransport implements Transport {
   private async flush(): Promise<void> {
     if (this.sending || this.session === undefined) return;
     this.sending = true;
+    const limit = this.options.maxSendBody ?? 1_048_576;
     while (this.queue.length > 0 && !this.closed) {
-      const body = join(this.queue);
-      this.queue = [];
-      this.queued = 0;
+      // What queued meanwhile, joined up to the limit (at least one record); the rest goes in the next request.
+      let count = 1;
+      let size = this.queue[0]!.byteLength;
+      while (count < this.queue.length && size + this.queue[count]!.byteLength <= limit)
+        size += this.queue[count++]!.byteLength;
+      const body = join(this.queue.slice(0, count));
+      this.queue = this.queue.slice(count);
+      this.queued -= size;
       let answer: Answer;
       try {
         answer = await this.request('send', body);

@@ -57,6 +57,21 @@ describe('Foony adapter against the mock server', () => {
     });
   }
 
+  for (const [label, wire] of WIRES) {
+    it(`presence.subscribe on its own attaches the channel and hears enters (${label})`, async () => {
+      world = await foonyWorld();
+      const watcher = world.client({ wire, token: world.foony.issueToken('watcher') });
+      const walker = world.client({ wire, token: world.foony.issueToken('walker') });
+      await Promise.all([watcher.connect(), walker.connect()]);
+      const seen: string[] = [];
+      watcher.channel('lobby').presence.subscribe((c) => seen.push(`${c.action}:${c.member.clientId}`));
+      await waitFor(() => watcher.channel('lobby').state === 'attached', 'attached by presence.subscribe');
+      await walker.channel('lobby').presence.enter({ here: true });
+      await waitFor(() => seen.includes('enter:walker'), 'the enter');
+      expect(watcher.channel('lobby').presence.members().size).toBe(1);
+    });
+  }
+
   it('correlates acks and errs with hundreds of requests in flight', async () => {
     world = await foonyWorld();
     const client = world.client();

@@ -40,12 +40,21 @@ class FakeSocket implements Transport {
 }
 
 /** A long-poll server: connect answers `connected`, polls are held 25 s, sends are taken. Counts what it served. */
-function fakeServer(): { fetch: LongPollFetch; connects: number; down: boolean; dropAll(): void; log: string[] } {
+function fakeServer(): {
+  fetch: LongPollFetch;
+  connects: number;
+  down: boolean;
+  /** An HTTP status every `/lp/connect` is answered with instead of a session (no long-poll route: 404). */
+  connectStatus: number | undefined;
+  dropAll(): void;
+  log: string[];
+} {
   const held: (() => void)[] = [];
   const server = {
     log: [] as string[],
     connects: 0,
     down: false,
+    connectStatus: undefined as number | undefined,
     dropAll: () => held.splice(0).forEach((end) => end()),
     fetch: ((url, init) =>
       new Promise((resolve, reject) => {
@@ -64,6 +73,7 @@ function fakeServer(): { fetch: LongPollFetch; connects: number; down: boolean; 
         const route = url.split('/').pop();
         if (route === 'connect') server.log.push('lp');
         if (server.down) return reject(new TypeError('fetch failed'));
+        if (route === 'connect' && server.connectStatus !== undefined) return answer(server.connectStatus);
         if (route === 'connect') {
           server.connects++;
           const record = encodeServerFrame({ t: 'connected', connectionId: 'c1', keepAliveMs: 0, clientId: 'ann' });
@@ -211,5 +221,30 @@ describe('foonyLongPoll: the transport of each attempt', () => {
     server.dropAll();
     await vi.advanceTimersByTimeAsync(120_000);
     expect([sockets.length, server.connects]).toEqual([0, 2]);
+  });
+
+  it('a long-poll connect answered 404 (no long-poll route) stops the client with NOT_FOUND; a 503 is retried', async () => {
+    for (const [status, only] of [
+      [404, true],
+      [404, false],
+    ] as const) {
+      const { client: c, server } = setup(['http403'], { upgrade: false, only });
+      server.connectStatus = status;
+      const errors: string[] = [];
+      c.on('error', (error) => errors.push(error.code));
+      const connected = c.connect().catch((error: { code: string }) => error.code);
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(c.state).toBe('failed');
+      expect(await connected).toBe('NOT_FOUND');
+      expect(server.log.filter((route) => route === 'lp')).toEqual(['lp']);
+      c.close();
+      vi.useRealTimers();
+    }
+    const { client: c, server } = setup(['refuse'], { upgrade: false, only: true });
+    server.connectStatus = 503;
+    void c.connect().catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(c.state).toBe('reconnecting');
+    expect(server.log.filter((route) => route === 'lp').length).toBeGreaterThan(2);
   });
 });

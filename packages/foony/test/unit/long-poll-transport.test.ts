@@ -161,6 +161,34 @@ describe('the long-poll transport', () => {
     expect(() => transport.send(new Uint8Array([2]))).toThrow();
   });
 
+  it('joins queued records only up to maxSendBody (a body over the server limit would drop the session)', async () => {
+    const { fetch, calls } = fakeFetch();
+    const transport = new LongPollTransport({ url: 'ws://host/foony', fetch, maxSendBody: 5 });
+    transport.open(recorder());
+    await tick();
+    transport.send(new Uint8Array([1]));
+    calls[0]!.answer(200, [], 'S1');
+    await tick();
+    transport.send(new Uint8Array([2])); // goes at once, alone
+    // Queued while that send is in flight: 3 + 2 + 3 + 6 bytes, at most 5 per body, a larger record alone.
+    transport.send(new Uint8Array([3, 3, 3]));
+    transport.send(new Uint8Array([4, 4]));
+    transport.send(new Uint8Array([5, 5, 5]));
+    transport.send(new Uint8Array([6, 6, 6, 6, 6, 6]));
+    expect(transport.bufferedAmount).toBe(14);
+    for (let i = 0; i < 4; i++) {
+      calls
+        .filter((c) => c.route === 'send')
+        .at(-1)!
+        .answer(204);
+      await tick();
+    }
+    const sends = calls.filter((c) => c.route === 'send').map((c) => c.body);
+    expect(sends).toEqual([[2], [3, 3, 3, 4, 4], [5, 5, 5], [6, 6, 6, 6, 6, 6]]);
+    expect(transport.bufferedAmount).toBe(0);
+    transport.close(4000);
+  });
+
   it('a connect answered with an HTTP error reports its status (the core stops on a 4xx); a network error names its cause', async () => {
     const { fetch, calls } = fakeFetch();
     const transport = new LongPollTransport({ url: 'ws://host/foony', fetch });

@@ -3,7 +3,7 @@ export class ListStore<T> {
   private items: readonly T[] = [];
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly limit: number) {}
+  constructor(private limit: number) {}
 
   readonly read = (): readonly T[] => this.items;
 
@@ -11,6 +11,15 @@ export class ListStore<T> {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   };
+
+  /** A new limit keeps the items (the latest `limit` of them). */
+  resize(limit: number): void {
+    if (limit === this.limit) return;
+    this.limit = limit;
+    if (this.items.length <= limit) return;
+    this.items = this.items.slice(this.items.length - limit);
+    for (const listener of [...this.listeners]) listener();
+  }
 
   readonly add = (item: T): void => {
     const next = [...this.items, item];

@@ -65,7 +65,9 @@ export function useChannel(name: string, options: UseChannelOptions = {}): Chann
   const channel = useMemo(() => client.channel(name), [client, name]);
   const limit = options.limit ?? 100;
   const only = options.name;
-  const store = useMemo(() => new ListStore<FoonyMessage>(limit), [channel, limit, only]);
+  // A new `limit` keeps the messages received so far (another channel or name filter starts afresh).
+  const store = useMemo(() => new ListStore<FoonyMessage>(limit), [channel, only]);
+  useEffect(() => store.resize(limit), [store, limit]);
   useAttached(client, channel);
   useEffect(
     () => (only === undefined ? channel.subscribe(store.add) : channel.subscribe(only, store.add)),

@@ -69,7 +69,7 @@ function browserBundle(name: string): Options {
 
 export const BROWSER_BUNDLES = ['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'];
 /** @polysocket/react's entries: the generic hooks, and one subpath per adapter (`@polysocket/react/foony`, …). */
-export const REACT_ENTRIES = ['index', 'foony', 'ignis', 'socketio', 'sockr'];
+export const REACT_ENTRIES = ['index', 'foony', 'ignis', 'socketio', 'sockr', 'livekit'];
 
 /** Bundles whose entry file is not named after them. */
 const BROWSER_ENTRIES: Record<string, string> = { polysocket: 'all', 'polysocket.full': 'full' };

@@ -19,6 +19,7 @@ const alias = {
   '@polysocket/react/ignis': src('react', 'ignis'),
   '@polysocket/react/socketio': src('react', 'socketio'),
   '@polysocket/react/sockr': src('react', 'sockr'),
+  '@polysocket/react/livekit': src('react', 'livekit'),
   '@polysocket/react': src('react'),
 };
 

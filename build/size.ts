@@ -94,11 +94,39 @@ export const OTHER_ROWS: SizeRow[] = [
     entry: {
       contents: [
         "import { SockrClient } from '@polysocket/sockr';",
-        "import * as hooks from '@polysocket/react/sockr';",
-        'console.log(SockrClient, hooks);',
+        'import {',
+        '  SocketProvider, useSocket, useSocketContext, useSocketEvent, useMessages, useSendMessage, usePresence,',
+        '  useTypingIndicator, useGroup, useGroupMessages, useGroupTyping, useUserGroups,',
+        "} from '@polysocket/react/sockr';",
+        'console.log(SockrClient, SocketProvider, useSocket, useSocketContext, useSocketEvent, useMessages,',
+        '  useSendMessage, usePresence, useTypingIndicator, useGroup, useGroupMessages, useGroupTyping, useUserGroups);',
       ].join('\n'),
     },
     external: ['react'],
+  },
+  {
+    // The call hooks over a SockrClient with the calls module (compare with `sockr-calls-client`).
+    id: 'react-sockr-calls',
+    label: 'SockrClient (calls) + useVoiceCall, useConferenceCall, LiveKitClientAdapter',
+    entry: {
+      contents: [
+        "import { SockrClient, sockrCalls } from '@polysocket/sockr';",
+        "import { useVoiceCall, useConferenceCall } from '@polysocket/react/sockr';",
+        "import { LiveKitClientAdapter } from '@polysocket/react/livekit';",
+        'console.log(new SockrClient({ url: "x", calls: sockrCalls }), useVoiceCall, useConferenceCall, LiveKitClientAdapter);',
+      ].join('\n'),
+    },
+    external: ['react', 'livekit-client'],
+  },
+  {
+    id: 'sockr-calls-client',
+    label: 'SockrClient with the calls module',
+    entry: {
+      contents: [
+        "import { SockrClient, sockrCalls } from '@polysocket/sockr';",
+        'console.log(new SockrClient({ url: "x", calls: sockrCalls }));',
+      ].join('\n'),
+    },
   },
   {
     id: 'foony-seed',

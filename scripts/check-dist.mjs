@@ -54,7 +54,10 @@ const packages = {
     'useGroupMessages',
     'useGroupTyping',
     'useUserGroups',
+    'useVoiceCall',
+    'useConferenceCall',
   ],
+  '@polysocket/react/livekit': ['LiveKitClientAdapter'],
   '@polysocket/mock-server': [
     'MockServer',
     'echoModule',

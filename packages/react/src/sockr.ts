@@ -1,7 +1,8 @@
 /**
  * Sockr hooks for `@polysocket/react`, with sockr-client's names and return shapes (switching is an import
  * change): `SocketProvider` owns a `SockrClient`; `useSocket`, `useSocketEvent`, `useMessages`, `useSendMessage`,
- * `usePresence`, `useTypingIndicator`, `useGroup`, `useGroupMessages`, `useGroupTyping`, `useUserGroups` —
+ * `usePresence`, `useTypingIndicator`, `useGroup`, `useGroupMessages`, `useGroupTyping`, `useUserGroups`,
+ * `useVoiceCall`, `useConferenceCall` —
  * messages once each, a state per send, typing without self and expired. They also work inside a
  * `PolySocketProvider` whose client is a `SockrClient` (or `createClient({ protocol: 'sockr' })`).
  *
@@ -27,4 +28,6 @@ export { useGroup, useUserGroups } from './sockr/use-group';
 export type { GroupView, UserGroupsView } from './sockr/use-group';
 export { useGroupMessages } from './sockr/use-group-messages';
 export type { GroupMessagesView, UseGroupMessagesOptions } from './sockr/use-group-messages';
-// calls: useVoiceCall, useConferenceCall (sockr-calls/)
+// Calls: useVoiceCall (RTCPeerConnection) and useConferenceCall (an ISFUClientAdapter); LiveKitClientAdapter is
+// `@polysocket/react/livekit` (it imports livekit-client).
+export * from './sockr-calls/index';

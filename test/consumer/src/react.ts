@@ -19,8 +19,11 @@ import {
   useSocket,
   useSocketEvent,
   useTypingIndicator,
+  useConferenceCall,
+  useVoiceCall,
   type SockrMessage,
 } from '@polysocket/react/sockr';
+import { LiveKitClientAdapter } from '@polysocket/react/livekit';
 
 interface IgnisEvents {
   news: { id: number };
@@ -102,3 +105,22 @@ export const app = createElement(
   { create: () => new FoonyClient({ url: 'ws://127.0.0.1:8080/foony', token: 'valid-token' }) },
   createElement(Chat),
 );
+
+// The LiveKit adapter is an ISFUClientAdapter (for joinConferenceWith), typed without livekit-client installed.
+export async function conference(client: SockrClient, groupId: string): Promise<void> {
+  const adapter = new LiveKitClientAdapter({ roomOptions: { adaptiveStream: true } });
+  adapter.onParticipantConnected((userId) => console.log(userId.toUpperCase()));
+  await client.joinConferenceWith(adapter, groupId, { video: true });
+}
+
+// The call hooks' types compile with and without the DOM lib (remoteStream is the DOM's MediaStream where it exists).
+export function Calls({ adapter }: { adapter: LiveKitClientAdapter }): ReactNode {
+  const call = useVoiceCall({ video: true });
+  const conference = useConferenceCall({ adapter });
+  const tracks: number = call.remoteStream?.getAudioTracks().length ?? 0;
+  void call.startCall('bob');
+  void conference.joinConference('team');
+  // @ts-expect-error sockr-client's states only
+  const bogus: typeof call.callState = 'dialing';
+  return createElement('p', null, call.callState, call.connectionState, tracks, conference.participants.length, bogus);
+}

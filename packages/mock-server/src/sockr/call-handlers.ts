@@ -13,8 +13,13 @@ export function handleCalls(session: SockrSession): void {
     (_, userId) => userId && socket.emit('call_ice_servers', { iceServers: mock.iceServersFor(userId) }),
   );
 
-  on('call_initiate', ({ to: callee, sdpOffer }, userId) => {
+  on('call_initiate', (data, userId) => {
     if (!userId) return;
+    // A test hook (`holdCalls`) may keep the call unnamed for a while: no call_ringing, no call_incoming yet.
+    if (mock.heldCalls) mock.heldCalls.push(() => initiate(data, userId));
+    else initiate(data, userId);
+  });
+  function initiate({ to: callee, sdpOffer }: Record<string, unknown>, userId: string): void {
     const calleeId = String(callee);
     if (!mock.isOnline(calleeId)) return void socket.emit('call_ended', { callId: '' });
     if ([...mock.calls.values()].some((c) => c.calleeId === calleeId || c.callerId === calleeId)) {
@@ -29,7 +34,7 @@ export function handleCalls(session: SockrSession): void {
       sdpOffer,
       iceServers: mock.iceServersFor(calleeId),
     });
-  });
+  }
   on('call_answer', ({ callId, sdpAnswer }, userId) => {
     const call = mock.calls.get(String(callId));
     if (!userId || !call) return;

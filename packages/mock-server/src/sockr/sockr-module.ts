@@ -157,6 +157,22 @@ export class SockrMock implements ProtocolModule {
     return this.faultsFor(userId).drop();
   }
 
+  /** @internal Calls held by `holdCalls`, in order; undefined when calls are not held. */
+  heldCalls: (() => void)[] | undefined;
+
+  /**
+   * A test hook: from now on each \`call_initiate\` waits (no \`call_ringing\` to the caller, no \`call_incoming\` to the
+   * callee) until the returned function is called, which handles the held ones in order and stops holding. For a
+   * caller whose ICE candidates are gathered before the server names its call.
+   */
+  holdCalls(): () => void {
+    const held = (this.heldCalls ??= []);
+    return () => {
+      if (this.heldCalls === held) this.heldCalls = undefined;
+      for (const initiate of held.splice(0)) initiate();
+    };
+  }
+
   /** Faults aimed at one user's link (drop, half-open silence, delay), plus the server's refusal and restart. */
   faultsFor(userId: string): SockrUserFaults {
     const server = (): Faults => {

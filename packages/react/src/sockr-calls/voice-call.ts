@@ -1,0 +1,268 @@
+import type { SockrCall, SockrClient } from '@polysocket/sockr';
+import type { IceCandidateInit, IceServer } from '@polysocket/sockr';
+import type { CallMediaStream, PeerConnectionState, WebRTCEnvironment } from './dom-types';
+import { PeerLink } from './peer-link';
+
+/** sockr-client's call states. `calling`: we are calling out; `ringing`: a call is coming in. */
+export type VoiceCallState = 'idle' | 'calling' | 'ringing' | 'active' | 'busy' | 'ended';
+
+/** Why the last call ended (not in sockr-client: its `ended` says none of this). */
+export type CallEndReason = 'hangup' | 'remote-hangup' | 'rejected' | 'unavailable' | 'busy' | 'error' | 'unmounted';
+
+/** A call coming in, until it is answered, rejected or ended. */
+export interface IncomingCallInfo {
+  callId: string;
+  /** The caller's userId. */
+  from: string;
+  /** The caller's SDP offer. */
+  sdpOffer: string;
+}
+
+/** What `useVoiceCall` reads in one go. */
+export interface VoiceCallSnapshot {
+  readonly callState: VoiceCallState;
+  readonly incomingCall: IncomingCallInfo | null;
+  readonly remoteStream: CallMediaStream | null;
+  readonly localStream: CallMediaStream | null;
+  readonly currentCallId: string | null;
+  /** The peer connection's `connectionState` (`new` … `connected`, `failed`, `closed`); null without one. */
+  readonly connectionState: PeerConnectionState | null;
+  readonly endReason: CallEndReason | null;
+  /** A failure of the last call (no microphone, the SDP refused …); null otherwise. */
+  readonly error: Error | null;
+}
+
+const IDLE: VoiceCallSnapshot = {
+  callState: 'idle',
+  incomingCall: null,
+  remoteStream: null,
+  localStream: null,
+  currentCallId: null,
+  connectionState: null,
+  endReason: null,
+  error: null,
+};
+
+const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
+
+/**
+ * One user's 1:1 calls on a SockrClient (with `calls: sockrCalls`), on a real RTCPeerConnection: the external store
+ * behind `useVoiceCall`. One call at a time; a call coming in while another is in progress is rejected.
+ */
+export class VoiceCallController {
+  private snapshot: VoiceCallSnapshot = IDLE;
+  private readonly listeners = new Set<() => void>();
+  private call: SockrCall | undefined;
+  private link: PeerLink | undefined;
+  /** Bumped by every new call and every end: an async step of an older call stops where it is. */
+  private generation = 0;
+  private detachCall: (() => void) | undefined;
+  /** Remote candidates of the current call that came before its peer connection (the callee still ringing). */
+  private remotePending: IceCandidateInit[] = [];
+
+  constructor(
+    private readonly client: SockrClient,
+    private readonly video: boolean,
+    private readonly env: () => WebRTCEnvironment,
+  ) {}
+
+  readonly read = (): VoiceCallSnapshot => this.snapshot;
+
+  readonly subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** Listens for incoming calls; the returned function stops listening and ends a call in progress. */
+  attach(): () => void {
+    const onCall = (call: SockrCall): void => this.incoming(call);
+    this.client.on('call', onCall);
+    return () => {
+      this.client.off('call', onCall);
+      // Also a call still being set up (no call or connection yet): its next step sees it ended and stops.
+      if (this.busy() || this.link !== undefined) this.end('unmounted', true);
+    };
+  }
+
+  /** Calls `userId`: the microphone (and camera), an offer, the call. Rejects when a call is already in progress. */
+  async startCall(userId: string): Promise<void> {
+    if (this.busy()) throw new Error('useVoiceCall: a call is already in progress');
+    const generation = ++this.generation;
+    this.write({ ...IDLE, callState: 'calling' });
+    try {
+      const iceServers = await this.client.getIceServers().catch((): IceServer[] => []);
+      if (generation !== this.generation) return;
+      const link = await this.openLink(iceServers, generation);
+      if (link === undefined) return;
+      // Candidates come from here on: the link keeps them until the call exists (the call keeps them until the
+      // server names it with `call_ringing`), so none is lost — sockr-client drops these.
+      const offer = await link.offer();
+      if (generation !== this.generation) return;
+      const call = this.client.call(userId, offer);
+      this.follow(call, link);
+      this.write({ ...this.snapshot, currentCallId: call.callId ?? null });
+    } catch (error) {
+      if (generation === this.generation) this.fail(error);
+    }
+  }
+
+  /** Answers the incoming call: the microphone (and camera), the answer. */
+  async answerCall(): Promise<void> {
+    const call = this.call;
+    if (call === undefined || call.direction !== 'incoming' || this.snapshot.callState !== 'ringing') return;
+    const generation = this.generation;
+    try {
+      const link = await this.openLink(call.iceServers, generation);
+      if (link === undefined) return;
+      this.follow(call, link);
+      const answer = await link.answer(call.sdpOffer ?? '');
+      if (generation !== this.generation) return;
+      call.answer(answer);
+    } catch (error) {
+      if (generation === this.generation) this.fail(error);
+    }
+  }
+
+  rejectCall(): void {
+    const call = this.call;
+    if (call === undefined || call.direction !== 'incoming' || call.state !== 'ringing') return;
+    call.reject(); // its `rejected` state ends ours
+  }
+
+  /** Hangs up (also while calling or ringing): both sides end, the tracks stop, the connection closes. */
+  hangUp(): void {
+    if (!this.busy()) return;
+    this.end('hangup', true);
+  }
+
+  private busy(): boolean {
+    const state = this.snapshot.callState;
+    return state === 'calling' || state === 'ringing' || state === 'active';
+  }
+
+  private incoming(call: SockrCall): void {
+    if (this.busy()) {
+      // One call at a time (the server only knows the callee is busy while it rings or talks to this device).
+      call.reject();
+      return;
+    }
+    this.generation++;
+    this.closeLink();
+    this.follow(call, undefined);
+    this.write({
+      ...IDLE,
+      callState: 'ringing',
+      currentCallId: call.callId ?? null,
+      incomingCall: { callId: call.callId ?? '', from: call.peer, sdpOffer: call.sdpOffer ?? '' },
+    });
+  }
+
+  /** The microphone (and camera) and a peer connection with the call's ICE servers; undefined if the call ended meanwhile. */
+  private async openLink(iceServers: IceServer[], generation: number): Promise<PeerLink | undefined> {
+    const env = this.env();
+    const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video });
+    if (generation !== this.generation) {
+      for (const track of stream.getTracks()) track.stop();
+      return undefined;
+    }
+    const link = new PeerLink(env.RTCPeerConnection, iceServers as RTCIceServer[], stream, {
+      remoteStream: (remote) => this.write({ ...this.snapshot, remoteStream: remote }),
+      connectionState: (state) => this.write({ ...this.snapshot, connectionState: state }),
+    });
+    this.link = link;
+    this.write({ ...this.snapshot, localStream: stream, connectionState: link.connectionState });
+    return link;
+  }
+
+  /** Follows a call's signalling: its state, the answer, the remote candidates; local candidates go to it. */
+  private follow(call: SockrCall, link: PeerLink | undefined): void {
+    this.detachCall?.();
+    const same = call === this.call;
+    this.call = call;
+    if (!same) this.remotePending = [];
+    const onState = (): void => this.callChanged(call);
+    const onAnswered = (sdp: string): void => {
+      this.link?.accept(sdp).catch((error: unknown) => this.fail(error));
+    };
+    // Remote candidates: kept until the link exists, and by the link until its remote description is set.
+    const onCandidate = (candidate: IceCandidateInit): void => {
+      if (this.link) this.link.addRemoteCandidate(candidate);
+      else this.remotePending.push(candidate);
+    };
+    call.on('state', onState);
+    call.on('answered', onAnswered);
+    call.on('ice_candidate', onCandidate);
+    this.detachCall = () => {
+      call.off('state', onState);
+      call.off('answered', onAnswered);
+      call.off('ice_candidate', onCandidate);
+    };
+    if (link !== undefined) {
+      for (const candidate of this.remotePending.splice(0)) link.addRemoteCandidate(candidate);
+      link.sendCandidatesTo((candidate) => call.addLocalCandidate(candidate));
+    }
+    this.callChanged(call);
+  }
+
+  /** Sets the hook's state from the call's (after `follow` and on each change). */
+  private callChanged(call: SockrCall): void {
+    if (call !== this.call) return;
+    switch (call.state) {
+      case 'calling':
+      case 'ringing':
+        if (call.direction === 'outgoing') this.write({ ...this.snapshot, currentCallId: call.callId ?? null });
+        return;
+      case 'active':
+        return this.write({
+          ...this.snapshot,
+          callState: 'active',
+          currentCallId: call.callId ?? null,
+          incomingCall: null,
+        });
+      case 'busy':
+        return this.end('busy', false, 'busy');
+      case 'rejected':
+        return this.end('rejected', false);
+      case 'unavailable':
+        return this.end('unavailable', false);
+      case 'ended':
+        return this.end(this.snapshot.endReason ?? 'remote-hangup', false);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.end('error', true);
+    this.write({ ...this.snapshot, error: toError(error) });
+  }
+
+  /** Ends the call: signalled (`hangUp`) if asked, the tracks stopped, the connection closed. */
+  private end(reason: CallEndReason, signal: boolean, state: 'ended' | 'busy' = 'ended'): void {
+    this.generation++;
+    const call = this.call;
+    this.detachCall?.();
+    this.detachCall = undefined;
+    this.call = undefined;
+    this.remotePending = [];
+    if (signal && call !== undefined && !call.isOver) {
+      if (call.direction === 'incoming' && call.state === 'ringing') call.reject();
+      else call.hangUp();
+    }
+    this.closeLink();
+    this.write({
+      ...IDLE,
+      callState: state,
+      currentCallId: call?.callId ?? this.snapshot.currentCallId,
+      endReason: reason,
+    });
+  }
+
+  private closeLink(): void {
+    this.link?.close();
+    this.link = undefined;
+  }
+
+  private write(next: VoiceCallSnapshot): void {
+    this.snapshot = next;
+    for (const listener of [...this.listeners]) listener();
+  }
+}

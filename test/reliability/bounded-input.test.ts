@@ -112,7 +112,7 @@ describe('clients given a message over maxFrameSize', () => {
     client.peer().send('x'.repeat(16 * 1024 * 1024 + 1));
     await flush();
     expect(errors.map((e) => e.message)).toEqual([
-      `inbound message of ${16 * 1024 * 1024 + 1} is over maxFrameSize; dropped`,
+      `inbound message of ${16 * 1024 * 1024 + 1} bytes over maxFrameSize: dropped`,
     ]);
     await client.alive();
     client.close();

@@ -19,7 +19,7 @@ export function receive(c: AnyConnection, link: Attempt<any, any>, data: Transpo
   heard(link);
   const size = typeof data === 'string' ? data.length : data.byteLength;
   if (size > (c.tuning.maxFrameSize ?? 16_777_216))
-    return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} is over maxFrameSize`));
+    return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} bytes over maxFrameSize: dropped`));
   const outer = decoding;
   decoding = c;
   try {

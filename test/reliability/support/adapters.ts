@@ -1,4 +1,4 @@
-import { SafeEmitter, type BrowserHooksOptions, type ConnectionState, type ReconnectingEvent } from '@polysocket/core';
+import { type BrowserHooksOptions, type ConnectionState, type ReconnectingEvent } from '@polysocket/core';
 import { FoonyClient, type FoonyChannel } from '@polysocket/foony';
 import { IgnisClient } from '@polysocket/ignis';
 import { foonyModule, ignisModule, MockServer, sockrModule, type ProtocolModule } from '@polysocket/mock-server';
@@ -54,14 +54,16 @@ function countsOf(prefix: string, emitter: EmitterLike, into: Record<string, num
   return into;
 }
 
-/** SocketIOSocket keeps its listeners in a private SafeEmitter (`onAny`'s under a symbol); read it, and fail
- * loudly if that ever changes. */
+/** SocketIOSocket keeps its listeners in a private prototype-less table (`lists`: event → a listener or an array of
+ * them; `onAny`'s under a symbol); read it, and fail loudly if that ever changes. */
 function socketCounts(prefix: string, socket: object, into: Record<string, number>): Record<string, number> {
-  const { events } = socket as { events?: unknown };
-  if (!(events instanceof SafeEmitter))
-    throw new Error('SocketIOSocket no longer keeps listeners in a SafeEmitter: update the listener check');
-  for (const event of events.eventNames()) {
-    const count = events.listenerCount(event);
+  const { lists } = socket as { lists?: unknown };
+  if (typeof lists !== 'object' || lists === null || Object.getPrototypeOf(lists) === Object.prototype)
+    throw new Error('SocketIOSocket no longer keeps listeners in its `lists` table: update the listener check');
+  const table = lists as Record<string | symbol, undefined | ((...args: unknown[]) => void) | readonly unknown[]>;
+  for (const event of Reflect.ownKeys(table)) {
+    const entry = table[event];
+    const count = entry === undefined ? 0 : typeof entry === 'function' ? 1 : entry.length;
     if (count > 0) into[`${prefix}:${typeof event === 'symbol' ? '*' : event}`] = count;
   }
   return into;

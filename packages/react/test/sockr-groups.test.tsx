@@ -1,7 +1,7 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SockrClient, sockrTyping } from '@polysocket/sockr';
+import type { SockrClient } from '@polysocket/sockr';
 import {
   SocketProvider,
   useGroup,
@@ -12,7 +12,7 @@ import {
   useTypingIndicator,
   useUserGroups,
 } from '@polysocket/react/sockr';
-import { quick, startWorld, type World } from './support';
+import { quick, sockrUser, startWorld, type World } from './support';
 
 // The Sockr group and typing hooks (issue 18) against the mock's Sockr module over real sockets.
 
@@ -28,19 +28,8 @@ afterEach(async () => {
 });
 
 /** Another user (or another device of one), connected; typing never stops by itself. */
-async function user(userId: string): Promise<SockrClient> {
-  const client = new SockrClient({
-    url: world.server.url,
-    token: `token:${userId}`,
-    autoConnect: false,
-    typing: sockrTyping,
-    typingTimes: { idleMs: 600_000 },
-    ...quick,
-  });
-  others.push(client);
-  await client.connect();
-  return client;
-}
+const user = (userId: string): Promise<SockrClient> =>
+  sockrUser(world, userId, others, { typingTimes: { idleMs: 600_000 } });
 
 const config = (): { url: string } & typeof quick => ({ url: world.server.url, ...quick });
 const text = (id: string): string => screen.getByTestId(id).textContent ?? '';

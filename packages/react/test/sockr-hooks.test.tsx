@@ -2,7 +2,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import { SockrClient, sockrTyping } from '@polysocket/sockr';
+import type { SockrClient } from '@polysocket/sockr';
 import {
   SocketProvider,
   useGroup,
@@ -16,7 +16,7 @@ import {
   useTypingIndicator,
   useUserGroups,
 } from '@polysocket/react/sockr';
-import { quick, startWorld, type World } from './support';
+import { quick, sockrUser, startWorld, type World } from './support';
 
 // sockr-client's React hooks, rebuilt on SockrClient (issue 18), against the mock's Sockr module over real sockets.
 
@@ -32,18 +32,7 @@ afterEach(async () => {
 });
 
 /** Another user, connected (a plain SockrClient). */
-async function user(userId: string): Promise<SockrClient> {
-  const client = new SockrClient({
-    url: world.server.url,
-    token: `token:${userId}`,
-    autoConnect: false,
-    typing: sockrTyping,
-    ...quick,
-  });
-  others.push(client);
-  await client.connect();
-  return client;
-}
+const user = (userId: string): Promise<SockrClient> => sockrUser(world, userId, others);
 
 const config = (): { url: string } & typeof quick => ({ url: world.server.url, ...quick });
 const text = (id: string): string => screen.getByTestId(id).textContent ?? '';

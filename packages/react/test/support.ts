@@ -1,4 +1,5 @@
 import { FoonyMock, IgnisMock, MockServer, SockrMock, defaultModules } from '@polysocket/mock-server';
+import { SockrClient, sockrTyping, type SockrClientOptions } from '@polysocket/sockr';
 
 /** The mock server with every default module, on 127.0.0.1 port 0. */
 export interface World {
@@ -40,4 +41,24 @@ export const quick = {
 export function lifecycleListeners(emitter: { listenerCount(event: string): number }): Record<string, number> {
   const events = ['state', 'connected', 'disconnected', 'reconnecting', 'error', 'rtt'];
   return Object.fromEntries(events.map((event) => [event, emitter.listenerCount(event)]));
+}
+
+/** Another Sockr user, connected (with the typing module); kept in `into` for the test to close. */
+export async function sockrUser(
+  world: World,
+  userId: string,
+  into: SockrClient[],
+  options: Partial<SockrClientOptions> = {},
+): Promise<SockrClient> {
+  const client = new SockrClient({
+    url: world.server.url,
+    token: `token:${userId}`,
+    autoConnect: false,
+    typing: sockrTyping,
+    ...quick,
+    ...options,
+  });
+  into.push(client);
+  await client.connect();
+  return client;
 }

@@ -1,10 +1,10 @@
 import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SockrClient, sockrCalls, type ISFUClientAdapter } from '@polysocket/sockr';
+import { type SockrClient, sockrCalls, type ISFUClientAdapter } from '@polysocket/sockr';
 import { LiveKitClientAdapter } from '@polysocket/react/livekit';
 import { useConferenceCall, type ConferenceCallView } from '@polysocket/react/sockr';
-import { quick, startWorld, type World } from '../support';
+import { sockrUser, startWorld, type World } from '../support';
 import { fakeLiveKit, FakeRoom, resetFakeLiveKit } from './fake-livekit';
 
 // useConferenceCall against the mock server over real sockets (its fake SFU hands out the tokens), with
@@ -22,18 +22,7 @@ afterEach(async () => {
   await world.close();
 });
 
-async function user(userId: string): Promise<SockrClient> {
-  const client = new SockrClient({
-    url: world.server.url,
-    token: `token:${userId}`,
-    calls: sockrCalls,
-    autoConnect: false,
-    ...quick,
-  });
-  clients.push(client);
-  await client.connect();
-  return client;
-}
+const user = (userId: string): Promise<SockrClient> => sockrUser(world, userId, clients, { calls: sockrCalls });
 
 /** Renders the hook; `view()` is its latest render. */
 function mount(client: SockrClient, adapter: ISFUClientAdapter, strict = false) {

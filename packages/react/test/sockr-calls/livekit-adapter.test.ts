@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SockrClient, sockrCalls } from '@polysocket/sockr';
+import { type SockrClient, sockrCalls } from '@polysocket/sockr';
 import { LiveKitClientAdapter } from '@polysocket/react/livekit';
-import { quick, startWorld, type World } from '../support';
+import { sockrUser, startWorld, type World } from '../support';
 import { decodeFakeToken, fakeLiveKit, FakeRoom, resetFakeLiveKit } from './fake-livekit';
 
 // LiveKitClientAdapter's event wiring against a scripted stand-in for livekit-client's Room (no LiveKit server runs
@@ -97,18 +97,7 @@ describe('joinConferenceWith through the mock server’s fake SFU', () => {
     for (const client of clients.splice(0)) client.close();
     await world.close();
   });
-  const user = async (userId: string): Promise<SockrClient> => {
-    const client = new SockrClient({
-      url: world.server.url,
-      token: `token:${userId}`,
-      calls: sockrCalls,
-      autoConnect: false,
-      ...quick,
-    });
-    clients.push(client);
-    await client.connect();
-    return client;
-  };
+  const user = (userId: string): Promise<SockrClient> => sockrUser(world, userId, clients, { calls: sockrCalls });
 
   it('gets the token from the server and connects the adapter with it; the server counts both users', async () => {
     const alice = await user('alice');

@@ -5,7 +5,7 @@ import { SockrClient, sockrCalls } from '@polysocket/sockr';
 import { FoonyClient } from '@polysocket/foony';
 import { PolySocketProvider } from '@polysocket/react';
 import { useVoiceCall, type VoiceCallView } from '@polysocket/react/sockr';
-import { quick, startWorld, type World } from '../support';
+import { quick, sockrUser, startWorld, type World } from '../support';
 import { fakeWebRTC, FakePeer, FakeTrack, resetFakeWebRTC } from './fake-webrtc';
 
 // useVoiceCall's state machine against the mock server over real sockets, on a scripted RTCPeerConnection (fast;
@@ -23,18 +23,7 @@ afterEach(async () => {
   await world.close();
 });
 
-async function user(userId: string): Promise<SockrClient> {
-  const client = new SockrClient({
-    url: world.server.url,
-    token: `token:${userId}`,
-    calls: sockrCalls,
-    autoConnect: false,
-    ...quick,
-  });
-  clients.push(client);
-  await client.connect();
-  return client;
-}
+const user = (userId: string): Promise<SockrClient> => sockrUser(world, userId, clients, { calls: sockrCalls });
 
 /** One user's phone: the hook on its own client and scripted WebRTC. */
 async function phone(userId: string, options: { video?: boolean } = {}) {

@@ -7,6 +7,9 @@ export const ClientContext = /* @__PURE__ */ createContext<LifecycleClient | nul
 /** The client of the nearest `PolySocketProvider`; throws outside one (a programming error). */
 export function useContextClient(): LifecycleClient {
   const client = useContext(ClientContext);
-  if (client === null) throw new Error('@polysocket/react: this hook must be used inside a <PolySocketProvider>');
+  if (client === null)
+    throw new Error(
+      '@polysocket/react: this hook must be used inside a <PolySocketProvider> (Sockr: <SocketProvider>)',
+    );
   return client;
 }

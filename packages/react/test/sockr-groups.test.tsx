@@ -263,6 +263,39 @@ describe('typing', () => {
     await waitFor(() => expect(seen).toEqual(['start', 'stop']));
   });
 
+  it('useTypingIndicator tells whom it was typing to `stop` when it unmounts', async () => {
+    const ana = await user('ana');
+    const seen: string[] = [];
+    ana.on('typing_start', ({ from }) => seen.push(`start:${from}`));
+    ana.on('typing_stop', ({ from }) => seen.push(`stop:${from}`));
+    let mine: ReturnType<typeof useTypingIndicator> | undefined;
+    function Typing(): React.ReactNode {
+      mine = useTypingIndicator();
+      return null;
+    }
+    function Page(): React.ReactNode {
+      const [shown, setShown] = useState(true);
+      return (
+        <>
+          <button onClick={() => setShown(false)}>leave</button>
+          {shown && <Typing />}
+        </>
+      );
+    }
+    render(
+      <SocketProvider config={{ ...config(), typingTimes: { idleMs: 600_000 } }} token="token:ben">
+        <Status />
+        <Page />
+      </SocketProvider>,
+    );
+    await waitFor(() => expect(text('status')).toBe('authenticated'));
+    act(() => mine!.startTyping('ana'));
+    await waitFor(() => expect(seen).toEqual(['start:ben']));
+    act(() => screen.getByText('leave').click());
+    // The module's idle timer is 10 minutes here: only the unmount can have sent this stop.
+    await waitFor(() => expect(seen).toEqual(['start:ben', 'stop:ben']));
+  });
+
   it('useTypingIndicator shows who types to this user, and expires them after `timeout`', async () => {
     let mine: ReturnType<typeof useTypingIndicator> | undefined;
     function Typing(): React.ReactNode {

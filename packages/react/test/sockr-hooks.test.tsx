@@ -1,6 +1,6 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
 import type { SockrClient } from '@polysocket/sockr';
 import {
@@ -312,5 +312,20 @@ describe('usePresence', () => {
     expect(world.sockr.eventLog.filter(([who, event]) => who === 'ben' && event === 'get_online_status')).toHaveLength(
       2,
     );
+  });
+});
+
+describe('outside a provider', () => {
+  it('a Sockr hook throws naming the provider to use', () => {
+    function Lost(): React.ReactNode {
+      useMessages();
+      return null;
+    }
+    const quiet = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(() => render(<Lost />)).toThrow('<SocketProvider>');
+    } finally {
+      quiet.mockRestore();
+    }
   });
 });

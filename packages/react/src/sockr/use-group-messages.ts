@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
 import { listen, useSockrClient } from './client';
 import { MessageList, type SockrMessage } from './message-list';
 import { ValueStore } from './store';
@@ -51,8 +51,11 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
     () => new ValueStore<HistoryState>({ isLoadingHistory: false, hasMore: true, historyError: null }),
     [list],
   );
+  // Fetches in flight: `isLoadingHistory` stays on until the last one settles.
+  const inFlight = useRef(0);
   const fetchHistory = useCallback(
     async (before?: number): Promise<readonly SockrMessage[]> => {
+      inFlight.current++;
       history.update((now) => ({ ...now, isLoadingHistory: true }));
       try {
         const oldest = list.oldest;
@@ -66,15 +69,22 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
           fresh = page.filter((message) => !list.has(message.id));
         }
         list.add(fresh, true);
-        history.set({ isLoadingHistory: false, hasMore: page.length >= limit, historyError: null });
+        // A full page with nothing new (a server that repeats itself) is the end too: paging on would loop.
+        history.set({
+          isLoadingHistory: inFlight.current > 1,
+          hasMore: page.length >= limit && fresh.length > 0,
+          historyError: null,
+        });
         return list.read().filter((message) => fresh.some((f) => f.id === message.id));
       } catch (error) {
         history.update((now) => ({
           ...now,
-          isLoadingHistory: false,
+          isLoadingHistory: inFlight.current > 1,
           historyError: error instanceof Error ? error : new Error(String(error)),
         }));
         throw error;
+      } finally {
+        inFlight.current--;
       }
     },
     [client, groupId, limit, list, history],

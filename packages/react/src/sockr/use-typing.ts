@@ -47,13 +47,41 @@ export interface TypingIndicatorView {
 /**
  * sockr-client's `useTypingIndicator(timeout)`: who is typing to this user, and sending one's own typing (through
  * the client's `sockrTyping` module, which `SocketProvider` adds; without it `startTyping` throws INVALID naming
- * the import). Remote indicators expire `timeout` ms (default 3000) after their last start.
+ * the import). Remote indicators expire `timeout` ms (default 3000) after their last start; on unmount, whoever
+ * this hook was typing to is told `stop`.
  */
 export function useTypingIndicator(timeout = 3000): TypingIndicatorView {
   const client = useSockrClient();
   const usersTyping = useRemoteTyping(client, timeout, 'typing_start', () => true);
-  const startTyping = useCallback((to: string) => client.startTyping(to), [client]);
-  const stopTyping = useCallback((to: string) => client.stopTyping(to), [client]);
+  // Whom this hook is typing to: told `stop` on unmount (the module's idle timer would tell them seconds later).
+  const typingTo = useRef(new Set<string>());
+  const startTyping = useCallback(
+    (to: string) => {
+      client.startTyping(to);
+      typingTo.current.add(to);
+    },
+    [client],
+  );
+  const stopTyping = useCallback(
+    (to: string) => {
+      typingTo.current.delete(to);
+      client.stopTyping(to);
+    },
+    [client],
+  );
+  useEffect(
+    () => () => {
+      const to = [...typingTo.current];
+      typingTo.current.clear();
+      for (const user of to)
+        try {
+          client.stopTyping(user);
+        } catch {
+          // The client is closed already: its session, and the typing, ended with it.
+        }
+    },
+    [client],
+  );
   return { startTyping, stopTyping, usersTyping };
 }
 

@@ -2,13 +2,4 @@
 export * from './core-public';
 export { FoonyClient, FoonyChannel, ErrorCode as FoonyErrorCode } from '@polysocket/foony';
 // Foony's optional modules: a page with a script tag cannot import one later, so the bundle carries them.
-export {
-  foonyBinaryWire,
-  foonySeedWire,
-  foonyCipher,
-  foonyLongPoll,
-  foonyPresence,
-  looseChannelNames,
-  strictChannelNames,
-  webStorageCursors,
-} from '@polysocket/foony';
+export * from './foony-modules';

@@ -15,7 +15,8 @@ export interface CursorStoreOptions {
 
 /** One stream's resume state: where it stands, and which ids it delivered last. */
 interface StreamState {
-  cursor: string | undefined;
+  /** A number (a serial) is kept as it is and told as text: no string made per message. */
+  cursor: string | number | undefined;
   recent: RecentIds | undefined;
 }
 
@@ -36,10 +37,11 @@ export class CursorStore {
   }
 
   get(stream: string): string | undefined {
-    return this.states.get(stream)?.cursor;
+    const cursor = this.states.get(stream)?.cursor;
+    return cursor === undefined ? cursor : String(cursor);
   }
 
-  set(stream: string, cursor: string): void {
+  set(stream: string, cursor: string | number): void {
     this.move(this.stateOf(stream), cursor);
   }
 
@@ -54,7 +56,7 @@ export class CursorStore {
   /** Every stream's cursor, as a plain object (what a persistence module stores). */
   cursors(): Record<string, string> {
     const cursors: [string, string][] = [];
-    for (const [stream, state] of this.states) if (state.cursor !== undefined) cursors.push([stream, state.cursor]);
+    for (const [stream, state] of this.states) if (state.cursor !== undefined) cursors.push([stream, String(state.cursor)]);
     return Object.fromEntries(cursors);
   }
 
@@ -69,7 +71,7 @@ export class CursorStore {
     return true;
   }
 
-  private move(state: StreamState, cursor: string): void {
+  private move(state: StreamState, cursor: string | number): void {
     if (state.cursor === cursor) return;
     state.cursor = cursor;
     this.onChange?.();

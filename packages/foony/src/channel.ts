@@ -259,27 +259,31 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * @internal One message to the listeners, from the wire's stream (which has dropped repeats); the resume cursor
    * moves to `cursor` (undefined: stays).
    */
-  deliverMessage(frame: MessageFrame, cursor?: string): void {
+  deliverMessage(frame: MessageFrame, cursor?: string | number): void {
     if (!this.isWanted) return;
     if (cursor !== undefined) this.host.cursors.set(this.name, cursor);
     const all = this.byName.get(ALL);
     const named = this.byName.get(frame.name);
-    if (this.runListeners(all, ALL, frame, this.epoch)) this.runListeners(named, frame.name, frame, this.epoch);
+    if (this.runListeners(all, ALL, frame, this.epoch, true))
+      this.runListeners(named, frame.name, frame, this.epoch, !all);
   }
 
   /**
    * Calls the listeners a delivery started with (each skipped if a listener removed it meanwhile); false once a
-   * listener unsubscribed the channel, which ends the delivery.
+   * listener unsubscribed the channel, which ends the delivery. `first`: no listener of this delivery has run yet
+   * (so none can have removed one).
    */
   private runListeners(
     list: readonly MessageListener[] | undefined,
     key: string | typeof ALL,
     frame: MessageFrame,
     epoch: number,
+    first: boolean,
   ): boolean {
     if (list)
       for (const listener of list) {
-        if (!stillListening(list, this.byName.get(key), listener)) continue;
+        if (!first && !stillListening(list, this.byName.get(key), listener)) continue;
+        first = false;
         try {
           listener(frame);
         } catch (error) {

@@ -16,6 +16,18 @@ describe('CursorStore', () => {
     expect(store.cursors()).toEqual({ b: '9' });
   });
 
+  it('keeps a numeric cursor (a serial) and tells it as text', () => {
+    const store = new CursorStore();
+    let changes = 0;
+    store.onChange = () => changes++;
+    store.set('a', 41);
+    store.set('a', 42);
+    store.set('a', 42);
+    expect(store.get('a')).toBe('42');
+    expect(store.cursors()).toEqual({ a: '42' });
+    expect(changes).toBe(2);
+  });
+
   it('accepts each id once per stream and moves the cursor only on the first', () => {
     const store = new CursorStore();
     expect(store.accept('a', 'm1')).toBe(true);

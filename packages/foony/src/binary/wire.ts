@@ -122,7 +122,7 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
   private hand(message: BinaryMessage, opened?: readonly (BatchPart | undefined)[]): void {
     const { messages, seq } = message;
     // The cursor moves to a sequenced message's serial with its last part; an unsequenced one leaves it.
-    const cursor = seq && !message.ephemeral ? String(seq) : undefined;
+    const cursor = seq && !message.ephemeral ? seq : undefined;
     // A sequenced message needs no de-duplication by id: the order has dropped every serial delivered already. An
     // unsequenced one (ephemeral, or a service that numbers nothing) is told apart by publisher and id.
     if (!cursor && !(this.unsequenced ??= new RecentIds(1024)).accept(`${message.clientId}\0${message.messageId}`))

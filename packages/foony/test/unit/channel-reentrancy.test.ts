@@ -200,6 +200,34 @@ describe('Foony channel: calls from inside channel listeners leave it coherent w
     client.close();
   });
 
+  it('a listener removed by an earlier listener of the same message is skipped (in either list)', async () => {
+    const server = new MemoryFoony();
+    const client = server.client();
+    await client.connect();
+    const channel = client.channel('room');
+    const got: string[] = [];
+    const offs: (() => void)[] = [];
+    channel.subscribe((message) => {
+      got.push(`first ${String(message.data)}`);
+      for (const off of offs) off();
+    });
+    offs.push(channel.subscribe(() => got.push('second')));
+    offs.push(channel.subscribe('n', () => got.push('named')));
+    // Only named listeners: the first of them runs, and removes the one after it.
+    const other = client.channel('other');
+    other.subscribe('n', () => {
+      got.push('other first');
+      offOther();
+    });
+    const offOther = other.subscribe('n', () => got.push('other second'));
+    await settle();
+    server.publish('room', 'n', 1);
+    server.publish('other', 'n', 1);
+    await settle();
+    expect(got).toEqual(['first 1', 'other first']);
+    client.close();
+  });
+
   it('a listener added from a message listener gets the next message, not the one being delivered', async () => {
     const server = new MemoryFoony();
     const client = server.client();

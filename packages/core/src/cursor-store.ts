@@ -56,7 +56,8 @@ export class CursorStore {
   /** Every stream's cursor, as a plain object (what a persistence module stores). */
   cursors(): Record<string, string> {
     const cursors: [string, string][] = [];
-    for (const [stream, state] of this.states) if (state.cursor !== undefined) cursors.push([stream, String(state.cursor)]);
+    for (const [stream, state] of this.states)
+      if (state.cursor !== undefined) cursors.push([stream, String(state.cursor)]);
     return Object.fromEntries(cursors);
   }
 

@@ -1,4 +1,4 @@
-import { createElement, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createElement, useEffect, useState, useSyncExternalStore, type ReactNode } from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 import { ClientContext } from './context';
 import { ClientHolder } from './holder';

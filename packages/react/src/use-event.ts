@@ -1,4 +1,4 @@
-import { useEffect, useInsertionEffect, useRef } from 'react';
+import { useEffect, useInsertionEffect, useRef } from './react-api';
 import type { LifecycleClient, LifecycleEventName } from '@polysocket/core';
 import { useContextClient } from './context';
 import type { EventHandler } from './events';

@@ -1,4 +1,4 @@
-import { useContext } from 'react';
+import { useContext } from '../react-api';
 import type { SockrClient } from '@polysocket/sockr';
 import { ClientContext } from '../context';
 

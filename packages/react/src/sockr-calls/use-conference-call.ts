@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from '../react-api';
 import type { ISFUClientAdapter, SockrClient } from '@polysocket/sockr';
 import { ConferenceController, type ConferenceSnapshot, type RemoteTrackHandler } from './conference';
 import { useSockrClient } from './sockr-client';

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from '../react-api';
 import type { SockrClient } from '@polysocket/sockr';
 import { useSockrClient } from './sockr-client';
 import type { WebRTCEnvironment } from './dom-types';

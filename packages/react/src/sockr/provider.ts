@@ -1,7 +1,7 @@
-import { createElement, useCallback, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createElement, useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from '../react-api';
 import { SockrClient, sockrTyping, type SockrClientOptions } from '@polysocket/sockr';
 import { PolySocketProvider } from '../provider';
-import { useSockrClient } from './client';
+import { listen, useSockrClient } from './client';
 
 /** sockr-client's connection states (`getConnectionState()`): `connected` is `authenticated` here (login is part of connecting). */
 export type SockrConnectionState = ReturnType<SockrClient['getConnectionState']>;
@@ -48,39 +48,28 @@ export function SocketProvider({ config, token, children }: SocketProviderProps)
   return createElement(PolySocketProvider<SockrClient>, { key: made.generation, create }, children);
 }
 
-const same = (a: SocketContextValue, b: SocketContextValue): boolean =>
-  a.client === b.client &&
-  a.isConnected === b.isConnected &&
-  a.isAuthenticated === b.isAuthenticated &&
-  a.connectionState === b.connectionState &&
-  a.userId === b.userId;
-
 /** sockr-client's `useSocket()`: the client and its connection, re-rendered on each change. */
 export function useSocket(): SocketContextValue {
   const client = useSockrClient();
-  const last = useRef<SocketContextValue | undefined>(undefined);
-  const subscribe = useCallback(
-    (changed: () => void) => {
-      client.on('state', changed);
-      client.on('connected', changed);
-      return () => {
-        client.off('state', changed);
-        client.off('connected', changed);
-      };
-    },
-    [client],
-  );
+  // Every field follows from the client's state and user: one value per pair, the same object while they hold.
+  const values = useMemo(() => new Map<string, SocketContextValue>(), [client]);
+  const subscribe = useCallback((changed: () => void) => listen(client, { state: changed, connected: changed }), [client]);
   const read = (): SocketContextValue => {
-    const ended = client.state === 'closed' || client.state === 'failed';
-    const next: SocketContextValue = {
-      client,
-      isConnected: client.isConnected(),
-      isAuthenticated: client.isAuthenticated(),
-      connectionState: client.getConnectionState(),
-      userId: ended ? null : (client.getUserId() ?? null),
-    };
-    if (last.current !== undefined && same(last.current, next)) return last.current;
-    return (last.current = next);
+    const { state } = client;
+    const key = `${state} ${client.getUserId()}`;
+    let value = values.get(key);
+    if (value === undefined)
+      values.set(
+        key,
+        (value = {
+          client,
+          isConnected: client.isConnected(),
+          isAuthenticated: client.isAuthenticated(),
+          connectionState: client.getConnectionState(),
+          userId: state === 'closed' || state === 'failed' ? null : (client.getUserId() ?? null),
+        }),
+      );
+    return value;
   };
   return useSyncExternalStore(subscribe, read, read);
 }

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useState } from '../react-api';
+import { Store, useStore } from '../store';
 import { listen, useSockrClient } from './client';
-import { ValueStore } from './store';
 
 export interface PresenceView {
   /** The users known to be online (a new set per change). */
@@ -16,40 +16,39 @@ export interface PresenceView {
  */
 export function usePresence(): PresenceView {
   const client = useSockrClient();
-  const [store] = useState(() => new ValueStore<ReadonlySet<string>>(new Set()));
+  const [store] = useState(() => new Store<ReadonlySet<string>>(new Set()));
   const [asked] = useState(() => new Set<string>());
-  const apply = useCallback(
-    (statuses: Record<string, boolean>) =>
-      store.update((online) => {
-        const next = new Set(online);
-        for (const [userId, on] of Object.entries(statuses))
-          if (on) next.add(userId);
-          else next.delete(userId);
-        return next.size === online.size && [...next].every((id) => online.has(id)) ? online : next;
-      }),
-    [store],
-  );
+  const view = useMemo(() => {
+    const apply = (statuses: Record<string, boolean>): Record<string, boolean> => {
+      const online = store.read();
+      const next = new Set(online);
+      for (const [userId, on] of Object.entries(statuses)) next[on ? 'add' : 'delete'](userId);
+      if (next.size !== online.size || [...next].some((id) => !online.has(id))) store.set(next);
+      return statuses;
+    };
+    const check = (userIds: string[]): Promise<Record<string, boolean>> =>
+      client.getOnlineStatus(userIds).then(apply);
+    return {
+      apply,
+      check,
+      isUserOnline: (userId: string) => store.read().has(userId),
+      checkOnlineStatus: (userIds: string[]) => {
+        for (const userId of userIds) asked.add(userId);
+        return check(userIds);
+      },
+    };
+  }, [client, store, asked]);
+  const { apply, check, isUserOnline, checkOnlineStatus } = view;
   useEffect(
     () =>
       listen(client, {
-        user_online: ({ userId }) => apply({ [userId]: true }),
-        user_offline: ({ userId }) => apply({ [userId]: false }),
-        online_status: ({ statuses }) => apply(statuses),
+        user_online: ({ userId }) => void apply({ [userId]: true }),
+        user_offline: ({ userId }) => void apply({ [userId]: false }),
+        online_status: ({ statuses }) => void apply(statuses),
         // Logged in again: what changed while the link was down.
-        connected: () => void (asked.size > 0 && client.getOnlineStatus([...asked]).catch(() => undefined)),
+        connected: () => void (asked.size > 0 && check([...asked]).catch(() => undefined)),
       }),
-    [client, apply, asked],
+    [client, apply, check, asked],
   );
-  const onlineUsers = useSyncExternalStore(store.subscribe, store.read, store.read);
-  const isUserOnline = useCallback((userId: string) => store.read().has(userId), [store]);
-  const checkOnlineStatus = useCallback(
-    async (userIds: string[]) => {
-      for (const userId of userIds) asked.add(userId);
-      const statuses = await client.getOnlineStatus(userIds);
-      apply(statuses);
-      return statuses;
-    },
-    [client, apply, asked],
-  );
-  return { onlineUsers, isUserOnline, checkOnlineStatus };
+  return { onlineUsers: useStore(store), isUserOnline, checkOnlineStatus };
 }

@@ -1,30 +1,23 @@
-import { useCallback, useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from '../react-api';
+import { useStore } from '../store';
 import type { SockrClient } from '@polysocket/sockr';
 import { listen, useSockrClient } from './client';
 import { TypingSet } from './typing-set';
 
-/** Remote indicators for one hook: `accept` picks the events, self excluded, each expired after `expireMs`. */
-function useRemoteTyping(
-  client: SockrClient,
-  expireMs: number,
-  start: 'typing_start' | 'group_typing_start',
-  accept: (data: { from: string; groupId?: string }) => boolean,
-): ReadonlySet<string> {
+/** Remote indicators for one hook: the events of `groupId` (none: direct), self excluded, each expired after `expireMs`. */
+function useRemoteTyping(client: SockrClient, expireMs: number, groupId?: string): ReadonlySet<string> {
   const typing = useMemo(() => new TypingSet(expireMs), [expireMs]);
-  const latest = useRef(accept);
-  useInsertionEffect(() => {
-    latest.current = accept;
-  });
   useEffect(() => {
     const on =
       (value: boolean) =>
       (data: { from: string; groupId?: string }): void => {
         // Self: another device of this user typing in the group (sockr-client shows it).
-        if (data.from !== client.getUserId() && latest.current(data)) typing.mark(data.from, value);
+        if (data.from !== client.getUserId() && data.groupId === groupId) typing.mark(data.from, value);
       };
+    const prefix = groupId === undefined ? '' : 'group_';
     const stop = listen(client, {
-      [start]: on(true),
-      [start === 'typing_start' ? 'typing_stop' : 'group_typing_stop']: on(false),
+      [`${prefix}typing_start`]: on(true),
+      [`${prefix}typing_stop`]: on(false),
       // The link dropped: a stop may never come.
       disconnected: () => typing.reset(),
     });
@@ -32,8 +25,8 @@ function useRemoteTyping(
       stop();
       typing.reset();
     };
-  }, [client, typing, start]);
-  return useSyncExternalStore(typing.subscribe, typing.read, typing.read);
+  }, [client, typing, groupId]);
+  return useStore(typing);
 }
 
 export interface TypingIndicatorView {
@@ -52,37 +45,34 @@ export interface TypingIndicatorView {
  */
 export function useTypingIndicator(timeout = 3000): TypingIndicatorView {
   const client = useSockrClient();
-  const usersTyping = useRemoteTyping(client, timeout, 'typing_start', () => true);
+  const usersTyping = useRemoteTyping(client, timeout);
   // Whom this hook is typing to: told `stop` on unmount (the module's idle timer would tell them seconds later).
-  const typingTo = useRef(new Set<string>());
-  const startTyping = useCallback(
-    (to: string) => {
-      client.startTyping(to);
-      typingTo.current.add(to);
-    },
-    [client],
-  );
-  const stopTyping = useCallback(
-    (to: string) => {
-      typingTo.current.delete(to);
-      client.stopTyping(to);
-    },
-    [client],
+  const [typingTo] = useState(() => new Set<string>());
+  const view = useMemo(
+    () => ({
+      startTyping: (to: string) => {
+        client.startTyping(to);
+        typingTo.add(to);
+      },
+      stopTyping: (to: string) => {
+        typingTo.delete(to);
+        client.stopTyping(to);
+      },
+    }),
+    [client, typingTo],
   );
   useEffect(
     () => () => {
-      const to = [...typingTo.current];
-      typingTo.current.clear();
-      for (const user of to)
+      for (const to of typingTo)
         try {
-          client.stopTyping(user);
+          view.stopTyping(to);
         } catch {
           // The client is closed already: its session, and the typing, ended with it.
         }
     },
-    [client],
+    [view, typingTo],
   );
-  return { startTyping, stopTyping, usersTyping };
+  return { ...view, usersTyping };
 }
 
 export interface GroupTypingView {
@@ -100,7 +90,7 @@ export interface GroupTypingView {
  */
 export function useGroupTyping(groupId: string, stopDelay = 2000): GroupTypingView {
   const client = useSockrClient();
-  const typing = useRemoteTyping(client, 2 * stopDelay, 'group_typing_start', (data) => data.groupId === groupId);
+  const typing = useRemoteTyping(client, 2 * stopDelay, groupId);
   const typingMembers = useMemo(() => [...typing], [typing]);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const stopTyping = useCallback(() => {

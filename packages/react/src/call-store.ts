@@ -24,7 +24,7 @@ export interface CallsSnapshot<Args extends unknown[], Result> {
 
 /** The external store behind `useRequest`: each call a record of its own, replaced (never mutated) as it settles. */
 export class CallStore<Args extends unknown[], Result> extends Store<CallsSnapshot<Args, Result>> {
-  private nextId = 1;
+  private last = 0;
 
   constructor(private readonly keep: number) {
     super({ calls: [], pending: false, latest: undefined });
@@ -32,17 +32,16 @@ export class CallStore<Args extends unknown[], Result> extends Store<CallsSnapsh
 
   /** Runs one call and records it; the promise is the call's own (pre-handled: ignoring it is not an unhandled rejection). */
   run(call: (...args: Args) => Promise<Result>, args: Args): Promise<Result> {
-    const id = this.nextId++;
-    const write = (status: CallRecord<Args, Result>['status'], result?: Result, error?: unknown): void =>
-      this.write({ id, args, status, result, error: status === 'rejected' ? toError(error) : undefined });
-    let promise: Promise<Result>;
-    try {
-      promise = Promise.resolve(call(...args));
-    } catch (error) {
-      promise = Promise.reject(toError(error));
-    }
+    const id = ++this.last;
+    const write = (status: CallRecord<Args, Result>['status'], result?: Result, error?: unknown): void => {
+      const record = { id, args, status, result, error: status === 'rejected' ? toError(error) : undefined };
+      const { calls, latest } = this.value;
+      this.publish([...calls.filter((other) => other.id !== id), record], id < (latest?.id ?? 0) ? latest : record);
+    };
+    // A call that throws is a rejected promise too.
+    const promise = new Promise<Result>((resolve) => resolve(call(...args)));
     write('pending');
-    void promise.then(
+    promise.then(
       (result) => write('fulfilled', result),
       (error: unknown) => write('rejected', undefined, error),
     );
@@ -51,23 +50,16 @@ export class CallStore<Args extends unknown[], Result> extends Store<CallsSnapsh
 
   /** Forgets the settled calls. */
   clear(): void {
-    this.publish(this.value.calls.filter((call) => call.status === 'pending'));
+    this.publish([...this.value.calls], this.value.latest, 0);
   }
 
-  private write(record: CallRecord<Args, Result>): void {
-    const calls = this.value.calls.filter((call) => call.id !== record.id);
-    calls.push(record);
-    calls.sort((a, b) => a.id - b.id);
-    // Bounded: every call in flight, and the latest `keep` settled ones.
-    let settled = calls.filter((call) => call.status !== 'pending').length;
-    const latest = this.value.latest;
-    this.publish(
-      calls.filter((call) => call.status === 'pending' || settled-- <= this.keep),
-      latest === undefined || record.id >= latest.id ? record : latest,
-    );
-  }
-
-  private publish(calls: CallRecord<Args, Result>[], latest = this.value.latest): void {
+  /** Keeps every call in flight and the latest `keep` settled ones, oldest first. */
+  private publish(calls: CallRecord<Args, Result>[], latest: CallRecord<Args, Result> | undefined, keep = this.keep): void {
+    let settled = 0;
+    calls = calls
+      .sort((a, b) => b.id - a.id)
+      .filter((call) => call.status === 'pending' || settled++ < keep)
+      .reverse();
     this.set({ calls, pending: calls.some((call) => call.status === 'pending'), latest });
   }
 }

@@ -1,4 +1,4 @@
-import { createElement, useEffect, useState, useSyncExternalStore, type ReactNode } from './react-api';
+import { createElement, useLayoutEffect, useState, useSyncExternalStore, type ReactNode } from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 import { ClientContext } from './context';
 import { ClientHolder } from './holder';
@@ -31,9 +31,23 @@ export interface SharedClientProps<C extends LifecycleClient> {
 export type PolySocketProviderProps<C extends LifecycleClient> = OwnedClientProps<C> | SharedClientProps<C>;
 
 /**
+ * Connects the holder's client when the provider mounts, closes it when the provider unmounts. The provider's first
+ * child, in a layout effect: children's effects run before their parent's, but a child's before its later siblings',
+ * and layout effects before any passive effect — so the client is connecting before any child's mount effect sends
+ * (a send while connecting waits for the connection).
+ */
+function Lifecycle({ holder }: { holder: ClientHolder<LifecycleClient> }): null {
+  useLayoutEffect(() => {
+    holder.mount();
+    return () => holder.unmount();
+  }, [holder]);
+  return null;
+}
+
+/**
  * Gives its children a PolySocket client (any client `createClient` makes, or an adapter's class). With `create`,
- * it owns the client: made on first use, connected on mount, closed on unmount; StrictMode's double effects make
- * neither a second client nor a second connection.
+ * it owns the client: made on first use, connected on mount (before the children's mount effects run, so they may
+ * send), closed on unmount; StrictMode's double effects make neither a second client nor a second connection.
  */
 export function PolySocketProvider<C extends LifecycleClient>(props: PolySocketProviderProps<C>): ReactNode {
   const [holder] = useState(() =>
@@ -42,12 +56,12 @@ export function PolySocketProvider<C extends LifecycleClient>(props: PolySocketP
   const shared = props.client;
   const snapshot = holder?.get ?? ((): C => shared as C);
   const client = useSyncExternalStore(holder?.subscribe ?? noSubscription, snapshot, snapshot);
-  useEffect(() => {
-    if (holder === undefined) return undefined;
-    holder.mount();
-    return () => holder.unmount();
-  }, [holder]);
-  return createElement(ClientContext.Provider, { value: client }, props.children);
+  return createElement(
+    ClientContext.Provider,
+    { value: client },
+    holder && createElement(Lifecycle, { holder }),
+    props.children,
+  );
 }
 
 const noSubscription = (): (() => void) => () => undefined;

@@ -19,19 +19,11 @@ export type MessageInput =
     }
   | IncomingMessage;
 
-/** A delivered or stored message in the hooks' shape. */
+/** A delivered or stored message in the hooks' shape (`metadata`, `groupId` undefined when absent). */
 export function toSockrMessage(message: MessageInput | PersistedMessage): SockrMessage {
   const id = 'messageId' in message ? message.messageId : message.id;
-  const out: SockrMessage = {
-    id,
-    messageId: id,
-    from: message.from,
-    content: message.content,
-    timestamp: message.timestamp,
-  };
-  if (message.metadata !== undefined) out.metadata = message.metadata;
-  if (message.groupId !== undefined) out.groupId = message.groupId;
-  return out;
+  const { from, content, timestamp, metadata, groupId } = message;
+  return { id, messageId: id, from, content, timestamp, metadata, groupId };
 }
 
 /**

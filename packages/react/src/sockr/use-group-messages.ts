@@ -1,5 +1,5 @@
 import type { PersistedMessage } from '@polysocket/sockr';
-import { useEffect, useMemo, useRef } from '../react-api';
+import { useEffect, useMemo } from '../react-api';
 import { Store, toError, useStore } from '../store';
 import { listen, useSockrClient } from './client';
 import { MessageList, type SockrMessage } from './message-list';
@@ -48,16 +48,21 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
   const client = useSockrClient();
   const { fetchHistory: loadFirst = true, limit = 50, keep = 1000 } = options;
   const list = useMemo(() => new MessageList(keep), [client, groupId, keep]);
-  const history = useMemo(() => new Store<HistoryState>({ isLoadingHistory: false, hasMore: true, historyError: null }), [list]);
-  // Fetches in flight: `isLoadingHistory` stays on until the last one settles.
-  const inFlight = useRef(0);
+  // With the fetches in flight: `isLoadingHistory` stays on until the last one settles.
+  const history = useMemo(
+    () =>
+      Object.assign(new Store<HistoryState>({ isLoadingHistory: false, hasMore: true, historyError: null }), {
+        inFlight: 0,
+      }),
+    [list],
+  );
   const view = useMemo(() => {
     const page = async (before: number | undefined): Promise<[PersistedMessage[], PersistedMessage[]]> => {
       const got = await client.fetchGroupMessageHistory(groupId, { limit, before });
       return [got, got.filter((message) => !list.has(message.id))];
     };
     const fetchHistory = async (before?: number): Promise<readonly SockrMessage[]> => {
-      inFlight.current++;
+      history.inFlight++;
       history.patch({ isLoadingHistory: true });
       try {
         const oldest = list.read()[0]?.timestamp;
@@ -66,13 +71,13 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
         if (before === undefined && fresh.length === 0 && got.length >= limit && oldest !== undefined)
           [got, fresh] = await page(oldest);
         // A full page with nothing new (a server that repeats itself) is the end too: paging on would loop.
-        history.set({ isLoadingHistory: inFlight.current > 1, hasMore: got.length >= limit && fresh.length > 0, historyError: null });
+        history.set({ isLoadingHistory: history.inFlight > 1, hasMore: got.length >= limit && fresh.length > 0, historyError: null });
         return list.add(fresh, true);
       } catch (error) {
-        history.patch({ isLoadingHistory: inFlight.current > 1, historyError: toError(error) });
+        history.patch({ isLoadingHistory: history.inFlight > 1, historyError: toError(error) });
         throw error;
       } finally {
-        inFlight.current--;
+        history.inFlight--;
       }
     };
     return {

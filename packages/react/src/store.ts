@@ -1,4 +1,4 @@
-import { useSyncExternalStore } from './react-api';
+import { useEffect, useMemo, useSyncExternalStore, type DependencyList } from './react-api';
 
 /** A value for `useSyncExternalStore`: replaced (never mutated) on each change, listeners told once per change. */
 export class Store<T> {
@@ -34,3 +34,16 @@ export const useStore = <T>(store: Store<T>): T => useSyncExternalStore(store.su
 
 /** A thrown value as an Error. */
 export const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
+
+/**
+ * A hook's state and actions, made once per `deps`: `make` returns the store, the actions, and what listens while
+ * the component is mounted (an effect; returns its cleanup). The hook returns the store's snapshot and the actions.
+ */
+export function useModel<S extends object, A extends object>(
+  make: () => [Store<S>, A, () => () => void],
+  deps: DependencyList,
+): S & A {
+  const [store, actions, attach] = useMemo(make, deps);
+  useEffect(attach, [attach]);
+  return { ...useStore(store), ...actions };
+}

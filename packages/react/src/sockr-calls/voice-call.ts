@@ -2,6 +2,7 @@ import type { SockrCall, SockrClient } from '@polysocket/sockr';
 import type { IceCandidateInit, IceServer } from '@polysocket/sockr';
 import type { CallMediaStream, PeerConnectionState, WebRTCEnvironment } from './dom-types';
 import { PeerLink } from './peer-link';
+import { Store, toError } from '../store';
 
 /** sockr-client's call states. `calling`: we are calling out; `ringing`: a call is coming in. */
 export type VoiceCallState = 'idle' | 'calling' | 'ringing' | 'active' | 'busy' | 'ended';
@@ -43,15 +44,11 @@ const IDLE: VoiceCallSnapshot = {
   error: null,
 };
 
-const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
-
 /**
  * One user's 1:1 calls on a SockrClient (with `calls: sockrCalls`), on a real RTCPeerConnection: the external store
  * behind `useVoiceCall`. One call at a time; a call coming in while another is in progress is rejected.
  */
-export class VoiceCallController {
-  private snapshot: VoiceCallSnapshot = IDLE;
-  private readonly listeners = new Set<() => void>();
+export class VoiceCallController extends Store<VoiceCallSnapshot> {
   private call: SockrCall | undefined;
   private link: PeerLink | undefined;
   /** Bumped by every new call and every end: an async step of an older call stops where it is. */
@@ -64,14 +61,9 @@ export class VoiceCallController {
     private readonly client: SockrClient,
     private readonly video: boolean,
     private readonly env: () => WebRTCEnvironment,
-  ) {}
-
-  readonly read = (): VoiceCallSnapshot => this.snapshot;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  ) {
+    super(IDLE);
+  }
 
   /** Listens for incoming calls; the returned function stops listening and ends a call in progress. */
   attach(): () => void {
@@ -88,7 +80,7 @@ export class VoiceCallController {
   async startCall(userId: string): Promise<void> {
     if (this.busy()) throw new Error('useVoiceCall: a call is already in progress');
     const generation = ++this.generation;
-    this.write({ ...IDLE, callState: 'calling' });
+    this.set({ ...IDLE, callState: 'calling' });
     try {
       const iceServers = await this.client.getIceServers().catch((): IceServer[] => []);
       if (generation !== this.generation) return;
@@ -100,7 +92,7 @@ export class VoiceCallController {
       if (generation !== this.generation) return;
       const call = this.client.call(userId, offer);
       this.follow(call, link);
-      this.write({ ...this.snapshot, currentCallId: call.callId ?? null });
+      this.patch({ currentCallId: call.callId ?? null });
     } catch (error) {
       if (generation === this.generation) this.fail(error);
     }
@@ -109,7 +101,7 @@ export class VoiceCallController {
   /** Answers the incoming call: the microphone (and camera), the answer. */
   async answerCall(): Promise<void> {
     const call = this.call;
-    if (call === undefined || call.direction !== 'incoming' || this.snapshot.callState !== 'ringing') return;
+    if (call === undefined || call.direction !== 'incoming' || this.value.callState !== 'ringing') return;
     const generation = this.generation;
     try {
       const link = await this.openLink(call.iceServers, generation);
@@ -136,7 +128,7 @@ export class VoiceCallController {
   }
 
   private busy(): boolean {
-    const state = this.snapshot.callState;
+    const state = this.value.callState;
     return state === 'calling' || state === 'ringing' || state === 'active';
   }
 
@@ -149,7 +141,7 @@ export class VoiceCallController {
     this.generation++;
     this.closeLink();
     this.follow(call, undefined);
-    this.write({
+    this.set({
       ...IDLE,
       callState: 'ringing',
       currentCallId: call.callId ?? null,
@@ -166,11 +158,11 @@ export class VoiceCallController {
       return undefined;
     }
     const link = new PeerLink(env.RTCPeerConnection, iceServers as RTCIceServer[], stream, {
-      remoteStream: (remote) => this.write({ ...this.snapshot, remoteStream: remote }),
-      connectionState: (state) => this.write({ ...this.snapshot, connectionState: state }),
+      remoteStream: (remote) => this.patch({ remoteStream: remote }),
+      connectionState: (state) => this.patch({ connectionState: state }),
     });
     this.link = link;
-    this.write({ ...this.snapshot, localStream: stream, connectionState: link.connectionState });
+    this.patch({ localStream: stream, connectionState: link.connectionState });
     return link;
   }
 
@@ -210,12 +202,10 @@ export class VoiceCallController {
     switch (call.state) {
       case 'calling':
       case 'ringing':
-        if (call.direction === 'outgoing') this.write({ ...this.snapshot, currentCallId: call.callId ?? null });
+        if (call.direction === 'outgoing') this.patch({ currentCallId: call.callId ?? null });
         return;
       case 'active':
-        return this.write({
-          ...this.snapshot,
-          callState: 'active',
+        return this.patch({ callState: 'active',
           currentCallId: call.callId ?? null,
           incomingCall: null,
         });
@@ -226,13 +216,13 @@ export class VoiceCallController {
       case 'unavailable':
         return this.end('unavailable', false);
       case 'ended':
-        return this.end(this.snapshot.endReason ?? 'remote-hangup', false);
+        return this.end(this.value.endReason ?? 'remote-hangup', false);
     }
   }
 
   private fail(error: unknown): void {
     this.end('error', true);
-    this.write({ ...this.snapshot, error: toError(error) });
+    this.patch({ error: toError(error) });
   }
 
   /** Ends the call: signalled (`hangUp`) if asked, the tracks stopped, the connection closed. */
@@ -248,10 +238,10 @@ export class VoiceCallController {
       else call.hangUp();
     }
     this.closeLink();
-    this.write({
+    this.set({
       ...IDLE,
       callState: state,
-      currentCallId: call?.callId ?? this.snapshot.currentCallId,
+      currentCallId: call?.callId ?? this.value.currentCallId,
       endReason: reason,
     });
   }
@@ -259,10 +249,5 @@ export class VoiceCallController {
   private closeLink(): void {
     this.link?.close();
     this.link = undefined;
-  }
-
-  private write(next: VoiceCallSnapshot): void {
-    this.snapshot = next;
-    for (const listener of [...this.listeners]) listener();
   }
 }

@@ -1,5 +1,4 @@
-import { useEffect, useMemo } from '../react-api';
-import { Store, toError, useStore } from '../store';
+import { Store, toError, useModel } from '../store';
 import type { Group, GroupMember } from '@polysocket/sockr';
 import { listen, useSockrClient } from './client';
 
@@ -31,44 +30,42 @@ const replace = (members: readonly GroupMember[], userId: string, ...add: GroupM
  */
 export function useGroup(groupId: string): GroupView {
   const client = useSockrClient();
-  const store = useMemo(
-    () => new Store<GroupSnapshot>({ group: null, members: [], isJoined: false, error: null }),
-    [client, groupId],
-  );
-  useEffect(() => {
+  return useModel(() => {
+    const store = new Store<GroupSnapshot>({ group: null, members: [], isJoined: false, error: null });
     // Each event of this group changes the snapshot.
     const mine =
       <D extends { groupId: string }>(change: (now: GroupSnapshot, data: D) => Partial<GroupSnapshot>) =>
       (data: D): void =>
         void (data.groupId === groupId && store.patch(change(store.read(), data)));
-    return listen(client, {
-      group_joined: mine((_, { group }) => ({ group, isJoined: true, error: null })),
-      group_left: mine(() => ({ isJoined: false })),
-      group_members: mine((_, { members }) => ({ members })),
-      group_member_joined: mine((now, { member }) => ({ members: replace(now.members, member.userId, member) })),
-      group_member_left: mine((now, { userId }) => ({
-        members: replace(now.members, userId),
-        isJoined: now.isJoined && userId !== client.getUserId(),
-      })),
-    });
-  }, [client, store, groupId]);
-  const actions = useMemo(() => {
     const failed = (error: unknown): never => {
       store.patch({ error: toError(error) });
       throw error;
     };
     const refreshMembers = (): Promise<readonly GroupMember[]> => client.getGroupMembers(groupId).catch(failed);
-    return {
-      refreshMembers,
-      join: async () => {
-        const { group } = await client.joinGroup(groupId).catch(failed);
-        await refreshMembers();
-        return group;
+    return [
+      store,
+      {
+        refreshMembers,
+        join: async () => {
+          const { group } = await client.joinGroup(groupId).catch(failed);
+          await refreshMembers();
+          return group;
+        },
+        leave: () => client.leaveGroup(groupId).catch(failed),
       },
-      leave: () => client.leaveGroup(groupId).catch(failed),
-    };
-  }, [client, groupId, store]);
-  return { ...useStore(store), ...actions };
+      () =>
+        listen(client, {
+          group_joined: mine((_, { group }) => ({ group, isJoined: true, error: null })),
+          group_left: mine(() => ({ isJoined: false })),
+          group_members: mine((_, { members }) => ({ members })),
+          group_member_joined: mine((now, { member }) => ({ members: replace(now.members, member.userId, member) })),
+          group_member_left: mine((now, { userId }) => ({
+            members: replace(now.members, userId),
+            isJoined: now.isJoined && userId !== client.getUserId(),
+          })),
+        }),
+    ];
+  }, [client, groupId]);
 }
 
 interface UserGroupsSnapshot {
@@ -90,43 +87,43 @@ export interface UserGroupsView extends UserGroupsSnapshot {
  */
 export function useUserGroups(): UserGroupsView {
   const client = useSockrClient();
-  const store = useMemo(() => new Store<UserGroupsSnapshot>({ groups: [], isLoading: false, error: null }), [client]);
-  const actions = useMemo(() => {
+  return useModel(() => {
+    const store = new Store<UserGroupsSnapshot>({ groups: [], isLoading: false, error: null });
     // The groups but `id`, then `add`.
     const groups = (id: string, ...add: Group[]): void =>
       store.patch({ groups: [...store.read().groups.filter((g) => g.id !== id), ...add] });
-    const put = (group: Group): void => groups(group.id, group);
-    return {
-      groups,
-      put,
-      refresh: async () => {
-        store.patch({ isLoading: true });
-        try {
-          const groups = await client.getUserGroups();
-          store.set({ groups, isLoading: false, error: null });
-          return groups;
-        } catch (error) {
-          store.patch({ isLoading: false, error: toError(error) });
-          throw error;
-        }
-      },
-      createGroup: async (name: string, members: string[] = [], metadata?: Record<string, unknown>) => {
-        const group = await client.createGroup(name, members, metadata);
-        put(group);
-        return group;
-      },
+    const put = ({ group }: { group: Group }): void => groups(group.id, group);
+    const refresh = async (): Promise<readonly Group[]> => {
+      store.patch({ isLoading: true });
+      try {
+        const groups = await client.getUserGroups();
+        store.set({ groups, isLoading: false, error: null });
+        return groups;
+      } catch (error) {
+        store.patch({ isLoading: false, error: toError(error) });
+        throw error;
+      }
     };
-  }, [client, store]);
-  const { groups, put, refresh, createGroup } = actions;
-  useEffect(() => {
     const load = (): void => void refresh().catch(() => undefined);
-    if (client.isAuthenticated()) load();
-    return listen(client, {
-      connected: load,
-      group_created: ({ group }) => put(group),
-      group_joined: ({ group }) => put(group),
-      group_left: ({ groupId }) => groups(groupId),
-    });
-  }, [client, groups, put, refresh]);
-  return { ...useStore(store), refresh, createGroup };
+    return [
+      store,
+      {
+        refresh,
+        createGroup: async (name: string, members: string[] = [], metadata?: Record<string, unknown>) => {
+          const group = await client.createGroup(name, members, metadata);
+          put({ group });
+          return group;
+        },
+      },
+      () => {
+        if (client.isAuthenticated()) load();
+        return listen(client, {
+          connected: load,
+          group_created: put,
+          group_joined: put,
+          group_left: ({ groupId }) => groups(groupId),
+        });
+      },
+    ];
+  }, [client]);
 }

@@ -1,5 +1,5 @@
-import { useEffect, useMemo, useState } from '../react-api';
-import { Store, useStore } from '../store';
+import { useState } from '../react-api';
+import { Store, useModel } from '../store';
 import { listen, useSockrClient } from './client';
 
 export interface PresenceView {
@@ -16,39 +16,34 @@ export interface PresenceView {
  */
 export function usePresence(): PresenceView {
   const client = useSockrClient();
-  const [store] = useState(() => new Store<ReadonlySet<string>>(new Set()));
   const [asked] = useState(() => new Set<string>());
-  const view = useMemo(() => {
+  return useModel(() => {
+    const store = new Store<{ onlineUsers: ReadonlySet<string> }>({ onlineUsers: new Set() });
     const apply = (statuses: Record<string, boolean>): Record<string, boolean> => {
-      const online = store.read();
+      const online = store.read().onlineUsers;
       const next = new Set(online);
       for (const [userId, on] of Object.entries(statuses)) next[on ? 'add' : 'delete'](userId);
-      if (next.size !== online.size || [...next].some((id) => !online.has(id))) store.set(next);
+      if (next.size !== online.size || [...next].some((id) => !online.has(id))) store.set({ onlineUsers: next });
       return statuses;
     };
-    const check = (userIds: string[]): Promise<Record<string, boolean>> =>
-      client.getOnlineStatus(userIds).then(apply);
-    return {
-      apply,
-      check,
-      isUserOnline: (userId: string) => store.read().has(userId),
-      checkOnlineStatus: (userIds: string[]) => {
-        for (const userId of userIds) asked.add(userId);
-        return check(userIds);
+    const check = (userIds: string[]): Promise<Record<string, boolean>> => client.getOnlineStatus(userIds).then(apply);
+    return [
+      store,
+      {
+        isUserOnline: (userId: string) => store.read().onlineUsers.has(userId),
+        checkOnlineStatus: (userIds: string[]) => {
+          for (const userId of userIds) asked.add(userId);
+          return check(userIds);
+        },
       },
-    };
-  }, [client, store, asked]);
-  const { apply, check, isUserOnline, checkOnlineStatus } = view;
-  useEffect(
-    () =>
-      listen(client, {
-        user_online: ({ userId }) => void apply({ [userId]: true }),
-        user_offline: ({ userId }) => void apply({ [userId]: false }),
-        online_status: ({ statuses }) => void apply(statuses),
-        // Logged in again: what changed while the link was down.
-        connected: () => void (asked.size > 0 && check([...asked]).catch(() => undefined)),
-      }),
-    [client, apply, check, asked],
-  );
-  return { onlineUsers: useStore(store), isUserOnline, checkOnlineStatus };
+      () =>
+        listen(client, {
+          user_online: ({ userId }) => void apply({ [userId]: true }),
+          user_offline: ({ userId }) => void apply({ [userId]: false }),
+          online_status: ({ statuses }) => void apply(statuses),
+          // Logged in again: what changed while the link was down.
+          connected: () => void (asked.size > 0 && check([...asked]).catch(() => undefined)),
+        }),
+    ];
+  }, [client, asked]);
 }

@@ -36,12 +36,15 @@ export class CallStore<Args extends unknown[], Result> extends Store<CallsSnapsh
     const write = (status: CallRecord<Args, Result>['status'], result?: Result, error?: unknown): void => {
       const record = { id, args, status, result, error: status === 'rejected' ? toError(error) : undefined };
       const { calls, latest } = this.value;
-      this.publish([...calls.filter((other) => other.id !== id), record], id < (latest?.id ?? 0) ? latest : record);
+      this.publish(
+        status === 'pending' ? [...calls, record] : calls.map((other) => (other.id === id ? record : other)),
+        id < (latest?.id ?? 0) ? latest : record,
+      );
     };
     // A call that throws is a rejected promise too.
     const promise = new Promise<Result>((resolve) => resolve(call(...args)));
     write('pending');
-    promise.then(
+    void promise.then(
       (result) => write('fulfilled', result),
       (error: unknown) => write('rejected', undefined, error),
     );
@@ -50,16 +53,13 @@ export class CallStore<Args extends unknown[], Result> extends Store<CallsSnapsh
 
   /** Forgets the settled calls. */
   clear(): void {
-    this.publish([...this.value.calls], this.value.latest, 0);
+    this.publish(this.value.calls, this.value.latest, 0);
   }
 
-  /** Keeps every call in flight and the latest `keep` settled ones, oldest first. */
-  private publish(calls: CallRecord<Args, Result>[], latest: CallRecord<Args, Result> | undefined, keep = this.keep): void {
-    let settled = 0;
-    calls = calls
-      .sort((a, b) => b.id - a.id)
-      .filter((call) => call.status === 'pending' || settled++ < keep)
-      .reverse();
+  /** Keeps every call in flight and the latest `keep` settled ones (oldest first, as they were made). */
+  private publish(calls: readonly CallRecord<Args, Result>[], latest: CallRecord<Args, Result> | undefined, keep = this.keep): void {
+    let over = calls.filter((call) => call.status !== 'pending').length - keep;
+    calls = calls.filter((call) => call.status === 'pending' || over-- <= 0);
     this.set({ calls, pending: calls.some((call) => call.status === 'pending'), latest });
   }
 }

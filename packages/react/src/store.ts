@@ -19,10 +19,6 @@ export class Store<T> {
     for (const listener of [...this.listeners]) listener();
   }
 
-  update(change: (value: T) => T): void {
-    this.set(change(this.value));
-  }
-
   /** Merges `part` into an object value. */
   patch(part: Partial<T>): void {
     this.set({ ...this.value, ...part } as T);

@@ -1,4 +1,4 @@
-import type { SockrCall, SockrClient } from '@polysocket/sockr';
+import type { CallEvents, SockrCall, SockrClient } from '@polysocket/sockr';
 import type { IceCandidateInit, IceServer } from '@polysocket/sockr';
 import type { CallMediaStream, PeerConnectionState, WebRTCEnvironment } from './dom-types';
 import { PeerLink } from './peer-link';
@@ -169,26 +169,24 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
   /** Follows a call's signalling: its state, the answer, the remote candidates; local candidates go to it. */
   private follow(call: SockrCall, link: PeerLink | undefined): void {
     this.detachCall?.();
-    const same = call === this.call;
+    if (call !== this.call) this.remotePending = [];
     this.call = call;
-    if (!same) this.remotePending = [];
-    const onState = (): void => this.callChanged(call);
-    const onAnswered = (sdp: string): void => {
-      this.link?.accept(sdp).catch((error: unknown) => this.fail(error));
+    const listeners: [keyof CallEvents, (...args: never[]) => void][] = [
+      ['state', () => this.callChanged(call)],
+      ['answered', (sdp: string) => void this.link?.accept(sdp).catch((error: unknown) => this.fail(error))],
+      // Remote candidates: kept until the link exists, and by the link until its remote description is set.
+      [
+        'ice_candidate',
+        (candidate: IceCandidateInit) =>
+          this.link ? this.link.addRemoteCandidate(candidate) : this.remotePending.push(candidate),
+      ],
+    ];
+    // One listener type for the three events (each listener takes its own event's arguments).
+    const each = (method: 'on' | 'off'): void => {
+      for (const [event, listener] of listeners) call[method](event, listener as () => void);
     };
-    // Remote candidates: kept until the link exists, and by the link until its remote description is set.
-    const onCandidate = (candidate: IceCandidateInit): void => {
-      if (this.link) this.link.addRemoteCandidate(candidate);
-      else this.remotePending.push(candidate);
-    };
-    call.on('state', onState);
-    call.on('answered', onAnswered);
-    call.on('ice_candidate', onCandidate);
-    this.detachCall = () => {
-      call.off('state', onState);
-      call.off('answered', onAnswered);
-      call.off('ice_candidate', onCandidate);
-    };
+    each('on');
+    this.detachCall = () => each('off');
     if (link !== undefined) {
       for (const candidate of this.remotePending.splice(0)) link.addRemoteCandidate(candidate);
       link.sendCandidatesTo((candidate) => call.addLocalCandidate(candidate));
@@ -198,26 +196,17 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
 
   /** Sets the hook's state from the call's (after `follow` and on each change). */
   private callChanged(call: SockrCall): void {
+    const { state, callId = null } = call;
     if (call !== this.call) return;
-    switch (call.state) {
-      case 'calling':
-      case 'ringing':
-        if (call.direction === 'outgoing') this.patch({ currentCallId: call.callId ?? null });
-        return;
-      case 'active':
-        return this.patch({ callState: 'active',
-          currentCallId: call.callId ?? null,
-          incomingCall: null,
-        });
-      case 'busy':
-        return this.end('busy', false, 'busy');
-      case 'rejected':
-        return this.end('rejected', false);
-      case 'unavailable':
-        return this.end('unavailable', false);
-      case 'ended':
-        return this.end(this.value.endReason ?? 'remote-hangup', false);
-    }
+    if (state === 'active') this.patch({ callState: 'active', currentCallId: callId, incomingCall: null });
+    else if (state === 'calling' || state === 'ringing') {
+      if (call.direction === 'outgoing') this.patch({ currentCallId: callId });
+    } else
+      this.end(
+        state === 'ended' ? (this.value.endReason ?? 'remote-hangup') : state,
+        false,
+        state === 'busy' ? 'busy' : 'ended',
+      );
   }
 
   private fail(error: unknown): void {

@@ -87,7 +87,7 @@ export class ConferenceController extends Store<ConferenceSnapshot> {
 
   /** Joins a group's conference: the token from the server, then the adapter connects with it. */
   async joinConference(groupId: string): Promise<void> {
-    if (this.inConference()) throw new Error('useConferenceCall: already in a conference (leave it first)');
+    if (this.inConference()) throw new Error('useConferenceCall: leave the conference first');
     const generation = ++this.generation;
     const self = this.client.getUserId();
     this.present = new Set(self === undefined ? [] : [self]);

@@ -10,8 +10,8 @@ export function useSockrClient(given: SockrClient | undefined, hook: string): So
   const provided = useContext(ClientContext);
   const client = (given ?? provided) as Partial<SockrClient> | null;
   if (client === null)
-    throw new Error(`@polysocket/react: ${hook} needs a <PolySocketProvider> or a \`client\` option`);
+    throw new Error(`${hook} needs a <PolySocketProvider> or a \`client\` option`);
   if (typeof client.joinConference !== 'function' || typeof client.call !== 'function')
-    throw new Error(`@polysocket/react: ${hook} needs a SockrClient (the provider holds another protocol's client)`);
+    throw new Error(`${hook} needs a SockrClient (with calls)`);
   return client as SockrClient;
 }

@@ -29,7 +29,7 @@ export interface VoiceCallView extends VoiceCallSnapshot {
 function browserWebRTC(): WebRTCEnvironment {
   const { RTCPeerConnection: Peer, navigator: nav } = globalThis as Partial<typeof globalThis>;
   if (Peer === undefined || nav?.mediaDevices === undefined)
-    throw new Error('useVoiceCall: this environment has no RTCPeerConnection or navigator.mediaDevices');
+    throw new Error('useVoiceCall: no WebRTC here (pass `webrtc`)');
   return { RTCPeerConnection: Peer, mediaDevices: nav.mediaDevices };
 }
 

@@ -78,7 +78,7 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
 
   /** Calls `userId`: the microphone (and camera), an offer, the call. Rejects when a call is already in progress. */
   async startCall(userId: string): Promise<void> {
-    if (this.busy()) throw new Error('useVoiceCall: a call is already in progress');
+    if (this.busy()) throw new Error('useVoiceCall: busy (hang up first)');
     const generation = ++this.generation;
     this.set({ ...IDLE, callState: 'calling' });
     try {

@@ -54,8 +54,6 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
   /** Bumped by every new call and every end: an async step of an older call stops where it is. */
   private generation = 0;
   private detachCall: (() => void) | undefined;
-  /** Remote candidates of the current call that came before its peer connection (the callee still ringing). */
-  private remotePending: IceCandidateInit[] = [];
 
   constructor(
     private readonly client: SockrClient,
@@ -140,7 +138,7 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
     }
     this.generation++;
     this.closeLink();
-    this.follow(call, undefined);
+    this.follow(call);
     this.set({
       ...IDLE,
       callState: 'ringing',
@@ -166,31 +164,28 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
     return link;
   }
 
-  /** Follows a call's signalling: its state, the answer, the remote candidates; local candidates go to it. */
-  private follow(call: SockrCall, link: PeerLink | undefined): void {
+  /**
+   * Follows a call's signalling: its state; with the link, the answer and the remote candidates (the call keeps
+   * those that come before, while the callee rings: it delivers them when a listener comes), and the local
+   * candidates go to the call.
+   */
+  private follow(call: SockrCall, link?: PeerLink): void {
     this.detachCall?.();
-    if (call !== this.call) this.remotePending = [];
     this.call = call;
-    const listeners: [keyof CallEvents, (...args: never[]) => void][] = [
-      ['state', () => this.callChanged(call)],
-      ['answered', (sdp: string) => void this.link?.accept(sdp).catch((error: unknown) => this.fail(error))],
-      // Remote candidates: kept until the link exists, and by the link until its remote description is set.
-      [
-        'ice_candidate',
-        (candidate: IceCandidateInit) =>
-          this.link ? this.link.addRemoteCandidate(candidate) : this.remotePending.push(candidate),
-      ],
-    ];
+    const listeners: [keyof CallEvents, (...args: never[]) => void][] = [['state', () => this.callChanged(call)]];
+    if (link) {
+      listeners.push(
+        ['answered', (sdp: string) => void link.accept(sdp).catch((error: unknown) => this.fail(error))],
+        ['ice_candidate', (candidate: IceCandidateInit) => link.addRemoteCandidate(candidate)],
+      );
+      link.sendCandidatesTo((candidate) => call.addLocalCandidate(candidate));
+    }
     // One listener type for the three events (each listener takes its own event's arguments).
     const each = (method: 'on' | 'off'): void => {
       for (const [event, listener] of listeners) call[method](event, listener as () => void);
     };
     each('on');
     this.detachCall = () => each('off');
-    if (link !== undefined) {
-      for (const candidate of this.remotePending.splice(0)) link.addRemoteCandidate(candidate);
-      link.sendCandidatesTo((candidate) => call.addLocalCandidate(candidate));
-    }
     this.callChanged(call);
   }
 
@@ -221,7 +216,6 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
     this.detachCall?.();
     this.detachCall = undefined;
     this.call = undefined;
-    this.remotePending = [];
     if (signal && call !== undefined && !call.isOver) {
       if (call.direction === 'incoming' && call.state === 'ringing') call.reject();
       else call.hangUp();

@@ -77,40 +77,28 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
   /** Calls `userId`: the microphone (and camera), an offer, the call. Rejects when a call is already in progress. */
   async startCall(userId: string): Promise<void> {
     if (this.busy()) throw new Error('useVoiceCall: busy (hang up first)');
-    const generation = ++this.generation;
     this.set({ ...IDLE, callState: 'calling' });
-    try {
-      const iceServers = await this.client.getIceServers().catch((): IceServer[] => []);
-      if (generation !== this.generation) return;
-      const link = await this.openLink(iceServers, generation);
-      if (link === undefined) return;
-      // Candidates come from here on: the link keeps them until the call exists (the call keeps them until the
-      // server names it with `call_ringing`), so none is lost — sockr-client drops these.
-      const offer = await link.offer();
-      if (generation !== this.generation) return;
-      const call = this.client.call(userId, offer);
-      this.follow(call, link);
-      this.patch({ currentCallId: call.callId ?? null });
-    } catch (error) {
-      if (generation === this.generation) this.fail(error);
-    }
+    await this.connect(
+      ++this.generation,
+      this.client.getIceServers().catch((): IceServer[] => []),
+      async (link, live) => {
+        // Candidates come from here on: the link keeps them until the call exists (the call keeps them until the
+        // server names it with `call_ringing`), so none is lost — sockr-client drops these.
+        const offer = await link.offer();
+        if (live()) this.follow(this.client.call(userId, offer), link);
+      },
+    );
   }
 
   /** Answers the incoming call: the microphone (and camera), the answer. */
   async answerCall(): Promise<void> {
     const call = this.call;
-    if (call === undefined || call.direction !== 'incoming' || this.value.callState !== 'ringing') return;
-    const generation = this.generation;
-    try {
-      const link = await this.openLink(call.iceServers, generation);
-      if (link === undefined) return;
+    if (call?.direction !== 'incoming' || this.value.callState !== 'ringing') return;
+    await this.connect(this.generation, call.iceServers, async (link, live) => {
       this.follow(call, link);
       const answer = await link.answer(call.sdpOffer ?? '');
-      if (generation !== this.generation) return;
-      call.answer(answer);
-    } catch (error) {
-      if (generation === this.generation) this.fail(error);
-    }
+      if (live()) call.answer(answer);
+    });
   }
 
   rejectCall(): void {
@@ -147,21 +135,34 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
     });
   }
 
-  /** The microphone (and camera) and a peer connection with the call's ICE servers; undefined if the call ended meanwhile. */
-  private async openLink(iceServers: IceServer[], generation: number): Promise<PeerLink | undefined> {
-    const env = this.env();
-    const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video });
-    if (generation !== this.generation) {
-      for (const track of stream.getTracks()) track.stop();
-      return undefined;
+  /**
+   * A call's media and connection: the ICE servers, the microphone (and camera), a peer connection; then `signal`.
+   * Each step stops when the call ended meanwhile (`live()` false); a failure ends the call as `error`.
+   */
+  private async connect(
+    generation: number,
+    iceServers: IceServer[] | Promise<IceServer[]>,
+    signal: (link: PeerLink, live: () => boolean) => Promise<void>,
+  ): Promise<void> {
+    const live = (): boolean => generation === this.generation;
+    try {
+      const servers = await iceServers;
+      if (!live()) return;
+      const env = this.env();
+      const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video });
+      if (!live()) {
+        for (const track of stream.getTracks()) track.stop();
+        return;
+      }
+      const link = (this.link = new PeerLink(env.RTCPeerConnection, servers as RTCIceServer[], stream, {
+        remoteStream: (remote) => this.patch({ remoteStream: remote }),
+        connectionState: (state) => this.patch({ connectionState: state }),
+      }));
+      this.patch({ localStream: stream, connectionState: link.connectionState });
+      await signal(link, live);
+    } catch (error) {
+      if (live()) this.fail(error);
     }
-    const link = new PeerLink(env.RTCPeerConnection, iceServers as RTCIceServer[], stream, {
-      remoteStream: (remote) => this.patch({ remoteStream: remote }),
-      connectionState: (state) => this.patch({ connectionState: state }),
-    });
-    this.link = link;
-    this.patch({ localStream: stream, connectionState: link.connectionState });
-    return link;
   }
 
   /**

@@ -106,29 +106,28 @@ export class SockrTyping {
   readonly group: Typing;
 
   constructor(client: SockrBase, times: { throttleMs: number; idleMs: number; expireMs: number }) {
-    const send = (event: string, field: string) => (target: string) => void client.fire(event, { [field]: target });
-    this.direct = new Typing(times, send('typing_start', 'to'), send('typing_stop', 'to'), (key, on) =>
-      client.emit('typing', { key, typing: on, userId: key }),
-    );
-    this.group = new Typing(
-      times,
-      send('group_typing_start', 'groupId'),
-      send('group_typing_stop', 'groupId'),
-      (key, on) => {
-        const at = key.indexOf('\u0000');
-        client.emit('typing', {
-          key: key.replace('\u0000', ':'),
-          typing: on,
-          groupId: key.slice(0, at),
-          userId: key.slice(at + 1),
-        });
-      },
-    );
+    const typing = (field: string, prefix = ''): Typing =>
+      new Typing(
+        times,
+        (target) => void client.fire(`${prefix}typing_start`, { [field]: target }),
+        (target) => void client.fire(`${prefix}typing_stop`, { [field]: target }),
+        (key, on) => {
+          const [groupId, userId] = key.split('\u0000');
+          client.emit(
+            'typing',
+            userId === undefined
+              ? { key, typing: on, userId: groupId }
+              : { key: `${groupId}:${userId}`, typing: on, groupId, userId },
+          );
+        },
+      );
+    this.direct = typing('to');
+    this.group = typing('groupId', 'group_');
   }
 
   /** Users (and `groupId:userId` pairs) typing to this client now. */
   now(): ReadonlySet<string> {
-    return new Set([...this.direct.typing, ...[...this.group.typing].map((key) => key.replace('\u0000', ':'))]);
+    return new Set([...this.direct.typing, ...this.group.typing].map((key) => key.replace('\u0000', ':')));
   }
 
   /** typing_start/stop or group_typing_start/stop from the server (shape already checked). */

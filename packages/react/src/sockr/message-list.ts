@@ -19,11 +19,10 @@ export type MessageInput =
     }
   | IncomingMessage;
 
-/** A delivered or stored message in the hooks' shape (`metadata`, `groupId` undefined when absent). */
+/** A delivered or stored message in the hooks' shape: its fields, with `id` and `messageId` both the server's id. */
 export function toSockrMessage(message: MessageInput | PersistedMessage): SockrMessage {
   const id = 'messageId' in message ? message.messageId : message.id;
-  const { from, content, timestamp, metadata, groupId } = message;
-  return { id, messageId: id, from, content, timestamp, metadata, groupId };
+  return { ...message, id, messageId: id };
 }
 
 /**
@@ -32,6 +31,8 @@ export function toSockrMessage(message: MessageInput | PersistedMessage): SockrM
  */
 export class MessageList extends Store<readonly SockrMessage[]> {
   private readonly ids = new Set<string>();
+  /** Its first history page was asked for (`useGroupMessages`: once per list, StrictMode's second effect too). */
+  paged = false;
 
   constructor(public keep: number) {
     super([]);

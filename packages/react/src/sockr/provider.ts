@@ -51,27 +51,20 @@ export function SocketProvider({ config, token, children }: SocketProviderProps)
 /** sockr-client's `useSocket()`: the client and its connection, re-rendered on each change. */
 export function useSocket(): SocketContextValue {
   const client = useSockrClient();
-  // Every field follows from the client's state and user: one value per pair, the same object while they hold.
-  const values = useMemo(() => new Map<string, SocketContextValue>(), [client]);
   const subscribe = useCallback((changed: () => void) => listen(client, { state: changed, connected: changed }), [client]);
-  const read = (): SocketContextValue => {
+  // Every field follows from the client's state and user: one value while they hold.
+  const read = (): string => `${client.state} ${client.getUserId()}`;
+  const now = useSyncExternalStore(subscribe, read, read);
+  return useMemo(() => {
     const { state } = client;
-    const key = `${state} ${client.getUserId()}`;
-    let value = values.get(key);
-    if (value === undefined)
-      values.set(
-        key,
-        (value = {
-          client,
-          isConnected: client.isConnected(),
-          isAuthenticated: client.isAuthenticated(),
-          connectionState: client.getConnectionState(),
-          userId: state === 'closed' || state === 'failed' ? null : (client.getUserId() ?? null),
-        }),
-      );
-    return value;
-  };
-  return useSyncExternalStore(subscribe, read, read);
+    return {
+      client,
+      isConnected: client.isConnected(),
+      isAuthenticated: client.isAuthenticated(),
+      connectionState: client.getConnectionState(),
+      userId: state === 'closed' || state === 'failed' ? null : (client.getUserId() ?? null),
+    };
+  }, [client, now]);
 }
 
 /** sockr-client's `useSocketContext()`: the same as `useSocket()`; throws outside a provider. */

@@ -5,9 +5,6 @@ import { listen, useSockrClient } from './client';
 import { MessageList, type SockrMessage } from './message-list';
 import type { SentMessage } from './use-messages';
 
-/** The lists whose first page was asked for. */
-const firstPage = new WeakSet<MessageList>();
-
 export interface UseGroupMessagesOptions {
   /** Load the newest page of history once logged in. Default true. */
   fetchHistory?: boolean;
@@ -92,8 +89,8 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
     // The first page once logged in (children mount before the provider connects), once per list: StrictMode's
     // second effect does not fetch it again.
     const load = (): void => {
-      if (!loadFirst || firstPage.has(list)) return;
-      firstPage.add(list);
+      if (!loadFirst || list.paged) return;
+      list.paged = true;
       view.fetchHistory().catch(() => undefined);
     };
     if (client.isAuthenticated()) load();

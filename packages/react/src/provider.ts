@@ -1,4 +1,4 @@
-import { createElement, useLayoutEffect, useState, useSyncExternalStore, type ReactNode } from './react-api';
+import { createElement, useLayoutEffectOnClient, useState, useSyncExternalStore, type ReactNode } from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 import { ClientContext } from './context';
 import { ClientHolder } from './holder';
@@ -31,13 +31,13 @@ export interface SharedClientProps<C extends LifecycleClient> {
 export type PolySocketProviderProps<C extends LifecycleClient> = OwnedClientProps<C> | SharedClientProps<C>;
 
 /**
- * Connects the holder's client when the provider mounts, closes it when the provider unmounts. The provider's first
- * child, in a layout effect: children's effects run before their parent's, but a child's before its later siblings',
- * and layout effects before any passive effect — so the client is connecting before any child's mount effect sends
- * (a send while connecting waits for the connection).
+ * Connects the holder's client when the provider mounts, closes it when the provider unmounts. The provider's last
+ * child, in a layout effect: it runs after the children's layout effects (where the hooks add their listeners, so
+ * they see every state from `connecting` on) and before any passive effect, so a child's mount effect may send (a
+ * send while connecting waits for the connection).
  */
 function Lifecycle({ holder }: { holder: ClientHolder<LifecycleClient> }): null {
-  useLayoutEffect(() => {
+  useLayoutEffectOnClient(() => {
     holder.mount();
     return () => holder.unmount();
   }, [holder]);
@@ -59,8 +59,8 @@ export function PolySocketProvider<C extends LifecycleClient>(props: PolySocketP
   return createElement(
     ClientContext.Provider,
     { value: client },
-    holder && createElement(Lifecycle, { holder }),
     props.children,
+    holder && createElement(Lifecycle, { holder }),
   );
 }
 

@@ -14,3 +14,8 @@ export {
   useSyncExternalStore,
 } from 'react';
 export type { DependencyList, ReactNode } from 'react';
+
+import { useEffect, useLayoutEffect } from 'react';
+
+/** `useLayoutEffect`, but `useEffect` where there is no DOM (server rendering: React 18 warns about a layout effect). */
+export const useLayoutEffectOnClient = typeof document === 'undefined' ? useEffect : useLayoutEffect;

@@ -39,7 +39,6 @@ export class ConferenceController extends Store<ConferenceSnapshot> {
   private present = new Set<string>();
   /** Bumped by each join and each end: a join still in flight after a leave stops. */
   private generation = 0;
-  private attached = false;
   private wired = false;
 
   constructor(
@@ -52,9 +51,9 @@ export class ConferenceController extends Store<ConferenceSnapshot> {
 
   /** Listens to the server's conference events and (once) to the adapter's; the cleanup leaves a conference. */
   attach(): () => void {
-    this.attached = true;
     const { adapter } = this;
-    const live = (): boolean => this.attached && this.inConference();
+    // Detached, the controller has left its conference: the adapter's events are ignored then too.
+    const live = (): boolean => this.inConference();
     if (!this.wired) {
       this.wired = true;
       adapter.onParticipantConnected((userId) => void (live() && this.add(userId)));
@@ -80,7 +79,6 @@ export class ConferenceController extends Store<ConferenceSnapshot> {
     });
     return () => {
       stop();
-      this.attached = false;
       this.leaveConference();
     };
   }

@@ -101,7 +101,8 @@ export class LiveKitClientAdapter implements ISFUClientAdapter {
         ({ identity }: LiveKitParticipantLike) =>
           void (this.present.delete(identity) && this.emit('ParticipantDisconnected', identity)),
       ],
-      ['Disconnected', () => void (this.room === room && this.ended())],
+      // The room ended on LiveKit's side.
+      ['Disconnected', () => void (this.room === room && (this.release(), this.emit('Disconnected')))],
     ];
     const each = (method: 'on' | 'off'): void => {
       for (const [key, listener] of listeners)
@@ -174,12 +175,6 @@ export class LiveKitClientAdapter implements ISFUClientAdapter {
     if (this.present.has(identity)) return;
     this.present.add(identity);
     this.emit('ParticipantConnected', identity);
-  }
-
-  /** The room ended on LiveKit's side. */
-  private ended(): void {
-    this.release();
-    this.emit('Disconnected');
   }
 
   private release(): void {

@@ -57,7 +57,11 @@ export class CallStore<Args extends unknown[], Result> extends Store<CallsSnapsh
   }
 
   /** Keeps every call in flight and the latest `keep` settled ones (oldest first, as they were made). */
-  private publish(calls: readonly CallRecord<Args, Result>[], latest: CallRecord<Args, Result> | undefined, keep = this.keep): void {
+  private publish(
+    calls: readonly CallRecord<Args, Result>[],
+    latest: CallRecord<Args, Result> | undefined,
+    keep = this.keep,
+  ): void {
     let over = calls.filter((call) => call.status !== 'pending').length - keep;
     calls = calls.filter((call) => call.status === 'pending' || over-- <= 0);
     this.set({ calls, pending: calls.some((call) => call.status === 'pending'), latest });

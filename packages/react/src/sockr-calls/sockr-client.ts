@@ -9,8 +9,7 @@ import { ClientContext } from '../context';
 export function useSockrClient(given: SockrClient | undefined, hook: string): SockrClient {
   const provided = useContext(ClientContext);
   const client = (given ?? provided) as Partial<SockrClient> | null;
-  if (client === null)
-    throw new Error(`${hook} needs a <PolySocketProvider> or a \`client\` option`);
+  if (client === null) throw new Error(`${hook} needs a <PolySocketProvider> or a \`client\` option`);
   if (typeof client.joinConference !== 'function' || typeof client.call !== 'function')
     throw new Error(`${hook} needs a SockrClient (with calls)`);
   return client as SockrClient;

@@ -51,7 +51,10 @@ export function SocketProvider({ config, token, children }: SocketProviderProps)
 /** sockr-client's `useSocket()`: the client and its connection, re-rendered on each change. */
 export function useSocket(): SocketContextValue {
   const client = useSockrClient();
-  const subscribe = useCallback((changed: () => void) => listen(client, { state: changed, connected: changed }), [client]);
+  const subscribe = useCallback(
+    (changed: () => void) => listen(client, { state: changed, connected: changed }),
+    [client],
+  );
   // Every field follows from the client's state and user: one value while they hold.
   const read = (): string => `${client.state} ${client.getUserId()}`;
   const now = useSyncExternalStore(subscribe, read, read);

@@ -68,7 +68,11 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
         if (before === undefined && fresh.length === 0 && got.length >= limit && oldest !== undefined)
           [got, fresh] = await page(oldest);
         // A full page with nothing new (a server that repeats itself) is the end too: paging on would loop.
-        history.set({ isLoadingHistory: history.inFlight > 1, hasMore: got.length >= limit && fresh.length > 0, historyError: null });
+        history.set({
+          isLoadingHistory: history.inFlight > 1,
+          hasMore: got.length >= limit && fresh.length > 0,
+          historyError: null,
+        });
         return list.add(fresh, true);
       } catch (error) {
         history.patch({ isLoadingHistory: history.inFlight > 1, historyError: toError(error) });

@@ -13,7 +13,9 @@ type Remote = Store<{ typing: ReadonlySet<string> }>;
 function remoteTyping(client: SockrClient, expireMs: number, groupId?: string): [Remote, () => () => void] {
   const store: Remote = new Store({ typing: new Set() });
   const noop = (): void => undefined;
-  const typing = new Typing({ throttleMs: 0, idleMs: 0, expireMs }, noop, noop, () => store.set({ typing: typing.typing }));
+  const typing = new Typing({ throttleMs: 0, idleMs: 0, expireMs }, noop, noop, () =>
+    store.set({ typing: typing.typing }),
+  );
   const reset = (): void => {
     typing.dispose();
     if (store.read().typing.size > 0) store.set({ typing: new Set() });

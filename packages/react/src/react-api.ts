@@ -1,6 +1,6 @@
 // The React API the package uses, imported here once: every module imports it from this file, so a bundle has one
 // `import … from 'react'` (esbuild keeps one import statement per importing module).
-export {
+import {
   createContext,
   createElement,
   useCallback,
@@ -13,9 +13,20 @@ export {
   useState,
   useSyncExternalStore,
 } from 'react';
-export type { DependencyList, ReactNode } from 'react';
 
-import { useEffect, useLayoutEffect } from 'react';
+export {
+  createContext,
+  createElement,
+  useCallback,
+  useContext,
+  useEffect,
+  useInsertionEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+};
+export type { DependencyList, ReactNode } from 'react';
 
 /** `useLayoutEffect`, but `useEffect` where there is no DOM (server rendering: React 18 warns about a layout effect). */
 export const useLayoutEffectOnClient = typeof document === 'undefined' ? useEffect : useLayoutEffect;

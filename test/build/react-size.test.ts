@@ -23,6 +23,25 @@ describe('@polysocket/react size', () => {
     expect(added).toBeGreaterThan(1000); // the hooks are in the bundle (React is not)
     expect(added).toBeLessThanOrEqual(3000);
   }, 120_000);
+
+  // Issue 18's 3 KB is not met yet by these two rows (every Sockr hook 3.57 KB, the call hooks 3.22 KB, after the
+  // compaction that took them from 4.15 and 3.46 KB): each is held about where it is now (a few bytes for gzip's
+  // noise), so it can only shrink — lower a ceiling when its row does, down to 3000.
+  it('every Sockr hook but the call hooks adds at most 3.59 KB gzip over SockrClient (the must, 3 KB, is not met)', async () => {
+    const client = await measure(BUDGET_ROWS.find((row) => row.id === 'sockr')!);
+    const withReact = await measure(OTHER_ROWS.find((row) => row.id === 'react-sockr-all')!);
+    const added = withReact.gzip - client.gzip;
+    expect(added).toBeGreaterThan(2000); // the hooks are in the bundle (React is not)
+    expect(added).toBeLessThanOrEqual(3590);
+  }, 120_000);
+
+  it('useVoiceCall, useConferenceCall and LiveKitClientAdapter add at most 3.25 KB gzip over SockrClient with calls (the must, 3 KB, is not met)', async () => {
+    const client = await measure(OTHER_ROWS.find((row) => row.id === 'sockr-calls-client')!);
+    const withReact = await measure(OTHER_ROWS.find((row) => row.id === 'react-sockr-calls')!);
+    const added = withReact.gzip - client.gzip;
+    expect(added).toBeGreaterThan(2000); // the call hooks are in the bundle (React and livekit-client are not)
+    expect(added).toBeLessThanOrEqual(3250);
+  }, 120_000);
 });
 
 describe('@polysocket/react entries', () => {

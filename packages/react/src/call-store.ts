@@ -1,3 +1,5 @@
+import { Store, toError } from './store';
+
 /** One call of a `useRequest`/`usePublish` function, with its own state. */
 export interface CallRecord<Args extends unknown[], Result> {
   /** Increasing per hook, from 1. */
@@ -20,61 +22,48 @@ export interface CallsSnapshot<Args extends unknown[], Result> {
   readonly latest: CallRecord<Args, Result> | undefined;
 }
 
-const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
-
 /** The external store behind `useRequest`: each call a record of its own, replaced (never mutated) as it settles. */
-export class CallStore<Args extends unknown[], Result> {
-  private nextId = 1;
-  private snapshot: CallsSnapshot<Args, Result> = { calls: [], pending: false, latest: undefined };
-  private readonly listeners = new Set<() => void>();
+export class CallStore<Args extends unknown[], Result> extends Store<CallsSnapshot<Args, Result>> {
+  private last = 0;
 
-  constructor(private readonly keep: number) {}
-
-  readonly read = (): CallsSnapshot<Args, Result> => this.snapshot;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  constructor(private readonly keep: number) {
+    super({ calls: [], pending: false, latest: undefined });
+  }
 
   /** Runs one call and records it; the promise is the call's own (pre-handled: ignoring it is not an unhandled rejection). */
   run(call: (...args: Args) => Promise<Result>, args: Args): Promise<Result> {
-    const id = this.nextId++;
-    let promise: Promise<Result>;
-    try {
-      promise = Promise.resolve(call(...args));
-    } catch (error) {
-      promise = Promise.reject(toError(error));
-    }
-    this.write({ id, args, status: 'pending' });
+    const id = ++this.last;
+    const write = (status: CallRecord<Args, Result>['status'], result?: Result, error?: unknown): void => {
+      const record = { id, args, status, result, error: status === 'rejected' ? toError(error) : undefined };
+      const { calls, latest } = this.value;
+      this.publish(
+        status === 'pending' ? [...calls, record] : calls.map((other) => (other.id === id ? record : other)),
+        id < (latest?.id ?? 0) ? latest : record,
+      );
+    };
+    // A call that throws is a rejected promise too.
+    const promise = new Promise<Result>((resolve) => resolve(call(...args)));
+    write('pending');
     void promise.then(
-      (result) => this.write({ id, args, status: 'fulfilled', result }),
-      (error: unknown) => this.write({ id, args, status: 'rejected', error: toError(error) }),
+      (result) => write('fulfilled', result),
+      (error: unknown) => write('rejected', undefined, error),
     );
     return promise;
   }
 
   /** Forgets the settled calls. */
   clear(): void {
-    const calls = this.snapshot.calls.filter((call) => call.status === 'pending');
-    this.publish(calls);
+    this.publish(this.value.calls, this.value.latest, 0);
   }
 
-  private write(record: CallRecord<Args, Result>): void {
-    const calls = this.snapshot.calls.filter((call) => call.id !== record.id);
-    calls.push(record);
-    calls.sort((a, b) => a.id - b.id);
-    // Bounded: every call in flight, and the latest `keep` settled ones.
-    let settled = calls.filter((call) => call.status !== 'pending').length;
-    const latest = this.snapshot.latest;
-    this.publish(
-      calls.filter((call) => call.status === 'pending' || settled-- <= this.keep),
-      latest === undefined || record.id >= latest.id ? record : latest,
-    );
-  }
-
-  private publish(calls: CallRecord<Args, Result>[], latest = this.snapshot.latest): void {
-    this.snapshot = { calls, pending: calls.some((call) => call.status === 'pending'), latest };
-    for (const listener of [...this.listeners]) listener();
+  /** Keeps every call in flight and the latest `keep` settled ones (oldest first, as they were made). */
+  private publish(
+    calls: readonly CallRecord<Args, Result>[],
+    latest: CallRecord<Args, Result> | undefined,
+    keep = this.keep,
+  ): void {
+    let over = calls.filter((call) => call.status !== 'pending').length - keep;
+    calls = calls.filter((call) => call.status === 'pending' || over-- <= 0);
+    this.set({ calls, pending: calls.some((call) => call.status === 'pending'), latest });
   }
 }

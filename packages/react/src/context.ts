@@ -1,4 +1,4 @@
-import { createContext, useContext } from 'react';
+import { createContext, useContext } from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 
 /** The provider's client; null outside a provider. */

@@ -1,4 +1,5 @@
 import type { LifecycleClient } from '@polysocket/core';
+import { Store } from './store';
 
 /**
  * What the provider keeps across renders: the client, made on first use (never during a render that React may
@@ -7,54 +8,42 @@ import type { LifecycleClient } from '@polysocket/core';
  * client and its one connection. A provider that mounts again after its client was closed (`<Activity>` shown
  * again, a Fast Refresh) gets a new client: the holder is an external store whose snapshot is the current client.
  */
-export class ClientHolder<C extends LifecycleClient> {
-  private client: C | undefined;
+export class ClientHolder<C extends LifecycleClient> extends Store<C | undefined> {
   private mounts = 0;
+  /** The current client was connected (or closed): a mount after that needs no `connect()`, or a new client. */
   private started = false;
-  /** The holder closed its client (the provider unmounted): a mount after that needs a new one. */
-  private closed = false;
-  private readonly listeners = new Set<() => void>();
 
   constructor(
     private readonly create: () => C,
     private readonly autoConnect: boolean,
-  ) {}
-
-  /** The current client (the store's snapshot). */
-  readonly get = (): C => (this.client ??= this.create());
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  /** The provider's effect ran: connect the client (once per client). */
-  mount(): void {
-    this.mounts++;
-    if (this.closed) {
-      // Closed while the provider was away: a fresh client for the fresh mount.
-      this.closed = false;
-      this.client = undefined;
-      this.started = false;
-      for (const listener of [...this.listeners]) listener();
-    }
-    if (!this.started && this.autoConnect) {
-      this.started = true;
-      // A failure is also the client's `error` event and `state`: the app sees it there.
-      this.get()
-        .connect()
-        .catch(() => undefined);
-    }
+  ) {
+    super(undefined);
   }
 
-  /** The provider's effect was cleaned up: close the client unless the provider mounts again meanwhile. */
+  /** The current client (the store's snapshot). */
+  readonly get = (): C => (this.value ??= this.create());
+
+  /** The provider mounted: connect the client (once per client). */
+  mount(): void {
+    this.mounts++;
+    if (this.started || !this.autoConnect) return;
+    this.started = true;
+    // A failure is also the client's `error` event and `state`: the app sees it there.
+    this.get()
+      .connect()
+      .catch(() => undefined);
+  }
+
+  /** The provider unmounted: close the client unless the provider mounts again meanwhile. */
   unmount(): void {
     this.mounts--;
     queueMicrotask(() => {
-      if (this.mounts > 0) return;
-      if (this.client === undefined || this.closed) return;
-      this.closed = true;
-      this.client.close();
+      const client = this.value;
+      if (this.mounts > 0 || client === undefined) return;
+      client.close();
+      // Closed while the provider is away: a fresh client for a fresh mount.
+      this.started = false;
+      this.set(undefined);
     });
   }
 }

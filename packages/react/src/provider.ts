@@ -1,4 +1,4 @@
-import { createElement, useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createElement, useLayoutEffectOnClient, useState, useSyncExternalStore, type ReactNode } from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 import { ClientContext } from './context';
 import { ClientHolder } from './holder';
@@ -31,9 +31,23 @@ export interface SharedClientProps<C extends LifecycleClient> {
 export type PolySocketProviderProps<C extends LifecycleClient> = OwnedClientProps<C> | SharedClientProps<C>;
 
 /**
+ * Connects the holder's client when the provider mounts, closes it when the provider unmounts. The provider's last
+ * child, in a layout effect: it runs after the children's layout effects (where the hooks add their listeners, so
+ * they see every state from `connecting` on) and before any passive effect, so a child's mount effect may send (a
+ * send while connecting waits for the connection).
+ */
+function Lifecycle({ holder }: { holder: ClientHolder<LifecycleClient> }): null {
+  useLayoutEffectOnClient(() => {
+    holder.mount();
+    return () => holder.unmount();
+  }, [holder]);
+  return null;
+}
+
+/**
  * Gives its children a PolySocket client (any client `createClient` makes, or an adapter's class). With `create`,
- * it owns the client: made on first use, connected on mount, closed on unmount; StrictMode's double effects make
- * neither a second client nor a second connection.
+ * it owns the client: made on first use, connected on mount (before the children's mount effects run, so they may
+ * send), closed on unmount; StrictMode's double effects make neither a second client nor a second connection.
  */
 export function PolySocketProvider<C extends LifecycleClient>(props: PolySocketProviderProps<C>): ReactNode {
   const [holder] = useState(() =>
@@ -42,12 +56,12 @@ export function PolySocketProvider<C extends LifecycleClient>(props: PolySocketP
   const shared = props.client;
   const snapshot = holder?.get ?? ((): C => shared as C);
   const client = useSyncExternalStore(holder?.subscribe ?? noSubscription, snapshot, snapshot);
-  useEffect(() => {
-    if (holder === undefined) return undefined;
-    holder.mount();
-    return () => holder.unmount();
-  }, [holder]);
-  return createElement(ClientContext.Provider, { value: client }, props.children);
+  return createElement(
+    ClientContext.Provider,
+    { value: client },
+    props.children,
+    holder && createElement(Lifecycle, { holder }),
+  );
 }
 
 const noSubscription = (): (() => void) => () => undefined;

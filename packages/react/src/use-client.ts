@@ -1,4 +1,4 @@
-import { useCallback, useSyncExternalStore } from 'react';
+import { useCallback, useSyncExternalStore } from './react-api';
 import type { ConnectionState, LifecycleClient } from '@polysocket/core';
 import { useContextClient } from './context';
 

@@ -1,4 +1,4 @@
-import { useEffect, useInsertionEffect, useRef } from 'react';
+import { useInsertionEffect, useLayoutEffectOnClient, useRef } from './react-api';
 import type { LifecycleClient, LifecycleEventName } from '@polysocket/core';
 import { useContextClient } from './context';
 import type { EventHandler } from './events';
@@ -20,7 +20,8 @@ export function useListener(target: Listenable, event: string, handler: (...args
   useInsertionEffect(() => {
     latest.current = handler;
   });
-  useEffect(() => {
+  // A layout effect: added before the provider connects (its layout effect runs after its children's).
+  useLayoutEffectOnClient(() => {
     const listener = (...args: never[]): void => latest.current(...args);
     target.on(event, listener);
     return () => void target.off(event, listener);

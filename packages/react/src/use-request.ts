@@ -1,4 +1,4 @@
-import { useCallback, useInsertionEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useInsertionEffect, useRef, useState, useSyncExternalStore } from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 import { CallStore, type CallsSnapshot } from './call-store';
 import { useContextClient } from './context';

@@ -308,7 +308,8 @@ describe('typing', () => {
         <Typing />
       </SocketProvider>,
     );
-    const ana = await user('ana');
+    // ana's module lets a start out at most every 50 ms, a stop and a new start included.
+    const ana = await sockrUser(world, 'ana', others, { typingTimes: { idleMs: 600_000, throttleMs: 50 } });
     const got: string[] = [];
     ana.on('typing_start', ({ from }) => got.push(from));
     await waitFor(() => expect(text('status')).toBe('authenticated'));
@@ -317,7 +318,7 @@ describe('typing', () => {
     await waitFor(() => expect(text('typing')).toBe('nobody'));
     act(() => mine!.startTyping('ana')); // through the client's sockrTyping module, which SocketProvider adds
     await waitFor(() => expect(got).toEqual(['ben']));
-    ana.stopTyping('ben'); // (ana's module throttles starts: a stop lets the next one out at once)
+    ana.stopTyping('ben'); // the next start goes out when ana's throttle window ends
     ana.startTyping('ben');
     await waitFor(() => expect(text('typing')).toBe('ana'));
     ana.stopTyping('ben');

@@ -154,6 +154,29 @@ describe('useMessages', () => {
     await waitFor(() => expect(items()).toEqual(['ana: hi ben', 'ana: second']));
   });
 
+  it('a changed `limit` takes effect: the newest `limit` messages are kept', async () => {
+    function Last({ limit }: { limit: number }): React.ReactNode {
+      const { messages } = useMessages({ limit });
+      return <p data-testid="last">{messages.map((message) => message.content).join(',')}</p>;
+    }
+    const app = (limit: number): React.ReactNode => (
+      <SocketProvider config={config()} token="token:ben">
+        <Status />
+        <Last limit={limit} />
+      </SocketProvider>
+    );
+    const { rerender } = render(app(3));
+    const ana = await user('ana');
+    await waitFor(() => expect(text('status')).toBe('authenticated true true ben'));
+    for (const content of ['m1', 'm2', 'm3', 'm4']) await ana.sendMessage('ben', content);
+    await waitFor(() => expect(text('last')).toBe('m2,m3,m4'));
+    rerender(app(2));
+    expect(text('last')).toBe('m3,m4');
+    rerender(app(4));
+    for (const content of ['m5', 'm6']) await ana.sendMessage('ben', content);
+    await waitFor(() => expect(text('last')).toBe('m3,m4,m5,m6'));
+  });
+
   it('history added with addMessage next to the live messages: each id once, oldest first', async () => {
     let add: ReturnType<typeof useMessages>['addMessage'] | undefined;
     function Loaded(): React.ReactNode {

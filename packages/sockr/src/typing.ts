@@ -1,14 +1,21 @@
 import type { SockrBase } from './base';
 import { LazyMap } from '@polysocket/core';
 
+type Timer = ReturnType<typeof setTimeout>;
+
 /**
- * Typing indicators. Outgoing: `start` goes out at most once per `throttleMs` per target and stops by
- * itself after `idleMs` without another start. Incoming: an indicator expires after `expireMs`
- * (the server never expires them).
+ * Typing indicators. Outgoing: `start` goes out at most once per `throttleMs` per target — also across a stop and a
+ * new start (a start within the window after a stop waits for its end, and is dropped if a stop comes first) —
+ * and stops by itself after `idleMs` without another start; `stop` goes out at once. Incoming: an indicator
+ * expires after `expireMs` (the server never expires them).
  */
 export class Typing {
-  private readonly outgoing = new LazyMap<string, { lastSent: number; idle: ReturnType<typeof setTimeout> }>();
-  private readonly incoming = new LazyMap<string, ReturnType<typeof setTimeout>>();
+  /**
+   * Per target: when a start last went out, whether the target shows us typing (a start sent, no stop since), the
+   * idle timer while typing, and a start held back by the throttle.
+   */
+  private readonly outgoing = new LazyMap<string, { sent: number; shown?: boolean; idle?: Timer; held?: Timer }>();
+  private readonly incoming = new LazyMap<string, Timer>();
 
   constructor(
     private readonly options: { throttleMs: number; idleMs: number; expireMs: number },
@@ -18,43 +25,47 @@ export class Typing {
   ) {}
 
   start(target: string): void {
-    const now = Date.now();
-    const state = this.outgoing.get(target);
-    if (state) clearTimeout(state.idle);
-    const idle = setTimeout(() => this.stop(target), this.options.idleMs);
-    if (!state || now - state.lastSent >= this.options.throttleMs) {
+    const out = this.outgoing.get(target) ?? { sent: -Infinity };
+    this.outgoing.set(target, out);
+    clearTimeout(out.idle);
+    out.idle = setTimeout(() => this.stop(target), this.options.idleMs);
+    const send = (): void => {
+      out.held = undefined;
+      out.sent = Date.now();
+      out.shown = true;
       this.sendStart(target);
-      this.outgoing.set(target, { lastSent: now, idle });
-    } else {
-      state.idle = idle;
-    }
+    };
+    const wait = out.sent + this.options.throttleMs - Date.now();
+    // Within the window: a target that shows us typing needs nothing; after a stop, the start waits.
+    if (wait <= 0) send();
+    else if (!out.shown) out.held ??= setTimeout(send, wait);
   }
 
   stop(target: string): void {
-    const state = this.outgoing.get(target);
-    if (!state) return;
-    clearTimeout(state.idle);
-    this.outgoing.delete(target);
-    this.sendStop(target);
+    const out = this.outgoing.get(target);
+    if (out?.idle === undefined) return;
+    clearTimeout(out.idle);
+    clearTimeout(out.held);
+    out.idle = out.held = undefined;
+    if (out.shown) {
+      out.shown = false;
+      this.sendStop(target);
+    }
   }
 
   /** A remote start or stop; keys are e.g. a userId, or `groupId:userId`. */
   remote(key: string, typing: boolean): void {
     const timer = this.incoming.get(key);
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
     if (!typing) {
       if (this.incoming.delete(key)) this.onRemoteChange(key, false);
       return;
     }
-    const fresh = !timer;
     this.incoming.set(
       key,
-      setTimeout(() => {
-        this.incoming.delete(key);
-        this.onRemoteChange(key, false);
-      }, this.options.expireMs),
+      setTimeout(() => this.remote(key, false), this.options.expireMs),
     );
-    if (fresh) this.onRemoteChange(key, true);
+    if (!timer) this.onRemoteChange(key, true);
   }
 
   get typing(): ReadonlySet<string> {
@@ -62,7 +73,10 @@ export class Typing {
   }
 
   dispose(): void {
-    for (const state of this.outgoing.values()) clearTimeout(state.idle);
+    for (const out of this.outgoing.values()) {
+      clearTimeout(out.idle);
+      clearTimeout(out.held);
+    }
     for (const timer of this.incoming.values()) clearTimeout(timer);
     this.outgoing.clear();
     this.incoming.clear();
@@ -92,29 +106,28 @@ export class SockrTyping {
   readonly group: Typing;
 
   constructor(client: SockrBase, times: { throttleMs: number; idleMs: number; expireMs: number }) {
-    const send = (event: string, field: string) => (target: string) => void client.fire(event, { [field]: target });
-    this.direct = new Typing(times, send('typing_start', 'to'), send('typing_stop', 'to'), (key, on) =>
-      client.emit('typing', { key, typing: on, userId: key }),
-    );
-    this.group = new Typing(
-      times,
-      send('group_typing_start', 'groupId'),
-      send('group_typing_stop', 'groupId'),
-      (key, on) => {
-        const at = key.indexOf('\u0000');
-        client.emit('typing', {
-          key: key.replace('\u0000', ':'),
-          typing: on,
-          groupId: key.slice(0, at),
-          userId: key.slice(at + 1),
-        });
-      },
-    );
+    const typing = (field: string, prefix = ''): Typing =>
+      new Typing(
+        times,
+        (target) => void client.fire(`${prefix}typing_start`, { [field]: target }),
+        (target) => void client.fire(`${prefix}typing_stop`, { [field]: target }),
+        (key, on) => {
+          const [groupId, userId] = key.split('\u0000');
+          client.emit(
+            'typing',
+            userId === undefined
+              ? { key, typing: on, userId: groupId }
+              : { key: `${groupId}:${userId}`, typing: on, groupId, userId },
+          );
+        },
+      );
+    this.direct = typing('to');
+    this.group = typing('groupId', 'group_');
   }
 
   /** Users (and `groupId:userId` pairs) typing to this client now. */
   now(): ReadonlySet<string> {
-    return new Set([...this.direct.typing, ...[...this.group.typing].map((key) => key.replace('\u0000', ':'))]);
+    return new Set([...this.direct.typing, ...this.group.typing].map((key) => key.replace('\u0000', ':')));
   }
 
   /** typing_start/stop or group_typing_start/stop from the server (shape already checked). */

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from '../react-api';
 import type { ChannelState, FoonyChannel, FoonyClient, FoonyMessage, PublishOptions } from '@polysocket/foony';
 import { useContextClient } from '../context';
 import { acquire } from '../shared-use';

@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useSyncExternalStore } from 'react';
+import { useCallback, useMemo, useSyncExternalStore } from '../react-api';
 import type { FoonyChannel, FoonyPresence, PresenceMember } from '@polysocket/foony';
 import { useAttached, useFoonyClient } from './use-channel';
 

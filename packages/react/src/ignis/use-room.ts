@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useSyncExternalStore } from '../react-api';
 import type { IgnisClient } from '@polysocket/ignis';
 import { useContextClient } from '../context';
 import { acquire } from '../shared-use';

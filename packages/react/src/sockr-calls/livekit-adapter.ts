@@ -50,14 +50,9 @@ export interface LiveKitAdapterOptions {
 
 type TrackHandler = (track: CallMediaTrack | LiveKitTrackLike, participantId: string) => void;
 type ParticipantHandler = (participantId: string) => void;
-
-const EVENTS = {
-  TrackSubscribed: 'trackSubscribed',
-  TrackUnsubscribed: 'trackUnsubscribed',
-  ParticipantConnected: 'participantConnected',
-  ParticipantDisconnected: 'participantDisconnected',
-  Disconnected: 'disconnected',
-} as const;
+/** livekit-client's `RoomEvent` keys the adapter listens to (each event's name is its key, lower camel case). */
+type EventKey = keyof NonNullable<LiveKitModuleLike['RoomEvent']>;
+type Listener = (...args: never[]) => void;
 
 /**
  * livekit-client, imported when first needed (a dynamic `import()`: the app's bundler splits it out). Typed against
@@ -75,20 +70,11 @@ const importLiveKit = async (): Promise<LiveKitModuleLike> => import('livekit-cl
 export class LiveKitClientAdapter implements ISFUClientAdapter {
   private room: LiveKitRoomLike | undefined;
   private detach: (() => void) | undefined;
-  private readonly load: () => Promise<LiveKitModuleLike>;
-  private readonly handlers = {
-    trackSubscribed: new Set<TrackHandler>(),
-    trackUnsubscribed: new Set<TrackHandler>(),
-    participantConnected: new Set<ParticipantHandler>(),
-    participantDisconnected: new Set<ParticipantHandler>(),
-    disconnected: new Set<() => void>(),
-  };
+  private readonly handlers = new Map<EventKey, Set<Listener>>();
   /** Participants reported as connected (so one already there is not reported twice). */
   private readonly present = new Set<string>();
 
-  constructor(private readonly options: LiveKitAdapterOptions = {}) {
-    this.load = options.load ?? importLiveKit;
-  }
+  constructor(private readonly options: LiveKitAdapterOptions = {}) {}
 
   /** The LiveKit `Room` while connected (for what the interface does not cover). */
   get currentRoom(): LiveKitRoomLike | undefined {
@@ -97,10 +83,33 @@ export class LiveKitClientAdapter implements ISFUClientAdapter {
 
   async connect(sfuUrl: string, token: string, options: SFUConnectOptions = {}): Promise<void> {
     if (this.room !== undefined) await this.disconnect();
-    const livekit = await this.load();
+    const livekit = await (this.options.load ?? importLiveKit)();
     const room = new livekit.Room(this.options.roomOptions);
     this.room = room;
-    this.listen(room, { ...EVENTS, ...livekit.RoomEvent });
+    const track =
+      (key: EventKey) =>
+      (remote: LiveKitTrackLike, _publication: unknown, participant: LiveKitParticipantLike): void => {
+        this.joined(participant);
+        this.emit(key, remote.mediaStreamTrack ?? remote, participant.identity);
+      };
+    const listeners: [EventKey, Listener][] = [
+      ['TrackSubscribed', track('TrackSubscribed')],
+      ['TrackUnsubscribed', track('TrackUnsubscribed')],
+      ['ParticipantConnected', (participant: LiveKitParticipantLike) => this.joined(participant)],
+      [
+        'ParticipantDisconnected',
+        ({ identity }: LiveKitParticipantLike) =>
+          void (this.present.delete(identity) && this.emit('ParticipantDisconnected', identity)),
+      ],
+      // The room ended on LiveKit's side.
+      ['Disconnected', () => void (this.room === room && (this.release(), this.emit('Disconnected')))],
+    ];
+    const each = (method: 'on' | 'off'): void => {
+      for (const [key, listener] of listeners)
+        room[method](livekit.RoomEvent?.[key] ?? key[0].toLowerCase() + key.slice(1), listener);
+    };
+    each('on');
+    this.detach = () => each('off');
     try {
       await room.connect(sfuUrl, token, { autoSubscribe: true });
     } catch (error) {
@@ -109,7 +118,7 @@ export class LiveKitClientAdapter implements ISFUClientAdapter {
     }
     // Who was in the room before us: LiveKit emits no ParticipantConnected for them.
     for (const participant of (room.remoteParticipants ?? room.participants ?? new Map()).values())
-      this.joined(participant.identity);
+      this.joined(participant);
     await this.publishTracks({ audio: options.audio !== false, video: options.video === true });
   }
 
@@ -118,7 +127,7 @@ export class LiveKitClientAdapter implements ISFUClientAdapter {
     if (room === undefined) return;
     this.release();
     await room.disconnect();
-    this.emitDisconnected();
+    this.emit('Disconnected');
   }
 
   async publishTracks(options: SFUPublishOptions = {}): Promise<void> {
@@ -129,66 +138,43 @@ export class LiveKitClientAdapter implements ISFUClientAdapter {
   }
 
   onTrackSubscribed(handler: TrackHandler): void {
-    this.handlers.trackSubscribed.add(handler);
+    this.on('TrackSubscribed', handler);
   }
 
   onTrackUnsubscribed(handler: TrackHandler): void {
-    this.handlers.trackUnsubscribed.add(handler);
+    this.on('TrackUnsubscribed', handler);
   }
 
   onParticipantConnected(handler: ParticipantHandler): void {
-    this.handlers.participantConnected.add(handler);
+    this.on('ParticipantConnected', handler);
   }
 
   onParticipantDisconnected(handler: ParticipantHandler): void {
-    this.handlers.participantDisconnected.add(handler);
+    this.on('ParticipantDisconnected', handler);
   }
 
   onDisconnected(handler: () => void): void {
-    this.handlers.disconnected.add(handler);
+    this.on('Disconnected', handler);
   }
 
-  /** Removes every handler (the interface has no `off`: `useConferenceCall` calls this when it lets an adapter go). */
+  /** Removes every handler (the interface has no `off`). */
   removeAllHandlers(): void {
-    for (const set of Object.values(this.handlers)) set.clear();
+    this.handlers.clear();
   }
 
-  private listen(room: LiveKitRoomLike, names: Record<keyof typeof EVENTS, string>): void {
-    const track =
-      (set: Set<TrackHandler>) =>
-      (remote: LiveKitTrackLike, _publication: unknown, participant: LiveKitParticipantLike): void => {
-        this.joined(participant.identity);
-        for (const handler of [...set]) handler(remote.mediaStreamTrack ?? remote, participant.identity);
-      };
-    const listeners: [string, (...args: never[]) => void][] = [
-      [names.TrackSubscribed, track(this.handlers.trackSubscribed)],
-      [names.TrackUnsubscribed, track(this.handlers.trackUnsubscribed)],
-      [names.ParticipantConnected, (p: LiveKitParticipantLike) => this.joined(p.identity)],
-      [names.ParticipantDisconnected, (p: LiveKitParticipantLike) => this.left(p.identity)],
-      [
-        names.Disconnected,
-        () => {
-          if (this.room !== room) return;
-          this.release();
-          this.emitDisconnected();
-        },
-      ],
-    ];
-    for (const [event, listener] of listeners) room.on(event, listener);
-    this.detach = () => {
-      for (const [event, listener] of listeners) room.off(event, listener);
-    };
+  private on(key: EventKey, handler: Listener): void {
+    const set = this.handlers.get(key) ?? new Set();
+    this.handlers.set(key, set.add(handler));
   }
 
-  private joined(identity: string): void {
+  private emit(key: EventKey, ...args: unknown[]): void {
+    for (const handler of [...(this.handlers.get(key) ?? [])]) (handler as (...a: unknown[]) => void)(...args);
+  }
+
+  private joined({ identity }: LiveKitParticipantLike): void {
     if (this.present.has(identity)) return;
     this.present.add(identity);
-    for (const handler of [...this.handlers.participantConnected]) handler(identity);
-  }
-
-  private left(identity: string): void {
-    if (!this.present.delete(identity)) return;
-    for (const handler of [...this.handlers.participantDisconnected]) handler(identity);
+    this.emit('ParticipantConnected', identity);
   }
 
   private release(): void {
@@ -196,9 +182,5 @@ export class LiveKitClientAdapter implements ISFUClientAdapter {
     this.detach = undefined;
     this.room = undefined;
     this.present.clear();
-  }
-
-  private emitDisconnected(): void {
-    for (const handler of [...this.handlers.disconnected]) handler();
   }
 }

@@ -16,23 +16,44 @@ export class PeerLink {
   readonly pc: RTCPeerConnection;
   private sink: ((candidate: IceCandidateInit) => void) | undefined;
   private readonly localPending: IceCandidateInit[] = [];
-  private readonly remotePending: IceCandidateInit[] = [];
-  private remoteSet = false;
+  /** Remote candidates until the remote description is set (then undefined). */
+  private remotePending: IceCandidateInit[] | undefined = [];
   private closed = false;
   private remote: MediaStream | undefined;
+  private readonly listeners: [string, (event: never) => void][];
 
   constructor(
     Peer: PeerConnectionFactory,
     iceServers: RTCIceServer[],
     private readonly local: MediaStream,
-    private readonly events: PeerLinkEvents,
+    events: PeerLinkEvents,
   ) {
     // Typed as the DOM's inside (this file is not part of the package's types).
-    this.pc = new (Peer as new (config: RTCConfiguration) => RTCPeerConnection)({ iceServers });
-    this.pc.addEventListener('icecandidate', this.onCandidate);
-    this.pc.addEventListener('track', this.onTrack);
-    this.pc.addEventListener('connectionstatechange', this.onConnectionState);
-    for (const track of local.getTracks()) this.pc.addTrack(track, local);
+    const pc = (this.pc = new (Peer as new (config: RTCConfiguration) => RTCPeerConnection)({ iceServers }));
+    this.listeners = [
+      [
+        'icecandidate',
+        // null: gathering is complete (nothing to send: the peer needs no end-of-candidates marker).
+        ({ candidate }: RTCPeerConnectionIceEvent) => {
+          if (candidate === null || this.closed) return;
+          const json = candidate.toJSON();
+          if (this.sink) this.sink(json);
+          else this.localPending.push(json);
+        },
+      ],
+      [
+        'track',
+        ({ streams, track }: RTCTrackEvent) => {
+          const stream = streams[0] ?? this.remote ?? new MediaStream();
+          if (streams.length === 0) stream.addTrack(track);
+          // The same stream with one more track too: told again, so the hook's snapshot changes.
+          events.remoteStream((this.remote = stream));
+        },
+      ],
+      ['connectionstatechange', () => events.connectionState(pc.connectionState)],
+    ];
+    for (const [name, listener] of this.listeners) pc.addEventListener(name, listener as EventListener);
+    for (const track of local.getTracks()) pc.addTrack(track, local);
   }
 
   get connectionState(): RTCPeerConnectionState {
@@ -41,22 +62,22 @@ export class PeerLink {
 
   /** Makes the offer and sets it as the local description; returns its SDP. */
   async offer(): Promise<string> {
-    const offer = await this.pc.createOffer();
-    await this.pc.setLocalDescription(offer);
-    return offer.sdp ?? '';
+    return this.describe(await this.pc.createOffer());
   }
 
   /** Takes the caller's offer and returns the answer's SDP (set as the local description). */
   async answer(sdpOffer: string): Promise<string> {
-    await this.setRemote({ type: 'offer', sdp: sdpOffer });
-    const answer = await this.pc.createAnswer();
-    await this.pc.setLocalDescription(answer);
-    return answer.sdp ?? '';
+    await this.accept(sdpOffer, 'offer');
+    return this.describe(await this.pc.createAnswer());
   }
 
-  /** The callee's answer (caller side). */
-  async accept(sdpAnswer: string): Promise<void> {
-    await this.setRemote({ type: 'answer', sdp: sdpAnswer });
+  /** The remote description: the callee's answer (caller side), or the caller's offer. */
+  async accept(sdp: string, type: RTCSdpType = 'answer'): Promise<void> {
+    await this.pc.setRemoteDescription({ type, sdp });
+    if (this.closed) return;
+    const pending = this.remotePending ?? [];
+    this.remotePending = undefined;
+    for (const candidate of pending) this.addRemoteCandidate(candidate);
   }
 
   /** Where local candidates go from now on; the ones gathered before are sent first, in order. */
@@ -68,56 +89,24 @@ export class PeerLink {
   /** A remote candidate: added now, or once the remote description is set. */
   addRemoteCandidate(candidate: IceCandidateInit): void {
     if (this.closed) return;
-    if (!this.remoteSet) {
-      this.remotePending.push(candidate);
-      return;
-    }
+    if (this.remotePending) this.remotePending.push(candidate);
     // A candidate the connection refuses (another generation, a malformed one) is not the call's end.
-    this.pc.addIceCandidate(candidate).catch(() => undefined);
+    else this.pc.addIceCandidate(candidate).catch(() => undefined);
   }
 
   /** Stops the local tracks and closes the connection (its remote tracks end with it). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.pc.removeEventListener('icecandidate', this.onCandidate);
-    this.pc.removeEventListener('track', this.onTrack);
-    this.pc.removeEventListener('connectionstatechange', this.onConnectionState);
-    for (const track of this.local.getTracks()) track.stop();
-    for (const track of this.remote?.getTracks() ?? []) track.stop();
+    for (const [name, listener] of this.listeners) this.pc.removeEventListener(name, listener as EventListener);
+    for (const track of [...this.local.getTracks(), ...(this.remote?.getTracks() ?? [])]) track.stop();
     this.pc.close();
     this.localPending.length = 0;
-    this.remotePending.length = 0;
+    this.remotePending = [];
   }
 
-  private async setRemote(description: RTCSessionDescriptionInit): Promise<void> {
-    await this.pc.setRemoteDescription(description);
-    if (this.closed) return;
-    this.remoteSet = true;
-    for (const candidate of this.remotePending.splice(0)) this.addRemoteCandidate(candidate);
+  private async describe(description: RTCSessionDescriptionInit): Promise<string> {
+    await this.pc.setLocalDescription(description);
+    return description.sdp ?? '';
   }
-
-  private readonly onCandidate = (event: RTCPeerConnectionIceEvent): void => {
-    // null: gathering is complete (nothing to send: the peer needs no end-of-candidates marker).
-    if (event.candidate === null || this.closed) return;
-    const candidate = event.candidate.toJSON();
-    if (this.sink) this.sink(candidate);
-    else this.localPending.push(candidate);
-  };
-
-  private readonly onTrack = (event: RTCTrackEvent): void => {
-    const stream = event.streams[0] ?? this.remote ?? new MediaStream();
-    if (event.streams.length === 0) stream.addTrack(event.track);
-    if (stream === this.remote) {
-      // The same stream, one more track: a new identity so React sees the change.
-      this.events.remoteStream(stream);
-      return;
-    }
-    this.remote = stream;
-    this.events.remoteStream(stream);
-  };
-
-  private readonly onConnectionState = (): void => {
-    this.events.connectionState(this.pc.connectionState);
-  };
 }

@@ -1,4 +1,4 @@
-import { useContext } from 'react';
+import { useContext } from '../react-api';
 import type { SockrClient } from '@polysocket/sockr';
 import { ClientContext } from '../context';
 
@@ -9,9 +9,8 @@ import { ClientContext } from '../context';
 export function useSockrClient(given: SockrClient | undefined, hook: string): SockrClient {
   const provided = useContext(ClientContext);
   const client = (given ?? provided) as Partial<SockrClient> | null;
-  if (client === null)
-    throw new Error(`@polysocket/react: ${hook} needs a <PolySocketProvider> or a \`client\` option`);
+  if (client === null) throw new Error(`${hook} needs a <PolySocketProvider> or a \`client\` option`);
   if (typeof client.joinConference !== 'function' || typeof client.call !== 'function')
-    throw new Error(`@polysocket/react: ${hook} needs a SockrClient (the provider holds another protocol's client)`);
+    throw new Error(`${hook} needs a SockrClient (with calls)`);
   return client as SockrClient;
 }

@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
-import type { ISFUClientAdapter, SockrClient } from '@polysocket/sockr';
+import { useEffect, useInsertionEffect, useMemo, useRef } from '../react-api';
+import { useStore } from '../store';
+import type { ISFUClientAdapter, SFUConnectOptions, SockrClient } from '@polysocket/sockr';
 import { ConferenceController, type ConferenceSnapshot, type RemoteTrackHandler } from './conference';
 import { useSockrClient } from './sockr-client';
 
@@ -31,17 +32,21 @@ export interface ConferenceCallView extends ConferenceSnapshot {
 export function useConferenceCall(options: ConferenceCallOptions): ConferenceCallView {
   const client = useSockrClient(options.client, 'useConferenceCall');
   const { adapter } = options;
-  const audio = options.audio !== false;
-  const video = options.video === true;
+  // Read at each join: a change of `audio`/`video` neither makes a new controller nor adds handlers to the adapter.
+  const media = useRef<SFUConnectOptions>({});
+  useInsertionEffect(() => {
+    media.current = { audio: options.audio !== false, video: options.video === true };
+  });
   // Holds nothing until its effect attaches it (a render React throws away costs nothing).
-  const controller = useMemo(
-    () => new ConferenceController(client, adapter, { audio, video }),
-    [client, adapter, audio, video],
-  );
+  const controller = useMemo(() => new ConferenceController(client, adapter, () => media.current), [client, adapter]);
   useEffect(() => controller.attach(), [controller]);
-  const snapshot = useSyncExternalStore(controller.subscribe, controller.read, controller.read);
-  const joinConference = useCallback((groupId: string) => controller.joinConference(groupId), [controller]);
-  const leaveConference = useCallback(() => controller.leaveConference(), [controller]);
-  const onRemoteTrack = useCallback((handler: RemoteTrackHandler) => controller.onRemoteTrack(handler), [controller]);
-  return { ...snapshot, joinConference, leaveConference, onRemoteTrack };
+  const actions = useMemo(
+    () => ({
+      joinConference: (groupId: string) => controller.joinConference(groupId),
+      leaveConference: () => controller.leaveConference(),
+      onRemoteTrack: (handler: RemoteTrackHandler) => controller.onRemoteTrack(handler),
+    }),
+    [controller],
+  );
+  return { ...useStore(controller), ...actions };
 }

@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useEffect, useInsertionEffect, useMemo, useRef } from '../react-api';
+import { useStore } from '../store';
 import type { SockrClient } from '@polysocket/sockr';
 import { useSockrClient } from './sockr-client';
 import type { WebRTCEnvironment } from './dom-types';
@@ -28,7 +29,7 @@ export interface VoiceCallView extends VoiceCallSnapshot {
 function browserWebRTC(): WebRTCEnvironment {
   const { RTCPeerConnection: Peer, navigator: nav } = globalThis as Partial<typeof globalThis>;
   if (Peer === undefined || nav?.mediaDevices === undefined)
-    throw new Error('useVoiceCall: this environment has no RTCPeerConnection or navigator.mediaDevices');
+    throw new Error('useVoiceCall: no WebRTC here (pass `webrtc`)');
   return { RTCPeerConnection: Peer, mediaDevices: nav.mediaDevices };
 }
 
@@ -51,10 +52,14 @@ export function useVoiceCall(options: VoiceCallOptions = {}): VoiceCallView {
     [client, video],
   );
   useEffect(() => current.attach(), [current]);
-  const snapshot = useSyncExternalStore(current.subscribe, current.read, current.read);
-  const startCall = useCallback((userId: string) => current.startCall(userId), [current]);
-  const answerCall = useCallback(() => current.answerCall(), [current]);
-  const rejectCall = useCallback(() => current.rejectCall(), [current]);
-  const hangUp = useCallback(() => current.hangUp(), [current]);
-  return { ...snapshot, startCall, answerCall, rejectCall, hangUp };
+  const actions = useMemo(
+    () => ({
+      startCall: (userId: string) => current.startCall(userId),
+      answerCall: () => current.answerCall(),
+      rejectCall: () => current.rejectCall(),
+      hangUp: () => current.hangUp(),
+    }),
+    [current],
+  );
+  return { ...useStore(current), ...actions };
 }

@@ -1,7 +1,8 @@
-import type { SockrCall, SockrClient } from '@polysocket/sockr';
+import type { CallEvents, SockrCall, SockrClient } from '@polysocket/sockr';
 import type { IceCandidateInit, IceServer } from '@polysocket/sockr';
 import type { CallMediaStream, PeerConnectionState, WebRTCEnvironment } from './dom-types';
 import { PeerLink } from './peer-link';
+import { Store, toError } from '../store';
 
 /** sockr-client's call states. `calling`: we are calling out; `ringing`: a call is coming in. */
 export type VoiceCallState = 'idle' | 'calling' | 'ringing' | 'active' | 'busy' | 'ended';
@@ -43,35 +44,24 @@ const IDLE: VoiceCallSnapshot = {
   error: null,
 };
 
-const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
-
 /**
  * One user's 1:1 calls on a SockrClient (with `calls: sockrCalls`), on a real RTCPeerConnection: the external store
  * behind `useVoiceCall`. One call at a time; a call coming in while another is in progress is rejected.
  */
-export class VoiceCallController {
-  private snapshot: VoiceCallSnapshot = IDLE;
-  private readonly listeners = new Set<() => void>();
+export class VoiceCallController extends Store<VoiceCallSnapshot> {
   private call: SockrCall | undefined;
   private link: PeerLink | undefined;
   /** Bumped by every new call and every end: an async step of an older call stops where it is. */
   private generation = 0;
   private detachCall: (() => void) | undefined;
-  /** Remote candidates of the current call that came before its peer connection (the callee still ringing). */
-  private remotePending: IceCandidateInit[] = [];
 
   constructor(
     private readonly client: SockrClient,
     private readonly video: boolean,
     private readonly env: () => WebRTCEnvironment,
-  ) {}
-
-  readonly read = (): VoiceCallSnapshot => this.snapshot;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  ) {
+    super(IDLE);
+  }
 
   /** Listens for incoming calls; the returned function stops listening and ends a call in progress. */
   attach(): () => void {
@@ -86,41 +76,29 @@ export class VoiceCallController {
 
   /** Calls `userId`: the microphone (and camera), an offer, the call. Rejects when a call is already in progress. */
   async startCall(userId: string): Promise<void> {
-    if (this.busy()) throw new Error('useVoiceCall: a call is already in progress');
-    const generation = ++this.generation;
-    this.write({ ...IDLE, callState: 'calling' });
-    try {
-      const iceServers = await this.client.getIceServers().catch((): IceServer[] => []);
-      if (generation !== this.generation) return;
-      const link = await this.openLink(iceServers, generation);
-      if (link === undefined) return;
-      // Candidates come from here on: the link keeps them until the call exists (the call keeps them until the
-      // server names it with `call_ringing`), so none is lost — sockr-client drops these.
-      const offer = await link.offer();
-      if (generation !== this.generation) return;
-      const call = this.client.call(userId, offer);
-      this.follow(call, link);
-      this.write({ ...this.snapshot, currentCallId: call.callId ?? null });
-    } catch (error) {
-      if (generation === this.generation) this.fail(error);
-    }
+    if (this.busy()) throw new Error('useVoiceCall: busy (hang up first)');
+    this.set({ ...IDLE, callState: 'calling' });
+    await this.connect(
+      ++this.generation,
+      this.client.getIceServers().catch((): IceServer[] => []),
+      async (link, live) => {
+        // Candidates come from here on: the link keeps them until the call exists (the call keeps them until the
+        // server names it with `call_ringing`), so none is lost — sockr-client drops these.
+        const offer = await link.offer();
+        if (live()) this.follow(this.client.call(userId, offer), link);
+      },
+    );
   }
 
   /** Answers the incoming call: the microphone (and camera), the answer. */
   async answerCall(): Promise<void> {
     const call = this.call;
-    if (call === undefined || call.direction !== 'incoming' || this.snapshot.callState !== 'ringing') return;
-    const generation = this.generation;
-    try {
-      const link = await this.openLink(call.iceServers, generation);
-      if (link === undefined) return;
+    if (call?.direction !== 'incoming' || this.value.callState !== 'ringing') return;
+    await this.connect(this.generation, call.iceServers, async (link, live) => {
       this.follow(call, link);
       const answer = await link.answer(call.sdpOffer ?? '');
-      if (generation !== this.generation) return;
-      call.answer(answer);
-    } catch (error) {
-      if (generation === this.generation) this.fail(error);
-    }
+      if (live()) call.answer(answer);
+    });
   }
 
   rejectCall(): void {
@@ -136,7 +114,7 @@ export class VoiceCallController {
   }
 
   private busy(): boolean {
-    const state = this.snapshot.callState;
+    const state = this.value.callState;
     return state === 'calling' || state === 'ringing' || state === 'active';
   }
 
@@ -148,8 +126,8 @@ export class VoiceCallController {
     }
     this.generation++;
     this.closeLink();
-    this.follow(call, undefined);
-    this.write({
+    this.follow(call);
+    this.set({
       ...IDLE,
       callState: 'ringing',
       currentCallId: call.callId ?? null,
@@ -157,82 +135,79 @@ export class VoiceCallController {
     });
   }
 
-  /** The microphone (and camera) and a peer connection with the call's ICE servers; undefined if the call ended meanwhile. */
-  private async openLink(iceServers: IceServer[], generation: number): Promise<PeerLink | undefined> {
-    const env = this.env();
-    const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video });
-    if (generation !== this.generation) {
-      for (const track of stream.getTracks()) track.stop();
-      return undefined;
+  /**
+   * A call's media and connection: the ICE servers, the microphone (and camera), a peer connection; then `signal`.
+   * Each step stops when the call ended meanwhile (`live()` false); a failure ends the call as `error`.
+   */
+  private async connect(
+    generation: number,
+    iceServers: IceServer[] | Promise<IceServer[]>,
+    signal: (link: PeerLink, live: () => boolean) => Promise<void>,
+  ): Promise<void> {
+    const live = (): boolean => generation === this.generation;
+    try {
+      const servers = await iceServers;
+      if (!live()) return;
+      const env = this.env();
+      const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video });
+      if (!live()) {
+        for (const track of stream.getTracks()) track.stop();
+        return;
+      }
+      const link = (this.link = new PeerLink(env.RTCPeerConnection, servers as RTCIceServer[], stream, {
+        remoteStream: (remote) => this.patch({ remoteStream: remote }),
+        connectionState: (state) => this.patch({ connectionState: state }),
+      }));
+      this.patch({ localStream: stream, connectionState: link.connectionState });
+      await signal(link, live);
+    } catch (error) {
+      if (live()) this.fail(error);
     }
-    const link = new PeerLink(env.RTCPeerConnection, iceServers as RTCIceServer[], stream, {
-      remoteStream: (remote) => this.write({ ...this.snapshot, remoteStream: remote }),
-      connectionState: (state) => this.write({ ...this.snapshot, connectionState: state }),
-    });
-    this.link = link;
-    this.write({ ...this.snapshot, localStream: stream, connectionState: link.connectionState });
-    return link;
   }
 
-  /** Follows a call's signalling: its state, the answer, the remote candidates; local candidates go to it. */
-  private follow(call: SockrCall, link: PeerLink | undefined): void {
+  /**
+   * Follows a call's signalling: its state; with the link, the answer and the remote candidates (the call keeps
+   * those that come before, while the callee rings: it delivers them when a listener comes), and the local
+   * candidates go to the call.
+   */
+  private follow(call: SockrCall, link?: PeerLink): void {
     this.detachCall?.();
-    const same = call === this.call;
     this.call = call;
-    if (!same) this.remotePending = [];
-    const onState = (): void => this.callChanged(call);
-    const onAnswered = (sdp: string): void => {
-      this.link?.accept(sdp).catch((error: unknown) => this.fail(error));
-    };
-    // Remote candidates: kept until the link exists, and by the link until its remote description is set.
-    const onCandidate = (candidate: IceCandidateInit): void => {
-      if (this.link) this.link.addRemoteCandidate(candidate);
-      else this.remotePending.push(candidate);
-    };
-    call.on('state', onState);
-    call.on('answered', onAnswered);
-    call.on('ice_candidate', onCandidate);
-    this.detachCall = () => {
-      call.off('state', onState);
-      call.off('answered', onAnswered);
-      call.off('ice_candidate', onCandidate);
-    };
-    if (link !== undefined) {
-      for (const candidate of this.remotePending.splice(0)) link.addRemoteCandidate(candidate);
+    const listeners: [keyof CallEvents, (...args: never[]) => void][] = [['state', () => this.callChanged(call)]];
+    if (link) {
+      listeners.push(
+        ['answered', (sdp: string) => void link.accept(sdp).catch((error: unknown) => this.fail(error))],
+        ['ice_candidate', (candidate: IceCandidateInit) => link.addRemoteCandidate(candidate)],
+      );
       link.sendCandidatesTo((candidate) => call.addLocalCandidate(candidate));
     }
+    // One listener type for the three events (each listener takes its own event's arguments).
+    const each = (method: 'on' | 'off'): void => {
+      for (const [event, listener] of listeners) call[method](event, listener as () => void);
+    };
+    each('on');
+    this.detachCall = () => each('off');
     this.callChanged(call);
   }
 
   /** Sets the hook's state from the call's (after `follow` and on each change). */
   private callChanged(call: SockrCall): void {
+    const { state, callId = null } = call;
     if (call !== this.call) return;
-    switch (call.state) {
-      case 'calling':
-      case 'ringing':
-        if (call.direction === 'outgoing') this.write({ ...this.snapshot, currentCallId: call.callId ?? null });
-        return;
-      case 'active':
-        return this.write({
-          ...this.snapshot,
-          callState: 'active',
-          currentCallId: call.callId ?? null,
-          incomingCall: null,
-        });
-      case 'busy':
-        return this.end('busy', false, 'busy');
-      case 'rejected':
-        return this.end('rejected', false);
-      case 'unavailable':
-        return this.end('unavailable', false);
-      case 'ended':
-        return this.end(this.snapshot.endReason ?? 'remote-hangup', false);
-    }
+    if (state === 'active') this.patch({ callState: 'active', currentCallId: callId, incomingCall: null });
+    else if (state === 'calling' || state === 'ringing') {
+      if (call.direction === 'outgoing') this.patch({ currentCallId: callId });
+    } else
+      this.end(
+        state === 'ended' ? (this.value.endReason ?? 'remote-hangup') : state,
+        false,
+        state === 'busy' ? 'busy' : 'ended',
+      );
   }
 
   private fail(error: unknown): void {
     this.end('error', true);
-    this.write({ ...this.snapshot, error: toError(error) });
+    this.patch({ error: toError(error) });
   }
 
   /** Ends the call: signalled (`hangUp`) if asked, the tracks stopped, the connection closed. */
@@ -242,16 +217,15 @@ export class VoiceCallController {
     this.detachCall?.();
     this.detachCall = undefined;
     this.call = undefined;
-    this.remotePending = [];
     if (signal && call !== undefined && !call.isOver) {
       if (call.direction === 'incoming' && call.state === 'ringing') call.reject();
       else call.hangUp();
     }
     this.closeLink();
-    this.write({
+    this.set({
       ...IDLE,
       callState: state,
-      currentCallId: call?.callId ?? this.snapshot.currentCallId,
+      currentCallId: call?.callId ?? this.value.currentCallId,
       endReason: reason,
     });
   }
@@ -259,10 +233,5 @@ export class VoiceCallController {
   private closeLink(): void {
     this.link?.close();
     this.link = undefined;
-  }
-
-  private write(next: VoiceCallSnapshot): void {
-    this.snapshot = next;
-    for (const listener of [...this.listeners]) listener();
   }
 }

@@ -1,12 +1,13 @@
 import type { SockrClient, SockrEvents } from '@polysocket/sockr';
-import { useContextClient } from '../context';
+import { ClientContext } from '../context';
+import { useContext } from '../react-api';
 
-/** The provider's client as a Sockr client; a clear error when it is another protocol's (a programming error). */
+/** The provider's client as a Sockr client; a clear error outside one or with another protocol's (a programming error). */
 export function useSockrClient(): SockrClient {
-  const client = useContextClient() as Partial<SockrClient>;
-  if (typeof client.sendGroupMessage !== 'function')
-    throw new Error('@polysocket/react/sockr: the provider holds no Sockr client (use <SocketProvider>)');
-  return client as SockrClient;
+  const client = useContext(ClientContext) as SockrClient | null;
+  if (typeof client?.sendGroupMessage !== 'function')
+    throw new Error('@polysocket/react/sockr: no Sockr client here (use <SocketProvider>)');
+  return client;
 }
 
 /** A listener per Sockr event, each typed by its event. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, PersistedMessage } from '@polysocket/sockr';
+import { Store } from '../store';
 
 /** A message as the Sockr hooks give it: sockr-client's `{ id, from, content, timestamp, metadata }`, plus `messageId`. */
 export interface SockrMessage extends IncomingMessage {
@@ -18,79 +19,45 @@ export type MessageInput =
     }
   | IncomingMessage;
 
-/** A delivered or stored message in the hooks' shape. */
+/** A delivered or stored message in the hooks' shape: its fields, with `id` and `messageId` both the server's id. */
 export function toSockrMessage(message: MessageInput | PersistedMessage): SockrMessage {
   const id = 'messageId' in message ? message.messageId : message.id;
-  const out: SockrMessage = {
-    id,
-    messageId: id,
-    from: message.from,
-    content: message.content,
-    timestamp: message.timestamp,
-  };
-  if (message.metadata !== undefined) out.metadata = message.metadata;
-  if (message.groupId !== undefined) out.groupId = message.groupId;
-  return out;
+  return { ...message, id, messageId: id };
 }
 
 /**
  * The messages a hook shows: each id once (live, history, catch-up after a reconnect, the app's `addMessage`),
  * oldest first by timestamp (arrival order within a millisecond), the newest `keep`. A new array per change.
  */
-export class MessageList {
-  private items: readonly SockrMessage[] = [];
+export class MessageList extends Store<readonly SockrMessage[]> {
   private readonly ids = new Set<string>();
-  private readonly listeners = new Set<() => void>();
+  /** Its first history page was asked for (`useGroupMessages`: once per list, StrictMode's second effect too). */
+  paged = false;
 
-  constructor(private readonly keep: number) {}
-
-  readonly read = (): readonly SockrMessage[] => this.items;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
+  constructor(public keep: number) {
+    super([]);
+  }
 
   has(id: string): boolean {
     return this.ids.has(id);
   }
 
-  /** The oldest timestamp shown, or undefined when empty. */
-  get oldest(): number | undefined {
-    return this.items[0]?.timestamp;
-  }
-
   /**
-   * Adds the messages not shown yet; returns how many were new. `older`: a history page, which goes before the
-   * messages shown of the same millisecond (the server's order), where live ones go after.
+   * Adds the messages not shown yet (none: `keep` applied again); returns the new ones kept, oldest first. `older`: a history
+   * page, which goes before the messages shown of the same millisecond (the server's order), where live ones go after.
    */
-  add(messages: readonly (MessageInput | PersistedMessage)[], older = false): number {
-    const fresh: SockrMessage[] = [];
-    for (const message of messages) {
-      const item = toSockrMessage(message);
-      if (this.ids.has(item.id)) continue;
-      this.ids.add(item.id);
-      fresh.push(item);
-    }
-    if (fresh.length === 0) return 0;
-    const merged = older ? [...fresh, ...this.items] : [...this.items, ...fresh];
+  add(messages: readonly (MessageInput | PersistedMessage)[], older?: boolean): SockrMessage[] {
+    const fresh = messages.map(toSockrMessage).filter((item) => !this.ids.has(item.id) && this.ids.add(item.id));
+    const merged = older ? [...fresh, ...this.value] : [...this.value, ...fresh];
     // Stable: within one millisecond, the order they came in (a history page before what was shown).
     merged.sort((a, b) => a.timestamp - b.timestamp);
-    const dropped = merged.length > this.keep ? merged.splice(0, merged.length - this.keep) : [];
-    for (const message of dropped) this.ids.delete(message.id);
-    this.items = merged;
-    this.changed();
-    return fresh.filter((message) => this.ids.has(message.id)).length;
+    for (const message of merged.splice(0, merged.length - this.keep)) this.ids.delete(message.id);
+    if (merged.length !== this.value.length || fresh.length > 0) this.set(merged);
+    return merged.filter((message) => fresh.includes(message));
   }
 
   clear(): void {
-    if (this.items.length === 0) return;
-    this.items = [];
     this.ids.clear();
-    this.changed();
-  }
-
-  private changed(): void {
-    for (const listener of [...this.listeners]) listener();
+    this.set(this.value.length > 0 ? [] : this.value);
   }
 }

@@ -1,7 +1,7 @@
-import { createElement, useCallback, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { createElement, useCallback, useMemo, useState, useSyncExternalStore, type ReactNode } from '../react-api';
 import { SockrClient, sockrTyping, type SockrClientOptions } from '@polysocket/sockr';
 import { PolySocketProvider } from '../provider';
-import { useSockrClient } from './client';
+import { listen, useSockrClient } from './client';
 
 /** sockr-client's connection states (`getConnectionState()`): `connected` is `authenticated` here (login is part of connecting). */
 export type SockrConnectionState = ReturnType<SockrClient['getConnectionState']>;
@@ -48,41 +48,26 @@ export function SocketProvider({ config, token, children }: SocketProviderProps)
   return createElement(PolySocketProvider<SockrClient>, { key: made.generation, create }, children);
 }
 
-const same = (a: SocketContextValue, b: SocketContextValue): boolean =>
-  a.client === b.client &&
-  a.isConnected === b.isConnected &&
-  a.isAuthenticated === b.isAuthenticated &&
-  a.connectionState === b.connectionState &&
-  a.userId === b.userId;
-
 /** sockr-client's `useSocket()`: the client and its connection, re-rendered on each change. */
 export function useSocket(): SocketContextValue {
   const client = useSockrClient();
-  const last = useRef<SocketContextValue | undefined>(undefined);
   const subscribe = useCallback(
-    (changed: () => void) => {
-      client.on('state', changed);
-      client.on('connected', changed);
-      return () => {
-        client.off('state', changed);
-        client.off('connected', changed);
-      };
-    },
+    (changed: () => void) => listen(client, { state: changed, connected: changed }),
     [client],
   );
-  const read = (): SocketContextValue => {
-    const ended = client.state === 'closed' || client.state === 'failed';
-    const next: SocketContextValue = {
+  // Every field follows from the client's state and user: one value while they hold.
+  const read = (): string => `${client.state} ${client.getUserId()}`;
+  const now = useSyncExternalStore(subscribe, read, read);
+  return useMemo(() => {
+    const { state } = client;
+    return {
       client,
       isConnected: client.isConnected(),
       isAuthenticated: client.isAuthenticated(),
       connectionState: client.getConnectionState(),
-      userId: ended ? null : (client.getUserId() ?? null),
+      userId: state === 'closed' || state === 'failed' ? null : (client.getUserId() ?? null),
     };
-    if (last.current !== undefined && same(last.current, next)) return last.current;
-    return (last.current = next);
-  };
-  return useSyncExternalStore(subscribe, read, read);
+  }, [client, now]);
 }
 
 /** sockr-client's `useSocketContext()`: the same as `useSocket()`; throws outside a provider. */

@@ -1,11 +1,9 @@
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import type { PersistedMessage } from '@polysocket/sockr';
+import { useEffect, useMemo } from '../react-api';
+import { Store, toError, useStore } from '../store';
 import { listen, useSockrClient } from './client';
 import { MessageList, type SockrMessage } from './message-list';
-import { ValueStore } from './store';
 import type { SentMessage } from './use-messages';
-
-/** The lists whose first page was asked for. */
-const firstPage = new WeakSet<MessageList>();
 
 export interface UseGroupMessagesOptions {
   /** Load the newest page of history once logged in. Default true. */
@@ -47,72 +45,63 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
   const client = useSockrClient();
   const { fetchHistory: loadFirst = true, limit = 50, keep = 1000 } = options;
   const list = useMemo(() => new MessageList(keep), [client, groupId, keep]);
+  // With the fetches in flight: `isLoadingHistory` stays on until the last one settles.
   const history = useMemo(
-    () => new ValueStore<HistoryState>({ isLoadingHistory: false, hasMore: true, historyError: null }),
+    () =>
+      Object.assign(new Store<HistoryState>({ isLoadingHistory: false, hasMore: true, historyError: null }), {
+        inFlight: 0,
+      }),
     [list],
   );
-  // Fetches in flight: `isLoadingHistory` stays on until the last one settles.
-  const inFlight = useRef(0);
-  const fetchHistory = useCallback(
-    async (before?: number): Promise<readonly SockrMessage[]> => {
-      inFlight.current++;
-      history.update((now) => ({ ...now, isLoadingHistory: true }));
+  const view = useMemo(() => {
+    const page = async (before: number | undefined): Promise<[PersistedMessage[], PersistedMessage[]]> => {
+      const got = await client.fetchGroupMessageHistory(groupId, { limit, before });
+      return [got, got.filter((message) => !list.has(message.id))];
+    };
+    const fetchHistory = async (before?: number): Promise<readonly SockrMessage[]> => {
+      history.inFlight++;
+      history.patch({ isLoadingHistory: true });
       try {
-        const oldest = list.oldest;
-        let cursor = before ?? (oldest === undefined ? undefined : oldest + 1);
-        let page = await client.fetchGroupMessageHistory(groupId, { limit, before: cursor });
-        let fresh = page.filter((message) => !list.has(message.id));
-        if (before === undefined && fresh.length === 0 && page.length >= limit && oldest !== undefined) {
-          // More than a page in the oldest millisecond, all shown: step past it.
-          cursor = oldest;
-          page = await client.fetchGroupMessageHistory(groupId, { limit, before: cursor });
-          fresh = page.filter((message) => !list.has(message.id));
-        }
-        list.add(fresh, true);
+        const oldest = list.read()[0]?.timestamp;
+        let [got, fresh] = await page(before ?? (oldest === undefined ? undefined : oldest + 1));
+        // More than a page in the oldest millisecond, all shown: step past it.
+        if (before === undefined && fresh.length === 0 && got.length >= limit && oldest !== undefined)
+          [got, fresh] = await page(oldest);
         // A full page with nothing new (a server that repeats itself) is the end too: paging on would loop.
         history.set({
-          isLoadingHistory: inFlight.current > 1,
-          hasMore: page.length >= limit && fresh.length > 0,
+          isLoadingHistory: history.inFlight > 1,
+          hasMore: got.length >= limit && fresh.length > 0,
           historyError: null,
         });
-        return list.read().filter((message) => fresh.some((f) => f.id === message.id));
+        return list.add(fresh, true);
       } catch (error) {
-        history.update((now) => ({
-          ...now,
-          isLoadingHistory: inFlight.current > 1,
-          historyError: error instanceof Error ? error : new Error(String(error)),
-        }));
+        history.patch({ isLoadingHistory: history.inFlight > 1, historyError: toError(error) });
         throw error;
       } finally {
-        inFlight.current--;
+        history.inFlight--;
       }
-    },
-    [client, groupId, limit, list, history],
-  );
+    };
+    return {
+      fetchHistory,
+      sendMessage: (content: string, metadata?: Record<string, unknown>) =>
+        client.sendGroupMessage(groupId, content, metadata),
+      markRead: (messageId: string) => client.markGroupMessageRead(groupId, messageId),
+      clearMessages: () => list.clear(),
+    };
+  }, [client, groupId, limit, list, history]);
   useEffect(() => {
     // The first page once logged in (children mount before the provider connects), once per list: StrictMode's
     // second effect does not fetch it again.
     const load = (): void => {
-      if (!loadFirst || firstPage.has(list)) return;
-      firstPage.add(list);
-      fetchHistory().catch(() => undefined);
+      if (!loadFirst || list.paged) return;
+      list.paged = true;
+      view.fetchHistory().catch(() => undefined);
     };
     if (client.isAuthenticated()) load();
     return listen(client, {
       group_message: (message) => void (message.groupId === groupId && list.add([message])),
       connected: load,
     });
-  }, [client, groupId, list, loadFirst, fetchHistory]);
-  const messages = useSyncExternalStore(list.subscribe, list.read, list.read);
-  const state = useSyncExternalStore(history.subscribe, history.read, history.read);
-  const sendMessage = useCallback(
-    (content: string, metadata?: Record<string, unknown>) => client.sendGroupMessage(groupId, content, metadata),
-    [client, groupId],
-  );
-  const markRead = useCallback(
-    (messageId: string) => client.markGroupMessageRead(groupId, messageId),
-    [client, groupId],
-  );
-  const clearMessages = useCallback(() => list.clear(), [list]);
-  return { messages, ...state, sendMessage, markRead, fetchHistory, clearMessages };
+  }, [client, groupId, list, loadFirst, view]);
+  return { messages: useStore(list), ...useStore(history), ...view };
 }

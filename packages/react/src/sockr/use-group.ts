@@ -1,7 +1,6 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { Store, toError, useModel } from '../store';
 import type { Group, GroupMember } from '@polysocket/sockr';
 import { listen, useSockrClient } from './client';
-import { ValueStore } from './store';
 
 interface GroupSnapshot {
   readonly group: Group | null;
@@ -18,7 +17,11 @@ export interface GroupView extends GroupSnapshot {
   refreshMembers: () => Promise<readonly GroupMember[]>;
 }
 
-const toError = (value: unknown): Error => (value instanceof Error ? value : new Error(String(value)));
+/** The members but `userId`, then `add`. */
+const replace = (members: readonly GroupMember[], userId: string, ...add: GroupMember[]): GroupMember[] => [
+  ...members.filter((m) => m.userId !== userId),
+  ...add,
+];
 
 /**
  * sockr-client's `useGroup(groupId)`: the group, its members and whether this user is in it, from the group events
@@ -27,46 +30,42 @@ const toError = (value: unknown): Error => (value instanceof Error ? value : new
  */
 export function useGroup(groupId: string): GroupView {
   const client = useSockrClient();
-  const [store] = useState(
-    () => new ValueStore<GroupSnapshot>({ group: null, members: [], isJoined: false, error: null }),
-  );
-  useEffect(() => {
-    store.set({ group: null, members: [], isJoined: false, error: null });
+  return useModel(() => {
+    const store = new Store<GroupSnapshot>({ group: null, members: [], isJoined: false, error: null });
     // Each event of this group changes the snapshot.
     const mine =
       <D extends { groupId: string }>(change: (now: GroupSnapshot, data: D) => Partial<GroupSnapshot>) =>
-      (data: D): void => {
-        if (data.groupId === groupId) store.update((now) => ({ ...now, ...change(now, data) }));
-      };
-    return listen(client, {
-      group_joined: mine((_, { group }) => ({ group, isJoined: true, error: null })),
-      group_left: mine(() => ({ isJoined: false })),
-      group_members: mine((_, { members }) => ({ members })),
-      group_member_joined: mine((now, { member }) => ({
-        members: [...now.members.filter((m) => m.userId !== member.userId), member],
-      })),
-      group_member_left: mine((now, { userId }) => ({
-        members: now.members.filter((m) => m.userId !== userId),
-        isJoined: now.isJoined && userId !== client.getUserId(),
-      })),
-    });
-  }, [client, store, groupId]);
-  const snapshot = useSyncExternalStore(store.subscribe, store.read, store.read);
-  const failed = useCallback(
-    (error: unknown): never => {
-      store.update((now) => ({ ...now, error: toError(error) }));
+      (data: D): void =>
+        void (data.groupId === groupId && store.patch(change(store.read(), data)));
+    const failed = (error: unknown): never => {
+      store.patch({ error: toError(error) });
       throw error;
-    },
-    [store],
-  );
-  const refreshMembers = useCallback(() => client.getGroupMembers(groupId).catch(failed), [client, groupId, failed]);
-  const join = useCallback(async () => {
-    const { group } = await client.joinGroup(groupId).catch(failed);
-    await refreshMembers();
-    return group;
-  }, [client, groupId, failed, refreshMembers]);
-  const leave = useCallback(() => client.leaveGroup(groupId).catch(failed), [client, groupId, failed]);
-  return { ...snapshot, join, leave, refreshMembers };
+    };
+    const refreshMembers = (): Promise<readonly GroupMember[]> => client.getGroupMembers(groupId).catch(failed);
+    return [
+      store,
+      {
+        refreshMembers,
+        join: async () => {
+          const { group } = await client.joinGroup(groupId).catch(failed);
+          await refreshMembers();
+          return group;
+        },
+        leave: () => client.leaveGroup(groupId).catch(failed),
+      },
+      () =>
+        listen(client, {
+          group_joined: mine((_, { group }) => ({ group, isJoined: true, error: null })),
+          group_left: mine(() => ({ isJoined: false })),
+          group_members: mine((_, { members }) => ({ members })),
+          group_member_joined: mine((now, { member }) => ({ members: replace(now.members, member.userId, member) })),
+          group_member_left: mine((now, { userId }) => ({
+            members: replace(now.members, userId),
+            isJoined: now.isJoined && userId !== client.getUserId(),
+          })),
+        }),
+    ];
+  }, [client, groupId]);
 }
 
 interface UserGroupsSnapshot {
@@ -88,42 +87,43 @@ export interface UserGroupsView extends UserGroupsSnapshot {
  */
 export function useUserGroups(): UserGroupsView {
   const client = useSockrClient();
-  const [store] = useState(() => new ValueStore<UserGroupsSnapshot>({ groups: [], isLoading: false, error: null }));
-  const put = useCallback(
-    (group: Group) =>
-      store.update((now) => ({ ...now, groups: [...now.groups.filter((g) => g.id !== group.id), group] })),
-    [store],
-  );
-  const refresh = useCallback(async () => {
-    store.update((now) => ({ ...now, isLoading: true }));
-    try {
-      const groups = await client.getUserGroups();
-      store.set({ groups, isLoading: false, error: null });
-      return groups;
-    } catch (error) {
-      store.update((now) => ({ ...now, isLoading: false, error: toError(error) }));
-      throw error;
-    }
-  }, [client, store]);
-  useEffect(() => {
+  return useModel(() => {
+    const store = new Store<UserGroupsSnapshot>({ groups: [], isLoading: false, error: null });
+    // The groups but `id`, then `add`.
+    const groups = (id: string, ...add: Group[]): void =>
+      store.patch({ groups: [...store.read().groups.filter((g) => g.id !== id), ...add] });
+    const put = ({ group }: { group: Group }): void => groups(group.id, group);
+    const refresh = async (): Promise<readonly Group[]> => {
+      store.patch({ isLoading: true });
+      try {
+        const groups = await client.getUserGroups();
+        store.set({ groups, isLoading: false, error: null });
+        return groups;
+      } catch (error) {
+        store.patch({ isLoading: false, error: toError(error) });
+        throw error;
+      }
+    };
     const load = (): void => void refresh().catch(() => undefined);
-    if (client.isAuthenticated()) load();
-    return listen(client, {
-      connected: load,
-      group_created: ({ group }) => put(group),
-      group_joined: ({ group }) => put(group),
-      group_left: ({ groupId }) =>
-        store.update((now) => ({ ...now, groups: now.groups.filter((g) => g.id !== groupId) })),
-    });
-  }, [client, store, put, refresh]);
-  const snapshot = useSyncExternalStore(store.subscribe, store.read, store.read);
-  const createGroup = useCallback(
-    async (name: string, members: string[] = [], metadata?: Record<string, unknown>) => {
-      const group = await client.createGroup(name, members, metadata);
-      put(group);
-      return group;
-    },
-    [client, put],
-  );
-  return { ...snapshot, refresh, createGroup };
+    return [
+      store,
+      {
+        refresh,
+        createGroup: async (name: string, members: string[] = [], metadata?: Record<string, unknown>) => {
+          const group = await client.createGroup(name, members, metadata);
+          put({ group });
+          return group;
+        },
+      },
+      () => {
+        if (client.isAuthenticated()) load();
+        return listen(client, {
+          connected: load,
+          group_created: put,
+          group_joined: put,
+          group_left: ({ groupId }) => groups(groupId),
+        });
+      },
+    ];
+  }, [client]);
 }

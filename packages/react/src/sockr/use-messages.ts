@@ -1,5 +1,6 @@
-import { useCallback, useEffect, useState, useSyncExternalStore, type DependencyList } from 'react';
 import type { SockrEvents } from '@polysocket/sockr';
+import { useCallback, useEffect, useMemo, useState, type DependencyList } from '../react-api';
+import { useStore } from '../store';
 import { CallStore, type CallRecord } from '../call-store';
 import { useListener, type Listenable } from '../use-event';
 import { useSockrClient } from './client';
@@ -43,14 +44,16 @@ export function useMessages(options: UseMessagesOptions = {}): MessagesView {
   const limit = options.limit ?? 500;
   const [list] = useState(() => new MessageList(limit));
   useEffect(() => {
-    const onMessage = (message: SockrEvents['message'][0]): void => void list.add([message]);
-    client.on('message', onMessage);
-    return () => void client.off('message', onMessage);
-  }, [client, list]);
-  const messages = useSyncExternalStore(list.subscribe, list.read, list.read);
-  const addMessage = useCallback((message: MessageInput) => void list.add([message]), [list]);
-  const clearMessages = useCallback(() => list.clear(), [list]);
-  return { messages, addMessage, clearMessages };
+    // A new limit keeps the newest `limit` messages shown.
+    list.keep = limit;
+    list.add([]);
+  }, [list, limit]);
+  useListener(client as unknown as Listenable, 'message', (message: MessageInput) => void list.add([message]));
+  const actions = useMemo(
+    () => ({ addMessage: (message: MessageInput) => void list.add([message]), clearMessages: () => list.clear() }),
+    [list],
+  );
+  return { messages: useStore(list), ...actions };
 }
 
 /** What `sendMessage` resolves with: the server's messageId and the clientMessageId receivers de-duplicate on. */
@@ -79,7 +82,7 @@ export interface SendMessageView {
 export function useSendMessage(): SendMessageView {
   const client = useSockrClient();
   const [store] = useState(() => new CallStore<SendArgs, SentMessage>(10));
-  const { calls, latest } = useSyncExternalStore(store.subscribe, store.read, store.read);
+  const { calls, latest } = useStore(store);
   const sendMessage = useCallback(
     (to: string, content: string, metadata?: Record<string, unknown>) =>
       store.run((...args: SendArgs) => client.sendMessage(...args), [to, content, metadata]),

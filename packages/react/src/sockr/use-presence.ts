@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
+import { useState } from '../react-api';
+import { Store, useModel } from '../store';
 import { listen, useSockrClient } from './client';
-import { ValueStore } from './store';
 
 export interface PresenceView {
   /** The users known to be online (a new set per change). */
@@ -16,40 +16,34 @@ export interface PresenceView {
  */
 export function usePresence(): PresenceView {
   const client = useSockrClient();
-  const [store] = useState(() => new ValueStore<ReadonlySet<string>>(new Set()));
   const [asked] = useState(() => new Set<string>());
-  const apply = useCallback(
-    (statuses: Record<string, boolean>) =>
-      store.update((online) => {
-        const next = new Set(online);
-        for (const [userId, on] of Object.entries(statuses))
-          if (on) next.add(userId);
-          else next.delete(userId);
-        return next.size === online.size && [...next].every((id) => online.has(id)) ? online : next;
-      }),
-    [store],
-  );
-  useEffect(
-    () =>
-      listen(client, {
-        user_online: ({ userId }) => apply({ [userId]: true }),
-        user_offline: ({ userId }) => apply({ [userId]: false }),
-        online_status: ({ statuses }) => apply(statuses),
-        // Logged in again: what changed while the link was down.
-        connected: () => void (asked.size > 0 && client.getOnlineStatus([...asked]).catch(() => undefined)),
-      }),
-    [client, apply, asked],
-  );
-  const onlineUsers = useSyncExternalStore(store.subscribe, store.read, store.read);
-  const isUserOnline = useCallback((userId: string) => store.read().has(userId), [store]);
-  const checkOnlineStatus = useCallback(
-    async (userIds: string[]) => {
-      for (const userId of userIds) asked.add(userId);
-      const statuses = await client.getOnlineStatus(userIds);
-      apply(statuses);
+  return useModel(() => {
+    const store = new Store<{ onlineUsers: ReadonlySet<string> }>({ onlineUsers: new Set() });
+    const apply = (statuses: Record<string, boolean>): Record<string, boolean> => {
+      const online = store.read().onlineUsers;
+      const next = new Set(online);
+      for (const [userId, on] of Object.entries(statuses)) next[on ? 'add' : 'delete'](userId);
+      if (next.size !== online.size || [...next].some((id) => !online.has(id))) store.set({ onlineUsers: next });
       return statuses;
-    },
-    [client, apply, asked],
-  );
-  return { onlineUsers, isUserOnline, checkOnlineStatus };
+    };
+    const check = (userIds: string[]): Promise<Record<string, boolean>> => client.getOnlineStatus(userIds).then(apply);
+    return [
+      store,
+      {
+        isUserOnline: (userId: string) => store.read().onlineUsers.has(userId),
+        checkOnlineStatus: (userIds: string[]) => {
+          for (const userId of userIds) asked.add(userId);
+          return check(userIds);
+        },
+      },
+      () =>
+        listen(client, {
+          user_online: ({ userId }) => void apply({ [userId]: true }),
+          user_offline: ({ userId }) => void apply({ [userId]: false }),
+          online_status: ({ statuses }) => void apply(statuses),
+          // Logged in again: what changed while the link was down.
+          connected: () => void (asked.size > 0 && check([...asked]).catch(() => undefined)),
+        }),
+    ];
+  }, [client, asked]);
 }

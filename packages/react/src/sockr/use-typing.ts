@@ -1,39 +1,47 @@
-import { useCallback, useEffect, useInsertionEffect, useMemo, useRef, useSyncExternalStore } from 'react';
-import type { SockrClient } from '@polysocket/sockr';
+import { Typing, type SockrClient } from '@polysocket/sockr';
+import { useMemo } from '../react-api';
+import { Store, useModel } from '../store';
 import { listen, useSockrClient } from './client';
-import { TypingSet } from './typing-set';
 
-/** Remote indicators for one hook: `accept` picks the events, self excluded, each expired after `expireMs`. */
-function useRemoteTyping(
-  client: SockrClient,
-  expireMs: number,
-  start: 'typing_start' | 'group_typing_start',
-  accept: (data: { from: string; groupId?: string }) => boolean,
-): ReadonlySet<string> {
-  const typing = useMemo(() => new TypingSet(expireMs), [expireMs]);
-  const latest = useRef(accept);
-  useInsertionEffect(() => {
-    latest.current = accept;
-  });
-  useEffect(() => {
-    const on =
-      (value: boolean) =>
-      (data: { from: string; groupId?: string }): void => {
-        // Self: another device of this user typing in the group (sockr-client shows it).
-        if (data.from !== client.getUserId() && latest.current(data)) typing.mark(data.from, value);
-      };
-    const stop = listen(client, {
-      [start]: on(true),
-      [start === 'typing_start' ? 'typing_stop' : 'group_typing_stop']: on(false),
-      // The link dropped: a stop may never come.
-      disconnected: () => typing.reset(),
-    });
-    return () => {
-      stop();
-      typing.reset();
+type Remote = Store<{ typing: ReadonlySet<string> }>;
+
+/**
+ * The remote indicators of one hook: the events of `groupId` (none: direct ones), self excluded, each expired
+ * `expireMs` after its last start (the client's `Typing`, as the `sockrTyping` module keeps its own). Returns the
+ * store and what listens while mounted (its cleanup forgets them all).
+ */
+function remoteTyping(client: SockrClient, expireMs: number, groupId?: string): [Remote, () => () => void] {
+  const store: Remote = new Store({ typing: new Set() });
+  const noop = (): void => undefined;
+  const typing = new Typing({ throttleMs: 0, idleMs: 0, expireMs }, noop, noop, () =>
+    store.set({ typing: typing.typing }),
+  );
+  const reset = (): void => {
+    typing.dispose();
+    if (store.read().typing.size > 0) store.set({ typing: new Set() });
+  };
+  const on =
+    (value: boolean) =>
+    (data: { from: string; groupId?: string }): void => {
+      // Self: another device of this user typing in the group (sockr-client shows it).
+      if (data.from !== client.getUserId() && data.groupId === groupId) typing.remote(data.from, value);
     };
-  }, [client, typing, start]);
-  return useSyncExternalStore(typing.subscribe, typing.read, typing.read);
+  const prefix = groupId === undefined ? '' : 'group_';
+  return [
+    store,
+    () => {
+      const stop = listen(client, {
+        [`${prefix}typing_start`]: on(true),
+        [`${prefix}typing_stop`]: on(false),
+        // The link dropped: a stop may never come.
+        disconnected: reset,
+      });
+      return () => {
+        stop();
+        reset();
+      };
+    },
+  ];
 }
 
 export interface TypingIndicatorView {
@@ -52,37 +60,36 @@ export interface TypingIndicatorView {
  */
 export function useTypingIndicator(timeout = 3000): TypingIndicatorView {
   const client = useSockrClient();
-  const usersTyping = useRemoteTyping(client, timeout, 'typing_start', () => true);
-  // Whom this hook is typing to: told `stop` on unmount (the module's idle timer would tell them seconds later).
-  const typingTo = useRef(new Set<string>());
-  const startTyping = useCallback(
-    (to: string) => {
-      client.startTyping(to);
-      typingTo.current.add(to);
-    },
-    [client],
-  );
-  const stopTyping = useCallback(
-    (to: string) => {
-      typingTo.current.delete(to);
+  const { typing, ...view } = useModel(() => {
+    const [store, attach] = remoteTyping(client, timeout);
+    // Whom this hook is typing to: told `stop` on unmount (the module's idle timer would tell them seconds later).
+    const typingTo = new Set<string>();
+    const stopTyping = (to: string): void => {
+      typingTo.delete(to);
       client.stopTyping(to);
-    },
-    [client],
-  );
-  useEffect(
-    () => () => {
-      const to = [...typingTo.current];
-      typingTo.current.clear();
-      for (const user of to)
-        try {
-          client.stopTyping(user);
-        } catch {
-          // The client is closed already: its session, and the typing, ended with it.
-        }
-    },
-    [client],
-  );
-  return { startTyping, stopTyping, usersTyping };
+    };
+    const startTyping = (to: string): void => {
+      client.startTyping(to);
+      typingTo.add(to);
+    };
+    return [
+      store,
+      { startTyping, stopTyping },
+      () => {
+        const detach = attach();
+        return () => {
+          detach();
+          for (const to of typingTo)
+            try {
+              stopTyping(to);
+            } catch {
+              // The client is closed already: its session, and the typing, ended with it.
+            }
+        };
+      },
+    ];
+  }, [client, timeout]);
+  return { ...view, usersTyping: typing };
 }
 
 export interface GroupTypingView {
@@ -100,20 +107,31 @@ export interface GroupTypingView {
  */
 export function useGroupTyping(groupId: string, stopDelay = 2000): GroupTypingView {
   const client = useSockrClient();
-  const typing = useRemoteTyping(client, 2 * stopDelay, 'group_typing_start', (data) => data.groupId === groupId);
-  const typingMembers = useMemo(() => [...typing], [typing]);
-  const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const stopTyping = useCallback(() => {
-    if (idle.current === undefined) return;
-    clearTimeout(idle.current);
-    idle.current = undefined;
-    client.stopGroupTyping(groupId);
-  }, [client, groupId]);
-  const startTyping = useCallback(() => {
-    if (idle.current !== undefined) clearTimeout(idle.current);
-    idle.current = setTimeout(stopTyping, stopDelay);
-    client.startGroupTyping(groupId);
-  }, [client, groupId, stopDelay, stopTyping]);
-  useEffect(() => stopTyping, [stopTyping]);
-  return { typingMembers, startTyping, stopTyping };
+  const { typing, ...view } = useModel(() => {
+    const [store, attach] = remoteTyping(client, 2 * stopDelay, groupId);
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const stopTyping = (): void => {
+      if (idle === undefined) return;
+      clearTimeout(idle);
+      idle = undefined;
+      client.stopGroupTyping(groupId);
+    };
+    const startTyping = (): void => {
+      clearTimeout(idle);
+      idle = setTimeout(stopTyping, stopDelay);
+      client.startGroupTyping(groupId);
+    };
+    return [
+      store,
+      { startTyping, stopTyping },
+      () => {
+        const detach = attach();
+        return () => {
+          detach();
+          stopTyping();
+        };
+      },
+    ];
+  }, [client, groupId, stopDelay]);
+  return { ...view, typingMembers: useMemo(() => [...typing], [typing]) };
 }

@@ -1,6 +1,6 @@
 import { act, cleanup, render, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type SockrClient, sockrCalls, type ISFUClientAdapter } from '@polysocket/sockr';
 import { LiveKitClientAdapter } from '@polysocket/react/livekit';
 import { useConferenceCall, type ConferenceCallView } from '@polysocket/react/sockr';
@@ -161,5 +161,44 @@ describe('useConferenceCall', () => {
       expect([...(world.sockr.conferences.get(groupId)?.participants.keys() ?? [])]).toEqual(['bob']),
     );
     expect(FakeRoom.rooms[1].log.at(-1)).toBe('disconnect');
+  });
+
+  it('ends when the server ends the conference (conference_ended): the state ends, the adapter disconnects', async () => {
+    const { alice, groupId } = await team();
+    const { view } = mount(alice, livekit());
+    await act(() => view().joinConference(groupId));
+    const room = FakeRoom.rooms[0];
+    // The server drops alice from the room (as its cleanup does): the room empties, `conference_ended` goes out.
+    act(() => world.sockr.leaveConference(groupId, 'alice'));
+    await waitFor(() => expect(view().conferenceState).toBe('ended'));
+    expect(view().participants).toEqual([]);
+    expect(view().activeGroupId).toBeNull();
+    expect(room.log.at(-1)).toBe('disconnect');
+    expect(room.listenerTotal(), 'no listener left on the room').toBe(0);
+    // Ended, not stuck: a new join works.
+    await act(() => view().joinConference(groupId));
+    expect(view().conferenceState).toBe('active');
+  });
+
+  it('a change of `audio`/`video` keeps one set of adapter handlers, and the next join uses the new options', async () => {
+    const { alice, groupId } = await team();
+    const adapter = livekit();
+    const registered = vi.spyOn(adapter, 'onParticipantConnected');
+    let latest: ConferenceCallView | undefined;
+    function Conference({ audio, video }: { audio: boolean; video: boolean }): React.ReactNode {
+      latest = useConferenceCall({ adapter, client: alice, audio, video });
+      return null;
+    }
+    const { rerender } = render(<Conference audio video={false} />);
+    rerender(<Conference audio={false} video />);
+    rerender(<Conference audio={false} video={false} />);
+    rerender(<Conference audio={false} video />);
+    expect(registered).toHaveBeenCalledTimes(1);
+    await act(() => latest!.joinConference(groupId));
+    expect(latest!.conferenceState).toBe('active');
+    expect(FakeRoom.rooms[0].log.slice(-2)).toEqual(['connect', 'camera:true']); // no microphone
+    // One handler set: bob joining is reported once.
+    act(() => FakeRoom.rooms[0].join('bob'));
+    expect(latest!.participants.map((p) => p.userId)).toEqual(['alice', 'bob']);
   });
 });

@@ -119,6 +119,29 @@ export const OTHER_ROWS: SizeRow[] = [
     external: ['react', 'livekit-client'],
   },
   {
+    id: 'sockr-typing-client',
+    label: 'SockrClient with the typing module (what SocketProvider makes)',
+    entry: {
+      contents: [
+        "import { SockrClient, sockrTyping } from '@polysocket/sockr';",
+        'console.log(new SockrClient({ url: "x", typing: sockrTyping }));',
+      ].join('\n'),
+    },
+  },
+  {
+    // The call hooks alone (a voice-call app needs no SFU adapter), over `sockr-calls-client`.
+    id: 'react-sockr-call-hooks',
+    label: 'SockrClient (calls) + useVoiceCall, useConferenceCall',
+    entry: {
+      contents: [
+        "import { SockrClient, sockrCalls } from '@polysocket/sockr';",
+        "import { useVoiceCall, useConferenceCall } from '@polysocket/react/sockr';",
+        'console.log(new SockrClient({ url: "x", calls: sockrCalls }), useVoiceCall, useConferenceCall);',
+      ].join('\n'),
+    },
+    external: ['react'],
+  },
+  {
     id: 'sockr-calls-client',
     label: 'SockrClient with the calls module',
     entry: {

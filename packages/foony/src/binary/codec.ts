@@ -12,9 +12,8 @@ import type { PresenceAction } from '../wire';
 import type { BatchPart, BinaryClientFrame, BinaryMessage, BinaryServerFrame } from './frames';
 
 // Field kinds. Writing: u a number (a boolean is 0/1, absent 0), s a string, j JSON, a a presence action, p a
-// batch's parts. Reading: u a number, o a number left out when 0, s a string, z a string left out when empty, j JSON
-// (left out when empty), a a presence action, b a flag byte (bit 0), f the same left out when false, r the ack's
-// resumed flags, m messages.
+// batch's parts. Reading: u a number, s a string, j JSON (left out when empty), a a presence action, b a flag byte
+// (bit 0), r the ack's resumed flags, m messages; in capitals (U, S, B), the same left out when 0, '' or false.
 
 /** Client records, opcodes 1–10. `auth`'s first field is the protocol version (0 today). */
 const REQUESTS = [
@@ -34,12 +33,12 @@ const REQUESTS = [
 /** Server records, opcodes 11–19 (`msg` and `batch` are messages: read by `message`). */
 const FRAMES = [
   'connected sconnectionId ukeepAliveMs sclientId',
-  'ack rresumed uid oseq',
+  'ack rresumed uid Useq',
   'msg',
-  'presEvt aaction utimestamp schannel sclientId sconnectionId jdata zencoding',
-  'err oid ucode smessage',
+  'presEvt aaction utimestamp schannel sclientId sconnectionId jdata Sencoding',
+  'err Uid ucode smessage',
   'pong',
-  'histRes fmore uid schannel mmessages',
+  'histRes Bmore uid schannel mmessages',
   'fetchRes bresumed uid schannel mmessages',
   'batch',
 ].map((spec) => spec.split(' '));
@@ -62,16 +61,9 @@ function uvarint(out: number[], value: number): void {
 }
 
 function text(out: number[], value: string | undefined): void {
-  const s = value ?? '';
-  // Most fields are short ASCII (ids, names): no encoder call for them.
-  if (/^[\0-\x7f]*$/.test(s)) {
-    uvarint(out, s.length);
-    for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
-  } else {
-    const bytes = encoder.encode(s);
-    uvarint(out, bytes.length);
-    for (const byte of bytes) out.push(byte);
-  }
+  const bytes = encoder.encode(value ?? '');
+  uvarint(out, bytes.length);
+  for (const byte of bytes) out.push(byte);
 }
 
 const jsonText = (out: number[], data: unknown): void => text(out, data === undefined ? '' : JSON.stringify(data));
@@ -83,27 +75,18 @@ export function encodeBinary(frame: BinaryClientFrame): Uint8Array {
   const fields = REQUESTS[op];
   for (let i = 1; i < fields.length; i++) {
     const value = (frame as unknown as Record<string, never>)[fields[i].slice(1)];
-    switch (fields[i][0]) {
-      case 'u':
-        uvarint(out, +(value ?? 0));
-        break;
-      case 's':
-        text(out, value);
-        break;
-      case 'j':
-        jsonText(out, value);
-        break;
-      case 'a':
-        out.push(ACTIONS.indexOf(value) + 1);
-        break;
-      default: {
-        const parts: readonly BatchPart[] = value ?? [];
-        uvarint(out, parts.length);
-        for (const part of parts) {
-          text(out, part.name);
-          jsonText(out, part.data);
-          text(out, part.encoding);
-        }
+    const kind = fields[i][0];
+    if (kind === 'u') uvarint(out, +(value ?? 0));
+    else if (kind === 's') text(out, value);
+    else if (kind === 'j') jsonText(out, value);
+    else if (kind === 'a') out.push(ACTIONS.indexOf(value) + 1);
+    else {
+      const parts: readonly BatchPart[] = value ?? [];
+      uvarint(out, parts.length);
+      for (const part of parts) {
+        text(out, part.name);
+        jsonText(out, part.data);
+        text(out, part.encoding);
       }
     }
   }
@@ -119,26 +102,24 @@ type NodeBuffer = Uint8Array & { toString(encoding: 'utf8', start: number, end: 
 /** A malformed record: thrown inside the reader, reported once per message by `decodeBinary`. */
 const bad = (what: string): Error => new Error(`bad ${what}`);
 
-// The message being read: its bytes, the position and the end of the record. One per message (a listener may make
-// a nested message arrive), handed to every reader.
-interface Reader {
-  input: Uint8Array;
-  at: number;
-  end: number;
-  /** `input` is a Node Buffer: ranges decode with its own `toString`. */
-  nodeBuffer: boolean;
-}
+// The record being read: its bytes, the position and the end of the record. A listener may make a nested message
+// arrive (frames are emitted between records): `decodeBinary` sets all four again before each record.
+let input: Uint8Array;
+let at: number;
+let end: number;
+/** `input` is a Node Buffer: ranges decode with its own `toString`. */
+let nodeBuffer: boolean;
 
-function byte(r: Reader): number {
-  if (r.at >= r.end) throw bad('length');
-  return r.input[r.at++];
+function byte(): number {
+  if (at >= end) throw bad('length');
+  return input[at++];
 }
 
 /** At most 8 bytes: anything above 2^53 is not a number this wire carries. */
-function num(r: Reader): number {
+function num(): number {
   let value = 0;
   for (let scale = 1; scale < 2 ** 56; scale *= 0x80) {
-    const next = byte(r);
+    const next = byte();
     value += (next & 0x7f) * scale;
     if (next < 0x80) {
       if (value > Number.MAX_SAFE_INTEGER) break;
@@ -148,48 +129,48 @@ function num(r: Reader): number {
   throw bad('number');
 }
 
-function str(r: Reader): string {
-  const length = num(r);
-  const start = r.at;
-  if (length > r.end - start) throw bad('length');
-  const stop = (r.at = start + length);
+function str(): string {
+  const length = num();
+  const start = at;
+  if (length > end - start) throw bad('length');
+  const stop = (at = start + length);
   if (length === 0) return '';
   // Node's Buffer (what `ws` hands over) decodes a range in place: no view, no decoder call.
-  if (r.nodeBuffer) return (r.input as NodeBuffer).toString('utf8', start, stop);
+  if (nodeBuffer) return (input as NodeBuffer).toString('utf8', start, stop);
   // Elsewhere, short ASCII (ids, names, channels) without a decoder call.
   if (length <= 32) {
     let s = '';
     for (let i = start; i < stop; i++) {
-      if (r.input[i] > 0x7f) return decoder.decode(r.input.subarray(start, stop));
-      s += String.fromCharCode(r.input[i]);
+      if (input[i] > 0x7f) return decoder.decode(input.subarray(start, stop));
+      s += String.fromCharCode(input[i]);
     }
     return s;
   }
-  return decoder.decode(r.input.subarray(start, stop));
+  return decoder.decode(input.subarray(start, stop));
 }
 
-function json(r: Reader): unknown {
-  const s = str(r);
+function json(): unknown {
+  const s = str();
   return s === '' ? undefined : JSON.parse(s);
 }
 
 /** A message member: its flags byte, then its fields (a batch has parts in place of name, data and encoding). */
-function message(r: Reader, flags = byte(r)): BinaryMessage {
+function message(flags = byte()): BinaryMessage {
   const batch = flags & BATCH;
-  const timestamp = num(r);
-  const channel = str(r);
-  const name = batch ? '' : str(r);
-  const data = batch ? undefined : json(r);
-  const messageId = str(r);
-  const clientId = str(r);
-  const encoding = batch ? '' : str(r);
-  const seq = num(r);
+  const timestamp = num();
+  const channel = str();
+  const name = batch ? '' : str();
+  const data = batch ? undefined : json();
+  const messageId = str();
+  const clientId = str();
+  const encoding = batch ? '' : str();
+  const seq = num();
   let messages: BatchPart[] | undefined;
   if (batch) {
     messages = [];
-    for (let n = num(r); n > 0; n--) {
-      const part: { name: string; data: unknown; encoding?: string } = { name: str(r), data: json(r) };
-      const partEncoding = str(r);
+    for (let n = num(); n > 0; n--) {
+      const part: { name: string; data: unknown; encoding?: string } = { name: str(), data: json() };
+      const partEncoding = str();
       if (partEncoding) part.encoding = partEncoding;
       messages.push(part);
     }
@@ -210,65 +191,52 @@ function message(r: Reader, flags = byte(r)): BinaryMessage {
   };
 }
 
-/** One field of a server record; undefined: left out of the frame. */
-function field(r: Reader, kind: string): unknown {
-  switch (kind) {
-    case 'u':
-      return num(r);
-    case 'o':
-      return num(r) || undefined;
-    case 's':
-      return str(r);
-    case 'z':
-      return str(r) || undefined;
-    case 'j':
-      return json(r);
-    case 'a': {
-      const action = ACTIONS[byte(r) - 1];
-      if (!action) throw bad('presence action');
-      return action;
-    }
-    case 'b':
-      return (byte(r) & 1) === 1;
-    case 'f':
-      return (byte(r) & 1) === 1 || undefined;
-    case 'r': {
-      // Bit 0: the flag is set; bit 1: its value.
-      const flags = byte(r);
-      return flags & 1 ? (flags & 2) === 2 : undefined;
-    }
-    default: {
-      const messages: BinaryMessage[] = [];
-      for (let n = num(r); n > 0; n--) messages.push(message(r));
-      return messages;
-    }
-  }
+/** `count` messages. */
+function messages(count: number): BinaryMessage[] {
+  const list: BinaryMessage[] = [];
+  for (; count > 0; count--) list.push(message());
+  return list;
+}
+
+/** One field of a server record (kind in lower case); undefined: left out of the frame. */
+function field(kind: string): unknown {
+  if (kind === 'u') return num();
+  if (kind === 's') return str();
+  if (kind === 'j') return json();
+  if (kind === 'm') return messages(num());
+  const flags = byte();
+  if (kind === 'b') return (flags & 1) === 1;
+  // The ack's `resumed`: bit 0, the flag is set; bit 1, its value.
+  if (kind === 'r') return flags & 1 ? (flags & 2) === 2 : undefined;
+  const action = ACTIONS[flags - 1];
+  if (!action) throw bad('presence action');
+  return action;
 }
 
 /**
  * One record (from its opcode to `end`): its frame, or a bundle's frames, built whole before any is emitted;
  * undefined for an unknown opcode (a record of a newer service, skipped).
  */
-function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined {
-  const op = byte(r);
-  if (op === BATCH_OP) return message(r, byte(r) | BATCH);
+function record(): BinaryServerFrame | BinaryServerFrame[] | undefined {
+  const op = byte();
+  if (op === BATCH_OP) return message(byte() | BATCH);
   if (op === MSG) {
     // One member (the usual case: no array), or a bundle of independent messages, each its own frame.
-    const count = num(r);
-    if (count === 1) return message(r);
-    const bundle: BinaryServerFrame[] = [];
-    for (let n = count; n > 0; n--) bundle.push(message(r));
-    return bundle;
+    const count = num();
+    return count === 1 ? message() : messages(count);
   }
   const fields = FRAMES[op - 11];
   if (!fields) {
-    r.at = r.end;
+    at = end;
     return undefined;
   }
   const frame: Record<string, unknown> = { t: fields[0] };
   for (let i = 1; i < fields.length; i++) {
-    const value = field(r, fields[i][0]);
-    if (value !== undefined) frame[fields[i].slice(1)] = value;
+    const kind = fields[i][0];
+    const lower = kind.toLowerCase();
+    const value = field(lower);
+    // A capital kind leaves out 0, '' and false.
+    if (value !== undefined && (kind === lower || value)) frame[fields[i].slice(1)] = value;
   }
   return frame as unknown as BinaryServerFrame;
 }
@@ -281,31 +249,27 @@ function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined 
 export function decodeBinary(data: TransportData, emit: (frame: BinaryServerFrame) => void): void {
   if (typeof data === 'string') throw new PolySocketError('PROTOCOL', 'a text frame on the binary wire');
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const r: Reader = {
-    input: bytes,
-    at: 0,
-    end: bytes.length,
-    nodeBuffer: typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function',
-  };
+  const isNode = typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function';
+  const length = bytes.length;
   let failure: string | undefined;
-  for (let next = 0; next < bytes.length;) {
-    r.at = next;
-    r.end = bytes.length;
-    try {
-      r.end = num(r) + r.at;
-      if (r.end > bytes.length) throw bad('record length');
-    } catch (error) {
-      failure ??= (error as Error).message;
-      break;
-    }
-    next = r.end;
+  for (let next = 0; next < length;) {
+    const start = next;
+    input = bytes;
+    nodeBuffer = isNode;
+    at = next;
+    end = length;
     // A record found malformed emits nothing.
     let frames: BinaryServerFrame | BinaryServerFrame[] | undefined;
     try {
-      frames = record(r);
-      if (r.at !== r.end) throw bad('record: bytes left over');
+      end = num() + at;
+      if (end > length) throw bad('record length');
+      next = end;
+      frames = record();
+      if (at !== end) throw bad('record: bytes left over');
     } catch (error) {
       failure ??= error instanceof SyntaxError ? 'bad JSON' : (error as Error).message;
+      // A length that could not be read ends the message.
+      if (next === start) break;
       frames = undefined;
     }
     if (Array.isArray(frames)) for (const frame of frames) emit(frame);

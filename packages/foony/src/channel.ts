@@ -105,16 +105,17 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   subscribe(listener: MessageListener): () => void;
   subscribe(name: string, listener: MessageListener): () => void;
   subscribe(nameOrListener: string | MessageListener, maybeListener?: MessageListener): () => void {
-    const key = typeof nameOrListener === 'function' ? ALL : nameOrListener;
-    const listener = key === ALL ? (nameOrListener as MessageListener) : maybeListener;
-    if (typeof listener !== 'function' || (key !== ALL && typeof key !== 'string'))
+    const all = typeof nameOrListener === 'function';
+    const key = all ? ALL : nameOrListener;
+    const listener = all ? nameOrListener : maybeListener;
+    if (typeof listener !== 'function' || (!all && typeof key !== 'string'))
       throw invalid('subscribe needs a listener');
     const byName = this.byName;
     byName.set(key, withListener(byName.get(key), listener));
     this.attach();
     return () => {
-      const rest = withoutListener(byName.get(key) ?? NONE, listener);
-      if (rest.length > 0) byName.set(key, rest);
+      const rest = withoutListener(byName.get(key) ?? [], listener);
+      if (rest.length) byName.set(key, rest);
       else byName.delete(key);
     };
   }
@@ -262,36 +263,24 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   deliverMessage(frame: MessageFrame, cursor?: string | number): void {
     if (!this.isWanted) return;
     if (cursor !== undefined) this.host.cursors.set(this.name, cursor);
-    const all = this.byName.get(ALL);
-    const named = this.byName.get(frame.name);
-    if (this.runListeners(all, ALL, frame, this.epoch, true))
-      this.runListeners(named, frame.name, frame, this.epoch, !all);
-  }
-
-  /**
-   * Calls the listeners a delivery started with (each skipped if a listener removed it meanwhile); false once a
-   * listener unsubscribed the channel, which ends the delivery. `first`: no listener of this delivery has run yet
-   * (so none can have removed one).
-   */
-  private runListeners(
-    list: readonly MessageListener[] | undefined,
-    key: string | typeof ALL,
-    frame: MessageFrame,
-    epoch: number,
-    first: boolean,
-  ): boolean {
-    if (list)
-      for (const listener of list) {
-        if (!first && !stillListening(list, this.byName.get(key), listener)) continue;
-        first = false;
-        try {
-          listener(frame);
-        } catch (error) {
-          this.host.connection.reportListenerError(error);
+    const epoch = this.epoch;
+    // The listeners of every message, then those of its name: each list as the delivery started with it, a listener
+    // skipped if one removed it meanwhile (none can have before the first runs); a listener's unsubscribe ends it.
+    let first = true;
+    for (let key: string | typeof ALL = ALL, round = 0; round < 2; round++, key = frame.name) {
+      const list = this.byName.get(key);
+      if (list)
+        for (const listener of list) {
+          if (!first && !stillListening(list, this.byName.get(key), listener)) continue;
+          first = false;
+          try {
+            listener(frame);
+          } catch (error) {
+            this.host.connection.reportListenerError(error);
+          }
+          if (epoch !== this.epoch) return;
         }
-        if (epoch !== this.epoch) return false;
-      }
-    return true;
+    }
   }
 
   /**
@@ -374,8 +363,6 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     this.emit('state', next, previous);
   }
 }
-
-const NONE: readonly MessageListener[] = [];
 
 const invalid = (message: string): PolySocketError => new PolySocketError('INVALID', message);
 

@@ -12,7 +12,7 @@ import type {
   BinaryMessage,
   BinaryServerFrame,
 } from './frames';
-import { SerialOrder, type SerialHost } from './serial-order';
+import { SerialOrder } from './serial-order';
 
 /** A publish's message id: unique per client and publish, the same on every resend of it. */
 let published = 0;
@@ -24,9 +24,8 @@ const messageId = (): string =>
  * the serial as the resume cursor, a client batch delivered as its messages in order, `resumed: false` and
  * unfillable gaps told as `discontinuity` events.
  */
-class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
+class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
   readonly pager = 'before';
-  private order: SerialOrder<BinaryMessage>;
   /** Unsequenced messages (no serial: the order cannot tell a repeat) delivered lately, by publisher and id. */
   private unsequenced: RecentIds | undefined;
   /** The stored cursor is another wire's (a messageId): this wire cannot resume from it, and says so once. */
@@ -42,42 +41,37 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const stored = host.cursors.get(channel.name);
     const serial = Number(stored);
     const resumable = Number.isSafeInteger(serial) && serial > 0;
-    this.order = new SerialOrder<BinaryMessage>(this, resumable ? serial : 0);
+    super(resumable ? serial : 0);
     this.foreign = !resumable && stored !== undefined;
     this.cipher = host.cipher?.(channel);
   }
 
-  /** A channel event in delivery order: behind the messages the cipher is still opening. */
-  private inOrder(step: () => void): void {
-    if (this.cipher) this.cipher.after(step);
-    else step();
-  }
-
   async subscribe(request: Request | undefined, presence: boolean): Promise<unknown> {
-    const { channel, order } = this;
-    const lastSerial = order.serial || undefined;
+    const channel = this.channel;
+    const generation = this.generation;
+    const lastSerial = this.serial || undefined;
     const sub = channel.channelRequest<BinaryAck>({ t: 'sub', lastSerial }, {}, request);
     const watched = presence && channel.channelRequest({ t: 'presSub' }, {}, request);
     // Nobody awaits it when the sub fails first (a close, a drop): handled here too.
     if (watched) watched.catch(() => undefined);
     const ack = await sub;
     // Left meanwhile (unsubscribed, from a listener too): this subscribe's answer is nobody's any more.
-    if (order !== this.order) return watched;
+    if (generation !== this.generation) return watched;
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone (told first, up to what is held); the
       // held messages go on, and the next message starts a new run.
-      order.reset((before) => this.lost(lastSerial, before));
+      this.reset((before) => this.lost(lastSerial, before));
     } else if (this.foreign) {
       this.foreign = false;
       this.lost(0);
     }
     // A replay that did not reach what is held: ask for the rest.
-    order.refill();
+    this.refill();
     return watched;
   }
 
   message(frame: MessageFrame): void {
-    this.order.accept(frame as BinaryMessage);
+    this.accept(frame as BinaryMessage);
   }
 
   publish(frame: PublishFrame, options: PublishOptions): Promise<unknown> {
@@ -94,23 +88,19 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     const opened = this.cipher
       ? ((await this.cipher.page(messages as readonly BinaryMessage[])) as readonly BinaryMessage[])
       : (messages as readonly BinaryMessage[]);
-    const page: MessageFrame[] = [];
-    for (const message of opened)
-      if (!message.messages) page.push(message);
-      else page.push(...(partsOf(message, message.messages) as MessageFrame[]));
-    return page;
+    return opened.flatMap((message) =>
+      message.messages ? (partsOf(message, message.messages) as MessageFrame[]) : message,
+    );
   }
 
   forget(): void {
     // What is held or being fetched for the left channel goes nowhere, even to a channel subscribed again at once.
-    this.order.abandon();
-    this.order = new SerialOrder<BinaryMessage>(this);
+    this.abandon();
     this.foreign = false;
     this.cipher?.reset();
   }
 
-  // SerialHost
-  deliver(message: BinaryMessage): void {
+  protected deliver(message: BinaryMessage): void {
     if (this.cipher) this.cipher.open(message, (parts) => this.hand(message, parts));
     else this.hand(message);
   }
@@ -139,34 +129,37 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     );
   }
 
-  fetch(fromSerial: number): void {
-    const { channel, order } = this;
+  protected fetch(fromSerial: number): void {
+    const channel = this.channel;
+    const generation = this.generation;
     (channel.channelRequest({ t: 'fetch', fromSerial }) as Promise<unknown> as Promise<BinaryFetchResult>).then(
       (result) => {
-        if (order !== this.order) return; // the channel was left meanwhile
+        if (generation !== this.generation) return; // the channel was left meanwhile
         // An answer of another kind, or about another channel, has not filled the gap.
         if (result.t !== 'fetchRes' || result.channel !== channel.name) {
           channel.emit(
             'error',
             new PolySocketError('PROTOCOL', `fetch on ${channel.name}: got ${result.t} of ${result.channel}`),
           );
-          return order.unfilled(true);
+          return this.unfilled(true);
         }
-        order.filled(
+        this.filled(
           result.messages.filter((m) => m.channel === channel.name),
           result.resumed,
         );
       },
       (error: PolySocketError) => {
         // A drop: the resume after it replays the gap. Refused or unanswered with the link up: give up on it.
-        if (order === this.order) order.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
+        if (generation === this.generation) this.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
       },
     );
   }
 
-  /** A `discontinuity` event (`before`: where known), in delivery order. */
-  lost(after: number, before?: number): void {
-    this.inOrder(() => this.channel.emit('discontinuity', before ? { after, before } : { after }));
+  /** A `discontinuity` event (`before`: where known), in delivery order: behind what the cipher is still opening. */
+  protected lost(after: number, before?: number): void {
+    const step = (): unknown => this.channel.emit('discontinuity', before ? { after, before } : { after });
+    if (this.cipher) this.cipher.after(step);
+    else step();
   }
 }
 

@@ -185,27 +185,26 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
     context: HandshakeContext<ClientFrame, ServerFrame>,
   ): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
     const { token, key, clientId, authCallback } = this.options;
-    let fresh = token;
-    if (authCallback) {
-      fresh = await fetchCredentials('authCallback', authCallback, {
-        timeoutMs: this.options.authTimeoutMs ?? 10_000,
-        valid: (value) => typeof value === 'string' && value.length > 0,
-        expected: 'a non-empty token',
-        signal: context.signal,
-      });
-      this.connection.logger.addSecret(fresh);
-    }
+    const fresh = authCallback
+      ? await fetchCredentials('authCallback', authCallback, {
+          timeoutMs: this.options.authTimeoutMs ?? 10_000,
+          valid: (value) => typeof value === 'string' && value.length > 0,
+          expected: 'a non-empty token',
+          signal: context.signal,
+        })
+      : token;
+    this.connection.logger.addSecret(fresh);
     // The last session's connectionId: presence survives a short drop (a wire without it leaves it out).
     const resumeConnectionId = this.connection.info?.connectionId;
     context.send({ t: 'auth', token: fresh, key, clientId, resumeConnectionId } as ClientFrame);
     const frame = await context.receive();
-    // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback.
-    if (frame.t === 'err') throw errorFromFrame(frame, { retryable: !isAuth(frame.code) || !!authCallback });
-    // A server of the other wire: retrying cannot help, the app must choose the wire.
-    const wrong = wrongWire(frame);
-    if (wrong) throw new PolySocketError('PROTOCOL', wrong, { retryable: false });
-    if (frame.t !== 'connected')
-      throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
+    if (frame.t !== 'connected') {
+      // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback.
+      if (frame.t === 'err') throw errorFromFrame(frame, { retryable: !isAuth(frame.code) || !!authCallback });
+      // A server of the other wire: retrying cannot help, the app must choose the wire.
+      const wrong = wrongWire(frame);
+      throw new PolySocketError('PROTOCOL', wrong ?? `expected connected, got ${frame.t}`, { retryable: !wrong });
+    }
     this.session++;
     const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
     return {
@@ -235,16 +234,17 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   }
 
   onFrame(frame: ServerFrame): void {
+    const wrong = wrongWire(frame);
     if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliverFrame(frame);
-    else if (wrongWire(frame)) this.connection.report(new PolySocketError('PROTOCOL', wrongWire(frame)!));
+    else if (wrong) this.connection.report(new PolySocketError('PROTOCOL', wrong));
     // An `err` with no request id: token expiry mid-session, or a server-side problem (one with an id answers a
     // request that timed out or was aborted). A late ack/histRes or a stray pong: nothing to do.
     else if (frame.t === 'err' && frame.id === undefined) {
       const auth = isAuth(frame.code);
       const error = errorFromFrame(frame, { retryable: !auth });
-      if (auth && this.options.authCallback) this.connection.reconnect({ reauth: true, reason: 'token expired' });
-      else if (auth) this.connection.fail(error);
-      else this.connection.report(error);
+      if (!auth) this.connection.report(error);
+      else if (this.options.authCallback) this.connection.reconnect({ reauth: true, reason: 'token expired' });
+      else this.connection.fail(error);
     }
   }
 

@@ -72,13 +72,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     readonly name: string,
     private readonly host: ChannelHost,
   ) {
-    super();
+    // A listener's exception goes to the client's `error` event.
+    super(host.connection);
     this.presenceModule = host.options.presence?.(this, host);
     this.stream = host.wire.stream(this, host);
-  }
-
-  protected override onListenerError(error: unknown): void {
-    this.host.connection.reportListenerError(error);
   }
 
   get state(): ChannelState {
@@ -276,7 +273,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
           try {
             listener(frame);
           } catch (error) {
-            this.host.connection.reportListenerError(error);
+            this.onListenerError(error);
           }
           if (epoch !== this.epoch) return;
         }

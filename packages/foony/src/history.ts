@@ -40,7 +40,7 @@ export async function pageOf(channel: FoonyChannel, stream: WireStream, options:
   )
     throw new PolySocketError(
       'INVALID',
-      `history needs an integer limit > 0, and on this wire ${stream.pager === 'before' ? 'before (a serial)' : 'start (a messageId)'}`,
+      `history needs an integer limit > 0 and, on this wire, ${stream.pager} as its cursor`,
     );
   const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
   // An answer of another kind (an `ack` with this id) is no page.

@@ -180,7 +180,7 @@ export const foonyBinaryWire: FoonyWire = {
     typeof data === 'string'
       ? emit({
           t: 'wrongWire',
-          message: "this server speaks the seed's JSON wire, not binary records: pass wire: foonySeedWire",
+          message: 'this server speaks JSON frames (the seed wire): pass wire: foonySeedWire',
         } as unknown as ServerFrame)
       : decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
   binary: true,

@@ -1,9 +1,9 @@
 import { PolySocketError, RecentIds } from '@polysocket/core';
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
+import type { ChannelFrame } from '../channel-types';
 import type { FoonyWire, PublishFrame, WireStream } from '../wire-module';
 import type { MessageFrame, ServerFrame } from '../wire';
 import { decodeBinary, encodeBinary } from './codec';
-import type { StreamCipher } from './cipher';
 import type {
   BatchPart,
   BinaryAck,
@@ -22,19 +22,17 @@ const messageId = (): string =>
 /**
  * One channel on the binary wire: messages in serial order (a gap is fetched and filled before what follows it),
  * the serial as the resume cursor, a client batch delivered as its messages in order, `resumed: false` and
- * unfillable gaps told as `discontinuity` events.
+ * unfillable gaps told as `discontinuity` events. The `cipher` module extends it for a channel it encrypts.
  */
-class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
+export class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
   readonly pager = 'before';
   /** Unsequenced messages (no serial: the order cannot tell a repeat) delivered lately, by publisher and id. */
   private unsequenced: RecentIds | undefined;
   /** The stored cursor is another wire's (a messageId): this wire cannot resume from it, and says so once. */
   private foreign: boolean;
-  /** With the `cipher` module, for a channel it encrypts: data sealed and opened, deliveries through its chain. */
-  private readonly cipher: StreamCipher | undefined;
 
   constructor(
-    private readonly channel: FoonyChannel,
+    protected readonly channel: FoonyChannel,
     host: ChannelHost,
   ) {
     // The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it).
@@ -43,7 +41,6 @@ class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
     const resumable = Number.isSafeInteger(serial) && serial > 0;
     super(resumable ? serial : 0);
     this.foreign = !resumable && stored !== undefined;
-    this.cipher = host.cipher?.(channel);
   }
 
   async subscribe(request: Request | undefined, presence: boolean): Promise<unknown> {
@@ -74,21 +71,22 @@ class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
     this.accept(frame as BinaryMessage);
   }
 
+  /**
+   * A client message id: a resend is stored once, so resending is safe by default. Not an ephemeral one: it is not
+   * stored, so nothing would know the resend for one (and live-only means best effort).
+   */
   publish(frame: PublishFrame, options: PublishOptions): Promise<unknown> {
-    const pub = { ...frame, messageId: messageId(), ephemeral: options.ephemeral };
-    // A client message id: a resend is stored once, so resending is safe by default. Not an ephemeral one: it is not
-    // stored, so nothing would know the resend for one (and live-only means best effort).
-    const send = (sealed: typeof pub): Promise<unknown> =>
-      this.channel.channelRequest(sealed, { ...options, resendSafe: options.resendSafe ?? !options.ephemeral });
-    return this.cipher ? this.cipher.seal(pub).then(send) : send(pub);
+    return this.send({ ...frame, messageId: messageId(), ephemeral: options.ephemeral }, options);
   }
 
-  /** A history page: decrypted with the cipher, a batch as its messages (with the ids live delivery gives them). */
-  async page(messages: readonly MessageFrame[]): Promise<readonly MessageFrame[]> {
-    const opened = this.cipher
-      ? ((await this.cipher.page(messages as readonly BinaryMessage[])) as readonly BinaryMessage[])
-      : (messages as readonly BinaryMessage[]);
-    return opened.flatMap((message) =>
+  /** @internal Sends a publish with its fields (the cipher's subclass seals it first). */
+  send(pub: ChannelFrame, options: PublishOptions): Promise<unknown> {
+    return this.channel.channelRequest(pub, { ...options, resendSafe: options.resendSafe ?? !options.ephemeral });
+  }
+
+  /** A history page: a batch as its messages (with the ids live delivery gives them). */
+  page(messages: readonly MessageFrame[]): readonly MessageFrame[] | Promise<readonly MessageFrame[]> {
+    return (messages as readonly BinaryMessage[]).flatMap((message) =>
       message.messages ? (partsOf(message, message.messages) as MessageFrame[]) : message,
     );
   }
@@ -97,19 +95,13 @@ class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
     // What is held or being fetched for the left channel goes nowhere, even to a channel subscribed again at once.
     this.abandon();
     this.foreign = false;
-    this.cipher?.reset();
-  }
-
-  protected deliver(message: BinaryMessage): void {
-    if (this.cipher) this.cipher.open(message, (parts) => this.hand(message, parts));
-    else this.hand(message);
   }
 
   /**
    * A message to the listeners; `opened`: its data (each part's, for a batch) as the cipher opened it, `undefined`
    * for what it could not open (reported, left out).
    */
-  private hand(message: BinaryMessage, opened?: readonly (BatchPart | undefined)[]): void {
+  protected deliver(message: BinaryMessage, opened?: readonly (BatchPart | undefined)[]): void {
     const { messages, seq } = message;
     // The cursor moves to a sequenced message's serial with its last part; an unsequenced one leaves it.
     const cursor = seq && !message.ephemeral ? seq : undefined;
@@ -155,11 +147,9 @@ class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
     );
   }
 
-  /** A `discontinuity` event (`before`: where known), in delivery order: behind what the cipher is still opening. */
+  /** A `discontinuity` event (`before`: where known). */
   protected lost(after: number, before?: number): void {
-    const step = (): unknown => this.channel.emit('discontinuity', before ? { after, before } : { after });
-    if (this.cipher) this.cipher.after(step);
-    else step();
+    this.channel.emit('discontinuity', before ? { after, before } : { after });
   }
 }
 
@@ -184,5 +174,5 @@ export const foonyBinaryWire: FoonyWire = {
         } as unknown as ServerFrame)
       : decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
   binary: true,
-  stream: (channel, host) => new BinaryStream(channel, host),
+  stream: (channel, host) => host.cipher?.stream(channel, host) ?? new BinaryStream(channel, host),
 };

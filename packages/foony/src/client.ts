@@ -27,7 +27,7 @@ import { checkModules, errorFromFrame } from './errors';
 import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
-import type { FoonyWire, WrongWire } from './wire-module';
+import { WRONG_WIRE, type FoonyWire } from './wire-module';
 import { foonyBinaryWire } from './binary/wire';
 import type { ChannelCiphers, CipherModule } from './binary/cipher';
 import type { FoonyFallback } from './fallback-module';
@@ -198,13 +198,14 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
     const resumeConnectionId = this.connection.info?.connectionId;
     context.send({ t: 'auth', token: fresh, key, clientId, resumeConnectionId } as ClientFrame);
     const frame = await context.receive();
-    if (frame.t !== 'connected') {
-      // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback.
-      if (frame.t === 'err') throw errorFromFrame(frame, { retryable: !isAuth(frame.code) || !!authCallback });
-      // A server of the other wire: retrying cannot help, the app must choose the wire.
-      const wrong = wrongWire(frame);
-      throw new PolySocketError('PROTOCOL', wrong ?? `expected connected, got ${frame.t}`, { retryable: !wrong });
-    }
+    // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback; a
+    // server of the other wire is fatal (retrying cannot help: the app must choose the wire).
+    if (frame.t === 'err')
+      throw errorFromFrame(frame, {
+        retryable: frame.code !== WRONG_WIRE && (!isAuth(frame.code) || !!authCallback),
+      });
+    if (frame.t !== 'connected')
+      throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
     this.session++;
     const keepAliveMs = keepAliveInterval(frame.keepAliveMs);
     return {
@@ -234,11 +235,10 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   }
 
   onFrame(frame: ServerFrame): void {
-    const wrong = wrongWire(frame);
     if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliverFrame(frame);
-    else if (wrong) this.connection.report(new PolySocketError('PROTOCOL', wrong));
-    // An `err` with no request id: token expiry mid-session, or a server-side problem (one with an id answers a
-    // request that timed out or was aborted). A late ack/histRes or a stray pong: nothing to do.
+    // An `err` with no request id: token expiry mid-session, or a server-side problem, or a message of the other
+    // wire (one with an id answers a request that timed out or was aborted). A late ack/histRes or a stray pong:
+    // nothing to do.
     else if (frame.t === 'err' && frame.id === undefined) {
       const auth = isAuth(frame.code);
       const error = errorFromFrame(frame, { retryable: !auth });
@@ -335,9 +335,6 @@ export class FoonyClient {
 }
 
 const isAuth = (code: number): boolean => code === 40101 || code === 40102;
-/** A frame of the other wire: what to do about it. */
-const wrongWire = (frame: ServerFrame): string | undefined =>
-  (frame as ServerFrame | WrongWire).t === 'wrongWire' ? (frame as unknown as WrongWire).message : undefined;
 
 // The heartbeat's functions are shared by every session.
 const PING: ClientFrame = { t: 'ping' };

@@ -1,8 +1,8 @@
 import { PolySocketError, RecentIds } from '@polysocket/core';
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
 import type { ChannelFrame } from '../channel-types';
-import type { FoonyWire, PublishFrame, WireStream } from '../wire-module';
-import type { MessageFrame, ServerFrame } from '../wire';
+import { wrongWire, type FoonyWire, type PublishFrame, type WireStream } from '../wire-module';
+import type { MessageFrame } from '../wire';
 import { decodeBinary, encodeBinary } from './codec';
 import type {
   BatchPart,
@@ -168,10 +168,7 @@ export const foonyBinaryWire: FoonyWire = {
   decode: (data, emit) =>
     // Text: a server of the seed's JSON wire (a binary auth answered by a JSON error).
     typeof data === 'string'
-      ? emit({
-          t: 'wrongWire',
-          message: 'this server speaks JSON frames (the seed wire): pass wire: foonySeedWire',
-        } as unknown as ServerFrame)
+      ? emit(wrongWire('this server speaks JSON frames (the seed wire): pass wire: foonySeedWire'))
       : decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
   binary: true,
   stream: (channel, host) => host.cipher?.stream(channel, host) ?? new BinaryStream(channel, host),

@@ -102,24 +102,26 @@ type NodeBuffer = Uint8Array & { toString(encoding: 'utf8', start: number, end: 
 /** A malformed record: thrown inside the reader, reported once per message by `decodeBinary`. */
 const bad = (what: string): Error => new Error(`bad ${what}`);
 
-// The record being read: its bytes, the position and the end of the record. A listener may make a nested message
-// arrive (frames are emitted between records): `decodeBinary` sets all four again before each record.
-let input: Uint8Array;
-let at: number;
-let end: number;
-/** `input` is a Node Buffer: ranges decode with its own `toString`. */
-let nodeBuffer: boolean;
+// The message being read: its bytes, the position and the end of the record. One per message (a listener may make
+// a nested message arrive), handed to every reader.
+interface Reader {
+  input: Uint8Array;
+  at: number;
+  end: number;
+  /** `input` is a Node Buffer: ranges decode with its own `toString`. */
+  nodeBuffer: boolean;
+}
 
-function byte(): number {
-  if (at >= end) throw bad('length');
-  return input[at++];
+function byte(r: Reader): number {
+  if (r.at >= r.end) throw bad('length');
+  return r.input[r.at++];
 }
 
 /** At most 8 bytes: anything above 2^53 is not a number this wire carries. */
-function num(): number {
+function num(r: Reader): number {
   let value = 0;
   for (let scale = 1; scale < 2 ** 56; scale *= 0x80) {
-    const next = byte();
+    const next = byte(r);
     value += (next & 0x7f) * scale;
     if (next < 0x80) {
       if (value > Number.MAX_SAFE_INTEGER) break;
@@ -129,48 +131,48 @@ function num(): number {
   throw bad('number');
 }
 
-function str(): string {
-  const length = num();
-  const start = at;
-  if (length > end - start) throw bad('length');
-  const stop = (at = start + length);
+function str(r: Reader): string {
+  const length = num(r);
+  const start = r.at;
+  if (length > r.end - start) throw bad('length');
+  const stop = (r.at = start + length);
   if (length === 0) return '';
   // Node's Buffer (what `ws` hands over) decodes a range in place: no view, no decoder call.
-  if (nodeBuffer) return (input as NodeBuffer).toString('utf8', start, stop);
+  if (r.nodeBuffer) return (r.input as NodeBuffer).toString('utf8', start, stop);
   // Elsewhere, short ASCII (ids, names, channels) without a decoder call.
   if (length <= 32) {
     let s = '';
     for (let i = start; i < stop; i++) {
-      if (input[i] > 0x7f) return decoder.decode(input.subarray(start, stop));
-      s += String.fromCharCode(input[i]);
+      if (r.input[i] > 0x7f) return decoder.decode(r.input.subarray(start, stop));
+      s += String.fromCharCode(r.input[i]);
     }
     return s;
   }
-  return decoder.decode(input.subarray(start, stop));
+  return decoder.decode(r.input.subarray(start, stop));
 }
 
-function json(): unknown {
-  const s = str();
+function json(r: Reader): unknown {
+  const s = str(r);
   return s === '' ? undefined : JSON.parse(s);
 }
 
 /** A message member: its flags byte, then its fields (a batch has parts in place of name, data and encoding). */
-function message(flags = byte()): BinaryMessage {
+function message(r: Reader, flags = byte(r)): BinaryMessage {
   const batch = flags & BATCH;
-  const timestamp = num();
-  const channel = str();
-  const name = batch ? '' : str();
-  const data = batch ? undefined : json();
-  const messageId = str();
-  const clientId = str();
-  const encoding = batch ? '' : str();
-  const seq = num();
+  const timestamp = num(r);
+  const channel = str(r);
+  const name = batch ? '' : str(r);
+  const data = batch ? undefined : json(r);
+  const messageId = str(r);
+  const clientId = str(r);
+  const encoding = batch ? '' : str(r);
+  const seq = num(r);
   let messages: BatchPart[] | undefined;
   if (batch) {
     messages = [];
-    for (let n = num(); n > 0; n--) {
-      const part: { name: string; data: unknown; encoding?: string } = { name: str(), data: json() };
-      const partEncoding = str();
+    for (let n = num(r); n > 0; n--) {
+      const part: { name: string; data: unknown; encoding?: string } = { name: str(r), data: json(r) };
+      const partEncoding = str(r);
       if (partEncoding) part.encoding = partEncoding;
       messages.push(part);
     }
@@ -192,19 +194,19 @@ function message(flags = byte()): BinaryMessage {
 }
 
 /** `count` messages. */
-function messages(count: number): BinaryMessage[] {
+function messages(r: Reader, count: number): BinaryMessage[] {
   const list: BinaryMessage[] = [];
-  for (; count > 0; count--) list.push(message());
+  for (; count > 0; count--) list.push(message(r));
   return list;
 }
 
 /** One field of a server record (kind in lower case); undefined: left out of the frame. */
-function field(kind: string): unknown {
-  if (kind === 'u') return num();
-  if (kind === 's') return str();
-  if (kind === 'j') return json();
-  if (kind === 'm') return messages(num());
-  const flags = byte();
+function field(r: Reader, kind: string): unknown {
+  if (kind === 'u') return num(r);
+  if (kind === 's') return str(r);
+  if (kind === 'j') return json(r);
+  if (kind === 'm') return messages(r, num(r));
+  const flags = byte(r);
   if (kind === 'b') return (flags & 1) === 1;
   // The ack's `resumed`: bit 0, the flag is set; bit 1, its value.
   if (kind === 'r') return flags & 1 ? (flags & 2) === 2 : undefined;
@@ -214,27 +216,27 @@ function field(kind: string): unknown {
 }
 
 /**
- * One record (from its opcode to `end`): its frame, or a bundle's frames, built whole before any is emitted;
+ * One record (from its opcode to `r.end`): its frame, or a bundle's frames, built whole before any is emitted;
  * undefined for an unknown opcode (a record of a newer service, skipped).
  */
-function record(): BinaryServerFrame | BinaryServerFrame[] | undefined {
-  const op = byte();
-  if (op === BATCH_OP) return message(byte() | BATCH);
+function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined {
+  const op = byte(r);
+  if (op === BATCH_OP) return message(r, byte(r) | BATCH);
   if (op === MSG) {
     // One member (the usual case: no array), or a bundle of independent messages, each its own frame.
-    const count = num();
-    return count === 1 ? message() : messages(count);
+    const count = num(r);
+    return count === 1 ? message(r) : messages(r, count);
   }
   const fields = FRAMES[op - 11];
   if (!fields) {
-    at = end;
+    r.at = r.end;
     return undefined;
   }
   const frame: Record<string, unknown> = { t: fields[0] };
   for (let i = 1; i < fields.length; i++) {
     const kind = fields[i][0];
     const lower = kind.toLowerCase();
-    const value = field(lower);
+    const value = field(r, lower);
     // A capital kind leaves out 0, '' and false.
     if (value !== undefined && (kind === lower || value)) frame[fields[i].slice(1)] = value;
   }
@@ -249,23 +251,26 @@ function record(): BinaryServerFrame | BinaryServerFrame[] | undefined {
 export function decodeBinary(data: TransportData, emit: (frame: BinaryServerFrame) => void): void {
   if (typeof data === 'string') throw new PolySocketError('PROTOCOL', 'a text frame on the binary wire');
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  const isNode = typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function';
   const length = bytes.length;
+  const r: Reader = {
+    input: bytes,
+    at: 0,
+    end: length,
+    nodeBuffer: typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function',
+  };
   let failure: string | undefined;
   for (let next = 0; next < length;) {
     const start = next;
-    input = bytes;
-    nodeBuffer = isNode;
-    at = next;
-    end = length;
+    r.at = next;
+    r.end = length;
     // A record found malformed emits nothing.
     let frames: BinaryServerFrame | BinaryServerFrame[] | undefined;
     try {
-      end = num() + at;
-      if (end > length) throw bad('record length');
-      next = end;
-      frames = record();
-      if (at !== end) throw bad('record: bytes left over');
+      r.end = num(r) + r.at;
+      if (r.end > length) throw bad('record length');
+      next = r.end;
+      frames = record(r);
+      if (r.at !== r.end) throw bad('record: bytes left over');
     } catch (error) {
       failure ??= error instanceof SyntaxError ? 'bad JSON' : (error as Error).message;
       // A length that could not be read ends the message.

@@ -38,7 +38,7 @@ export type {
 } from './channel-types';
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
-const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID', 'PROTOCOL']);
+const FINAL: readonly string[] = ['FORBIDDEN', 'NOT_FOUND', 'INVALID', 'PROTOCOL'];
 /** The key of the listeners of every message (message names are strings). */
 const ALL = null;
 
@@ -334,7 +334,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         if (epoch !== this.epoch) return;
         if (this.pendingSession === session) this.pendingSession = 0;
         const failure = asError(error);
-        if (!FINAL.has(failure.code)) throw failure;
+        if (!FINAL.includes(failure.code)) throw failure;
         // The server will never accept this channel: stop wanting it instead of retrying forever.
         this.isWanted = false;
         this.epoch++;
@@ -359,7 +359,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
           this.host.connection.isConnected;
         if (linkEnded(failure) || !current()) return; // a drop: the restore covers it
         this.emit('error', failure);
-        if (FINAL.has(failure.code) || !current()) return; // presence refused for good: reported, not retried
+        if (FINAL.includes(failure.code) || !current()) return; // presence refused for good: reported, not retried
         this.stopRetrying();
         const { backoff, random } = this.host.options;
         this.retryTimer = setTimeout(
@@ -394,7 +394,7 @@ const invalid = (message: string): PolySocketError => new PolySocketError('INVAL
 const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
 
 /** The link ended under the request: the session's subscriptions ended with it. */
-const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';
+export const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';
 
 function asError(error: unknown): PolySocketError {
   return toPolySocketError(error, 'SERVER');

@@ -86,15 +86,15 @@ export abstract class SerialOrder<M extends Sequenced> {
   }
 
   /**
-   * A new baseline (a resume the service could not honour): `lost` is told first, with the first held serial if any
-   * (the end of what was lost); then the held messages go to the app, and the next serial starts a run.
+   * A new baseline (a resume the service could not honour): what followed `after` is told lost first, up to the first
+   * held serial if any; then the held messages go to the app, and the next serial starts a run.
    */
-  reset(lost?: (before: number | undefined) => void): void {
+  reset(after?: number): void {
     this.fetching = false;
     const held = this.held;
     this.held = undefined;
     this.serial = 0;
-    lost?.(held?.[0]?.seq);
+    if (after !== undefined) this.lost(after, held?.[0]?.seq);
     if (held) for (const message of held) this.deliver(message);
   }
 

@@ -1,5 +1,5 @@
 import { PolySocketError, RecentIds } from '@polysocket/core';
-import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
+import { linkEnded, type ChannelHost, type FoonyChannel, type PublishOptions, type Request } from '../channel';
 import type { ChannelFrame } from '../channel-types';
 import { wrongWire, type FoonyWire, type PublishFrame, type WireStream } from '../wire-module';
 import type { MessageFrame } from '../wire';
@@ -57,7 +57,7 @@ export class BinaryStream extends SerialOrder<BinaryMessage> implements WireStre
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone (told first, up to what is held); the
       // held messages go on, and the next message starts a new run.
-      this.reset((before) => this.lost(lastSerial, before));
+      this.reset(lastSerial);
     } else if (this.foreign) {
       this.foreign = false;
       this.lost(0);
@@ -142,7 +142,7 @@ export class BinaryStream extends SerialOrder<BinaryMessage> implements WireStre
       },
       (error: PolySocketError) => {
         // A drop: the resume after it replays the gap. Refused or unanswered with the link up: give up on it.
-        if (generation === this.generation) this.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
+        if (generation === this.generation) this.unfilled(!linkEnded(error));
       },
     );
   }

@@ -127,11 +127,19 @@ describe('SerialOrder: channel serials in order, once', () => {
   });
 
   it('reset tells what was lost (up to the first held serial) before the held messages go on', () => {
-    const { order, delivered } = harness(1);
-    order.accept(m(5));
+    const delivered: string[] = [];
     const told: (number | undefined)[] = [];
-    order.reset((before) => told.push(before, delivered.length));
-    expect(told).toEqual([5, 0]);
+    const order = new TestOrder(
+      {
+        deliver: (message) => delivered.push(message.id),
+        fetch: () => undefined,
+        lost: (after, before) => told.push(after, before, delivered.length),
+      },
+      1,
+    );
+    order.accept(m(5));
+    order.reset(1);
+    expect(told).toEqual([1, 5, 0]);
     expect(delivered).toEqual(['m5']);
   });
 

@@ -22,10 +22,10 @@ import type {
   Request,
 } from './channel-types';
 import { needs } from './errors';
-import { pageOf, pagesBack, type HistoryOptions, type HistoryPage } from './history';
+import type { HistoryOptions, HistoryPage } from './history';
 import type { FoonyPresence } from './presence';
 import type { WireStream } from './wire-module';
-import type { ClientFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
+import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
 export type {
   ChannelEvents,
@@ -38,7 +38,7 @@ export type {
 } from './channel-types';
 
 /** Subscribe refusals that will not change: the channel fails instead of retrying. */
-const FINAL: ReadonlySet<string> = new Set(['FORBIDDEN', 'NOT_FOUND', 'INVALID', 'PROTOCOL']);
+const FINAL: readonly string[] = ['FORBIDDEN', 'NOT_FOUND', 'INVALID', 'PROTOCOL'];
 /** The key of the listeners of every message (message names are strings). */
 const ALL = null;
 
@@ -72,13 +72,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     readonly name: string,
     private readonly host: ChannelHost,
   ) {
-    super();
+    // A listener's exception goes to the client's `error` event.
+    super(host.connection);
     this.presenceModule = host.options.presence?.(this, host);
     this.stream = host.wire.stream(this, host);
-  }
-
-  protected override onListenerError(error: unknown): void {
-    this.host.connection.reportListenerError(error);
   }
 
   get state(): ChannelState {
@@ -105,16 +102,17 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   subscribe(listener: MessageListener): () => void;
   subscribe(name: string, listener: MessageListener): () => void;
   subscribe(nameOrListener: string | MessageListener, maybeListener?: MessageListener): () => void {
-    const key = typeof nameOrListener === 'function' ? ALL : nameOrListener;
-    const listener = key === ALL ? (nameOrListener as MessageListener) : maybeListener;
-    if (typeof listener !== 'function' || (key !== ALL && typeof key !== 'string'))
+    const all = typeof nameOrListener === 'function';
+    const key = all ? ALL : nameOrListener;
+    const listener = all ? nameOrListener : maybeListener;
+    if (typeof listener !== 'function' || (!all && typeof key !== 'string'))
       throw invalid('subscribe needs a listener');
     const byName = this.byName;
     byName.set(key, withListener(byName.get(key), listener));
     this.attach();
     return () => {
-      const rest = withoutListener(byName.get(key) ?? NONE, listener);
-      if (rest.length > 0) byName.set(key, rest);
+      const rest = withoutListener(byName.get(key) ?? [], listener);
+      if (rest.length) byName.set(key, rest);
       else byName.delete(key);
     };
   }
@@ -190,19 +188,46 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     return settled;
   }
 
-  /** One page of stored messages, oldest first. */
-  history(options: HistoryOptions = {}): Promise<HistoryPage> {
-    return pageOf(this, this.stream, options);
+  /**
+   * One page of stored messages, oldest first. Each wire has its own cursor (`stream.pager`): the seed's `start` (a
+   * messageId), the binary wire's `before` (a serial); the stream makes the page (decrypts, expands batches).
+   */
+  async history(options: HistoryOptions = {}): Promise<HistoryPage> {
+    const { limit, start, before } = options;
+    const pager = this.stream.pager;
+    if (
+      !positive(limit) ||
+      !positive(before) ||
+      (start !== undefined && typeof start !== 'string') ||
+      options[pager === 'before' ? 'start' : 'before'] !== undefined
+    )
+      throw invalid(`history needs an integer limit > 0 and, on this wire, ${pager} as its cursor`);
+    const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
+    // An answer of another kind (an `ack` with this id) is no page.
+    if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
+    return { messages: await this.stream.page(reply.messages), more: reply.more === true };
   }
 
   /**
    * Every stored message, page by page from the newest page back (each page oldest first). Stops
    * when the server says there is no more, or if it repeats a page (a server that ignores `start`).
    */
-  historyPages(
+  async *historyPages(
     options: Omit<HistoryOptions, 'start' | 'before'> = {},
   ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
-    return pagesBack(this, this.stream.pager, options);
+    const pager = this.stream.pager;
+    let cursor: string | number | undefined;
+    const seen = new Set<string>();
+    for (;;) {
+      const { messages, more } = await this.history({ ...options, [pager]: cursor });
+      const first = messages[0]?.messageId;
+      if (first === undefined || seen.has(first)) return;
+      seen.add(first);
+      yield messages;
+      if (!more) return;
+      // The binary wire pages by serial, the seed wire by messageId.
+      cursor = pager === 'before' ? messages[0].seq : first;
+    }
   }
 
   /**
@@ -262,36 +287,24 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   deliverMessage(frame: MessageFrame, cursor?: string | number): void {
     if (!this.isWanted) return;
     if (cursor !== undefined) this.host.cursors.set(this.name, cursor);
-    const all = this.byName.get(ALL);
-    const named = this.byName.get(frame.name);
-    if (this.runListeners(all, ALL, frame, this.epoch, true))
-      this.runListeners(named, frame.name, frame, this.epoch, !all);
-  }
-
-  /**
-   * Calls the listeners a delivery started with (each skipped if a listener removed it meanwhile); false once a
-   * listener unsubscribed the channel, which ends the delivery. `first`: no listener of this delivery has run yet
-   * (so none can have removed one).
-   */
-  private runListeners(
-    list: readonly MessageListener[] | undefined,
-    key: string | typeof ALL,
-    frame: MessageFrame,
-    epoch: number,
-    first: boolean,
-  ): boolean {
-    if (list)
-      for (const listener of list) {
-        if (!first && !stillListening(list, this.byName.get(key), listener)) continue;
-        first = false;
-        try {
-          listener(frame);
-        } catch (error) {
-          this.host.connection.reportListenerError(error);
+    const epoch = this.epoch;
+    // The listeners of every message, then those of its name: each list as the delivery started with it, a listener
+    // skipped if one removed it meanwhile (none can have before the first runs); a listener's unsubscribe ends it.
+    let first = true;
+    for (let key: string | typeof ALL = ALL, round = 0; round < 2; round++, key = frame.name) {
+      const list = this.byName.get(key);
+      if (list)
+        for (const listener of list) {
+          if (!first && !stillListening(list, this.byName.get(key), listener)) continue;
+          first = false;
+          try {
+            listener(frame);
+          } catch (error) {
+            this.onListenerError(error);
+          }
+          if (epoch !== this.epoch) return;
         }
-        if (epoch !== this.epoch) return false;
-      }
-    return true;
+    }
   }
 
   /**
@@ -321,7 +334,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
         if (epoch !== this.epoch) return;
         if (this.pendingSession === session) this.pendingSession = 0;
         const failure = asError(error);
-        if (!FINAL.has(failure.code)) throw failure;
+        if (!FINAL.includes(failure.code)) throw failure;
         // The server will never accept this channel: stop wanting it instead of retrying forever.
         this.isWanted = false;
         this.epoch++;
@@ -346,7 +359,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
           this.host.connection.isConnected;
         if (linkEnded(failure) || !current()) return; // a drop: the restore covers it
         this.emit('error', failure);
-        if (FINAL.has(failure.code) || !current()) return; // presence refused for good: reported, not retried
+        if (FINAL.includes(failure.code) || !current()) return; // presence refused for good: reported, not retried
         this.stopRetrying();
         const { backoff, random } = this.host.options;
         this.retryTimer = setTimeout(
@@ -375,12 +388,13 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 }
 
-const NONE: readonly MessageListener[] = [];
-
 const invalid = (message: string): PolySocketError => new PolySocketError('INVALID', message);
 
+/** Absent, or an integer above 0. */
+const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
+
 /** The link ended under the request: the session's subscriptions ended with it. */
-const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';
+export const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';
 
 function asError(error: unknown): PolySocketError {
   return toPolySocketError(error, 'SERVER');

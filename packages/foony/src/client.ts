@@ -27,7 +27,7 @@ import { checkModules, errorFromFrame } from './errors';
 import type { CursorPersistence } from './persist-cursors';
 import type { PresenceModule } from './presence';
 import type { ClientFrame, ServerFrame } from './wire';
-import type { FoonyWire, WrongWire } from './wire-module';
+import { WRONG_WIRE, type FoonyWire } from './wire-module';
 import { foonyBinaryWire } from './binary/wire';
 import type { ChannelCiphers, CipherModule } from './binary/cipher';
 import type { FoonyFallback } from './fallback-module';
@@ -185,25 +185,25 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
     context: HandshakeContext<ClientFrame, ServerFrame>,
   ): Promise<HandshakeResult<ClientFrame, ServerFrame, FoonySession>> {
     const { token, key, clientId, authCallback } = this.options;
-    let fresh = token;
-    if (authCallback) {
-      fresh = await fetchCredentials('authCallback', authCallback, {
-        timeoutMs: this.options.authTimeoutMs ?? 10_000,
-        valid: (value) => typeof value === 'string' && value.length > 0,
-        expected: 'a non-empty token',
-        signal: context.signal,
-      });
-      this.connection.logger.addSecret(fresh);
-    }
+    const fresh = authCallback
+      ? await fetchCredentials('authCallback', authCallback, {
+          timeoutMs: this.options.authTimeoutMs ?? 10_000,
+          valid: (value) => typeof value === 'string' && value.length > 0,
+          expected: 'a non-empty token',
+          signal: context.signal,
+        })
+      : token;
+    this.connection.logger.addSecret(fresh);
     // The last session's connectionId: presence survives a short drop (a wire without it leaves it out).
     const resumeConnectionId = this.connection.info?.connectionId;
     context.send({ t: 'auth', token: fresh, key, clientId, resumeConnectionId } as ClientFrame);
     const frame = await context.receive();
-    // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback.
-    if (frame.t === 'err') throw errorFromFrame(frame, { retryable: !isAuth(frame.code) || !!authCallback });
-    // A server of the other wire: retrying cannot help, the app must choose the wire.
-    const wrong = wrongWire(frame);
-    if (wrong) throw new PolySocketError('PROTOCOL', wrong, { retryable: false });
+    // BadAuth/AuthExpired are fatal with a static credential and retried (with a fresh token) with a callback; a
+    // server of the other wire is fatal (retrying cannot help: the app must choose the wire).
+    if (frame.t === 'err')
+      throw errorFromFrame(frame, {
+        retryable: frame.code !== WRONG_WIRE && (!isAuth(frame.code) || !!authCallback),
+      });
     if (frame.t !== 'connected')
       throw new PolySocketError('PROTOCOL', `expected connected, got ${frame.t}`, { retryable: true });
     this.session++;
@@ -236,15 +236,15 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
 
   onFrame(frame: ServerFrame): void {
     if (frame.t === 'msg' || frame.t === 'presEvt') this.channels.get(frame.channel)?.deliverFrame(frame);
-    else if (wrongWire(frame)) this.connection.report(new PolySocketError('PROTOCOL', wrongWire(frame)!));
-    // An `err` with no request id: token expiry mid-session, or a server-side problem (one with an id answers a
-    // request that timed out or was aborted). A late ack/histRes or a stray pong: nothing to do.
+    // An `err` with no request id: token expiry mid-session, or a server-side problem, or a message of the other
+    // wire (one with an id answers a request that timed out or was aborted). A late ack/histRes or a stray pong:
+    // nothing to do.
     else if (frame.t === 'err' && frame.id === undefined) {
       const auth = isAuth(frame.code);
       const error = errorFromFrame(frame, { retryable: !auth });
-      if (auth && this.options.authCallback) this.connection.reconnect({ reauth: true, reason: 'token expired' });
-      else if (auth) this.connection.fail(error);
-      else this.connection.report(error);
+      if (!auth) this.connection.report(error);
+      else if (this.options.authCallback) this.connection.reconnect({ reauth: true, reason: 'token expired' });
+      else this.connection.fail(error);
     }
   }
 
@@ -335,9 +335,6 @@ export class FoonyClient {
 }
 
 const isAuth = (code: number): boolean => code === 40101 || code === 40102;
-/** A frame of the other wire: what to do about it. */
-const wrongWire = (frame: ServerFrame): string | undefined =>
-  (frame as ServerFrame | WrongWire).t === 'wrongWire' ? (frame as unknown as WrongWire).message : undefined;
 
 // The heartbeat's functions are shared by every session.
 const PING: ClientFrame = { t: 'ping' };

@@ -1,8 +1,4 @@
-import { PolySocketError } from '@polysocket/core';
-import type { FoonyChannel } from './channel';
 import type { FoonyMessage } from './channel-types';
-import type { WireStream } from './wire-module';
-import type { HistoryResponseFrame } from './wire';
 
 export interface HistoryOptions {
   /** Messages per page (the server caps it). */
@@ -20,54 +16,4 @@ export interface HistoryPage {
   messages: readonly FoonyMessage[];
   /** More, older messages exist. */
   more: boolean;
-}
-
-/** Absent, or an integer above 0. */
-const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
-
-/**
- * One page of a channel's stored messages, oldest first. Each wire has its own cursor (`stream.pager`): the seed's
- * `start` (a messageId), the binary wire's `before` (a serial); the stream makes the page (decrypts, expands batches).
- */
-export async function pageOf(channel: FoonyChannel, stream: WireStream, options: HistoryOptions): Promise<HistoryPage> {
-  const { limit, start, before } = options;
-  const other = stream.pager === 'before' ? start : before;
-  if (
-    !positive(limit) ||
-    !positive(before) ||
-    (start !== undefined && typeof start !== 'string') ||
-    other !== undefined
-  )
-    throw new PolySocketError(
-      'INVALID',
-      `history needs an integer limit > 0, and on this wire ${stream.pager === 'before' ? 'before (a serial)' : 'start (a messageId)'}`,
-    );
-  const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
-  // An answer of another kind (an `ack` with this id) is no page.
-  if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
-  return { messages: await stream.page(reply.messages), more: reply.more === true };
-}
-
-/**
- * A channel's stored messages, page by page from the newest page back (each page oldest first). Stops when the
- * server says there is no more, or if it repeats a page (a server that ignores `start`).
- */
-export async function* pagesBack(
-  channel: FoonyChannel,
-  pager: WireStream['pager'],
-  options: Omit<HistoryOptions, 'start' | 'before'>,
-): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
-  let cursor: string | number | undefined;
-  const seen = new Set<string>();
-  for (;;) {
-    const page = await channel.history({ ...options, [pager]: cursor });
-    if (page.messages.length === 0) return;
-    const first = page.messages[0].messageId;
-    if (seen.has(first)) return;
-    seen.add(first);
-    yield page.messages;
-    if (!page.more) return;
-    // The binary wire pages by serial, the seed wire by messageId.
-    cursor = pager === 'before' ? page.messages[0].seq : first;
-  }
 }

@@ -1,6 +1,6 @@
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from './channel';
 import { decodeFrame } from './codec';
-import type { FoonyWire, PublishFrame, WireStream } from './wire-module';
+import { wrongWire, type FoonyWire, type PublishFrame, type WireStream } from './wire-module';
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
 
 /**
@@ -66,10 +66,7 @@ export const foonySeedWire: FoonyWire = {
     } catch (error) {
       // Binary records, not JSON text: a server of the current wire.
       if (typeof data !== 'string')
-        return emit({
-          t: 'wrongWire',
-          message: 'this server speaks binary records (the current Foony wire): drop wire: foonySeedWire',
-        } as unknown as ServerFrame);
+        return emit(wrongWire('this server speaks binary records (the current Foony wire): drop wire: foonySeedWire'));
       throw error;
     }
     emit(frame);

@@ -10,7 +10,7 @@ import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
 export interface FoonyWire {
   /** @internal */
   encode(frame: ClientFrame): EncodedFrame;
-  /** @internal Frames to `emit`; a frame of the other wire is a `wrongWire` frame (see `WrongWire`). */
+  /** @internal Frames to `emit`; a message of the other wire is an `err` frame (see `wrongWire`). */
   decode(data: TransportData, emit: (frame: ServerFrame) => void): void;
   /** @internal Binary records (what long-poll and encryption need). */
   readonly binary: boolean;
@@ -18,14 +18,15 @@ export interface FoonyWire {
   stream(channel: FoonyChannel, host: ChannelHost): WireStream;
 }
 
+/** The `err` code of a frame that stands for a server of the other wire: fatal, never retried. */
+export const WRONG_WIRE = 0;
+
 /**
  * @internal What a wire's decoder hands on for a server message of the other wire (a text frame on the binary
- * wire, binary records on the seed's): the handshake fails with `message`, which says which wire to choose.
+ * wire, binary records on the seed's): an `err` of code `WRONG_WIRE`, whose `message` says which wire to choose. The
+ * handshake fails with it (no retry can help); in a session it is reported.
  */
-export interface WrongWire {
-  readonly t: 'wrongWire';
-  readonly message: string;
-}
+export const wrongWire = (message: string): ServerFrame => ({ t: 'err', code: WRONG_WIRE, message });
 
 /** @internal A `pub` before the wire adds its fields and the channel its name and request id. */
 export interface PublishFrame {

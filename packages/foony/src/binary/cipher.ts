@@ -1,8 +1,12 @@
 import { describeEvent, PolySocketError } from '@polysocket/core';
 import { binaryOnly } from '../errors';
 import type { FoonyConnectOptions } from '../client';
-import type { FoonyChannel } from '../channel';
+import type { ChannelHost, FoonyChannel, PublishOptions } from '../channel';
+import type { ChannelFrame } from '../channel-types';
+import type { WireStream } from '../wire-module';
+import type { MessageFrame } from '../wire';
 import type { BatchPart, BinaryMessage } from './frames';
+import { BinaryStream } from './wire';
 
 /** A key: 16 bytes (AES-128-GCM) or 32 (AES-256-GCM), as bytes or as their standard base64. */
 export type FoonyCipherKey = Uint8Array | string;
@@ -22,8 +26,13 @@ export interface FoonyCipherOptions {
  */
 export type CipherModule = (client: Pick<FoonyConnectOptions, 'wire'>) => ChannelCiphers;
 
-/** @internal A client's ciphers: a channel's, or undefined for a channel left in plaintext. */
-export type ChannelCiphers = (channel: FoonyChannel) => StreamCipher | undefined;
+/**
+ * @internal A client's ciphers: a channel's, or undefined for a channel left in plaintext; `stream` makes the binary
+ * wire's stream of a channel it encrypts.
+ */
+export type ChannelCiphers = ((channel: FoonyChannel) => StreamCipher | undefined) & {
+  stream(channel: FoonyChannel, host: ChannelHost): WireStream | undefined;
+};
 
 /** @internal A publish's fields the cipher replaces. */
 export interface Sealable {
@@ -272,13 +281,53 @@ export function foonyCipher(options: FoonyCipherOptions): CipherModule {
     if (client.wire?.binary === false) throw binaryOnly('cipher');
     // A channel's messages and its presence share one chain: their events keep their arrival order.
     const made = new WeakMap<FoonyChannel, StreamCipher | undefined>();
-    return (channel) => {
+    const ciphers = ((channel: FoonyChannel) => {
       if (!made.has(channel)) {
         const chosen = fixed ? undefined : (key as (channel: string) => FoonyCipherKey | undefined)(channel.name);
         const cipher = fixed ?? (chosen === undefined ? undefined : new AesGcm(chosen));
         made.set(channel, cipher && new StreamCipher(cipher, channel));
       }
       return made.get(channel);
+    }) as ChannelCiphers;
+    ciphers.stream = (channel, host) => {
+      const cipher = ciphers(channel);
+      return cipher && new CipherStream(channel, host, cipher);
     };
+    return ciphers;
   };
+}
+
+/**
+ * A channel's binary stream with its cipher: publishes sealed, deliveries (and `discontinuity` events, in their
+ * order) through its chain, each message opened before its listeners see it, history pages opened.
+ */
+class CipherStream extends BinaryStream {
+  constructor(
+    channel: FoonyChannel,
+    host: ChannelHost,
+    private readonly cipher: StreamCipher,
+  ) {
+    super(channel, host);
+  }
+
+  override send(pub: ChannelFrame & Sealable, options: PublishOptions): Promise<unknown> {
+    return this.cipher.seal(pub).then((sealed) => super.send(sealed, options));
+  }
+
+  override async page(messages: readonly MessageFrame[]): Promise<readonly MessageFrame[]> {
+    return super.page(await this.cipher.page(messages as readonly BinaryMessage[]));
+  }
+
+  override forget(): void {
+    super.forget();
+    this.cipher.reset();
+  }
+
+  protected override deliver(message: BinaryMessage): void {
+    this.cipher.open(message, (parts) => super.deliver(message, parts));
+  }
+
+  protected override lost(after: number, before?: number): void {
+    this.cipher.after(() => super.lost(after, before));
+  }
 }

@@ -12,9 +12,8 @@ import type { PresenceAction } from '../wire';
 import type { BatchPart, BinaryClientFrame, BinaryMessage, BinaryServerFrame } from './frames';
 
 // Field kinds. Writing: u a number (a boolean is 0/1, absent 0), s a string, j JSON, a a presence action, p a
-// batch's parts. Reading: u a number, o a number left out when 0, s a string, z a string left out when empty, j JSON
-// (left out when empty), a a presence action, b a flag byte (bit 0), f the same left out when false, r the ack's
-// resumed flags, m messages.
+// batch's parts. Reading: u a number, s a string, j JSON (left out when empty), a a presence action, b a flag byte
+// (bit 0), r the ack's resumed flags, m messages; in capitals (U, S, B), the same left out when 0, '' or false.
 
 /** Client records, opcodes 1–10. `auth`'s first field is the protocol version (0 today). */
 const REQUESTS = [
@@ -34,12 +33,12 @@ const REQUESTS = [
 /** Server records, opcodes 11–19 (`msg` and `batch` are messages: read by `message`). */
 const FRAMES = [
   'connected sconnectionId ukeepAliveMs sclientId',
-  'ack rresumed uid oseq',
+  'ack rresumed uid Useq',
   'msg',
-  'presEvt aaction utimestamp schannel sclientId sconnectionId jdata zencoding',
-  'err oid ucode smessage',
+  'presEvt aaction utimestamp schannel sclientId sconnectionId jdata Sencoding',
+  'err Uid ucode smessage',
   'pong',
-  'histRes fmore uid schannel mmessages',
+  'histRes Bmore uid schannel mmessages',
   'fetchRes bresumed uid schannel mmessages',
   'batch',
 ].map((spec) => spec.split(' '));
@@ -62,16 +61,9 @@ function uvarint(out: number[], value: number): void {
 }
 
 function text(out: number[], value: string | undefined): void {
-  const s = value ?? '';
-  // Most fields are short ASCII (ids, names): no encoder call for them.
-  if (/^[\0-\x7f]*$/.test(s)) {
-    uvarint(out, s.length);
-    for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
-  } else {
-    const bytes = encoder.encode(s);
-    uvarint(out, bytes.length);
-    for (const byte of bytes) out.push(byte);
-  }
+  const bytes = encoder.encode(value ?? '');
+  uvarint(out, bytes.length);
+  for (const byte of bytes) out.push(byte);
 }
 
 const jsonText = (out: number[], data: unknown): void => text(out, data === undefined ? '' : JSON.stringify(data));
@@ -83,27 +75,18 @@ export function encodeBinary(frame: BinaryClientFrame): Uint8Array {
   const fields = REQUESTS[op];
   for (let i = 1; i < fields.length; i++) {
     const value = (frame as unknown as Record<string, never>)[fields[i].slice(1)];
-    switch (fields[i][0]) {
-      case 'u':
-        uvarint(out, +(value ?? 0));
-        break;
-      case 's':
-        text(out, value);
-        break;
-      case 'j':
-        jsonText(out, value);
-        break;
-      case 'a':
-        out.push(ACTIONS.indexOf(value) + 1);
-        break;
-      default: {
-        const parts: readonly BatchPart[] = value ?? [];
-        uvarint(out, parts.length);
-        for (const part of parts) {
-          text(out, part.name);
-          jsonText(out, part.data);
-          text(out, part.encoding);
-        }
+    const kind = fields[i][0];
+    if (kind === 'u') uvarint(out, +(value ?? 0));
+    else if (kind === 's') text(out, value);
+    else if (kind === 'j') jsonText(out, value);
+    else if (kind === 'a') out.push(ACTIONS.indexOf(value) + 1);
+    else {
+      const parts: readonly BatchPart[] = value ?? [];
+      uvarint(out, parts.length);
+      for (const part of parts) {
+        text(out, part.name);
+        jsonText(out, part.data);
+        text(out, part.encoding);
       }
     }
   }
@@ -210,43 +193,30 @@ function message(r: Reader, flags = byte(r)): BinaryMessage {
   };
 }
 
-/** One field of a server record; undefined: left out of the frame. */
+/** `count` messages. */
+function messages(r: Reader, count: number): BinaryMessage[] {
+  const list: BinaryMessage[] = [];
+  for (; count > 0; count--) list.push(message(r));
+  return list;
+}
+
+/** One field of a server record (kind in lower case); undefined: left out of the frame. */
 function field(r: Reader, kind: string): unknown {
-  switch (kind) {
-    case 'u':
-      return num(r);
-    case 'o':
-      return num(r) || undefined;
-    case 's':
-      return str(r);
-    case 'z':
-      return str(r) || undefined;
-    case 'j':
-      return json(r);
-    case 'a': {
-      const action = ACTIONS[byte(r) - 1];
-      if (!action) throw bad('presence action');
-      return action;
-    }
-    case 'b':
-      return (byte(r) & 1) === 1;
-    case 'f':
-      return (byte(r) & 1) === 1 || undefined;
-    case 'r': {
-      // Bit 0: the flag is set; bit 1: its value.
-      const flags = byte(r);
-      return flags & 1 ? (flags & 2) === 2 : undefined;
-    }
-    default: {
-      const messages: BinaryMessage[] = [];
-      for (let n = num(r); n > 0; n--) messages.push(message(r));
-      return messages;
-    }
-  }
+  if (kind === 'u') return num(r);
+  if (kind === 's') return str(r);
+  if (kind === 'j') return json(r);
+  if (kind === 'm') return messages(r, num(r));
+  const flags = byte(r);
+  if (kind === 'b') return (flags & 1) === 1;
+  // The ack's `resumed`: bit 0, the flag is set; bit 1, its value.
+  if (kind === 'r') return flags & 1 ? (flags & 2) === 2 : undefined;
+  const action = ACTIONS[flags - 1];
+  if (!action) throw bad('presence action');
+  return action;
 }
 
 /**
- * One record (from its opcode to `end`): its frame, or a bundle's frames, built whole before any is emitted;
+ * One record (from its opcode to `r.end`): its frame, or a bundle's frames, built whole before any is emitted;
  * undefined for an unknown opcode (a record of a newer service, skipped).
  */
 function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined {
@@ -255,10 +225,7 @@ function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined 
   if (op === MSG) {
     // One member (the usual case: no array), or a bundle of independent messages, each its own frame.
     const count = num(r);
-    if (count === 1) return message(r);
-    const bundle: BinaryServerFrame[] = [];
-    for (let n = count; n > 0; n--) bundle.push(message(r));
-    return bundle;
+    return count === 1 ? message(r) : messages(r, count);
   }
   const fields = FRAMES[op - 11];
   if (!fields) {
@@ -267,8 +234,11 @@ function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined 
   }
   const frame: Record<string, unknown> = { t: fields[0] };
   for (let i = 1; i < fields.length; i++) {
-    const value = field(r, fields[i][0]);
-    if (value !== undefined) frame[fields[i].slice(1)] = value;
+    const kind = fields[i][0];
+    const lower = kind.toLowerCase();
+    const value = field(r, lower);
+    // A capital kind leaves out 0, '' and false.
+    if (value !== undefined && (kind === lower || value)) frame[fields[i].slice(1)] = value;
   }
   return frame as unknown as BinaryServerFrame;
 }
@@ -281,31 +251,30 @@ function record(r: Reader): BinaryServerFrame | BinaryServerFrame[] | undefined 
 export function decodeBinary(data: TransportData, emit: (frame: BinaryServerFrame) => void): void {
   if (typeof data === 'string') throw new PolySocketError('PROTOCOL', 'a text frame on the binary wire');
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
+  const length = bytes.length;
   const r: Reader = {
     input: bytes,
     at: 0,
-    end: bytes.length,
+    end: length,
     nodeBuffer: typeof (bytes as Partial<NodeBuffer>).readUInt8 === 'function',
   };
   let failure: string | undefined;
-  for (let next = 0; next < bytes.length;) {
+  for (let next = 0; next < length;) {
+    const start = next;
     r.at = next;
-    r.end = bytes.length;
-    try {
-      r.end = num(r) + r.at;
-      if (r.end > bytes.length) throw bad('record length');
-    } catch (error) {
-      failure ??= (error as Error).message;
-      break;
-    }
-    next = r.end;
+    r.end = length;
     // A record found malformed emits nothing.
     let frames: BinaryServerFrame | BinaryServerFrame[] | undefined;
     try {
+      r.end = num(r) + r.at;
+      if (r.end > length) throw bad('record length');
+      next = r.end;
       frames = record(r);
       if (r.at !== r.end) throw bad('record: bytes left over');
     } catch (error) {
       failure ??= error instanceof SyntaxError ? 'bad JSON' : (error as Error).message;
+      // A length that could not be read ends the message.
+      if (next === start) break;
       frames = undefined;
     }
     if (Array.isArray(frames)) for (const frame of frames) emit(frame);

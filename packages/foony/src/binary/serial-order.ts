@@ -12,27 +12,26 @@ export interface Sequenced {
   readonly ephemeral?: boolean;
 }
 
-export interface SerialHost<M> {
-  /** The next message for the app, in serial order. */
-  deliver(message: M): void;
-  /** Ask the service for what follows `fromSerial`; answer with `filled`, or `unfilled` if it cannot be asked. */
-  fetch(fromSerial: number): void;
-  /** Serials after `after` and before `before` will never be delivered (the service no longer has them). */
-  lost(after: number, before: number): void;
-}
-
-export class SerialOrder<M extends Sequenced> {
+/**
+ * The order of one channel's messages; the channel's side of the wire extends it with where messages go (`deliver`),
+ * how a gap is asked for (`fetch`) and how a loss is told (`lost`).
+ */
+export abstract class SerialOrder<M extends Sequenced> {
   /** Messages after a gap, by ascending serial, waiting for the gap to be filled. */
   private held: M[] | undefined;
   private fetching = false;
-  /** Abandoned: the channel was left; nothing more is delivered or asked for. */
-  private dead = false;
+  /** @internal Bumped by `abandon`: an answer to a fetch of before, or a delivery under way, is no longer this order's. */
+  protected generation = 0;
 
   /** `serial`: the last serial delivered without a gap before it (a resume cursor); 0 for none yet. */
-  constructor(
-    private readonly host: SerialHost<M>,
-    public serial = 0,
-  ) {}
+  constructor(public serial = 0) {}
+
+  /** The next message for the app, in serial order. */
+  protected abstract deliver(message: M): void;
+  /** Ask the service for what follows `fromSerial`; answer with `filled`, or `unfilled` if it cannot be asked. */
+  protected abstract fetch(fromSerial: number): void;
+  /** Serials after `after` (and before `before`) will never be delivered (the service no longer has them). */
+  protected abstract lost(after: number, before?: number): void;
 
   /** Whether messages wait for a gap to be filled. */
   get waiting(): boolean {
@@ -41,16 +40,19 @@ export class SerialOrder<M extends Sequenced> {
 
   /** A message from the live stream or a replay. */
   accept(message: M): void {
-    if (this.dead) return;
     const seq = message.seq;
-    if (!seq || message.ephemeral) return this.host.deliver(message);
+    if (!seq || message.ephemeral) return this.deliver(message);
     if (seq <= this.serial) return; // delivered already (a replay overlapping the live stream)
     if (!this.serial || seq === this.serial + 1) {
       this.serial = seq;
-      this.host.deliver(message);
+      this.deliver(message);
       return this.drain();
     }
-    this.hold(message);
+    // Held in serial order, once; the gap before it asked for.
+    const held = (this.held ??= []);
+    let at = held.length;
+    while (at > 0 && held[at - 1].seq! > seq) at--;
+    if (held[at - 1]?.seq !== seq) held.splice(at, 0, message);
     this.refill();
   }
 
@@ -59,11 +61,11 @@ export class SerialOrder<M extends Sequenced> {
    * it: the gap is reported lost and the held messages go on.
    */
   filled(messages: readonly M[], resumed: boolean): void {
+    const generation = this.generation;
     // Still `fetching` while the answer is applied: a gap left in it is not asked for again.
-    if (resumed) for (const message of messages) this.accept(message);
-    this.fetching = false;
+    if (resumed) for (const message of messages) if (generation === this.generation) this.accept(message);
     // Whatever is still missing after the service's full answer is gone.
-    this.skip();
+    if (generation === this.generation) this.unfilled(true);
   }
 
   /**
@@ -72,41 +74,44 @@ export class SerialOrder<M extends Sequenced> {
    */
   unfilled(giveUp: boolean): void {
     this.fetching = false;
-    if (giveUp) this.skip();
+    // Gives up on the gap before the first held message: reported lost, then the held run is delivered.
+    const generation = this.generation;
+    while (giveUp && this.held && !this.fetching && generation === this.generation) {
+      const first = this.held[0].seq!;
+      this.lost(this.serial, first);
+      if (generation !== this.generation) return;
+      this.serial = first - 1;
+      this.drain();
+    }
   }
 
   /**
-   * A new baseline (a resume the service could not honour): `lost` is told first, with the first held serial if any
-   * (the end of what was lost); then the held messages go to the app, and the next serial starts a run.
+   * A new baseline (a resume the service could not honour): what followed `after` is told lost first, up to the first
+   * held serial if any; then the held messages go to the app, and the next serial starts a run.
    */
-  reset(lost?: (before: number | undefined) => void): void {
+  reset(after?: number): void {
     this.fetching = false;
     const held = this.held;
     this.held = undefined;
     this.serial = 0;
-    lost?.(held?.[0]?.seq);
-    if (held) for (const message of held) this.host.deliver(message);
+    if (after !== undefined) this.lost(after, held?.[0]?.seq);
+    if (held) for (const message of held) this.deliver(message);
   }
 
-  /** Drops everything held, for good: the channel was left (a delivery under way stops at once). */
+  /** Starts over: what is held is dropped (a delivery under way stops at once), answers of before are ignored. */
   abandon(): void {
-    this.dead = true;
+    this.generation++;
     if (this.held) this.held.length = 0;
     this.held = undefined;
-  }
-
-  private hold(message: M): void {
-    const held = (this.held ??= []);
-    let at = held.length;
-    while (at > 0 && held[at - 1].seq! > message.seq!) at--;
-    if (held[at - 1]?.seq !== message.seq) held.splice(at, 0, message);
+    this.fetching = false;
+    this.serial = 0;
   }
 
   /** Asks for the gap before what is held, unless asked already (also again: a resume whose replay fell short). */
   refill(): void {
-    if (this.fetching || !this.held || this.dead) return;
+    if (this.fetching || !this.held) return;
     this.fetching = true;
-    this.host.fetch(this.serial);
+    this.fetch(this.serial);
   }
 
   /** Delivers held messages that now follow on. */
@@ -116,19 +121,9 @@ export class SerialOrder<M extends Sequenced> {
       const next = held.shift()!;
       if (next.seq! === this.serial + 1) {
         this.serial = next.seq!;
-        this.host.deliver(next);
+        this.deliver(next);
       }
     }
     if (held && !held.length && this.held === held) this.held = undefined;
-  }
-
-  /** Gives up on the gap before the first held message: reported lost, then the held run is delivered. */
-  private skip(): void {
-    while (this.held && !this.fetching) {
-      const first = this.held[0].seq!;
-      this.host.lost(this.serial, first);
-      this.serial = first - 1;
-      this.drain();
-    }
   }
 }

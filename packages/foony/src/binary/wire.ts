@@ -1,9 +1,9 @@
 import { PolySocketError, RecentIds } from '@polysocket/core';
-import type { ChannelHost, FoonyChannel, PublishOptions, Request } from '../channel';
-import type { FoonyWire, PublishFrame, WireStream } from '../wire-module';
-import type { MessageFrame, ServerFrame } from '../wire';
+import { linkEnded, type ChannelHost, type FoonyChannel, type PublishOptions, type Request } from '../channel';
+import type { ChannelFrame } from '../channel-types';
+import { wrongWire, type FoonyWire, type PublishFrame, type WireStream } from '../wire-module';
+import type { MessageFrame } from '../wire';
 import { decodeBinary, encodeBinary } from './codec';
-import type { StreamCipher } from './cipher';
 import type {
   BatchPart,
   BinaryAck,
@@ -12,7 +12,7 @@ import type {
   BinaryMessage,
   BinaryServerFrame,
 } from './frames';
-import { SerialOrder, type SerialHost } from './serial-order';
+import { SerialOrder } from './serial-order';
 
 /** A publish's message id: unique per client and publish, the same on every resend of it. */
 let published = 0;
@@ -22,104 +22,86 @@ const messageId = (): string =>
 /**
  * One channel on the binary wire: messages in serial order (a gap is fetched and filled before what follows it),
  * the serial as the resume cursor, a client batch delivered as its messages in order, `resumed: false` and
- * unfillable gaps told as `discontinuity` events.
+ * unfillable gaps told as `discontinuity` events. The `cipher` module extends it for a channel it encrypts.
  */
-class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
+export class BinaryStream extends SerialOrder<BinaryMessage> implements WireStream {
   readonly pager = 'before';
-  private order: SerialOrder<BinaryMessage>;
   /** Unsequenced messages (no serial: the order cannot tell a repeat) delivered lately, by publisher and id. */
   private unsequenced: RecentIds | undefined;
   /** The stored cursor is another wire's (a messageId): this wire cannot resume from it, and says so once. */
   private foreign: boolean;
-  /** With the `cipher` module, for a channel it encrypts: data sealed and opened, deliveries through its chain. */
-  private readonly cipher: StreamCipher | undefined;
 
   constructor(
-    private readonly channel: FoonyChannel,
+    protected readonly channel: FoonyChannel,
     host: ChannelHost,
   ) {
     // The persisted cursor, where it is a serial (a seed-wire cursor is a messageId: no resume from it).
     const stored = host.cursors.get(channel.name);
     const serial = Number(stored);
     const resumable = Number.isSafeInteger(serial) && serial > 0;
-    this.order = new SerialOrder<BinaryMessage>(this, resumable ? serial : 0);
+    super(resumable ? serial : 0);
     this.foreign = !resumable && stored !== undefined;
-    this.cipher = host.cipher?.(channel);
-  }
-
-  /** A channel event in delivery order: behind the messages the cipher is still opening. */
-  private inOrder(step: () => void): void {
-    if (this.cipher) this.cipher.after(step);
-    else step();
   }
 
   async subscribe(request: Request | undefined, presence: boolean): Promise<unknown> {
-    const { channel, order } = this;
-    const lastSerial = order.serial || undefined;
+    const channel = this.channel;
+    const generation = this.generation;
+    const lastSerial = this.serial || undefined;
     const sub = channel.channelRequest<BinaryAck>({ t: 'sub', lastSerial }, {}, request);
     const watched = presence && channel.channelRequest({ t: 'presSub' }, {}, request);
     // Nobody awaits it when the sub fails first (a close, a drop): handled here too.
     if (watched) watched.catch(() => undefined);
     const ack = await sub;
     // Left meanwhile (unsubscribed, from a listener too): this subscribe's answer is nobody's any more.
-    if (order !== this.order) return watched;
+    if (generation !== this.generation) return watched;
     if (lastSerial !== undefined && ack.resumed === false) {
       // Past the service's retention: what came after the cursor is gone (told first, up to what is held); the
       // held messages go on, and the next message starts a new run.
-      order.reset((before) => this.lost(lastSerial, before));
+      this.reset(lastSerial);
     } else if (this.foreign) {
       this.foreign = false;
       this.lost(0);
     }
     // A replay that did not reach what is held: ask for the rest.
-    order.refill();
+    this.refill();
     return watched;
   }
 
   message(frame: MessageFrame): void {
-    this.order.accept(frame as BinaryMessage);
+    this.accept(frame as BinaryMessage);
   }
 
+  /**
+   * A client message id: a resend is stored once, so resending is safe by default. Not an ephemeral one: it is not
+   * stored, so nothing would know the resend for one (and live-only means best effort).
+   */
   publish(frame: PublishFrame, options: PublishOptions): Promise<unknown> {
-    const pub = { ...frame, messageId: messageId(), ephemeral: options.ephemeral };
-    // A client message id: a resend is stored once, so resending is safe by default. Not an ephemeral one: it is not
-    // stored, so nothing would know the resend for one (and live-only means best effort).
-    const send = (sealed: typeof pub): Promise<unknown> =>
-      this.channel.channelRequest(sealed, { ...options, resendSafe: options.resendSafe ?? !options.ephemeral });
-    return this.cipher ? this.cipher.seal(pub).then(send) : send(pub);
+    return this.send({ ...frame, messageId: messageId(), ephemeral: options.ephemeral }, options);
   }
 
-  /** A history page: decrypted with the cipher, a batch as its messages (with the ids live delivery gives them). */
-  async page(messages: readonly MessageFrame[]): Promise<readonly MessageFrame[]> {
-    const opened = this.cipher
-      ? ((await this.cipher.page(messages as readonly BinaryMessage[])) as readonly BinaryMessage[])
-      : (messages as readonly BinaryMessage[]);
-    const page: MessageFrame[] = [];
-    for (const message of opened)
-      if (!message.messages) page.push(message);
-      else page.push(...(partsOf(message, message.messages) as MessageFrame[]));
-    return page;
+  /** @internal Sends a publish with its fields (the cipher's subclass seals it first). */
+  send(pub: ChannelFrame, options: PublishOptions): Promise<unknown> {
+    return this.channel.channelRequest(pub, { ...options, resendSafe: options.resendSafe ?? !options.ephemeral });
+  }
+
+  /** A history page: a batch as its messages (with the ids live delivery gives them). */
+  page(messages: readonly MessageFrame[]): readonly MessageFrame[] | Promise<readonly MessageFrame[]> {
+    return (messages as readonly BinaryMessage[]).flatMap((message) =>
+      message.messages ? (partsOf(message, message.messages) as MessageFrame[]) : message,
+    );
   }
 
   forget(): void {
     // What is held or being fetched for the left channel goes nowhere, even to a channel subscribed again at once.
-    this.order.abandon();
-    this.order = new SerialOrder<BinaryMessage>(this);
+    this.abandon();
     this.foreign = false;
-    this.cipher?.reset();
-  }
-
-  // SerialHost
-  deliver(message: BinaryMessage): void {
-    if (this.cipher) this.cipher.open(message, (parts) => this.hand(message, parts));
-    else this.hand(message);
   }
 
   /**
    * A message to the listeners; `opened`: its data (each part's, for a batch) as the cipher opened it, `undefined`
    * for what it could not open (reported, left out).
    */
-  private hand(message: BinaryMessage, opened?: readonly (BatchPart | undefined)[]): void {
+  protected deliver(message: BinaryMessage, opened?: readonly (BatchPart | undefined)[]): void {
     const { messages, seq } = message;
     // The cursor moves to a sequenced message's serial with its last part; an unsequenced one leaves it.
     const cursor = seq && !message.ephemeral ? seq : undefined;
@@ -139,34 +121,35 @@ class BinaryStream implements WireStream, SerialHost<BinaryMessage> {
     );
   }
 
-  fetch(fromSerial: number): void {
-    const { channel, order } = this;
+  protected fetch(fromSerial: number): void {
+    const channel = this.channel;
+    const generation = this.generation;
     (channel.channelRequest({ t: 'fetch', fromSerial }) as Promise<unknown> as Promise<BinaryFetchResult>).then(
       (result) => {
-        if (order !== this.order) return; // the channel was left meanwhile
+        if (generation !== this.generation) return; // the channel was left meanwhile
         // An answer of another kind, or about another channel, has not filled the gap.
         if (result.t !== 'fetchRes' || result.channel !== channel.name) {
           channel.emit(
             'error',
             new PolySocketError('PROTOCOL', `fetch on ${channel.name}: got ${result.t} of ${result.channel}`),
           );
-          return order.unfilled(true);
+          return this.unfilled(true);
         }
-        order.filled(
+        this.filled(
           result.messages.filter((m) => m.channel === channel.name),
           result.resumed,
         );
       },
       (error: PolySocketError) => {
         // A drop: the resume after it replays the gap. Refused or unanswered with the link up: give up on it.
-        if (order === this.order) order.unfilled(error.code !== 'DISCONNECTED' && error.code !== 'CLOSED');
+        if (generation === this.generation) this.unfilled(!linkEnded(error));
       },
     );
   }
 
-  /** A `discontinuity` event (`before`: where known), in delivery order. */
-  lost(after: number, before?: number): void {
-    this.inOrder(() => this.channel.emit('discontinuity', before ? { after, before } : { after }));
+  /** A `discontinuity` event (`before`: where known). */
+  protected lost(after: number, before?: number): void {
+    this.channel.emit('discontinuity', before ? { after, before } : { after });
   }
 }
 
@@ -185,11 +168,8 @@ export const foonyBinaryWire: FoonyWire = {
   decode: (data, emit) =>
     // Text: a server of the seed's JSON wire (a binary auth answered by a JSON error).
     typeof data === 'string'
-      ? emit({
-          t: 'wrongWire',
-          message: "this server speaks the seed's JSON wire, not binary records: pass wire: foonySeedWire",
-        } as unknown as ServerFrame)
+      ? emit(wrongWire('this server speaks JSON frames (the seed wire): pass wire: foonySeedWire'))
       : decodeBinary(data, emit as (frame: BinaryServerFrame) => void),
   binary: true,
-  stream: (channel, host) => new BinaryStream(channel, host),
+  stream: (channel, host) => host.cipher?.stream(channel, host) ?? new BinaryStream(channel, host),
 };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SerialOrder, type SerialHost } from '../../src/binary/serial-order';
+import { SerialOrder } from '../../src/binary/serial-order';
 
 interface M {
   seq?: number;
@@ -9,16 +9,42 @@ interface M {
 }
 const m = (seq: number): M => ({ seq, id: `m${seq}` });
 
+/** Where the order's messages, fetches and losses go (the channel's side of the wire, in the client). */
+interface SerialHost {
+  deliver(message: M): void;
+  fetch(fromSerial: number): void;
+  lost(after: number, before?: number): void;
+}
+
+/** An order whose three hooks are `host`'s. */
+class TestOrder extends SerialOrder<M> {
+  constructor(
+    private readonly host: SerialHost,
+    serial?: number,
+  ) {
+    super(serial);
+  }
+  protected deliver(message: M): void {
+    this.host.deliver(message);
+  }
+  protected fetch(fromSerial: number): void {
+    this.host.fetch(fromSerial);
+  }
+  protected lost(after: number, before?: number): void {
+    this.host.lost(after, before);
+  }
+}
+
 function harness(start = 0) {
   const delivered: string[] = [];
   const fetches: number[] = [];
-  const lost: [number, number][] = [];
-  const host: SerialHost<M> = {
+  const lost: [number, number | undefined][] = [];
+  const host: SerialHost = {
     deliver: (message) => delivered.push(message.id),
     fetch: (from) => fetches.push(from),
     lost: (after, before) => lost.push([after, before]),
   };
-  return { order: new SerialOrder(host, start), delivered, fetches, lost };
+  return { order: new TestOrder(host, start), delivered, fetches, lost };
 }
 
 describe('SerialOrder: channel serials in order, once', () => {
@@ -101,18 +127,26 @@ describe('SerialOrder: channel serials in order, once', () => {
   });
 
   it('reset tells what was lost (up to the first held serial) before the held messages go on', () => {
-    const { order, delivered } = harness(1);
-    order.accept(m(5));
+    const delivered: string[] = [];
     const told: (number | undefined)[] = [];
-    order.reset((before) => told.push(before, delivered.length));
-    expect(told).toEqual([5, 0]);
+    const order = new TestOrder(
+      {
+        deliver: (message) => delivered.push(message.id),
+        fetch: () => undefined,
+        lost: (after, before) => told.push(after, before, delivered.length),
+      },
+      1,
+    );
+    order.accept(m(5));
+    order.reset(1);
+    expect(told).toEqual([1, 5, 0]);
     expect(delivered).toEqual(['m5']);
   });
 
-  it('refill asks again for a gap still open; abandon drops what is held and stops a delivery under way', () => {
+  it('refill asks again for a gap still open; abandon drops what is held, stops a delivery under way and starts over', () => {
     const delivered: string[] = [];
     const fetches: number[] = [];
-    const order: SerialOrder<M> = new SerialOrder<M>(
+    const order: SerialOrder<M> = new TestOrder(
       {
         deliver: (message) => {
           delivered.push(message.id);
@@ -130,8 +164,10 @@ describe('SerialOrder: channel serials in order, once', () => {
     expect(fetches).toEqual([1, 1]);
     order.filled([m(2)], true);
     expect(delivered).toEqual(['m2', 'm3']); // m4 was held, and is dropped with the rest
+    expect(order.serial).toBe(0); // started over
     order.accept(m(9));
-    expect(fetches).toEqual([1, 1]); // abandoned: never asks again
+    expect(delivered).toEqual(['m2', 'm3', 'm9']); // the next serial is a new baseline
+    expect(fetches).toEqual([1, 1]);
   });
 
   it('property: any loss and duplication in the live stream, fetches answered late, delivers 1..N once in order', () => {
@@ -144,7 +180,7 @@ describe('SerialOrder: channel serials in order, once', () => {
           const delivered: number[] = [];
           let published = 0;
           const pending: { from: number; answerAt: number }[] = [];
-          const order: SerialOrder<M> = new SerialOrder<M>({
+          const order: SerialOrder<M> = new TestOrder({
             deliver: (message) => delivered.push(message.seq!),
             fetch: (from) => pending.push({ from, answerAt: published + lateness[published % 60] }),
             lost: () => {

@@ -18,8 +18,11 @@ export interface FoonyWire {
   stream(channel: FoonyChannel, host: ChannelHost): WireStream;
 }
 
-/** The `err` code of a frame that stands for a server of the other wire: fatal, never retried. */
-export const WRONG_WIRE = 0;
+/**
+ * The `err` code of a frame that stands for a server of the other wire: fatal, never retried. Negative: the binary
+ * records carry codes as unsigned varints, and no Foony code is negative, so no server's `err` can be mistaken for it.
+ */
+export const WRONG_WIRE = -1;
 
 /**
  * @internal What a wire's decoder hands on for a server message of the other wire (a text frame on the binary

@@ -67,4 +67,21 @@ describe('Foony: a server of the other wire fails the client instead of reconnec
     expect(connections).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('a server err of code 0 in the handshake is a server error like any other, retried (not taken for the other wire)', async () => {
+    const refusal = frameBinaryRecord(encodeServerFrame({ t: 'err', code: 0, message: 'try later' }));
+    const { server, connections } = edge(refusal);
+    const client = new FoonyClient({
+      url: 'ws://memory/foony',
+      token: 'secret-token-123',
+      transport: server.transport,
+      browser: { network: null, document: null },
+      connectWaitMs: 0,
+    } as FoonyClientOptions);
+    void client.connect().catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(connections()).toBeGreaterThan(1);
+    expect(client.state).not.toBe('failed');
+    client.close();
+  });
 });

@@ -57,13 +57,24 @@ export abstract class SerialOrder<M extends Sequenced> {
   }
 
   /**
-   * The answer to `fetch`: what followed the serial asked from. `resumed: false` means the service no longer has
-   * it: the gap is reported lost and the held messages go on.
+   * The answer to `fetch`: what followed the serial asked from. `resumed: false` means the service no longer has all
+   * of it: what it lacks is reported lost, then what it still has (`messages`, above the hole) and the held messages
+   * go on in order.
    */
   filled(messages: readonly M[], resumed: boolean): void {
     const generation = this.generation;
+    if (!resumed) {
+      let first = Infinity;
+      for (const { seq } of messages) if (seq! > this.serial && seq! < first) first = seq!;
+      // Nothing sequenced after the cursor: the whole gap is lost (below, with the held messages).
+      if (first < Infinity && first > this.serial + 1) {
+        this.lost(this.serial, first);
+        if (generation !== this.generation) return;
+        this.serial = first - 1;
+      }
+    }
     // Still `fetching` while the answer is applied: a gap left in it is not asked for again.
-    if (resumed) for (const message of messages) if (generation === this.generation) this.accept(message);
+    for (const message of messages) if (generation === this.generation) this.accept(message);
     // Whatever is still missing after the service's full answer is gone.
     if (generation === this.generation) this.unfilled(true);
   }

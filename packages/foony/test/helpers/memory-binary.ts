@@ -188,11 +188,10 @@ export class MemoryFoonyBinary {
         if (this.fetchAnsweredWithAck) return this.send({ t: 'ack', id, resumed: true });
         const from = (frame as { fromSerial: number }).fromSerial;
         const resumed = from + 1 >= this.retainFrom;
-        const messages = resumed
-          ? this.list(channel)
-              .slice(from)
-              .map((m) => this.frame(channel, m))
-          : [];
+        // Past retention (like the service): what it still has after the hole.
+        const messages = this.list(channel)
+          .slice(Math.max(from, this.retainFrom - 1))
+          .map((m) => this.frame(channel, m));
         return this.send({ t: 'fetchRes', id, channel, messages, resumed } as Out);
       }
       case 'hist': {

@@ -107,6 +107,22 @@ describe('FoonyClient on the binary wire (foonyBinaryWire)', () => {
     expect(gaps).toEqual([{ after: 1 }, { after: 5, before: 7 }]);
   });
 
+  it('a gap partly past retention: the lost part is told, then what the service still has, in order (the official client drops it)', async () => {
+    const server = new MemoryFoonyBinary();
+    const { seqs, gaps } = await connected(server);
+    server.publish('room', 'n', 1);
+    await settle();
+    // 2 and 3 never arrive live; 2 is already gone when the gap is fetched, 3 is still stored.
+    server.skipLive.add(2);
+    server.skipLive.add(3);
+    server.retainFrom = 3;
+    for (let n = 2; n <= 5; n++) server.publish('room', 'n', n);
+    await settle();
+    expect(server.framesOf('fetch')).toMatchObject([{ channel: 'room', fromSerial: 1 }]);
+    expect(gaps).toEqual([{ after: 1, before: 3 }]);
+    expect(seqs()).toEqual([1, 3, 4, 5]);
+  });
+
   it('a fetch answered with something else gives the gap up (reported), the stream goes on, nothing throws', async () => {
     const server = new MemoryFoonyBinary();
     server.fetchAnsweredWithAck = true;

@@ -14,6 +14,12 @@ import type { FoonyWire } from './wire-module';
 export type FoonyMessage = MessageFrame & Pick<BinaryMessage, 'seq' | 'encoding' | 'ephemeral'>;
 export type MessageListener = (message: FoonyMessage) => void;
 
+/** One message of `publishBatch`. */
+export interface BatchMessage {
+  readonly name: string;
+  readonly data?: unknown;
+}
+
 /** `retrying`: a subscribe failed for a reason that may pass (rate limit, server error, timeout); it is tried again after a backoff. */
 export type ChannelState = 'detached' | 'attaching' | 'attached' | 'retrying' | 'failed';
 

@@ -12,6 +12,7 @@ import {
   type RequestOptions,
 } from '@polysocket/core';
 import type {
+  BatchMessage,
   ChannelEvents,
   ChannelFrame,
   ChannelHost,
@@ -28,6 +29,7 @@ import type { WireStream } from './wire-module';
 import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
 export type {
+  BatchMessage,
   ChannelEvents,
   ChannelHost,
   ChannelState,
@@ -168,6 +170,20 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       typeof name === 'string'
         ? this.stream.publish({ t: 'pub', name, data: data === undefined ? null : data }, options)
         : Promise.reject(invalid('publish needs a string name')),
+    );
+  }
+
+  /**
+   * Binary wire: publishes `messages` as one batch — stored once, with one serial, and delivered to every subscriber
+   * as its messages in order (ids `<batch id>:<index>`); resolves on the one ack, like `publish`. INVALID on the seed
+   * wire, for an empty list or a message without a string name.
+   */
+  publishBatch(messages: readonly BatchMessage[], options: PublishOptions = {}): Promise<void> {
+    const parts = Array.isArray(messages) ? messages.map(({ name, data }) => ({ name, data: data ?? null })) : [];
+    return this.reported(
+      parts.length && parts.every((part) => typeof part.name === 'string')
+        ? this.stream.publish({ t: 'pub', name: '', data: null, messages: parts }, options)
+        : Promise.reject(invalid('publishBatch needs messages with string names')),
     );
   }
 

@@ -15,6 +15,7 @@ export type {
 } from './client';
 export { FoonyChannel } from './channel';
 export type {
+  BatchMessage,
   ChannelEvents,
   ChannelState,
   FoonyMessage,

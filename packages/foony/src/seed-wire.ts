@@ -1,5 +1,6 @@
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from './channel';
 import { decodeFrame } from './codec';
+import { binaryOnly } from './errors';
 import { wrongWire, type FoonyWire, type PublishFrame, type WireStream } from './wire-module';
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
 
@@ -32,6 +33,8 @@ class SeedStream implements WireStream {
   }
 
   publish(frame: PublishFrame, options: PublishOptions): Promise<unknown> {
+    // The seed's `pub` has no batch.
+    if (frame.messages) return Promise.reject(binaryOnly('publishBatch'));
     return this.channel.channelRequest(
       { ...frame },
       {

@@ -1,5 +1,5 @@
 import type { EncodedFrame, TransportData } from '@polysocket/core';
-import type { ChannelHost, FoonyChannel, PublishOptions, Request } from './channel';
+import type { BatchMessage, ChannelHost, FoonyChannel, PublishOptions, Request } from './channel';
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
 
 /**
@@ -36,6 +36,8 @@ export interface PublishFrame {
   readonly t: 'pub';
   readonly name: string;
   readonly data: unknown;
+  /** A batch (binary wire only): `name` and `data` are then empty. */
+  readonly messages?: readonly BatchMessage[];
 }
 
 /** @internal One channel's side of a wire. */

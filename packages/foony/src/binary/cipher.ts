@@ -311,7 +311,12 @@ class CipherStream extends BinaryStream {
   }
 
   override send(pub: ChannelFrame & Sealable, options: PublishOptions): Promise<unknown> {
-    return this.cipher.seal(pub).then((sealed) => super.send(sealed, options));
+    // A batch: each message's data sealed (in order, on the channel's one chain).
+    const parts = pub.messages as readonly BatchPart[] | undefined;
+    const sealed = parts
+      ? Promise.all(parts.map((part) => this.cipher.seal(part))).then((messages) => ({ ...pub, messages }))
+      : this.cipher.seal(pub);
+    return sealed.then((frame) => super.send(frame, options));
   }
 
   override async page(messages: readonly MessageFrame[]): Promise<readonly MessageFrame[]> {

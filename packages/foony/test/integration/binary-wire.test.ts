@@ -41,6 +41,10 @@ describe('FoonyClient on the binary wire, against the mock and beside the offici
       { name: 'b', data: 2 },
     ]);
     await ourChat.publish('typing', true, { ephemeral: true });
+    await ourChat.publishBatch([
+      { name: 'c', data: 3 },
+      { name: 'd', data: 4 },
+    ]);
     world.foony.publish('chat', 'end', 0);
     const expected = [
       'ann:hi:"from ours"',
@@ -48,15 +52,17 @@ describe('FoonyClient on the binary wire, against the mock and beside the offici
       'bob:a:1',
       'bob:b:2',
       'ann:typing:true',
+      'ann:c:3',
+      'ann:d:4',
       'server:end:0',
     ];
-    await waitFor(() => atOurs.length >= 6 && atTheirs.length >= 6, 'every message at both clients');
+    await waitFor(() => atOurs.length >= 8 && atTheirs.length >= 8, 'every message at both clients');
     expect(atOurs.map(line)).toEqual(expected);
     expect(atTheirs).toEqual(expected);
-    // Serials: one per stored message (the batch is one), none for the ephemeral one.
-    expect(atOurs.map((m) => m.seq)).toEqual([1, 2, 3, 3, undefined, 4]);
-    expect(ours.cursors.get('chat')).toBe('4');
-    expect(world.foony.historyOf('chat').map((m) => m.serial)).toEqual([1, 2, 3, 4]);
+    // Serials: one per stored message (each batch is one), none for the ephemeral one.
+    expect(atOurs.map((m) => m.seq)).toEqual([1, 2, 3, 3, undefined, 4, 4, 5]);
+    expect(ours.cursors.get('chat')).toBe('5');
+    expect(world.foony.historyOf('chat').map((m) => m.serial)).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('a gap is filled by fetch before what follows it; a drop resumes from the serial, once, keeping presence', async () => {

@@ -23,9 +23,13 @@ export class ClientHolder<C extends LifecycleClient> extends Store<C | undefined
   /** The current client (the store's snapshot). */
   readonly get = (): C => (this.value ??= this.create());
 
-  /** The provider mounted: connect the client (once per client). */
+  /** The provider mounted (its passive effect): counted, so an unmount and a mount in one commit keep the client. */
   mount(): void {
     this.mounts++;
+  }
+
+  /** The provider mounted (its layout effect): connect the client (once per client). */
+  start(): void {
     if (this.started || !this.autoConnect) return;
     this.started = true;
     // A failure is also the client's `error` event and `state`: the app sees it there.

@@ -1,4 +1,4 @@
-import { useInsertionEffect, useLayoutEffectOnClient, useRef } from './react-api';
+import { useEffect, useInsertionEffect, useLayoutEffectOnClient, useRef } from './react-api';
 import type { LifecycleClient, LifecycleEventName } from '@polysocket/core';
 import { useContextClient } from './context';
 import type { EventHandler } from './events';
@@ -20,11 +20,26 @@ export function useListener(target: Listenable, event: string, handler: (...args
   useInsertionEffect(() => {
     latest.current = handler;
   });
-  // A layout effect: added before the provider connects (its layout effect runs after its children's).
+  // The listener of the current target and event, and what removes it.
+  const added = useRef<{ target: Listenable; event: string; off: () => void }>(undefined);
+  // Added in a layout effect: before the provider connects (its layout effect runs after its children's). A
+  // Suspense boundary showing its fallback again runs the layout effects' cleanups but keeps the component, so
+  // the listener is not removed there (the events go on reaching it) and not added twice when it shows again.
   useLayoutEffectOnClient(() => {
+    if (added.current?.target === target && added.current.event === event) return;
+    added.current?.off();
     const listener = (...args: never[]): void => latest.current(...args);
     target.on(event, listener);
-    return () => void target.off(event, listener);
+    added.current = { target, event, off: () => void target.off(event, listener) };
+  }, [target, event]);
+  // Removed when the component unmounts (or StrictMode's, or an `<Activity>`'s, effects disconnect).
+  useEffect(() => {
+    const mine = added.current;
+    return () => {
+      if (added.current !== mine) return;
+      mine?.off();
+      added.current = undefined;
+    };
   }, [target, event]);
 }
 

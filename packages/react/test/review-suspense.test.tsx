@@ -1,0 +1,82 @@
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { Suspense, use } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FoonyClient } from '@polysocket/foony';
+import { hooksFor, PolySocketProvider, useEvent } from '@polysocket/react';
+import { startWorld, type World } from './support';
+import { Chat, foonyClient, State, texts } from './foony-support';
+
+// A Suspense boundary that shows its fallback again hides its content: React runs the hidden tree's layout-effect
+// cleanups (and runs them again when it shows it), but keeps its state and passive effects.
+
+let world: World;
+const clients: FoonyClient[] = [];
+beforeEach(async () => {
+  world = await startWorld();
+});
+afterEach(async () => {
+  cleanup();
+  for (const client of clients.splice(0)) client.close();
+  await world.close();
+});
+
+const { useClient } = hooksFor<FoonyClient>();
+const never = new Promise<never>(() => undefined);
+function MaybeSuspend({ on }: { on: boolean }): React.ReactNode {
+  if (on) use(never);
+  return null;
+}
+
+describe('a Suspense boundary that hides the provider or a hook', () => {
+  it('keeps the provider’s client and its one connection while the fallback shows', async () => {
+    const seen = new Set<FoonyClient>();
+    function Probe(): React.ReactNode {
+      seen.add(useClient());
+      return <State />;
+    }
+    const app = (on: boolean): React.ReactNode => (
+      <Suspense fallback={<p>loading</p>}>
+        <PolySocketProvider create={() => foonyClient(world, clients)}>
+          <Probe />
+          <Chat />
+        </PolySocketProvider>
+        <MaybeSuspend on={on} />
+      </Suspense>
+    );
+    const { rerender } = render(app(false));
+    await waitFor(() => expect(screen.getByTestId('channel-state').textContent).toBe('attached'));
+    const [client] = seen;
+    await act(async () => rerender(app(true)));
+    await act(async () => await new Promise((resolve) => setTimeout(resolve, 20)));
+    expect(client.state).toBe('connected');
+    await act(async () => rerender(app(false)));
+    expect(screen.getByTestId('state').textContent).toBe('connected');
+    world.foony.publish('chat', 'text', 'after the fallback');
+    await waitFor(() => expect(texts()).toEqual(['after the fallback']));
+    expect(seen.size).toBe(1);
+    expect(world.foony.authLog).toHaveLength(1);
+  });
+
+  it('useEvent keeps hearing events while its boundary shows the fallback', async () => {
+    const heard: string[] = [];
+    let client: FoonyClient | undefined;
+    function Listener(): React.ReactNode {
+      client = useClient();
+      useEvent('state', (state) => heard.push(state));
+      return <State />;
+    }
+    const app = (on: boolean): React.ReactNode => (
+      <PolySocketProvider create={() => foonyClient(world, clients)}>
+        <Suspense fallback={<p>loading</p>}>
+          <Listener />
+          <MaybeSuspend on={on} />
+        </Suspense>
+      </PolySocketProvider>
+    );
+    const { rerender } = render(app(false));
+    await waitFor(() => expect(screen.getByTestId('state').textContent).toBe('connected'));
+    await act(async () => rerender(app(true)));
+    await act(async () => client?.close());
+    expect(heard.at(-1)).toBe('closed');
+  });
+});

@@ -57,7 +57,8 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
 
   constructor(
     private readonly client: SockrClient,
-    private readonly video: boolean,
+    /** Whether a call also takes the camera: read when a call starts or is answered. */
+    private readonly video: () => boolean,
     private readonly env: () => WebRTCEnvironment,
   ) {
     super(IDLE);
@@ -149,7 +150,7 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
       const servers = await iceServers;
       if (!live()) return;
       const env = this.env();
-      const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video });
+      const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video() });
       if (!live()) {
         for (const track of stream.getTracks()) track.stop();
         return;

@@ -126,6 +126,27 @@ describe('useVoiceCall (scripted RTCPeerConnection)', () => {
     await waitFor(() => expect(alice.view().callState).toBe('active'));
   });
 
+  it('a changed `video` option keeps the call in progress and is read when the call is answered', async () => {
+    const alice = await phone('alice');
+    const client = await user('bob');
+    const webrtc = fakeWebRTC();
+    let bob: VoiceCallView | undefined;
+    function Phone({ video }: { video: boolean }): React.ReactNode {
+      bob = useVoiceCall({ client, webrtc, video });
+      return null;
+    }
+    const { rerender } = render(<Phone video={false} />);
+    await act(() => alice.view().startCall('bob'));
+    await waitFor(() => expect(bob?.callState).toBe('ringing'));
+    // The app's camera toggle, while the call rings: not an unmount, so not an end.
+    rerender(<Phone video={true} />);
+    expect(bob?.callState).toBe('ringing');
+    await act(() => bob!.answerCall());
+    await waitFor(() => expect(alice.view().callState).toBe('active'));
+    expect(bob?.callState).toBe('active');
+    expect(FakePeer.made[1].tracks.map((t) => t.kind)).toEqual(['audio', 'video']);
+  });
+
   it('busy and unavailable callees end the call with the reason', async () => {
     const alice = await phone('alice');
     const bob = await phone('bob');

@@ -1,16 +1,18 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
-import { Suspense, use } from 'react';
+import { StrictMode, Suspense, use } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FoonyClient } from '@polysocket/foony';
+import type { SockrClient } from '@polysocket/sockr';
 import { hooksFor, PolySocketProvider, useEvent } from '@polysocket/react';
-import { startWorld, type World } from './support';
+import { useMessages, useSocketEvent } from '@polysocket/react/sockr';
+import { sockrUser, startWorld, type World } from './support';
 import { Chat, foonyClient, State, texts } from './foony-support';
 
 // A Suspense boundary that shows its fallback again hides its content: React runs the hidden tree's layout-effect
 // cleanups (and runs them again when it shows it), but keeps its state and passive effects.
 
 let world: World;
-const clients: FoonyClient[] = [];
+const clients: (FoonyClient | SockrClient)[] = [];
 beforeEach(async () => {
   world = await startWorld();
 });
@@ -78,5 +80,37 @@ describe('a Suspense boundary that hides the provider or a hook', () => {
     await act(async () => rerender(app(true)));
     await act(async () => client?.close());
     expect(heard.at(-1)).toBe('closed');
+  });
+
+  it('useMessages (StrictMode) gets a message that comes while hidden; unmounted, no listener is left', async () => {
+    const ben = await sockrUser(world, 'ben', clients as SockrClient[]);
+    const ana = await sockrUser(world, 'ana', clients as SockrClient[]);
+    const before = Object.fromEntries(ben.eventNames().map((name) => [name, ben.listenerCount(name as 'message')]));
+    function Inbox(): React.ReactNode {
+      useSocketEvent('message', () => undefined);
+      return <p data-testid="inbox">{useMessages().messages.map((m) => m.content).join(',')}</p>;
+    }
+    const app = (on: boolean): React.ReactNode => (
+      <StrictMode>
+        <PolySocketProvider client={ben}>
+          <Suspense fallback={<p>loading</p>}>
+            <Inbox />
+            <MaybeSuspend on={on} />
+          </Suspense>
+        </PolySocketProvider>
+      </StrictMode>
+    );
+    const { rerender, unmount } = render(app(false));
+    await ana.sendMessage('ben', 'shown');
+    await waitFor(() => expect(screen.getByTestId('inbox').textContent).toBe('shown'));
+    expect(ben.listenerCount('message')).toBe(2);
+    await act(async () => rerender(app(true)));
+    await ana.sendMessage('ben', 'while hidden');
+    await act(async () => rerender(app(false)));
+    await waitFor(() => expect(screen.getByTestId('inbox').textContent).toBe('shown,while hidden'));
+    expect(ben.listenerCount('message')).toBe(2);
+    unmount();
+    const after = Object.fromEntries(ben.eventNames().map((name) => [name, ben.listenerCount(name as 'message')]));
+    expect(after).toEqual(before);
   });
 });

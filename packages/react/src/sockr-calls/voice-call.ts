@@ -54,6 +54,8 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
   /** Bumped by every new call and every end: an async step of an older call stops where it is. */
   private generation = 0;
   private detachCall: (() => void) | undefined;
+  /** The incoming call being answered. */
+  private answering: SockrCall | undefined;
 
   constructor(
     private readonly client: SockrClient,
@@ -94,7 +96,9 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
   /** Answers the incoming call: the microphone (and camera), the answer. */
   async answerCall(): Promise<void> {
     const call = this.call;
-    if (call?.direction !== 'incoming' || this.value.callState !== 'ringing') return;
+    // Once per call: a second answer (a double click) while the first sets up would make a second connection.
+    if (call?.direction !== 'incoming' || this.value.callState !== 'ringing' || this.answering === call) return;
+    this.answering = call;
     await this.connect(this.generation, call.iceServers, async (link, live) => {
       this.follow(call, link);
       const answer = await link.answer(call.sdpOffer ?? '');
@@ -217,7 +221,7 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
     const call = this.call;
     this.detachCall?.();
     this.detachCall = undefined;
-    this.call = undefined;
+    this.call = this.answering = undefined;
     if (signal && call !== undefined && !call.isOver) {
       if (call.direction === 'incoming' && call.state === 'ringing') call.reject();
       else call.hangUp();

@@ -147,6 +147,21 @@ describe('useVoiceCall (scripted RTCPeerConnection)', () => {
     expect(FakePeer.made[1].tracks.map((t) => t.kind)).toEqual(['audio', 'video']);
   });
 
+  it('answering twice (a double click) makes one connection: every track is stopped at the end', async () => {
+    const alice = await phone('alice');
+    const bob = await phone('bob');
+    await act(() => alice.view().startCall('bob'));
+    await waitFor(() => expect(bob.view().callState).toBe('ringing'));
+    await act(() => Promise.all([bob.view().answerCall(), bob.view().answerCall()]));
+    await waitFor(() => expect(alice.view().callState).toBe('active'));
+    expect(FakePeer.made, 'alice’s and one of bob’s').toHaveLength(2);
+    act(() => bob.view().hangUp());
+    await waitFor(() => expect(alice.view().callState).toBe('ended'));
+    for (const peer of FakePeer.made) expect(peer.connectionState).toBe('closed');
+    for (const stream of [...alice.webrtc.streams, ...bob.webrtc.streams])
+      expect(stream.getTracks().map((t) => t.readyState)).toEqual(['ended']);
+  });
+
   it('busy and unavailable callees end the call with the reason', async () => {
     const alice = await phone('alice');
     const bob = await phone('bob');

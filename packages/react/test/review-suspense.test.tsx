@@ -12,13 +12,14 @@ import { Chat, foonyClient, State, texts } from './foony-support';
 // cleanups (and runs them again when it shows it), but keeps its state and passive effects.
 
 let world: World;
-const clients: (FoonyClient | SockrClient)[] = [];
+const clients: FoonyClient[] = [];
+const sockrClients: SockrClient[] = [];
 beforeEach(async () => {
   world = await startWorld();
 });
 afterEach(async () => {
   cleanup();
-  for (const client of clients.splice(0)) client.close();
+  for (const client of [...clients.splice(0), ...sockrClients.splice(0)]) client.close();
   await world.close();
 });
 
@@ -83,12 +84,18 @@ describe('a Suspense boundary that hides the provider or a hook', () => {
   });
 
   it('useMessages (StrictMode) gets a message that comes while hidden; unmounted, no listener is left', async () => {
-    const ben = await sockrUser(world, 'ben', clients as SockrClient[]);
-    const ana = await sockrUser(world, 'ana', clients as SockrClient[]);
+    const ben = await sockrUser(world, 'ben', sockrClients);
+    const ana = await sockrUser(world, 'ana', sockrClients);
     const before = Object.fromEntries(ben.eventNames().map((name) => [name, ben.listenerCount(name as 'message')]));
     function Inbox(): React.ReactNode {
       useSocketEvent('message', () => undefined);
-      return <p data-testid="inbox">{useMessages().messages.map((m) => m.content).join(',')}</p>;
+      return (
+        <p data-testid="inbox">
+          {useMessages()
+            .messages.map((m) => m.content)
+            .join(',')}
+        </p>
+      );
     }
     const app = (on: boolean): React.ReactNode => (
       <StrictMode>

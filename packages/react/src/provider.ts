@@ -1,4 +1,11 @@
-import { createElement, useEffect, useLayoutEffectOnClient, useState, useSyncExternalStore, type ReactNode } from './react-api';
+import {
+  createElement,
+  useEffect,
+  useLayoutEffectOnClient,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 import { ClientContext } from './context';
 import { ClientHolder } from './holder';

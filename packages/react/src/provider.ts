@@ -46,11 +46,8 @@ export type PolySocketProviderProps<C extends LifecycleClient> = OwnedClientProp
  * (and its client connected).
  */
 function Lifecycle({ holder }: { holder: ClientHolder<LifecycleClient> }): null {
-  useLayoutEffectOnClient(() => holder.start(), [holder]);
-  useEffect(() => {
-    holder.mount();
-    return () => holder.unmount();
-  }, [holder]);
+  useLayoutEffectOnClient(holder.start, [holder]);
+  useEffect(holder.mount, [holder]);
   return null;
 }
 

@@ -20,24 +20,21 @@ export function useListener(target: Listenable, event: string, handler: (...args
   useInsertionEffect(() => {
     latest.current = handler;
   });
-  // The listener of the current target and event, and what removes it.
-  const added = useRef<{ target: Listenable; event: string; off: () => void }>(undefined);
-  // Added in a layout effect: before the provider connects (its layout effect runs after its children's). A
-  // Suspense boundary showing its fallback again runs the layout effects' cleanups but keeps the component, so
-  // the listener is not removed there (the events go on reaching it) and not added twice when it shows again.
-  useLayoutEffectOnClient(() => {
-    if (added.current?.target === target && added.current.event === event) return;
-    added.current?.off();
-    const listener = (...args: never[]): void => latest.current(...args);
-    target.on(event, listener);
-    added.current = { target, event, off: () => void target.off(event, listener) };
-  }, [target, event]);
-  // Removed when the component unmounts (or StrictMode's, or an `<Activity>`'s, effects disconnect).
+  // The listener, while added.
+  const added = useRef<AnyListener>(undefined);
+  const add = (): void => {
+    if (!added.current) target.on(event, (added.current = (...args) => latest.current(...args)));
+  };
+  // Added in a layout effect: before the provider connects (its layout effect runs after its children's). After
+  // each render: a no-op while added.
+  useLayoutEffectOnClient(add);
+  // Removed in a passive effect's cleanup, on unmount (and StrictMode's, an `<Activity>`'s, a new target's or
+  // event's, which adds again). A Suspense boundary showing its fallback again runs the layout effects' cleanups
+  // but keeps the component mounted: the listener stays, and the events go on reaching it.
   useEffect(() => {
-    const mine = added.current;
+    add();
     return () => {
-      if (added.current !== mine) return;
-      mine?.off();
+      target.off(event, added.current);
       added.current = undefined;
     };
   }, [target, event]);

@@ -120,4 +120,32 @@ describe('a Suspense boundary that hides the provider or a hook', () => {
     const after = Object.fromEntries(ben.eventNames().map((name) => [name, ben.listenerCount(name as 'message')]));
     expect(after).toEqual(before);
   });
+
+  it('useEvent moves its one listener to a new client or event name (StrictMode)', async () => {
+    const [a, b] = [foonyClient(world, clients), foonyClient(world, clients)];
+    const heard: string[] = [];
+    function Listener({ event }: { event: 'state' | 'connected' }): React.ReactNode {
+      useEvent(event, () => void heard.push(event));
+      return null;
+    }
+    const app = (client: FoonyClient, event: 'state' | 'connected'): React.ReactNode => (
+      <StrictMode>
+        <PolySocketProvider client={client}>
+          <Listener event={event} />
+        </PolySocketProvider>
+      </StrictMode>
+    );
+    const counts = (): number[] =>
+      [a, b].flatMap((c) => [c.connection.listenerCount('state'), c.connection.listenerCount('connected')]);
+    const { rerender, unmount } = render(app(a, 'state'));
+    expect(counts()).toEqual([1, 0, 0, 0]);
+    rerender(app(b, 'state'));
+    expect(counts()).toEqual([0, 0, 1, 0]);
+    rerender(app(b, 'connected'));
+    expect(counts()).toEqual([0, 0, 0, 1]);
+    await act(() => b.connect());
+    expect(heard).toEqual(['connected']);
+    unmount();
+    expect(counts()).toEqual([0, 0, 0, 0]);
+  });
 });

@@ -96,7 +96,7 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
     const load = (): void => {
       if (!loadFirst || list.paged) return;
       list.paged = true;
-      view.fetchHistory().catch(() => void (list.paged = false));
+      view.fetchHistory().catch(() => (list.paged = false));
     };
     if (client.isAuthenticated()) load();
     return listen(client, {

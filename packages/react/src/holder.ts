@@ -10,8 +10,6 @@ import { Store } from './store';
  */
 export class ClientHolder<C extends LifecycleClient> extends Store<C | undefined> {
   private mounts = 0;
-  /** The current client was connected (or closed): a mount after that needs no `connect()`, or a new client. */
-  private started = false;
 
   constructor(
     private readonly create: () => C,
@@ -23,27 +21,28 @@ export class ClientHolder<C extends LifecycleClient> extends Store<C | undefined
   /** The current client (the store's snapshot). */
   readonly get = (): C => (this.value ??= this.create());
 
-  /** The provider mounted: connect the client (once per client). */
-  mount(): void {
-    this.mounts++;
-    if (this.started || !this.autoConnect) return;
-    this.started = true;
+  /** The provider mounted (its layout effect): connect the client (once per client). */
+  readonly start = (): void => {
+    const client = this.get();
+    // Once per client: StrictMode's second layout effect, or a Suspense boundary's, finds it connecting already.
     // A failure is also the client's `error` event and `state`: the app sees it there.
-    this.get()
-      .connect()
-      .catch(() => undefined);
-  }
+    if (this.autoConnect && client.state === 'idle') client.connect().catch(() => undefined);
+  };
 
-  /** The provider unmounted: close the client unless the provider mounts again meanwhile. */
-  unmount(): void {
-    this.mounts--;
-    queueMicrotask(() => {
-      const client = this.value;
-      if (this.mounts > 0 || client === undefined) return;
-      client.close();
-      // Closed while the provider is away: a fresh client for a fresh mount.
-      this.started = false;
-      this.set(undefined);
-    });
-  }
+  /**
+   * The provider mounted (its passive effect): counted. Returns the unmount, which closes the client unless the
+   * provider mounts again meanwhile (StrictMode's unmount and mount again, in one commit).
+   */
+  readonly mount = (): (() => void) => {
+    this.mounts++;
+    return () => {
+      this.mounts--;
+      queueMicrotask(() => {
+        if (this.mounts) return;
+        this.value?.close();
+        // Closed while the provider is away: a fresh client for a fresh mount.
+        this.set(undefined);
+      });
+    };
+  };
 }

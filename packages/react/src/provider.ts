@@ -1,4 +1,11 @@
-import { createElement, useLayoutEffectOnClient, useState, useSyncExternalStore, type ReactNode } from './react-api';
+import {
+  createElement,
+  useEffect,
+  useLayoutEffectOnClient,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from './react-api';
 import type { LifecycleClient } from '@polysocket/core';
 import { ClientContext } from './context';
 import { ClientHolder } from './holder';
@@ -32,15 +39,15 @@ export type PolySocketProviderProps<C extends LifecycleClient> = OwnedClientProp
 
 /**
  * Connects the holder's client when the provider mounts, closes it when the provider unmounts. The provider's last
- * child, in a layout effect: it runs after the children's layout effects (where the hooks add their listeners, so
- * they see every state from `connecting` on) and before any passive effect, so a child's mount effect may send (a
- * send while connecting waits for the connection).
+ * child, connecting in a layout effect: it runs after the children's layout effects (where the hooks add their
+ * listeners, so they see every state from `connecting` on) and before any passive effect, so a child's mount
+ * effect may send (a send while connecting waits for the connection). The close is a passive effect's cleanup: a
+ * Suspense boundary showing its fallback again runs the layout effects' cleanups but keeps the provider mounted
+ * (and its client connected).
  */
 function Lifecycle({ holder }: { holder: ClientHolder<LifecycleClient> }): null {
-  useLayoutEffectOnClient(() => {
-    holder.mount();
-    return () => holder.unmount();
-  }, [holder]);
+  useLayoutEffectOnClient(holder.start, [holder]);
+  useEffect(holder.mount, [holder]);
   return null;
 }
 

@@ -1,4 +1,4 @@
-import { useInsertionEffect, useLayoutEffectOnClient, useRef } from './react-api';
+import { useEffect, useInsertionEffect, useLayoutEffectOnClient, useRef } from './react-api';
 import type { LifecycleClient, LifecycleEventName } from '@polysocket/core';
 import { useContextClient } from './context';
 import type { EventHandler } from './events';
@@ -20,11 +20,23 @@ export function useListener(target: Listenable, event: string, handler: (...args
   useInsertionEffect(() => {
     latest.current = handler;
   });
-  // A layout effect: added before the provider connects (its layout effect runs after its children's).
-  useLayoutEffectOnClient(() => {
-    const listener = (...args: never[]): void => latest.current(...args);
-    target.on(event, listener);
-    return () => void target.off(event, listener);
+  // The listener, while added.
+  const added = useRef<AnyListener>(undefined);
+  const add = (): void => {
+    if (!added.current) target.on(event, (added.current = (...args) => latest.current(...args)));
+  };
+  // Added in a layout effect: before the provider connects (its layout effect runs after its children's). After
+  // each render: a no-op while added.
+  useLayoutEffectOnClient(add);
+  // Removed in a passive effect's cleanup, on unmount (and StrictMode's, an `<Activity>`'s, a new target's or
+  // event's, which adds again). A Suspense boundary showing its fallback again runs the layout effects' cleanups
+  // but keeps the component mounted: the listener stays, and the events go on reaching it.
+  useEffect(() => {
+    add();
+    return () => {
+      target.off(event, added.current);
+      added.current = undefined;
+    };
   }, [target, event]);
 }
 

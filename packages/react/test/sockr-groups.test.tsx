@@ -2,6 +2,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SockrClient } from '@polysocket/sockr';
+import { PolySocketProvider } from '@polysocket/react';
 import {
   SocketProvider,
   useGroup,
@@ -206,6 +207,31 @@ describe('useGroupMessages', () => {
     await waitFor(() => expect(text('status')).toBe('authenticated'));
     await ana.sendGroupMessage(group.id, 'after');
     await waitFor(() => expect(items()).toEqual(['stored', 'live', 'from ben', 'after']));
+  });
+
+  it('a first page lost to a drop is asked for again after the re-login', async () => {
+    const ana = await user('ana');
+    const group = await ana.createGroup('team', ['ben']);
+    await ana.sendGroupMessage(group.id, 'one');
+    await ana.sendGroupMessage(group.id, 'two');
+    const ben = await user('ben');
+    world.sockr.faultsFor('ben').silence(); // the first page's request goes unanswered…
+    function Team(): React.ReactNode {
+      const { messages, historyError, isLoadingHistory } = useGroupMessages(group.id);
+      const shown = messages.map((m) => m.content).join(',');
+      return <p data-testid="team">{`${shown} ${String(isLoadingHistory)} ${historyError?.message}`}</p>;
+    }
+    render(
+      <StrictMode>
+        <PolySocketProvider client={ben}>
+          <Team />
+        </PolySocketProvider>
+      </StrictMode>,
+    );
+    await waitFor(() => expect(text('team')).toBe(' true undefined'));
+    world.sockr.dropUser('ben'); // …and fails with the link
+    // Before: the page was asked for once per list, so it stayed empty with the drop's error.
+    await waitFor(() => expect(text('team')).toBe('one,two false undefined'));
   });
 });
 

@@ -2,6 +2,7 @@ import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
+import { PolySocketProvider } from '@polysocket/react';
 import type { SockrClient } from '@polysocket/sockr';
 import {
   SocketProvider,
@@ -152,6 +153,23 @@ describe('useMessages', () => {
       });
     await ana.sendMessage('ben', 'second');
     await waitFor(() => expect(items()).toEqual(['ana: hi ben', 'ana: second']));
+  });
+
+  it('a new client (a PolySocketProvider’s `client` swapped at a re-login) starts with no message', async () => {
+    const [ben, carl, ana] = [await user('ben'), await user('carl'), await user('ana')];
+    const app = (client: SockrClient): React.ReactNode => (
+      <PolySocketProvider client={client}>
+        <Inbox />
+      </PolySocketProvider>
+    );
+    const { rerender } = render(app(ben));
+    await ana.sendMessage('ben', 'for ben');
+    await waitFor(() => expect(items()).toEqual(['ana: for ben']));
+    rerender(app(carl));
+    // Before: the list was the component's, so carl was shown ben's messages.
+    expect(items()).toEqual([]);
+    await ana.sendMessage('carl', 'for carl');
+    await waitFor(() => expect(items()).toEqual(['ana: for carl']));
   });
 
   it('a changed `limit` takes effect: the newest `limit` messages are kept', async () => {

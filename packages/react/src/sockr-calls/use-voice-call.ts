@@ -40,16 +40,21 @@ function browserWebRTC(): WebRTCEnvironment {
  */
 export function useVoiceCall(options: VoiceCallOptions = {}): VoiceCallView {
   const client = useSockrClient(options.client, 'useVoiceCall');
-  const video = options.video === true;
-  // Read when a call starts: an inline `webrtc` object does not make a new controller per render.
-  const webrtc = useRef(options.webrtc);
+  // Read when a call starts or is answered: an inline `webrtc` object does not make a new controller per render,
+  // and a changed `video` does not end the call in progress.
+  const media = useRef(options);
   useInsertionEffect(() => {
-    webrtc.current = options.webrtc;
+    media.current = options;
   });
   // A controller holds nothing until its effect attaches it, so one made in a render React throws away costs nothing.
   const current = useMemo(
-    () => new VoiceCallController(client, video, () => webrtc.current ?? browserWebRTC()),
-    [client, video],
+    () =>
+      new VoiceCallController(
+        client,
+        () => media.current.video === true,
+        () => media.current.webrtc ?? browserWebRTC(),
+      ),
+    [client],
   );
   useEffect(() => current.attach(), [current]);
   const actions = useMemo(

@@ -54,10 +54,13 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
   /** Bumped by every new call and every end: an async step of an older call stops where it is. */
   private generation = 0;
   private detachCall: (() => void) | undefined;
+  /** The incoming call being answered. */
+  private answering: SockrCall | undefined;
 
   constructor(
     private readonly client: SockrClient,
-    private readonly video: boolean,
+    /** Whether a call also takes the camera: read when a call starts or is answered. */
+    private readonly video: () => boolean,
     private readonly env: () => WebRTCEnvironment,
   ) {
     super(IDLE);
@@ -93,7 +96,9 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
   /** Answers the incoming call: the microphone (and camera), the answer. */
   async answerCall(): Promise<void> {
     const call = this.call;
-    if (call?.direction !== 'incoming' || this.value.callState !== 'ringing') return;
+    // Once per call: a second answer (a double click) while the first sets up would make a second connection.
+    if (call?.direction !== 'incoming' || this.value.callState !== 'ringing' || this.answering === call) return;
+    this.answering = call;
     await this.connect(this.generation, call.iceServers, async (link, live) => {
       this.follow(call, link);
       const answer = await link.answer(call.sdpOffer ?? '');
@@ -149,7 +154,7 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
       const servers = await iceServers;
       if (!live()) return;
       const env = this.env();
-      const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video });
+      const stream = await env.mediaDevices.getUserMedia({ audio: true, video: this.video() });
       if (!live()) {
         for (const track of stream.getTracks()) track.stop();
         return;
@@ -216,7 +221,7 @@ export class VoiceCallController extends Store<VoiceCallSnapshot> {
     const call = this.call;
     this.detachCall?.();
     this.detachCall = undefined;
-    this.call = undefined;
+    this.call = this.answering = undefined;
     if (signal && call !== undefined && !call.isOver) {
       if (call.direction === 'incoming' && call.state === 'ringing') call.reject();
       else call.hangUp();

@@ -42,7 +42,7 @@ export function SocketProvider({ config, token, children }: SocketProviderProps)
     new SockrClient({
       typing: sockrTyping,
       ...config,
-      ...(token !== undefined ? { token } : {}),
+      ...(token !== undefined && { token }),
       autoConnect: false,
     });
   return createElement(PolySocketProvider<SockrClient>, { key: made.generation, create }, children);

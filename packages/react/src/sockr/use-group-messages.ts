@@ -91,11 +91,12 @@ export function useGroupMessages(groupId: string, options: UseGroupMessagesOptio
   }, [client, groupId, limit, list, history]);
   useEffect(() => {
     // The first page once logged in (children mount before the provider connects), once per list: StrictMode's
-    // second effect does not fetch it again.
+    // second effect does not fetch it again. A first page that failed (the link dropped meanwhile) is asked for
+    // again at the next login.
     const load = (): void => {
       if (!loadFirst || list.paged) return;
       list.paged = true;
-      view.fetchHistory().catch(() => undefined);
+      view.fetchHistory().catch(() => (list.paged = false));
     };
     if (client.isAuthenticated()) load();
     return listen(client, {

@@ -42,7 +42,8 @@ export interface MessagesView {
 export function useMessages(options: UseMessagesOptions = {}): MessagesView {
   const client = useSockrClient();
   const limit = options.limit ?? 500;
-  const [list] = useState(() => new MessageList(limit));
+  // Per client: a new one (another user, at a re-login) starts with no message.
+  const list = useMemo(() => new MessageList(limit), [client]);
   useEffect(() => {
     // A new limit keeps the newest `limit` messages shown.
     list.keep = limit;

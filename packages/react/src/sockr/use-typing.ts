@@ -117,9 +117,10 @@ export function useGroupTyping(groupId: string, stopDelay = 2000): GroupTypingVi
       client.stopGroupTyping(groupId);
     };
     const startTyping = (): void => {
+      // First: without the typing module it throws, and no stop timer is armed to throw again later.
+      client.startGroupTyping(groupId);
       clearTimeout(idle);
       idle = setTimeout(stopTyping, stopDelay);
-      client.startGroupTyping(groupId);
     };
     return [
       store,

@@ -126,6 +126,42 @@ describe('useVoiceCall (scripted RTCPeerConnection)', () => {
     await waitFor(() => expect(alice.view().callState).toBe('active'));
   });
 
+  it('a changed `video` option keeps the call in progress and is read when the call is answered', async () => {
+    const alice = await phone('alice');
+    const client = await user('bob');
+    const webrtc = fakeWebRTC();
+    let bob: VoiceCallView | undefined;
+    function Phone({ video }: { video: boolean }): React.ReactNode {
+      bob = useVoiceCall({ client, webrtc, video });
+      return null;
+    }
+    const { rerender } = render(<Phone video={false} />);
+    await act(() => alice.view().startCall('bob'));
+    await waitFor(() => expect(bob?.callState).toBe('ringing'));
+    // The app's camera toggle, while the call rings: not an unmount, so not an end.
+    rerender(<Phone video={true} />);
+    expect(bob?.callState).toBe('ringing');
+    await act(() => bob!.answerCall());
+    await waitFor(() => expect(alice.view().callState).toBe('active'));
+    expect(bob?.callState).toBe('active');
+    expect(FakePeer.made[1].tracks.map((t) => t.kind)).toEqual(['audio', 'video']);
+  });
+
+  it('answering twice (a double click) makes one connection: every track is stopped at the end', async () => {
+    const alice = await phone('alice');
+    const bob = await phone('bob');
+    await act(() => alice.view().startCall('bob'));
+    await waitFor(() => expect(bob.view().callState).toBe('ringing'));
+    await act(() => Promise.all([bob.view().answerCall(), bob.view().answerCall()]));
+    await waitFor(() => expect(alice.view().callState).toBe('active'));
+    expect(FakePeer.made, 'alice’s and one of bob’s').toHaveLength(2);
+    act(() => bob.view().hangUp());
+    await waitFor(() => expect(alice.view().callState).toBe('ended'));
+    for (const peer of FakePeer.made) expect(peer.connectionState).toBe('closed');
+    for (const stream of [...alice.webrtc.streams, ...bob.webrtc.streams])
+      expect(stream.getTracks().map((t) => t.readyState)).toEqual(['ended']);
+  });
+
   it('busy and unavailable callees end the call with the reason', async () => {
     const alice = await phone('alice');
     const bob = await phone('bob');

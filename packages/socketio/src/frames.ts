@@ -7,7 +7,7 @@ import {
   type TransportData,
 } from '@polysocket/core';
 import { parseHandshake, type EngineHandshake } from './engine';
-import { PacketType, type Packet, type PacketDecoder } from './parser';
+import { bad, PacketType, type Packet, type PacketDecoder } from './parser';
 
 /** What the protocol hands the client: an Engine.IO control packet, or a complete Socket.IO packet. */
 export type EngineFrame =
@@ -41,14 +41,11 @@ export function decodeEngineMessage(
     if (type === 0) return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
     if (type !== 4) {
       const frame = CONTROL[type - 1];
-      if (!frame) throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data[0])}`);
+      if (!frame) throw new PolySocketError('PROTOCOL', 'unknown Engine.IO packet type');
       return emit(frame);
     }
     packet = decoder.addText(data, 1); // the Engine.IO type is the first character
-    if (decoder.takeAbandoned())
-      errors.report(
-        new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'),
-      );
+    if (decoder.takeAbandoned()) errors.report(bad('attachments lost'));
   }
   if (packet) emit({ kind: 'packet', packet });
 }

@@ -1,7 +1,6 @@
 import { PolySocketError, missingModule } from '@polysocket/core';
 import type { Packet } from './parser';
-import type { SocketIOClientOptions, TransportName } from './options';
-import { isAuthData } from './namespace-connector';
+import type { AuthData, SocketIOClientOptions, TransportName } from './options';
 
 /** The default transports (shared: read only). */
 const WEBSOCKET_ONLY: TransportName[] = ['websocket'];
@@ -16,6 +15,13 @@ export function checkTransports(options: SocketIOClientOptions, owner: string): 
       throw new PolySocketError('INVALID', `${owner}: transports are 'websocket' and/or 'polling'`);
   }
   return transports;
+}
+
+/** What a Socket.IO server takes as a CONNECT payload: a plain object (an array, a string or null closes the link). */
+export function isAuthData(value: unknown): value is AuthData {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */

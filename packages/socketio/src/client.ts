@@ -25,7 +25,7 @@ import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, t
 import { MainNamespace } from './main-namespace';
 import { nextEvent } from './next-event';
 import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
-import { NamespaceConnector, type Restore } from './namespace-connector';
+import { connectNamespace, connectReply, settleRestore, type Restore } from './namespace-connector';
 import { encodePacket, PacketDecoder, PacketType } from './parser';
 import { INSPECT, SocketIOSocket, type Inspect } from './socket';
 import type { DefaultEventsMap, EventsMap } from './typed-events';
@@ -60,8 +60,6 @@ export class SocketIOClient<
   /** The namespaces by name (never removed). */
   private readonly socketsByName = dict<SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
-  /** @internal */
-  readonly connector: NamespaceConnector;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
   /** @internal */
   readonly transports: TransportName[];
@@ -77,6 +75,16 @@ export class SocketIOClient<
   private dropReason: string | undefined;
   /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
   private endTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The restore in progress: `connect` calls join it (from a `connect` or `connect_error` listener, or `onReady`),
+   * and it waits for their answers too. A namespace's CONNECT in flight is on the socket (`connectId`, `connectCall`).
+   */
+  /** @internal */
+  restoring: Restore | undefined;
+  /** @internal Counts Engine.IO sessions: a CONNECT whose auth resolved after its session ended is not sent. */
+  session = 0;
+  /** @internal Aborted when the session ends: an `auth` function still running for it stops being waited for. Made on first use. */
+  sessionAbort: AbortController | undefined;
 
   constructor(
     /** @internal */
@@ -96,7 +104,6 @@ export class SocketIOClient<
     this.addSecrets(urlSecrets(options.url));
     for (const secret of Object.values(options.query ?? {}))
       this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
-    this.connector = new NamespaceConnector(this.connection, this);
     this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
@@ -129,7 +136,7 @@ export class SocketIOClient<
     const main = this.main;
     if (!main.wanted || main.state === 'failed') {
       main.rearm();
-      const answered = this.connector.connect(main);
+      const answered = connectNamespace(this, main);
       if (this.connection.isConnected)
         return answered.then(() =>
           main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect(),
@@ -163,7 +170,7 @@ export class SocketIOClient<
     checkAuth(options.auth, `socket(${describeEvent(name)})`);
     this.socketsByName[name] = socket = new SocketIOSocket(name, this, options.auth);
     const state = this.connection.state;
-    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.connector.connect(socket);
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void connectNamespace(this, socket);
     return socket;
   }
 
@@ -206,7 +213,8 @@ export class SocketIOClient<
     ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
       const client = this.client;
       client.decoder.reset();
-      client.connector.reset();
+      client.endSession();
+      client.session++;
       const first = await context.receive();
       client.opened = true;
       if (first.kind !== 'open')
@@ -226,7 +234,7 @@ export class SocketIOClient<
       // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
       if (type === PacketType.ACK) return id !== undefined && client.socketsByName[nsp]?.awaits(id) ? id : undefined;
       if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
-        return client.connector.replyTo(frame.packet, client.socketsByName[nsp]);
+        return client.socketsByName[nsp] && connectReply(client, frame.packet, client.socketsByName[nsp]);
       return undefined;
     }
     replyError(frame: EngineFrame): PolySocketError | undefined {
@@ -243,11 +251,12 @@ export class SocketIOClient<
      */
     async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
       const client = this.client;
-      const restore = client.connector.startRestore(context.request, context.signal);
+      const restore: Restore = (client.restoring = { context, pending: [], attempted: [] });
       try {
         await client.restoreNamespaces(context, restore);
       } finally {
-        client.connector.endRestore(restore);
+        // Done, failed or abandoned: later `connect` calls go to the session or the next restore.
+        if (client.restoring === restore) client.restoring = undefined;
       }
     }
     onFrame(frame: EngineFrame): void {
@@ -280,9 +289,13 @@ export class SocketIOClient<
     }
     onState(state: ConnectionState, previous: ConnectionState): void {
       const client = this.client;
-      if (state === 'connected') client.connector.onSessionReady(client.all());
+      // Ready: the namespaces asked for after the restore ended are connected now.
+      if (state === 'connected')
+        for (const socket of client.all())
+          if (socket.wanted && socket.state === 'connecting' && !socket.connectCall)
+            void connectNamespace(client, socket);
       if (state === 'connected' || state === 'connecting') return;
-      client.connector.endSession();
+      client.endSession();
       if (state === 'reconnecting' && client.transports[0] === 'websocket') {
         // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
         client.fallBack = client.lastTransport === 'websocket' && !client.opened;
@@ -305,8 +318,8 @@ export class SocketIOClient<
 
   private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
     for (const socket of this.all())
-      if (socket.wanted && socket.state !== 'failed') void this.connector.connect(socket);
-    const wanted = await this.connector.settleRestore(restore);
+      if (socket.wanted && socket.state !== 'failed') void connectNamespace(this, socket);
+    const wanted = await settleRestore(restore);
     if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
       // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
       throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
@@ -321,8 +334,15 @@ export class SocketIOClient<
         reconnect: context.reconnect,
         signal: context.signal,
       });
-      await this.connector.settleRestore(restore);
+      await settleRestore(restore);
     }
+  }
+
+  /** The session is over (the link dropped, the client ended): what ran for it is let go. */
+  private endSession(): void {
+    this.restoring = undefined;
+    this.sessionAbort?.abort();
+    this.sessionAbort = undefined;
   }
 
   /** @internal Registers every string in `value` (nested in objects and arrays too) as a secret. */
@@ -350,12 +370,12 @@ export class SocketIOClient<
     }
     // The timer belongs to this attempt: a client that ended meanwhile releases it (`onState`), and a
     // later session (a `connect()` from an `error` listener) is not failed by it.
-    const session = this.connector.sessionNumber;
+    const session = this.session;
     clearTimeout(this.endTimer);
     this.endTimer = setTimeout(() => {
       this.endTimer = undefined;
       const state = this.connection.state;
-      if (session === this.connector.sessionNumber && state !== 'closed' && state !== 'failed') {
+      if (session === this.session && state !== 'closed' && state !== 'failed') {
         this.connection.fail(
           new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', {
             retryable: false,

@@ -1,5 +1,6 @@
 import { INSPECT, PolySocketError, describeEvent, dict, type Gate, type RequestOptions } from '@polysocket/core';
 import { hostRequest, hostSend, type NamespaceHost } from './host';
+import { connectNamespace } from './namespace-connector';
 import { addListener, fire, removeListener, type Listener, type Listeners } from './listeners';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
@@ -198,7 +199,7 @@ export class SocketIOSocket<
     this.wanted = true;
     if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
     this.rearm();
-    void this.hostClient.connector.connect(this);
+    void connectNamespace(this.hostClient, this);
     return this;
   }
 

@@ -21,7 +21,7 @@ import {
 } from '@polysocket/core';
 import { checkAuth, checkTransports, connectError, namespaceOf } from './checks';
 import { engineUrl, parseServerUrl } from './engine';
-import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
+import { CLOSE_PROTOCOL_ERROR, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
 import { MainNamespace } from './main-namespace';
 import { nextEvent } from './next-event';
 import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
@@ -218,9 +218,7 @@ export class SocketIOClient<
       const first = await context.receive();
       client.opened = true;
       if (first.kind !== 'open')
-        throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, {
-          retryable: true,
-        });
+        throw new PolySocketError('PROTOCOL', 'expected the Engine.IO open packet', { retryable: true });
       return {
         info: first.handshake,
         maxMessageSize: first.handshake.maxPayload,
@@ -242,8 +240,15 @@ export class SocketIOClient<
         ? connectError(frame.packet)
         : undefined;
     }
-    classifyClose(info: CloseInfo): CloseDecision {
-      return classifyEngineClose(info);
+    /** A close of the link: reconnect; a malformed or oversized inbound packet (polling stops reading at maxFrameSize) says so. */
+    classifyClose({ code, reason }: CloseInfo): CloseDecision {
+      return {
+        action: 'reconnect',
+        error:
+          code === CLOSE_PROTOCOL_ERROR || code === 1009
+            ? new PolySocketError('PROTOCOL', reason || `closed with ${code}`)
+            : undefined,
+      };
     }
     /**
      * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
@@ -385,18 +390,20 @@ export class SocketIOClient<
     }, 0);
   }
 
+  /** The core's `disconnected` event: socket.io-client's reason for the drop. */
   private static onDisconnected(this: SocketIOClient, event: DisconnectEvent): void {
-    this.dropReason = this.reasonOf(event);
+    this.dropReason =
+      !event.willReconnect && !event.error
+        ? 'io client disconnect' // close()
+        : event.reason.startsWith('dead link')
+          ? 'ping timeout'
+          : event.error?.code === 'PROTOCOL'
+            ? 'parse error'
+            : // A transport that failed (a polling request without an answer, or with an HTTP error) rather than closed.
+              (this.currentTransport as { error?: Error } | undefined)?.error
+              ? 'transport error'
+              : 'transport close';
     if (this.connection.state !== 'connected') this.announceDown();
-  }
-
-  /** socket.io-client's reason for a drop of the connection. */
-  private reasonOf(event: DisconnectEvent): string {
-    if (!event.willReconnect && event.error === undefined) return 'io client disconnect'; // close()
-    if (event.reason.startsWith('dead link')) return 'ping timeout';
-    if (event.error?.code === 'PROTOCOL') return 'parse error';
-    // A transport that failed (a polling request without an answer, or with an HTTP error) rather than closed.
-    return (this.currentTransport as { error?: Error } | undefined)?.error ? 'transport error' : 'transport close';
   }
 
   /** Tells every namespace that was up why it is down. */

@@ -1,11 +1,4 @@
-import {
-  PolySocketError,
-  type CloseDecision,
-  type CloseInfo,
-  type EncodedFrame,
-  type HeartbeatPolicy,
-  type TransportData,
-} from '@polysocket/core';
+import { PolySocketError, type EncodedFrame, type HeartbeatPolicy, type TransportData } from '@polysocket/core';
 import { parseHandshake, type EngineHandshake } from './engine';
 import { bad, PacketType, type Packet, type PacketDecoder } from './parser';
 
@@ -91,12 +84,3 @@ export function engineHeartbeat({
 }
 
 let lastPolicy: HeartbeatPolicy<EncodedFrame, EngineFrame> | undefined;
-
-/** A close of the link: reconnect; a malformed or oversized inbound packet (polling stops reading at maxFrameSize) says so. */
-export function classifyEngineClose(info: CloseInfo): CloseDecision {
-  const broken = info.code === CLOSE_PROTOCOL_ERROR || info.code === 1009;
-  return {
-    action: 'reconnect',
-    error: broken ? new PolySocketError('PROTOCOL', info.reason || `closed with ${info.code}`) : undefined,
-  };
-}

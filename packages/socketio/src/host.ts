@@ -51,8 +51,7 @@ export function hostRequest(
     if (tooLarge) throw tooLarge;
     return data;
   };
-  return host.connection.request<EngineFrame>(encode, options).then(ackArguments);
+  return host.connection
+    .request<EngineFrame>(encode, options)
+    .then((reply) => (reply.kind === 'packet' && Array.isArray(reply.packet.data) ? reply.packet.data : []));
 }
-
-const ackArguments = (reply: EngineFrame): unknown[] =>
-  reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

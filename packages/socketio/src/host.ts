@@ -1,5 +1,5 @@
 import type { EncodedFrame, Gate } from '@polysocket/core';
-import type { SocketIOClient } from './client';
+import type { SocketIOWire } from './wire';
 import type { EngineFrame } from './frames';
 import { encodePacket, type Packet } from './parser';
 import type { HostRequestOptions } from './socket';
@@ -9,7 +9,7 @@ import type { HostRequestOptions } from './socket';
  * shared connection, with the long-polling size rule for binary when the `polling` module is in use (the module
  * has the rule).
  */
-export type NamespaceHost = SocketIOClient;
+export type NamespaceHost = SocketIOWire;
 
 export function hostSend(
   host: NamespaceHost,

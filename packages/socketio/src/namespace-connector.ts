@@ -8,7 +8,7 @@ import {
   type RestoreContext,
 } from '@polysocket/core';
 import { isAuthData } from './checks';
-import type { SocketIOClient } from './client';
+import type { SocketIOWire } from './wire';
 import type { EngineFrame } from './frames';
 import type { AuthData } from './options';
 import { encodePacket, PacketType, type Packet } from './parser';
@@ -43,7 +43,7 @@ export async function settleRestore({ pending, attempted }: Restore): Promise<So
  * Connects a namespace: in the restore in progress, in the session if it is up, otherwise in the next restore.
  * Settles once its CONNECT was answered (at once when it waits for the next restore).
  */
-export function connectNamespace(client: SocketIOClient, socket: SocketIOSocket): Promise<void> {
+export function connectNamespace(client: SocketIOWire, socket: SocketIOSocket): Promise<void> {
   const restore = client.restoring;
   const connection = client.connection;
   if (restore && connection.state === 'connecting') {
@@ -70,7 +70,7 @@ export function connectNamespace(client: SocketIOClient, socket: SocketIOSocket)
  * `error` event), so that what waits for it does not wait forever.
  */
 async function sendConnect(
-  client: SocketIOClient,
+  client: SocketIOWire,
   socket: SocketIOSocket,
   request: LinkRequest,
   signal: AbortSignal,
@@ -137,7 +137,7 @@ async function sendConnect(
  * The CONNECT request a CONNECT or CONNECT_ERROR packet answers. A CONNECT marks its namespace connected now,
  * not when the awaiting code resumes: events the server sends right after it may be in the same chunk.
  */
-export function connectReply(client: SocketIOClient, packet: Packet, socket: SocketIOSocket): RequestId | undefined {
+export function connectReply(client: SocketIOWire, packet: Packet, socket: SocketIOSocket): RequestId | undefined {
   const requestId = socket.connectId;
   if (requestId === undefined || packet.type !== PacketType.CONNECT) return requestId;
   const sid = (packet.data as { sid?: unknown } | undefined)?.sid;

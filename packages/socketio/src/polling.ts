@@ -1,6 +1,6 @@
 import type { EncodedFrame, Gate, PolySocketError, Transport } from '@polysocket/core';
 import type { NamespaceHost } from './host';
-import type { SocketIOClient } from './client';
+import type { SocketIOWire } from './wire';
 import { engineUrl, pollingOversize } from './engine';
 import { PollingTransport } from './polling-transport';
 import { UpgradingTransport } from './upgrading-transport';
@@ -17,7 +17,7 @@ export interface SocketIOPolling {
    * @internal The transport of the client's next attempt, by its `transports`: polling (upgrading to a WebSocket
    * when both are listed), or a WebSocket (polling after a WebSocket that never opened, with both listed).
    */
-  open(client: SocketIOClient, websocket: (sid?: string) => Transport): Transport;
+  open(client: SocketIOWire, websocket: (sid?: string) => Transport): Transport;
   /**
    * @internal TOO_LARGE when a binary attachment of `data`, as long-polling carries it (base64, 4/3 larger), is
    * over the server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)

@@ -54,7 +54,7 @@ export function connectError(packet: Packet): PolySocketError {
     {
       retryable: false,
       backendCode: message,
-      cause: typeof data === 'object' ? data?.data : undefined,
+      cause: (data as { data?: unknown } | undefined)?.data,
     },
   );
 }

@@ -53,10 +53,9 @@ export class SocketIOClient<
       { protocol: this, transport: SocketIOWire.transportOf },
       options,
     );
-    // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
-    this.addSecrets(urlSecrets(options.url));
-    for (const secret of Object.values(options.query ?? {}))
-      this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
+    // Every credential the app hands over is a secret: query values (also the url's), in each form a log line may
+    // quote them, and, when resolved, auth.
+    for (const secrets of [options.url, `?${new URLSearchParams(options.query)}`]) this.addSecrets(urlSecrets(secrets));
     this.connection.listenInternally('disconnected', SocketIOWire.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));

@@ -90,9 +90,7 @@ export class SocketIOClient<
       main.rearm();
       const answered = connectNamespace(this, main);
       if (this.connection.isConnected)
-        return answered.then(() =>
-          main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect(),
-        );
+        return answered.then(() => (main.state === 'failed' ? Promise.reject(main.error) : this.connection.connect()));
     }
     for (const socket of this.all()) if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
     return this.connection.connect();

@@ -247,15 +247,15 @@ export class SocketIOSocket<
     this.setDisconnected('io server disconnect');
   }
 
-  /** @internal The Engine.IO link dropped: the namespace will be reconnected with it (`announceDown` tells the app). */
-  onTransportDown(): void {
-    if (this.currentState === 'connected') this.currentState = 'connecting';
-  }
-
-  /** @internal The whole client closed or failed. */
-  onClientEnd(error: PolySocketError): void {
-    this.abortAcks(error);
-    if (this.currentState !== 'failed') this.currentState = 'disconnected';
+  /**
+   * @internal The Engine.IO link dropped (the namespace will be reconnected with it; `announceDown` tells the app),
+   * or, with `end`, the whole client closed or failed.
+   */
+  onLinkDown(end?: PolySocketError): void {
+    if (end) {
+      this.abortAcks(end);
+      if (this.currentState !== 'failed') this.currentState = 'disconnected';
+    } else if (this.currentState === 'connected') this.currentState = 'connecting';
   }
 
   /** @internal Emits `disconnect` with socket.io-client's reason, once per `connect`. */

@@ -145,7 +145,7 @@ export abstract class SocketIOWire<
       const wanted = await settleRestore(restore);
       if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
         // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
-        throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
+        throw wanted[0].error!; // set with the state 'failed'
       }
       const options = this.options;
       const main = this.main;
@@ -201,16 +201,17 @@ export abstract class SocketIOWire<
       // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
       this.fallBack = this.lastTransport === 'websocket' && !this.opened;
     }
-    if (state === 'closed' || state === 'failed') {
+    const end =
+      state === 'closed' || state === 'failed'
+        ? new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
+            retryable: false,
+          })
+        : undefined;
+    if (end) {
       clearTimeout(this.endTimer);
       this.endTimer = undefined;
-      const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
-        retryable: false,
-      });
-      for (const socket of this.all()) socket.onClientEnd(error);
-    } else {
-      for (const socket of this.all()) socket.onTransportDown();
     }
+    for (const socket of this.all()) socket.onLinkDown(end);
     // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
     // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
     if (this.dropReason !== undefined || previous !== 'connected') this.announceDown();

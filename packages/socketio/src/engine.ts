@@ -122,7 +122,10 @@ export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
     // not a URL: the same error as another scheme
   }
   if (!parsed || !/^(http|ws)s?:$/.test(parsed.protocol))
-    throw new PolySocketError('INVALID', `${owner} needs a url: http(s) or ws(s)`);
+    throw new PolySocketError(
+      'INVALID',
+      `${owner} needs a url: http(s) or ws(s), e.g. { url: 'http://127.0.0.1:3000' }`,
+    );
   return parsed;
 }
 

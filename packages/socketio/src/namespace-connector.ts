@@ -97,7 +97,7 @@ async function sendConnect(
           {
             timeoutMs,
             valid: (value) => value === undefined || isAuthData(value),
-            expected: 'a plain object (or call back with one)',
+            expected: 'a plain object',
             signal,
           },
         )
@@ -113,7 +113,7 @@ async function sendConnect(
         timeoutMs,
         bypassOutbox: true,
         label: `answer to the CONNECT of namespace ${describeEvent(socket.nsp)}`,
-        timeoutHint: 'a slow auth middleware? to wait longer, raise connectTimeoutMs',
+        timeoutHint: 'a slow auth middleware? raise connectTimeoutMs',
       },
     );
     // The CONNECT settled the namespace (`replyTo`); a `connect` listener may have left it since (it stays left).

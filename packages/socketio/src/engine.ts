@@ -139,7 +139,7 @@ export function engineUrl(
 ): string {
   const url = new URL(base);
   // http(s) or ws(s), keeping the base's security.
-  url.protocol = (transport === 'websocket' ? 'ws' : 'http') + (/^(https|wss)/.test(url.protocol) ? 's:' : ':');
+  url.protocol = url.protocol.replace(/^(http|ws)/, transport === 'websocket' ? 'ws' : 'http');
   url.pathname = path.endsWith('/') ? path : `${path}/`;
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   url.searchParams.set('EIO', '4');

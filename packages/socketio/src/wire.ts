@@ -106,13 +106,14 @@ export abstract class SocketIOWire<
   replyTo(frame: EngineFrame): RequestId | undefined {
     if (frame.kind !== 'packet') return undefined;
     const packet = frame.packet;
-    const { type, id } = packet;
+    const type = packet.type;
+    // An EVENT answers nothing: no lookup on the hot path.
+    if (type === PacketType.EVENT || type === PacketType.DISCONNECT) return undefined;
     const socket = this.socketsByName[packet.nsp];
+    const id = packet.id;
     // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
     if (type === PacketType.ACK) return id !== undefined && socket?.awaits(id) ? id : undefined;
-    return (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR) && socket
-      ? connectReply(this, packet, socket)
-      : undefined;
+    return socket && connectReply(this, packet, socket); // CONNECT or CONNECT_ERROR
   }
 
   /** @internal */

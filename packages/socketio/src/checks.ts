@@ -1,20 +1,15 @@
 import { PolySocketError, missingModule } from '@polysocket/core';
 import type { Packet } from './parser';
-import type { AuthData, SocketIOClientOptions, TransportName } from './options';
+import type { AuthData, SocketIOClientOptions } from './options';
 
-/** The default transports (shared: read only). */
-const WEBSOCKET_ONLY: TransportName[] = ['websocket'];
-
-/** The transports to use (default WebSocket only); INVALID for an unknown one, or polling without its module. */
-export function checkTransports(options: SocketIOClientOptions, owner: string): TransportName[] {
-  const transports = options.transports?.length ? options.transports : WEBSOCKET_ONLY;
-  for (const name of transports) {
+/** INVALID for an unknown transport, or polling without its module (the default is WebSocket only). */
+export function checkTransports(options: SocketIOClientOptions, owner: string): void {
+  for (const name of options.transports ?? []) {
     if (name === 'polling' && typeof options.polling?.open !== 'function')
       throw missingModule('polling', 'socketioPolling', 'socketio', `${owner}: transport 'polling'`);
     if (name !== 'websocket' && name !== 'polling')
       throw new PolySocketError('INVALID', `${owner}: transports are 'websocket' and/or 'polling'`);
   }
-  return transports;
 }
 
 /** What a Socket.IO server takes as a CONNECT payload: a plain object (an array, a string or null closes the link). */

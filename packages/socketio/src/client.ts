@@ -2,7 +2,7 @@ import { Connection, describeEvent, urlSecrets, type ConnectionState, type Encod
 import { checkAuth, checkTransports, namespaceOf } from './checks';
 import { parseServerUrl } from './engine';
 import type { EngineFrame } from './frames';
-import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
+import type { AuthOption, EngineSession, SocketIOClientOptions } from './options';
 import { connectNamespace } from './namespace-connector';
 import { INSPECT, SocketIOSocket, type Inspect } from './socket';
 import type { DefaultEventsMap, EventsMap } from './typed-events';
@@ -36,8 +36,6 @@ export class SocketIOClient<
 > extends SocketIOWire<ListenEvents, EmitEvents> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
-  /** @internal */
-  readonly transports: TransportName[];
 
   constructor(
     /** @internal */
@@ -48,7 +46,7 @@ export class SocketIOClient<
     const owner = options.clientName ?? 'SocketIOClient';
     const url = parseServerUrl(options.url, owner);
     checkAuth(options.auth, owner);
-    this.transports = checkTransports(options, owner);
+    checkTransports(options, owner);
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
       { protocol: this, transport: SocketIOWire.transportOf },
       options,

@@ -35,7 +35,8 @@ const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | un
 /** Long-polling and the upgrade to a WebSocket, for the `polling` option. */
 export const socketioPolling: SocketIOPolling = {
   open: (client, websocket) => {
-    const { transports, options } = client;
+    const options = client.options;
+    const transports = options.transports?.length ? options.transports : ['websocket'];
     const poll = (upgrade: boolean): Transport => {
       const polling = new PollingTransport({
         url: engineUrl(options.url, options.path ?? '/socket.io/', 'polling', options.query),
@@ -46,7 +47,12 @@ export const socketioPolling: SocketIOPolling = {
       return upgrade ? new UpgradingTransport(polling, websocket) : polling;
     };
     const both = transports.includes('polling') && transports.includes('websocket');
-    return transports[0] === 'websocket' ? (client.fallBack && both ? poll(false) : websocket()) : poll(both);
+    // With ['websocket', 'polling']: after a WebSocket that never opened (likely blocked), poll; then WebSocket again.
+    return transports[0] === 'websocket'
+      ? both && client.currentTransport?.name === 'websocket' && !client.opened
+        ? poll(false)
+        : websocket()
+      : poll(both);
   },
   oversize,
   sizeGate: (host, data, gate) => () => {

@@ -22,7 +22,7 @@ import { CLOSE_PROTOCOL_ERROR, decodeEngineMessage, engineHeartbeat, PROBE_NSP, 
 import { MainNamespace } from './main-namespace';
 import { connectNamespace, connectReply, settleRestore, type Restore } from './namespace-connector';
 import { nextEvent } from './next-event';
-import type { EngineSession, SocketIOClientOptions, TransportName } from './options';
+import type { EngineSession, SocketIOClientOptions } from './options';
 import { encodePacket, PacketDecoder, PacketType } from './parser';
 import type { SocketIOSocket } from './socket';
 import type { DefaultEventsMap, EventsMap } from './typed-events';
@@ -40,19 +40,13 @@ export abstract class SocketIOWire<
 {
   /** @internal */
   abstract readonly options: SocketIOClientOptions;
-  /** @internal */
-  abstract readonly transports: TransportName[];
   /** @internal The namespaces by name (never removed). */
   readonly socketsByName = dict<SocketIOSocket>();
   private readonly decoder = new PacketDecoder();
-  /** @internal With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
-  fallBack = false;
   /** @internal The transport in use (the namespace host reads it for the long-polling size rule). */
   currentTransport: Transport | undefined;
-  /** The name the current attempt started with ('websocket' or 'polling'). */
-  private lastTransport: string | undefined;
-  /** Whether the current attempt got as far as the Engine.IO open packet. */
-  private opened = false;
+  /** @internal Whether the current attempt got as far as the Engine.IO open packet (the polling module's fallback reads it). */
+  opened = false;
   /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
   private dropReason: string | undefined;
   /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
@@ -198,10 +192,6 @@ export abstract class SocketIOWire<
         if (socket.wanted && socket.state === 'connecting' && !socket.connectCall) void connectNamespace(this, socket);
     if (state === 'connected' || state === 'connecting') return;
     this.endSession();
-    if (state === 'reconnecting' && this.transports[0] === 'websocket') {
-      // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
-      this.fallBack = this.lastTransport === 'websocket' && !this.opened;
-    }
     const end =
       state === 'closed' || state === 'failed'
         ? new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
@@ -227,7 +217,6 @@ export abstract class SocketIOWire<
     // Without the module every transport is a WebSocket (`checkTransports` refused 'polling').
     const transport = polling ? polling.open(this, websocket) : websocket();
     this.currentTransport = transport;
-    this.lastTransport = transport.name;
     this.opened = false;
     return transport;
   }

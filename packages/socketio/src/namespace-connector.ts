@@ -57,7 +57,7 @@ export function connectNamespace(client: SocketIOWire, socket: SocketIOSocket): 
     socket.setConnecting();
     return Promise.resolve(); // the next restore connects it
   }
-  const signal = (client.sessionAbort ??= new AbortController()).signal;
+  const signal = (client.sessionAbort || (client.sessionAbort = new AbortController())).signal;
   return sendConnect(client, socket, (build, options) => connection.request(build, options), signal, false).then(() =>
     connection.flush(),
   );

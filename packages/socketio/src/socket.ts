@@ -99,14 +99,18 @@ export class SocketIOSocket<
 
   /** Whether the namespace may carry packets now; queued packets wait, or fail with the error. */
   get gate(): Gate {
-    return (this.gateFn ??= () =>
-      this.currentState === 'connected' ||
-      // Refused: what waits fails with the refusal; left (by the app or the server): with DISCONNECTED.
-      (this.currentState === 'failed'
-        ? (this.failure ?? false)
-        : this.currentState === 'disconnected' &&
-          !this.wanted &&
-          new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false })));
+    // Not `??=`: the ES2020 build writes it on a member through a temporary key.
+    return (
+      this.gateFn ||
+      (this.gateFn = () =>
+        this.currentState === 'connected' ||
+        // Refused: what waits fails with the refusal; left (by the app or the server): with DISCONNECTED.
+        (this.currentState === 'failed'
+          ? (this.failure ?? false)
+          : this.currentState === 'disconnected' &&
+            !this.wanted &&
+            new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false })))
+    );
   }
 
   constructor(
@@ -315,7 +319,7 @@ export class SocketIOSocket<
       const response = await hostRequest(
         this.hostClient,
         (requestId) => {
-          (this.pendingAcks ??= new Set()).add((id = requestId));
+          (this.pendingAcks || (this.pendingAcks = new Set())).add((id = requestId));
           return { type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] };
         },
         {

@@ -114,7 +114,7 @@ export function decodePayload(payload: string): (string | Uint8Array)[] {
 }
 
 /** The server's URL, parsed; INVALID when it is not an absolute http(s):// or ws(s):// URL (the message never quotes it: it may hold credentials). */
-export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
+export function parseServerUrl(url: string, owner: string): URL {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);

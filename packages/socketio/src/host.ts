@@ -17,22 +17,13 @@ export function hostSend(
   options: { volatile?: boolean; gate?: Gate },
 ): Promise<boolean> {
   const connection = host.connection;
-  const polling = host.options.polling;
   // Volatile, but its namespace is connected and the client is finishing its connect (a `connect`
   // listener): socket.io-client writes it at once; here it goes with the flush that ends the connect.
   if (options.volatile && connection.state === 'connecting' && options.gate?.() === true) options.volatile = false;
   const data = encodePacket(packet);
-  if (polling && typeof data !== 'string') {
-    // Binary: its size depends on the transport that writes it.
-    const tooLarge = polling.oversize(host, data);
-    if (tooLarge) {
-      connection.report(tooLarge);
-      const refused = Promise.reject(tooLarge);
-      refused.catch(() => undefined);
-      return refused;
-    }
-    options.gate = polling.sizeGate(host, () => data, options.gate);
-  }
+  // With the polling module, binary is held to the long-polling size rule by the gate (the core checks it before
+  // the write, now or after a reconnect: refused with an `error` event, as any gate's error).
+  host.options.polling?.guard(host, options, () => data);
   return connection.send(data, options);
 }
 
@@ -44,7 +35,7 @@ export function hostRequest(
   const polling = host.options.polling;
   options.timeoutMs ??= host.options.ackTimeoutMs ?? 10_000;
   let data: EncodedFrame | undefined;
-  if (polling) options.gate = polling.sizeGate(host, () => data, options.gate);
+  polling?.guard(host, options, () => data); // the frame is made with its id, below
   const encode = (id: number): EncodedFrame => {
     data = encodePacket(build(id));
     const tooLarge = polling?.oversize(host, data);

@@ -23,8 +23,11 @@ export interface SocketIOPolling {
    * over the server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)
    */
   oversize(host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined;
-  /** @internal The namespace's gate, plus that rule when the frame is written later (after a reconnect, on polling). */
-  sizeGate(host: NamespaceHost, data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate;
+  /**
+   * @internal Adds that rule to the namespace's gate for a frame that may be binary (`data` is undefined until it is
+   * made): the core checks the gate before the frame is written, now or after a reconnect (then on polling, maybe).
+   */
+  guard(host: NamespaceHost, options: { gate?: Gate }, data: () => EncodedFrame | undefined): void;
 }
 
 const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined => {
@@ -55,9 +58,14 @@ export const socketioPolling: SocketIOPolling = {
       : poll(both);
   },
   oversize,
-  sizeGate: (host, data, gate) => () => {
-    const open = gate ? gate() : true;
-    const frame = data();
-    return open === true && frame !== undefined ? (oversize(host, frame) ?? true) : open;
+  guard: (host, options, data) => {
+    const gate = options.gate;
+    // Text is the same size on both transports: the core checks it.
+    if (typeof data() !== 'string')
+      options.gate = () => {
+        const open = gate ? gate() : true;
+        const frame = data();
+        return open === true && frame !== undefined ? (oversize(host, frame) ?? true) : open;
+      };
   },
 };

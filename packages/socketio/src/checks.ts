@@ -1,21 +1,22 @@
 import { PolySocketError, missingModule } from '@polysocket/core';
 import type { Packet } from './parser';
-import type { SocketIOClientOptions, TransportName } from './options';
-import { isAuthData } from './namespace-connector';
+import type { AuthData, SocketIOClientOptions } from './options';
 
-/** The default transports (shared: read only). */
-const WEBSOCKET_ONLY: TransportName[] = ['websocket'];
-
-/** The transports to use (default WebSocket only); INVALID for an unknown one, or polling without its module. */
-export function checkTransports(options: SocketIOClientOptions, owner: string): TransportName[] {
-  const transports = options.transports?.length ? options.transports : WEBSOCKET_ONLY;
-  for (const name of transports) {
+/** INVALID for an unknown transport, or polling without its module (the default is WebSocket only). */
+export function checkTransports(options: SocketIOClientOptions, owner: string): void {
+  for (const name of options.transports ?? []) {
     if (name === 'polling' && typeof options.polling?.open !== 'function')
       throw missingModule('polling', 'socketioPolling', 'socketio', `${owner}: transport 'polling'`);
     if (name !== 'websocket' && name !== 'polling')
       throw new PolySocketError('INVALID', `${owner}: transports are 'websocket' and/or 'polling'`);
   }
-  return transports;
+}
+
+/** What a Socket.IO server takes as a CONNECT payload: a plain object (an array, a string or null closes the link). */
+export function isAuthData(value: unknown): value is AuthData {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** `auth` is a plain object or a function (INVALID otherwise: a Socket.IO server closes the link on any other payload). */
@@ -48,7 +49,7 @@ export function connectError(packet: Packet): PolySocketError {
     {
       retryable: false,
       backendCode: message,
-      cause: typeof data === 'object' ? data?.data : undefined,
+      cause: (data as { data?: unknown } | undefined)?.data,
     },
   );
 }

@@ -1,34 +1,12 @@
-import {
-  Connection,
-  describeEvent,
-  PolySocketError,
-  urlSecrets,
-  WebSocketTransport,
-  checkSecureUrl,
-  type CloseDecision,
-  type CloseInfo,
-  type ConnectionState,
-  type DisconnectEvent,
-  type EncodedFrame,
-  type HandshakeContext,
-  type HandshakeResult,
-  type Protocol,
-  type RequestId,
-  type RestoreContext,
-  type Transport,
-  type TransportData,
-  dict,
-} from '@polysocket/core';
-import { checkAuth, checkTransports, connectError, namespaceOf } from './checks';
-import { engineUrl, parseServerUrl } from './engine';
-import { classifyEngineClose, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
-import { MainNamespace } from './main-namespace';
-import { nextEvent } from './next-event';
-import type { AuthOption, EngineSession, SocketIOClientOptions, TransportName } from './options';
-import { NamespaceConnector, type Restore } from './namespace-connector';
-import { encodePacket, PacketDecoder, PacketType } from './parser';
+import { Connection, describeEvent, urlSecrets, type ConnectionState, type EncodedFrame } from '@polysocket/core';
+import { checkAuth, checkTransports, namespaceOf } from './checks';
+import { parseServerUrl } from './engine';
+import type { EngineFrame } from './frames';
+import type { AuthOption, EngineSession, SocketIOClientOptions } from './options';
+import { connectNamespace } from './namespace-connector';
 import { INSPECT, SocketIOSocket, type Inspect } from './socket';
 import type { DefaultEventsMap, EventsMap } from './typed-events';
+import { SocketIOWire } from './wire';
 
 export type { EngineFrame } from './frames';
 export type {
@@ -55,28 +33,9 @@ export type {
 export class SocketIOClient<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
-> extends MainNamespace<ListenEvents, EmitEvents> {
+> extends SocketIOWire<ListenEvents, EmitEvents> {
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
-  /** The namespaces by name (never removed). */
-  private readonly socketsByName = dict<SocketIOSocket>();
-  private readonly decoder = new PacketDecoder();
-  /** @internal */
-  readonly connector: NamespaceConnector;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
-  /** @internal */
-  readonly transports: TransportName[];
-  /** @internal With `['websocket', 'polling']`: a WebSocket attempt that failed makes the next one use polling. */
-  fallBack = false;
-  /** @internal The transport in use (the namespace host reads it for the long-polling size rule). */
-  currentTransport: Transport | undefined;
-  /** The name the current attempt started with ('websocket' or 'polling'). */
-  private lastTransport: string | undefined;
-  /** Whether the current attempt got as far as the Engine.IO open packet. */
-  private opened = false;
-  /** Why the link dropped (socket.io-client's words), from the core's `disconnected` event until the namespaces are told. */
-  private dropReason: string | undefined;
-  /** Ends the client once an attempt whose namespaces the server all disconnected has failed on its own (see `endAfterServerDisconnect`). */
-  private endTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     /** @internal */
@@ -87,17 +46,15 @@ export class SocketIOClient<
     const owner = options.clientName ?? 'SocketIOClient';
     const url = parseServerUrl(options.url, owner);
     checkAuth(options.auth, owner);
-    this.transports = checkTransports(options, owner);
+    checkTransports(options, owner);
     this.connection = new Connection<EncodedFrame, EngineFrame, EngineSession>(
-      { protocol: new SocketIOClient.Wire(this), transport: SocketIOClient.Wire.transportOf },
+      { protocol: this, transport: SocketIOWire.transportOf },
       options,
     );
-    // Every credential the app hands over is a secret: query values (also the url's) and, when resolved, auth.
-    this.addSecrets(urlSecrets(options.url));
-    for (const secret of Object.values(options.query ?? {}))
-      this.addSecrets([secret, encodeURIComponent(secret), new URLSearchParams({ s: secret }).toString().slice(2)]);
-    this.connector = new NamespaceConnector(this.connection, this);
-    this.connection.listenInternally('disconnected', SocketIOClient.onDisconnected, this);
+    // Every credential the app hands over is a secret: query values (also the url's), in each form a log line may
+    // quote them, and, when resolved, auth.
+    for (const secrets of [options.url, `?${new URLSearchParams(options.query)}`]) this.addSecrets(urlSecrets(secrets));
+    this.connection.listenInternally('disconnected', SocketIOWire.onDisconnected, this);
     // socket.io-client's rule: the url's path names the main namespace (`path` is the Engine.IO endpoint).
     this.main = this.socket<ListenEvents, EmitEvents>(namespaceOf(url));
     if (options.autoConnect !== false) this.connect().catch(() => undefined);
@@ -129,11 +86,9 @@ export class SocketIOClient<
     const main = this.main;
     if (!main.wanted || main.state === 'failed') {
       main.rearm();
-      const answered = this.connector.connect(main);
+      const answered = connectNamespace(this, main);
       if (this.connection.isConnected)
-        return answered.then(() =>
-          main.state === 'failed' && main.error ? Promise.reject(main.error) : this.connection.connect(),
-        );
+        return answered.then(() => (main.state === 'failed' ? Promise.reject(main.error) : this.connection.connect()));
     }
     for (const socket of this.all()) if (socket.wanted && socket.state !== 'connected') socket.setConnecting();
     return this.connection.connect();
@@ -163,231 +118,13 @@ export class SocketIOClient<
     checkAuth(options.auth, `socket(${describeEvent(name)})`);
     this.socketsByName[name] = socket = new SocketIOSocket(name, this, options.auth);
     const state = this.connection.state;
-    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void this.connector.connect(socket);
+    if (state !== 'idle' && state !== 'closed' && state !== 'failed') void connectNamespace(this, socket);
     return socket;
-  }
-
-  // ---- transports ----
-
-  private makeTransport(): Transport {
-    const { url, query, path = '/socket.io/', polling } = this.options;
-    checkSecureUrl(url, this.options.secureOnly);
-    const websocket = (sid?: string): Transport =>
-      new WebSocketTransport({ url: engineUrl(url, path, 'websocket', query, sid), WebSocket: this.options.WebSocket });
-    // Without the module every transport is a WebSocket (`checkTransports` refused 'polling').
-    const transport = polling ? polling.open(this, websocket) : websocket();
-    this.currentTransport = transport;
-    this.lastTransport = transport.name;
-    this.opened = false;
-    return transport;
-  }
-
-  // ---- the protocol ----
-
-  /** The client's side of the connection: one object per client, its methods on the prototype. */
-  private static readonly Wire = class SocketIOWire implements Protocol<EncodedFrame, EngineFrame, EngineSession> {
-    constructor(private readonly client: SocketIOClient) {}
-    /** @internal The connection's TransportFactory, one function for every client: called as the connection's method. */
-    static transportOf(this: { readonly protocol: object }): Transport {
-      return (this.protocol as SocketIOWire).client.makeTransport();
-    }
-    get name(): string {
-      return 'socket.io';
-    }
-    encode(frame: EncodedFrame): EncodedFrame {
-      return frame;
-    }
-    decode(data: TransportData, emit: (frame: EngineFrame) => void): void {
-      const client = this.client;
-      decodeEngineMessage(data, client.decoder, emit, client.connection);
-    }
-    async handshake(
-      context: HandshakeContext<EncodedFrame, EngineFrame>,
-    ): Promise<HandshakeResult<EncodedFrame, EngineFrame, EngineSession>> {
-      const client = this.client;
-      client.decoder.reset();
-      client.connector.reset();
-      const first = await context.receive();
-      client.opened = true;
-      if (first.kind !== 'open')
-        throw new PolySocketError('PROTOCOL', `expected the Engine.IO open packet, got ${first.kind}`, {
-          retryable: true,
-        });
-      return {
-        info: first.handshake,
-        maxMessageSize: first.handshake.maxPayload,
-        heartbeat: engineHeartbeat(first.handshake),
-      };
-    }
-    replyTo(frame: EngineFrame): RequestId | undefined {
-      const client = this.client;
-      if (frame.kind !== 'packet') return undefined;
-      const { type, id, nsp } = frame.packet;
-      // Ack ids are the core's, shared by every namespace: an ACK only answers a request made on its own namespace.
-      if (type === PacketType.ACK) return id !== undefined && client.socketsByName[nsp]?.awaits(id) ? id : undefined;
-      if (type === PacketType.CONNECT || type === PacketType.CONNECT_ERROR)
-        return client.connector.replyTo(frame.packet, client.socketsByName[nsp]);
-      return undefined;
-    }
-    replyError(frame: EngineFrame): PolySocketError | undefined {
-      return frame.kind === 'packet' && frame.packet.type === PacketType.CONNECT_ERROR
-        ? connectError(frame.packet)
-        : undefined;
-    }
-    classifyClose(info: CloseInfo): CloseDecision {
-      return classifyEngineClose(info);
-    }
-    /**
-     * Reconnects every wanted namespace, and those asked for meanwhile (in a `connect` listener, during
-     * `onReady`); the outbox is flushed only after all of them were answered.
-     */
-    async restore(context: RestoreContext<EncodedFrame, EngineFrame>): Promise<void> {
-      const client = this.client;
-      const restore = client.connector.startRestore(context.request, context.signal);
-      try {
-        await client.restoreNamespaces(context, restore);
-      } finally {
-        client.connector.endRestore(restore);
-      }
-    }
-    onFrame(frame: EngineFrame): void {
-      const client = this.client;
-      if (frame.kind === 'close') {
-        client.connection.reconnect({ reason: 'the server closed the Engine.IO session' });
-        return;
-      }
-      if (frame.kind !== 'packet') return;
-      const packet = frame.packet;
-      const socket = client.socketsByName[packet.nsp];
-      if (!socket) {
-        // A server with dynamic namespaces accepted the probe's namespace: leave it (the answer proved the link).
-        if (packet.nsp === PROBE_NSP && packet.type === PacketType.CONNECT)
-          void client.connection.send(encodePacket({ type: PacketType.DISCONNECT, nsp: PROBE_NSP }));
-        return;
-      }
-      switch (packet.type) {
-        case PacketType.EVENT:
-          if (socket.connected) socket.deliver(packet);
-          return;
-        case PacketType.DISCONNECT:
-          socket.onServerDisconnect();
-          client.connection.flush();
-          if (!client.all().some((s) => s.wanted)) client.endAfterServerDisconnect();
-          return;
-        default:
-          return; // an unmatched ACK/CONNECT (its request timed out): nothing to do
-      }
-    }
-    onState(state: ConnectionState, previous: ConnectionState): void {
-      const client = this.client;
-      if (state === 'connected') client.connector.onSessionReady(client.all());
-      if (state === 'connected' || state === 'connecting') return;
-      client.connector.endSession();
-      if (state === 'reconnecting' && client.transports[0] === 'websocket') {
-        // A WebSocket that never opened is likely blocked: try polling next, then WebSocket again.
-        client.fallBack = client.lastTransport === 'websocket' && !client.opened;
-      }
-      if (state === 'closed' || state === 'failed') {
-        clearTimeout(client.endTimer);
-        client.endTimer = undefined;
-        const error = new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
-          retryable: false,
-        });
-        for (const socket of client.all()) socket.onClientEnd(error);
-      } else {
-        for (const socket of client.all()) socket.onTransportDown();
-      }
-      // The reason comes with the core's `disconnected` event, emitted before `reconnecting` but after
-      // `closed`/`failed` (then `onDisconnected` announces); a link lost before it was ready has none.
-      if (client.dropReason !== undefined || previous !== 'connected') client.announceDown();
-    }
-  };
-
-  private async restoreNamespaces(context: RestoreContext<EncodedFrame, EngineFrame>, restore: Restore): Promise<void> {
-    for (const socket of this.all())
-      if (socket.wanted && socket.state !== 'failed') void this.connector.connect(socket);
-    const wanted = await this.connector.settleRestore(restore);
-    if (wanted.length > 0 && wanted.every((socket) => socket.state === 'failed')) {
-      // Every namespace was refused (middleware): stop instead of retrying the same refusal forever.
-      throw wanted[0].error ?? new PolySocketError('AUTH_FAILED', 'connection refused', { retryable: false });
-    }
-    const options = this.options;
-    if (options.onReady && this.main.connected) {
-      // Called as the options' method: Sockr's reads its client from them (no closure per client).
-      await options.onReady({
-        emit: (event, ...args) =>
-          context.send(encodePacket({ type: PacketType.EVENT, nsp: this.main.nsp, data: [event, ...args] })),
-        next: (events, timeoutMs, hint) => nextEvent(this.main, events, timeoutMs, context.signal, hint),
-        reconnect: context.reconnect,
-        signal: context.signal,
-      });
-      await this.connector.settleRestore(restore);
-    }
-  }
-
-  /** @internal Registers every string in `value` (nested in objects and arrays too) as a secret. */
-  addSecrets(value: unknown, depth = 0): void {
-    if (typeof value === 'string') this.connection.logger.addSecret(value);
-    else if (value !== null && typeof value === 'object' && depth < 8)
-      for (const item of Object.values(value)) this.addSecrets(item, depth + 1);
   }
 
   /** What `util.inspect` and `console.log` show in Node: a summary, never the options (they hold credentials). */
   [INSPECT](_depth: number, options: object, inspect: Inspect): string {
     const url = new URL(this.options.url);
     return `SocketIOClient ${inspect({ url: url.origin + url.pathname, state: this.state, transport: this.transport, id: this.id, namespaces: Object.keys(this.socketsByName) }, options)}`;
-  }
-
-  /**
-   * No namespace is left. Connected: close. Still connecting (the server refused something during
-   * `onReady`, e.g. Sockr's auth_error followed by a disconnect in the same chunk): let the attempt
-   * fail with its own, more precise error first, and only then end the client.
-   */
-  private endAfterServerDisconnect(): void {
-    if (this.connection.isConnected) {
-      this.connection.close();
-      return;
-    }
-    // The timer belongs to this attempt: a client that ended meanwhile releases it (`onState`), and a
-    // later session (a `connect()` from an `error` listener) is not failed by it.
-    const session = this.connector.sessionNumber;
-    clearTimeout(this.endTimer);
-    this.endTimer = setTimeout(() => {
-      this.endTimer = undefined;
-      const state = this.connection.state;
-      if (session === this.connector.sessionNumber && state !== 'closed' && state !== 'failed') {
-        this.connection.fail(
-          new PolySocketError('DISCONNECTED', 'the server disconnected the client while connecting', {
-            retryable: false,
-          }),
-        );
-      }
-    }, 0);
-  }
-
-  private static onDisconnected(this: SocketIOClient, event: DisconnectEvent): void {
-    this.dropReason = this.reasonOf(event);
-    if (this.connection.state !== 'connected') this.announceDown();
-  }
-
-  /** socket.io-client's reason for a drop of the connection. */
-  private reasonOf(event: DisconnectEvent): string {
-    if (!event.willReconnect && event.error === undefined) return 'io client disconnect'; // close()
-    if (event.reason.startsWith('dead link')) return 'ping timeout';
-    if (event.error?.code === 'PROTOCOL') return 'parse error';
-    // A transport that failed (a polling request without an answer, or with an HTTP error) rather than closed.
-    return (this.currentTransport as { error?: Error } | undefined)?.error ? 'transport error' : 'transport close';
-  }
-
-  /** Tells every namespace that was up why it is down. */
-  private announceDown(): void {
-    const reason = this.dropReason ?? (this.connection.state === 'closed' ? 'io client disconnect' : 'transport close');
-    this.dropReason = undefined;
-    for (const socket of this.all()) socket.announceDown(reason);
-  }
-
-  /** Every namespace socket, in the order they were made. */
-  private all(): SocketIOSocket[] {
-    return Object.values(this.socketsByName) as SocketIOSocket[];
   }
 }

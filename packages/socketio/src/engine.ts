@@ -33,14 +33,13 @@ const NO_UPGRADES = Object.freeze([]) as unknown as string[];
 
 /** Parses the JSON of an `open` packet (everything after the leading `0`); intervals are clamped (see above). */
 export function parseHandshake(json: string): EngineHandshake {
-  let data: unknown;
+  let d: Partial<Record<keyof EngineHandshake, unknown>> | undefined;
   try {
-    data = JSON.parse(json);
+    d = JSON.parse(json) as typeof d;
   } catch {
-    throw new PolySocketError('PROTOCOL', 'Engine.IO open packet is not JSON');
+    // the same error as a packet without a sid
   }
-  const d = (data ?? {}) as Partial<Record<keyof EngineHandshake, unknown>>;
-  if (typeof d.sid !== 'string') throw new PolySocketError('PROTOCOL', 'Engine.IO open packet lacks a sid');
+  if (typeof d?.sid !== 'string') throw new PolySocketError('PROTOCOL', 'bad Engine.IO open packet');
   const upgrades = Array.isArray(d.upgrades) ? d.upgrades.filter((u): u is string => typeof u === 'string') : [];
   return {
     sid: d.sid,
@@ -114,17 +113,15 @@ export function decodePayload(payload: string): (string | Uint8Array)[] {
   return payload.length === 0 ? [] : payload.split(RECORD_SEPARATOR).map(decodePollingPacket);
 }
 
-const SCHEMES: ReadonlySet<string> = new Set(['http:', 'https:', 'ws:', 'wss:']);
-
 /** The server's URL, parsed; INVALID when it is not an absolute http(s):// or ws(s):// URL (the message never quotes it: it may hold credentials). */
-export function parseServerUrl(url: string, owner = 'SocketIOClient'): URL {
+export function parseServerUrl(url: string, owner: string): URL {
   let parsed: URL | undefined;
   try {
     parsed = new URL(url);
   } catch {
     // not a URL: the same error as another scheme
   }
-  if (!parsed || !SCHEMES.has(parsed.protocol))
+  if (!parsed || !/^(http|ws)s?:$/.test(parsed.protocol))
     throw new PolySocketError(
       'INVALID',
       `${owner} needs a url: http(s) or ws(s), e.g. { url: 'http://127.0.0.1:3000' }`,
@@ -142,7 +139,7 @@ export function engineUrl(
 ): string {
   const url = new URL(base);
   // http(s) or ws(s), keeping the base's security.
-  url.protocol = (transport === 'websocket' ? 'ws' : 'http') + (/^(https|wss)/.test(url.protocol) ? 's:' : ':');
+  url.protocol = url.protocol.replace(/^(http|ws)/, transport === 'websocket' ? 'ws' : 'http');
   url.pathname = path.endsWith('/') ? path : `${path}/`;
   for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
   url.searchParams.set('EIO', '4');

@@ -1,13 +1,6 @@
-import {
-  PolySocketError,
-  type CloseDecision,
-  type CloseInfo,
-  type EncodedFrame,
-  type HeartbeatPolicy,
-  type TransportData,
-} from '@polysocket/core';
+import { PolySocketError, type EncodedFrame, type HeartbeatPolicy, type TransportData } from '@polysocket/core';
 import { parseHandshake, type EngineHandshake } from './engine';
-import { PacketType, type Packet, type PacketDecoder } from './parser';
+import { bad, PacketType, type Packet, type PacketDecoder } from './parser';
 
 /** What the protocol hands the client: an Engine.IO control packet, or a complete Socket.IO packet. */
 export type EngineFrame =
@@ -41,14 +34,11 @@ export function decodeEngineMessage(
     if (type === 0) return emit({ kind: 'open', handshake: parseHandshake(data.slice(1)) });
     if (type !== 4) {
       const frame = CONTROL[type - 1];
-      if (!frame) throw new PolySocketError('PROTOCOL', `unknown Engine.IO packet type ${JSON.stringify(data[0])}`);
+      if (!frame) throw new PolySocketError('PROTOCOL', 'unknown Engine.IO packet type');
       return emit(frame);
     }
     packet = decoder.addText(data, 1); // the Engine.IO type is the first character
-    if (decoder.takeAbandoned())
-      errors.report(
-        new PolySocketError('PROTOCOL', 'malformed Socket.IO packet: a binary packet lost its attachments'),
-      );
+    if (decoder.takeAbandoned()) errors.report(bad('attachments lost'));
   }
   if (packet) emit({ kind: 'packet', packet });
 }
@@ -94,12 +84,3 @@ export function engineHeartbeat({
 }
 
 let lastPolicy: HeartbeatPolicy<EncodedFrame, EngineFrame> | undefined;
-
-/** A close of the link: reconnect; a malformed or oversized inbound packet (polling stops reading at maxFrameSize) says so. */
-export function classifyEngineClose(info: CloseInfo): CloseDecision {
-  const broken = info.code === CLOSE_PROTOCOL_ERROR || info.code === 1009;
-  return {
-    action: 'reconnect',
-    error: broken ? new PolySocketError('PROTOCOL', info.reason || `closed with ${info.code}`) : undefined,
-  };
-}

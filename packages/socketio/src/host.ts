@@ -1,5 +1,5 @@
 import type { EncodedFrame, Gate } from '@polysocket/core';
-import type { SocketIOClient } from './client';
+import type { SocketIOWire } from './wire';
 import type { EngineFrame } from './frames';
 import { encodePacket, type Packet } from './parser';
 import type { HostRequestOptions } from './socket';
@@ -9,7 +9,7 @@ import type { HostRequestOptions } from './socket';
  * shared connection, with the long-polling size rule for binary when the `polling` module is in use (the module
  * has the rule).
  */
-export type NamespaceHost = SocketIOClient;
+export type NamespaceHost = SocketIOWire;
 
 export function hostSend(
   host: NamespaceHost,
@@ -17,22 +17,13 @@ export function hostSend(
   options: { volatile?: boolean; gate?: Gate },
 ): Promise<boolean> {
   const connection = host.connection;
-  const polling = host.options.polling;
   // Volatile, but its namespace is connected and the client is finishing its connect (a `connect`
   // listener): socket.io-client writes it at once; here it goes with the flush that ends the connect.
   if (options.volatile && connection.state === 'connecting' && options.gate?.() === true) options.volatile = false;
   const data = encodePacket(packet);
-  if (polling && typeof data !== 'string') {
-    // Binary: its size depends on the transport that writes it.
-    const tooLarge = polling.oversize(host, data);
-    if (tooLarge) {
-      connection.report(tooLarge);
-      const refused = Promise.reject(tooLarge);
-      refused.catch(() => undefined);
-      return refused;
-    }
-    options.gate = polling.sizeGate(host, () => data, options.gate);
-  }
+  // With the polling module, binary is held to the long-polling size rule by the gate (the core checks it before
+  // the write, now or after a reconnect: refused with an `error` event, as any gate's error).
+  host.options.polling?.guard(host, options, () => data);
   return connection.send(data, options);
 }
 
@@ -44,15 +35,14 @@ export function hostRequest(
   const polling = host.options.polling;
   options.timeoutMs ??= host.options.ackTimeoutMs ?? 10_000;
   let data: EncodedFrame | undefined;
-  if (polling) options.gate = polling.sizeGate(host, () => data, options.gate);
+  polling?.guard(host, options, () => data); // the frame is made with its id, below
   const encode = (id: number): EncodedFrame => {
     data = encodePacket(build(id));
     const tooLarge = polling?.oversize(host, data);
     if (tooLarge) throw tooLarge;
     return data;
   };
-  return host.connection.request<EngineFrame>(encode, options).then(ackArguments);
+  return host.connection
+    .request<EngineFrame>(encode, options)
+    .then((reply) => (reply.kind === 'packet' && Array.isArray(reply.packet.data) ? reply.packet.data : []));
 }
-
-const ackArguments = (reply: EngineFrame): unknown[] =>
-  reply.kind === 'packet' && Array.isArray(reply.packet.data) ? (reply.packet.data as unknown[]) : [];

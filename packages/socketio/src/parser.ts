@@ -22,43 +22,38 @@ export interface Packet {
 const MAX_ATTACHMENTS = 64;
 const MAX_DEPTH = 32;
 
-type Binary = ArrayBuffer | Uint8Array;
+const isBinary = (value: unknown): value is ArrayBuffer | ArrayBufferView =>
+  value instanceof ArrayBuffer || ArrayBuffer.isView(value);
 
-function isBinary(value: unknown): value is Binary | ArrayBufferView {
-  return value instanceof ArrayBuffer || ArrayBuffer.isView(value);
-}
-
-function toBytes(value: Binary | ArrayBufferView): Uint8Array {
-  if (value instanceof Uint8Array) return value;
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-}
+/** @internal A malformed Socket.IO packet. */
+export const bad = (what: string): PolySocketError =>
+  new PolySocketError('PROTOCOL', `malformed Socket.IO packet: ${what}`);
 
 export function hasBinary(value: unknown, depth = 0): boolean {
-  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return false;
-  if (isBinary(value)) return true;
-  if (Array.isArray(value)) return value.some((item) => hasBinary(item, depth + 1));
-  for (const key in value as Record<string, unknown>) {
-    if (
-      Object.prototype.hasOwnProperty.call(value, key) &&
-      hasBinary((value as Record<string, unknown>)[key], depth + 1)
-    )
-      return true;
-  }
-  return false;
+  return (
+    depth <= MAX_DEPTH &&
+    typeof value === 'object' &&
+    value !== null &&
+    (isBinary(value) || Object.values(value).some((item) => hasBinary(item, depth + 1)))
+  );
 }
 
 /**
  * `value` with each binary part replaced by a placeholder (pushed to `buffers`); objects and arrays are copied
- * only on the way to a binary part, so data without binary comes back as it is.
+ * only on the way to a binary part, so data without binary comes back as it is. Deeper than MAX_DEPTH: as it is.
  */
 function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unknown {
-  if (isBinary(value)) {
-    buffers.push(toBytes(value));
-    return { _placeholder: true, num: buffers.length - 1 };
-  }
-  // Deeper than MAX_DEPTH: sent as it is (JSON), as a payload without binary.
-  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (isBinary(value))
+    return {
+      _placeholder: true,
+      num:
+        buffers.push(
+          ArrayBuffer.isView(value)
+            ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+            : new Uint8Array(value),
+        ) - 1,
+    };
+  if (typeof value !== 'object' || value === null || depth > MAX_DEPTH) return value;
   let copy: Record<string, unknown> | undefined;
   for (const key of Object.keys(value)) {
     const item = (value as Record<string, unknown>)[key];
@@ -74,21 +69,14 @@ function deconstruct(value: unknown, buffers: Uint8Array[], depth: number): unkn
  * one binary packet per attachment.
  */
 export function encodePacket(packet: Packet): string | (string | Uint8Array)[] {
-  let type: number = packet.type;
   const buffers: Uint8Array[] = [];
+  const type = packet.type;
   const data =
     type === PacketType.EVENT || type === PacketType.ACK ? deconstruct(packet.data, buffers, 0) : packet.data;
-  let text = '4';
-  if (buffers.length > 0) text += `${(type += 3)}${buffers.length}-`;
-  else text += type;
-  if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
-  if (packet.id !== undefined) text += packet.id;
-  if (data !== undefined) text += JSON.stringify(data);
-  return buffers.length > 0 ? [text, ...buffers] : text;
-}
-
-function bad(what: string): PolySocketError {
-  return new PolySocketError('PROTOCOL', `malformed Socket.IO packet: ${what}`);
+  const count = buffers.length;
+  const nsp = packet.nsp;
+  const text = `4${count ? `${type + 3}${count}-` : type}${nsp && nsp !== '/' ? `${nsp},` : ''}${packet.id ?? ''}${data === undefined ? '' : JSON.stringify(data)}`;
+  return count ? [text, ...buffers] : text;
 }
 
 /** Whether `payload` fits packet `type` (0 … 6): what a Socket.IO server could send. */
@@ -107,6 +95,7 @@ function isValidPayload(type: PacketType, payload: unknown): boolean {
 
 /** Decodes the Socket.IO part of a message packet (after the Engine.IO `4`), collecting binary attachments. */
 export class PacketDecoder {
+  /** A binary packet waiting for its attachments: the packet, how many, those that came. */
   private pending: { packet: Packet; needed: number; buffers: Uint8Array[] } | undefined;
   private abandoned = false;
 
@@ -131,47 +120,42 @@ export class PacketDecoder {
       this.abandoned = true;
     }
     const type = text.charCodeAt(start) - 48;
-    if (!(type >= 0 && type <= 6)) throw bad('unknown type');
     let i = start + 1;
-    let attachments = 0;
-    if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
+    let needed = 0;
+    if (!(type >= 0 && type <= 6)) throw bad('type');
+    if (type > PacketType.CONNECT_ERROR) {
       const dash = text.indexOf('-', i);
       const count = text.slice(i, dash);
-      if (dash < 0 || !/^\d{1,3}$/.test(count)) throw bad('attachment count');
-      attachments = Number(count);
-      if (attachments > MAX_ATTACHMENTS) throw bad(`more than ${MAX_ATTACHMENTS} attachments`);
+      if (dash < 0 || !/^\d{1,3}$/.test(count) || (needed = +count) > MAX_ATTACHMENTS) throw bad('attachments');
       i = dash + 1;
     }
     let nsp = '/';
-    if (text.charAt(i) === '/') {
-      const comma = text.indexOf(',', i);
-      const end = comma < 0 ? text.length : comma;
-      nsp = text.slice(i, end);
-      i = comma < 0 ? end : end + 1;
+    if (text.charCodeAt(i) === 47 /* / */) {
+      let comma = text.indexOf(',', i);
+      if (comma < 0) comma = text.length;
+      nsp = text.slice(i, comma);
+      i = comma + 1;
     }
     let id: number | undefined;
     const idStart = i;
-    while (i < text.length && text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
+    while (text.charCodeAt(i) >= 48 && text.charCodeAt(i) <= 57) i++;
     if (i > idStart) {
-      if (i - idStart > 15) throw bad('ack id too long');
-      id = Number(text.slice(idStart, i));
+      if (i - idStart > 15) throw bad('id');
+      id = +text.slice(idStart, i);
     }
     let data: unknown;
     if (i < text.length) {
       try {
         data = JSON.parse(text.slice(i));
       } catch {
-        throw bad('payload is not JSON');
+        throw bad('JSON');
       }
     }
-    if (!isValidPayload(type as PacketType, data)) throw bad(`invalid payload for type ${type}`);
+    if (!isValidPayload(type, data)) throw bad('payload');
     // One shape for every packet (absent fields are undefined): cheaper than spreading optional fields.
-    const packet: Packet = { type: type as PacketType, nsp, id, data };
-    if (attachments === 0) {
-      if (type > PacketType.CONNECT_ERROR) packet.type -= 3; // BINARY_EVENT → EVENT, BINARY_ACK → ACK
-      return packet;
-    }
-    this.pending = { packet, needed: attachments, buffers: [] };
+    const packet: Packet = { type: type > PacketType.CONNECT_ERROR ? type - 3 : type, nsp, id, data };
+    if (!needed) return packet;
+    this.pending = { packet, needed, buffers: [] };
     return undefined;
   }
 
@@ -179,33 +163,27 @@ export class PacketDecoder {
   addBinary(bytes: Uint8Array): Packet | undefined {
     const pending = this.pending;
     if (!pending) throw bad('binary data without a binary packet');
-    pending.buffers.push(bytes);
-    if (pending.buffers.length < pending.needed) return undefined;
+    if (pending.buffers.push(bytes) < pending.needed) return undefined;
     this.pending = undefined;
     const packet = pending.packet;
     packet.data = reconstruct(packet.data, pending.buffers, 0);
-    packet.type -= 3; // BINARY_EVENT → EVENT, BINARY_ACK → ACK
     return packet;
   }
 }
 
+/** `value` with its placeholders replaced by their attachments (in place). */
 function reconstruct(value: unknown, buffers: Uint8Array[], depth: number): unknown {
   if (depth > MAX_DEPTH) throw bad('nested too deeply');
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = reconstruct(value[i], buffers, depth + 1);
-    return value;
-  }
-  // defineProperty, not assignment: a `__proto__` key from JSON.parse must stay a plain property.
+  if (typeof value !== 'object' || value === null) return value;
   const record = value as Record<string, unknown>;
   if (record._placeholder === true) {
-    const num = record.num;
-    if (typeof num !== 'number' || !Number.isInteger(num) || num < 0 || num >= buffers.length)
-      throw bad('placeholder index');
+    const num = record.num as number;
+    if (!Number.isInteger(num) || num < 0 || num >= buffers.length) throw bad('placeholder index');
     return buffers[num];
   }
   for (const key of Object.keys(record)) {
     const next = reconstruct(record[key], buffers, depth + 1);
+    // defineProperty, not assignment: a `__proto__` key from JSON.parse must stay a plain property.
     if (next !== record[key])
       Object.defineProperty(record, key, { value: next, writable: true, enumerable: true, configurable: true });
   }

@@ -1,6 +1,6 @@
 import type { EncodedFrame, Gate, PolySocketError, Transport } from '@polysocket/core';
 import type { NamespaceHost } from './host';
-import type { SocketIOClient } from './client';
+import type { SocketIOWire } from './wire';
 import { engineUrl, pollingOversize } from './engine';
 import { PollingTransport } from './polling-transport';
 import { UpgradingTransport } from './upgrading-transport';
@@ -17,14 +17,17 @@ export interface SocketIOPolling {
    * @internal The transport of the client's next attempt, by its `transports`: polling (upgrading to a WebSocket
    * when both are listed), or a WebSocket (polling after a WebSocket that never opened, with both listed).
    */
-  open(client: SocketIOClient, websocket: (sid?: string) => Transport): Transport;
+  open(client: SocketIOWire, websocket: (sid?: string) => Transport): Transport;
   /**
    * @internal TOO_LARGE when a binary attachment of `data`, as long-polling carries it (base64, 4/3 larger), is
    * over the server's maxPayload while the session is on polling. (The core checks text, and the raw size of binary.)
    */
   oversize(host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined;
-  /** @internal The namespace's gate, plus that rule when the frame is written later (after a reconnect, on polling). */
-  sizeGate(host: NamespaceHost, data: () => EncodedFrame | undefined, gate: Gate | undefined): Gate;
+  /**
+   * @internal Adds that rule to the namespace's gate for a frame that may be binary (`data` is undefined until it is
+   * made): the core checks the gate before the frame is written, now or after a reconnect (then on polling, maybe).
+   */
+  guard(host: NamespaceHost, options: { gate?: Gate }, data: () => EncodedFrame | undefined): void;
 }
 
 const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | undefined => {
@@ -35,7 +38,8 @@ const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | un
 /** Long-polling and the upgrade to a WebSocket, for the `polling` option. */
 export const socketioPolling: SocketIOPolling = {
   open: (client, websocket) => {
-    const { transports, options } = client;
+    const options = client.options;
+    const transports = options.transports?.length ? options.transports : ['websocket'];
     const poll = (upgrade: boolean): Transport => {
       const polling = new PollingTransport({
         url: engineUrl(options.url, options.path ?? '/socket.io/', 'polling', options.query),
@@ -46,12 +50,22 @@ export const socketioPolling: SocketIOPolling = {
       return upgrade ? new UpgradingTransport(polling, websocket) : polling;
     };
     const both = transports.includes('polling') && transports.includes('websocket');
-    return transports[0] === 'websocket' ? (client.fallBack && both ? poll(false) : websocket()) : poll(both);
+    // With ['websocket', 'polling']: after a WebSocket that never opened (likely blocked), poll; then WebSocket again.
+    return transports[0] === 'websocket'
+      ? both && client.currentTransport?.name === 'websocket' && !client.opened
+        ? poll(false)
+        : websocket()
+      : poll(both);
   },
   oversize,
-  sizeGate: (host, data, gate) => () => {
-    const open = gate ? gate() : true;
-    const frame = data();
-    return open === true && frame !== undefined ? (oversize(host, frame) ?? true) : open;
+  guard: (host, options, data) => {
+    const gate = options.gate;
+    // Text is the same size on both transports: the core checks it.
+    if (typeof data() !== 'string')
+      options.gate = () => {
+        const open = gate ? gate() : true;
+        const frame = data();
+        return open === true && frame !== undefined ? (oversize(host, frame) ?? true) : open;
+      };
   },
 };

@@ -1,5 +1,6 @@
 import { INSPECT, PolySocketError, describeEvent, dict, type Gate, type RequestOptions } from '@polysocket/core';
 import { hostRequest, hostSend, type NamespaceHost } from './host';
+import { connectNamespace } from './namespace-connector';
 import { addListener, fire, removeListener, type Listener, type Listeners } from './listeners';
 import type { AuthOption } from './options';
 import { PacketType, type Packet } from './parser';
@@ -59,9 +60,6 @@ export interface AckOptions {
 /** What a host request takes: the ack options, its gate, and how its errors name it. */
 export type HostRequestOptions = AckOptions & Pick<RequestOptions, 'gate' | 'label' | 'timeoutHint'>;
 
-/** The TIMEOUT advice of an unanswered ack. */
-const ACK_TIMEOUT_HINT = 'the server did not call the ack callback; to wait longer: timeout(ms) or ackTimeoutMs';
-
 /**
  * One Socket.IO namespace on the shared Engine.IO connection: emit (buffered until the namespace is
  * connected), acks both ways, `connect` / `connect_error` / `disconnect` events like socket.io-client.
@@ -101,14 +99,18 @@ export class SocketIOSocket<
 
   /** Whether the namespace may carry packets now; queued packets wait, or fail with the error. */
   get gate(): Gate {
-    return (this.gateFn ??= () => {
-      if (this.currentState === 'connected') return true;
-      if (this.currentState === 'failed')
-        return this.failure ?? new PolySocketError('AUTH_FAILED', 'namespace connection refused', { retryable: false });
-      if (this.currentState === 'disconnected' && !this.wanted)
-        return new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false });
-      return false;
-    });
+    // Not `??=`: the ES2020 build writes it on a member through a temporary key.
+    return (
+      this.gateFn ||
+      (this.gateFn = () =>
+        this.currentState === 'connected' ||
+        // Refused: what waits fails with the refusal; left (by the app or the server): with DISCONNECTED.
+        (this.currentState === 'failed'
+          ? (this.failure ?? false)
+          : this.currentState === 'disconnected' &&
+            !this.wanted &&
+            new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false })))
+    );
   }
 
   constructor(
@@ -196,9 +198,10 @@ export class SocketIOSocket<
   /** (Re)connects the namespace after a server-side disconnect, a refusal, or `disconnect()`. */
   connect(): this {
     this.wanted = true;
-    if (this.currentState === 'connected' || this.currentState === 'connecting') return this;
-    this.rearm();
-    void this.hostClient.connector.connect(this);
+    if (this.currentState !== 'connected' && this.currentState !== 'connecting') {
+      this.rearm();
+      void connectNamespace(this.hostClient, this);
+    }
     return this;
   }
 
@@ -248,15 +251,15 @@ export class SocketIOSocket<
     this.setDisconnected('io server disconnect');
   }
 
-  /** @internal The Engine.IO link dropped: the namespace will be reconnected with it (`announceDown` tells the app). */
-  onTransportDown(): void {
-    if (this.currentState === 'connected') this.currentState = 'connecting';
-  }
-
-  /** @internal The whole client closed or failed. */
-  onClientEnd(error: PolySocketError): void {
-    this.abortAcks(error);
-    if (this.currentState !== 'failed') this.currentState = 'disconnected';
+  /**
+   * @internal The Engine.IO link dropped (the namespace will be reconnected with it; `announceDown` tells the app),
+   * or, with `end`, the whole client closed or failed.
+   */
+  onLinkDown(end?: PolySocketError): void {
+    if (end) {
+      this.abortAcks(end);
+      if (this.currentState !== 'failed') this.currentState = 'disconnected';
+    } else if (this.currentState === 'connected') this.currentState = 'connecting';
   }
 
   /** @internal Emits `disconnect` with socket.io-client's reason, once per `connect`. */
@@ -309,29 +312,28 @@ export class SocketIOSocket<
     );
   }
 
-  private ackRequest(event: string, args: unknown[], options: AckOptions): Promise<unknown> {
-    try {
-      this.checkEvent(event);
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  private async ackRequest(event: string, args: unknown[], options: AckOptions): Promise<unknown> {
+    this.checkEvent(event);
     let id = -1;
-    return hostRequest(
-      this.hostClient,
-      (requestId) => {
-        (this.pendingAcks ??= new Set()).add((id = requestId));
-        return { type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] };
-      },
-      {
-        timeoutMs: options.timeoutMs,
-        signal: options.signal,
-        gate: this.gate,
-        label: `ack for ${describeEvent(event)}`,
-        timeoutHint: ACK_TIMEOUT_HINT,
-      },
-    )
-      .finally(() => this.pendingAcks?.delete(id))
-      .then((response) => response[0]);
+    try {
+      const response = await hostRequest(
+        this.hostClient,
+        (requestId) => {
+          (this.pendingAcks || (this.pendingAcks = new Set())).add((id = requestId));
+          return { type: PacketType.EVENT, nsp: this.nsp, id, data: [event, ...args] };
+        },
+        {
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+          gate: this.gate,
+          label: `ack for ${describeEvent(event)}`,
+          timeoutHint: 'to wait longer: timeout(ms) or ackTimeoutMs',
+        },
+      );
+      return response[0];
+    } finally {
+      this.pendingAcks?.delete(id);
+    }
   }
 
   /** Calls this namespace's listeners of `event`; what one throws is reported. */
@@ -340,10 +342,8 @@ export class SocketIOSocket<
   }
 
   private checkEvent(event: string): void {
-    if (typeof event !== 'string' || event.length === 0)
-      throw new PolySocketError('INVALID', 'an event name must be a non-empty string');
-    if (RESERVED_EVENTS.has(event))
-      throw new PolySocketError('INVALID', `"${event}" is a reserved Socket.IO event name`);
+    if (typeof event !== 'string' || !event || RESERVED_EVENTS.has(event))
+      throw new PolySocketError('INVALID', 'an event name must be a non-empty string, not a reserved one');
   }
 
   private setDisconnected(reason: string): void {

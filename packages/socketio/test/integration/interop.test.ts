@@ -71,9 +71,7 @@ describe('SocketIOClient against the real socket.io 4.8 server', () => {
     // The message names the event and says what to do.
     await expect(c.emitWithAck('silent')).rejects.toMatchObject({
       code: 'TIMEOUT',
-      message: expect.stringMatching(
-        /^no ack for 'silent' within 200 ms: the server did not call the ack callback.*ackTimeoutMs/,
-      ),
+      message: expect.stringMatching(/^no ack for 'silent' within 200 ms: .*timeout\(ms\) or ackTimeoutMs/),
     });
     await expect(c.timeout(50).emitWithAck('silent')).rejects.toMatchObject({
       code: 'TIMEOUT',

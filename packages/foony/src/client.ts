@@ -296,6 +296,7 @@ export class FoonyClient {
 
   /** Closes the connection and flushes persisted cursors. Channels keep their intent for a later `connect()`. */
   close(): void {
+    if (this.options.presence) for (const channel of this.link.channels.values()) channel.presence.farewell();
     this.connection.close();
     this.flushCursors?.();
   }

@@ -127,6 +127,16 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     return this.own;
   }
 
+  /**
+   * @internal The client is closing: others are told now that this client left (the server would keep a closed
+   * client's presence for its resume grace). `own` stays: a later `connect()` enters again, as after a drop.
+   */
+  farewell(): void {
+    // Written at once; its answer never comes (the close rejects it, quietly).
+    if (this.own && this.host.connection.isConnected)
+      this.channel.channelRequest({ t: 'pres', action: 'leave' }).catch(() => undefined);
+  }
+
   /** @internal A restore: re-enter with the last data, if this client is present. */
   reenter(request: Request | undefined): Promise<unknown> | undefined {
     return this.own && this.send('enter', this.own, request);

@@ -120,6 +120,25 @@ describe('FoonyClient on the binary wire, against the mock and beside the offici
     ]);
   });
 
+  it('close() tells the others this client left at once (not after the resume grace); connect() enters again', async () => {
+    world = await foonyWorld({ resumeGraceMs: 60_000 });
+    const ann = binary(world, 'ann');
+    const bob = binary(world, 'bob');
+    await Promise.all([ann.connect(), bob.connect()]);
+    const seen: string[] = [];
+    bob.channel('room').presence.subscribe(({ action, member }) => seen.push(`${action} ${member.clientId}`));
+    await ann.channel('room').presence.enter({ mood: 'ok' });
+    await waitFor(() => seen.includes('enter ann'), 'bob sees ann enter');
+    const errors: unknown[] = [];
+    ann.on('error', (error) => errors.push(error));
+    ann.close();
+    await waitFor(() => seen.includes('leave ann'), 'bob sees ann leave', 2000);
+    expect(errors).toEqual([]);
+    await ann.connect();
+    await waitFor(() => seen.filter((s) => s === 'enter ann').length === 2, 'ann is back', 2000);
+    expect(seen).toEqual(['enter ann', 'leave ann', 'enter ann']);
+  });
+
   it('history pages back by serial', async () => {
     world = await foonyWorld();
     const ours = binary(world, 'ann');

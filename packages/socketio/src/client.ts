@@ -96,6 +96,8 @@ export class SocketIOClient<
 
   /** Closes the connection and every namespace. */
   close(): void {
+    // Not a WebSocket that failed: the next connect() starts with the first transport (no polling fallback).
+    this.opened = true;
     this.connection.close();
   }
 

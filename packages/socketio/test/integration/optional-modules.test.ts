@@ -99,4 +99,22 @@ describe('the polling module', () => {
     await client.connect();
     expect(client.transport).toBe('polling');
   });
+  it('with it, transports ["websocket", "polling"]: close() during the first attempt, then connect(), starts on a WebSocket again', async () => {
+    // The app closed an attempt that was on its way (React StrictMode mounts, unmounts, mounts again): the WebSocket did
+    // not fail, so the next connect starts with the first transport, as socket.io-client does (it was a polling session
+    // without upgrade).
+    const transports: string[] = [];
+    server = await startIo({}, (io) => io.on('connection', (socket) => transports.push(socket.conn.transport.name)));
+    const client = new SocketIOClient({
+      url: server.url,
+      polling: socketioPolling,
+      transports: ['websocket', 'polling'],
+      browser: { network: null, document: null },
+    });
+    clients.push(client);
+    client.close();
+    await client.connect();
+    expect(client.transport).toBe('websocket');
+    expect(transports).toEqual(['websocket']);
+  });
 });

@@ -23,10 +23,10 @@ import type {
   Request,
 } from './channel-types';
 import { needs } from './errors';
-import type { HistoryOptions, HistoryPage } from './history';
+import { historyPage, historyPages, type HistoryOptions, type HistoryPage } from './history';
 import type { FoonyPresence } from './presence';
 import type { WireStream } from './wire-module';
-import type { ClientFrame, HistoryResponseFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
+import type { ClientFrame, MessageFrame, PresenceEventFrame, ServerFrame } from './wire';
 
 export type {
   BatchMessage,
@@ -205,45 +205,21 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   /**
-   * One page of stored messages, oldest first. Each wire has its own cursor (`stream.pager`): the seed's `start` (a
-   * messageId), the binary wire's `before` (a serial); the stream makes the page (decrypts, expands batches).
+   * One page of stored messages, oldest first: on the seed wire `start` (a messageId) is its cursor, on the binary
+   * wire `before` (a serial).
    */
-  async history(options: HistoryOptions = {}): Promise<HistoryPage> {
-    const { limit, start, before } = options;
-    const pager = this.stream.pager;
-    if (
-      !positive(limit) ||
-      !positive(before) ||
-      (start !== undefined && typeof start !== 'string') ||
-      options[pager === 'before' ? 'start' : 'before'] !== undefined
-    )
-      throw invalid(`history needs an integer limit > 0 and, on this wire, ${pager} as its cursor`);
-    const reply = await this.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
-    // An answer of another kind (an `ack` with this id) is no page.
-    if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
-    return { messages: await this.stream.page(reply.messages), more: reply.more === true };
+  history(options: HistoryOptions = {}): Promise<HistoryPage> {
+    return historyPage(this, this.stream, options);
   }
 
   /**
    * Every stored message, page by page from the newest page back (each page oldest first). Stops
    * when the server says there is no more, or if it repeats a page (a server that ignores `start`).
    */
-  async *historyPages(
+  historyPages(
     options: Omit<HistoryOptions, 'start' | 'before'> = {},
   ): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
-    const pager = this.stream.pager;
-    let cursor: string | number | undefined;
-    const seen = new Set<string>();
-    for (;;) {
-      const { messages, more } = await this.history({ ...options, [pager]: cursor });
-      const first = messages[0]?.messageId;
-      if (first === undefined || seen.has(first)) return;
-      seen.add(first);
-      yield messages;
-      if (!more) return;
-      // The binary wire pages by serial, the seed wire by messageId.
-      cursor = pager === 'before' ? messages[0].seq : first;
-    }
+    return historyPages(this, this.stream.pager, options);
   }
 
   /**
@@ -405,9 +381,6 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 }
 
 const invalid = (message: string): PolySocketError => new PolySocketError('INVALID', message);
-
-/** Absent, or an integer above 0. */
-const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
 
 /** The link ended under the request: the session's subscriptions ended with it. */
 export const linkEnded = (error: PolySocketError): boolean => error.code === 'DISCONNECTED' || error.code === 'CLOSED';

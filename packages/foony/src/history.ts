@@ -1,4 +1,8 @@
+import { PolySocketError } from '@polysocket/core';
+import type { FoonyChannel } from './channel';
 import type { FoonyMessage } from './channel-types';
+import type { WireStream } from './wire-module';
+import type { HistoryResponseFrame } from './wire';
 
 export interface HistoryOptions {
   /** Messages per page (the server caps it). */
@@ -16,4 +20,54 @@ export interface HistoryPage {
   messages: readonly FoonyMessage[];
   /** More, older messages exist. */
   more: boolean;
+}
+
+/** Absent, or an integer above 0. */
+const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
+
+/**
+ * `channel.history(options)`. Each wire has its own cursor (`stream.pager`): the seed's `start` (a messageId), the
+ * binary wire's `before` (a serial); the stream makes the page (decrypts, expands batches).
+ */
+export async function historyPage(
+  channel: FoonyChannel,
+  stream: WireStream,
+  options: HistoryOptions,
+): Promise<HistoryPage> {
+  const { limit, start, before } = options;
+  const pager = stream.pager;
+  if (
+    !positive(limit) ||
+    !positive(before) ||
+    (start !== undefined && typeof start !== 'string') ||
+    options[pager === 'before' ? 'start' : 'before'] !== undefined
+  )
+    throw new PolySocketError(
+      'INVALID',
+      `history needs an integer limit > 0 and, on this wire, ${pager} as its cursor`,
+    );
+  const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
+  // An answer of another kind (an `ack` with this id) is no page.
+  if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);
+  return { messages: await stream.page(reply.messages), more: reply.more === true };
+}
+
+/** `channel.historyPages(options)`: pages back with the wire's cursor until there is no more or a page repeats. */
+export async function* historyPages(
+  channel: FoonyChannel,
+  pager: WireStream['pager'],
+  options: Omit<HistoryOptions, 'start' | 'before'>,
+): AsyncGenerator<readonly FoonyMessage[], void, undefined> {
+  let cursor: string | number | undefined;
+  const seen = new Set<string>();
+  for (;;) {
+    const { messages, more } = await channel.history({ ...options, [pager]: cursor });
+    const first = messages[0]?.messageId;
+    if (first === undefined || seen.has(first)) return;
+    seen.add(first);
+    yield messages;
+    if (!more) return;
+    // The binary wire pages by serial, the seed wire by messageId.
+    cursor = pager === 'before' ? messages[0].seq : first;
+  }
 }

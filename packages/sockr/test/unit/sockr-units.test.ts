@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import {
-  conversationIdOf,
-  Limiter,
-  ReplyMatcher,
-  SockrCall,
-  SocketEvent,
-  type EventPayloads,
-} from '@polysocket/sockr';
+import { conversationIdOf, Limiter, ReplyMatcher, SockrCall, SocketEvent, type EventPayloads } from '@polysocket/sockr';
 import { pageBackwards } from '../../src/messages';
 
 describe('sockr-shared types', () => {

@@ -1,4 +1,3 @@
-import { screen } from '@testing-library/react';
 import { FoonyClient, foonyPresence } from '@polysocket/foony';
 import { useConnectionState } from '@polysocket/react';
 import { useChannel } from '@polysocket/react/foony';
@@ -34,4 +33,4 @@ export function Chat({ channel = 'chat' }: { channel?: string }): React.ReactNod
   );
 }
 
-export const texts = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
+export { items as texts } from './support';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IgnisClient } from '@polysocket/ignis';
 import { hooksFor, PolySocketProvider } from '@polysocket/react';
 import { useRoom } from '@polysocket/react/ignis';
-import { quick, startWorld, type World } from './support';
+import { items, quick, startWorld, type World } from './support';
 
 /** The app's events, as `createClient<Events>({ protocol: 'ignis' })` types them. */
 interface Events {
@@ -27,7 +27,6 @@ afterEach(async () => {
 const makeClient = (): Client =>
   new IgnisClient<Events>({ url: world.ignisUrl, auth: { token: 'good-token' }, ...quick });
 const serverRooms = (): string[] => world.ignis.clientList().flatMap((client) => client.rooms);
-const items = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
 
 function Room({ name }: { name: string }): React.ReactNode {
   const { joined, active } = useRoom(name);

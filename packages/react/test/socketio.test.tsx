@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SocketIOClient } from '@polysocket/socketio';
 import { hooksFor, PolySocketProvider } from '@polysocket/react';
 import { socketIOHooks } from '@polysocket/react/socketio';
-import { quick, startWorld, type World } from './support';
+import { items, quick, startWorld, type World } from './support';
 
 /** The mock's `/demo` namespace (packages/mock-server/src/socketio-demo.ts). */
 interface Listen {
@@ -27,8 +27,6 @@ afterEach(async () => {
   cleanup();
   await world.close();
 });
-
-const items = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
 
 function Demo(): React.ReactNode {
   const [lines, setLines] = useState<string[]>([]);

@@ -13,7 +13,7 @@ import {
   useTypingIndicator,
   useUserGroups,
 } from '@polysocket/react/sockr';
-import { quick, sockrUser, startWorld, type World } from './support';
+import { items, quick, sockrUser, startWorld, text, type World } from './support';
 
 // The Sockr group and typing hooks (issue 18) against the mock's Sockr module over real sockets.
 
@@ -33,8 +33,6 @@ const user = (userId: string): Promise<SockrClient> =>
   sockrUser(world, userId, others, { typingTimes: { idleMs: 600_000 } });
 
 const config = (): { url: string } & typeof quick => ({ url: world.server.url, ...quick });
-const text = (id: string): string => screen.getByTestId(id).textContent ?? '';
-const items = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
 
 function Status(): React.ReactNode {
   return <p data-testid="status">{useSocket().connectionState}</p>;

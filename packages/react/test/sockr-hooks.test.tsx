@@ -17,7 +17,7 @@ import {
   useTypingIndicator,
   useUserGroups,
 } from '@polysocket/react/sockr';
-import { quick, sockrUser, startWorld, type World } from './support';
+import { items, quick, sockrUser, startWorld, text, type World } from './support';
 
 // sockr-client's React hooks, rebuilt on SockrClient (issue 18), against the mock's Sockr module over real sockets.
 
@@ -36,8 +36,6 @@ afterEach(async () => {
 const user = (userId: string): Promise<SockrClient> => sockrUser(world, userId, others);
 
 const config = (): { url: string } & typeof quick => ({ url: world.server.url, ...quick });
-const text = (id: string): string => screen.getByTestId(id).textContent ?? '';
-const items = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
 
 /** The hooks' view of the client, and the client itself for the test. */
 let seen: SockrClient | undefined;

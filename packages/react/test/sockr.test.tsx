@@ -3,7 +3,7 @@ import { StrictMode, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createClient, type SockrClient } from 'polysocket';
 import { hooksFor, PolySocketProvider } from '@polysocket/react';
-import { quick, startWorld, type World } from './support';
+import { items, quick, startWorld, type World } from './support';
 
 // The generic hooks on a Sockr client from `createClient`: its typed events and requests (Sockr's own hooks, with
 // sockr-client's names, are the next part of issue 18).
@@ -19,8 +19,6 @@ afterEach(async () => {
   for (const client of others.splice(0)) client.close();
   await world.close();
 });
-
-const items = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
 
 function Inbox(): React.ReactNode {
   const state = useConnectionState();

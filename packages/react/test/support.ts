@@ -1,3 +1,4 @@
+import { screen } from '@testing-library/react';
 import { FoonyMock, IgnisMock, MockServer, SockrMock, defaultModules } from '@polysocket/mock-server';
 import { SockrClient, sockrTyping, type SockrClientOptions } from '@polysocket/sockr';
 
@@ -62,3 +63,9 @@ export async function sockrUser(
   await client.connect();
   return client;
 }
+
+/** The texts of the rendered list items, in order. */
+export const items = (): string[] => screen.queryAllByRole('listitem').map((item) => item.textContent ?? '');
+
+/** The text of the element with `data-testid={id}`. */
+export const text = (id: string): string => screen.getByTestId(id).textContent ?? '';

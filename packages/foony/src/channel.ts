@@ -179,7 +179,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
    * wire, for an empty list or a message without a string name.
    */
   publishBatch(messages: readonly BatchMessage[], options: PublishOptions = {}): Promise<void> {
-    const parts = Array.isArray(messages) ? messages.map(({ name, data }) => ({ name, data: data ?? null })) : [];
+    const parts = Array.isArray(messages)
+      ? messages.map((message) => ({ name: message?.name, data: message?.data ?? null }))
+      : [];
     return this.reported(
       parts.length && parts.every((part) => typeof part.name === 'string')
         ? this.stream.publish({ t: 'pub', name: '', data: null, messages: parts }, options)

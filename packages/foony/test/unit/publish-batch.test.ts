@@ -71,10 +71,10 @@ describe('FoonyChannel.publishBatch (binary wire)', () => {
   it('INVALID for an empty list, a message without a string name, or not a list; nothing is sent', async () => {
     const server = new MemoryFoonyBinary();
     const { ch, errors } = await subscribed(server);
-    for (const bad of [[], [{ name: 1 }], [{ name: 'a' }, {}], 'a', undefined] as never[])
+    for (const bad of [[], [{ name: 1 }], [{ name: 'a' }, {}], [null], 'a', undefined] as never[])
       await expect(ch.publishBatch(bad)).rejects.toMatchObject({ code: 'INVALID' });
     expect(server.framesOf('pub')).toEqual([]);
-    expect(errors.map((e) => e.code)).toEqual(['INVALID', 'INVALID', 'INVALID', 'INVALID', 'INVALID']);
+    expect(errors.map((e) => e.code)).toEqual(['INVALID', 'INVALID', 'INVALID', 'INVALID', 'INVALID', 'INVALID']);
   });
 
   it('on the seed wire: INVALID saying to drop the seed wire, nothing sent', async () => {

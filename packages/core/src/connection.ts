@@ -120,6 +120,9 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     this.protocol = options.protocol;
     this.transportFactory = options.transport;
     this.tuning = tuning;
+    const max = tuning.maxAttempts;
+    if (!(max === undefined || max >= 0))
+      throw new PolySocketError('INVALID', `maxAttempts ${max}: use 0 or more (the default, Infinity, never gives up)`);
     this.logger = new RedactingLogger(tuning.logger);
     this.sendLimit = configuredLimit(this);
   }

@@ -68,7 +68,10 @@ export function enqueue(box: Outbox, entry: OutboxEntry): PolySocketError | unde
   const { maxMessages = 1000, maxBytes = 1_048_576 /* 1 MiB: esbuild does not fold 1024 * 1024 */ } = box.limits;
   const length = box.queueList.length;
   if (length >= maxMessages || box.bytes + entry.size > maxBytes)
-    return new PolySocketError('OUTBOX_FULL', `outbox full (${length} messages, ${box.bytes} bytes)`);
+    return new PolySocketError(
+      'OUTBOX_FULL',
+      `outbox full (${length} messages, ${box.bytes} bytes): wait for the client to reconnect, or raise outbox.maxMessages / maxBytes`,
+    );
   putBack(box, [entry], true);
 }
 

@@ -56,7 +56,8 @@ export function createClient<
 export function createClient(options: ClientOptions): ClientByProtocol[ProtocolName];
 export function createClient(options: ClientOptions): ClientByProtocol[ProtocolName] {
   // `rest` is a copy of the app's options: the adapters' own autoConnect is turned off in it.
-  const { protocol, autoConnect, ...rest } = options;
+  // Called from JavaScript with nothing: the same INVALID as an unknown protocol, not a TypeError.
+  const { protocol, autoConnect, ...rest } = options ?? ({} as ClientOptions);
   let client: ClientByProtocol[ProtocolName];
   switch (protocol) {
     case 'foony':
@@ -74,7 +75,7 @@ export function createClient(options: ClientOptions): ClientByProtocol[ProtocolN
     default:
       throw new PolySocketError(
         'INVALID',
-        `unknown protocol ${JSON.stringify(protocol)}: use 'foony', 'ignis', 'sockr' or 'socketio'`,
+        `${protocol === undefined ? 'createClient needs a protocol' : `unknown protocol ${JSON.stringify(protocol)}`}: use 'foony', 'ignis', 'sockr' or 'socketio'`,
       );
   }
   if (autoConnect === true) queueMicrotask(() => connectIfIdle(client));

@@ -104,6 +104,14 @@ describe('Connection lifecycle', () => {
     client.close();
   });
 
+  it('refuses a maxAttempts below 0 (or NaN) at construction, saying what is allowed', () => {
+    for (const maxAttempts of [-1, Number.NaN])
+      expect(() => harness({ connection: { maxAttempts } })).toThrow(
+        expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('use 0 or more') }),
+      );
+    expect(() => harness({ connection: { maxAttempts: 0 } }).client.close()).not.toThrow();
+  });
+
   it('ends in failed after maxAttempts, and connect() starts again from there', async () => {
     const { client, echo, states } = harness({ connection: { maxAttempts: 2 } });
     echo.server.refuse = true;

@@ -95,7 +95,13 @@ describe('outbox', () => {
   it('rejects with OUTBOX_FULL past the message bound, keeping what it accepted', async () => {
     const { client, echo, errors } = await disconnected({ connection: { outbox: { maxMessages: 3 } } });
     const results = [1, 2, 3, 4].map((n) => client.send({ t: 'msg', body: n }));
-    await expect(results[3]).rejects.toMatchObject({ code: 'OUTBOX_FULL' });
+    await expect(results[3]).rejects.toMatchObject({
+      code: 'OUTBOX_FULL',
+      // What to do, not only what happened.
+      message: expect.stringMatching(
+        /^outbox full \(3 messages, \d+ bytes\): wait for the client to reconnect, or raise outbox\.maxMessages/,
+      ),
+    });
     expect(errors.map((e) => (e as PolySocketError).code)).toContain('OUTBOX_FULL');
     await advance(1000);
     expect(echo.frames().filter((f) => f.t === 'msg')).toEqual([1, 2, 3].map((n) => ({ t: 'msg', body: n })));

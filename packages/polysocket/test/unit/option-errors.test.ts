@@ -60,6 +60,14 @@ describe('a bad option is an INVALID error naming the class the app constructed'
     });
   }
 
+  it('createClient() without options is INVALID naming the protocols, not a TypeError', () => {
+    for (const make of [() => createClient(undefined as never), () => createClient({} as never)])
+      expect(thrown(make)).toMatchObject({
+        code: 'INVALID',
+        message: "createClient needs a protocol: use 'foony', 'ignis', 'sockr' or 'socketio'",
+      });
+  });
+
   it('SocketIOClient: an auth that is neither a plain object nor a function', () => {
     expect(
       thrown(() => new SocketIOClient({ url: 'http://127.0.0.1:1', auth: 'token' as never, autoConnect: false })),

@@ -55,8 +55,6 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   private up = false;
   /** The server answered this login with auth_error (its disconnect that follows is no kick). */
   private authRefused = false;
-  /** The url, for `inspect`. */
-  private readonly url: string;
   private readonly catchUp: boolean;
   private readonly emitAuthEcho: boolean;
   /** The app's `getToken`; a static token lives in `TOKENS` instead, out of reach of inspect and JSON. */
@@ -68,7 +66,6 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     if (token === undefined && getToken === undefined)
       throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
     if (!(this.getToken = getToken)) TOKENS.set(this, token!);
-    this.url = options.url;
     this.catchUp = options.catchUp !== false;
     this.emitAuthEcho = options.emitAuthEcho !== false;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -92,9 +89,10 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     this.io.connection.reportListenerError(error);
   }
 
-  /** `console.log(client)` / `util.inspect(client)`: a summary, never the token. */
+  /** `console.log(client)` / `util.inspect(client)`: a summary, never the token nor the url's query or userinfo. */
   [INSPECT](): string {
-    return `SockrClient { url: ${JSON.stringify(this.url)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
+    const url = new URL(this.io.options.url);
+    return `SockrClient { url: ${JSON.stringify(url.origin + url.pathname)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
   }
 
   private static onIoState(this: SockrBase, state: ConnectionState, previous: ConnectionState): void {

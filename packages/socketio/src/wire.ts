@@ -194,7 +194,7 @@ export abstract class SocketIOWire<
     this.endSession();
     const end =
       state === 'closed' || state === 'failed'
-        ? new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
+        ? new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `client ${state}: call connect() to reopen`, {
             retryable: false,
           })
         : undefined;

@@ -99,7 +99,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     this.emit('state', state, previous);
     if (state !== 'closed' && state !== 'failed') return;
     this.replies.rejectAll(
-      new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
+      new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `client ${state}: call connect() to reopen`, {
         retryable: false,
       }),
     );
@@ -120,7 +120,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     // Direct messages written on the dead link are sent again after the re-login (receivers drop the
     // second copy by its clientMessageId); other requests fail, as they may have been processed.
     this.replies.onDrop(
-      new PolySocketError('DISCONNECTED', 'the link dropped before the reply', { maybeDelivered: true }),
+      new PolySocketError('DISCONNECTED', 'link lost before the reply; it may have been delivered', { maybeDelivered: true }),
       event.willReconnect,
     );
     this.emit('disconnected', event);

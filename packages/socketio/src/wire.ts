@@ -194,9 +194,13 @@ export abstract class SocketIOWire<
     this.endSession();
     const end =
       state === 'closed' || state === 'failed'
-        ? new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `client ${state}: call connect() to reopen`, {
-            retryable: false,
-          })
+        ? new PolySocketError(
+            state === 'closed' ? 'CLOSED' : 'DISCONNECTED',
+            `client ${state}: call connect() to reopen`,
+            {
+              retryable: false,
+            },
+          )
         : undefined;
     if (end) {
       clearTimeout(this.endTimer);

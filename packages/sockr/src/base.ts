@@ -120,7 +120,9 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     // Direct messages written on the dead link are sent again after the re-login (receivers drop the
     // second copy by its clientMessageId); other requests fail, as they may have been processed.
     this.replies.onDrop(
-      new PolySocketError('DISCONNECTED', 'link lost before the reply; it may have been delivered', { maybeDelivered: true }),
+      new PolySocketError('DISCONNECTED', 'link lost before the reply; it may have been delivered', {
+        maybeDelivered: true,
+      }),
       event.willReconnect,
     );
     this.emit('disconnected', event);

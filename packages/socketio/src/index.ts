@@ -17,6 +17,7 @@ export type {
   TransportName,
 } from './client';
 export { SocketIOSocket } from './socket';
+export { clientEnded } from './checks';
 export type { AckOptions, AnyEventListener, SocketHook, SocketState } from './socket';
 export type {
   AckArgs,

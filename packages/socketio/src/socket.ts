@@ -99,11 +99,9 @@ export class SocketIOSocket<
           ? (this.failure ?? false)
           : this.currentState === 'disconnected' &&
             !this.wanted &&
-            new PolySocketError(
-              'DISCONNECTED',
-              `namespace ${this.nsp} is disconnected: call connect() to reconnect it`,
-              { retryable: false },
-            )))
+            new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected: call connect() to reopen`, {
+              retryable: false,
+            })))
     );
   }
 

@@ -8,7 +8,14 @@ import {
   type DisconnectEvent,
   missingModule,
 } from '@polysocket/core';
-import { encodePacket, PacketType, SocketIOClient, type EngineSession, type ReadyContext } from '@polysocket/socketio';
+import {
+  clientEnded,
+  encodePacket,
+  PacketType,
+  SocketIOClient,
+  type EngineSession,
+  type ReadyContext,
+} from '@polysocket/socketio';
 import type { SockrCalls } from './calls';
 import { Conversations } from './catch-up';
 import type { SockrEvents, SockrSession } from './events';
@@ -98,11 +105,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   private static onIoState(this: SockrBase, state: ConnectionState, previous: ConnectionState): void {
     this.emit('state', state, previous);
     if (state !== 'closed' && state !== 'failed') return;
-    this.replies.rejectAll(
-      new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `client ${state}: call connect() to reopen`, {
-        retryable: false,
-      }),
-    );
+    this.replies.rejectAll(clientEnded(state));
     this.typingState?.end();
     this.callState?.end();
     this.userId = undefined;

@@ -136,7 +136,7 @@ it('leaving a namespace whose CONNECT is unanswered rejects what waited for it a
   silent.disconnect();
   await expect(stuck).rejects.toMatchObject({
     code: 'DISCONNECTED',
-    message: 'namespace /silent is disconnected: call connect() to reconnect it',
+    message: 'namespace /silent is disconnected: call connect() to reopen',
   });
   expect(await main).toBe(true);
   await waitFor(() => got.length === 1, 'the main emit at the server');
@@ -157,7 +157,7 @@ it('a namespace left in its first connect listener stays left', async () => {
   expect(client.connected).toBe(false);
   await expect(client.emit('hello')).rejects.toMatchObject({
     code: 'DISCONNECTED',
-    message: 'namespace / is disconnected: call connect() to reconnect it',
+    message: 'namespace / is disconnected: call connect() to reopen',
   });
   await waitFor(() => server!.io.of('/').sockets.size === 0, 'the server to drop the namespace');
   await sleep(200);

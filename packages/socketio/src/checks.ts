@@ -53,3 +53,9 @@ export function connectError(packet: Packet): PolySocketError {
     },
   );
 }
+
+/** @internal What waited for a client that ended rejects with (Sockr's requests too). */
+export const clientEnded = (state: 'closed' | 'failed'): PolySocketError =>
+  new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `client ${state}: call connect() to reopen`, {
+    retryable: false,
+  });

@@ -16,7 +16,8 @@ export type {
   SocketIOClientOptions,
   TransportName,
 } from './client';
-export { SocketIOSocket, RESERVED_EVENTS } from './socket';
+export { SocketIOSocket } from './socket';
+export { clientEnded } from './checks';
 export type { AckOptions, AnyEventListener, SocketHook, SocketState } from './socket';
 export type {
   AckArgs,
@@ -32,7 +33,7 @@ export type {
   ReservedEventName,
   VolatileEmitter,
 } from './typed-events';
-export { encodePacket, hasBinary, PacketDecoder, PacketType } from './parser';
+export { encodePacket, hasBinary, PacketDecoder, PacketType, RESERVED_EVENTS } from './parser';
 export type { Packet } from './parser';
 export { decodePayload, encodePayload, engineUrl, EngineType, parseHandshake, RECORD_SEPARATOR } from './engine';
 export type { EngineHandshake } from './engine';

@@ -18,6 +18,16 @@ export interface Packet {
   data?: unknown;
 }
 
+/** Names Socket.IO reserves for lifecycle events; they cannot be emitted (`ReservedEventName` makes them a type error too). */
+export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
+
 /** Binary attachments and nesting are bounded, so a hostile packet cannot make the decoder allocate without limit. */
 const MAX_ATTACHMENTS = 64;
 const MAX_DEPTH = 32;
@@ -88,9 +98,12 @@ function isValidPayload(type: PacketType, payload: unknown): boolean {
       ? payload === undefined
       : type === PacketType.CONNECT_ERROR
         ? typeof payload === 'string' || object
-        : // ACK and BINARY_ACK: any array; EVENT and BINARY_EVENT: one that starts with the event's name
+        : // ACK and BINARY_ACK: any array; EVENT and BINARY_EVENT: one that starts with the event's name, not a
+          // reserved one (socket.io-parser's rule: a server's `disconnect` event must not reach `on('disconnect')`)
           Array.isArray(payload) &&
-          (type % 3 === 0 || typeof payload[0] === 'string' || typeof payload[0] === 'number');
+          (type % 3 === 0 ||
+            (typeof payload[0] === 'string' && !RESERVED_EVENTS.has(payload[0])) ||
+            typeof payload[0] === 'number');
 }
 
 /** Decodes the Socket.IO part of a message packet (after the Engine.IO `4`), collecting binary attachments. */

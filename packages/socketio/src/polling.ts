@@ -35,6 +35,29 @@ const oversize = (host: NamespaceHost, data: EncodedFrame): PolySocketError | un
   return limit !== undefined && host.currentTransport?.name === 'polling' ? pollingOversize(data, limit) : undefined;
 };
 
+/**
+ * A WebSocket with polling to fall back to: an HTTP answer to its upgrade (a polling-only server's 400, a proxy's
+ * 403) says it cannot open here, not that the configuration is wrong, so the core must not stop on its status (as
+ * with `foonyLongPoll`): the next attempt polls, and a 4xx to polling's handshake stops the client.
+ */
+const fallible = (ws: Transport): Transport => {
+  const open = ws.open;
+  ws.open = (to) =>
+    open.call(ws, {
+      onOpen: () => to.onOpen(),
+      onMessage: (data) => to.onMessage(data),
+      onClose: (info) => to.onClose(info),
+      onError: (error) =>
+        to.onError(
+          typeof (error as { status?: unknown }).status === 'number'
+            ? Object.assign(new Error(`${error.message} (falling back to polling)`), { cause: error })
+            : error,
+        ),
+      onPong: () => to.onPong?.(),
+    });
+  return ws;
+};
+
 /** Long-polling and the upgrade to a WebSocket, for the `polling` option. */
 export const socketioPolling: SocketIOPolling = {
   open: (client, websocket) => {
@@ -52,8 +75,10 @@ export const socketioPolling: SocketIOPolling = {
     const both = transports.includes('polling') && transports.includes('websocket');
     // With ['websocket', 'polling']: after a WebSocket that never opened (likely blocked), poll; then WebSocket again.
     return transports[0] === 'websocket'
-      ? both && client.currentTransport?.name === 'websocket' && !client.opened
-        ? poll(false)
+      ? both
+        ? client.currentTransport?.name === 'websocket' && !client.opened
+          ? poll(false)
+          : fallible(websocket())
         : websocket()
       : poll(both);
   },

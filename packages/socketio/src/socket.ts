@@ -3,7 +3,7 @@ import { hostRequest, hostSend, type NamespaceHost } from './host';
 import { connectNamespace } from './namespace-connector';
 import { addListener, fire, removeListener, type Listener, type Listeners } from './listeners';
 import type { AuthOption } from './options';
-import { PacketType, type Packet } from './parser';
+import { PacketType, RESERVED_EVENTS, type Packet } from './parser';
 import type {
   AckArgs,
   AckEmitter,
@@ -40,16 +40,6 @@ export type Inspect = (value: unknown, options: object) => string;
 
 /** The key of `onAny` listeners. */
 const ANY = Symbol();
-
-/** Names Socket.IO reserves for lifecycle events; they cannot be emitted (`ReservedEventName` makes them a type error too). */
-export const RESERVED_EVENTS: ReadonlySet<string> = new Set([
-  'connect',
-  'connect_error',
-  'disconnect',
-  'disconnecting',
-  'newListener',
-  'removeListener',
-]);
 
 export interface AckOptions {
   /** Default: the client's `ackTimeoutMs` (10 s). socket.io-client has no default and can wait forever. */
@@ -109,7 +99,9 @@ export class SocketIOSocket<
           ? (this.failure ?? false)
           : this.currentState === 'disconnected' &&
             !this.wanted &&
-            new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected`, { retryable: false })))
+            new PolySocketError('DISCONNECTED', `namespace ${this.nsp} is disconnected: call connect() to reopen`, {
+              retryable: false,
+            })))
     );
   }
 

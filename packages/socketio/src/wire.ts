@@ -16,7 +16,7 @@ import {
   type TransportData,
   dict,
 } from '@polysocket/core';
-import { connectError } from './checks';
+import { clientEnded, connectError } from './checks';
 import { engineUrl } from './engine';
 import { CLOSE_PROTOCOL_ERROR, decodeEngineMessage, engineHeartbeat, PROBE_NSP, type EngineFrame } from './frames';
 import { MainNamespace } from './main-namespace';
@@ -192,12 +192,7 @@ export abstract class SocketIOWire<
         if (socket.wanted && socket.state === 'connecting' && !socket.connectCall) void connectNamespace(this, socket);
     if (state === 'connected' || state === 'connecting') return;
     this.endSession();
-    const end =
-      state === 'closed' || state === 'failed'
-        ? new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
-            retryable: false,
-          })
-        : undefined;
+    const end = state === 'closed' || state === 'failed' ? clientEnded(state) : undefined;
     if (end) {
       clearTimeout(this.endTimer);
       this.endTimer = undefined;

@@ -8,7 +8,14 @@ import {
   type DisconnectEvent,
   missingModule,
 } from '@polysocket/core';
-import { encodePacket, PacketType, SocketIOClient, type EngineSession, type ReadyContext } from '@polysocket/socketio';
+import {
+  clientEnded,
+  encodePacket,
+  PacketType,
+  SocketIOClient,
+  type EngineSession,
+  type ReadyContext,
+} from '@polysocket/socketio';
 import type { SockrCalls } from './calls';
 import { Conversations } from './catch-up';
 import type { SockrEvents, SockrSession } from './events';
@@ -55,8 +62,6 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   private up = false;
   /** The server answered this login with auth_error (its disconnect that follows is no kick). */
   private authRefused = false;
-  /** The url, for `inspect`. */
-  private readonly url: string;
   private readonly catchUp: boolean;
   private readonly emitAuthEcho: boolean;
   /** The app's `getToken`; a static token lives in `TOKENS` instead, out of reach of inspect and JSON. */
@@ -68,7 +73,6 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     if (token === undefined && getToken === undefined)
       throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
     if (!(this.getToken = getToken)) TOKENS.set(this, token!);
-    this.url = options.url;
     this.catchUp = options.catchUp !== false;
     this.emitAuthEcho = options.emitAuthEcho !== false;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
@@ -92,19 +96,16 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     this.io.connection.reportListenerError(error);
   }
 
-  /** `console.log(client)` / `util.inspect(client)`: a summary, never the token. */
+  /** `console.log(client)` / `util.inspect(client)`: a summary, never the token nor the url's query or userinfo. */
   [INSPECT](): string {
-    return `SockrClient { url: ${JSON.stringify(this.url)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
+    const url = new URL(this.io.options.url);
+    return `SockrClient { url: ${JSON.stringify(url.origin + url.pathname)}, state: '${this.state}', userId: ${JSON.stringify(this.userId ?? null)} }`;
   }
 
   private static onIoState(this: SockrBase, state: ConnectionState, previous: ConnectionState): void {
     this.emit('state', state, previous);
     if (state !== 'closed' && state !== 'failed') return;
-    this.replies.rejectAll(
-      new PolySocketError(state === 'closed' ? 'CLOSED' : 'DISCONNECTED', `the client is ${state}`, {
-        retryable: false,
-      }),
-    );
+    this.replies.rejectAll(clientEnded(state));
     this.typingState?.end();
     this.callState?.end();
     this.userId = undefined;
@@ -122,7 +123,9 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     // Direct messages written on the dead link are sent again after the re-login (receivers drop the
     // second copy by its clientMessageId); other requests fail, as they may have been processed.
     this.replies.onDrop(
-      new PolySocketError('DISCONNECTED', 'the link dropped before the reply', { maybeDelivered: true }),
+      new PolySocketError('DISCONNECTED', 'link lost before the reply; it may have been delivered', {
+        maybeDelivered: true,
+      }),
       event.willReconnect,
     );
     this.emit('disconnected', event);

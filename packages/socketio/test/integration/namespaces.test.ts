@@ -134,7 +134,10 @@ it('leaving a namespace whose CONNECT is unanswered rejects what waited for it a
   const stuck = silent.emit('never');
   const main = client.emit('main-after');
   silent.disconnect();
-  await expect(stuck).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  await expect(stuck).rejects.toMatchObject({
+    code: 'DISCONNECTED',
+    message: 'namespace /silent is disconnected: call connect() to reopen',
+  });
   expect(await main).toBe(true);
   await waitFor(() => got.length === 1, 'the main emit at the server');
 });
@@ -152,7 +155,10 @@ it('a namespace left in its first connect listener stays left', async () => {
   await client.connect();
   expect(client.socket('/').state).toBe('disconnected');
   expect(client.connected).toBe(false);
-  await expect(client.emit('hello')).rejects.toMatchObject({ code: 'DISCONNECTED' });
+  await expect(client.emit('hello')).rejects.toMatchObject({
+    code: 'DISCONNECTED',
+    message: 'namespace / is disconnected: call connect() to reopen',
+  });
   await waitFor(() => server!.io.of('/').sockets.size === 0, 'the server to drop the namespace');
   await sleep(200);
   expect(events).toEqual(['connect', 'disconnect io client disconnect']);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PolySocketError } from '@polysocket/core';
 import { SocketIOClient, socketioPolling, type SocketIOClientOptions } from '@polysocket/socketio';
 import { bundleOf } from '../../../../test/support/bundle';
 import { closeAll, startIo, type IoServer } from '../helpers/servers';
@@ -99,6 +100,59 @@ describe('the polling module', () => {
     await client.connect();
     expect(client.transport).toBe('polling');
   });
+  for (const [answer, refuse] of [
+    ['400 (a polling-only socket.io server)', undefined],
+    ['403 (a proxy that blocks WebSockets)', 403],
+    ['404 (a proxy without the WebSocket route)', 404],
+  ] as const)
+    it(`with it, transports ["websocket", "polling"] polls after an HTTP ${answer} to the WebSocket upgrade`, async () => {
+      server = await startIo({ transports: ['polling'] }, (io) => {
+        if (refuse)
+          io.httpServer.prependListener('upgrade', (_request, socket: { end(text: string): void }) =>
+            socket.end(`HTTP/1.1 ${refuse} Blocked\r\ncontent-length: 0\r\n\r\n`),
+          );
+      });
+      const client = new SocketIOClient({
+        url: server.url,
+        polling: socketioPolling,
+        transports: ['websocket', 'polling'],
+        autoConnect: false,
+        backoff: { initialDelayMs: 1, maxDelayMs: 1 },
+        browser: { network: null, document: null },
+      });
+      clients.push(client);
+      const errors: PolySocketError[] = [];
+      client.onLifecycle('error', (error) => errors.push(error));
+      await client.connect();
+      expect(client.transport).toBe('polling');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code: 'DISCONNECTED', retryable: true });
+      expect(errors[0].message).toMatch(/HTTP|server response/);
+    });
+
+  it('with it, transports ["websocket", "polling"]: a 4xx to the upgrade and to the polling handshake fails (check the URL)', async () => {
+    server = await startIo({}, (io) => {
+      io.httpServer.prependListener('upgrade', (_request, socket: { end(text: string): void }) =>
+        socket.end('HTTP/1.1 403 Blocked\r\ncontent-length: 0\r\n\r\n'),
+      );
+      io.engine.use((_request: unknown, response: { writeHead(status: number): { end(): void } }) =>
+        response.writeHead(403).end(),
+      );
+    });
+    const client = new SocketIOClient({
+      url: server.url,
+      polling: socketioPolling,
+      transports: ['websocket', 'polling'],
+      autoConnect: false,
+      backoff: { initialDelayMs: 1, maxDelayMs: 1 },
+      browser: { network: null, document: null },
+    });
+    clients.push(client);
+    const error = (await client.connect().catch((e: unknown) => e)) as PolySocketError;
+    expect(client.state).toBe('failed');
+    expect(error).toMatchObject({ code: 'FORBIDDEN', message: 'HTTP 403 on connect: check the URL and credentials' });
+  });
+
   it('with it, transports ["websocket", "polling"]: close() during the first attempt, then connect(), starts on a WebSocket again', async () => {
     // The app closed an attempt that was on its way (React StrictMode mounts, unmounts, mounts again): the WebSocket did
     // not fail, so the next connect starts with the first transport, as socket.io-client does (it was a polling session

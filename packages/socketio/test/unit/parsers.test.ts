@@ -8,6 +8,7 @@ import {
   PacketDecoder,
   PacketType,
   parseHandshake,
+  RESERVED_EVENTS,
 } from '@polysocket/socketio';
 
 describe('Engine.IO', () => {
@@ -137,6 +138,18 @@ describe('Socket.IO packets', () => {
     d.addText('51-["a",{"_placeholder":true,"num":5}]');
     expect(() => d.addBinary(new Uint8Array([1]))).toThrow(/placeholder index/);
     expect(d.addText('2["still works"]')).toMatchObject({ data: ['still works'] });
+  });
+
+  it("refuses an EVENT named like a reserved event, as socket.io-parser (a server's 'disconnect' is no disconnect)", () => {
+    for (const name of RESERVED_EVENTS) {
+      const d = new PacketDecoder();
+      expect(() => d.addText(`2${JSON.stringify([name, 'x'])}`), name).toThrow(/malformed Socket.IO packet: payload/);
+      expect(() => d.addText(`51-/admin,${JSON.stringify([name, { _placeholder: true, num: 0 }])}`), name).toThrow(
+        PolySocketError,
+      );
+      expect(d.addText(`2${JSON.stringify([`${name}!`, 'x'])}`)).toMatchObject({ data: [`${name}!`, 'x'] });
+    }
+    expect([...RESERVED_EVENTS]).toHaveLength(6);
   });
 
   it('a binary packet whose attachments never come is reported, and the next text packet still decodes', () => {

@@ -88,6 +88,22 @@ describe('Sockr: tokens are secrets', () => {
     expectNoToken(record.lines, [STATIC_TOKEN]);
   });
 
+  it("util.inspect shows the url without its query or userinfo (credentials there are the app's too)", async () => {
+    echoing = await echoingServer();
+    const record = recorder();
+    const client = new SockrClient({
+      url: echoing.url.replace('//', '//user:tok_url_password@') + '/?apiKey=tok_url_query_key',
+      token: STATIC_TOKEN,
+      autoConnect: false,
+      logger: record.logger,
+      browser: { network: null, document: null },
+    });
+    record.inspected(client);
+    client.close();
+    expect(inspect(client)).toContain(`url: "${echoing.url}/"`);
+    expectNoToken(record.lines, ['tok_url_password', 'tok_url_query_key', 'apiKey']);
+  });
+
   it('every token getToken returns is a secret too: across logins and refusals', async () => {
     let issued = 0;
     world = await sockrWorld({ authenticate: (token) => (token === ROTATED[0] ? 'alice' : null) });

@@ -96,4 +96,23 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
     expect(() => client.call('bob', 'offer')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
     expect(vi.getTimerCount()).toBe(0);
   });
+
+  it('closed while requests wait for the session: each rejects with CLOSED saying what to do', async () => {
+    const client = new SockrClient({
+      url: 'http://127.0.0.1:1',
+      token: 'token:ana',
+      autoConnect: false,
+      calls: sockrCalls,
+      browser: { network: null, document: null },
+    });
+    client.connect().catch(() => undefined);
+    const results = await outcomes(client);
+    expect(Object.values(results).every((result) => result === 'pending')).toBe(true);
+    client.close();
+    await vi.advanceTimersByTimeAsync(0);
+    for (const [name, result] of Object.entries(results)) {
+      expect(result, name).toMatchObject({ code: 'CLOSED', message: expect.stringContaining('call connect()') });
+    }
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });

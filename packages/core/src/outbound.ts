@@ -59,7 +59,7 @@ export function configuredLimit(c: AnyConnection): number {
  * restored. False when it was not written.
  */
 export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean, direct?: boolean): boolean {
-  const link = c.link;
+  const link = c.activeLink;
   if (!link || (!direct && (c.state !== 'connected' || (!bypass && c.outboxStore?.length)))) return false;
   if (link.beat && !alive(link)) return false;
   try {

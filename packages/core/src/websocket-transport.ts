@@ -1,4 +1,5 @@
 import IsomorphicWebSocket from 'isomorphic-ws';
+import type { AnyConnection } from './connection';
 import { checkSecureUrl } from './secure-url';
 import type { CloseInfo, Transport, TransportData, TransportListener } from './transport';
 
@@ -210,6 +211,6 @@ export function webSocketTransport(options: WebSocketTransportOptions): () => We
  * @internal The TransportFactory of an adapter whose connection tuning is its app's options (url, WebSocket,
  * secureOnly among them): one function for every client, called as the connection's method (`this`).
  */
-export function tuningWebSocket(this: { readonly tuning: object }): WebSocketTransport {
-  return new WebSocketTransport(this.tuning as WebSocketTransportOptions);
+export function tuningWebSocket(this: AnyConnection): WebSocketTransport {
+  return new WebSocketTransport(this.tuning as unknown as WebSocketTransportOptions);
 }

@@ -102,7 +102,7 @@ export function makeRequest<In, R extends In>(
   else if (direct)
     request.failed(new PolySocketError('DISCONNECTED', 'the link closed before the request was written'));
   else queue(c, request);
-  return request.promise as Promise<R>;
+  return request.replyPromise as Promise<R>;
 }
 
 export function writeTo(transport: Transport, data: EncodedFrame): void {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Options } from 'tsup';
+import { browserVariants } from './build/browser-variants';
 import { mangleOptions } from './build/mangle';
 
 /** A package's runtime dependencies stay imports, never bundled (tsup only reads the root package.json). */
@@ -63,9 +64,29 @@ function browserBundle(name: string): Options {
     noExternal: [/.*/],
     tsconfig: 'tsconfig.base.json',
     outExtension: () => ({ js: '.global.js' }),
+    // From the sources (`npx tsup`), the core's browser build; from dist, its `browser` condition does the same.
+    esbuildPlugins: [browserVariants()],
     ...mangled,
   };
 }
+
+/**
+ * The core's `browser` build (`dist/index.browser.js`, the package's `browser` + `import` export condition): the
+ * same sources with `socket-runtime.browser.ts` for `socket-runtime.ts` (build/browser-variants.ts), so a page
+ * does not carry the code for Node's `ws`. ESM only: a `require` under the `browser` condition is Jest's jsdom
+ * environment, which runs in Node where `isomorphic-ws` gives `ws`, so it gets the default build. Its types are
+ * the main build's. After the main build, which cleans dist.
+ */
+const coreBrowser: Options = {
+  ...library('core', {
+    entry: { 'index.browser': 'packages/core/src/index.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    esbuildPlugins: [browserVariants()],
+  }),
+  name: 'core-browser',
+};
 
 export const BROWSER_BUNDLES = ['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'];
 /** @polysocket/react's entries: the generic hooks, and one subpath per adapter (`@polysocket/react/foony`, …). */
@@ -80,7 +101,7 @@ const BROWSER_ENTRIES: Record<string, string> = { polysocket: 'all', 'polysocket
  */
 const stages: Options[][] = [
   [library('core')],
-  [library('socketio')],
+  [library('socketio'), coreBrowser],
   [
     library('sockr'),
     library('foony'),
@@ -117,7 +138,8 @@ const CLIENT_PACKAGES = ['core', 'foony', 'ignis', 'socketio', 'sockr', 'polysoc
 /** The sources a build reads: its package's, or for a script-tag bundle every client package's. */
 function sourcesOf(options: Options): string[] {
   if (options.name?.startsWith('browser-')) return CLIENT_PACKAGES.map((name) => `packages/${name}/src/**/*.ts`);
-  return [`packages/${options.name === 'mock-server-cli' ? 'mock-server' : options.name}/src/**/*.ts`];
+  // `mock-server-cli` and `core-browser` build the sources of `mock-server` and `core`.
+  return [`packages/${options.name?.replace(/-(cli|browser)$/, '')}/src/**/*.ts`];
 }
 
 /**

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Plugin } from 'esbuild';
+import { browserVariants } from './browser-variants';
 import { mangleOptions } from './mangle';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -229,7 +230,8 @@ export async function measure(row: SizeRow, options: MeasureOptions = {}): Promi
     target: 'es2020',
     // tsconfig.json maps @polysocket/* to the sources; tsconfig.base.json has no paths, so they resolve to dist.
     tsconfig: `${repo}${from === 'src' ? 'tsconfig.json' : 'tsconfig.base.json'}`,
-    plugins: options.plugins ?? [],
+    // The sources as the browser build has them (the dist's browser condition does the same).
+    plugins: [...(from === 'src' ? [browserVariants()] : []), ...(options.plugins ?? [])],
     external: row.external ?? [],
     logLevel: 'silent',
     ...(from === 'src' && options.mangle !== false ? mangleOptions() : {}),

@@ -12,8 +12,14 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const packages = publishablePackages();
 for (const { dir } of packages) rmSync(join(repo, dir, 'dist'), { recursive: true, force: true });
 
+/** Every file a manifest's `exports` names (the core's `browser` build among them). */
+const exported = (node) =>
+  typeof node === 'string' ? [node] : Object.values(node ?? {}).flatMap((value) => exported(value));
 const outputs = packages.flatMap(({ dir, manifest }) => [
   ...['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts'].map((file) => join(repo, dir, 'dist', file)),
+  ...exported(manifest.exports)
+    .filter((file) => file.startsWith('./dist/'))
+    .map((file) => join(repo, dir, file)),
   ...Object.values(manifest.bin ?? {}).map((file) => join(repo, dir, file)),
 ]);
 for (const bundle of ['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'])

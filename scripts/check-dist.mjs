@@ -123,6 +123,8 @@ const clientBuilds = [
   ...['core', 'foony', 'ignis', 'socketio', 'sockr', 'polysocket'].flatMap((name) =>
     ['index.js', 'index.cjs'].map((file) => `packages/${name}/dist/${file}`),
   ),
+  // The core's `browser` build (its manifest's `browser` + `import` condition).
+  'packages/core/dist/index.browser.js',
   ...['polysocket', 'polysocket.full', 'foony', 'ignis', 'socketio', 'sockr'].map(
     (name) => `packages/polysocket/dist/browser/${name}.global.js`,
   ),

@@ -25,6 +25,7 @@ describe('tsup.config.ts', () => {
     expect(clients.map((options) => options.name).sort()).toEqual(
       [
         'core',
+        'core-browser',
         'foony',
         'ignis',
         'socketio',

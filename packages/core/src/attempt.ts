@@ -20,7 +20,7 @@ const LINK_GONE = 'write refused';
  * Everything tied to one attempt's transport, as one object rather than a dozen closures: it receives the
  * transport's events, is the handshake's and the restore's context, and carries the session's heartbeat
  * (`heartbeat.ts`: its state, and this object is its deadline timer). Once it is no longer the connection's
- * `link` it passes nothing on.
+ * `activeLink` it passes nothing on.
  */
 export class Attempt<O, I>
   extends DeadlineTimer
@@ -65,14 +65,14 @@ export class Attempt<O, I>
   // TransportListener
   onOpen(): void {
     this.opened = true;
-    if (this.owner.link === this) void runSession(this.owner, this);
+    if (this.owner.activeLink === this) void runSession(this.owner, this);
   }
   onMessage(data: TransportData): void {
-    if (this.owner.link === this) receive(this.owner, this, data);
+    if (this.owner.activeLink === this) receive(this.owner, this, data);
   }
   onClose(info: CloseInfo): void {
     const c = this.owner;
-    if (c.link !== this) return;
+    if (c.activeLink !== this) return;
     const decision = c.protocol.classifyClose?.(info) ?? { action: 'reconnect' };
     // A link that never opened failed for a reason only the transport knows (refused, HTTP status…). So did one
     // whose transport reports open before its first request is answered (Foony's long-poll) and then got an
@@ -83,10 +83,10 @@ export class Attempt<O, I>
   }
   onError(error: Error): void {
     // Told with the attempt's error (and logged with it), not here.
-    if (this.owner.link === this) this.transportError = error;
+    if (this.owner.activeLink === this) this.transportError = error;
   }
   onPong(): void {
-    if (this.owner.link === this) answered(this);
+    if (this.owner.activeLink === this) answered(this);
   }
 
   // HandshakeContext and RestoreContext. `send`, `receive` and `request` are made on access, so an adapter
@@ -109,7 +109,7 @@ export class Attempt<O, I>
   get signal(): AbortSignal {
     const c = this.owner;
     // Once the session is ready the attempt is over: a signal asked for then never aborts.
-    if (c.link !== this) return AbortSignal.abort();
+    if (c.activeLink !== this) return AbortSignal.abort();
     return (c.state === 'connected' ? new AbortController() : (this.aborter ?? (this.aborter = new AbortController())))
       .signal;
   }
@@ -140,10 +140,10 @@ export function connectTimeout(c: AnyConnection): number {
 
 /** Starts an attempt: a fresh transport, the connect timeout, and the session once it opens. */
 export function startAttempt(c: AnyConnection): void {
-  const link = (c.link = new Attempt(c));
+  const link = (c.activeLink = new Attempt(c));
   pageAttempting(c.pageState);
   setState(c, 'connecting');
-  if (c.link !== link) return; // a `state` listener closed the client
+  if (c.activeLink !== link) return; // a `state` listener closed the client
   const timeout = connectTimeout(c);
   // As for requests: 0 or less, or not finite, means no limit.
   if (timeout > 0 && timeout < Infinity) arm(c, timeout);
@@ -151,7 +151,7 @@ export function startAttempt(c: AnyConnection): void {
     (link.transport = c.transportFactory()).open(link);
   } catch (error) {
     // A factory that throws (a bad option) fails the same way every time; a transport that fails to open may not.
-    if (c.link === link)
+    if (c.activeLink === link)
       drop(
         c,
         'transport failed',
@@ -168,7 +168,7 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
   let info: unknown;
   try {
     const result = await protocol.handshake(link);
-    if (c.link !== link) return;
+    if (c.activeLink !== link) return;
     clearTimer(c);
     info = result.info;
     (c as { info: unknown }).info = info;
@@ -179,14 +179,14 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
     for (const frame of leftover) route(c, frame);
     await protocol.restore?.(link);
   } catch (error) {
-    if (c.link !== link) return;
+    if (c.activeLink !== link) return;
     // In the handshake, a write that found the link closing: its close event (or the connect timeout) says why.
     const handshaking = link.inbox !== undefined;
     if (handshaking && error instanceof PolySocketError && error.cause === LINK_GONE) return;
     const decision = sessionFailure(error, handshaking ? 'handshake' : 'restore');
     return drop(c, decision.error!.message, false, decision.action, decision.error);
   }
-  if (c.link !== link) return;
+  if (c.activeLink !== link) return;
   // The attempt is over: nothing is left to abort, and the controller would stay for the whole session.
   link.aborter = undefined;
   c.hadSession = true;

@@ -81,7 +81,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal The largest message written: the app's or the adapter's limit, lowered by the server's. */
   sendLimit: number;
   /** @internal The current attempt (and, once ready, the session's link). */
-  link: Attempt<Out, In> | undefined;
+  activeLink: Attempt<Out, In> | undefined;
   /** @internal The one timer, for the earliest of `linkAt` and the waiting `connect()` calls' deadlines. */
   linkTimer: ReturnType<typeof setTimeout> | undefined;
   /** @internal When the link's deadline is (the connect timeout or the retry); Infinity for none. */
@@ -274,7 +274,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     if (this.state === 'connected' && outbox?.length)
       flushBox(
         outbox,
-        (data) => writeTo(this.link!.transport, data),
+        (data) => writeTo(this.activeLink!.transport, data),
         (entry) => sizeError(this, entry.data),
       );
   }

@@ -38,7 +38,7 @@ export function receive(c: AnyConnection, link: Attempt<any, any>, data: Transpo
 export function route(c: AnyConnection, frame: unknown): void {
   // A listener closed the client (or failed it) while a message's frames were being handed out: the rest go nowhere.
   if (c.state === 'closed' || c.state === 'failed') return;
-  const link = c.link;
+  const link = c.activeLink;
   const inbox = link?.inbox;
   if (inbox) {
     const waiter = link.waiter;

@@ -22,26 +22,27 @@ const EMPTY = new Map<never, never>();
 
 /** The part LazyMap and LazySet share: everything but `get`/`set` and `add`. */
 abstract class Lazy<K, V, I, S extends Store<K, V, I>> {
-  protected store: S | undefined;
+  /** @internal Made on the first write. */
+  lazyStore: S | undefined;
 
   get size(): number {
-    return this.store?.size ?? 0;
+    return this.lazyStore?.size ?? 0;
   }
 
   has(key: K): boolean {
-    return !!this.store?.has(key);
+    return !!this.lazyStore?.has(key);
   }
 
   delete(key: K): boolean {
-    return !!this.store?.delete(key);
+    return !!this.lazyStore?.delete(key);
   }
 
   clear(): void {
-    this.store = undefined;
+    this.lazyStore = undefined;
   }
 
   forEach(callback: (value: V, key: K, self: this) => void, thisArg?: unknown): void {
-    this.store?.forEach((value, key) => callback.call(thisArg, value, key, this));
+    this.lazyStore?.forEach((value, key) => callback.call(thisArg, value, key, this));
   }
 
   // The iterators, made below on the prototype: the store's, or an empty Map's.
@@ -52,35 +53,35 @@ abstract class Lazy<K, V, I, S extends Store<K, V, I>> {
 }
 
 for (const name of ['keys', 'values', 'entries', Symbol.iterator] as const)
-  (Lazy.prototype as unknown as Record<PropertyKey, unknown>)[name] = function (this: {
-    store?: Map<unknown, unknown>;
-  }) {
-    return (this.store ?? EMPTY)[name]();
+  (Lazy.prototype as unknown as Record<PropertyKey, unknown>)[name] = function (
+    this: Lazy<unknown, unknown, unknown, Map<unknown, unknown>>,
+  ) {
+    return (this.lazyStore ?? EMPTY)[name]();
   };
 
 // Neither class declares `implements ReadonlyMap`/`ReadonlySet`: newer libs add members to those (Set's `union`,
 // iterators' `[Symbol.dispose]`), and a consumer's typecheck of our .d.ts would fail under them.
 export class LazyMap<K, V> extends Lazy<K, V, [K, V], Map<K, V>> {
   get(key: K): V | undefined {
-    return this.store?.get(key);
+    return this.lazyStore?.get(key);
   }
 
   set(key: K, value: V): this {
-    (this.store ??= new Map()).set(key, value);
+    (this.lazyStore ?? (this.lazyStore = new Map())).set(key, value);
     return this;
   }
 
   override delete(key: K): boolean {
-    const store = this.store;
+    const store = this.lazyStore;
     const deleted = !!store?.delete(key);
-    if (deleted && !store!.size) this.store = undefined;
+    if (deleted && !store!.size) this.lazyStore = undefined;
     return deleted;
   }
 }
 
 export class LazySet<T> extends Lazy<T, T, T, Set<T>> {
   add(value: T): this {
-    (this.store ??= new Set()).add(value);
+    (this.lazyStore ?? (this.lazyStore = new Set())).add(value);
     return this;
   }
 }

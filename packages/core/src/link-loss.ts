@@ -36,7 +36,7 @@ export function drop(
  * failed while opening and the transport's own error says why.
  */
 export function lose(c: AnyConnection, info: CloseInfo, decision?: CloseDecision): void {
-  const link = c.link;
+  const link = c.activeLink;
   const wasConnected = c.state === 'connected';
   const cause = link?.transportError;
   decision ??= openingFailure(info, cause);
@@ -124,8 +124,8 @@ function tellDisconnected(
 
 /** Stops everything tied to the current link and closes (or, for a broken link, cuts) its transport. */
 export function releaseLink(c: AnyConnection, code: number, reason: string, broken?: boolean): void {
-  const link = c.link;
-  c.link = undefined;
+  const link = c.activeLink;
+  c.activeLink = undefined;
   clearTimer(c);
   if (!link) return;
   link.halted = true;
@@ -172,7 +172,7 @@ function timerDue(c: AnyConnection): void {
     else if (wait < Infinity) arm(c, wait);
     return;
   }
-  const cause = c.link?.transportError;
+  const cause = c.activeLink?.transportError;
   drop(
     c,
     'connect timeout',

@@ -20,7 +20,7 @@ export class RedactingLogger implements Logger {
   /** Made on the first secret: a client without credentials carries none. */
   private secrets: Set<string> | undefined;
 
-  constructor(private readonly sink: Logger | undefined) {}
+  constructor(private readonly logSink: Logger | undefined) {}
 
   /** `util.inspect` / `console.log` in Node must not list the secrets it hides. */
   [INSPECT](): string {
@@ -49,7 +49,7 @@ export class RedactingLogger implements Logger {
    */
   writeLevel(level: keyof Logger, message: string, details: unknown[]): void {
     try {
-      this.sink?.[level](
+      this.logSink?.[level](
         this.redact(message),
         ...details.map((detail) => {
           try {

@@ -59,7 +59,7 @@ export function configuredLimit(c: AnyConnection): number {
  * restored. False when it was not written.
  */
 export function writeNow(c: AnyConnection, data: EncodedFrame, bypass?: boolean, direct?: boolean): boolean {
-  const link = c.link;
+  const link = c.activeLink;
   if (!link || (!direct && (c.state !== 'connected' || (!bypass && c.outboxStore?.length)))) return false;
   if (link.beat && !alive(link)) return false;
   try {
@@ -102,7 +102,7 @@ export function makeRequest<In, R extends In>(
   else if (direct)
     request.failed(new PolySocketError('DISCONNECTED', 'the link closed before the request was written'));
   else queue(c, request);
-  return request.promise as Promise<R>;
+  return request.replyPromise as Promise<R>;
 }
 
 export function writeTo(transport: Transport, data: EncodedFrame): void {

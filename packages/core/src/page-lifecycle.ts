@@ -103,7 +103,7 @@ function onPageEvent(c: AnyConnection, page: Page, { type, persisted }: PageEven
     return;
   }
   // A liveness check: the heartbeat's deadlines now, then a probe, at most once a second however many wake-ups.
-  const link = c.link;
+  const link = c.activeLink;
   if (c.state !== 'connected' || !link?.beat || !alive(link)) return;
   const now = Date.now();
   if (now - page.wokeAt < 1000) return;

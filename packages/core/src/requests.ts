@@ -53,21 +53,21 @@ export class PendingRequest implements OutboxEntry {
   /** @internal Its timeout, for the TIMEOUT message. */
   waitMs?: number;
   /** Settles with the reply (or the failure). */
-  readonly promise: Promise<unknown>;
-  /** @internal */ resolve!: (reply: unknown) => void;
-  /** @internal */ reject!: (error: PolySocketError) => void;
+  /** @internal */ readonly replyPromise: Promise<unknown>;
+  /** @internal */ resolveReply!: (reply: unknown) => void;
+  /** @internal */ rejectReply!: (error: PolySocketError) => void;
 
   constructor(
     readonly id: RequestId,
     readonly data: EncodedFrame,
-    readonly options: RequestOptions,
+    /** @internal */ readonly requestOptions: RequestOptions,
     /** @internal */ readonly replyBox: Outbox,
   ) {
     this.size = sizeOf(data);
-    this.gate = options.gate;
-    this.promise = new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
+    this.gate = requestOptions.gate;
+    this.replyPromise = new Promise((resolve, reject) => {
+      this.resolveReply = resolve;
+      this.rejectReply = reject;
     });
   }
 
@@ -82,12 +82,12 @@ export class PendingRequest implements OutboxEntry {
 
   /** Its signal aborted. */
   handleEvent(): void {
-    gone(this, 'ABORTED', `aborted while waiting for the ${what(this)}`, this.options.signal!.reason);
+    gone(this, 'ABORTED', `aborted while waiting for the ${what(this)}`, this.requestOptions.signal!.reason);
   }
 }
 
 /** What a request waits for, as its error messages say it. */
-const what = (request: PendingRequest): string => request.options.label ?? `reply to request ${request.id}`;
+const what = (request: PendingRequest): string => request.requestOptions.label ?? `reply to request ${request.id}`;
 
 /** Registers a request that times out after `timeoutMs` (0 or less, or not finite: never). */
 export function addRequest(
@@ -121,9 +121,9 @@ export function settle(request: PendingRequest, error: PolySocketError | undefin
     box.byRequestId = undefined;
     if (error && !box.queueList.length) box.clear();
   }
-  request.options.signal?.removeEventListener('abort', request);
-  if (error) request.reject(error);
-  else request.resolve(reply);
+  request.requestOptions.signal?.removeEventListener('abort', request);
+  if (error) request.rejectReply(error);
+  else request.resolveReply(reply);
 }
 
 /** Rejects (or answers, with `reply`) the pending request `id`; returns it if it was pending. */
@@ -152,7 +152,7 @@ export function timeOut(box: Outbox, now: number): number {
   let next = Infinity;
   for (const request of box.byRequestId?.values() ?? []) {
     const deadline = request.dueAt;
-    const hint = request.options.timeoutHint;
+    const hint = request.requestOptions.timeoutHint;
     if (deadline <= now)
       gone(request, 'TIMEOUT', `no ${what(request)} within ${request.waitMs} ms${hint ? `: ${hint}` : ''}`);
     else if (deadline < next) next = deadline;
@@ -169,7 +169,7 @@ export function onDrop(box: Outbox): PendingRequest[] {
   const resend: PendingRequest[] = [];
   for (const request of box.byRequestId?.values() ?? []) {
     if (!request.isWritten) continue;
-    if (request.options.resendSafe) {
+    if (request.requestOptions.resendSafe) {
       request.isWritten = false;
       resend.push(request);
     } else gone(request, 'DISCONNECTED', `link lost before the ${what(request)}; it may have been delivered`);

@@ -34,7 +34,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     fn: EventEmitter.EventListener<Events, E>,
     context?: unknown,
   ): this {
-    return super.on(event, this.guard(fn), context);
+    return super.on(event, this.guardListener(fn), context);
   }
 
   /**
@@ -55,7 +55,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     fn: EventEmitter.EventListener<Events, E>,
     context?: unknown,
   ): this {
-    return super.once(event, this.guard(fn), context);
+    return super.once(event, this.guardListener(fn), context);
   }
 
   override off<E extends EventEmitter.EventNames<Events>>(
@@ -72,7 +72,7 @@ export class SafeEmitter<Events extends EventEmitter.ValidEventTypes> extends Ev
     return this;
   }
 
-  private guard<F>(fn: F): F {
+  private guardListener<F>(fn: F): F {
     const guards = this.guards ?? (this.guards = new WeakMap());
     let guarded = guards.get(fn as AnyListener);
     if (!guarded) {

@@ -45,7 +45,7 @@ describe('LazyMap and LazySet', () => {
 
   it('a LazyMap releases its storage with its last entry (and works on after)', () => {
     const map = new LazyMap<string, number>();
-    const storage = (): unknown => (map as unknown as { store: unknown }).store;
+    const storage = (): unknown => (map as unknown as { lazyStore: unknown }).lazyStore;
     map.set('a', 1).set('b', 2);
     map.delete('a');
     expect(storage()).toBeInstanceOf(Map);

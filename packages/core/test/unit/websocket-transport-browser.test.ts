@@ -11,10 +11,20 @@ vi.mock('ws', () => {
   throw new Error('the browser path must not load ws');
 });
 
-// The secrets-audit setup file already loaded the core with the real isomorphic-ws: load it afresh, mocked.
-vi.resetModules();
-const { Connection, WebSocketTransport, webSocketTransport } = await import('@polysocket/core');
-const { echoProtocol } = await import('../helpers/echo-protocol');
+/**
+ * The core afresh (the secrets-audit setup file already loaded it with the real isomorphic-ws), as the default
+ * build has it, or as the package's `browser` build does: with `socket-runtime.browser.ts` for `socket-runtime.ts`.
+ */
+async function loadCore(browserBuild: boolean) {
+  vi.resetModules();
+  if (browserBuild) vi.doMock('../../src/socket-runtime', () => import('../../src/socket-runtime.browser'));
+  else vi.doUnmock('../../src/socket-runtime');
+  return { ...(await import('@polysocket/core')), ...(await import('../helpers/echo-protocol')) };
+}
+const builds = [
+  ['default build', await loadCore(false)],
+  ['browser build', await loadCore(true)],
+] as const;
 
 const servers: Server[] = [];
 afterEach(() => {
@@ -34,11 +44,40 @@ function echoServer(url: string): Server {
   return server;
 }
 
-describe('WebSocketTransport on a browser-style global WebSocket (mock-socket)', () => {
+describe.each(builds)('WebSocketTransport on a browser-style global WebSocket (mock-socket), %s', (build, core) => {
+  const { Connection, WebSocketTransport, webSocketTransport, echoProtocol } = core;
+
   it('uses the global WebSocket, which has no ping', () => {
     expect((globalThis as { WebSocket?: unknown }).WebSocket).toBe(MockWebSocket);
     const transport = new WebSocketTransport({ url: 'ws://localhost:7001/x' });
     expect(transport.ping()).toBe(false);
+  });
+
+  it("takes a `ws`-like socket's events through its emit only in the default build", () => {
+    let made: { binaryType: string; onmessage: unknown } | undefined;
+    class WsLike {
+      readyState = 0;
+      bufferedAmount = 0;
+      binaryType = 'blob';
+      onopen = null;
+      onmessage = null;
+      onclose = null;
+      onerror = null;
+      constructor() {
+        // eslint-disable-next-line @typescript-eslint/no-this-alias -- the socket the transport made
+        made = this;
+      }
+      send(): void {}
+      close(): void {}
+      ping(): void {}
+      on(): void {}
+    }
+    const transport = new WebSocketTransport({ url: 'ws://localhost:7004/x', WebSocket: WsLike });
+    transport.open({ onOpen() {}, onMessage() {}, onClose() {}, onError() {} });
+    const browserBuild = build === 'browser build';
+    expect(made!.binaryType).toBe(browserBuild ? 'arraybuffer' : 'nodebuffer');
+    expect(typeof made!.onmessage).toBe(browserBuild ? 'function' : 'object');
+    transport.close();
   });
 
   it('connects, handshakes, answers a request and reconnects after the server closes', async () => {

@@ -12,18 +12,33 @@ function check(text: string): void {
   if (SECRETS.some((secret) => text.includes(secret))) leaks.push(text);
 }
 
-const write = (
-  RedactingLogger.prototype as unknown as { write: (level: string, message: string, details: unknown[]) => void }
-).write;
-(RedactingLogger.prototype as unknown as { write: typeof write }).write = function (
-  this: RedactingLogger,
-  level,
-  message,
-  details,
-) {
-  check(this.redact(message));
-  return write.call(this, level, message, details);
+// What reaches the app's logger (the sink): every argument, as `writeLevel` hands it over after redaction.
+type Sink = Record<string, (...args: unknown[]) => void>;
+type Writer = { logSink?: Sink; writeLevel: (level: string, message: string, details: unknown[]) => void };
+const proto = RedactingLogger.prototype as unknown as Writer;
+const writeLevel = proto.writeLevel;
+if (typeof writeLevel !== 'function')
+  throw new Error('secrets audit: RedactingLogger has no writeLevel any more; update test/support/secrets-audit.ts');
+proto.writeLevel = function (this: Writer, level, message, details) {
+  const sink = this.logSink;
+  // A sink of our own for this one line (the app's, if any, still gets it), so lines are audited with or without one.
+  this.logSink = {
+    [level]: (...args: unknown[]) => {
+      for (const arg of args) check(typeof arg === 'string' ? arg : (JSON.stringify(arg) ?? String(arg)));
+      sink?.[level]?.(...args);
+    },
+  };
+  try {
+    writeLevel.call(this, level, message, details);
+  } finally {
+    this.logSink = sink;
+  }
 };
+
+// The audit audits: a line with a credential in it must be caught (it once patched a method that no longer existed,
+// and checked nothing).
+new RedactingLogger().info('canary tok_canary', { token: 'tok_canary' });
+if (leaks.splice(0).length !== 2) throw new Error('secrets audit: a log line with a credential was not seen');
 
 type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;
 const emit = Connection.prototype.emit as unknown as Emit;

@@ -37,7 +37,7 @@ proto.writeLevel = function (this: Writer, level, message, details) {
 
 // The audit audits: a line with a credential in it must be caught (it once patched a method that no longer existed,
 // and checked nothing).
-new RedactingLogger().info('canary tok_canary', { token: 'tok_canary' });
+new RedactingLogger(undefined).info('canary tok_canary', { token: 'tok_canary' });
 if (leaks.splice(0).length !== 2) throw new Error('secrets audit: a log line with a credential was not seen');
 
 type Emit = (this: unknown, event: string, ...args: unknown[]) => boolean;

@@ -134,8 +134,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   /**
-   * Stops delivery: removes every listener, forgets the resume cursor and presence, sends `unsub`. Resolves on its
-   * ack, or when the link ends first (the subscription ends with the session); other failures reject and are
+   * Stops delivery: removes every listener, forgets the resume cursor and presence (sending a presence `leave` first
+   * if this client entered), sends `unsub`. Resolves on their acks, or when the link ends first (the subscription ends with the session); other failures reject and are
    * `error` events (see `publish`).
    */
   unsubscribe(): Promise<void> {
@@ -147,6 +147,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     // As after a drop, but not wanted: no session, no retry.
     this.linkDown();
     this.byName.clear();
+    // The server keeps a member that only unsubscribes: this client's `leave` goes out first (on both wires).
+    const left = this.presenceModule?.depart();
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
     this.stream.forget();
@@ -154,7 +156,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const unsubscribed = live ? this.channelRequest({ t: 'unsub' }) : undefined;
     this.setState('detached');
     return this.reported(
-      Promise.resolve(unsubscribed).catch((error: PolySocketError) => {
+      Promise.all([left, unsubscribed]).catch((error: PolySocketError) => {
         if (!linkEnded(error)) throw error;
       }),
     );

@@ -137,6 +137,14 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
       this.channel.channelRequest({ t: 'pres', action: 'leave' }).catch(() => undefined);
   }
 
+  /**
+   * @internal The channel is being unsubscribed: if this client is present, its `leave` is written now (ahead of the
+   * `unsub`, which does not end the presence on the server). Undefined when it is not present.
+   */
+  depart(): Promise<unknown> | undefined {
+    return this.own && this.channel.channelRequest({ t: 'pres', action: 'leave' });
+  }
+
   /** @internal A restore: re-enter with the last data, if this client is present. */
   reenter(request: Request | undefined): Promise<unknown> | undefined {
     return this.own && this.send('enter', this.own, request);

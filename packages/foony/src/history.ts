@@ -22,8 +22,11 @@ export interface HistoryPage {
   more: boolean;
 }
 
-/** Absent, or an integer above 0. */
-const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
+/** Absent, or an integer from 1 to 2^53 − 1 (a larger one would not survive the trip: the wire writes exact integers). */
+const positive = (value: number | undefined): boolean =>
+  value === undefined || (Number.isSafeInteger(value) && value > 0);
+
+const WHOLE = 'an integer from 1 to Number.MAX_SAFE_INTEGER (2^53 − 1)';
 
 /**
  * `channel.history(options)`. Each wire has its own cursor (`stream.pager`): the seed's `start` (a messageId), the
@@ -36,16 +39,18 @@ export async function historyPage(
 ): Promise<HistoryPage> {
   const { limit, start, before } = options;
   const pager = stream.pager;
-  if (
-    !positive(limit) ||
-    !positive(before) ||
-    (start !== undefined && typeof start !== 'string') ||
-    options[pager === 'before' ? 'start' : 'before'] !== undefined
-  )
-    throw new PolySocketError(
-      'INVALID',
-      `history needs an integer limit > 0 and, on this wire, ${pager} as its cursor`,
-    );
+  const other = pager === 'before' ? 'start' : 'before';
+  // Checked before anything is written: a bad value would be refused by the server (or not even encodable).
+  const problem = !positive(limit)
+    ? `limit must be ${WHOLE}`
+    : options[other] !== undefined
+      ? `this wire pages with ${pager === 'before' ? 'before (a serial)' : 'start (a messageId)'}, not ${other}`
+      : !positive(before)
+        ? `before must be a serial: ${WHOLE}`
+        : start !== undefined && typeof start !== 'string'
+          ? 'start must be a messageId (a string)'
+          : undefined;
+  if (problem) throw new PolySocketError('INVALID', `history: ${problem}`);
   const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
   // An answer of another kind (an `ack` with this id) is no page.
   if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);

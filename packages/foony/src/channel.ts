@@ -185,9 +185,11 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       ? messages.map((message) => ({ name: message?.name, data: message?.data ?? null }))
       : [];
     return this.reported(
-      parts.length && parts.every((part) => typeof part.name === 'string')
-        ? this.stream.publish({ t: 'pub', name: '', data: null, messages: parts }, options)
-        : Promise.reject(invalid('publishBatch needs messages with string names')),
+      !parts.length
+        ? Promise.reject(invalid('publishBatch needs at least one message: [{ name, data }, …]'))
+        : parts.every((part) => typeof part.name === 'string')
+          ? this.stream.publish({ t: 'pub', name: '', data: null, messages: parts }, options)
+          : Promise.reject(invalid('publishBatch needs a string name in every message')),
     );
   }
 

@@ -61,7 +61,7 @@ class SeedStream implements WireStream {
 export const foonySeedWire: FoonyWire = {
   // The seed's auth has no resumeConnectionId.
   encode: (frame: ClientFrame) =>
-    encodeFrame(frame.t === 'auth' ? { ...frame, resumeConnectionId: undefined } : frame),
+    encodeFrame(frame.t === 'auth' ? ({ ...frame, resumeConnectionId: undefined } as ClientFrame) : frame),
   decode(data, emit) {
     let frame: ServerFrame;
     try {

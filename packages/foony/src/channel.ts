@@ -259,12 +259,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     return this.isWanted && this.attachedSession !== session && this.pendingSession !== session;
   }
 
-  /** @internal The link went down (or the client ended): the channel waits to be restored; a pending retry is dropped. */
-  linkDown(): void {
+  /**
+   * @internal The link went down: the channel waits to be restored (`attaching`); a pending retry is dropped. `ended`:
+   * the client closed or failed, nothing will restore it until the next `connect()`: `detached` (the intent stays).
+   */
+  linkDown(ended?: boolean): void {
     this.pendingSession = this.attachedSession = 0;
     this.stopRetrying();
-    if (this.isWanted && (this.currentState === 'attached' || this.currentState === 'retrying'))
-      this.setState('attaching');
+    const state = this.currentState;
+    if (this.isWanted && (state === 'attached' || state === 'retrying' || (ended && state === 'attaching')))
+      this.setState(ended ? 'detached' : 'attaching');
   }
 
   /** @internal Whether the app wants this channel (a wire delivers nothing to a channel it does not). */

@@ -314,7 +314,10 @@ class CipherStream extends BinaryStream {
     // A batch: each message's data sealed (in order, on the channel's one chain).
     const parts = pub.messages as readonly BatchPart[] | undefined;
     const sealed = parts
-      ? Promise.all(parts.map((part) => this.cipher.seal(part, 'encrypted publishBatch'))).then((messages) => ({ ...pub, messages }))
+      ? Promise.all(parts.map((part) => this.cipher.seal(part, 'encrypted publishBatch'))).then((messages) => ({
+          ...pub,
+          messages,
+        }))
       : this.cipher.seal(pub);
     return sealed.then((frame) => super.send(frame, options));
   }

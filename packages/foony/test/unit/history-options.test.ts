@@ -55,7 +55,9 @@ describe('history() options out of range', () => {
       code: 'INVALID',
       message: expect.stringContaining('limit must be an integer from 1') as unknown,
     });
-    await expect(channel.history({ before: 3 })).rejects.toThrow('this wire pages with start (a messageId), not before');
+    await expect(channel.history({ before: 3 })).rejects.toThrow(
+      'this wire pages with start (a messageId), not before',
+    );
     expect(server.framesOf('room', 'hist')).toEqual([]);
     client.close();
   });

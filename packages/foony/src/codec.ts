@@ -1,5 +1,5 @@
 import { PolySocketError, type TransportData } from '@polysocket/core';
-import { callOf, notJson } from './errors';
+import { notJson } from './errors';
 import type { ClientFrame, ServerFrame } from './wire';
 
 const decoder = /* @__PURE__ */ new TextDecoder();
@@ -8,7 +8,7 @@ export function encodeFrame(frame: ClientFrame): string {
   try {
     return JSON.stringify(frame);
   } catch (error) {
-    throw notJson(error, callOf(frame.t));
+    throw notJson(error, frame.t === 'pres' ? 'presence' : 'publish');
   }
 }
 

@@ -69,6 +69,3 @@ export const notJson = (error: unknown, what: string): PolySocketError =>
     `${what} data must be JSON-serialisable (no BigInt, no cyclic objects): ${(error as Error)?.message ?? String(error)}`,
     { cause: error },
   );
-
-/** The call a client frame stands for, in `notJson` messages. */
-export const callOf = (t: string): string => (t === 'pres' ? 'presence' : 'publish');

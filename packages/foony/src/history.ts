@@ -26,8 +26,6 @@ export interface HistoryPage {
 const positive = (value: number | undefined): boolean =>
   value === undefined || (Number.isSafeInteger(value) && value > 0);
 
-const WHOLE = 'an integer from 1 to Number.MAX_SAFE_INTEGER (2^53 − 1)';
-
 /**
  * `channel.history(options)`. Each wire has its own cursor (`stream.pager`): the seed's `start` (a messageId), the
  * binary wire's `before` (a serial); the stream makes the page (decrypts, expands batches).
@@ -39,18 +37,18 @@ export async function historyPage(
 ): Promise<HistoryPage> {
   const { limit, start, before } = options;
   const pager = stream.pager;
-  const other = pager === 'before' ? 'start' : 'before';
   // Checked before anything is written: a bad value would be refused by the server (or not even encodable).
-  const problem = !positive(limit)
-    ? `limit must be ${WHOLE}`
-    : options[other] !== undefined
-      ? `this wire pages with ${pager === 'before' ? 'before (a serial)' : 'start (a messageId)'}, not ${other}`
-      : !positive(before)
-        ? `before must be a serial: ${WHOLE}`
-        : start !== undefined && typeof start !== 'string'
-          ? 'start must be a messageId (a string)'
-          : undefined;
-  if (problem) throw new PolySocketError('INVALID', `history: ${problem}`);
+  const wrong =
+    options[pager === 'before' ? 'start' : 'before'] !== undefined ||
+    (start !== undefined && typeof start !== 'string');
+  const bad = !positive(limit) ? 'limit' : !positive(before) ? 'before' : undefined;
+  if (wrong || bad)
+    throw new PolySocketError(
+      'INVALID',
+      wrong
+        ? `history: this wire's cursor is ${pager === 'before' ? 'before (a serial)' : 'start (a messageId string)'}`
+        : `history: ${bad} must be an integer from 1 to Number.MAX_SAFE_INTEGER`,
+    );
   const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
   // An answer of another kind (an `ack` with this id) is no page.
   if (!Array.isArray(reply.messages)) throw new PolySocketError('PROTOCOL', `history: got ${reply.t}, not histRes`);

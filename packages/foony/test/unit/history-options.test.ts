@@ -22,12 +22,12 @@ describe('history() options out of range', () => {
     await client.connect();
     const channel = client.channel('room');
     for (const [options, says] of [
-      [{ before: UNSAFE }, 'before must be a serial'],
-      [{ before: -1 }, 'before must be a serial'],
-      [{ before: 1.5 }, 'before must be a serial'],
+      [{ before: UNSAFE }, 'before must be an integer from 1'],
+      [{ before: -1 }, 'before must be an integer from 1'],
+      [{ before: 1.5 }, 'before must be an integer from 1'],
       [{ limit: UNSAFE }, 'limit must be'],
       [{ limit: Number.NaN }, 'limit must be'],
-      [{ start: 'x' }, 'this wire pages with before'],
+      [{ start: 'x' }, "this wire's cursor is before (a serial)"],
     ] as const) {
       const settled = channel.history(options).then(
         () => 'resolved',
@@ -37,7 +37,7 @@ describe('history() options out of range', () => {
       const outcome = await settled;
       expect(outcome).toContain('INVALID history: ');
       expect(outcome).toContain(says);
-      if (says !== 'this wire pages with before') expect(outcome).toContain('Number.MAX_SAFE_INTEGER');
+      if (says !== "this wire's cursor is before (a serial)") expect(outcome).toContain('Number.MAX_SAFE_INTEGER');
     }
     expect(server.received.filter((f) => f.t === 'hist')).toEqual([]);
     expect(errors).toEqual([]);
@@ -55,9 +55,7 @@ describe('history() options out of range', () => {
       code: 'INVALID',
       message: expect.stringContaining('limit must be an integer from 1') as unknown,
     });
-    await expect(channel.history({ before: 3 })).rejects.toThrow(
-      'this wire pages with start (a messageId), not before',
-    );
+    await expect(channel.history({ before: 3 })).rejects.toThrow("this wire's cursor is start (a messageId string)");
     expect(server.framesOf('room', 'hist')).toEqual([]);
     client.close();
   });

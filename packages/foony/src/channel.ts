@@ -135,8 +135,8 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
 
   /**
    * Stops delivery: removes every listener, forgets the resume cursor and presence (sending a presence `leave` first
-   * if this client entered), sends `unsub`. Resolves on their acks, or when the link ends first (the subscription ends with the session); other failures reject and are
-   * `error` events (see `publish`).
+   * if this client entered), sends `unsub`. Resolves on its ack, or when the link ends first (the subscription ends
+   * with the session); other failures reject and are `error` events (see `publish`).
    */
   unsubscribe(): Promise<void> {
     // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
@@ -147,8 +147,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     // As after a drop, but not wanted: no session, no retry.
     this.linkDown();
     this.byName.clear();
-    // The server keeps a member that only unsubscribes: this client's `leave` goes out first (on both wires).
-    const left = this.presenceModule?.depart();
+    // The server keeps a member that only unsubscribes: this client's `leave` goes out first (on both wires). Not
+    // waited for (the ordered link has it read before the `unsub`), and quiet like `close()`'s: one made while
+    // reconnecting waits in the outbox, which must not hold up or fail the unsubscribe.
+    this.presenceModule?.depart()?.catch(() => undefined);
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
     this.stream.forget();
@@ -156,7 +158,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     const unsubscribed = live ? this.channelRequest({ t: 'unsub' }) : undefined;
     this.setState('detached');
     return this.reported(
-      Promise.all([left, unsubscribed]).catch((error: PolySocketError) => {
+      Promise.resolve(unsubscribed).catch((error: PolySocketError) => {
         if (!linkEnded(error)) throw error;
       }),
     );

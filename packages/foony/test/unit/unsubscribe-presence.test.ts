@@ -44,6 +44,30 @@ describe('unsubscribe() of a channel this client is present on', () => {
     client.close();
   });
 
+  it('while reconnecting: resolves at once, quietly, and the leave goes out after the reconnect (no re-entry)', async () => {
+    const server = new MemoryFoony();
+    const client = server.client({ backoff: { initialDelayMs: 100, minDelayMs: 100, maxDelayMs: 100 } });
+    const errors: string[] = [];
+    client.on('error', (error) => errors.push(error.code));
+    await client.connect();
+    const channel = client.channel('room');
+    await channel.presence.enter({ s: 1 });
+    server.drop();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(client.state).toBe('reconnecting');
+    let resolved = false;
+    void channel.unsubscribe().then(() => (resolved = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(resolved).toBe(true);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(client.state).toBe('connected');
+    const start = server.received.map((f) => f.t).lastIndexOf('auth');
+    const after = server.received.slice(start).filter((f) => f.channel === 'room');
+    expect(after.map((f) => `${f.t}:${f.action ?? ''}`)).toEqual(['pres:leave']);
+    expect(errors).toEqual([]);
+    client.close();
+  });
+
   it('sends no leave for a channel this client never entered', async () => {
     const server = new MemoryFoony();
     const client = server.client();

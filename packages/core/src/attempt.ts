@@ -176,7 +176,9 @@ async function runSession<O, I>(c: AnyConnection, link: Attempt<O, I>): Promise<
     if (result.heartbeat) startHeartbeat(link, result.heartbeat);
     const leftover = link.inbox!;
     link.inbox = undefined;
-    for (const frame of leftover) route(c, frame);
+    // A listener of one may close (and reconnect) the client: the rest are this link's, not the next one's.
+    for (const frame of leftover) if (c.activeLink === link) route(c, frame);
+    if (c.activeLink !== link) return;
     await protocol.restore?.(link);
   } catch (error) {
     if (c.activeLink !== link) return;

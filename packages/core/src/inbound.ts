@@ -7,11 +7,17 @@ import { cancel } from './requests';
 import type { TransportData } from './transport';
 
 /**
- * The connection whose message is being decoded: `routeFrame`, the one `emit` every decode gets, routes to it (no
- * closure per client). Saved and restored around each decode, so a decode inside a listener of another is safe.
+ * The link whose message is being decoded: `routeFrame`, the one `emit` every decode gets, routes to its connection
+ * (no closure per client) while it is still the current link — a listener that closed (and maybe reconnected) the
+ * client drops the rest of the message. Saved and restored around each decode, so a decode inside a listener of
+ * another is safe.
  */
-let decoding: AnyConnection | undefined;
-const routeFrame = (frame: unknown): void => route(decoding!, frame);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any connection's link
+let decoding: Attempt<any, any> | undefined;
+const routeFrame = (frame: unknown): void => {
+  const link = decoding!;
+  if (link.owner.activeLink === link) route(link.owner, frame);
+};
 
 /** A transport message of the current attempt: bounded, decoded, each frame routed. Garbage is one PROTOCOL error. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any connection's link
@@ -21,7 +27,7 @@ export function receive(c: AnyConnection, link: Attempt<any, any>, data: Transpo
   if (size > (c.tuning.maxFrameSize ?? 16_777_216))
     return emitError(c, new PolySocketError('PROTOCOL', `inbound message of ${size} bytes over maxFrameSize: dropped`));
   const outer = decoding;
-  decoding = c;
+  decoding = link;
   try {
     c.protocol.decode(data, routeFrame);
   } catch (error) {

@@ -134,9 +134,9 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
   }
 
   /**
-   * Stops delivery: removes every listener, forgets the resume cursor and presence, sends `unsub`. Resolves on its
-   * ack, or when the link ends first (the subscription ends with the session); other failures reject and are
-   * `error` events (see `publish`).
+   * Stops delivery: removes every listener, forgets the resume cursor and presence (sending a presence `leave` first
+   * if this client entered), sends `unsub`. Resolves on its ack, or when the link ends first (the subscription ends
+   * with the session); other failures reject and are `error` events (see `publish`).
    */
   unsubscribe(): Promise<void> {
     // Also when this session's `sub` is still unanswered (a restore's, before `connected`): the `unsub` goes out
@@ -147,6 +147,10 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     // As after a drop, but not wanted: no session, no retry.
     this.linkDown();
     this.byName.clear();
+    // The server keeps a member that only unsubscribes: this client's `leave` goes out first (on both wires). Not
+    // waited for (the ordered link has it read before the `unsub`), and quiet like `close()`'s: one made while
+    // reconnecting waits in the outbox, which must not hold up or fail the unsubscribe.
+    this.presenceModule?.depart()?.catch(() => undefined);
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
     this.stream.forget();
@@ -183,9 +187,11 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
       ? messages.map((message) => ({ name: message?.name, data: message?.data ?? null }))
       : [];
     return this.reported(
-      parts.length && parts.every((part) => typeof part.name === 'string')
-        ? this.stream.publish({ t: 'pub', name: '', data: null, messages: parts }, options)
-        : Promise.reject(invalid('publishBatch needs messages with string names')),
+      !parts.length
+        ? Promise.reject(invalid('publishBatch needs at least one message: [{ name, data }, …]'))
+        : parts.every((part) => typeof part.name === 'string')
+          ? this.stream.publish({ t: 'pub', name: '', data: null, messages: parts }, options)
+          : Promise.reject(invalid('publishBatch needs a string name in every message')),
     );
   }
 
@@ -255,12 +261,16 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     return this.isWanted && this.attachedSession !== session && this.pendingSession !== session;
   }
 
-  /** @internal The link went down (or the client ended): the channel waits to be restored; a pending retry is dropped. */
-  linkDown(): void {
+  /**
+   * @internal The link went down: the channel waits to be restored (`attaching`); a pending retry is dropped. `ended`:
+   * the client closed or failed, nothing will restore it until the next `connect()`: `detached` (the intent stays).
+   */
+  linkDown(ended?: boolean): void {
     this.pendingSession = this.attachedSession = 0;
     this.stopRetrying();
-    if (this.isWanted && (this.currentState === 'attached' || this.currentState === 'retrying'))
-      this.setState('attaching');
+    const state = this.currentState;
+    if (this.isWanted && (state === 'attached' || state === 'retrying' || (ended && state === 'attaching')))
+      this.setState(ended ? 'detached' : 'attaching');
   }
 
   /** @internal Whether the app wants this channel (a wire delivers nothing to a channel it does not). */

@@ -250,7 +250,7 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
 
   onState(state: ConnectionState): void {
     for (const channel of this.channels.values())
-      if (state !== 'connected') channel.linkDown();
+      if (state !== 'connected') channel.linkDown(state === 'closed' || state === 'failed');
       // A channel subscribed while the restore was running missed it: attach it now.
       else if (channel.needsAttach) channel.attach();
   }

@@ -1,10 +1,15 @@
 import { PolySocketError, type TransportData } from '@polysocket/core';
+import { notJson } from './errors';
 import type { ClientFrame, ServerFrame } from './wire';
 
 const decoder = /* @__PURE__ */ new TextDecoder();
 
 export function encodeFrame(frame: ClientFrame): string {
-  return JSON.stringify(frame);
+  try {
+    return JSON.stringify(frame);
+  } catch (error) {
+    throw notJson(error, frame.t === 'pres' ? 'presence' : 'publish');
+  }
 }
 
 type Json = Record<string, unknown>;

@@ -58,3 +58,14 @@ export const binaryOnly = (subject: string): PolySocketError =>
 export function needs(option: keyof typeof MODULES): PolySocketError {
   return missingModule(option, MODULES[option], 'foony');
 }
+
+/**
+ * INVALID for data JSON cannot encode (a BigInt, a cyclic object): says what the wire carries. `what` names the call
+ * (`publish`, `presence`; `encrypted publish`…).
+ */
+export const notJson = (error: unknown, what: string): PolySocketError =>
+  new PolySocketError(
+    'INVALID',
+    `${what} data must be JSON-serialisable (no BigInt, no cyclic objects): ${(error as Error)?.message ?? String(error)}`,
+    { cause: error },
+  );

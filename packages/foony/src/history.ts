@@ -22,8 +22,9 @@ export interface HistoryPage {
   more: boolean;
 }
 
-/** Absent, or an integer above 0. */
-const positive = (value: number | undefined): boolean => value === undefined || (Number.isInteger(value) && value > 0);
+/** Absent, or an integer from 1 to 2^53 − 1 (a larger one would not survive the trip: the wire writes exact integers). */
+const positive = (value: number | undefined): boolean =>
+  value === undefined || (Number.isSafeInteger(value) && value > 0);
 
 /**
  * `channel.history(options)`. Each wire has its own cursor (`stream.pager`): the seed's `start` (a messageId), the
@@ -36,15 +37,17 @@ export async function historyPage(
 ): Promise<HistoryPage> {
   const { limit, start, before } = options;
   const pager = stream.pager;
-  if (
-    !positive(limit) ||
-    !positive(before) ||
-    (start !== undefined && typeof start !== 'string') ||
-    options[pager === 'before' ? 'start' : 'before'] !== undefined
-  )
+  // Checked before anything is written: a bad value would be refused by the server (or not even encodable).
+  const wrong =
+    options[pager === 'before' ? 'start' : 'before'] !== undefined ||
+    (start !== undefined && typeof start !== 'string');
+  const bad = !positive(limit) ? 'limit' : !positive(before) ? 'before' : undefined;
+  if (wrong || bad)
     throw new PolySocketError(
       'INVALID',
-      `history needs an integer limit > 0 and, on this wire, ${pager} as its cursor`,
+      wrong
+        ? `history: this wire's cursor is ${pager === 'before' ? 'before (a serial)' : 'start (a messageId string)'}`
+        : `history: ${bad} must be an integer from 1 to Number.MAX_SAFE_INTEGER`,
     );
   const reply = await channel.channelRequest<HistoryResponseFrame>({ t: 'hist', limit, start, before }, options);
   // An answer of another kind (an `ack` with this id) is no page.

@@ -75,6 +75,7 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     return this.present('enter', data);
   }
 
+  /** Changes this client's data; before `enter()` (or after `leave()`) it enters, as `enter(data)` would. */
   update(data?: unknown): Promise<void> {
     return this.present('update', data);
   }
@@ -94,17 +95,23 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
     const refused = this.host.connection.cannotSend();
     if (refused) throw refused;
     const previous = this.own;
-    const entry: OwnEntry = { data };
+    // Not connected: it waits in the outbox, which goes out right behind the restore; that restore does not re-enter
+    // as well (watchers got the same data twice), so it is an `enter` (the server may have ended the presence).
+    const queued = !this.host.connection.isConnected;
+    const entry: OwnEntry = { data, queued: queued || undefined };
     this.own = entry;
     this.channel.attach();
     // A `state` listener of that attach unsubscribed the channel, or entered again: its call decides.
     if (this.own !== entry) throw new PolySocketError('ABORTED', `presence ${action} superseded by a listener`);
     try {
-      await this.send(action, entry);
+      // An update of a client that is not present enters it: watchers get an `enter`, not an `update` out of nowhere.
+      await this.send(queued || !previous ? 'enter' : action, entry);
     } catch (error) {
       // Never re-enter with data the server cannot take: every restore would refuse it again.
       if ((error as PolySocketError).code === 'TOO_LARGE' && this.own === entry) this.own = previous;
       throw error;
+    } finally {
+      entry.queued = undefined;
     }
   }
 
@@ -137,9 +144,18 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
       this.channel.channelRequest({ t: 'pres', action: 'leave' }).catch(() => undefined);
   }
 
+  /**
+   * @internal The channel is being unsubscribed: if this client is present, its `leave` is written now (ahead of the
+   * `unsub`, which does not end the presence on the server). Undefined when it is not present.
+   */
+  depart(): Promise<unknown> | undefined {
+    return this.own && this.channel.channelRequest({ t: 'pres', action: 'leave' });
+  }
+
   /** @internal A restore: re-enter with the last data, if this client is present. */
   reenter(request: Request | undefined): Promise<unknown> | undefined {
-    return this.own && this.send('enter', this.own, request);
+    // An enter still in the outbox goes out right behind this restore: re-entering too would send it twice.
+    return this.own && !this.own.queued ? this.send('enter', this.own, request) : undefined;
   }
 
   /** Runs `step` (with `frame`) in the channel's event order: with a cipher, after what it is still opening. */
@@ -222,6 +238,8 @@ export class FoonyPresence extends SafeEmitter<PresenceEvents> {
 interface OwnEntry {
   readonly data: unknown;
   sealed?: Sealable;
+  /** Its `enter` waits in the outbox (made while not connected), unanswered. */
+  queued?: boolean;
 }
 
 function sameData(a: unknown, b: unknown): boolean {

@@ -1,5 +1,5 @@
 import type { ChannelHost, FoonyChannel, PublishOptions, Request } from './channel';
-import { decodeFrame } from './codec';
+import { decodeFrame, encodeFrame } from './codec';
 import { binaryOnly } from './errors';
 import { wrongWire, type FoonyWire, type PublishFrame, type WireStream } from './wire-module';
 import type { ClientFrame, MessageFrame, ServerFrame } from './wire';
@@ -61,7 +61,7 @@ class SeedStream implements WireStream {
 export const foonySeedWire: FoonyWire = {
   // The seed's auth has no resumeConnectionId.
   encode: (frame: ClientFrame) =>
-    JSON.stringify(frame.t === 'auth' ? { ...frame, resumeConnectionId: undefined } : frame),
+    encodeFrame(frame.t === 'auth' ? ({ ...frame, resumeConnectionId: undefined } as ClientFrame) : frame),
   decode(data, emit) {
     let frame: ServerFrame;
     try {

@@ -1,5 +1,5 @@
 import { describeEvent, PolySocketError } from '@polysocket/core';
-import { binaryOnly } from '../errors';
+import { binaryOnly, notJson } from '../errors';
 import type { FoonyConnectOptions } from '../client';
 import type { ChannelHost, FoonyChannel, PublishOptions } from '../channel';
 import type { ChannelFrame } from '../channel-types';
@@ -103,13 +103,13 @@ export class AesGcm {
   }
 
   /** The `data` and `encoding` of a value (undefined is sent as null). Rejects INVALID for a value JSON cannot hold. */
-  async seal(value: unknown): Promise<Sealable> {
+  async seal(value: unknown, what = 'encrypted publish'): Promise<Sealable> {
     let json: string;
     try {
       // A function or a symbol is no JSON value: null, as a plain publish sends it.
       json = JSON.stringify(value ?? null) ?? 'null';
     } catch (error) {
-      throw new PolySocketError('INVALID', 'an encrypted publish needs data JSON can hold', { cause: error });
+      throw notJson(error, what);
     }
     const crypto = webCrypto();
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
@@ -162,8 +162,8 @@ export class StreamCipher {
   ) {}
 
   /** The publish frame with its data sealed; frames come out in the order they went in. */
-  seal<F extends Sealable>(frame: F): Promise<F> {
-    const sealed = this.sealing.then(() => this.cipher.seal(frame.data));
+  seal<F extends Sealable>(frame: F, what?: string): Promise<F> {
+    const sealed = this.sealing.then(() => this.cipher.seal(frame.data, what));
     this.sealing = sealed.catch(() => undefined);
     return sealed.then((fields) => ({ ...frame, ...fields }));
   }
@@ -218,7 +218,7 @@ export class StreamCipher {
     const { data, sealed } = entry;
     if (data === undefined || sealed) return send(sealed ?? entry);
     if (now) return Promise.resolve();
-    return this.seal({ data }).then((fields) => send((entry.sealed = fields)));
+    return this.seal({ data }, 'encrypted presence').then((fields) => send((entry.sealed = fields)));
   }
 
   /** Runs `step` with what `ready` resolves to, in queue order; not if the channel was left since it was queued. */
@@ -314,7 +314,10 @@ class CipherStream extends BinaryStream {
     // A batch: each message's data sealed (in order, on the channel's one chain).
     const parts = pub.messages as readonly BatchPart[] | undefined;
     const sealed = parts
-      ? Promise.all(parts.map((part) => this.cipher.seal(part))).then((messages) => ({ ...pub, messages }))
+      ? Promise.all(parts.map((part) => this.cipher.seal(part, 'encrypted publishBatch'))).then((messages) => ({
+          ...pub,
+          messages,
+        }))
       : this.cipher.seal(pub);
     return sealed.then((frame) => super.send(frame, options));
   }

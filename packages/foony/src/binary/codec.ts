@@ -8,6 +8,7 @@
  * one object literal of one shape) has a reader of its own.
  */
 import { PolySocketError, type TransportData } from '@polysocket/core';
+import { notJson } from '../errors';
 import type { PresenceAction } from '../wire';
 import type { BatchPart, BinaryClientFrame, BinaryMessage, BinaryServerFrame } from './frames';
 
@@ -73,22 +74,27 @@ export function encodeBinary(frame: BinaryClientFrame): Uint8Array {
   const op = REQUESTS.findIndex((spec) => spec[0] === frame.t);
   const out: number[] = [op + 1];
   const fields = REQUESTS[op];
-  for (let i = 1; i < fields.length; i++) {
-    const value = (frame as unknown as Record<string, never>)[fields[i].slice(1)];
-    const kind = fields[i][0];
-    if (kind === 'u') uvarint(out, +(value ?? 0));
-    else if (kind === 's') text(out, value);
-    else if (kind === 'j') jsonText(out, value);
-    else if (kind === 'a') out.push(ACTIONS.indexOf(value) + 1);
-    else {
-      const parts: readonly BatchPart[] = value ?? [];
-      uvarint(out, parts.length);
-      for (const part of parts) {
-        text(out, part.name);
-        jsonText(out, part.data);
-        text(out, part.encoding);
+  try {
+    for (let i = 1; i < fields.length; i++) {
+      const value = (frame as unknown as Record<string, never>)[fields[i].slice(1)];
+      const kind = fields[i][0];
+      if (kind === 'u') uvarint(out, +(value ?? 0));
+      else if (kind === 's') text(out, value);
+      else if (kind === 'j') jsonText(out, value);
+      else if (kind === 'a') out.push(ACTIONS.indexOf(value) + 1);
+      else {
+        const parts: readonly BatchPart[] = value ?? [];
+        uvarint(out, parts.length);
+        for (const part of parts) {
+          text(out, part.name);
+          jsonText(out, part.data);
+          text(out, part.encoding);
+        }
       }
     }
+  } catch (error) {
+    // Only JSON.stringify throws here: the app's data (a BigInt, a cyclic object).
+    throw notJson(error, frame.t === 'pres' ? 'presence' : 'messages' in frame ? 'publishBatch' : 'publish');
   }
   const prefix: number[] = [];
   uvarint(prefix, out.length);

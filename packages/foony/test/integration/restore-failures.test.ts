@@ -71,7 +71,9 @@ describe('Foony restore: one channel whose re-subscribe fails for a while', () =
     client.close();
     await sleep(400); // well past the test backoff's ceiling (150 ms)
     expect(world.foony.requestsFor('busy').sub).toBe(subs);
-    expect(busy.state).toBe('attaching'); // still wanted: a later connect() subscribes it
+    // The session ended: detached, but still wanted (a later connect() subscribes it).
+    expect(busy.state).toBe('detached');
+    expect(busy.wanted).toBe(true);
   });
 
   it('unsubscribe() while a channel waits to retry stops the retries', async () => {

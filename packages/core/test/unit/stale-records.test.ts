@@ -91,9 +91,11 @@ describe('the frames left in a message of a link that is no longer current', () 
       },
     };
     const { client, states, errors } = harness({ connection: { protocol } });
-    void client.connect();
+    // Closed before it was connected: the first connect() rejects CLOSED.
+    const first = expect(client.connect()).rejects.toMatchObject({ code: 'CLOSED' });
     await advance(0);
     await advance(0);
+    await first;
     expect(errors).toEqual([]);
     expect(frames).toEqual([{ t: 'msg', body: 1 }]);
     await expect(reconnected).resolves.toBeUndefined();

@@ -219,6 +219,9 @@ export class PageSession {
     everyMs?: number;
   }): Promise<Outage> {
     const actions = options.actions ?? [];
+    // CDP messages arrive in order: after a round trip, every event of a frame written before the outage has been
+    // recorded. Under load they were recorded late, so a login's last frame counted as written while offline.
+    await this.cdp.send('Runtime.evaluate', { expression: '0' });
     const nodeOffline = Date.now();
     await this.setOffline(true);
     const timer = options.every ? setInterval(options.every, options.everyMs ?? 400) : undefined;

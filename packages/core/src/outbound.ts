@@ -16,7 +16,7 @@ import type { EncodedFrame, Transport, TransportData } from './transport';
  * for ES2020, esbuild lowers `??=` on a mangled name to a temporary and two computed keys.)
  */
 export function outboxOf(c: AnyConnection): Outbox {
-  return c.outboxStore ?? (c.outboxStore = new Outbox(c.tuning.outbox));
+  return c.outboxStore ?? (c.outboxStore = new Outbox(c.tuning.outbox, c));
 }
 
 /**

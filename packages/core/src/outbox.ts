@@ -1,3 +1,4 @@
+import type { ConnectionState } from './connection-types';
 import { DeadlineTimer } from './deadline-timer';
 import { PolySocketError } from './errors';
 import { timeOut, type PendingRequest, type RequestId } from './requests';
@@ -54,7 +55,11 @@ export class Outbox extends DeadlineTimer {
   /** @internal Request ids grow for the life of the client and are never reused: a late reply cannot hit a new request. */
   lastId = 0;
 
-  constructor(/** @internal */ readonly limits: OutboxOptions = {}) {
+  constructor(
+    /** @internal */ readonly limits: OutboxOptions = {},
+    /** @internal Its client, whose state a request that was never written names in its TIMEOUT. */
+    readonly owner?: { readonly state: ConnectionState },
+  ) {
     super(sweep);
   }
 

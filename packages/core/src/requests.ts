@@ -147,14 +147,24 @@ export function gone(request: PendingRequest, code: ErrorCode, message: string, 
   unqueue(request.replyBox, request);
 }
 
+/**
+ * A written request's TIMEOUT carries the adapter's hint (what the server must do, which option waits longer); one
+ * that was never written says so instead: the server never saw it.
+ */
+function timeoutMessage(request: PendingRequest, connected: boolean): string {
+  const head = `no ${what(request)} within ${request.waitMs} ms`;
+  const hint = request.requestOptions.timeoutHint;
+  if (!request.isWritten)
+    return `${head}: not sent, ${connected ? 'it was still held in the outbox' : "the client was not connected (wait for 'connected', or allow a longer timeout)"}`;
+  return hint ? `${head}: ${hint}` : head;
+}
+
 /** Times out the requests due at `now`; returns the next deadline. */
 export function timeOut(box: Outbox, now: number): number {
   let next = Infinity;
   for (const request of box.byRequestId?.values() ?? []) {
     const deadline = request.dueAt;
-    const hint = request.requestOptions.timeoutHint;
-    if (deadline <= now)
-      gone(request, 'TIMEOUT', `no ${what(request)} within ${request.waitMs} ms${hint ? `: ${hint}` : ''}`);
+    if (deadline <= now) gone(request, 'TIMEOUT', timeoutMessage(request, box.owner?.state === 'connected'));
     else if (deadline < next) next = deadline;
   }
   return next;

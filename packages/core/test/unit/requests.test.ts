@@ -188,6 +188,37 @@ describe('requests', () => {
     client.close();
   });
 
+  it("a TIMEOUT of a request never written says it was not sent, without the adapter's reply hint", async () => {
+    const { client, echo } = harness({ server: { holdRequests: true } });
+    await client.connect();
+    const named = { label: "reply to 'echo'", timeoutHint: "the server app must answer with the request's id" };
+    // Held by its gate while the client is connected.
+    const held = client.request((id) => ({ t: 'req', id, body: 1 }), { ...named, timeoutMs: 100, gate: () => false });
+    const heldOutcome = expect(held).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      maybeDelivered: false,
+      message: "no reply to 'echo' within 100 ms: not sent, it was still held in the outbox",
+    });
+    await advance(100);
+    await heldOutcome;
+    // Waiting in the outbox while the client is not connected.
+    echo.server.refuse = true;
+    echo.server.last!.drop();
+    await flush();
+    expect(client.state).toBe('reconnecting');
+    const queued = client.request((id) => ({ t: 'req', id, body: 2 }), { ...named, timeoutMs: 300 });
+    const outcome = expect(queued).rejects.toMatchObject({
+      code: 'TIMEOUT',
+      maybeDelivered: false,
+      message:
+        "no reply to 'echo' within 300 ms: not sent, the client was not connected (wait for 'connected', or allow a longer timeout)",
+    });
+    expect(client.queued.messages).toBe(1);
+    await advance(300);
+    await outcome;
+    client.close();
+  });
+
   it('close() rejects pending and queued requests with CLOSED', async () => {
     const { client, echo } = harness({ server: { holdRequests: true } });
     await client.connect();

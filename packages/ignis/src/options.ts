@@ -58,7 +58,7 @@ export interface IgnisSession {
   clientId: string;
   /** The stable identity, when the server app returned one. */
   userId?: string;
-  /** The server's clock at `connected` (ISO string). */
+  /** The server's clock at `connected` (ISO string); the local clock when the frame had no time Date can read. */
   serverTime: string;
   /** Server clock minus local clock, in ms (about; includes half a round trip). */
   clockSkewMs: number;

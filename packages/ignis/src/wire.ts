@@ -125,12 +125,14 @@ export class IgnisWire extends AppListeners implements Protocol<string, IgnisEnv
         continue;
       }
       const data = (frame.data ?? {}) as ConnectedData;
-      if (typeof data.id !== 'string')
+      if (typeof data.id !== 'string' || !data.id)
         throw new PolySocketError('PROTOCOL', 'connected without a client id', { retryable: true });
       await secure?.established(data);
       this.authFailures = 0;
-      const serverTime = typeof data.time === 'string' ? data.time : new Date().toISOString();
-      const clockSkewMs = Date.parse(serverTime) - Date.now() || 0;
+      // The server's ISO string; one Date cannot read (or none) is not passed on: the local clock, no skew.
+      const at = typeof data.time === 'string' ? Date.parse(data.time) : NaN;
+      const serverTime = Number.isFinite(at) ? (data.time as string) : new Date().toISOString();
+      const clockSkewMs = at - Date.now() || 0;
       const encrypted = secure !== undefined;
       // One literal or the other: a property added later would cost the session an extra backing store.
       const info: IgnisSession =

@@ -76,8 +76,11 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
   /** @internal */ readonly protocol: Protocol<Out, In, Info>;
   /** @internal Called as this connection's method (adapters' shared factories read it as `this`). */
   readonly transportFactory: TransportFactory;
-  /** @internal Where the tuning fields are read from: the adapter's options object, nothing copied. */
-  readonly tuning: ConnectionTuning;
+  /**
+   * @internal Where the tuning fields are read from: the adapter's options object, nothing copied. Not enumerable:
+   * it may hold the app's credentials, which `Object.values`, `JSON.stringify` and spreading must not reach.
+   */
+  declare readonly tuning: ConnectionTuning;
   /** @internal The largest message written: the app's or the adapter's limit, lowered by the server's. */
   sendLimit: number;
   /** @internal The current attempt (and, once ready, the session's link). */
@@ -119,7 +122,7 @@ export class Connection<Out, In, Info = unknown> extends SafeEmitter<ConnectionE
     super();
     this.protocol = options.protocol;
     this.transportFactory = options.transport;
-    this.tuning = tuning;
+    Object.defineProperty(this, 'tuning', { value: tuning });
     const max = tuning.maxAttempts;
     if (!(max === undefined || max >= 0))
       throw new PolySocketError('INVALID', `maxAttempts ${max}: use 0 or more (the default, Infinity, never gives up)`);

@@ -8,6 +8,12 @@ export interface Logger {
 
 const REDACTED = '[redacted]';
 
+/**
+ * Each logger's secrets, made on its first: a client without credentials carries none. Kept here, not on the
+ * logger, so no walk of a client's properties (`Object.values`, a dumper, `util.inspect` of a part) reaches them.
+ */
+const SECRETS = new WeakMap<RedactingLogger, Set<string>>();
+
 /** `util.inspect` / `console.log` in Node call an object's method under this key: what holds secrets overrides it. */
 export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
 
@@ -17,9 +23,6 @@ export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') a
  * The core never logs frames; this is the second line of defence for text that mentions a secret.
  */
 export class RedactingLogger implements Logger {
-  /** Made on the first secret: a client without credentials carries none. */
-  private secrets: Set<string> | undefined;
-
   constructor(private readonly logSink: Logger | undefined) {}
 
   /** `util.inspect` / `console.log` in Node must not list the secrets it hides. */
@@ -29,7 +32,10 @@ export class RedactingLogger implements Logger {
 
   /** Registers a value that must never be logged. Short values are ignored (they would redact noise). */
   addSecret(secret: unknown): void {
-    if (typeof secret === 'string' && secret.length >= 4) (this.secrets ?? (this.secrets = new Set())).add(secret);
+    if (typeof secret !== 'string' || secret.length < 4) return;
+    let secrets = SECRETS.get(this);
+    if (!secrets) SECRETS.set(this, (secrets = new Set()));
+    secrets.add(secret);
   }
 
   // The four levels, made below on the prototype: each writes through `writeLevel`.
@@ -39,7 +45,7 @@ export class RedactingLogger implements Logger {
   declare error: Logger['error'];
 
   redact(text: string): string {
-    for (const secret of this.secrets ?? []) text = text.split(secret).join(REDACTED);
+    for (const secret of SECRETS.get(this) ?? []) text = text.split(secret).join(REDACTED);
     return text;
   }
 

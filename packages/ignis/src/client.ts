@@ -31,11 +31,13 @@ type AnyFunction = (...args: never[]) => void;
  */
 export class IgnisClient<Events extends object = Record<string, unknown>, EmitEvents extends object = Events> {
   readonly connection: IgnisConnection;
-  private readonly wire: IgnisWire;
+  /** Not enumerable: it holds the app's options (credentials among them); see `IgnisWire.options`. */
+  declare private readonly wire: IgnisWire;
 
   constructor(options: IgnisClientOptions) {
-    this.wire = new IgnisWire(options);
-    this.connection = this.wire.connection;
+    const wire = new IgnisWire(options);
+    Object.defineProperty(this, 'wire', { value: wire });
+    this.connection = wire.connection;
   }
 
   get state(): ConnectionState {

@@ -1,5 +1,6 @@
 import {
   Connection,
+  INSPECT,
   LazySet,
   PolySocketError,
   fetchCredentials,
@@ -61,8 +62,15 @@ export class IgnisWire extends AppListeners implements Protocol<string, IgnisEnv
   /** App frames that arrived before `connected` (rare), delivered once connected. */
   private earlyFrames: IgnisEnvelope[] | undefined;
 
-  constructor(readonly options: IgnisClientOptions) {
+  /**
+   * The app's options, as given (nothing copied per client). Not enumerable, and `util.inspect` shows a summary:
+   * `auth` must not be reachable by `Object.values`, `JSON.stringify`, spreading or inspecting the client.
+   */
+  declare readonly options: IgnisClientOptions;
+
+  constructor(options: IgnisClientOptions) {
     super();
+    Object.defineProperty(this, 'options', { value: options });
     const { url, encryption } = options;
     if (typeof url !== 'string' || !url)
       throw new PolySocketError('INVALID', "IgnisClient needs a url: e.g. { url: 'wss://host/ws' }");
@@ -79,6 +87,11 @@ export class IgnisWire extends AppListeners implements Protocol<string, IgnisEnv
     this.secure = encryption?.attach(connection);
     registerSecrets(connection.logger, options.auth);
     for (const secret of urlSecrets(url)) connection.logger.addSecret(secret);
+  }
+
+  /** `util.inspect` in Node: never the options (they hold the credentials). */
+  [INSPECT](): string {
+    return `IgnisWire { state: '${this.connection.state}' }`;
   }
 
   /** The rooms, made on first use. */

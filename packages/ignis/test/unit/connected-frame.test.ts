@@ -27,17 +27,20 @@ function clientGetting(data: unknown): IgnisClient {
 }
 
 describe("Ignis: the `connected` frame's fields", () => {
-  it.each([[{ id: '' }], [{ id: 5 }], [{}], [null]])('%j is a PROTOCOL handshake failure (no client id)', async (data) => {
-    const client = clientGetting(data);
-    const failure = await client.connect().catch((error: PolySocketError) => error);
-    expect(failure).toMatchObject({
-      code: 'DISCONNECTED',
-      message: 'gave up after 0 reconnect attempts: connected without a client id',
-      cause: { code: 'PROTOCOL' },
-    });
-    expect(client.session).toBeUndefined();
-    client.close();
-  });
+  it.each([[{ id: '' }], [{ id: 5 }], [{}], [null]])(
+    '%j is a PROTOCOL handshake failure (no client id)',
+    async (data) => {
+      const client = clientGetting(data);
+      const failure = await client.connect().catch((error: PolySocketError) => error);
+      expect(failure).toMatchObject({
+        code: 'DISCONNECTED',
+        message: 'gave up after 0 reconnect attempts: connected without a client id',
+        cause: { code: 'PROTOCOL' },
+      });
+      expect(client.session).toBeUndefined();
+      client.close();
+    },
+  );
 
   it("a time Date cannot read is not passed on: serverTime is the local clock's, clockSkewMs 0", async () => {
     vi.setSystemTime(Date.parse('2026-01-02T03:04:05.000Z'));

@@ -28,8 +28,12 @@ export class WebSocketTransport implements Transport {
   /** @internal Where the socket's events go until `close()`. */
   socketListener: TransportListener | undefined;
 
-  constructor(private readonly transportOptions: WebSocketTransportOptions) {
+  /** Not enumerable: an adapter's app options (`tuningWebSocket`), credentials among them. */
+  declare private readonly transportOptions: WebSocketTransportOptions;
+
+  constructor(transportOptions: WebSocketTransportOptions) {
     checkSecureUrl(transportOptions.url, transportOptions.secureOnly);
+    Object.defineProperty(this, 'transportOptions', { value: transportOptions });
   }
 
   get bufferedAmount(): number {

@@ -64,6 +64,30 @@ describe('Ignis secrets: every string in the auth payload, however nested', () =
     expect(all).not.toContain(IN_ARRAY);
   });
 
+  it('over a real WebSocket, an Object.values walk of the client reaches no credential (nor its JSON, nor a spread)', async () => {
+    world = await ignisWorld({ authenticate: () => ({ userId: 'u1' }) });
+    const client = world.client({ auth: { credentials: { bearer: { token: NESTED } }, scopes: ['read', IN_ARRAY] } });
+    await client.connect();
+    const seen = new Set<unknown>();
+    const texts: string[] = [inspect({ ...client }, { depth: 10 })];
+    const walk = (value: unknown): void => {
+      if (typeof value === 'string') texts.push(value);
+      if (value === null || (typeof value !== 'object' && typeof value !== 'function') || seen.has(value)) return;
+      seen.add(value);
+      try {
+        texts.push(JSON.stringify(value) ?? '');
+      } catch {
+        // cyclic: its parts are walked
+      }
+      for (const item of Object.values(value as object)) walk(item);
+    };
+    walk(client);
+    expect(seen.size).toBeGreaterThan(20); // into the connection, its link and the WebSocket
+    const all = texts.join('\n');
+    expect(all).not.toContain(NESTED);
+    expect(all).not.toContain(IN_ARRAY);
+  });
+
   it('util.inspect(client) is a short summary', async () => {
     world = await ignisWorld();
     const client = world.client();

@@ -226,6 +226,8 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
       fail: (_event, data) => (how.message ? sendError : refusal)(data),
       send: (ttlMs) => this.fire(event, payload, ttlMs),
       resendOnDrop: how.resend,
+      // A message send is always answered (delivered or error): its tombstone waits for that reply.
+      answered: how.message,
     });
   }
 

@@ -113,6 +113,31 @@ describe('Sockr: direct messages', () => {
     expect(world.sockr.messages.find((m) => m.id === messageId)?.content).toBe('next');
   });
 
+  it('no send resolves with another message\'s messageId when several time out in a row (replies delayed past the timeout)', async () => {
+    world = await sockrWorld();
+    const alice = await world.connected('alice', { requestTimeoutMs: 300 });
+    await world.connected('bob');
+    const results: [string, string][] = [];
+    const send = (i: number) =>
+      alice.sendMessage('bob', `m${i}`).then(
+        (r) => results.push([`m${i}`, r.messageId]),
+        (e: PolySocketError) => results.push([`m${i}`, e.code]),
+      );
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < 4; i++) sends.push(send(i));
+    await sleep(50);
+    world.sockr.faultsFor('alice').delay(400);
+    for (let i = 4; i < 8; i++) sends.push(send(i));
+    await sleep(500);
+    world.sockr.faultsFor('alice').delay(0);
+    for (let i = 8; i < 12; i++) sends.push(send(i));
+    await Promise.all(sends);
+    const contentOf = new Map(world.sockr.messages.map((m) => [m.id, m.content]));
+    const resolved = results.filter(([, id]) => contentOf.has(id));
+    expect(resolved.length).toBeGreaterThan(0);
+    for (const [content, id] of resolved) expect(contentOf.get(id), content).toBe(content);
+  });
+
   it('queues messages for an offline user and flushes them once at login', async () => {
     world = await sockrWorld();
     const alice = await world.connected('alice');

@@ -113,7 +113,7 @@ describe('Sockr: direct messages', () => {
     expect(world.sockr.messages.find((m) => m.id === messageId)?.content).toBe('next');
   });
 
-  it('no send resolves with another message\'s messageId when several time out in a row (replies delayed past the timeout)', async () => {
+  it("no send resolves with another message's messageId when several time out in a row (replies delayed past the timeout)", async () => {
     world = await sockrWorld();
     const alice = await world.connected('alice', { requestTimeoutMs: 300 });
     await world.connected('bob');

@@ -151,12 +151,20 @@ describe('ReplyMatcher', () => {
     const m = new ReplyMatcher();
     const limiter = new Limiter(1);
     const send = (id: string) =>
-      limiter.run(() =>
-        m.expect<{ messageId: string }>({ ok: 'message_delivered', timeoutMs: 300, fail, send: () => undefined, answered: true }),
-      ).then(
-        (reply) => [id, reply.messageId],
-        (error: PolySocketError) => [id, error.code],
-      );
+      limiter
+        .run(() =>
+          m.expect<{ messageId: string }>({
+            ok: 'message_delivered',
+            timeoutMs: 300,
+            fail,
+            send: () => undefined,
+            answered: true,
+          }),
+        )
+        .then(
+          (reply) => [id, reply.messageId],
+          (error: PolySocketError) => [id, error.code],
+        );
     const results = ['m4', 'm5', 'm6', 'm7'].map(send);
     await vi.advanceTimersByTimeAsync(300); // m4 times out; m5 goes out
     await vi.advanceTimersByTimeAsync(100);

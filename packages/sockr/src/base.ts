@@ -57,6 +57,8 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   protected readonly typingState: SockrTyping | undefined;
   private userId: string | undefined;
   private readonly timeoutMs: number;
+  /** The login's deadline: the smaller of requestTimeoutMs and connectTimeoutMs. */
+  private readonly loginMs: number;
   private sessions = 0;
   /** A `connect` was emitted and its `disconnect` not yet. */
   private up = false;
@@ -72,10 +74,22 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     const { token, getToken } = options;
     if (token === undefined && getToken === undefined)
       throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    // A bad static token would be refused on every attempt: say so now instead of looping.
+    if (token !== undefined && (typeof token !== 'string' || token === ''))
+      throw new PolySocketError(
+        'INVALID',
+        `SockrClient token must be a non-empty string, got ${token === '' ? 'an empty string' : typeof token}`,
+      );
+    if (getToken !== undefined && typeof getToken !== 'function')
+      throw new PolySocketError('INVALID', `SockrClient getToken must be a function, got ${typeof getToken}`);
     if (!(this.getToken = getToken)) TOKENS.set(this, token!);
     this.catchUp = options.catchUp !== false;
     this.emitAuthEcho = options.emitAuthEcho !== false;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    // The login (getToken, then the server's answer) ends within the connect timeout too: the core's
+    // connect timer stops at the Socket.IO handshake, before the login runs.
+    const connectMs = options.connectTimeoutMs ?? options.timeout ?? 20_000;
+    this.loginMs = connectMs > 0 && connectMs < this.timeoutMs ? connectMs : this.timeoutMs;
     // The options name this client for the login (no closure per client).
     this.io = new SocketIOClient(ioOptionsOf(options, this.timeoutMs, this));
     this.replies = new ReplyMatcher(this.io.connection);
@@ -259,8 +273,9 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   async login(context: ReadyContext): Promise<void> {
     this.authRefused = false;
     // A token callback gets the same deadline as every adapter's, and stops being waited for when the attempt ends.
+    const deadline = Date.now() + this.loginMs;
     const token = await fetchCredentials('getToken', this.getToken ?? (() => TOKENS.get(this)!), {
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.loginMs,
       valid: (value) => typeof value === 'string' && value.length > 0,
       expected: 'a non-empty token',
       signal: context.signal,
@@ -268,7 +283,11 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     const logger = this.io.connection.logger;
     logger.addSecret(token);
     context.emit('authenticate', { token });
-    const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs, LOGIN_HINT);
+    const { event, args } = await context.next(
+      ['authenticated', 'auth_error'],
+      Math.max(1, deadline - Date.now()),
+      LOGIN_HINT,
+    );
     const data = (args[0] ?? {}) as Data;
     if (event === 'auth_error') {
       // The server disconnects after auth_error; retrying with the same token would loop forever.
@@ -341,7 +360,8 @@ const RELAYS = (['error', 'reconnecting', 'rtt'] as const).map(
 const TOKENS = new WeakMap<SockrBase, string>();
 
 /** The TIMEOUT advice of a login nobody answered. */
-const LOGIN_HINT = "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs";
+const LOGIN_HINT =
+  "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs (and connectTimeoutMs)";
 
 /** An optional module's value, or INVALID naming the import (`calls: true`, or typing's old timing object). */
 function moduleOf<M extends { create: unknown }>(value: M | undefined, option: string, name: string): M | undefined {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type PolySocketError } from '@polysocket/core';
-import { SockrClient, sockrCalls, type ISFUClientAdapter } from '@polysocket/sockr';
+import { SockrClient, sockrCalls, sockrTyping, type ISFUClientAdapter } from '@polysocket/sockr';
 
 const adapter: ISFUClientAdapter = {
   connect: async () => undefined,
@@ -95,6 +95,27 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
     }
     expect(() => client.call('bob', 'offer')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  // startTyping after close() used to arm a 3 s idle timer (keeping the process alive) and emit a CLOSED error
+  // when it fired.
+  it('typing after close(): a start throws CLOSED at once, a stop does nothing, no timer, no error event', async () => {
+    const client = new SockrClient({
+      url: 'http://127.0.0.1:1',
+      token: 'token:ana',
+      autoConnect: false,
+      typing: sockrTyping,
+    });
+    const errors: PolySocketError[] = [];
+    client.on('error', (error) => errors.push(error));
+    client.close();
+    expect(() => client.startTyping('bob')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+    expect(() => client.startGroupTyping('g1')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+    client.stopTyping('bob');
+    client.stopGroupTyping('g1');
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(errors).toEqual([]);
   });
 
   it('closed while requests wait for the session: each rejects with CLOSED saying what to do', async () => {

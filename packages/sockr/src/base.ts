@@ -4,6 +4,7 @@ import {
   PolySocketError,
   SafeEmitter,
   fetchCredentials,
+  urlSecrets,
   type ConnectionState,
   type DisconnectEvent,
   missingModule,
@@ -93,7 +94,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     // The options name this client for the login (no closure per client).
     this.io = new SocketIOClient(ioOptionsOf(options, this.timeoutMs, this));
     this.replies = new ReplyMatcher(this.io.connection);
-    this.io.connection.logger.addSecret(token);
+    if (token !== undefined) addToken(this.io.connection.logger, token);
     this.callState = moduleOf(options.calls, 'calls', 'sockrCalls')?.create(this, options.ringTimeoutMs ?? 45_000);
     this.typingState = moduleOf(options.typing, 'typing', 'sockrTyping')?.create(this, options.typingTimes);
     // Told of the main namespace's events and its `disconnect` without listeners (no guards or closures per client).
@@ -281,7 +282,7 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
       signal: context.signal,
     });
     const logger = this.io.connection.logger;
-    logger.addSecret(token);
+    addToken(logger, token);
     context.emit('authenticate', { token });
     const { event, args } = await context.next(
       ['authenticated', 'auth_error'],
@@ -305,10 +306,13 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     let data = (raw ?? {}) as Data;
     const valid = checkEvent(event, data);
     if (valid === undefined) return;
-    if (event === 'auth_error') {
-      this.authRefused = true; // before anything else: the server's disconnect follows at once
-      // The app's `auth_error` event gets the server's message without the token it may quote.
-      if (typeof data.message === 'string') data = { ...data, message: this.io.connection.logger.redact(data.message) };
+    // Before anything else: the server's disconnect follows at once.
+    if (event === 'auth_error') this.authRefused = true;
+    if (event.endsWith('_error')) {
+      // A refusal's text may quote the token: the app (its event, a request's rejection) gets it without.
+      const logger = this.io.connection.logger;
+      for (const field of ['message', 'error'])
+        if (typeof data[field] === 'string') data = { ...data, [field]: logger.redact(data[field] as string) };
     }
     if (!valid) {
       this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
@@ -355,6 +359,11 @@ const RELAYS = (['error', 'reconnecting', 'rtt'] as const).map(
       },
     ] as const,
 );
+
+/** A token is a secret as written and in the forms a server may quote it (percent- and form-encoded). */
+function addToken(logger: { addSecret(secret: unknown): void }, token: string): void {
+  for (const secret of urlSecrets(`?t=${encodeURIComponent(token)}`)) logger.addSecret(secret);
+}
 
 /** Each client's static token (a closure per client would cost more than an entry here). */
 const TOKENS = new WeakMap<SockrBase, string>();

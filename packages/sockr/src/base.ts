@@ -315,7 +315,10 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
         if (typeof data[field] === 'string') data = { ...data, [field]: logger.redact(data[field] as string) };
     }
     if (!valid) {
-      this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
+      const error = new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`);
+      // A malformed reply still answers its request (replies come in order): it fails at once, not at its timeout.
+      this.replies.handle(event, data, error);
+      this.io.connection.report(error);
       return;
     }
     this.replies.handle(event, data);

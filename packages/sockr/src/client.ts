@@ -1,4 +1,4 @@
-import { missingModule } from '@polysocket/core';
+import { PolySocketError, missingModule } from '@polysocket/core';
 import { SockrBase } from './base';
 import type { SockrCall } from './call';
 import type { ConferenceState, SockrCalls } from './calls';
@@ -201,6 +201,11 @@ export class SockrClient extends SockrBase {
 
   /** Joins and connects an SFU adapter (LiveKit or another) with the token. */
   async joinConferenceWith(adapter: ISFUClientAdapter, groupId: string, options?: SFUConnectOptions): Promise<void> {
+    if (typeof adapter?.connect !== 'function')
+      throw new PolySocketError(
+        'INVALID',
+        'joinConferenceWith needs an SFU adapter (an ISFUClientAdapter: connect(sfuUrl, token), e.g. for LiveKit) first',
+      );
     const { sfuUrl, token } = await this.joinConference(groupId);
     await adapter.connect(sfuUrl, token, options);
   }

@@ -153,8 +153,11 @@ export class ReplyMatcher {
     }
   }
 
-  /** Offers an incoming event to the written waiters, oldest first; returns whether one took it. */
-  handle(event: string, data: Record<string, unknown>): boolean {
+  /**
+   * Offers an incoming event to the written waiters, oldest first; returns whether one took it. A `malformed`
+   * reply (not the shape its event has) fails the request it answers with that error instead.
+   */
+  handle(event: string, data: Record<string, unknown>, malformed?: PolySocketError): boolean {
     const waiters = this.waiters;
     for (let i = 0; i < waiters.length; i++) {
       const waiter = waiters[i];
@@ -169,6 +172,8 @@ export class ReplyMatcher {
             break;
           }
         }
+      } else if (malformed) {
+        waiter.fail(malformed);
       } else {
         waiter.settle(event, data);
       }

@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '@polysocket/core';
 import { SockrClient, type SockrClientOptions } from '@polysocket/sockr';
+import { hostileServer } from '../helpers/hostile';
 import { sockrWorld, waitFor, type SockrWorld } from '../helpers/setup';
 
 const STATIC_TOKEN = 'tok_static_9f8e7d6c5b4a';
@@ -48,28 +49,6 @@ async function echoingServer(): Promise<{ url: string; close(): Promise<void> }>
       socket.emit('auth_error', { message: `Invalid authentication token: ${token}` });
       socket.disconnect(true);
     });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => void io.close(() => resolve())),
-  };
-}
-
-/** A Socket.IO server whose middleware and login handler do what a test says (a careless or hostile server). */
-async function hostileServer(
-  middleware: (query: Record<string, unknown>) => Error | undefined,
-  onAuthenticate: (
-    socket: { emit(event: string, data: unknown): void; disconnect(close: boolean): void },
-    token: string,
-  ) => void,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const http: HttpServer = createServer();
-  const io = new Server(http, { transports: ['websocket', 'polling'] });
-  io.use((socket, next) => next(middleware(socket.handshake.query)));
-  io.on('connection', (socket) => {
-    socket.on('authenticate', ({ token }: { token: string }) => onAuthenticate(socket, token));
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;

@@ -2,7 +2,15 @@ import { createHmac } from 'node:crypto';
 import { io as officialClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
-import { SocketEvent, sockrCalls, sockrTyping, type ISFUClientAdapter, type SockrCall } from '@polysocket/sockr';
+import {
+  SockrClient,
+  SocketEvent,
+  sockrCalls,
+  sockrTyping,
+  type ISFUClientAdapter,
+  type SockrCall,
+} from '@polysocket/sockr';
+import { hostileServer } from '../helpers/hostile';
 import { record, sleep, sockrWorld, waitFor, type SockrWorld } from '../helpers/setup';
 
 let world: SockrWorld;
@@ -65,6 +73,34 @@ describe('Sockr: auth and presence', () => {
     await waitFor(() => offline.some((e) => e.userId === 'bob'), 'bob offline');
     expect(await alice.getOnlineStatus(['bob'])).toEqual({ bob: false });
   });
+});
+
+// A malformed online_status was dropped, and the request waited out its timeout blaming "Sockr is silent on some
+// refusals".
+it('a malformed reply fails its request at once with PROTOCOL (replies come in order: it was the answer)', async () => {
+  const hostile = await hostileServer(
+    () => undefined,
+    (socket) => socket.emit('authenticated', { userId: 'alice' }),
+    (socket) => socket.on('get_online_status', () => socket.emit('online_status', 'garbage')),
+  );
+  try {
+    const alice = new SockrClient({
+      url: hostile.url,
+      token: 'token:alice',
+      autoConnect: false,
+      requestTimeoutMs: 3000,
+    });
+    const errors = record(alice, 'error');
+    await alice.connect();
+    await expect(alice.getOnlineStatus(['bob'])).rejects.toMatchObject({
+      code: 'PROTOCOL',
+      message: expect.stringContaining('online_status'),
+    });
+    expect(errors.map((e) => e.code)).toContain('PROTOCOL');
+    alice.close();
+  } finally {
+    await hostile.close();
+  }
 });
 
 describe('Sockr: direct messages', () => {

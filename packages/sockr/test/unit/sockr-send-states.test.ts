@@ -77,6 +77,22 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
     client.close();
   });
 
+  // joinConferenceWith({}, id) threw a raw TypeError (adapter.connect is not a function), after joining.
+  it('joinConferenceWith without an SFU adapter rejects INVALID saying what to pass, before anything else', async () => {
+    const client = new SockrClient({
+      url: 'http://127.0.0.1:1',
+      token: 'token:ana',
+      autoConnect: false,
+      calls: sockrCalls,
+    });
+    await expect(client.joinConferenceWith({} as never, 'g1')).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('needs an SFU adapter'),
+    });
+    await expect(client.joinConferenceWith(undefined as never, 'g1')).rejects.toMatchObject({ code: 'INVALID' });
+    client.close();
+  });
+
   it('closed: CLOSED, nothing was sent, no timer left behind', async () => {
     const client = new SockrClient({
       url: 'http://127.0.0.1:1',

@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import { conversationIdOf, Limiter, ReplyMatcher, SockrCall, SocketEvent, type EventPayloads } from '@polysocket/sockr';
+import {
+  connectPeer,
+  conversationIdOf,
+  Limiter,
+  ReplyMatcher,
+  SockrCall,
+  SocketEvent,
+  type EventPayloads,
+} from '@polysocket/sockr';
 import { pageBackwards } from '../../src/messages';
 
 describe('sockr-shared types', () => {
@@ -301,6 +309,16 @@ describe('ReplyMatcher', () => {
     expect(writes).toBe(4);
   });
 
+  it('a malformed reply fails the request it answers with that error at once (not at its timeout)', async () => {
+    const m = new ReplyMatcher();
+    const status = m.expect({ ok: 'online_status', timeoutMs: 1000, fail, send: () => undefined });
+    const next = m.expect({ ok: 'online_status', timeoutMs: 1000, fail, send: () => undefined });
+    expect(m.handle('online_status', 'garbage' as never, new PolySocketError('PROTOCOL', 'malformed'))).toBe(true);
+    await expect(status).rejects.toMatchObject({ code: 'PROTOCOL', message: expect.stringContaining('malformed') });
+    m.handle('online_status', { statuses: {} });
+    expect(await next).toEqual({ statuses: {} });
+  });
+
   it('Limiter runs at most n tasks at once, in call order', async () => {
     const limiter = new Limiter(1);
     const order: string[] = [];
@@ -348,6 +366,15 @@ describe('SockrCall', () => {
     expect(emitted[1]).toEqual(['call_hangup', { callId: 'call-1' }]);
     expect(states).toEqual(['ringing', 'ended']);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  // connectPeer(call, {}) threw a raw TypeError (pc.addEventListener is not a function).
+  it('connectPeer with something that is not a peer connection (or a call) throws INVALID saying what to pass', () => {
+    const { host: h } = host();
+    const call = new SockrCall(h, 'outgoing', 'bob', {});
+    const invalid = expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('RTCPeerConnection') });
+    expect(() => connectPeer(call, {} as never)).toThrow(invalid);
+    expect(() => connectPeer({} as never, { addEventListener() {}, addIceCandidate() {} } as never)).toThrow(invalid);
   });
 
   it('a hang-up before the server named the call is sent as soon as it is', () => {

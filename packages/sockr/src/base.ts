@@ -73,16 +73,9 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   constructor(options: SockrClientOptions) {
     super();
     const { token, getToken } = options;
-    if (token === undefined && getToken === undefined)
-      throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
-    // A bad static token would be refused on every attempt: say so now instead of looping.
-    if (token !== undefined && (typeof token !== 'string' || token === ''))
-      throw new PolySocketError(
-        'INVALID',
-        `SockrClient token must be a non-empty string, got ${token === '' ? 'an empty string' : typeof token}`,
-      );
-    if (getToken !== undefined && typeof getToken !== 'function')
-      throw new PolySocketError('INVALID', `SockrClient getToken must be a function, got ${typeof getToken}`);
+    // getToken wins; a bad static token would be refused on every attempt: say so now instead of looping.
+    if (getToken === undefined ? typeof token !== 'string' || !token : typeof getToken !== 'function')
+      throw new PolySocketError('INVALID', 'SockrClient needs token (a non-empty string) or getToken (a function)');
     if (!(this.getToken = getToken)) TOKENS.set(this, token!);
     this.catchUp = options.catchUp !== false;
     this.emitAuthEcho = options.emitAuthEcho !== false;

@@ -202,10 +202,7 @@ export class SockrClient extends SockrBase {
   /** Joins and connects an SFU adapter (LiveKit or another) with the token. */
   async joinConferenceWith(adapter: ISFUClientAdapter, groupId: string, options?: SFUConnectOptions): Promise<void> {
     if (typeof adapter?.connect !== 'function')
-      throw new PolySocketError(
-        'INVALID',
-        'joinConferenceWith needs an SFU adapter (an ISFUClientAdapter: connect(sfuUrl, token), e.g. for LiveKit) first',
-      );
+      throw new PolySocketError('INVALID', 'joinConferenceWith needs an SFU adapter (ISFUClientAdapter)');
     const { sfuUrl, token } = await this.joinConference(groupId);
     await adapter.connect(sfuUrl, token, options);
   }

@@ -57,12 +57,23 @@ export function emitError(c: AnyConnection, error: PolySocketError): void {
  * `cause` chain (a server may echo a token back; a URL with a token in it ends up in the message of the
  * transport's or `fetch`'s error), or `value` itself where there is nothing to redact. An Error keeps its class
  * (a PolySocketError its code and fields; another Error its name and own fields, their strings redacted). Other
- * values, and causes more than 8 deep, are left as they are.
+ * objects go through JSON (copied only when they held a secret); causes more than 8 deep are left as they are.
  */
 export function scrub<T>(c: AnyConnection, value: T, depth = 0): T {
   const redact = (text: string): string => c.logger.redact(text);
   if (typeof value === 'string') return redact(value) as T;
-  if (!(value instanceof Error) || depth > 8) return value;
+  if (!(value instanceof Error)) {
+    // Data (a server's connect_error `data`): through JSON as the logger scrubs details, copied only if it held a secret.
+    if (value === null || typeof value !== 'object') return value;
+    try {
+      const json = JSON.stringify(value);
+      const clean = redact(json);
+      return clean === json ? value : (JSON.parse(clean) as T);
+    } catch {
+      return value; // not JSON (a platform object, a cycle): not data a server sent
+    }
+  }
+  if (depth > 8) return value;
   const own = value as Error & { cause?: unknown };
   const message = redact(own.message);
   const cause = scrub(c, own.cause, depth + 1);

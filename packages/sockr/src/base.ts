@@ -4,6 +4,7 @@ import {
   PolySocketError,
   SafeEmitter,
   fetchCredentials,
+  urlSecrets,
   type ConnectionState,
   type DisconnectEvent,
   missingModule,
@@ -57,6 +58,8 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   protected readonly typingState: SockrTyping | undefined;
   private userId: string | undefined;
   private readonly timeoutMs: number;
+  /** The login's deadline: the smaller of requestTimeoutMs and connectTimeoutMs. */
+  private readonly loginMs: number;
   private sessions = 0;
   /** A `connect` was emitted and its `disconnect` not yet. */
   private up = false;
@@ -70,16 +73,21 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   constructor(options: SockrClientOptions) {
     super();
     const { token, getToken } = options;
-    if (token === undefined && getToken === undefined)
-      throw new PolySocketError('INVALID', 'SockrClient needs token or getToken');
+    // getToken wins; a bad static token would be refused on every attempt: say so now instead of looping.
+    if (getToken === undefined ? typeof token !== 'string' || !token : typeof getToken !== 'function')
+      throw new PolySocketError('INVALID', 'SockrClient needs token (a non-empty string) or getToken (a function)');
     if (!(this.getToken = getToken)) TOKENS.set(this, token!);
     this.catchUp = options.catchUp !== false;
     this.emitAuthEcho = options.emitAuthEcho !== false;
     this.timeoutMs = options.requestTimeoutMs ?? 10_000;
+    // The login (getToken, then the server's answer) ends within the connect timeout too: the core's
+    // connect timer stops at the Socket.IO handshake, before the login runs.
+    const connectMs = options.connectTimeoutMs ?? options.timeout ?? 20_000;
+    this.loginMs = connectMs > 0 && connectMs < this.timeoutMs ? connectMs : this.timeoutMs;
     // The options name this client for the login (no closure per client).
     this.io = new SocketIOClient(ioOptionsOf(options, this.timeoutMs, this));
     this.replies = new ReplyMatcher(this.io.connection);
-    this.io.connection.logger.addSecret(token);
+    if (token !== undefined) addToken(this.io.connection.logger, token);
     this.callState = moduleOf(options.calls, 'calls', 'sockrCalls')?.create(this, options.ringTimeoutMs ?? 45_000);
     this.typingState = moduleOf(options.typing, 'typing', 'sockrTyping')?.create(this, options.typingTimes);
     // Told of the main namespace's events and its `disconnect` without listeners (no guards or closures per client).
@@ -226,6 +234,8 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
       fail: (_event, data) => (how.message ? sendError : refusal)(data),
       send: (ttlMs) => this.fire(event, payload, ttlMs),
       resendOnDrop: how.resend,
+      // A message send is always answered (delivered or error): its tombstone waits for that reply.
+      answered: how.message,
     });
   }
 
@@ -257,16 +267,21 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
   async login(context: ReadyContext): Promise<void> {
     this.authRefused = false;
     // A token callback gets the same deadline as every adapter's, and stops being waited for when the attempt ends.
+    const deadline = Date.now() + this.loginMs;
     const token = await fetchCredentials('getToken', this.getToken ?? (() => TOKENS.get(this)!), {
-      timeoutMs: this.timeoutMs,
+      timeoutMs: this.loginMs,
       valid: (value) => typeof value === 'string' && value.length > 0,
       expected: 'a non-empty token',
       signal: context.signal,
     });
     const logger = this.io.connection.logger;
-    logger.addSecret(token);
+    addToken(logger, token);
     context.emit('authenticate', { token });
-    const { event, args } = await context.next(['authenticated', 'auth_error'], this.timeoutMs, LOGIN_HINT);
+    const { event, args } = await context.next(
+      ['authenticated', 'auth_error'],
+      Math.max(1, deadline - Date.now()),
+      LOGIN_HINT,
+    );
     const data = (args[0] ?? {}) as Data;
     if (event === 'auth_error') {
       // The server disconnects after auth_error; retrying with the same token would loop forever.
@@ -284,13 +299,19 @@ export class SockrBase extends SafeEmitter<SockrEvents> {
     let data = (raw ?? {}) as Data;
     const valid = checkEvent(event, data);
     if (valid === undefined) return;
-    if (event === 'auth_error') {
-      this.authRefused = true; // before anything else: the server's disconnect follows at once
-      // The app's `auth_error` event gets the server's message without the token it may quote.
-      if (typeof data.message === 'string') data = { ...data, message: this.io.connection.logger.redact(data.message) };
+    // Before anything else: the server's disconnect follows at once.
+    if (event === 'auth_error') this.authRefused = true;
+    if (event.endsWith('_error')) {
+      // A refusal's text may quote the token: the app (its event, a request's rejection) gets it without.
+      const logger = this.io.connection.logger;
+      for (const field of ['message', 'error'])
+        if (typeof data[field] === 'string') data = { ...data, [field]: logger.redact(data[field] as string) };
     }
     if (!valid) {
-      this.io.connection.report(new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`));
+      const error = new PolySocketError('PROTOCOL', `malformed Sockr event ${event}`);
+      // A malformed reply still answers its request (replies come in order): it fails at once, not at its timeout.
+      this.replies.handle(event, data, error);
+      this.io.connection.report(error);
       return;
     }
     this.replies.handle(event, data);
@@ -335,11 +356,17 @@ const RELAYS = (['error', 'reconnecting', 'rtt'] as const).map(
     ] as const,
 );
 
+/** A token is a secret as written and in the forms a server may quote it (percent- and form-encoded). */
+function addToken(logger: { addSecret(secret: unknown): void }, token: string): void {
+  for (const secret of urlSecrets(`?t=${encodeURIComponent(token)}`)) logger.addSecret(secret);
+}
+
 /** Each client's static token (a closure per client would cost more than an entry here). */
 const TOKENS = new WeakMap<SockrBase, string>();
 
 /** The TIMEOUT advice of a login nobody answered. */
-const LOGIN_HINT = "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs";
+const LOGIN_HINT =
+  "is url a Sockr server's Socket.IO address? to wait longer, raise requestTimeoutMs (and connectTimeoutMs)";
 
 /** An optional module's value, or INVALID naming the import (`calls: true`, or typing's old timing object). */
 function moduleOf<M extends { create: unknown }>(value: M | undefined, option: string, name: string): M | undefined {

@@ -1,4 +1,4 @@
-import { SafeEmitter } from '@polysocket/core';
+import { PolySocketError, SafeEmitter } from '@polysocket/core';
 import type { IceCandidateInit, IceServer } from './types';
 
 export type CallState = 'calling' | 'ringing' | 'active' | 'ended' | 'rejected' | 'busy' | 'unavailable';
@@ -202,6 +202,15 @@ export interface PeerConnectionLike {
  * that unwires it. (SDP offer/answer stay with the app: `pc.createOffer()` → `client.call(to, offer.sdp)`.)
  */
 export function connectPeer(call: SockrCall, pc: PeerConnectionLike): () => void {
+  if (
+    typeof call?.addLocalCandidate !== 'function' ||
+    typeof pc?.addEventListener !== 'function' ||
+    typeof pc.addIceCandidate !== 'function'
+  )
+    throw new PolySocketError(
+      'INVALID',
+      'connectPeer needs a SockrCall (from call() or the call event) and an RTCPeerConnection (addEventListener, addIceCandidate)',
+    );
   const onLocal = (event: { candidate: { toJSON(): IceCandidateInit } | null }): void => {
     if (event.candidate) call.addLocalCandidate(event.candidate.toJSON());
   };

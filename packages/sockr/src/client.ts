@@ -1,4 +1,4 @@
-import { missingModule } from '@polysocket/core';
+import { PolySocketError, missingModule } from '@polysocket/core';
 import { SockrBase } from './base';
 import type { SockrCall } from './call';
 import type { ConferenceState, SockrCalls } from './calls';
@@ -149,9 +149,12 @@ export class SockrClient extends SockrBase {
 
   // ---- typing (the `typing` module) ----
 
-  /** Throttled (once per 2 s) and stopped by itself after 3 s without another call. */
+  /**
+   * Throttled (once per 2 s) and stopped by itself after 3 s without another call. Throws what a send
+   * would reject with when nothing can be sent (CLOSED after `close()`, INVALID before `connect()`).
+   */
   startTyping(to: string): void {
-    this.typing().direct.start(to);
+    this.typing(true).direct.start(to);
   }
 
   stopTyping(to: string): void {
@@ -159,7 +162,7 @@ export class SockrClient extends SockrBase {
   }
 
   startGroupTyping(groupId: string): void {
-    this.typing().group.start(groupId);
+    this.typing(true).group.start(groupId);
   }
 
   stopGroupTyping(groupId: string): void {
@@ -198,6 +201,8 @@ export class SockrClient extends SockrBase {
 
   /** Joins and connects an SFU adapter (LiveKit or another) with the token. */
   async joinConferenceWith(adapter: ISFUClientAdapter, groupId: string, options?: SFUConnectOptions): Promise<void> {
+    if (typeof adapter?.connect !== 'function')
+      throw new PolySocketError('INVALID', 'joinConferenceWith needs an SFU adapter (ISFUClientAdapter)');
     const { sfuUrl, token } = await this.joinConference(groupId);
     await adapter.connect(sfuUrl, token, options);
   }
@@ -234,8 +239,11 @@ export class SockrClient extends SockrBase {
     return this.callState;
   }
 
-  private typing(): SockrTyping {
+  /** With `start`: throws when nothing can be sent (a start then would leave an idle timer behind a closed client). */
+  private typing(start?: boolean): SockrTyping {
     if (!this.typingState) throw missingModule('typing', 'sockrTyping', 'sockr');
+    const refused = start && this.io.connection.cannotSend();
+    if (refused) throw refused;
     return this.typingState;
   }
 

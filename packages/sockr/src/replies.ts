@@ -9,6 +9,8 @@ interface Waiter {
   match?: (event: string, data: Record<string, unknown>) => boolean;
   deadline: number;
   timeoutMs: number;
+  /** The server always answers it: its tombstone waits for that reply however late (until a drop). */
+  answered: boolean;
   /** Timed out, but its reply may still come: it takes that reply silently, so it cannot answer a newer request. */
   tomb: boolean;
   /** A tombstone ahead of it took a reply this waiter could have matched: most likely its own. */
@@ -36,11 +38,14 @@ const MAX_RESENDS = 3;
  * timer armed for the earliest deadline, as the core's requests do: a reply in time costs no timer call.
  *
  * A request that timed out after it was written is still owed a reply: it stays as a tombstone that
- * takes its late reply (else the next request would get it, e.g. another message's messageId). A
- * tombstone lasts one more timeout, at most 32 are kept, and a drop clears them (a reply only comes on
- * the link that asked). When a tombstone took a reply while a newer request waited and that request
- * times out too, the reply taken was most likely the newer one's (the old request was never answered),
- * so the newer one leaves no tombstone: one silent request cannot make every later one time out.
+ * takes exactly one late reply, in order (else the next request would get it, e.g. another message's
+ * messageId). At most 32 are kept, and a drop clears them (a reply only comes on the link that asked).
+ * A request the server always answers (`answered`: a message send) keeps its tombstone until that reply
+ * comes, however late, so any number of timed-out sends cannot shift the replies onto newer ones. One
+ * the server may leave unanswered (a silent refusal) keeps it for one more timeout; when such a tombstone
+ * took a reply while a newer request waited and that request times out too, the reply taken was most
+ * likely the newer one's, so the newer one leaves no tombstone: one silent request cannot make every
+ * later one time out.
  */
 export class ReplyMatcher {
   private waiters: Waiter[] = [];
@@ -70,6 +75,8 @@ export class ReplyMatcher {
     send: (ttlMs: number) => Promise<boolean> | void;
     /** After a drop, send it again (on the next link) instead of failing with DISCONNECTED. */
     resendOnDrop?: boolean;
+    /** The server always answers it (never a silent refusal): a tombstone waits for its reply however late. */
+    answered?: boolean;
   }): Promise<T> {
     const refused = this.sender?.cannotSend();
     if (refused) return Promise.reject(refused);
@@ -81,6 +88,7 @@ export class ReplyMatcher {
         match: options.match,
         deadline: Date.now() + options.timeoutMs,
         timeoutMs: options.timeoutMs,
+        answered: options.answered === true,
         tomb: false,
         robbed: false,
         resend: options.resendOnDrop === true,
@@ -138,15 +146,18 @@ export class ReplyMatcher {
     waiter.written = written;
     if (!written) return;
     waiter.wasWritten = true;
-    if (waiter.tomb) {
+    if (waiter.tomb && !waiter.answered) {
       // It timed out while queued and has only now gone out: its reply is owed from now.
       waiter.deadline = Date.now() + waiter.timeoutMs;
       this.deadlines().include(waiter.deadline);
     }
   }
 
-  /** Offers an incoming event to the written waiters, oldest first; returns whether one took it. */
-  handle(event: string, data: Record<string, unknown>): boolean {
+  /**
+   * Offers an incoming event to the written waiters, oldest first; returns whether one took it. A `malformed`
+   * reply (not the shape its event has) fails the request it answers with that error instead.
+   */
+  handle(event: string, data: Record<string, unknown>, malformed?: PolySocketError): boolean {
     const waiters = this.waiters;
     for (let i = 0; i < waiters.length; i++) {
       const waiter = waiters[i];
@@ -156,10 +167,13 @@ export class ReplyMatcher {
         for (let j = i; j < waiters.length; j++) {
           const next = waiters[j];
           if (!next.tomb && next.written && matches(next, event, data)) {
-            next.robbed = true;
+            // One the server always answers was not robbed: its own reply is still to come.
+            if (!next.answered) next.robbed = true;
             break;
           }
         }
+      } else if (malformed) {
+        waiter.fail(malformed);
       } else {
         waiter.settle(event, data);
       }
@@ -220,7 +234,7 @@ export class ReplyMatcher {
         if (waiter.robbed) continue;
         waiter.tomb = true;
         // One that timed out while queued is still written later: its reply is owed from then.
-        waiter.deadline = waiter.written ? now + waiter.timeoutMs : Infinity;
+        waiter.deadline = waiter.written && !waiter.answered ? now + waiter.timeoutMs : Infinity;
       }
       if (waiter.tomb) tombs++;
       kept.push(waiter);

@@ -27,6 +27,24 @@ describe('getToken', () => {
     expect(errors.find((e) => e.code === 'AUTH_FAILED')?.message).toContain('getToken did not settle within 300 ms');
   });
 
+  it('that never settles: with a connectTimeoutMs below requestTimeoutMs, the attempt fails after connectTimeoutMs and is retried', async () => {
+    world = await sockrWorld();
+    let calls = 0;
+    const client = world.client('ana', {
+      token: undefined,
+      connectTimeoutMs: 300,
+      requestTimeoutMs: 60_000,
+      getToken: () => (++calls === 1 ? new Promise<string>(() => undefined) : 'token:ana'),
+    });
+    const errors: PolySocketError[] = [];
+    client.on('error', (error) => errors.push(error));
+    await client.connect();
+    expect(calls).toBe(2);
+    const authFailed = errors.find((e) => e.code === 'AUTH_FAILED');
+    expect(authFailed?.message).toContain('getToken did not settle within 300 ms');
+    expect(authFailed?.retryable).toBe(true);
+  });
+
   it('pending at close(): connect() rejects CLOSED at once', async () => {
     world = await sockrWorld();
     let asked = false;

@@ -50,6 +50,22 @@ describe('SockrClient options', () => {
     });
   }
 
+  // token: '' used to loop (an attempt every ~100 ms) saying "getToken must return a non-empty token".
+  it('a bad static token or a getToken that is not a function throws INVALID from the constructor, naming the option', () => {
+    const url = 'http://127.0.0.1:1';
+    for (const token of ['', 42, null] as unknown as string[]) {
+      expect(() => new SockrClient({ url, token, autoConnect: false })).toThrow(
+        expect.objectContaining({
+          code: 'INVALID',
+          message: 'SockrClient needs token (a non-empty string) or getToken (a function)',
+        }),
+      );
+    }
+    expect(() => new SockrClient({ url, getToken: 'token:ana' as never, autoConnect: false })).toThrow(
+      expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('getToken (a function)') }),
+    );
+  });
+
   // connectWaitMs, connectTimeoutMs and maxAttempts were dropped: connect() always waited the core's 20 s.
   it('every core tuning option reaches the connection', () => {
     const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -5,6 +5,7 @@ import { Server } from 'socket.io';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '@polysocket/core';
 import { SockrClient, type SockrClientOptions } from '@polysocket/sockr';
+import { hostileServer } from '../helpers/hostile';
 import { sockrWorld, waitFor, type SockrWorld } from '../helpers/setup';
 
 const STATIC_TOKEN = 'tok_static_9f8e7d6c5b4a';
@@ -133,5 +134,71 @@ describe('Sockr: tokens are secrets', () => {
     record.inspected(refused);
     refused.close();
     expectNoToken(record.lines, ROTATED);
+  });
+
+  // The server's connect_error data became the error's cause as it was (a url query value in it); a token the
+  // server quoted URL-encoded stayed in the auth_error event, the error's message and backendCode, and log lines.
+  it("a connect_error's data is redacted in the error's cause (the url's query value quoted back)", async () => {
+    echoing = await hostileServer(
+      (query) => Object.assign(new Error(`refused ${String(query.key)}`), { data: { key: query.key } }),
+      () => undefined,
+    );
+    const record = recorder();
+    const client = new SockrClient({
+      url: `${echoing.url}/?key=tok_url_query_key`,
+      token: STATIC_TOKEN,
+      autoConnect: false,
+      logger: record.logger,
+      browser: { network: null, document: null },
+    });
+    record.watch(client);
+    const error = (await client.connect().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: 'AUTH_FAILED', cause: { key: '[redacted]' } });
+    record.lines.push(error.message, inspect(error, { depth: 5 }));
+    client.close();
+    expect(record.lines.some((line) => line.includes('error event'))).toBe(true);
+    expectNoToken(record.lines, ['tok_url_query_key']);
+  });
+
+  it('a token the server quotes percent- or form-encoded is redacted too (auth_error, message_error, errors, logs)', async () => {
+    const token = 'tok&secret/static 9f8e';
+    const encoded = [encodeURIComponent(token), new URLSearchParams({ t: token }).toString().slice(2)];
+    let logins = 0;
+    echoing = await hostileServer(
+      () => undefined,
+      (socket, quoted) => {
+        const quotes = `${quoted} ${encodeURIComponent(quoted)} ${new URLSearchParams({ t: quoted }).toString().slice(2)}`;
+        if (++logins === 1) {
+          socket.emit('authenticated', { userId: 'me' });
+          socket.emit('message_error', { error: `bad ${quotes}` });
+          socket.disconnect(true);
+        } else {
+          socket.emit('auth_error', { message: `token ${quotes} expired` });
+          socket.disconnect(true);
+        }
+      },
+    );
+    const record = recorder();
+    const client = new SockrClient({
+      url: echoing.url,
+      token,
+      autoConnect: false,
+      logger: record.logger,
+      backoff: { initialDelayMs: 10, maxDelayMs: 20 },
+      browser: { network: null, document: null },
+    });
+    record.watch(client);
+    client.on('message_error', (data) => record.lines.push(`message_error event ${JSON.stringify(data)}`));
+    const first = (await client.connect().catch((e: unknown) => e)) as Error | undefined;
+    if (first) record.lines.push(first.message, inspect(first, { depth: 5 }));
+    await waitFor(() => client.state === 'failed', `failed (now ${client.state})`);
+    const error = (await client.connect().catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: 'AUTH_FAILED' });
+    record.lines.push(error.message, inspect(error, { depth: 5 }));
+    record.inspected(client);
+    client.close();
+    expect(record.lines.some((line) => line.includes('message_error event'))).toBe(true);
+    expect(record.lines.some((line) => line.includes('auth_error event'))).toBe(true);
+    expectNoToken(record.lines, [token, ...encoded]);
   });
 });

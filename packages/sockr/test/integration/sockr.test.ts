@@ -2,7 +2,15 @@ import { createHmac } from 'node:crypto';
 import { io as officialClient } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PolySocketError } from '@polysocket/core';
-import { SocketEvent, sockrCalls, sockrTyping, type ISFUClientAdapter, type SockrCall } from '@polysocket/sockr';
+import {
+  SockrClient,
+  SocketEvent,
+  sockrCalls,
+  sockrTyping,
+  type ISFUClientAdapter,
+  type SockrCall,
+} from '@polysocket/sockr';
+import { hostileServer } from '../helpers/hostile';
 import { record, sleep, sockrWorld, waitFor, type SockrWorld } from '../helpers/setup';
 
 let world: SockrWorld;
@@ -67,6 +75,34 @@ describe('Sockr: auth and presence', () => {
   });
 });
 
+// A malformed online_status was dropped, and the request waited out its timeout blaming "Sockr is silent on some
+// refusals".
+it('a malformed reply fails its request at once with PROTOCOL (replies come in order: it was the answer)', async () => {
+  const hostile = await hostileServer(
+    () => undefined,
+    (socket) => socket.emit('authenticated', { userId: 'alice' }),
+    (socket) => socket.on('get_online_status', () => socket.emit('online_status', 'garbage')),
+  );
+  try {
+    const alice = new SockrClient({
+      url: hostile.url,
+      token: 'token:alice',
+      autoConnect: false,
+      requestTimeoutMs: 3000,
+    });
+    const errors = record(alice, 'error');
+    await alice.connect();
+    await expect(alice.getOnlineStatus(['bob'])).rejects.toMatchObject({
+      code: 'PROTOCOL',
+      message: expect.stringContaining('online_status'),
+    });
+    expect(errors.map((e) => e.code)).toContain('PROTOCOL');
+    alice.close();
+  } finally {
+    await hostile.close();
+  }
+});
+
 describe('Sockr: direct messages', () => {
   it('send_message → receive_message and message_delivered, with a clientMessageId', async () => {
     world = await sockrWorld();
@@ -111,6 +147,31 @@ describe('Sockr: direct messages', () => {
     world.sockr.faultsFor('alice').delay(0);
     const { messageId } = await alice.sendMessage('bob', 'next');
     expect(world.sockr.messages.find((m) => m.id === messageId)?.content).toBe('next');
+  });
+
+  it("no send resolves with another message's messageId when several time out in a row (replies delayed past the timeout)", async () => {
+    world = await sockrWorld();
+    const alice = await world.connected('alice', { requestTimeoutMs: 300 });
+    await world.connected('bob');
+    const results: [string, string][] = [];
+    const send = (i: number) =>
+      alice.sendMessage('bob', `m${i}`).then(
+        (r) => results.push([`m${i}`, r.messageId]),
+        (e: PolySocketError) => results.push([`m${i}`, e.code]),
+      );
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < 4; i++) sends.push(send(i));
+    await sleep(50);
+    world.sockr.faultsFor('alice').delay(400);
+    for (let i = 4; i < 8; i++) sends.push(send(i));
+    await sleep(500);
+    world.sockr.faultsFor('alice').delay(0);
+    for (let i = 8; i < 12; i++) sends.push(send(i));
+    await Promise.all(sends);
+    const contentOf = new Map(world.sockr.messages.map((m) => [m.id, m.content]));
+    const resolved = results.filter(([, id]) => contentOf.has(id));
+    expect(resolved.length).toBeGreaterThan(0);
+    for (const [content, id] of resolved) expect(contentOf.get(id), content).toBe(content);
   });
 
   it('queues messages for an offline user and flushes them once at login', async () => {

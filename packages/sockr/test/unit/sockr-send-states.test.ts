@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type PolySocketError } from '@polysocket/core';
-import { SockrClient, sockrCalls, type ISFUClientAdapter } from '@polysocket/sockr';
+import { SockrClient, sockrCalls, sockrTyping, type ISFUClientAdapter } from '@polysocket/sockr';
 
 const adapter: ISFUClientAdapter = {
   connect: async () => undefined,
@@ -77,6 +77,22 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
     client.close();
   });
 
+  // joinConferenceWith({}, id) threw a raw TypeError (adapter.connect is not a function), after joining.
+  it('joinConferenceWith without an SFU adapter rejects INVALID saying what to pass, before anything else', async () => {
+    const client = new SockrClient({
+      url: 'http://127.0.0.1:1',
+      token: 'token:ana',
+      autoConnect: false,
+      calls: sockrCalls,
+    });
+    await expect(client.joinConferenceWith({} as never, 'g1')).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('needs an SFU adapter'),
+    });
+    await expect(client.joinConferenceWith(undefined as never, 'g1')).rejects.toMatchObject({ code: 'INVALID' });
+    client.close();
+  });
+
   it('closed: CLOSED, nothing was sent, no timer left behind', async () => {
     const client = new SockrClient({
       url: 'http://127.0.0.1:1',
@@ -95,6 +111,27 @@ describe('Sockr: a client that cannot send fails every request at once', () => {
     }
     expect(() => client.call('bob', 'offer')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  // startTyping after close() used to arm a 3 s idle timer (keeping the process alive) and emit a CLOSED error
+  // when it fired.
+  it('typing after close(): a start throws CLOSED at once, a stop does nothing, no timer, no error event', async () => {
+    const client = new SockrClient({
+      url: 'http://127.0.0.1:1',
+      token: 'token:ana',
+      autoConnect: false,
+      typing: sockrTyping,
+    });
+    const errors: PolySocketError[] = [];
+    client.on('error', (error) => errors.push(error));
+    client.close();
+    expect(() => client.startTyping('bob')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+    expect(() => client.startGroupTyping('g1')).toThrow(expect.objectContaining({ code: 'CLOSED' }));
+    client.stopTyping('bob');
+    client.stopGroupTyping('g1');
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(errors).toEqual([]);
   });
 
   it('closed while requests wait for the session: each rejects with CLOSED saying what to do', async () => {

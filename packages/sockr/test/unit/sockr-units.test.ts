@@ -1,6 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PolySocketError } from '@polysocket/core';
-import { conversationIdOf, Limiter, ReplyMatcher, SockrCall, SocketEvent, type EventPayloads } from '@polysocket/sockr';
+import {
+  connectPeer,
+  conversationIdOf,
+  Limiter,
+  ReplyMatcher,
+  SockrCall,
+  SocketEvent,
+  type EventPayloads,
+} from '@polysocket/sockr';
 import { pageBackwards } from '../../src/messages';
 
 describe('sockr-shared types', () => {
@@ -146,6 +154,51 @@ describe('ReplyMatcher', () => {
     expect(await next).toEqual({ id: 'next' });
   });
 
+  it('sends the server always answers: each timed-out one takes exactly one late reply, in order, however late (the sk14 sequence)', async () => {
+    // One message in flight, a 300 ms timeout, and replies delayed 400 ms for a while (m4, m5), then prompt.
+    const m = new ReplyMatcher();
+    const limiter = new Limiter(1);
+    const send = (id: string) =>
+      limiter
+        .run(() =>
+          m.expect<{ messageId: string }>({
+            ok: 'message_delivered',
+            timeoutMs: 300,
+            fail,
+            send: () => undefined,
+            answered: true,
+          }),
+        )
+        .then(
+          (reply) => [id, reply.messageId],
+          (error: PolySocketError) => [id, error.code],
+        );
+    const results = ['m4', 'm5', 'm6', 'm7'].map(send);
+    await vi.advanceTimersByTimeAsync(300); // m4 times out; m5 goes out
+    await vi.advanceTimersByTimeAsync(100);
+    expect(m.handle('message_delivered', { messageId: 'id4' })).toBe(true); // m4's late reply: its tombstone takes it
+    await vi.advanceTimersByTimeAsync(200); // m5 times out too (its reply is still owed); m6 goes out
+    await vi.advanceTimersByTimeAsync(100);
+    expect(m.handle('message_delivered', { messageId: 'id5' })).toBe(true); // m5's late reply, not m6's
+    m.handle('message_delivered', { messageId: 'id6' });
+    await vi.advanceTimersByTimeAsync(0);
+    // A reply later than two timeouts still goes to its own tombstone.
+    await vi.advanceTimersByTimeAsync(1000); // m7 times out; nothing else waits
+    const m8 = send('m8');
+    await vi.advanceTimersByTimeAsync(0);
+    m.handle('message_delivered', { messageId: 'id7' });
+    m.handle('message_delivered', { messageId: 'id8' });
+    expect(await Promise.all([...results, m8])).toEqual([
+      ['m4', 'TIMEOUT'],
+      ['m5', 'TIMEOUT'],
+      ['m6', 'id6'],
+      ['m7', 'TIMEOUT'],
+      ['m8', 'id8'],
+    ]);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(vi.getTimerCount()).toBe(0); // the tombstones took their replies: nothing is left to time
+  });
+
   it('tombstones: at most 32, cleared by a drop, only for replies of the same kind and key', async () => {
     const m = new ReplyMatcher();
     const many = Array.from({ length: 40 }, () =>
@@ -256,6 +309,16 @@ describe('ReplyMatcher', () => {
     expect(writes).toBe(4);
   });
 
+  it('a malformed reply fails the request it answers with that error at once (not at its timeout)', async () => {
+    const m = new ReplyMatcher();
+    const status = m.expect({ ok: 'online_status', timeoutMs: 1000, fail, send: () => undefined });
+    const next = m.expect({ ok: 'online_status', timeoutMs: 1000, fail, send: () => undefined });
+    expect(m.handle('online_status', 'garbage' as never, new PolySocketError('PROTOCOL', 'malformed'))).toBe(true);
+    await expect(status).rejects.toMatchObject({ code: 'PROTOCOL', message: expect.stringContaining('malformed') });
+    m.handle('online_status', { statuses: {} });
+    expect(await next).toEqual({ statuses: {} });
+  });
+
   it('Limiter runs at most n tasks at once, in call order', async () => {
     const limiter = new Limiter(1);
     const order: string[] = [];
@@ -303,6 +366,15 @@ describe('SockrCall', () => {
     expect(emitted[1]).toEqual(['call_hangup', { callId: 'call-1' }]);
     expect(states).toEqual(['ringing', 'ended']);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  // connectPeer(call, {}) threw a raw TypeError (pc.addEventListener is not a function).
+  it('connectPeer with something that is not a peer connection (or a call) throws INVALID saying what to pass', () => {
+    const { host: h } = host();
+    const call = new SockrCall(h, 'outgoing', 'bob', {});
+    const invalid = expect.objectContaining({ code: 'INVALID', message: expect.stringContaining('RTCPeerConnection') });
+    expect(() => connectPeer(call, {} as never)).toThrow(invalid);
+    expect(() => connectPeer({} as never, { addEventListener() {}, addIceCandidate() {} } as never)).toThrow(invalid);
   });
 
   it('a hang-up before the server named the call is sent as soon as it is', () => {

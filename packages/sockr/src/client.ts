@@ -150,11 +150,11 @@ export class SockrClient extends SockrBase {
   // ---- typing (the `typing` module) ----
 
   /**
-   * Throttled (once per 2 s) and stopped by itself after 3 s without another call. Throws what a send
-   * would reject with when nothing can be sent (CLOSED after `close()`, INVALID before `connect()`).
+   * Throttled (once per 2 s) and stopped by itself after 3 s without another call. A typing indicator is worth
+   * nothing later: with nothing to send it on (before `connect()`, after `close()`) it is skipped, arming no timer.
    */
   startTyping(to: string): void {
-    this.typing(true).direct.start(to);
+    this.typing(true)?.direct.start(to);
   }
 
   stopTyping(to: string): void {
@@ -162,7 +162,7 @@ export class SockrClient extends SockrBase {
   }
 
   startGroupTyping(groupId: string): void {
-    this.typing(true).group.start(groupId);
+    this.typing(true)?.group.start(groupId);
   }
 
   stopGroupTyping(groupId: string): void {
@@ -240,11 +240,12 @@ export class SockrClient extends SockrBase {
   }
 
   /** With `start`: throws when nothing can be sent (a start then would leave an idle timer behind a closed client). */
-  private typing(start?: boolean): SockrTyping {
+  private typing(start: true): SockrTyping | undefined;
+  private typing(): SockrTyping;
+  private typing(start?: boolean): SockrTyping | undefined {
     if (!this.typingState) throw missingModule('typing', 'sockrTyping', 'sockr');
-    const refused = start && this.io.connection.cannotSend();
-    if (refused) throw refused;
-    return this.typingState;
+    // Not thrown: a keystroke handler (the React hooks') must not fail because the client is idle or closed.
+    return start && this.io.connection.cannotSend() ? undefined : this.typingState;
   }
 
   private markSeen(messages: PersistedMessage[]): PersistedMessage[] {

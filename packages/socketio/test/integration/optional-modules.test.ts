@@ -112,15 +112,7 @@ describe('the polling module', () => {
             socket.end(`HTTP/1.1 ${refuse} Blocked\r\ncontent-length: 0\r\n\r\n`),
           );
       });
-      const client = new SocketIOClient({
-        url: server.url,
-        polling: socketioPolling,
-        transports: ['websocket', 'polling'],
-        autoConnect: false,
-        backoff: { initialDelayMs: 1, maxDelayMs: 1 },
-        browser: { network: null, document: null },
-      });
-      clients.push(client);
+      const client = fallbackClient(server.url);
       const errors: PolySocketError[] = [];
       client.onLifecycle('error', (error) => errors.push(error));
       await client.connect();
@@ -139,15 +131,7 @@ describe('the polling module', () => {
         response.writeHead(403).end(),
       );
     });
-    const client = new SocketIOClient({
-      url: server.url,
-      polling: socketioPolling,
-      transports: ['websocket', 'polling'],
-      autoConnect: false,
-      backoff: { initialDelayMs: 1, maxDelayMs: 1 },
-      browser: { network: null, document: null },
-    });
-    clients.push(client);
+    const client = fallbackClient(server.url);
     const error = (await client.connect().catch((e: unknown) => e)) as PolySocketError;
     expect(client.state).toBe('failed');
     expect(error).toMatchObject({ code: 'FORBIDDEN', message: 'HTTP 403 on connect: check the URL and credentials' });
@@ -172,3 +156,17 @@ describe('the polling module', () => {
     expect(transports).toEqual(['websocket']);
   });
 });
+
+/** A client with the polling module and WebSocket first, retrying at once; closed after the test. */
+function fallbackClient(url: string): SocketIOClient {
+  const client = new SocketIOClient({
+    url,
+    polling: socketioPolling,
+    transports: ['websocket', 'polling'],
+    autoConnect: false,
+    backoff: { initialDelayMs: 1, maxDelayMs: 1 },
+    browser: { network: null, document: null },
+  });
+  clients.push(client);
+  return client;
+}

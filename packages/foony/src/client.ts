@@ -154,7 +154,11 @@ class FoonyLink implements Protocol<ClientFrame, ServerFrame, FoonySession>, Cha
   /** The wire: the `wire` option, the binary records by default. */
   readonly wire: FoonyWire;
 
-  constructor(readonly options: FoonyClientOptions) {
+  /** The app's options. Not enumerable: they hold the credentials, which spreading or a JSON logger must not reach. */
+  declare readonly options: FoonyClientOptions;
+
+  constructor(options: FoonyClientOptions) {
+    Object.defineProperty(this, 'options', { value: options });
     this.wire = options.wire ?? foonyBinaryWire;
     this.cipher = options.cipher?.(options);
     this.connection = new Connection<ClientFrame, ServerFrame, FoonySession>(
@@ -265,7 +269,11 @@ export class FoonyClient {
   /** The cursor persistence module's flush, when there is one. */
   private readonly flushCursors: (() => void) | undefined;
 
-  constructor(private readonly options: FoonyClientOptions) {
+  /** Not enumerable: the app's options hold the credentials, which spreading or a JSON logger must not reach. */
+  declare private readonly options: FoonyClientOptions;
+
+  constructor(options: FoonyClientOptions) {
+    Object.defineProperty(this, 'options', { value: options });
     if ([options.token, options.key, options.authCallback].filter((v) => v !== undefined).length !== 1)
       throw new PolySocketError('INVALID', 'FoonyClient needs exactly one of token, key or authCallback');
     if (typeof options.url !== 'string' || !options.url)

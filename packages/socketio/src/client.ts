@@ -37,11 +37,12 @@ export class SocketIOClient<
   readonly connection: Connection<EncodedFrame, EngineFrame, EngineSession>;
   protected readonly main: SocketIOSocket<ListenEvents, EmitEvents>;
 
-  constructor(
-    /** @internal */
-    readonly options: SocketIOClientOptions,
-  ) {
+  /** @internal Not enumerable: the app's options hold the credentials, which spreading or a JSON logger must not reach. */
+  declare readonly options: SocketIOClientOptions;
+
+  constructor(options: SocketIOClientOptions) {
     super();
+    Object.defineProperty(this, 'options', { value: options });
     // The messages name the class the app constructed (Sockr builds its client on this one).
     const owner = options.clientName ?? 'SocketIOClient';
     const url = parseServerUrl(options.url, owner);

@@ -147,9 +147,7 @@ export class FoonyChannel extends SafeEmitter<ChannelEvents> {
     // As after a drop, but not wanted: no session, no retry.
     this.linkDown();
     this.byName.clear();
-    // The server keeps a member that only unsubscribes: this client's `leave` goes out first (on both wires). Not
-    // waited for (the ordered link has it read before the `unsub`), and quiet like `close()`'s: one made while
-    // reconnecting waits in the outbox, which must not hold up or fail the unsubscribe.
+    // The server keeps a member that only unsubscribes: the `leave` goes first, quiet and not waited for (as close()'s).
     this.presenceModule?.depart()?.catch(() => undefined);
     this.presenceModule?.clear();
     this.host.cursors.delete(this.name);
